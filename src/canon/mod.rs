@@ -1,0 +1,1 @@
+//! Canonical forms: the symbolic witness (issue 3).

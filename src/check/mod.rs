@@ -1,0 +1,1 @@
+//! Semantic check: names, arity, shapes, index ranges, free-index consistency.

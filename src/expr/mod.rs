@@ -1,0 +1,386 @@
+//! The expression store: scalar expressions in index form, hash-consed.
+//!
+//! Invariants:
+//! - Nodes live in one arena and are named by [`Id`] handles; a node's
+//!   children always have smaller ids than the node (children come first).
+//! - The store is hash-consed: adding a node equal to an existing one returns
+//!   the existing id, so equal subexpressions are stored once and comparing
+//!   two expressions structurally is comparing ids.
+//! - [`Store::add`] does no simplification: lowering records exactly what the
+//!   user wrote (`x/x` stays `x * x^-1`), so the numeric witness evaluates the
+//!   claim as stated. Simplification lives in `canon`.
+//! - Expressions carry no spans; names live in [`Symbols`].
+
+pub mod print;
+
+use num_rational::BigRational;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Exact rational numbers (arbitrary precision, never overflow).
+pub type Rational = BigRational;
+
+/// A handle to a node in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(pub u32);
+
+impl Id {
+    /// The arena position of this node.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A handle to a dimension name (`n`, `m`, `d`) in [`Symbols`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DimId(pub u32);
+
+/// A handle to a declared variable in [`Symbols`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VarId(pub u32);
+
+/// A handle to an index variable in [`Symbols`].
+///
+/// Two uses of the same index name in one link share an id; the bound index
+/// of every expanded definition gets a fresh id, so expansion never captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexId(pub u32);
+
+/// The domain a variable ranges over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Domain {
+    /// Any finite real number (the default).
+    #[default]
+    Real,
+    /// x > 0.
+    Positive,
+    /// x >= 0.
+    Nonnegative,
+    /// A vector with entries >= 0 summing to 1.
+    Simplex,
+    /// A vector with one entry 1 and the rest 0.
+    Onehot,
+}
+
+impl Domain {
+    /// The keyword that declares this domain.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Domain::Real => "real",
+            Domain::Positive => "positive",
+            Domain::Nonnegative => "nonnegative",
+            Domain::Simplex => "simplex",
+            Domain::Onehot => "onehot",
+        }
+    }
+}
+
+/// Named constants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Constant {
+    /// Euler's number.
+    E,
+    /// π.
+    Pi,
+}
+
+/// Builtin scalar functions of one argument.
+///
+/// `sqrt(a)` is lowered to `a^(1/2)` and `e^a` to `exp(a)`, so they have no
+/// entry here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Func {
+    /// e^x
+    Exp,
+    /// natural logarithm, defined for x > 0
+    Log,
+    /// sine
+    Sin,
+    /// cosine
+    Cos,
+    /// tangent
+    Tan,
+    /// hyperbolic tangent
+    Tanh,
+    /// 1 / (1 + e^(-x))
+    Sigmoid,
+}
+
+impl Func {
+    /// The function's name in the derivation language.
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Exp => "exp",
+            Func::Log => "log",
+            Func::Sin => "sin",
+            Func::Cos => "cos",
+            Func::Tan => "tan",
+            Func::Tanh => "tanh",
+            Func::Sigmoid => "sigmoid",
+        }
+    }
+
+    /// Every builtin function, for tables and tests.
+    pub const ALL: [Func; 7] = [
+        Func::Exp,
+        Func::Log,
+        Func::Sin,
+        Func::Cos,
+        Func::Tan,
+        Func::Tanh,
+        Func::Sigmoid,
+    ];
+}
+
+/// One node of the store.
+///
+/// Subtraction is `a + (-1)·b`; division is `a · b^-1`; `sqrt(a)` is
+/// `a^(1/2)`. Operands of `Add` and `Mul` are kept in the order given
+/// (lowering does not sort; `canon` does).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    /// An exact rational number.
+    Num(Rational),
+    /// A named constant.
+    Const(Constant),
+    /// A scalar variable (no indices) or one element of a vector or matrix.
+    Var(VarId, Vec<IndexId>),
+    /// The sum of the operands (two or more).
+    Add(Vec<Id>),
+    /// The product of the operands (two or more).
+    Mul(Vec<Id>),
+    /// `base ^ exponent`.
+    Pow(Id, Id),
+    /// A builtin function applied to one argument.
+    Apply(Func, Id),
+    /// `Σ_index body` over the whole range of `index`'s dimension, leaving
+    /// out the term `index = except` when `except` is given.
+    Sum {
+        /// The bound index.
+        index: IndexId,
+        /// The excluded value (`sum(i != j, ...)`).
+        except: Option<IndexId>,
+        /// The summand.
+        body: Id,
+    },
+    /// Kronecker delta: 1 when the two indices are equal, else 0.
+    Delta(IndexId, IndexId),
+    /// The derivative of `body` by the element `var[at]` of a variable
+    /// (`at` empty for a scalar). Lowering leaves it unevaluated: the numeric
+    /// engine evaluates it with dual numbers, the symbolic engine by rules.
+    Deriv {
+        /// What is differentiated.
+        body: Id,
+        /// The variable.
+        var: VarId,
+        /// Which element of it.
+        at: Vec<IndexId>,
+    },
+}
+
+/// A dimension name such as `n`; its value is chosen per sample.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DimInfo {
+    /// The name as declared.
+    pub name: String,
+}
+
+/// A declared variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarInfo {
+    /// The name as declared.
+    pub name: String,
+    /// Its dimensions: empty for a scalar, `[n]` for a vector, `[m, d]` for a matrix.
+    pub dims: Vec<DimId>,
+    /// Its domain.
+    pub domain: Domain,
+}
+
+/// An index variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexInfo {
+    /// The name as written (fresh copies of a definition's bound index keep
+    /// the name; printing disambiguates).
+    pub name: String,
+    /// The dimension it ranges over.
+    pub dim: DimId,
+}
+
+/// The names behind [`DimId`], [`VarId`] and [`IndexId`] handles.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Symbols {
+    /// Dimensions, by [`DimId`].
+    pub dims: Vec<DimInfo>,
+    /// Variables, by [`VarId`].
+    pub vars: Vec<VarInfo>,
+    /// Index variables, by [`IndexId`].
+    pub indices: Vec<IndexInfo>,
+}
+
+impl Symbols {
+    /// The dimension called `name`, added if new.
+    pub fn dim(&mut self, name: &str) -> DimId {
+        if let Some(i) = self.dims.iter().position(|d| d.name == name) {
+            return DimId(i as u32);
+        }
+        self.dims.push(DimInfo {
+            name: name.to_string(),
+        });
+        DimId(self.dims.len() as u32 - 1)
+    }
+
+    /// Adds a variable (names are not checked for duplicates here).
+    pub fn add_var(&mut self, name: &str, dims: Vec<DimId>, domain: Domain) -> VarId {
+        self.vars.push(VarInfo {
+            name: name.to_string(),
+            dims,
+            domain,
+        });
+        VarId(self.vars.len() as u32 - 1)
+    }
+
+    /// The variable called `name`, if declared.
+    pub fn var_named(&self, name: &str) -> Option<VarId> {
+        self.vars
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| VarId(i as u32))
+    }
+
+    /// A new index variable over `dim`, distinct from every other.
+    pub fn fresh_index(&mut self, name: &str, dim: DimId) -> IndexId {
+        self.indices.push(IndexInfo {
+            name: name.to_string(),
+            dim,
+        });
+        IndexId(self.indices.len() as u32 - 1)
+    }
+
+    /// The variable behind a handle.
+    pub fn var(&self, v: VarId) -> &VarInfo {
+        &self.vars[v.0 as usize]
+    }
+
+    /// The index behind a handle.
+    pub fn index(&self, i: IndexId) -> &IndexInfo {
+        &self.indices[i.0 as usize]
+    }
+
+    /// The dimension an index ranges over.
+    pub fn index_dim(&self, i: IndexId) -> DimId {
+        self.indices[i.0 as usize].dim
+    }
+
+    /// The name of a dimension.
+    pub fn dim_name(&self, d: DimId) -> &str {
+        &self.dims[d.0 as usize].name
+    }
+}
+
+/// A hash-consed arena of [`Node`]s.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    nodes: Vec<Node>,
+    ids: HashMap<Node, Id>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// The id of `node`, adding it if it is new. Children must already be in
+    /// the store.
+    pub fn add(&mut self, node: Node) -> Id {
+        if let Some(&id) = self.ids.get(&node) {
+            return id;
+        }
+        debug_assert!(children(&node).iter().all(|c| c.index() < self.nodes.len()));
+        let id = Id(u32::try_from(self.nodes.len()).expect("expression store overflow"));
+        self.nodes.push(node.clone());
+        self.ids.insert(node, id);
+        id
+    }
+
+    /// The node behind `id`.
+    pub fn get(&self, id: Id) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// How many distinct nodes the store holds.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when the store holds no node.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// An integer constant.
+    pub fn int(&mut self, n: i64) -> Id {
+        self.add(Node::Num(Rational::from_integer(n.into())))
+    }
+
+    /// A rational constant.
+    pub fn num(&mut self, r: Rational) -> Id {
+        self.add(Node::Num(r))
+    }
+
+    /// `a + b` (no simplification).
+    pub fn add2(&mut self, a: Id, b: Id) -> Id {
+        self.add(Node::Add(vec![a, b]))
+    }
+
+    /// `a - b` as `a + (-1)·b` (no simplification).
+    pub fn sub(&mut self, a: Id, b: Id) -> Id {
+        let nb = self.neg(b);
+        self.add(Node::Add(vec![a, nb]))
+    }
+
+    /// `a · b` (no simplification).
+    pub fn mul2(&mut self, a: Id, b: Id) -> Id {
+        self.add(Node::Mul(vec![a, b]))
+    }
+
+    /// `-a` as `(-1)·a`.
+    pub fn neg(&mut self, a: Id) -> Id {
+        let m1 = self.int(-1);
+        self.add(Node::Mul(vec![m1, a]))
+    }
+
+    /// `a / b` as `a · b^-1`.
+    pub fn div(&mut self, a: Id, b: Id) -> Id {
+        let m1 = self.int(-1);
+        let inv = self.add(Node::Pow(b, m1));
+        self.add(Node::Mul(vec![a, inv]))
+    }
+
+    /// `a ^ b`.
+    pub fn pow(&mut self, a: Id, b: Id) -> Id {
+        self.add(Node::Pow(a, b))
+    }
+
+    /// `f(a)`.
+    pub fn apply(&mut self, f: Func, a: Id) -> Id {
+        self.add(Node::Apply(f, a))
+    }
+}
+
+/// The direct children of a node, in order.
+pub fn children(node: &Node) -> Vec<Id> {
+    match node {
+        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => vec![],
+        Node::Add(xs) | Node::Mul(xs) => xs.clone(),
+        Node::Pow(a, b) => vec![*a, *b],
+        Node::Apply(_, a) => vec![*a],
+        Node::Sum { body, .. } | Node::Deriv { body, .. } => vec![*body],
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}

@@ -1,0 +1,1 @@
+//! Printing store expressions in the derivation language's own syntax.

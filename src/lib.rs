@@ -1,0 +1,21 @@
+//! derivcheck checks mathematical derivations step by step.
+//!
+//! text → [`syntax`] (parser, spans) → `check` (names, shapes, indices) →
+//! [`lower`] (index-form scalar expressions in an [`expr::Store`]) →
+//! [`numeric`] witness (and the symbolic witness) → [`verify`] verdicts →
+//! [`report`] rendering.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod canon;
+pub mod check;
+pub mod diag;
+pub mod diff;
+pub mod expr;
+pub mod lower;
+pub mod numeric;
+pub mod report;
+pub mod syntax;
+pub mod verify;
+
+pub use verify::{verify_source, FileReport, Options, Verdict};

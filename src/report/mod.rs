@@ -1,0 +1,1 @@
+//! Rendering of verification reports: terminal and JSON.

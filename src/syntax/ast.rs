@@ -1,0 +1,226 @@
+//! The surface syntax tree: what the user wrote, with a span on every node.
+//!
+//! Names are stored NFC-normalized, and Unicode operator spellings are
+//! resolved by the parser (`σ` → `sigmoid`, `Σ` → a [`ExprKind::Sum`]), so
+//! later stages never see two spellings of one thing.
+
+use super::span::Span;
+pub use crate::expr::Domain;
+use num_rational::BigRational;
+
+/// A name as written, NFC-normalized, with its span.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    /// The normalized name (`ŷ` whether written precomposed or with U+0302).
+    pub name: String,
+    /// Where the name stands in the source.
+    pub span: Span,
+}
+
+/// A parsed file: its items in order, and every syntax error found.
+///
+/// Parsing is resilient: a line that fails to parse is reported in `errors`
+/// and skipped, and the rest of the file is still parsed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct File {
+    /// Declarations, definitions, lets and claims, in source order.
+    pub items: Vec<Item>,
+    /// Syntax errors, in source order.
+    pub errors: Vec<ParseError>,
+}
+
+/// A syntax error: where, what was expected, and what was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// The offending text (may be empty at end of line or file).
+    pub span: Span,
+    /// A sentence for the user, e.g. "expected `)` to close `(` opened at 3:7".
+    pub message: String,
+}
+
+/// One top-level item of a file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `x, c : real`
+    Decl(Decl),
+    /// `sigma(t) := ...` or `softmax(v)[i] := ...`
+    Def(Def),
+    /// `let h = ...` or `let z[i] = ...`
+    Let(Let),
+    /// `claim name: lhs = rhs` with an optional indented chain.
+    Claim(Claim),
+}
+
+/// A declaration of one or more variables with a shared type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    /// The declared names.
+    pub names: Vec<Ident>,
+    /// Their domain and shape.
+    pub ty: TypeSpec,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A variable's type: a domain and a shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeSpec {
+    /// `real` unless stated; `simplex[n]` and `onehot[n]` imply a vector.
+    pub domain: Domain,
+    /// Scalar, vector or matrix, with dimension names.
+    pub shape: ShapeSpec,
+    /// The type as written.
+    pub span: Span,
+}
+
+/// A declared shape with its dimension names (`n`, `m`, `d`, ...).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShapeSpec {
+    /// A single number.
+    Scalar,
+    /// `vector[n]`
+    Vector(Ident),
+    /// `matrix[m, d]` (rows, columns)
+    Matrix(Ident, Ident),
+}
+
+/// A function definition, expanded where it is used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Def {
+    /// The function's name.
+    pub name: Ident,
+    /// Parameter names; their shapes are inferred from the body.
+    pub params: Vec<Ident>,
+    /// For a vector-valued function, `softmax(v)[i] := ...`, the result indices.
+    pub result_indices: Vec<Ident>,
+    /// The right-hand side.
+    pub body: Expr,
+    /// The whole definition.
+    pub span: Span,
+}
+
+/// A named expression, `let h = sigma(W1 x + b1)` or `let z[i] = ...`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Let {
+    /// The name.
+    pub name: Ident,
+    /// Index names on the left side, if written (`let z[i] = ...`).
+    pub indices: Vec<Ident>,
+    /// The value.
+    pub value: Expr,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// A claim `lhs = rhs`, optionally proved by a chain of steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    /// The claim's name (`claim shift: ...`).
+    pub name: Ident,
+    /// The left side of the claimed equality.
+    pub lhs: Expr,
+    /// The right side of the claimed equality.
+    pub rhs: Expr,
+    /// The comment at the end of the claim line, if any.
+    pub justification: Option<String>,
+    /// The indented chain lines, in order (may be empty).
+    pub chain: Vec<ChainLine>,
+    /// The claim line.
+    pub span: Span,
+}
+
+/// One line of a chain: `expr` (the start) or `= expr` (a step).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainLine {
+    /// True when the line begins with `=`.
+    pub starts_with_eq: bool,
+    /// The expression after the `=` (or the whole line for a start line).
+    pub expr: Expr,
+    /// The comment at the end of the line: the step's justification.
+    pub justification: Option<String>,
+    /// The line's content, from its first non-blank character to before the comment.
+    pub span: Span,
+}
+
+/// An expression node with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// The source text it came from.
+    pub span: Span,
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-` `−`
+    Sub,
+    /// `*` `·` `×` and juxtaposition
+    Mul,
+    /// `/` `÷`
+    Div,
+    /// `⊙` `.*` `hadamard` (elementwise product)
+    Hadamard,
+    /// `^`
+    Pow,
+}
+
+/// The kinds of expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A number; decimals are exact (`0.5` is 1/2).
+    Num(BigRational),
+    /// A variable, let-name, or constant (`e`, `pi`).
+    Name(Ident),
+    /// A call `f(a, b)` of a builtin or defined function.
+    Call {
+        /// The function name (aliases resolved: `σ` → `sigmoid`, `ln` → `log`).
+        func: Ident,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
+    /// Postfix indexing `v[i]`, `W[i, j]`, `softmax(x)[i]`.
+    Index {
+        /// What is indexed.
+        base: Box<Expr>,
+        /// The index names.
+        indices: Vec<Ident>,
+    },
+    /// Unary minus.
+    Neg(Box<Expr>),
+    /// A binary operation.
+    Binary {
+        /// The operator.
+        op: BinOp,
+        /// Left operand.
+        lhs: Box<Expr>,
+        /// Right operand.
+        rhs: Box<Expr>,
+    },
+    /// `sum(i, body)`, `Σ_i body`, or `sum(i != j, body)`.
+    Sum {
+        /// The bound index.
+        index: Ident,
+        /// `Some(j)` for `sum(i != j, ...)`: the term `i = j` is left out.
+        except: Option<Ident>,
+        /// The summand.
+        body: Box<Expr>,
+    },
+    /// `delta(i, j)`, `δ(i, j)`, `1{i = j}`.
+    Delta(Ident, Ident),
+    /// A derivative `d/dx body`, `∂/∂z[j] body`, `∂L/∂z[j]` (body = `L`),
+    /// or `diff(body, x)`.
+    Deriv {
+        /// The variable differentiated by.
+        var: Ident,
+        /// Its indices (`z[j]` → `[j]`), empty for a scalar or a whole vector.
+        indices: Vec<Ident>,
+        /// What is differentiated.
+        body: Box<Expr>,
+    },
+    /// `Wᵀ`, `W^T`, `transpose(W)` (matrix notation).
+    Transpose(Box<Expr>),
+}

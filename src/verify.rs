@@ -1,0 +1,331 @@
+//! Links → verdicts: runs both witnesses on every link and assembles the
+//! report data (plain data; rendering lives in `report`).
+
+use crate::diag::Diagnostic;
+use crate::lower::{lower_file, Link, LinkError};
+use crate::numeric::{self, Counterexample, NumericOutcome, SampleConfig};
+use crate::syntax::parse_file;
+use crate::syntax::span::{LineIndex, Span};
+use serde::Serialize;
+
+/// The verdict on one link (and, summarized, on a claim).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Both sides have the same canonical form.
+    Proved,
+    /// No counterexample in many samples; not proved symbolically.
+    Holds,
+    /// A counterexample was found.
+    False,
+    /// No (or too few) samples where both sides are defined.
+    Undefined,
+    /// A size or time limit was reached before either witness decided.
+    Inconclusive,
+    /// The link could not be checked (parse, name, shape or index error).
+    Error,
+}
+
+impl Verdict {
+    /// The verdict's name as printed and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Proved => "proved",
+            Verdict::Holds => "holds",
+            Verdict::False => "false",
+            Verdict::Undefined => "undefined",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// True for the verdicts that verify a link.
+    pub fn is_ok(self) -> bool {
+        matches!(self, Verdict::Proved | Verdict::Holds)
+    }
+
+    /// How bad a verdict is, for summarizing a claim by its worst link.
+    fn severity(self) -> u8 {
+        match self {
+            Verdict::Proved => 0,
+            Verdict::Holds => 1,
+            Verdict::Inconclusive => 2,
+            Verdict::Undefined => 3,
+            Verdict::False => 4,
+            Verdict::Error => 5,
+        }
+    }
+}
+
+/// How to verify.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Defined samples per link for "holds".
+    pub samples: u32,
+    /// The sampler's seed; `None` derives one from the file path and claim.
+    pub seed: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            samples: 256,
+            seed: None,
+        }
+    }
+}
+
+/// A location for humans: 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+}
+
+/// The report on one link.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepReport {
+    /// Line of the step.
+    pub line: usize,
+    /// Column of the step's first character.
+    pub col: usize,
+    /// The step's source span (bytes), for underlining.
+    #[serde(skip)]
+    pub span: Span,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The left side as written.
+    pub lhs: String,
+    /// The right side as written.
+    pub rhs: String,
+    /// The justification comment, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// Which witness decided: "symbolic", "numeric", or absent for errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<&'static str>,
+    /// Samples where both sides were defined, and samples drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<SampleCount>,
+    /// The shrunk counterexample, when false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<Counterexample>,
+    /// What went wrong, for error, undefined and inconclusive verdicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The diagnostic behind an error verdict (for rendering).
+    #[serde(skip)]
+    pub diagnostic: Option<Diagnostic>,
+}
+
+/// Sample counts of the numeric witness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SampleCount {
+    /// Samples where both sides were defined.
+    pub defined: u32,
+    /// Samples drawn.
+    pub tried: u32,
+}
+
+/// The report on one claim.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClaimReport {
+    /// The claim's name.
+    pub name: String,
+    /// Line of the claim.
+    pub line: usize,
+    /// The worst verdict of its links.
+    pub verdict: Verdict,
+    /// One report per link.
+    pub steps: Vec<StepReport>,
+}
+
+impl ClaimReport {
+    /// True when every link is proved or holds.
+    pub fn verified(&self) -> bool {
+        self.steps.iter().all(|s| s.verdict.is_ok())
+    }
+}
+
+/// An error outside any claim (syntax, declarations, definitions).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    /// The diagnostic, for rendering.
+    #[serde(skip)]
+    pub diagnostic: Diagnostic,
+}
+
+/// The report on one file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileReport {
+    /// The path as given.
+    pub path: String,
+    /// Claims in source order.
+    pub claims: Vec<ClaimReport>,
+    /// Errors outside claims.
+    pub errors: Vec<FileError>,
+}
+
+impl FileReport {
+    /// True when the file has no error and every claim is verified.
+    pub fn verified(&self) -> bool {
+        self.errors.is_empty() && self.claims.iter().all(ClaimReport::verified)
+    }
+}
+
+/// Parses, checks, lowers and verifies one file's text.
+pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport {
+    let lines = LineIndex::new(source);
+    let parsed = parse_file(source);
+    let lowered = lower_file(&parsed);
+    let loc = |span: Span| lines.line_col(source, span.start);
+
+    let mut errors: Vec<FileError> = parsed
+        .errors
+        .iter()
+        .map(|e| Diagnostic::new(e.span, e.message.clone()))
+        .chain(lowered.errors.iter().cloned())
+        .map(|diagnostic| {
+            let (line, col) = loc(diagnostic.span);
+            FileError {
+                line,
+                col,
+                message: diagnostic.message.clone(),
+                diagnostic,
+            }
+        })
+        .collect();
+    errors.sort_by_key(|e| (e.line, e.col));
+
+    let claims = lowered
+        .claims
+        .iter()
+        .map(|claim| {
+            let seed = options
+                .seed
+                .unwrap_or_else(|| default_seed(path, &claim.name));
+            let config = SampleConfig {
+                samples: options.samples,
+                seed,
+            };
+            let steps: Vec<StepReport> = claim
+                .links
+                .iter()
+                .map(|link| match link {
+                    Ok(link) => check(&lowered, link, source, &lines, &config),
+                    Err(e) => error_step(e, source, &lines),
+                })
+                .collect();
+            let verdict = steps
+                .iter()
+                .map(|s| s.verdict)
+                .max_by_key(|v| v.severity())
+                .unwrap_or(Verdict::Proved);
+            ClaimReport {
+                name: claim.name.clone(),
+                line: loc(claim.span).0,
+                verdict,
+                steps,
+            }
+        })
+        .collect();
+    FileReport {
+        path: path.to_string(),
+        claims,
+        errors,
+    }
+}
+
+/// Runs the witnesses on one link.
+fn check(
+    lowered: &crate::lower::Lowered,
+    link: &Link,
+    source: &str,
+    lines: &LineIndex,
+    config: &SampleConfig,
+) -> StepReport {
+    let (line, col) = lines.line_col(source, link.span.start);
+    let mut step = StepReport {
+        line,
+        col,
+        span: link.span,
+        verdict: Verdict::Error,
+        lhs: link.lhs_span.text(source).trim().to_string(),
+        rhs: link.rhs_span.text(source).trim().to_string(),
+        justification: link.justification.clone(),
+        witness: Some("numeric"),
+        samples: None,
+        counterexample: None,
+        message: None,
+        diagnostic: None,
+    };
+    let outcome = numeric::check_link(
+        &lowered.store,
+        &lowered.symbols,
+        link.lhs,
+        link.rhs,
+        &link.free,
+        config,
+    );
+    match outcome {
+        NumericOutcome::Holds { defined, tried } => {
+            step.verdict = Verdict::Holds;
+            step.samples = Some(SampleCount { defined, tried });
+        }
+        NumericOutcome::False(cx) => {
+            step.verdict = Verdict::False;
+            step.counterexample = Some(*cx);
+        }
+        NumericOutcome::Undefined { defined, tried } => {
+            step.verdict = Verdict::Undefined;
+            step.samples = Some(SampleCount { defined, tried });
+            step.message = Some(format!(
+                "both sides were defined at only {defined} of {tried} samples"
+            ));
+        }
+        NumericOutcome::Inconclusive(why) => {
+            step.verdict = Verdict::Inconclusive;
+            step.message = Some(format!("inconclusive: {why}"));
+        }
+    }
+    step
+}
+
+/// The report of a link that could not be checked.
+fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
+    let (line, col) = lines.line_col(source, e.diagnostic.span.start);
+    StepReport {
+        line,
+        col,
+        span: e.span,
+        verdict: Verdict::Error,
+        lhs: e.lhs_span.text(source).trim().to_string(),
+        rhs: e.rhs_span.text(source).trim().to_string(),
+        justification: e.justification.clone(),
+        witness: None,
+        samples: None,
+        counterexample: None,
+        message: Some(e.diagnostic.message.clone()),
+        diagnostic: Some(e.diagnostic.clone()),
+    }
+}
+
+/// A seed that depends only on the file's path and the claim's name, so a
+/// run is reproducible and claims do not share samples.
+fn default_seed(path: &str, claim: &str) -> u64 {
+    // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in path.bytes().chain([0]).chain(claim.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
