@@ -740,3 +740,111 @@ proptest::proptest! {
         let _ = parse_expr(&src);
     }
 }
+
+/// The ```text blocks of docs/language.md: the Forms block holds several
+/// expressions per line (separated by 2+ blanks); the others are files.
+#[test]
+fn every_example_in_the_language_docs_parses() {
+    let doc = include_str!("../../../docs/language.md");
+    let mut blocks = Vec::new();
+    let mut rest = doc;
+    while let Some(start) = rest.find("```text\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").unwrap_or(body.len());
+        // Blocks inside list items are indented; the chain rules are relative.
+        blocks.push(body[..end].to_string());
+        rest = &body[end..];
+    }
+    assert!(blocks.len() >= 6, "found {} blocks", blocks.len());
+    let mut expressions = 0;
+    for block in &blocks {
+        if block.contains("# numbers and names") {
+            for line in block.lines() {
+                let code = line.split('#').next().unwrap_or("");
+                for e in code.split("  ").map(str::trim).filter(|e| !e.is_empty()) {
+                    assert!(parse_expr(e).is_ok(), "{e}: {:?}", parse_expr(e).err());
+                    expressions += 1;
+                }
+            }
+        } else {
+            let f = parse_file(block);
+            assert_eq!(f.errors, vec![], "{block}");
+            assert!(!f.items.is_empty(), "{block}");
+        }
+    }
+    assert!(expressions > 40, "{expressions}");
+}
+
+/// The examples of the design brief, verbatim.
+#[test]
+fn every_example_in_the_brief_parses() {
+    let file = "\
+x, c : real                 # scalars (the default shape and domain)
+p : positive                # p > 0
+x : vector[n]               # dimension names (n, m, d) are introduced by use
+W1 : matrix[m, d]
+y : onehot[n]               # a one-hot vector: y[i] in {0,1}, sum(i, y[i]) = 1
+q : simplex[n]              # q[i] >= 0, sum(i, q[i]) = 1
+v : positive vector[n]
+sigma(t) := 1 / (1 + exp(-t))
+softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))      # a vector-valued function
+L(y, p) := -sum(i, y[i] * log(p[i]))
+let h = sigma(W1 x + b1)                              # a named expression
+claim shift: softmax(x + c)[i] = softmax(x)[i]
+    softmax(x + c)[i]
+  = exp(x[i] + c) / sum(j, exp(x[j] + c))          # definition
+  = exp(x[i]) exp(c) / sum(j, exp(x[j]) exp(c))
+  = softmax(x)[i]
+";
+    let f = parse_file(file);
+    assert_eq!(f.errors, vec![]);
+    assert_eq!(f.items.len(), 12);
+    let exprs = [
+        "x[i]",
+        "W[j, k]",
+        "sum(j, exp(x[j]))",
+        "Σ_j exp(x[j])",
+        "sum(i != j, y[i])",
+        "delta(i, j)",
+        "δ(i, j)",
+        "1{i = j}",
+        "d/dx sigma(x)",
+        "∂/∂z[j] log(yhat[i])",
+        "∂L/∂z[j]",
+        "∂L/∂x",
+        "∂L/∂W1",
+        "diff(expr, x)",
+        "d / dx",
+        "W x",
+        "Wᵀ",
+        "a ⊙ b",
+        "a bᵀ",
+        "e^(-x)",
+        "x^2",
+        "(1 + e^(-x))^(-1)",
+        "Σ_i y[i] log(p[i]) + 1",
+        "yhat[j] - y[j]",
+        "σ(x)(1 − σ(x))",
+        "1/(1 + e^(−x))",
+        "∂/∂z[j] log(ŷ[i])",
+        "δ(i, j) − ŷ[j]",
+        "ŷ[j] − y[j]",
+        "ŷ[j]·Σ_i y[i] − y[j]",
+        "σ(W1 x + b1)",
+        "softmax(W2 h + b2)",
+        "−Σ_i y[i] log(ŷ[i])",
+        "W1ᵀ((W2ᵀ(ŷ − y)) ⊙ h ⊙ (1 − h))",
+        "x + c",
+    ];
+    for e in exprs {
+        assert!(parse_expr(e).is_ok(), "{e}: {:?}", parse_expr(e).err());
+    }
+    check(
+        "ŷ[j]·Σ_i y[i] − y[j]",
+        "(- (* (idx ŷ j) (sum i (idx y i))) (idx y j))",
+    );
+    check(
+        "−Σ_i y[i] log(ŷ[i])",
+        "(neg (sum i (* (idx y i) (call log (idx ŷ i)))))",
+    );
+}
