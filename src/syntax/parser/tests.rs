@@ -360,6 +360,13 @@ fn expression_errors_point_at_the_problem() {
         ("sum(i x)", 1, 7, "expected `,`, found `x`"),
         ("1{i j}", 1, 5, "expected `=`, found `j`"),
         ("∂L∂x", 1, 3, "expected `/`, found `∂`"),
+        (
+            "σ'(x)",
+            1,
+            2,
+            "unexpected character `'` (write a derivative as `d/dx f(x)` or `diff(f(x), x)`)",
+        ),
+        ("x\u{200b}y", 1, 2, "unexpected invisible character U+200B"),
         ("", 1, 1, "expected an expression, found end of input"),
         ("\n  ", 2, 3, "expected an expression, found end of input"),
     ];
@@ -720,6 +727,8 @@ fn junk_never_panics() {
     }
     assert!(!parse_file("x : real €").errors.is_empty());
     assert_eq!(parse_file(""), File::default());
+    let bom = parse_file("\u{feff}x : real\n");
+    assert_eq!((bom.items.len(), bom.errors.len()), (1, 0));
 }
 
 proptest::proptest! {
