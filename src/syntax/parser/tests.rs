@@ -731,10 +731,65 @@ fn junk_never_panics() {
     assert_eq!((bom.items.len(), bom.errors.len()), (1, 0));
 }
 
+/// Every span in `e` (nodes and names) is a valid slice of `src`.
+fn spans_ok(e: &Expr, src: &str) -> bool {
+    let ok = |s: Span| s.start <= s.end && src.get(s.start..s.end).is_some();
+    let ids = |v: &[Ident]| v.iter().all(|i| ok(i.span));
+    ok(e.span)
+        && match &e.kind {
+            ExprKind::Num(_) => true,
+            ExprKind::Name(n) => ok(n.span),
+            ExprKind::Call { func, args } => ok(func.span) && args.iter().all(|a| spans_ok(a, src)),
+            ExprKind::Index { base, indices } => spans_ok(base, src) && ids(indices),
+            ExprKind::Neg(x) | ExprKind::Transpose(x) => spans_ok(x, src),
+            ExprKind::Binary { lhs, rhs, .. } => spans_ok(lhs, src) && spans_ok(rhs, src),
+            ExprKind::Sum {
+                index,
+                except,
+                body,
+            } => ok(index.span) && except.iter().all(|j| ok(j.span)) && spans_ok(body, src),
+            ExprKind::Delta(a, b) => ok(a.span) && ok(b.span),
+            ExprKind::Deriv { var, indices, body } => {
+                ok(var.span) && ids(indices) && spans_ok(body, src)
+            }
+        }
+}
+
 proptest::proptest! {
     #[test]
     fn parse_file_never_panics(src in "\\PC*") {
         let _ = parse_file(&src);
+    }
+
+    #[test]
+    fn parse_file_never_panics_on_any_chars(
+        chars in proptest::collection::vec(proptest::arbitrary::any::<char>(), 0..120)
+    ) {
+        let src: String = chars.into_iter().collect();
+        let _ = parse_file(&src);
+        let _ = parse_expr(&src);
+    }
+
+    /// Whatever the parser accepts, the printer writes back to the same tree.
+    #[test]
+    fn parsed_expressions_print_back_to_themselves(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            "x", "y", "W", "2", "0.5", "(", ")", "(", ")", "+", "-", "−", "*", "/", "^",
+            "[i]", "[i, j]", "ᵀ", "^T", "Σ_i", "Σ_{i≠j}", "d/dx", "∂/∂z[j]", "∂L/∂x",
+            "σ(x)", "f(", ",", "sum(i, x[i])", "⊙", ".*", "e", "T", "δ(i, j)", "1{i = j}",
+            "²", "diff(y, x)", "transpose(W)",
+        ][..]), 1..12),
+        glue in proptest::sample::select(&[" ", ""][..])
+    ) {
+        let src = tokens.join(glue);
+        if let Ok(e) = parse_expr(&src) {
+            proptest::prop_assert!(spans_ok(&e, &src));
+            let printed = crate::syntax::print::print_expr(&e);
+            let again = parse_expr(&printed);
+            proptest::prop_assert!(again.is_ok(), "{} -> {}: {:?}", src, printed, again.err());
+            let again = again.map(|a| erase_spans(&a)).ok();
+            proptest::prop_assert_eq!(again, Some(erase_spans(&e)), "{} -> {}", src, printed);
+        }
     }
 
     #[test]
