@@ -1,9 +1,9 @@
 //! The nom parser for derivation files. Never panics; see docs/language.md.
 //!
-//! The file is first cut into logical lines ([`super::layout`]); each line is
+//! The file is first cut into logical lines (`layout.rs`); each line is
 //! then one item, claim line or chain step, parsed by the functions below,
-//! one per grammar level: [`sum_level`] → [`product`] → [`prefix`] →
-//! [`power`] → [`postfix`] → [`atom`]. Every parser skips the blanks *before*
+//! one per grammar level: `sum_level` → `product` → `prefix` → `power` →
+//! `postfix` → `atom`. Every parser skips the blanks *before*
 //! its first token and stops right after its last one, so spans are tight.
 //!
 //! Recursion is bounded by [`MAX_DEPTH`]: every bracketed group, prefix
@@ -112,7 +112,7 @@ pub fn parse_expr(source: &str) -> Result<Expr, ParseError> {
 /// Stack for one parse. Unoptimized builds take about 21 KiB of stack per
 /// nesting level, so [`MAX_DEPTH`] levels need several MiB: more than a test
 /// thread (2 MiB) has. The memory is reserved, not committed, until used.
-const PARSE_STACK: usize = 64 << 20;
+const PARSE_STACK: usize = 32 << 20;
 
 /// Runs `f` on a thread with a [`PARSE_STACK`]-sized stack, so that input
 /// nested up to the limit cannot overflow the caller's stack; if no thread
