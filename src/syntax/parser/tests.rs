@@ -912,3 +912,30 @@ claim shift: softmax(x + c)[i] = softmax(x)[i]
         "(neg (sum i (* (idx y i) (call log (idx ŷ i)))))",
     );
 }
+
+/// The shipped example derivations (derivations/, with mistakes/) must parse
+/// cleanly: their mistakes are mathematical, never syntactic.
+#[test]
+fn shipped_derivations_parse_without_errors() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("derivations");
+    let mut dirs = vec![root];
+    let mut seen = 0;
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                let src = std::fs::read_to_string(&path).unwrap_or_default();
+                let f = parse_file(&src);
+                assert_eq!(f.errors, vec![], "{}", path.display());
+                assert!(!f.items.is_empty(), "{}", path.display());
+                seen += 1;
+            }
+        }
+    }
+    eprintln!("parsed {seen} derivation files");
+}
