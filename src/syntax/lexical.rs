@@ -155,6 +155,8 @@ pub fn unexpected_char_message(c: char) -> String {
         format!("unexpected control character U+{:04X}", c as u32)
     } else if is_invisible(c) {
         format!("unexpected invisible character U+{:04X}", c as u32)
+    } else if matches!(c, '–' | '—') {
+        format!("unexpected character `{c}` (write `-` or `−` for minus)")
     } else if matches!(c, '\'' | '′') {
         format!("unexpected character `{c}` (write a derivative as `d/dx f(x)` or `diff(f(x), x)`)")
     } else {
@@ -206,5 +208,6 @@ mod tests {
             "unexpected invisible character U+200B"
         );
         assert!(unexpected_char_message('\'').contains("d/dx"));
+        assert!(unexpected_char_message('–').contains("for minus"));
     }
 }
