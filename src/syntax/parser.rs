@@ -13,6 +13,7 @@
 
 use std::cell::Cell;
 
+use nom::bytes::complete::tag;
 use nom::combinator::cut;
 use nom::error::{ErrorKind, ParseError as NomParseError};
 use nom::{IResult, Parser};
@@ -338,15 +339,21 @@ fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
 // ---------------------------------------------------------------------------
 // Tokens
 
-/// `t` after optional blanks.
+/// The whitespace wrapper: `p` after optional blanks and comments.
+fn ws<'s, P>(mut p: P) -> impl FnMut(&'s str) -> Res<'s, P::Output>
+where
+    P: Parser<&'s str, Error = PErr<'s>>,
+{
+    move |i: &'s str| p.parse(blank(i))
+}
+
+/// The exact text `t` after optional blanks; the error names `t`.
 fn token<'s>(t: &'static str) -> impl FnMut(&'s str) -> Res<'s, &'s str> {
-    move |i: &'s str| {
-        let j = blank(i);
-        match j.strip_prefix(t) {
-            Some(rest) => Ok((rest, &j[..t.len()])),
-            None => fail(PErr::expected(j, format!("`{t}`"))),
-        }
-    }
+    ws(move |j: &'s str| {
+        tag::<_, _, PErr<'s>>(t)
+            .parse(j)
+            .map_err(|e| e.map(|_| PErr::expected(j, format!("`{t}`"))))
+    })
 }
 
 /// The first of `ts` found after optional blanks.
