@@ -1,5 +1,273 @@
 //! The derivcheck command line: the only place that does file I/O.
+//!
+//! Everything here is plumbing: parse the arguments, read each file, hand
+//! its text to [`derivcheck::verify_source`] on a thread with a large stack,
+//! render the reports with [`derivcheck::report`], write them out, and turn
+//! the summary into the exit code. See docs/cli.md.
+#![forbid(unsafe_code)]
 
-fn main() {
-    std::process::exit(0);
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use derivcheck::diag::Diagnostic;
+use derivcheck::report::{self, json, terminal, FileOutcome, ReadError, Summary};
+use derivcheck::syntax::span::Span;
+use derivcheck::verify::FileError;
+use derivcheck::{verify_source, FileReport, Options};
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Stack of the verification thread. The stages recurse over expressions,
+/// and a pathological input (a thousand nested parentheses) must end in a
+/// report, not a stack overflow, which no Rust code can catch.
+const STACK_SIZE: usize = 256 << 20;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  every claim of every file is verified (each link proved or holds)
+  1  some link is false, undefined or inconclusive
+  2  usage, read, parse or check error (wins over 1)";
+
+/// Checks mathematical derivations step by step: each link of a chain of
+/// equalities is proved, holds on random samples, or is false with a
+/// counterexample.
+#[derive(Debug, Parser)]
+#[command(
+    name = "derivcheck",
+    version,
+    arg_required_else_help = true,
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify derivation files and report every link of every claim.
+    #[command(
+        after_help = EXIT_CODES,
+        after_long_help = concat!(
+            "Examples:\n",
+            "  derivcheck verify derivations/softmax.txt\n",
+            "  derivcheck verify --seed 7 --samples 1000 derivations/*.txt\n",
+            "  derivcheck verify --format json derivations/*.txt > report.json\n",
+            "\n",
+            "Exit codes:\n",
+            "  0  every claim of every file is verified (each link proved or holds)\n",
+            "  1  some link is false, undefined or inconclusive\n",
+            "  2  usage, read, parse or check error (wins over 1)",
+        )
+    )]
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// Derivation files to check, in order; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Report format: `text` for people, `json` for programs (docs/json.md).
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+    format: Format,
+
+    /// Seed of the random sampler; the same seed gives the same report.
+    /// Without it, each claim's seed is derived from the file path and the
+    /// claim's name, so runs are reproducible anyway.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+
+    /// Samples where both sides are defined needed for "holds".
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 256,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    samples: u32,
+
+    /// When to colour the text report: `auto` colours a terminal unless
+    /// NO_COLOR is set; `always` and `never` override.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are "errors" to clap that exit 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(report::EXIT_ERROR));
+        }
+    };
+    let Command::Verify(args) = cli.command;
+    let code = match std::thread::Builder::new()
+        .name("verify".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || verify(&args))
+    {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            // verify catches panics per file; this is a panic in rendering.
+            let _ = writeln!(io::stderr(), "error: internal error in derivcheck (a bug)");
+            report::EXIT_ERROR
+        }),
+        Err(e) => {
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot start the verification thread: {e}"
+            );
+            report::EXIT_ERROR
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Runs `verify` and returns the exit code.
+fn verify(args: &VerifyArgs) -> u8 {
+    let env = |name: &str| {
+        std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
+    };
+    let (no_color, term) = (env("NO_COLOR"), env("TERM"));
+    let choice = match args.color {
+        Color::Auto => report::ColorChoice::Auto,
+        Color::Always => report::ColorChoice::Always,
+        Color::Never => report::ColorChoice::Never,
+    };
+    let color = |is_terminal: bool| {
+        report::use_color(choice, is_terminal, no_color.as_deref(), term.as_deref())
+    };
+    let stdout_color = color(io::stdout().is_terminal());
+    let stderr_color = color(io::stderr().is_terminal());
+
+    let options = Options {
+        samples: args.samples,
+        seed: args.seed,
+    };
+    let outcomes: Vec<FileOutcome> = args
+        .files
+        .iter()
+        .map(|path| {
+            let outcome = check_file(path, &options);
+            if let (FileOutcome::Unreadable(e), Format::Json) = (&outcome, args.format) {
+                // stdout is for the JSON document; people watching the
+                // run still deserve to hear that a file was skipped.
+                let line = terminal::render_read_error(
+                    e,
+                    &terminal::Config {
+                        color: stderr_color,
+                    },
+                );
+                let _ = io::stderr().write_all(line.as_bytes());
+            }
+            outcome
+        })
+        .collect();
+
+    let code = Summary::of(&outcomes).exit_code();
+    let output = match args.format {
+        Format::Text => terminal::render(
+            &outcomes,
+            &terminal::Config {
+                color: stdout_color,
+            },
+        ),
+        Format::Json => {
+            let run = json::RunInfo {
+                samples: args.samples,
+                seed: args.seed,
+            };
+            match json::render(&outcomes, &run) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = writeln!(io::stderr(), "error: cannot write the JSON report: {e}");
+                    return report::EXIT_ERROR;
+                }
+            }
+        }
+    };
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => code,
+        // `derivcheck verify ... | head` is not a failure of derivcheck.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: cannot write the report: {e}");
+            report::EXIT_ERROR
+        }
+    }
+}
+
+/// Reads and verifies one file; never fails, since a bad file is reported
+/// and the other files are still checked.
+fn check_file(path: &Path, options: &Options) -> FileOutcome {
+    let stdin = path == Path::new("-");
+    let shown = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    };
+    let bytes = if stdin {
+        let mut bytes = Vec::new();
+        io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return FileOutcome::Unreadable(ReadError::is_directory(&shown))
+            }
+            Ok(_) => std::fs::read(path),
+            Err(e) => Err(e),
+        }
+    };
+    let source = match bytes
+        .map_err(|e| ReadError::from_io(&shown, &e))
+        .and_then(|bytes| report::decode(&shown, bytes))
+    {
+        Ok(source) => source,
+        Err(e) => return FileOutcome::Unreadable(e),
+    };
+    // A panic in one file's checking must not lose the other files' reports.
+    let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        verify_source(&shown, &source, options)
+    }))
+    .unwrap_or_else(|panic| internal_error(&shown, panic.as_ref()));
+    FileOutcome::Checked { source, report }
+}
+
+/// The report of a file whose checking panicked: an error, so the run exits 2.
+fn internal_error(path: &str, panic: &(dyn std::any::Any + Send)) -> FileReport {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let message = format!("internal error while checking this file: {what}");
+    FileReport {
+        path: path.to_string(),
+        claims: Vec::new(),
+        errors: vec![FileError {
+            line: 1,
+            col: 1,
+            message: message.clone(),
+            diagnostic: Diagnostic::new(Span::new(0, 0), message)
+                .with_help("this is a bug in derivcheck; please report it with this file"),
+        }],
+    }
 }

@@ -1,0 +1,428 @@
+//! The human-readable report: per file, per claim, one row per link, with
+//! counterexamples, messages and rustc-style diagnostics beneath the rows
+//! they explain, and one summary line at the end.
+//!
+//! ```text
+//! derivations/softmax.txt
+//!   ✓ shift  proved  line 3
+//!               softmax(x + c)[i]
+//!          5:5  = exp(x[i] + c) / sum(j, exp(x[j] + c))  proved  # definition
+//!          7:5  = softmax(x)[i]                          proved
+//!
+//! ✓ 1 file, 1 claim: 1 verified — links: 2 proved
+//! ```
+//!
+//! The rendering with colour off is exactly the coloured one without its
+//! escape codes, and no line ends in spaces, so golden tests can compare
+//! strings.
+
+use super::text::{self, Painter, Style};
+use super::{FileOutcome, ReadError, Summary, EXIT_VERIFIED, VERDICTS};
+use crate::diag::Diagnostic;
+use crate::numeric::Counterexample;
+use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+
+/// How to render.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Emit ANSI colour codes.
+    pub color: bool,
+}
+
+/// Expressions wider than this do not widen the column of verdicts: one
+/// long step should not push every other verdict off the screen.
+const MAX_EXPR_COLUMN: usize = 60;
+/// Width of the verdict column ("inconclusive").
+const VERDICT_COLUMN: usize = 12;
+
+/// The whole report: every file in order, then the summary line.
+pub fn render(outcomes: &[FileOutcome], config: &Config) -> String {
+    let mut out = String::new();
+    for outcome in outcomes {
+        out.push_str(&render_file(outcome, config));
+        out.push('\n');
+    }
+    out.push_str(&render_summary(&Summary::of(outcomes), config));
+    out
+}
+
+/// One file: its path, its errors outside claims, then its claims.
+pub fn render_file(outcome: &FileOutcome, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let mut out = format!("{}\n", p.paint(Style::Bold, outcome.path()));
+    match outcome {
+        FileOutcome::Unreadable(e) => {
+            out.push_str(&indent(&render_read_error(e, config), "  "));
+        }
+        FileOutcome::Checked { source, report } => {
+            out.push_str(&render_checked(report, source, config));
+        }
+    }
+    out
+}
+
+fn render_checked(report: &FileReport, source: &str, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let mut out = String::new();
+    for error in &report.errors {
+        out.push_str(&indent(
+            &render_diagnostic(&report.path, source, &error.diagnostic, config),
+            "  ",
+        ));
+    }
+    if report.claims.is_empty() && report.errors.is_empty() {
+        out.push_str(&format!("  {}\n", p.paint(Style::Dim, "no claims")));
+    }
+    let loc_width = report
+        .claims
+        .iter()
+        .flat_map(|c| &c.steps)
+        .map(|s| location(s).len())
+        .max()
+        .unwrap_or(0);
+    for (i, claim) in report.claims.iter().enumerate() {
+        if i > 0 || !report.errors.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&render_claim(
+            claim,
+            &report.path,
+            source,
+            loc_width,
+            config,
+        ));
+    }
+    out
+}
+
+fn location(step: &StepReport) -> String {
+    format!("{}:{}", step.line, step.col)
+}
+
+/// The mark and colour of a claim, from its worst link.
+fn claim_mark(verdict: Verdict) -> (&'static str, Style) {
+    match verdict {
+        Verdict::Proved | Verdict::Holds => ("✓", Style::BoldGreen),
+        Verdict::Undefined | Verdict::Inconclusive => ("?", Style::BoldYellow),
+        Verdict::False | Verdict::Error => ("✗", Style::BoldRed),
+    }
+}
+
+fn verdict_style(verdict: Verdict) -> Style {
+    match verdict {
+        Verdict::Proved => Style::Green,
+        Verdict::Holds => Style::Cyan,
+        Verdict::False | Verdict::Error => Style::BoldRed,
+        Verdict::Undefined | Verdict::Inconclusive => Style::Yellow,
+    }
+}
+
+/// Source text on one line: a step written across lines would break the
+/// table.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One claim: a header, the chain's start, and one row per link.
+fn render_claim(
+    claim: &ClaimReport,
+    path: &str,
+    source: &str,
+    loc_width: usize,
+    config: &Config,
+) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let (mark, mark_style) = claim_mark(claim.verdict);
+    let mut out = format!(
+        "  {} {}  {}  {}\n",
+        p.paint(mark_style, mark),
+        p.paint(Style::Bold, &claim.name),
+        p.paint(verdict_style(claim.verdict), claim.verdict.as_str()),
+        p.paint(Style::Dim, &format!("line {}", claim.line)),
+    );
+    if claim.steps.is_empty() {
+        out.push_str(&format!("    {}\n", p.paint(Style::Dim, "(no links)")));
+        return out;
+    }
+
+    // Rows are "= rhs"; the chain's start (and any link whose left side is
+    // not the previous right side) gets a row of its own, aligned under the
+    // right sides as on paper.
+    let lead = " ".repeat(4 + loc_width + 2);
+    let detail_indent = format!("{lead}  ");
+    let mut rows: Vec<(Option<&StepReport>, String)> = Vec::new();
+    let mut previous_rhs: Option<String> = None;
+    for step in &claim.steps {
+        let lhs = one_line(&step.lhs);
+        if previous_rhs.as_deref() != Some(lhs.as_str()) {
+            rows.push((None, format!("  {lhs}")));
+        }
+        let rhs = one_line(&step.rhs);
+        rows.push((Some(step), format!("= {rhs}")));
+        previous_rhs = Some(rhs);
+    }
+    let expr_width = rows
+        .iter()
+        .filter(|(step, _)| step.is_some())
+        .map(|(_, e)| text::width(e))
+        .filter(|&w| w <= MAX_EXPR_COLUMN)
+        .max()
+        .unwrap_or(0);
+
+    for (step, expr) in &rows {
+        let Some(step) = step else {
+            out.push_str(&format!("{lead}{expr}\n"));
+            continue;
+        };
+        let loc = location(step);
+        let verdict = step.verdict.as_str();
+        let mut row = format!(
+            "    {}{}  {}  {}",
+            " ".repeat(loc_width.saturating_sub(loc.len())),
+            p.paint(Style::Dim, &loc),
+            text::pad(expr, expr_width),
+            p.paint(verdict_style(step.verdict), verdict),
+        );
+        if let Some(j) = step.justification.as_deref().map(str::trim) {
+            if !j.is_empty() {
+                row.push_str(&" ".repeat(VERDICT_COLUMN.saturating_sub(verdict.len()) + 2));
+                row.push_str(&p.paint(Style::Dim, &format!("# {j}")));
+            }
+        }
+        out.push_str(&row);
+        out.push('\n');
+        out.push_str(&indent(
+            &render_step_details(step, path, source, config),
+            &detail_indent,
+        ));
+    }
+    out
+}
+
+/// What a row's verdict alone does not say: the counterexample, the message,
+/// or the diagnostic.
+fn render_step_details(step: &StepReport, path: &str, source: &str, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    match step.verdict {
+        Verdict::Proved | Verdict::Holds => String::new(),
+        Verdict::False => match &step.counterexample {
+            Some(cx) => render_counterexample(cx, config),
+            None => step
+                .message
+                .as_deref()
+                .map(|m| format!("{}\n", p.paint(Style::Red, m)))
+                .unwrap_or_default(),
+        },
+        Verdict::Undefined | Verdict::Inconclusive => step
+            .message
+            .as_deref()
+            .map(|m| format!("{}\n", p.paint(Style::Yellow, m)))
+            .unwrap_or_default(),
+        Verdict::Error => match (&step.diagnostic, &step.message) {
+            (Some(d), _) => render_diagnostic(path, source, d, config),
+            (None, Some(m)) => format!("{}: {m}\n", p.paint(Style::BoldRed, "error")),
+            (None, None) => String::new(),
+        },
+    }
+}
+
+/// A counterexample as a small table: where (dimensions, indices), the
+/// variables' values, and the two sides' values.
+pub fn render_counterexample(cx: &Counterexample, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let at: Vec<String> = cx
+        .dims
+        .iter()
+        .chain(&cx.indices)
+        .map(|(name, v)| format!("{name} = {v}"))
+        .collect();
+    let mut out = p.paint(Style::Red, "counterexample");
+    if !at.is_empty() {
+        out.push_str(&format!(" at {}", at.join(", ")));
+    }
+    out.push('\n');
+    let (lhs, rhs) = text::distinct_pair(cx.lhs, cx.rhs);
+    let mut rows: Vec<(&str, String)> = cx
+        .values
+        .iter()
+        .map(|(name, v)| (name.as_str(), text::sample_value(v)))
+        .collect();
+    rows.push(("left", lhs));
+    rows.push(("right", rhs));
+    let name_width = rows.iter().map(|(n, _)| text::width(n)).max().unwrap_or(0);
+    for (name, value) in rows {
+        out.push_str(&format!("  {} = {value}\n", text::pad(name, name_width)));
+    }
+    out
+}
+
+/// Renders a diagnostic like rustc: the message, `┌─ path:line:col`, the
+/// source line with the span underlined, labels, and `= help:`.
+pub fn render_diagnostic(
+    path: &str,
+    source: &str,
+    diagnostic: &Diagnostic,
+    config: &Config,
+) -> String {
+    let file = SimpleFile::new(path, source);
+    let range = |span: crate::syntax::span::Span| clamp(source, span.start, span.end);
+    let mut labels = vec![cs::Label::primary((), range(diagnostic.span))];
+    labels.extend(
+        diagnostic
+            .labels
+            .iter()
+            .map(|(span, msg)| cs::Label::secondary((), range(*span)).with_message(msg)),
+    );
+    let mut d = cs::Diagnostic::error()
+        .with_message(&diagnostic.message)
+        .with_labels(labels);
+    if let Some(help) = &diagnostic.help {
+        d = d.with_notes(vec![format!("help: {help}")]);
+    }
+    let term_config = term::Config::default();
+    let rendered = if config.color {
+        let mut w = termcolor::Ansi::new(Vec::new());
+        term::emit(&mut w, &term_config, &file, &d).map(|()| w.into_inner())
+    } else {
+        let mut w = termcolor::NoColor::new(Vec::new());
+        term::emit(&mut w, &term_config, &file, &d).map(|()| w.into_inner())
+    };
+    match rendered
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+    {
+        Some(s) => {
+            s.lines()
+                .map(|l| format!("{}\n", l.trim_end()))
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+                + "\n"
+        }
+        // codespan refuses only inconsistent input; say what we know.
+        None => {
+            let p = Painter {
+                color: config.color,
+            };
+            format!(
+                "{}: {}\n",
+                p.paint(Style::BoldRed, "error"),
+                diagnostic.message
+            )
+        }
+    }
+}
+
+/// A byte range that is inside `source` and on character boundaries, so
+/// that a stray span cannot make the renderer fail.
+fn clamp(source: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    let floor = |mut i: usize| {
+        i = i.min(source.len());
+        while !source.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (a, b) = (floor(start), floor(end));
+    a.min(b)..a.max(b)
+}
+
+/// One line saying that a file could not be read, and why.
+pub fn render_read_error(error: &ReadError, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    format!(
+        "{}: cannot read {}: {}\n",
+        p.paint(Style::BoldRed, "error"),
+        error.path,
+        error.message
+    )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary line: files, claims by outcome, links by verdict, errors.
+pub fn render_summary(summary: &Summary, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let code = summary.exit_code();
+    let mark = if code == EXIT_VERIFIED {
+        p.paint(Style::BoldGreen, "✓")
+    } else {
+        p.paint(Style::BoldRed, "✗")
+    };
+    let mut line = plural(summary.files, "file", "files");
+    if summary.claims == 0 {
+        line.push_str(", no claims");
+    } else {
+        let mut claims = vec![format!("{} verified", summary.verified)];
+        if summary.failed > 0 {
+            claims.push(format!("{} failed", summary.failed));
+        }
+        if summary.errored > 0 {
+            claims.push(format!("{} with errors", summary.errored));
+        }
+        line.push_str(&format!(
+            ", {}: {}",
+            plural(summary.claims, "claim", "claims"),
+            claims.join(", ")
+        ));
+    }
+    let links: Vec<String> = VERDICTS
+        .iter()
+        .filter(|&&v| summary.links.get(v) > 0)
+        .map(|&v| format!("{} {}", summary.links.get(v), v.as_str()))
+        .collect();
+    if !links.is_empty() {
+        line.push_str(&format!(" — links: {}", links.join(", ")));
+    }
+    let mut problems = Vec::new();
+    if summary.file_errors > 0 {
+        problems.push(plural(
+            summary.file_errors,
+            "error outside claims",
+            "errors outside claims",
+        ));
+    }
+    if summary.unreadable > 0 {
+        problems.push(plural(
+            summary.unreadable,
+            "file unreadable",
+            "files unreadable",
+        ));
+    }
+    if !problems.is_empty() {
+        line.push_str(&format!(" — {}", problems.join(", ")));
+    }
+    format!("{mark} {line}\n")
+}
+
+/// Prefixes every non-empty line with `prefix`.
+fn indent(s: &str, prefix: &str) -> String {
+    s.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("{prefix}{l}\n")
+            }
+        })
+        .collect()
+}
