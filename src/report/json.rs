@@ -281,3 +281,290 @@ fn summary(s: &Summary) -> SummaryJson {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+    use crate::verify::FileReport;
+    use pretty_assertions::assert_eq;
+    use serde_json::Value;
+
+    const RUN: RunInfo = RunInfo {
+        samples: 256,
+        seed: Some(7),
+    };
+
+    fn parse(outcomes: &[FileOutcome]) -> Value {
+        let s = render(outcomes, &RUN).expect("the report serializes");
+        serde_json::from_str(&s).expect("the report is valid JSON")
+    }
+
+    #[test]
+    fn whole_report_golden() {
+        let s = render(&[testdata::checked(), testdata::missing()], &RUN);
+        assert_eq!(s.ok().as_deref(), Some(GOLDEN));
+    }
+
+    /// Every field docs/json.md promises, read the way a consumer would.
+    #[test]
+    fn documented_fields_are_present() {
+        let v = parse(&[testdata::checked(), testdata::missing()]);
+        assert_eq!(v["schema"], 1);
+        assert_eq!(v["options"]["samples"], 256);
+        assert_eq!(v["options"]["seed"], 7);
+        let file = &v["files"][0];
+        assert_eq!(file["path"], "ex.txt");
+        assert_eq!(file["status"], "error");
+        let claims = file["claims"].as_array().expect("claims is an array");
+        assert_eq!(claims.len(), 4);
+        for claim in claims {
+            assert!(claim["name"].is_string());
+            assert!(claim["line"].is_u64());
+            assert!(claim["verdict"].is_string());
+            assert!(claim["status"].is_string());
+            for step in claim["steps"].as_array().expect("steps is an array") {
+                for key in ["line", "col"] {
+                    assert!(step[key].is_u64(), "{key} in {step}");
+                }
+                for key in ["verdict", "lhs", "rhs"] {
+                    assert!(step[key].is_string(), "{key} in {step}");
+                }
+                let verdict = step["verdict"].as_str().unwrap_or("");
+                assert!(
+                    [
+                        "proved",
+                        "holds",
+                        "false",
+                        "undefined",
+                        "inconclusive",
+                        "error"
+                    ]
+                    .contains(&verdict),
+                    "{verdict}"
+                );
+                assert_eq!(verdict == "false", step["counterexample"].is_object());
+                if verdict == "error" {
+                    assert!(step["message"].is_string());
+                }
+            }
+        }
+        let cx = &claims[1]["steps"][0]["counterexample"];
+        assert_eq!(cx["dims"]["n"], 2);
+        assert_eq!(cx["values"]["v"], serde_json::json!([1.0, 1.0]));
+        assert_eq!(cx["lhs"], 4.0);
+        assert_eq!(cx["rhs"], 2.0);
+        assert_eq!(file["errors"][0]["kind"], "source");
+        assert_eq!(file["errors"][0]["line"], 10);
+        assert_eq!(v["files"][1]["errors"][0]["kind"], "read");
+        let summary = &v["summary"];
+        assert_eq!(summary["exit_code"], 2);
+        assert_eq!(summary["files"], 2);
+        assert_eq!(summary["claims"]["verified"], 1);
+        assert_eq!(summary["claims"]["failed"], 2);
+        assert_eq!(summary["links"]["false"], 1);
+        assert_eq!(summary["links"]["total"], 5);
+    }
+
+    #[test]
+    fn an_empty_run_is_verified() {
+        let empty = FileOutcome::Checked {
+            source: String::new(),
+            report: FileReport {
+                path: "empty.txt".into(),
+                claims: vec![],
+                errors: vec![],
+            },
+        };
+        let v = parse(&[empty]);
+        assert_eq!(v["files"][0]["status"], "verified");
+        assert_eq!(v["files"][0]["claims"], serde_json::json!([]));
+        assert_eq!(v["summary"]["status"], "verified");
+        assert_eq!(v["summary"]["exit_code"], 0);
+    }
+
+    #[test]
+    fn non_finite_values_become_null() {
+        let mut report = testdata::report();
+        let cx = report.claims[1].steps[0]
+            .counterexample
+            .as_mut()
+            .expect("testdata's second claim has a counterexample");
+        cx.lhs = f64::NAN;
+        cx.rhs = f64::INFINITY;
+        let v = parse(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let cx = &v["files"][0]["claims"][1]["steps"][0]["counterexample"];
+        assert!(cx["lhs"].is_null() && cx["rhs"].is_null(), "{cx}");
+    }
+
+    #[test]
+    fn unreadable_utf8_gives_position() {
+        let e = crate::report::decode("b.txt", b"x\n\xff".to_vec()).unwrap_err();
+        let v = parse(&[FileOutcome::Unreadable(e)]);
+        let err = &v["files"][0]["errors"][0];
+        assert_eq!(err["kind"], "read");
+        assert_eq!(
+            (&err["line"], &err["col"], &err["byte"]),
+            (&2.into(), &1.into(), &2.into())
+        );
+    }
+
+    const GOLDEN: &str = r#"{
+  "schema": 1,
+  "options": {
+    "samples": 256,
+    "seed": 7
+  },
+  "files": [
+    {
+      "path": "ex.txt",
+      "status": "error",
+      "claims": [
+        {
+          "name": "shift",
+          "line": 3,
+          "verdict": "holds",
+          "status": "verified",
+          "steps": [
+            {
+              "line": 5,
+              "col": 3,
+              "verdict": "proved",
+              "lhs": "exp(x + c) / exp(c)",
+              "rhs": "exp(x) exp(c) / exp(c)",
+              "justification": "exp(a + b) = exp(a) exp(b)",
+              "witness": "symbolic"
+            },
+            {
+              "line": 6,
+              "col": 3,
+              "verdict": "holds",
+              "lhs": "exp(x) exp(c) / exp(c)",
+              "rhs": "exp(x)",
+              "witness": "numeric",
+              "samples": {
+                "defined": 256,
+                "tried": 256
+              }
+            }
+          ]
+        },
+        {
+          "name": "wrong",
+          "line": 7,
+          "verdict": "false",
+          "status": "failed",
+          "steps": [
+            {
+              "line": 7,
+              "col": 31,
+              "verdict": "false",
+              "lhs": "sum(i, v[i])^2",
+              "rhs": "sum(i, v[i]^2)",
+              "witness": "numeric",
+              "counterexample": {
+                "dims": {
+                  "n": 2
+                },
+                "indices": {},
+                "values": {
+                  "v": [
+                    1.0,
+                    1.0
+                  ]
+                },
+                "lhs": 4.0,
+                "rhs": 2.0
+              }
+            }
+          ]
+        },
+        {
+          "name": "odd",
+          "line": 8,
+          "verdict": "undefined",
+          "status": "failed",
+          "steps": [
+            {
+              "line": 8,
+              "col": 28,
+              "verdict": "undefined",
+              "lhs": "log(-x^2 - 1)",
+              "rhs": "0",
+              "witness": "numeric",
+              "samples": {
+                "defined": 0,
+                "tried": 2560
+              },
+              "message": "both sides were defined at only 0 of 2560 samples"
+            }
+          ]
+        },
+        {
+          "name": "typo",
+          "line": 9,
+          "verdict": "error",
+          "status": "error",
+          "steps": [
+            {
+              "line": 9,
+              "col": 17,
+              "verdict": "error",
+              "lhs": "x + q",
+              "rhs": "q + x",
+              "message": "unknown name `q`",
+              "help": "declare it, e.g. `q : real`"
+            }
+          ]
+        }
+      ],
+      "errors": [
+        {
+          "kind": "source",
+          "message": "expected a name after `let`",
+          "line": 10,
+          "col": 5,
+          "byte": 265
+        }
+      ]
+    },
+    {
+      "path": "missing.txt",
+      "status": "error",
+      "claims": [],
+      "errors": [
+        {
+          "kind": "read",
+          "message": "no such file or directory"
+        }
+      ]
+    }
+  ],
+  "summary": {
+    "status": "error",
+    "exit_code": 2,
+    "files": 2,
+    "unreadable_files": 1,
+    "file_errors": 1,
+    "claims": {
+      "total": 4,
+      "verified": 1,
+      "failed": 2,
+      "error": 1
+    },
+    "links": {
+      "total": 5,
+      "proved": 1,
+      "holds": 1,
+      "false": 1,
+      "undefined": 1,
+      "inconclusive": 0,
+      "error": 1
+    }
+  }
+}
+"#;
+}

@@ -12,6 +12,8 @@
 
 pub mod json;
 pub mod terminal;
+#[cfg(test)]
+mod testdata;
 mod text;
 
 use crate::verify::{ClaimReport, FileReport, Verdict};

@@ -426,3 +426,324 @@ fn indent(s: &str, prefix: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::numeric::SampleValue;
+    use crate::report::testdata::{self, step};
+    use crate::syntax::span::Span;
+    use crate::verify::FileError;
+    use pretty_assertions::assert_eq;
+
+    const PLAIN: Config = Config { color: false };
+    const COLOR: Config = Config { color: true };
+
+    /// The text without SGR escape sequences.
+    fn strip_ansi(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    const GOLDEN: &str = "\
+ex.txt
+  error: expected a name after `let`
+     ┌─ ex.txt:10:5
+     │
+  10 │ let = 3
+     │     ^
+
+  ✓ shift  holds  line 3
+            exp(x + c) / exp(c)
+     5:3  = exp(x) exp(c) / exp(c)  proved        # exp(a + b) = exp(a) exp(b)
+     6:3  = exp(x)                  holds
+
+  ✗ wrong  false  line 7
+            sum(i, v[i])^2
+    7:31  = sum(i, v[i]^2)  false
+            counterexample at n = 2
+              v     = [1, 1]
+              left  = 4
+              right = 2
+
+  ? odd  undefined  line 8
+            log(-x^2 - 1)
+    8:28  = 0  undefined
+            both sides were defined at only 0 of 2560 samples
+
+  ✗ typo  error  line 9
+            x + q
+    9:17  = q + x  error
+            error: unknown name `q`
+              ┌─ ex.txt:9:17
+              │
+            1 │ x, c : real
+              │ - variables are declared here
+              ·
+            9 │ claim typo: x + q = q + x
+              │                 ^
+              │
+              = help: declare it, e.g. `q : real`
+
+missing.txt
+  error: cannot read missing.txt: no such file or directory
+
+✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, \
+1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable
+";
+
+    #[test]
+    fn whole_report_golden() {
+        let s = render(&[testdata::checked(), testdata::missing()], &PLAIN);
+        assert_eq!(s, GOLDEN);
+    }
+
+    #[test]
+    fn colour_adds_only_escape_codes() {
+        let outcomes = [testdata::checked(), testdata::missing()];
+        let colored = render(&outcomes, &COLOR);
+        assert!(colored.contains("\x1b[1;31m✗\x1b[0m"), "{colored}");
+        assert!(colored.contains("\x1b[32mproved\x1b[0m"), "{colored}");
+        assert_eq!(strip_ansi(&colored), render(&outcomes, &PLAIN));
+    }
+
+    #[test]
+    fn no_escape_codes_without_colour() {
+        let s = render(&[testdata::checked(), testdata::missing()], &PLAIN);
+        assert!(!s.contains('\x1b'));
+    }
+
+    #[test]
+    fn no_line_ends_in_spaces() {
+        let s = render(&[testdata::checked(), testdata::missing()], &PLAIN);
+        for line in s.lines() {
+            assert_eq!(line, line.trim_end());
+        }
+    }
+
+    fn single(report: FileReport, source: &str) -> FileOutcome {
+        FileOutcome::Checked {
+            source: source.into(),
+            report,
+        }
+    }
+
+    #[test]
+    fn an_empty_file_has_no_claims() {
+        let empty = single(
+            FileReport {
+                path: "empty.txt".into(),
+                claims: vec![],
+                errors: vec![],
+            },
+            "",
+        );
+        assert_eq!(
+            render(&[empty], &PLAIN),
+            "empty.txt\n  no claims\n\n✓ 1 file, no claims\n"
+        );
+    }
+
+    #[test]
+    fn a_verified_run() {
+        let claim = ClaimReport {
+            name: "double".into(),
+            line: 2,
+            verdict: Verdict::Proved,
+            steps: vec![step(2, 16, Verdict::Proved, "2 x", "x + x")],
+        };
+        let outcome = single(
+            FileReport {
+                path: "d.txt".into(),
+                claims: vec![claim],
+                errors: vec![],
+            },
+            "x : real\nclaim double: 2 x = x + x\n",
+        );
+        assert_eq!(
+            render(&[outcome], &PLAIN),
+            "\
+d.txt
+  ✓ double  proved  line 2
+            2 x
+    2:16  = x + x  proved
+
+✓ 1 file, 1 claim: 1 verified — links: 1 proved
+"
+        );
+    }
+
+    #[test]
+    fn chain_links_continue_from_the_previous_right_side() {
+        // The second link starts where the first ended, so it gets no row
+        // of its own; the third does not, so its left side is shown.
+        let claim = ClaimReport {
+            name: "c".into(),
+            line: 1,
+            verdict: Verdict::Proved,
+            steps: vec![
+                step(2, 3, Verdict::Proved, "a", "b"),
+                step(3, 3, Verdict::Proved, "b", "c"),
+                step(4, 3, Verdict::Proved, "z", "d"),
+            ],
+        };
+        let s = render_claim(&claim, "f", "", 3, &PLAIN);
+        assert_eq!(
+            s,
+            "  ✓ c  proved  line 1
+           a
+    2:3  = b  proved
+    3:3  = c  proved
+           z
+    4:3  = d  proved
+"
+        );
+    }
+
+    #[test]
+    fn a_long_expression_does_not_widen_the_column() {
+        let long = "x".repeat(MAX_EXPR_COLUMN + 5);
+        let claim = ClaimReport {
+            name: "c".into(),
+            line: 1,
+            verdict: Verdict::Proved,
+            steps: vec![
+                step(2, 3, Verdict::Proved, "a", "b"),
+                step(3, 3, Verdict::Proved, "b", &long),
+            ],
+        };
+        let s = render_claim(&claim, "f", "", 3, &PLAIN);
+        assert!(s.contains("= b  proved\n"), "{s}");
+        assert!(s.contains(&format!("= {long}  proved\n")), "{s}");
+    }
+
+    #[test]
+    fn multi_line_source_text_is_put_on_one_line() {
+        let claim = ClaimReport {
+            name: "c".into(),
+            line: 1,
+            verdict: Verdict::Proved,
+            steps: vec![step(2, 3, Verdict::Proved, "a +\n   b", "b\t+ a")],
+        };
+        let s = render_claim(&claim, "f", "", 3, &PLAIN);
+        assert!(s.contains("  a + b\n"), "{s}");
+        assert!(s.contains("= b + a  proved\n"), "{s}");
+    }
+
+    #[test]
+    fn counterexample_table_with_indices_and_a_matrix() {
+        let cx = Counterexample {
+            dims: vec![("m".into(), 2), ("d".into(), 1)],
+            indices: vec![("i".into(), 1)],
+            values: vec![
+                (
+                    "W1".into(),
+                    SampleValue::Matrix(vec![vec![0.5], vec![-2.0]]),
+                ),
+                ("ŷ".into(), SampleValue::Vector(vec![0.25, 0.75])),
+                ("t".into(), SampleValue::Scalar(1.0 / 3.0)),
+            ],
+            lhs: 0.1,
+            rhs: 0.1000001,
+        };
+        assert_eq!(
+            render_counterexample(&cx, &PLAIN),
+            "\
+counterexample at m = 2, d = 1, i = 1
+  W1    = [[0.5], [-2]]
+  ŷ     = [0.25, 0.75]
+  t     = 0.333333
+  left  = 0.1
+  right = 0.1000001
+"
+        );
+    }
+
+    #[test]
+    fn a_false_link_without_counterexample_shows_its_message() {
+        let mut s = step(1, 1, Verdict::False, "a", "b");
+        s.message = Some("differs symbolically".into());
+        assert_eq!(
+            render_step_details(&s, "f", "", &PLAIN),
+            "differs symbolically\n"
+        );
+    }
+
+    #[test]
+    fn an_error_without_diagnostic_shows_its_message() {
+        let mut s = step(1, 1, Verdict::Error, "a", "b");
+        s.message = Some("shape mismatch".into());
+        assert_eq!(
+            render_step_details(&s, "f", "", &PLAIN),
+            "error: shape mismatch\n"
+        );
+    }
+
+    #[test]
+    fn diagnostics_with_stray_spans_still_render() {
+        let source = "∂x = 1\n";
+        for span in [Span::new(1, 2), Span::new(50, 60), Span::new(5, 2)] {
+            let d = Diagnostic::new(span, "odd span").with_label(Span::new(100, 0), "far");
+            let s = render_diagnostic("f.txt", source, &d, &PLAIN);
+            assert!(s.starts_with("error: odd span\n"), "{s}");
+        }
+    }
+
+    #[test]
+    fn file_errors_come_before_claims() {
+        let mut report = testdata::report();
+        report.claims.truncate(1);
+        report.errors.push(FileError {
+            line: 1,
+            col: 1,
+            message: "first".into(),
+            diagnostic: Diagnostic::new(Span::new(0, 1), "first"),
+        });
+        let s = render_file(&single(report, testdata::SOURCE), &PLAIN);
+        let first = s.find("error: first");
+        let let_error = s.find("error: expected a name");
+        let claim = s.find("✓ shift");
+        assert!(
+            first.is_some() && let_error.is_some() && claim.is_some(),
+            "{s}"
+        );
+        assert!(let_error < claim && first < claim, "{s}");
+    }
+
+    #[test]
+    fn summary_lines() {
+        let cases: &[(&[FileOutcome], &str)] = &[
+            (&[], "✓ 0 files, no claims\n"),
+            (
+                &[testdata::missing()],
+                "✗ 1 file, no claims — 1 file unreadable\n",
+            ),
+        ];
+        for (outcomes, want) in cases {
+            assert_eq!(render_summary(&Summary::of(outcomes), &PLAIN), *want);
+        }
+    }
+
+    #[test]
+    fn read_errors_name_the_file() {
+        let FileOutcome::Unreadable(e) = testdata::missing() else {
+            unreachable!("testdata::missing is unreadable")
+        };
+        assert_eq!(
+            render_read_error(&e, &PLAIN),
+            "error: cannot read missing.txt: no such file or directory\n"
+        );
+    }
+}
