@@ -209,30 +209,34 @@ fn render_claim(
 }
 
 /// What a row's verdict alone does not say: the counterexample, the message,
-/// or the diagnostic.
+/// or the diagnostic. Each starts with `path:line:col:`, the form editors
+/// and terminals turn into a link to the step.
 fn render_step_details(step: &StepReport, path: &str, source: &str, config: &Config) -> String {
     let p = Painter {
         color: config.color,
     };
+    let at = p.paint(Style::Dim, &format!("{path}:{}:{}:", step.line, step.col));
+    let message = |style: Style| {
+        let m = step.message.as_deref().unwrap_or(step.verdict.as_str());
+        format!("{at} {}\n", p.paint(style, m))
+    };
     match step.verdict {
         Verdict::Proved | Verdict::Holds => String::new(),
         Verdict::False => match &step.counterexample {
-            Some(cx) => render_counterexample(cx, config),
-            None => step
-                .message
-                .as_deref()
-                .map(|m| format!("{}\n", p.paint(Style::Red, m)))
-                .unwrap_or_default(),
+            Some(cx) => format!("{at} {}", render_counterexample(cx, config)),
+            None => message(Style::Red),
         },
-        Verdict::Undefined | Verdict::Inconclusive => step
-            .message
-            .as_deref()
-            .map(|m| format!("{}\n", p.paint(Style::Yellow, m)))
-            .unwrap_or_default(),
-        Verdict::Error => match (&step.diagnostic, &step.message) {
-            (Some(d), _) => render_diagnostic(path, source, d, config),
-            (None, Some(m)) => format!("{}: {m}\n", p.paint(Style::BoldRed, "error")),
-            (None, None) => String::new(),
+        Verdict::Undefined | Verdict::Inconclusive => message(Style::Yellow),
+        Verdict::Error => match &step.diagnostic {
+            // The diagnostic names the place itself, rustc-style.
+            Some(d) => render_diagnostic(path, source, d, config),
+            None => format!(
+                "{at} {}: {}\n",
+                p.paint(Style::BoldRed, "error"),
+                step.message
+                    .as_deref()
+                    .unwrap_or("this step could not be checked")
+            ),
         },
     }
 }
@@ -473,7 +477,7 @@ ex.txt
   ✗ wrong  false  line 7
             sum(i, v[i])^2
     7:31  = sum(i, v[i]^2)  false
-            counterexample at n = 2
+            ex.txt:7:31: counterexample at n = 2
               v     = [1, 1]
               left  = 4
               right = 2
@@ -481,7 +485,7 @@ ex.txt
   ? odd  undefined  line 8
             log(-x^2 - 1)
     8:28  = 0  undefined
-            both sides were defined at only 0 of 2560 samples
+            ex.txt:8:28: both sides were defined at only 0 of 2560 samples
 
   ✗ typo  error  line 9
             x + q
@@ -677,7 +681,7 @@ counterexample at m = 2, d = 1, i = 1
         s.message = Some("differs symbolically".into());
         assert_eq!(
             render_step_details(&s, "f", "", &PLAIN),
-            "differs symbolically\n"
+            "f:1:1: differs symbolically\n"
         );
     }
 
@@ -687,7 +691,7 @@ counterexample at m = 2, d = 1, i = 1
         s.message = Some("shape mismatch".into());
         assert_eq!(
             render_step_details(&s, "f", "", &PLAIN),
-            "error: shape mismatch\n"
+            "f:1:1: error: shape mismatch\n"
         );
     }
 
