@@ -412,6 +412,17 @@ mod tests {
         );
     }
 
+    /// docs/json.md shows this very output, so the documentation cannot
+    /// drift from the renderer.
+    #[test]
+    fn the_documented_example_is_the_golden_output() {
+        let doc = include_str!("../../docs/json.md");
+        assert!(
+            doc.contains(&format!("```json\n{GOLDEN}```")),
+            "docs/json.md's example differs from json::tests::GOLDEN"
+        );
+    }
+
     const GOLDEN: &str = r#"{
   "schema": 1,
   "options": {
