@@ -124,10 +124,24 @@ fn verdict_style(verdict: Verdict) -> Style {
     }
 }
 
-/// Source text on one line: a step written across lines would break the
-/// table.
+/// Source text on one line, safe to print: a step written across lines
+/// would break the table, and a control character from the file (an
+/// escape sequence in a comment) must not drive the user's terminal.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split_whitespace()
+        .map(|word| {
+            word.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One claim: a header, the chain's start, and one row per link.
@@ -145,7 +159,7 @@ fn render_claim(
     let mut out = format!(
         "  {} {}  {}  {}\n",
         p.paint(mark_style, mark),
-        p.paint(Style::Bold, &claim.name),
+        p.paint(Style::Bold, &one_line(&claim.name)),
         p.paint(verdict_style(claim.verdict), claim.verdict.as_str()),
         p.paint(Style::Dim, &format!("line {}", claim.line)),
     );
@@ -163,11 +177,11 @@ fn render_claim(
     let mut previous_rhs: Option<String> = None;
     for step in &claim.steps {
         let lhs = one_line(&step.lhs);
-        if previous_rhs.as_deref() != Some(lhs.as_str()) {
+        if !lhs.is_empty() && previous_rhs.as_deref() != Some(lhs.as_str()) {
             rows.push((None, format!("  {lhs}")));
         }
         let rhs = one_line(&step.rhs);
-        rows.push((Some(step), format!("= {rhs}")));
+        rows.push((Some(step), format!("= {rhs}").trim_end().to_string()));
         previous_rhs = Some(rhs);
     }
     let expr_width = rows
@@ -192,7 +206,7 @@ fn render_claim(
             text::pad(expr, expr_width),
             p.paint(verdict_style(step.verdict), verdict),
         );
-        if let Some(j) = step.justification.as_deref().map(str::trim) {
+        if let Some(j) = step.justification.as_deref().map(one_line) {
             if !j.is_empty() {
                 row.push_str(&" ".repeat(VERDICT_COLUMN.saturating_sub(verdict.len()) + 2));
                 row.push_str(&p.paint(Style::Dim, &format!("# {j}")));
@@ -631,6 +645,36 @@ d.txt
         let s = render_claim(&claim, "f", "", 3, &PLAIN);
         assert!(s.contains("= b  proved\n"), "{s}");
         assert!(s.contains(&format!("= {long}  proved\n")), "{s}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let mut s = step(2, 3, Verdict::Proved, "a", "b\x1b[31m");
+        s.justification = Some("see \x07 here".into());
+        let claim = ClaimReport {
+            name: "c\x1b]0;title\x07".into(),
+            line: 1,
+            verdict: Verdict::Proved,
+            steps: vec![s],
+        };
+        let out = render_claim(&claim, "f", "", 3, &PLAIN);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("c\\u{1b}]0;title\\u{7}"), "{out}");
+        assert!(out.contains("# see \\u{7} here"), "{out}");
+    }
+
+    #[test]
+    fn an_empty_left_side_gets_no_blank_row() {
+        let claim = ClaimReport {
+            name: "c".into(),
+            line: 1,
+            verdict: Verdict::Error,
+            steps: vec![step(2, 3, Verdict::Error, "", "")],
+        };
+        assert_eq!(
+            render_claim(&claim, "f", "", 3, &PLAIN),
+            "  ✗ c  error  line 1\n    2:3  =  error\n           f:2:3: error: this step could not be checked\n"
+        );
     }
 
     #[test]
