@@ -87,6 +87,11 @@ struct VerifyArgs {
     )]
     samples: u32,
 
+    /// Show only the files and claims that are not verified, and the
+    /// summary.
+    #[arg(short, long)]
+    quiet: bool,
+
     /// When to colour the text report: `auto` colours a terminal unless
     /// NO_COLOR is set; `always` and `never` override.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
@@ -170,6 +175,7 @@ fn verify(args: &VerifyArgs) -> u8 {
                     e,
                     &terminal::Config {
                         color: stderr_color,
+                        quiet: args.quiet,
                     },
                 );
                 let _ = io::stderr().write_all(line.as_bytes());
@@ -184,6 +190,7 @@ fn verify(args: &VerifyArgs) -> u8 {
             &outcomes,
             &terminal::Config {
                 color: stdout_color,
+                quiet: args.quiet,
             },
         ),
         Format::Json => {

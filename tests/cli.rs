@@ -353,3 +353,16 @@ fn read_errors_win_over_success() {
     let out = run(&["verify", &fixture("no_claims.txt")]);
     assert_eq!(out.code, Some(0));
 }
+
+#[test]
+fn quiet_leaves_out_verified_files() {
+    let empty = fixture("empty.txt");
+    let missing = format!("{}/quiet-absent.txt", env!("CARGO_TARGET_TMPDIR"));
+    let out = run(&["verify", "--quiet", &empty, &missing]);
+    assert_eq!(out.code, Some(2));
+    assert!(!out.stdout.contains(&empty), "{}", out.stdout);
+    assert!(out.stdout.contains(&missing), "{}", out.stdout);
+    let out = run(&["verify", "-q", &empty]);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(out.stdout, "✓ 1 file, no claims\n");
+}

@@ -17,7 +17,7 @@
 //! strings.
 
 use super::text::{self, Painter, Style};
-use super::{FileOutcome, ReadError, Summary, EXIT_VERIFIED, VERDICTS};
+use super::{ClaimStatus, FileOutcome, ReadError, Summary, EXIT_VERIFIED, VERDICTS};
 use crate::diag::Diagnostic;
 use crate::numeric::Counterexample;
 use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
@@ -30,6 +30,9 @@ use codespan_reporting::term::{self, termcolor};
 pub struct Config {
     /// Emit ANSI colour codes.
     pub color: bool,
+    /// Show only what needs attention: files and claims that are not
+    /// verified (the summary still counts everything).
+    pub quiet: bool,
 }
 
 /// Expressions wider than this do not widen the column of verdicts: one
@@ -42,6 +45,10 @@ const VERDICT_COLUMN: usize = 12;
 pub fn render(outcomes: &[FileOutcome], config: &Config) -> String {
     let mut out = String::new();
     for outcome in outcomes {
+        let verified = matches!(outcome, FileOutcome::Checked { report, .. } if report.verified());
+        if config.quiet && verified {
+            continue;
+        }
         out.push_str(&render_file(outcome, config));
         out.push('\n');
     }
@@ -87,7 +94,11 @@ fn render_checked(report: &FileReport, source: &str, config: &Config) -> String 
         .map(|s| location(s).len())
         .max()
         .unwrap_or(0);
-    for (i, claim) in report.claims.iter().enumerate() {
+    let shown = report
+        .claims
+        .iter()
+        .filter(|c| !config.quiet || ClaimStatus::of(c) != ClaimStatus::Verified);
+    for (i, claim) in shown.enumerate() {
         if i > 0 || !report.errors.is_empty() {
             out.push('\n');
         }
@@ -454,8 +465,47 @@ mod tests {
     use crate::verify::FileError;
     use pretty_assertions::assert_eq;
 
-    const PLAIN: Config = Config { color: false };
-    const COLOR: Config = Config { color: true };
+    const PLAIN: Config = Config {
+        color: false,
+        quiet: false,
+    };
+    const COLOR: Config = Config {
+        color: true,
+        quiet: false,
+    };
+    const QUIET: Config = Config {
+        color: false,
+        quiet: true,
+    };
+
+    #[test]
+    fn quiet_shows_only_what_is_not_verified() {
+        let verified_file = FileOutcome::Checked {
+            source: String::new(),
+            report: FileReport {
+                path: "fine.txt".into(),
+                claims: vec![],
+                errors: vec![],
+            },
+        };
+        let outcomes = [verified_file, testdata::checked(), testdata::missing()];
+        let s = render(&outcomes, &QUIET);
+        assert!(!s.contains("fine.txt"), "{s}");
+        assert!(!s.contains("shift"), "{s}");
+        for shown in [
+            "ex.txt",
+            "✗ wrong",
+            "? odd",
+            "✗ typo",
+            "expected a name",
+            "missing.txt",
+        ] {
+            assert!(s.contains(shown), "{shown} in {s}");
+        }
+        assert!(s.ends_with(&render_summary(&Summary::of(&outcomes), &PLAIN)));
+        let all_good = [outcomes[0].clone()];
+        assert_eq!(render(&all_good, &QUIET), "✓ 1 file, no claims\n");
+    }
 
     /// The text without SGR escape sequences.
     fn strip_ansi(s: &str) -> String {
