@@ -37,9 +37,7 @@ pub struct Config {
 
 /// Expressions wider than this do not widen the column of verdicts: one
 /// long step should not push every other verdict off the screen.
-const MAX_EXPR_COLUMN: usize = 60;
-/// Width of the verdict column ("inconclusive").
-const VERDICT_COLUMN: usize = 12;
+const MAX_EXPR_COLUMN: usize = 72;
 
 /// The whole report: every file in order, then the summary line.
 pub fn render(outcomes: &[FileOutcome], config: &Config) -> String {
@@ -203,6 +201,14 @@ fn render_claim(
         .max()
         .unwrap_or(0);
 
+    // Justifications line up after the widest verdict of this claim, so a
+    // claim of "holds" is not spaced for "inconclusive".
+    let verdict_width = claim
+        .steps
+        .iter()
+        .map(|s| s.verdict.as_str().len())
+        .max()
+        .unwrap_or(0);
     for (step, expr) in &rows {
         let Some(step) = step else {
             out.push_str(&format!("{lead}{expr}\n"));
@@ -219,7 +225,7 @@ fn render_claim(
         );
         if let Some(j) = step.justification.as_deref().map(one_line) {
             if !j.is_empty() {
-                row.push_str(&" ".repeat(VERDICT_COLUMN.saturating_sub(verdict.len()) + 2));
+                row.push_str(&" ".repeat(verdict_width.saturating_sub(verdict.len()) + 2));
                 row.push_str(&p.paint(Style::Dim, &format!("# {j}")));
             }
         }
@@ -535,7 +541,7 @@ ex.txt
 
   ✓ shift  holds  line 3
             exp(x + c) / exp(c)
-     5:3  = exp(x) exp(c) / exp(c)  proved        # exp(a + b) = exp(a) exp(b)
+     5:3  = exp(x) exp(c) / exp(c)  proved  # exp(a + b) = exp(a) exp(b)
      6:3  = exp(x)                  holds
 
   ✗ wrong  false  line 7
