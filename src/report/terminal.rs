@@ -3,13 +3,17 @@
 //! they explain, and one summary line at the end.
 //!
 //! ```text
-//! derivations/softmax.txt
-//!   ✓ shift  proved  line 3
-//!               softmax(x + c)[i]
-//!          5:5  = exp(x[i] + c) / sum(j, exp(x[j] + c))  proved  # definition
-//!          7:5  = softmax(x)[i]                          proved
+//! false_link.txt
+//!   ✗ binomial  false  line 4
+//!            (x + 1)^2
+//!     6:3  = (x + 1) (x + 1)  proved  # definition of the square
+//!     7:3  = x^2 + 1          false   # expand (wrongly)
+//!            false_link.txt:7:3: counterexample
+//!              x     = 1
+//!              left  = 4
+//!              right = 2
 //!
-//! ✓ 1 file, 1 claim: 1 verified — links: 2 proved
+//! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 1 proved, 1 false
 //! ```
 //!
 //! The rendering with colour off is exactly the coloured one without its
