@@ -210,7 +210,7 @@ fn render_claim(
     let verdict_width = claim
         .steps
         .iter()
-        .map(|s| s.verdict.as_str().len())
+        .map(|s| verdict_label(s).len())
         .max()
         .unwrap_or(0);
     for (step, expr) in &rows {
@@ -219,13 +219,13 @@ fn render_claim(
             continue;
         };
         let loc = location(step);
-        let verdict = step.verdict.as_str();
+        let verdict = verdict_label(step);
         let mut row = format!(
             "    {}{}  {}  {}",
             " ".repeat(loc_width.saturating_sub(loc.len())),
             p.paint(Style::Dim, &loc),
             text::pad(expr, expr_width),
-            p.paint(verdict_style(step.verdict), verdict),
+            p.paint(verdict_style(step.verdict), &verdict),
         );
         if let Some(j) = step.justification.as_deref().map(one_line) {
             if !j.is_empty() {
@@ -241,6 +241,23 @@ fn render_claim(
         ));
     }
     out
+}
+
+/// A link's verdict, with the witness that decided it when the verdict
+/// does not already say (proved is symbolic; holds, false and undefined are
+/// numeric), so a surprising source is never hidden.
+fn verdict_label(step: &StepReport) -> String {
+    let usual = match step.verdict {
+        Verdict::Proved => Some("symbolic"),
+        Verdict::Holds | Verdict::False | Verdict::Undefined => Some("numeric"),
+        Verdict::Inconclusive | Verdict::Error => None,
+    };
+    match step.witness {
+        Some(w) if usual.is_some() && usual != Some(w) => {
+            format!("{} ({w})", step.verdict.as_str())
+        }
+        _ => step.verdict.as_str().to_string(),
+    }
 }
 
 /// What a row's verdict alone does not say: the counterexample, the message,
@@ -721,6 +738,18 @@ d.txt
         assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
         assert!(out.contains("c\\u{1b}]0;title\\u{7}"), "{out}");
         assert!(out.contains("# see \\u{7} here"), "{out}");
+    }
+
+    #[test]
+    fn an_unusual_witness_is_named() {
+        let mut by_symbolic = step(2, 3, Verdict::False, "a", "b");
+        by_symbolic.witness = Some("symbolic");
+        let mut by_numeric = step(3, 3, Verdict::Proved, "b", "c");
+        by_numeric.witness = Some("numeric");
+        let usual = step(4, 3, Verdict::Holds, "c", "d");
+        assert_eq!(verdict_label(&by_symbolic), "false (symbolic)");
+        assert_eq!(verdict_label(&by_numeric), "proved (numeric)");
+        assert_eq!(verdict_label(&usual), "holds");
     }
 
     #[test]
