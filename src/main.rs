@@ -147,6 +147,7 @@ fn main() -> ExitCode {
 
 /// Runs `verify` and returns the exit code.
 fn verify(args: &VerifyArgs) -> u8 {
+    // A value that is not UTF-8 still counts as set (NO_COLOR=<bytes>).
     let env = |name: &str| {
         std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
     };
