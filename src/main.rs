@@ -1,8 +1,8 @@
 //! The derivcheck command line: the only place that does file I/O.
 //!
 //! Everything here is plumbing: parse the arguments, read each file, hand
-//! its text to [`derivcheck::verify_source`] on a thread with a large stack,
-//! render the reports with [`derivcheck::report`], write them out, and turn
+//! its text to [`derivcheck::verify_source`] on worker threads with large
+//! stacks (one file per thread at a time, `--jobs` of them), render the reports with [`derivcheck::report`], write them out, and turn
 //! the summary into the exit code. See docs/cli.md.
 #![forbid(unsafe_code)]
 
@@ -15,8 +15,10 @@ use derivcheck::{verify_source, FileReport, Options};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
-/// Stack of the verification thread. The stages recurse over expressions,
+/// Stack of each verification thread. The stages recurse over expressions,
 /// and a pathological input (a thousand nested parentheses) must end in a
 /// report, not a stack overflow, which no Rust code can catch.
 const STACK_SIZE: usize = 256 << 20;
@@ -88,6 +90,16 @@ struct VerifyArgs {
     )]
     samples: u32,
 
+    /// Files to check at once [default: the number of CPUs]. The report
+    /// is the same whatever the number.
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    jobs: Option<u32>,
+
     /// Show only the files and claims that are not verified, and the
     /// summary.
     #[arg(short, long)]
@@ -127,22 +139,7 @@ fn main() -> ExitCode {
         }
     };
     let Command::Verify(args) = cli.command;
-    let on_thread = args.clone();
-    let code = match std::thread::Builder::new()
-        .name("verify".into())
-        .stack_size(STACK_SIZE)
-        .spawn(move || verify(&on_thread))
-    {
-        Ok(handle) => handle.join().unwrap_or_else(|_| {
-            // verify catches panics per file; this is a panic in rendering.
-            let _ = writeln!(io::stderr(), "error: internal error in derivcheck (a bug)");
-            report::EXIT_ERROR
-        }),
-        // Without the big stack, ordinary input still verifies; better
-        // than refusing to run.
-        Err(_) => verify(&args),
-    };
-    ExitCode::from(code)
+    ExitCode::from(verify(&args))
 }
 
 /// Runs `verify` and returns the exit code.
@@ -167,12 +164,14 @@ fn verify(args: &VerifyArgs) -> u8 {
         samples: args.samples,
         seed: args.seed,
     };
-    let outcomes: Vec<FileOutcome> = args
-        .files
-        .iter()
-        .map(|path| {
-            let outcome = check_file(path, &options);
-            if let (FileOutcome::Unreadable(e), Format::Json) = (&outcome, args.format) {
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |n| n as usize,
+    );
+    let outcomes = check_all(&args.files, &options, jobs);
+    if args.format == Format::Json {
+        for outcome in &outcomes {
+            if let FileOutcome::Unreadable(e) = outcome {
                 // stdout is for the JSON document; people watching the
                 // run still deserve to hear that a file was skipped.
                 let line = terminal::render_read_error(
@@ -184,9 +183,8 @@ fn verify(args: &VerifyArgs) -> u8 {
                 );
                 let _ = io::stderr().write_all(line.as_bytes());
             }
-            outcome
-        })
-        .collect();
+        }
+    }
 
     let code = Summary::of(&outcomes).exit_code();
     let output = match args.format {
@@ -224,6 +222,46 @@ fn verify(args: &VerifyArgs) -> u8 {
             report::EXIT_ERROR
         }
     }
+}
+
+/// Reads and verifies every file on `jobs` threads with large stacks, and
+/// returns the outcomes in the order of `files`, whatever order the threads
+/// finish in, so that the report does not depend on scheduling.
+fn check_all(files: &[PathBuf], options: &Options, jobs: usize) -> Vec<FileOutcome> {
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<FileOutcome>>> = Mutex::new(vec![None; files.len()]);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = files.get(i) else { break };
+        let outcome = check_file(path, options);
+        if let Some(slot) = done
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(i)
+        {
+            *slot = Some(outcome);
+        }
+    };
+    std::thread::scope(|scope| {
+        for n in 0..jobs.clamp(1, files.len().max(1)) {
+            let spawned = std::thread::Builder::new()
+                .name(format!("verify-{n}"))
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break;
+            }
+        }
+    });
+    // Files no thread took (none could be spawned) are checked here: without
+    // the big stack, ordinary input still verifies, which beats refusing.
+    work();
+    done.into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .zip(files)
+        .map(|(outcome, path)| outcome.unwrap_or_else(|| check_file(path, options)))
+        .collect()
 }
 
 /// Reads and verifies one file; never fails, since a bad file is reported

@@ -128,6 +128,7 @@ fn bad_option_values_are_usage_errors() {
         vec!["verify", "--format", "xml", &empty],
         vec!["verify", "--color", "sometimes", &empty],
         vec!["verify", "--frobnicate", &empty],
+        vec!["verify", "--jobs", "0", &empty],
         vec!["check", &empty],
     ] {
         let out = run(&args);
@@ -365,4 +366,32 @@ fn quiet_leaves_out_verified_files() {
     let out = run(&["verify", "-q", &empty]);
     assert_eq!(out.code, Some(0));
     assert_eq!(out.stdout, "✓ 1 file, no claims\n");
+}
+
+#[test]
+fn the_number_of_jobs_does_not_change_the_report() {
+    let missing = format!("{}/jobs-absent.txt", env!("CARGO_TARGET_TMPDIR"));
+    let bad = scratch("jobs-bad.txt", b"\xff");
+    let files = [
+        fixture("no_claims.txt"),
+        missing,
+        fixture("empty.txt"),
+        bad,
+        fixture("no_claims.txt"),
+    ];
+    let mut args = vec!["verify", "--jobs", "1"];
+    args.extend(files.iter().map(String::as_str));
+    let one = run(&args);
+    args[2] = "4";
+    let four = run(&args);
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(one.code, Some(2));
+    assert_eq!(four.code, Some(2));
+    let positions: Vec<Option<usize>> = files.iter().map(|f| one.stdout.find(f.as_str())).collect();
+    assert!(positions.iter().all(Option::is_some), "{}", one.stdout);
+    assert!(
+        positions.windows(2).take(3).all(|w| w[0] < w[1]),
+        "{}",
+        one.stdout
+    );
 }

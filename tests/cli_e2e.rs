@@ -139,6 +139,29 @@ fn errors_take_precedence_over_false_links() {
 #[test]
 fn same_seed_same_report_and_samples_are_honoured() {
     for format in ["text", "json"] {
+        let many = [
+            "verify",
+            "--format",
+            format,
+            "--jobs",
+            "3",
+            VERIFIED,
+            FALSE_LINK,
+            CLAIM_ERROR,
+            SYNTAX_ERROR,
+        ];
+        let one = [
+            "verify",
+            "--format",
+            format,
+            "--jobs",
+            "1",
+            VERIFIED,
+            FALSE_LINK,
+            CLAIM_ERROR,
+            SYNTAX_ERROR,
+        ];
+        assert_eq!(run(&many), run(&one));
         let args = [
             "verify", "--format", format, "--seed", "12345", VERIFIED, FALSE_LINK,
         ];
