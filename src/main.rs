@@ -23,6 +23,9 @@ use std::sync::{Mutex, PoisonError};
 /// report, not a stack overflow, which no Rust code can catch.
 const STACK_SIZE: usize = 256 << 20;
 
+/// How standard input (`-`) is named in reports.
+const STDIN_NAME: &str = "<stdin>";
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every claim of every file is verified (each link proved or holds)
@@ -228,12 +231,23 @@ fn verify(args: &VerifyArgs) -> u8 {
 /// returns the outcomes in the order of `files`, whatever order the threads
 /// finish in, so that the report does not depend on scheduling.
 fn check_all(files: &[PathBuf], options: &Options, jobs: usize) -> Vec<FileOutcome> {
+    // Standard input can be read only once; read it before the threads
+    // start, so every `-` gets the same text whichever thread takes it.
+    let stdin = files.iter().any(|p| p == Path::new("-")).then(|| {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| ReadError::from_io(STDIN_NAME, &e))
+    });
+    let check_file = |path: &Path| check_file(path, stdin.as_ref(), options);
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<Option<FileOutcome>>> = Mutex::new(vec![None; files.len()]);
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(path) = files.get(i) else { break };
-        let outcome = check_file(path, options);
+        let outcome = check_file(path);
         if let Some(slot) = done
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -260,35 +274,34 @@ fn check_all(files: &[PathBuf], options: &Options, jobs: usize) -> Vec<FileOutco
         .unwrap_or_else(PoisonError::into_inner)
         .into_iter()
         .zip(files)
-        .map(|(outcome, path)| outcome.unwrap_or_else(|| check_file(path, options)))
+        .map(|(outcome, path)| outcome.unwrap_or_else(|| check_file(path)))
         .collect()
 }
 
 /// Reads and verifies one file; never fails, since a bad file is reported
 /// and the other files are still checked.
-fn check_file(path: &Path, options: &Options) -> FileOutcome {
-    let stdin = path == Path::new("-");
-    let shown = if stdin {
-        "<stdin>".to_string()
+fn check_file(
+    path: &Path,
+    stdin: Option<&Result<Vec<u8>, ReadError>>,
+    options: &Options,
+) -> FileOutcome {
+    let bytes = match (path == Path::new("-"), stdin) {
+        (true, Some(read)) => read.clone(),
+        _ => {
+            let shown = path.to_string_lossy();
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => Err(ReadError::is_directory(&shown)),
+                Ok(_) => std::fs::read(path).map_err(|e| ReadError::from_io(&shown, &e)),
+                Err(e) => Err(ReadError::from_io(&shown, &e)),
+            }
+        }
+    };
+    let shown = if path == Path::new("-") {
+        STDIN_NAME.to_string()
     } else {
         path.to_string_lossy().into_owned()
     };
-    let bytes = if stdin {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
-    } else {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                return FileOutcome::Unreadable(ReadError::is_directory(&shown))
-            }
-            Ok(_) => std::fs::read(path),
-            Err(e) => Err(e),
-        }
-    };
-    let source = match bytes
-        .map_err(|e| ReadError::from_io(&shown, &e))
-        .and_then(|bytes| report::decode(&shown, bytes))
-    {
+    let source = match bytes.and_then(|bytes| report::decode(&shown, bytes)) {
         Ok(source) => source,
         Err(e) => return FileOutcome::Unreadable(e),
     };

@@ -395,3 +395,14 @@ fn the_number_of_jobs_does_not_change_the_report() {
         one.stdout
     );
 }
+
+#[test]
+fn every_dash_gets_the_same_standard_input() {
+    let out = run_with(&["verify", "--format", "json", "-", "-"], &[], b"\xff");
+    assert_eq!(out.code, Some(2));
+    let v = json(&out);
+    for i in 0..2 {
+        assert_eq!(v["files"][i]["path"], "<stdin>");
+        assert_eq!(v["files"][i]["errors"][0]["byte"], 0, "{}", out.stdout);
+    }
+}
