@@ -102,7 +102,7 @@ mod tests {
         let cases = [
             ("", "", 0),
             ("x", "", 1),
-            ("sigma", "sigmoid", 2),
+            ("sigma", "sigmoid", 3),
             ("softmx", "softmax", 1),
             ("ŷ", "y", 1),
             ("abc", "abc", 0),
