@@ -188,7 +188,8 @@ pub(crate) fn lower_pair<'a>(
                 sa.describe(&lw.symbols)
             ),
         )
-        .with_label(a.span, sa.describe(&lw.symbols)));
+        .with_label(a.span, sa.describe(&lw.symbols))
+        .with_help("index the vector or matrix side to compare one element, e.g. `x[i]`"));
     }
     // A vector or matrix equality holds at every index: fresh indices stand
     // for "every element".

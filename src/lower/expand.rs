@@ -87,6 +87,7 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) free: HashMap<String, (IndexId, Span)>,
     let_cache: HashMap<(String, Vec<IndexId>), Id>,
     let_shapes: HashMap<String, Shape>,
+    shapes: HashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
     depth: usize,
     steps: u64,
     /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
@@ -105,6 +106,7 @@ impl<'a> Lowerer<'a> {
             free: HashMap::new(),
             let_cache: HashMap::new(),
             let_shapes: HashMap::new(),
+            shapes: HashMap::new(),
             depth: 0,
             steps: 0,
             recursion: 0,
@@ -177,10 +179,21 @@ impl<'a> Lowerer<'a> {
 
     /// The shape of `e` in `scope`.
     pub(crate) fn shape_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
+        // Lowering asks for the shape of every operand at every level, so
+        // shapes are remembered per node and scope.
+        let key = (e as *const Expr as usize, Rc::as_ptr(scope) as usize);
+        if let Some((s, _)) = self.shapes.get(&key) {
+            return Ok(s.clone());
+        }
         self.tick(e.span)?;
         self.recursion += 1;
         let r = self.shape_of_inner(e, scope);
         self.recursion -= 1;
+        if let Ok(s) = &r {
+            // The scope is kept alive with its entry so that its address
+            // cannot be reused by another scope.
+            self.shapes.insert(key, (s.clone(), scope.clone()));
+        }
         r
     }
 

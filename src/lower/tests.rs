@@ -888,3 +888,25 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
         }
     }
 }
+
+#[test]
+fn long_sums_lower_in_linear_steps() {
+    // 3000 terms, left-nested as the parser builds them: shapes are cached,
+    // so this stays well inside the step budget.
+    let mut items = vec![vector(&["x"], "n")];
+    let mut e = v("x", &["i"]);
+    for _ in 0..3000 {
+        e = ex(ExprKind::Binary { op: BinOp::Add, lhs: Box::new(e), rhs: Box::new(v("x", &["i"])) });
+    }
+    items.push(claim(e, v("x", &["i"])));
+    let l = lower_file(&file(items));
+    assert!(l.claims[0].links[0].is_err(), "3000 levels is past the nesting limit");
+    let mut items = vec![vector(&["x"], "n")];
+    let mut e = v("x", &["i"]);
+    for _ in 0..900 {
+        e = add(e, v("x", &["i"]));
+    }
+    items.push(claim(e, v("x", &["i"])));
+    let l = lower_file(&file(items));
+    only_link(&l);
+}
