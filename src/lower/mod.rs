@@ -127,4 +127,6 @@ fn lower_here(file: &ast::File) -> Lowered {
 }
 
 #[cfg(test)]
+mod e2e;
+#[cfg(test)]
 mod tests;

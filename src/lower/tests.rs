@@ -896,11 +896,18 @@ fn long_sums_lower_in_linear_steps() {
     let mut items = vec![vector(&["x"], "n")];
     let mut e = v("x", &["i"]);
     for _ in 0..3000 {
-        e = ex(ExprKind::Binary { op: BinOp::Add, lhs: Box::new(e), rhs: Box::new(v("x", &["i"])) });
+        e = ex(ExprKind::Binary {
+            op: BinOp::Add,
+            lhs: Box::new(e),
+            rhs: Box::new(v("x", &["i"])),
+        });
     }
     items.push(claim(e, v("x", &["i"])));
     let l = lower_file(&file(items));
-    assert!(l.claims[0].links[0].is_err(), "3000 levels is past the nesting limit");
+    assert!(
+        l.claims[0].links[0].is_err(),
+        "3000 levels is past the nesting limit"
+    );
     let mut items = vec![vector(&["x"], "n")];
     let mut e = v("x", &["i"]);
     for _ in 0..900 {

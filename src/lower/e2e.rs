@@ -1,0 +1,206 @@
+//! End-to-end tests: source text → parser → check → lowering, with errors
+//! located by line and column.
+
+use super::*;
+use crate::syntax::parse_file;
+use crate::syntax::span::LineIndex;
+
+/// Lowers `src`, failing the test on syntax errors.
+fn lower_src(src: &str) -> Lowered {
+    let file = parse_file(src);
+    assert!(file.errors.is_empty(), "syntax errors: {:?}", file.errors);
+    lower_file(&file)
+}
+
+/// Every error (file errors, then link errors in order) as
+/// `(line, col, message)`.
+fn errors(src: &str) -> Vec<(usize, usize, String)> {
+    let l = lower_src(src);
+    let idx = LineIndex::new(src);
+    let at = |d: &Diagnostic| {
+        let (line, col) = idx.line_col(src, d.span.start);
+        (line, col, d.message.clone())
+    };
+    let mut out: Vec<_> = l.errors.iter().map(at).collect();
+    for c in &l.claims {
+        for k in &c.links {
+            if let Err(e) = k {
+                out.push(at(&e.diagnostic));
+            }
+        }
+    }
+    out
+}
+
+/// Lowers `src` and asserts that every link of every claim lowered.
+fn all_ok(src: &str) -> Lowered {
+    let l = lower_src(src);
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    for c in &l.claims {
+        for k in &c.links {
+            if let Err(e) = k {
+                panic!("claim {}: {:?}", c.name, e.diagnostic);
+            }
+        }
+    }
+    l
+}
+
+#[test]
+fn sigmoid_derivation() {
+    let l = all_ok(
+        "x : real
+sigma(t) := 1 / (1 + e^(-t))
+claim dsigma: d/dx sigma(x) = sigma(x) (1 - sigma(x))
+    d/dx sigma(x)
+  = d/dx (1 + e^(-x))^(-1)             # definition
+  = -(1 + e^(-x))^(-2) * (-e^(-x))     # chain rule
+  = e^(-x) / (1 + e^(-x))^2
+  = sigma(x) (1 - sigma(x))
+",
+    );
+    let links = &l.claims[0].links;
+    assert_eq!(links.len(), 4);
+    assert_eq!(
+        links[0].as_ref().unwrap().justification.as_deref(),
+        Some("definition")
+    );
+}
+
+#[test]
+fn softmax_derivation() {
+    let l = all_ok(
+        "x : vector[n]
+c : real
+claim shift: softmax(x + c)[i] = softmax(x)[i]
+    softmax(x + c)[i]
+  = exp(x[i] + c) / sum(j, exp(x[j] + c))          # definition
+  = exp(x[i]) exp(c) / sum(j, exp(x[j]) exp(c))
+  = softmax(x)[i]
+",
+    );
+    assert_eq!(l.claims[0].links.len(), 3);
+}
+
+#[test]
+fn cross_entropy_derivation() {
+    let l = all_ok(
+        "z : vector[n]
+y : onehot[n]
+let yhat = softmax(z)
+let L = -sum(i, y[i] log(yhat[i]))
+claim dlog: ∂/∂z[j] log(yhat[i]) = delta(i, j) - yhat[j]
+claim grad: ∂L/∂z[j] = yhat[j] - y[j]
+  = -sum(i, y[i] (delta(i, j) - yhat[j]))
+  = yhat[j] sum(i, y[i]) - y[j]
+  = yhat[j] - y[j]
+",
+    );
+    assert_eq!(l.claims[0].links.len(), 1);
+    assert_eq!(l.claims[1].links.len(), 3);
+    let k = l.claims[0].links[0].as_ref().unwrap();
+    let names: Vec<&str> = k
+        .free
+        .iter()
+        .map(|&i| l.symbols.index(i).name.as_str())
+        .collect();
+    assert_eq!(names, ["j", "i"]);
+}
+
+#[test]
+fn backprop_index_form() {
+    all_ok(
+        "x : vector[d]
+W1 : matrix[m, d]
+b1 : vector[m]
+W2 : matrix[n, m]
+b2 : vector[n]
+y : onehot[n]
+let z1[k] = sum(l, W1[k, l] x[l]) + b1[k]
+let h = sigmoid(z1)
+let z2[i] = sum(k, W2[i, k] h[k]) + b2[i]
+let yhat = softmax(z2)
+let L = -sum(i, y[i] log(yhat[i]))
+claim dx: ∂L/∂x[p] = sum(k, W1[k, p] h[k] (1 - h[k]) sum(i, W2[i, k] (yhat[i] - y[i])))
+claim dW2: ∂L/∂W2[a, b] = (yhat[a] - y[a]) h[b]
+claim grad: ∂L/∂b2 = yhat - y
+",
+    );
+}
+
+#[test]
+fn semantic_errors_with_line_and_column() {
+    // (source, line, column, message fragment)
+    let cases: &[(&str, usize, usize, &str)] = &[
+        ("x : real\nclaim a: xx = x\n", 2, 10, "unknown name `xx`"),
+        ("x : real\nx : real\n", 2, 1, "declared twice"),
+        (
+            "x : real\nclaim a: exp(x, x) = x\n",
+            2,
+            10,
+            "takes 1 argument",
+        ),
+        (
+            "x : real\nclaim a: x[i] = x\n",
+            2,
+            12,
+            "scalar and cannot be indexed",
+        ),
+        (
+            "x : vector[n]\nclaim a: x[i, j] = 0\n",
+            2,
+            10,
+            "takes 1 index, but 2",
+        ),
+        (
+            "x : vector[n]\nc : real\nclaim a: x = c\n",
+            3,
+            14,
+            "same shape",
+        ),
+        (
+            "x : vector[n]\ny : vector[m]\nclaim a: x[i] + y[i] = x[i]\n",
+            3,
+            19,
+            "ranges over `m`",
+        ),
+        (
+            "x : vector[n]\nclaim a: x[i] = x[j]\n",
+            2,
+            19,
+            "index `j` is free on the right side",
+        ),
+        (
+            "x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n",
+            2,
+            21,
+            "clashes",
+        ),
+        (
+            "x : real\nlet L = x^2\nclaim a: ∂L/∂L = 1\n",
+            3,
+            14,
+            "not supported yet",
+        ),
+        (
+            "x : real\nf(t) := g(t)\ng(t) := f(t)\n",
+            2,
+            9,
+            "refers to itself",
+        ),
+        (
+            "x : vector[n]\nclaim a: softmax(1)[i] = x[i]\n",
+            2,
+            18,
+            "expects a vector",
+        ),
+    ];
+    for &(src, line, col, fragment) in cases {
+        let errs = errors(src);
+        assert!(
+            errs.iter()
+                .any(|(l, c, m)| (*l, *c) == (line, col) && m.contains(fragment)),
+            "{src:?}: expected {line}:{col} {fragment:?}, got {errs:?}"
+        );
+    }
+}
