@@ -131,69 +131,26 @@ claim grad: ∂L/∂b2 = yhat - y
 #[test]
 fn semantic_errors_with_line_and_column() {
     // (source, line, column, message fragment)
+    #[rustfmt::skip]
     let cases: &[(&str, usize, usize, &str)] = &[
         ("x : real\nclaim a: xx = x\n", 2, 10, "unknown name `xx`"),
+        ("x : real\nclaim a: sigmod(x) = x\n", 2, 10, "unknown function `sigmod`"),
         ("x : real\nx : real\n", 2, 1, "declared twice"),
-        (
-            "x : real\nclaim a: exp(x, x) = x\n",
-            2,
-            10,
-            "takes 1 argument",
-        ),
-        (
-            "x : real\nclaim a: x[i] = x\n",
-            2,
-            12,
-            "scalar and cannot be indexed",
-        ),
-        (
-            "x : vector[n]\nclaim a: x[i, j] = 0\n",
-            2,
-            10,
-            "takes 1 index, but 2",
-        ),
-        (
-            "x : vector[n]\nc : real\nclaim a: x = c\n",
-            3,
-            14,
-            "same shape",
-        ),
-        (
-            "x : vector[n]\ny : vector[m]\nclaim a: x[i] + y[i] = x[i]\n",
-            3,
-            19,
-            "ranges over `m`",
-        ),
-        (
-            "x : vector[n]\nclaim a: x[i] = x[j]\n",
-            2,
-            19,
-            "index `j` is free on the right side",
-        ),
-        (
-            "x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n",
-            2,
-            21,
-            "clashes",
-        ),
-        (
-            "x : real\nlet L = x^2\nclaim a: ∂L/∂L = 1\n",
-            3,
-            14,
-            "not supported yet",
-        ),
-        (
-            "x : real\nf(t) := g(t)\ng(t) := f(t)\n",
-            2,
-            9,
-            "refers to itself",
-        ),
-        (
-            "x : vector[n]\nclaim a: softmax(1)[i] = x[i]\n",
-            2,
-            18,
-            "expects a vector",
-        ),
+        ("x : real\nclaim a: exp(x, x) = x\n", 2, 10, "takes 1 argument"),
+        ("x : real\nf(a, b) := a + b\nclaim a: f(x) = x\n", 3, 10, "takes 2 arguments, but 1 was given"),
+        ("x : real\nclaim a: x[i] = x\n", 2, 12, "scalar and cannot be indexed"),
+        ("x : vector[n]\nclaim a: x[i, j] = 0\n", 2, 10, "takes 1 index, but 2"),
+        ("x : vector[n]\nc : real\nclaim a: x = c\n", 3, 14, "same shape"),
+        ("x : vector[n]\ny : vector[m]\nclaim a: x[i] + y[i] = x[i]\n", 3, 19, "ranges over `m`"),
+        ("x : vector[n]\nclaim a: x[i] = x[j]\n", 2, 19, "index `j` is free on the right side"),
+        ("x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n", 2, 21, "clashes"),
+        ("x : real\nlet L = x^2\nclaim a: ∂L/∂L = 1\n", 3, 14, "not supported yet"),
+        ("x : real\nf(t) := g(t)\ng(t) := f(t)\n", 3, 9, "refers to itself"),
+        ("x : vector[n]\nclaim a: softmax(1)[i] = x[i]\n", 2, 18, "expects a vector"),
+        ("x : vector[n]\nlet a = x[i]\n", 2, 11, "index `i` is free in `let a`"),
+        ("x : real\nlet a = b\nlet b = x\n", 2, 9, "later let"),
+        ("e : real\n", 1, 1, "reserved"),
+        ("x : vector[n]\nclaim a: d/dy x[i] = 0\n", 2, 13, "unknown variable `y`"),
     ];
     for &(src, line, col, fragment) in cases {
         let errs = errors(src);
