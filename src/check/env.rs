@@ -608,12 +608,14 @@ pub fn check_names(
 }
 
 fn unknown(name: &Ident, what: &str, candidates: &[&str]) -> Diagnostic {
+    let expected = match what {
+        "variable" => "expected a declared variable to differentiate by",
+        "function" => "expected a definition or a builtin function",
+        _ => "expected a declared variable, a let, or a constant",
+    };
     let d = Diagnostic::new(
         name.span,
-        format!(
-            "unknown {what} `{}`; expected a declared variable, a definition, a let or a builtin",
-            name.name
-        ),
+        format!("unknown {what} `{}`; {expected}", name.name),
     );
     match did_you_mean(&name.name, candidates.iter().copied()) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
