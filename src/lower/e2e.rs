@@ -161,3 +161,96 @@ fn semantic_errors_with_line_and_column() {
         );
     }
 }
+
+/// Writes a lowered expression compactly, for eyeballing and for tests.
+pub(crate) fn show(l: &Lowered, id: crate::expr::Id) -> String {
+    use crate::expr::Node;
+    let ix = |i: &crate::expr::IndexId| format!("{}{}", l.symbols.index(*i).name, i.0);
+    match l.store.get(id) {
+        Node::Num(r) => r.to_string(),
+        Node::Const(c) => format!("{c:?}"),
+        Node::Var(v, is) if is.is_empty() => l.symbols.var(*v).name.clone(),
+        Node::Var(v, is) => format!(
+            "{}[{}]",
+            l.symbols.var(*v).name,
+            is.iter().map(ix).collect::<Vec<_>>().join(",")
+        ),
+        Node::Add(xs) => format!(
+            "({})",
+            xs.iter()
+                .map(|x| show(l, *x))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
+        Node::Mul(xs) => format!(
+            "({})",
+            xs.iter()
+                .map(|x| show(l, *x))
+                .collect::<Vec<_>>()
+                .join(" * ")
+        ),
+        Node::Pow(a, b) => format!("{}^{}", show(l, *a), show(l, *b)),
+        Node::Apply(f, a) => format!("{}({})", f.name(), show(l, *a)),
+        Node::Sum {
+            index,
+            except,
+            body,
+        } => format!(
+            "sum({}{}, {})",
+            ix(index),
+            except
+                .as_ref()
+                .map(|e| format!(" != {}", ix(e)))
+                .unwrap_or_default(),
+            show(l, *body)
+        ),
+        Node::Delta(a, b) => format!("delta({}, {})", ix(a), ix(b)),
+        Node::Deriv { body, var, at } => format!(
+            "D[{}{}]({})",
+            l.symbols.var(*var).name,
+            if at.is_empty() {
+                String::new()
+            } else {
+                format!("[{}]", at.iter().map(ix).collect::<Vec<_>>().join(","))
+            },
+            show(l, *body)
+        ),
+    }
+}
+
+#[test]
+fn lowered_forms() {
+    let l = all_ok(
+        "z : vector[n]
+y : onehot[n]
+x : real
+sigma(t) := 1 / (1 + e^(-t))
+let yhat = softmax(z)
+let L = -sum(i, y[i] log(yhat[i]))
+claim grad: ∂L/∂z[j] = yhat[j] - y[j]
+claim s: sigma(z)[i] = sigma(x) + sum(k != i, z[k]) + sqrt(x) + pi
+",
+    );
+    let got: Vec<String> = l
+        .claims
+        .iter()
+        .flat_map(|c| &c.links)
+        .map(|k| {
+            let k = k.as_ref().unwrap();
+            format!("{} = {}", show(&l, k.lhs), show(&l, k.rhs))
+        })
+        .collect();
+    // Index ids are numbered in creation order: `L` was lowered once where it
+    // is written (i2, j3) and is shared by the claim; every other expansion
+    // binds its own index (j5).
+    pretty_assertions::assert_eq!(
+        got,
+        [
+            "D[z[j4]]((-1 * sum(i2, (y[i2] * log((exp(z[i2]) * sum(j3, exp(z[j3]))^-1))))))
+ = ((exp(z[j4]) * sum(j5, exp(z[j5]))^-1) + (-1 * y[j4]))",
+            "(1 * (1 + exp((-1 * z[i6])))^-1)
+ = ((((1 * (1 + exp((-1 * x)))^-1) + sum(k7 != i6, z[k7])) + x^1/2) + Pi)",
+        ]
+        .map(|s| s.replace("\n", ""))
+    );
+}
