@@ -2,7 +2,7 @@
 //! with the checks that need no expression shapes (duplicates, reserved
 //! names, unknown names, arity, unbound indices, cycles).
 
-use super::names::{did_you_mean, free_indices};
+use super::names::{did_you_mean, free_indices, rebound_sum_index};
 use crate::diag::Diagnostic;
 use crate::expr::{Constant, Domain, Func, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Def, Expr, ExprKind, File, Ident, Item, Let, ShapeSpec};
@@ -492,6 +492,16 @@ pub fn check_names(
     let_limit: Option<usize>,
 ) -> Vec<Diagnostic> {
     let mut errs = Vec::new();
+    if let Some((inner, outer)) = rebound_sum_index(e, &mut Vec::new()) {
+        errs.push(
+            Diagnostic::new(
+                inner.span,
+                format!("the sum's index `{}` is already bound by an enclosing sum; expected a new name", inner.name),
+            )
+            .with_label(outer, format!("`{}` is bound here", inner.name))
+            .with_help("rename the inner sum's index"),
+        );
+    }
     walk(e, &mut |node| match &node.kind {
         ExprKind::Name(n) => {
             if params.iter().any(|p| p.name == n.name) || constant(&n.name).is_some() {

@@ -1,6 +1,7 @@
 //! Name suggestions and the free indices of an expression.
 
 use crate::syntax::ast::{Expr, ExprKind, Ident};
+use crate::syntax::span::Span;
 
 /// The Levenshtein distance between two names, counted in characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -89,6 +90,30 @@ fn collect_free(expr: &Expr, bound: &mut Vec<String>, out: &mut Vec<Ident>) {
                 note(i, bound, out);
             }
             collect_free(body, bound, out);
+        }
+    }
+}
+
+/// The first `sum` in `e` whose index is already bound where it stands
+/// (by an enclosing sum, or in `bound`), with the span of the outer binding.
+pub fn rebound_sum_index(e: &Expr, bound: &mut Vec<Ident>) -> Option<(Ident, Span)> {
+    match &e.kind {
+        ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Delta(..) => None,
+        ExprKind::Call { args, .. } => args.iter().find_map(|a| rebound_sum_index(a, bound)),
+        ExprKind::Index { base, .. } => rebound_sum_index(base, bound),
+        ExprKind::Neg(a) | ExprKind::Transpose(a) => rebound_sum_index(a, bound),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            rebound_sum_index(lhs, bound).or_else(|| rebound_sum_index(rhs, bound))
+        }
+        ExprKind::Deriv { body, .. } => rebound_sum_index(body, bound),
+        ExprKind::Sum { index, body, .. } => {
+            if let Some(outer) = bound.iter().find(|b| b.name == index.name) {
+                return Some((index.clone(), outer.span));
+            }
+            bound.push(index.clone());
+            let r = rebound_sum_index(body, bound);
+            bound.pop();
+            r
         }
     }
 }

@@ -254,3 +254,37 @@ claim s: sigma(z)[i] = sigma(x) + sum(k != i, z[k]) + sqrt(x) + pi
         .map(|s| s.replace("\n", ""))
     );
 }
+
+#[rustfmt::skip]
+#[test]
+fn errors_inside_expansions() {
+    // (source, line, column, message fragment, labelled line or 0)
+    let cases: &[(&str, usize, usize, &str, usize)] = &[
+        // The definition is fine; this use of it is not: error in the body,
+        // labelled at the call.
+        ("x : vector[n]\ny : vector[m]\nf(v, w)[i] := v[i] + w[i]\nclaim a: f(x, y)[k] = x[k]\n", 3, 24, "ranges over `m` here but over `n`", 4),
+        ("x : vector[n]\ny : vector[m]\nL(a, b) := sum(i, a[i] b[i])\nclaim a: L(x, y) = 0\n", 3, 26, "ranges over `m`", 4),
+        ("x : vector[n]\nclaim a: sum(i, sum(i, x[i])) = 0\n", 2, 21, "already bound", 2),
+        ("x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n", 2, 21, "clashes with the free index", 2),
+        // A broken let is reported where it is written, and its use says so.
+        ("x : vector[n]\nlet h = x + q\nclaim a: h[i] = x[i]\n", 2, 13, "unknown name `q`", 0),
+        ("x : vector[n]\nlet h = x + q\nclaim a: h[i] = x[i]\n", 3, 10, "its let has an error", 2),
+        ("x : vector[n]\nf(v)[i] := v[i] + q\nclaim a: f(x)[i] = x[i]\n", 3, 10, "its definition has an error", 2),
+    ];
+    for &(src, line, col, fragment, label_line) in cases {
+        let l = lower_src(src);
+        let idx = LineIndex::new(src);
+        let all: Vec<&Diagnostic> = l
+            .errors
+            .iter()
+            .chain(l.claims.iter().flat_map(|c| c.links.iter().filter_map(|k| k.as_ref().err().map(|e| &e.diagnostic))))
+            .collect();
+        let found = all.iter().find(|d| d.message.contains(fragment));
+        let Some(d) = found else { panic!("{src:?}: no error with {fragment:?} in {all:?}") };
+        assert_eq!(idx.line_col(src, d.span.start), (line, col), "{src:?}: {}", d.message);
+        assert!(
+            label_line == 0 || d.labels.iter().any(|(s, _)| idx.line_col(src, s.start).0 == label_line),
+            "{src:?}: no label on line {label_line}: {:?}", d.labels
+        );
+    }
+}

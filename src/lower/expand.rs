@@ -781,24 +781,22 @@ impl<'a> Lowerer<'a> {
                 except,
                 body,
             } => {
-                if let Ok(other) = self.index(index, None, scope) {
-                    let first = scope
-                        .indices
-                        .iter()
-                        .rev()
-                        .find(|(n, ..)| *n == index.name)
-                        .map(|x| x.2)
-                        .or_else(|| self.free.get(&index.name).map(|x| x.1));
-                    let _ = other;
-                    let mut d = Diagnostic::new(
+                let bound = scope.indices.iter().rev().find(|(n, ..)| *n == index.name);
+                if let Some((_, _, first)) = bound {
+                    return Err(Diagnostic::new(
                         index.span,
-                        format!("the sum's index `{}` clashes with the free index `{}`; expected a sum index not used outside the sum", index.name, index.name),
+                        format!("the sum's index `{}` is already bound here (by an enclosing sum, or as a result index); expected a new name", index.name),
                     )
-                    .with_help("rename the sum's index");
-                    if let Some(f) = first {
-                        d = d.with_label(f, format!("`{}` is free here", index.name));
-                    }
-                    return Err(d);
+                    .with_label(*first, format!("`{}` is bound here", index.name))
+                    .with_help("rename the sum's index"));
+                }
+                if let Some(&(_, first)) = self.free.get(&index.name).filter(|_| scope.link) {
+                    return Err(Diagnostic::new(
+                        index.span,
+                        format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", index.name, index.name),
+                    )
+                    .with_label(first, format!("`{}` is free here", index.name))
+                    .with_help("rename the sum's index"));
                 }
                 let Some((dim, fixed)) = self.infer_dim(&index.name, body, scope)? else {
                     return Err(Diagnostic::new(
