@@ -731,3 +731,77 @@ fn find_cycles(env: &Env) -> Vec<Diagnostic> {
     }
     errs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse_file;
+    use crate::syntax::span::LineIndex;
+
+    /// The file-level errors of `src` as `(line, col, message)`, and the
+    /// line of each one's first label.
+    fn errors(src: &str) -> Vec<(usize, usize, String, Option<usize>)> {
+        let file = parse_file(src);
+        assert!(file.errors.is_empty(), "{:?}", file.errors);
+        let (_, errs) = build_env(&file, &mut Symbols::default());
+        let idx = LineIndex::new(src);
+        errs.iter()
+            .map(|d| {
+                let (l, c) = idx.line_col(src, d.span.start);
+                let label = d.labels.first().map(|(s, _)| idx.line_col(src, s.start).0);
+                (l, c, d.message.clone(), label)
+            })
+            .collect()
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn declaration_errors() {
+        // (source, line, column, message fragment, line of the first label)
+        let cases: &[(&str, usize, usize, &str, Option<usize>)] = &[
+            ("x : real\nx, y : real\n", 2, 1, "`x` is declared twice", Some(1)),
+            ("x : real\nx(t) := t\n", 2, 1, "`x` is declared twice", Some(1)),
+            ("let h = 1\nh : real\n", 2, 1, "`h` is declared twice", Some(1)),
+            ("pi : real\n", 1, 1, "reserved for π", None),
+            ("f(e) := e\n", 1, 3, "reserved for Euler's number", None),
+            ("f(t, t) := t\n", 1, 6, "parameter `t` appears twice", Some(1)),
+            ("f(v)[i, i] := v[i]\n", 1, 9, "result index `i` appears twice", Some(1)),
+            ("f(v)[i] := v[i] + sum(j, v[j, j])\n", 1, 26, "parameter `v` takes 2 indices here but 1 index", Some(1)),
+            ("f(v) := v[k]\n", 1, 11, "index `k` is not bound", None),
+            ("f(v)[i] := 1\n", 1, 6, "result index `i` is not used", None),
+            ("x : real\nlet a = b\nlet b = x\n", 2, 9, "defined by a later let", Some(3)),
+            ("x : vector[n]\nlet a = x[i]\n", 2, 11, "index `i` is free in `let a`", None),
+            ("x : real\nlet a = f\nf(t) := t\n", 2, 9, "`f` is a function", None),
+            ("x : real\nf(t) := t(x)\n", 2, 9, "`t` is a parameter, not a function", None),
+            ("x : real\nf(t) := g(t) + t\ng(t) := f(t)\n", 3, 9, "refers to itself (f → g → f)", None),
+            ("f(t) := f(t)\n", 1, 9, "refers to itself (f → f)", None),
+            ("x : real\nf(t) := sum(i, sum(i, t))\n", 2, 20, "already bound by an enclosing sum", Some(2)),
+        ];
+        for &(src, line, col, fragment, label) in cases {
+            let errs = errors(src);
+            assert!(
+                errs.iter().any(|(l, c, m, lab)| (*l, *c) == (line, col) && m.contains(fragment) && *lab == label),
+                "{src:?}: expected {line}:{col} {fragment:?} label {label:?}, got {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn valid_declarations_have_no_errors() {
+        let src = "x, c : real\np : positive\nv : positive vector[n]\nW1 : matrix[m, d]\n\
+                   y : onehot[n]\nsigmoid(t) := 1 / (1 + e^(-t))\nsoftmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))\n\
+                   L(y, p) := -sum(i, y[i] * log(p[i]))\nlet h = sigmoid(x)\nlet g = h + L(y, v)\n";
+        assert_eq!(errors(src), vec![]);
+        let file = parse_file(src);
+        let mut sy = Symbols::default();
+        let (env, _) = build_env(&file, &mut sy);
+        // The file's softmax replaces the builtin.
+        assert!(!env.def("softmax").unwrap().builtin);
+        assert_eq!(env.def("L").unwrap().ranks, vec![1, 1]);
+        assert_eq!(env.def("sigmoid").unwrap().ranks, vec![0]);
+        let w1 = sy.var_named("W1").unwrap();
+        let dims: Vec<&str> = sy.var(w1).dims.iter().map(|&d| sy.dim_name(d)).collect();
+        assert_eq!(dims, ["m", "d"]);
+        assert_eq!(sy.var(sy.var_named("p").unwrap()).domain, Domain::Positive);
+    }
+}
