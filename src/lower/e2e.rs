@@ -288,3 +288,82 @@ fn errors_inside_expansions() {
         );
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADER: &str = "x, c : real\nv, u : vector[n]\nw : vector[m]\nW : matrix[m, n]\n\
+                          f(t) := 1 / (1 + e^(-t))\ng(a)[i] := a[i] / sum(j, a[j])\nlet h = f(v)\n";
+
+    /// Well-formed but often ill-typed expressions: names of every shape,
+    /// indices that may or may not fit, and every construct.
+    fn expr() -> impl Strategy<Value = String> {
+        let leaf = proptest::sample::select(vec![
+            "x",
+            "c",
+            "v",
+            "u",
+            "w",
+            "W",
+            "h",
+            "e",
+            "pi",
+            "2",
+            "0.5",
+            "v[i]",
+            "v[j]",
+            "w[i]",
+            "W[i, j]",
+            "W[j, i]",
+            "u[k]",
+            "x[i]",
+            "h[i]",
+            "delta(i, j)",
+            "g(v)[i]",
+            "∂h/∂v[j]",
+            "∂h/∂v",
+            "softmax(v)[j]",
+            "softmax(w)",
+        ])
+        .prop_map(String::from);
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            let name = proptest::sample::select(vec![
+                "f", "g", "softmax", "exp", "log", "sqrt", "sigmoid", "nope",
+            ]);
+            let op = proptest::sample::select(vec![" + ", " - ", " * ", " / ", "^", " ⊙ ", " "]);
+            let ix = proptest::sample::select(vec!["i", "j", "k"]);
+            prop_oneof![
+                (inner.clone(), op, inner.clone()).prop_map(|(a, o, b)| format!("({a}{o}{b})")),
+                (name, inner.clone()).prop_map(|(f, a)| format!("{f}({a})")),
+                (ix.clone(), inner.clone()).prop_map(|(i, a)| format!("sum({i}, {a})")),
+                (ix.clone(), inner.clone()).prop_map(|(i, a)| format!("sum({i} != j, {a})")),
+                (inner.clone(), ix.clone()).prop_map(|(a, i)| format!("({a})[{i}]")),
+                inner.clone().prop_map(|a| format!("d/dx {a}")),
+                (ix, inner.clone()).prop_map(|(i, a)| format!("∂/∂v[{i}] ({a})")),
+                inner.prop_map(|a| format!("-{a}")),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn token_soup(a in expr(), b in expr(), mid in expr()) {
+            let src = format!("{HEADER}claim z: {a} = {b}\n    {a}\n  = {mid}\n  = {b}\n");
+            let file = crate::syntax::parse_file(&src);
+            let l = lower_file(&file);
+            // Every claim that parsed has at least one link.
+            for c in &l.claims {
+                prop_assert!(!c.links.is_empty());
+            }
+            if std::env::var("SOUP_STATS").is_ok() {
+                let ok = l.claims.iter().flat_map(|c| &c.links).filter(|k| k.is_ok()).count();
+                eprintln!("STAT parse_errors={} claims={} ok_links={ok}", file.errors.len(), l.claims.len());
+                for e in l.claims.iter().flat_map(|c| &c.links).filter_map(|k| k.as_ref().err()) {
+                    eprintln!("MSG {} «{}»", e.diagnostic.message, e.diagnostic.span.text(&src));
+                }
+            }
+        }
+    }
+}

@@ -239,14 +239,14 @@ impl<'a> Lowerer<'a> {
                 if bs.is_scalar() {
                     return Err(Diagnostic::new(
                         indices.first().map_or(e.span, |i| i.span).join(indices.last().map_or(e.span, |i| i.span)),
-                        format!("`{}` is a scalar and cannot be indexed; expected a vector or matrix before `[`", text_of(base)),
+                        format!("{} is a scalar and cannot be indexed; expected a vector or matrix before `[`", text_of(base)),
                     ));
                 }
                 if bs.rank() != indices.len() {
                     return Err(Diagnostic::new(
                         e.span,
                         format!(
-                            "`{}` is {} and takes {}, but {} given",
+                            "{} is {} and takes {}, but {} given",
                             text_of(base),
                             bs.describe(&self.symbols),
                             plural(bs.rank(), "index"),
@@ -1020,13 +1020,12 @@ fn op_symbol(op: BinOp) -> &'static str {
     }
 }
 
-/// A short description of an expression for messages: its name when it is
-/// one, else "this expression".
+/// A short description of an expression for messages: `` `x` `` or
+/// `` `f(...)` `` when it is a name or call, else "this expression".
 fn text_of(e: &Expr) -> String {
     match &e.kind {
-        ExprKind::Name(id) => id.name.clone(),
-        ExprKind::Index { base, .. } => format!("{}[...]", text_of(base)),
-        ExprKind::Call { func, .. } => format!("{}(...)", func.name),
+        ExprKind::Name(id) => format!("`{}`", id.name),
+        ExprKind::Call { func, .. } => format!("`{}(...)`", func.name),
         _ => "this expression".to_string(),
     }
 }
