@@ -367,3 +367,31 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn chain_shapes() {
+    // (source, number of links, line of each link)
+    let cases: &[(&str, &[usize])] = &[
+        // No chain: one link on the claim line.
+        ("x : real\nclaim a: x = x\n", &[2]),
+        // A written step is kept even when trivially true.
+        ("x : real\nclaim a: x = x\n  = x\n", &[3]),
+        // A start line restating the claim's left side is not a step; an
+        // end differing from the right side is one more link, at the end line.
+        ("x : real\nclaim a: x = 2 x\n    x\n  = x + 0\n", &[4, 4]),
+        ("x : real\nclaim a: x = x\n    x + 0\n  = x\n", &[3, 4]),
+        // A chain that only restates the claim still checks it.
+        ("x : real\nclaim a: x = x\n    x\n", &[2]),
+        ("v : vector[n]\nclaim a: softmax(v)[i] = softmax(v)[i]\n    softmax(v)[i]\n  = softmax(v)[i]\n", &[4]),
+    ];
+    for &(src, lines) in cases {
+        let l = all_ok(src);
+        let idx = LineIndex::new(src);
+        let got: Vec<usize> = l.claims[0]
+            .links
+            .iter()
+            .map(|k| idx.line_col(src, k.as_ref().unwrap().span.start).0)
+            .collect();
+        assert_eq!(got, lines, "{src:?}");
+    }
+}
