@@ -111,6 +111,8 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
     }
 }
 
+// The result type is the shared `LoweredClaim::links` element.
+#[allow(clippy::result_large_err)]
 fn link(p: &Pair, result: Result<(Id, Id, Vec<IndexId>), Diagnostic>) -> Result<Link, LinkError> {
     match result {
         Ok((lhs, rhs, free)) => Ok(Link {
