@@ -3,7 +3,7 @@
 use super::expand::{Lowerer, Scope};
 use super::{Link, LinkError, LoweredClaim};
 use crate::check::env::check_names;
-use crate::check::names::free_indices;
+use crate::check::names::{free_indices, sum_indices};
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Node, Store};
 use crate::syntax::ast::{Claim, Expr, ExprKind};
@@ -153,6 +153,20 @@ pub(crate) fn lower_pair<'a>(
     let sb = lw.shape_of(b, &top)?;
     let fa = free_indices(a);
     let fb = free_indices(b);
+    // A sum over a name that is free in the step reads as the same index
+    // but is not: say so rather than report mismatched free indices.
+    for side in [a, b] {
+        for bound in sum_indices(side) {
+            if let Some(free) = fa.iter().chain(&fb).find(|f| f.name == bound.name) {
+                return Err(Diagnostic::new(
+                    bound.span,
+                    format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", bound.name, bound.name),
+                )
+                .with_label(free.span, format!("`{}` is free here", free.name))
+                .with_help("rename the sum's index"));
+            }
+        }
+    }
     for (here, there, side, other, other_span) in [
         (&fb, &fa, "right", "left", a.span),
         (&fa, &fb, "left", "right", b.span),

@@ -144,6 +144,7 @@ fn semantic_errors_with_line_and_column() {
         ("x : vector[n]\ny : vector[m]\nclaim a: x[i] + y[i] = x[i]\n", 3, 19, "ranges over `m`"),
         ("x : vector[n]\nclaim a: x[i] = x[j]\n", 2, 19, "index `j` is free on the right side"),
         ("x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n", 2, 21, "clashes"),
+        ("x : vector[n]\nclaim a: x[j] = sum(j, x[j])\n", 2, 21, "clashes with the free index `j`"),
         ("x : real\nlet L = x^2\nclaim a: ∂L/∂L = 1\n", 3, 14, "not supported yet"),
         ("x : real\nf(t) := g(t)\ng(t) := f(t)\n", 3, 9, "refers to itself"),
         ("x : vector[n]\nclaim a: softmax(1)[i] = x[i]\n", 2, 18, "expects a vector"),
@@ -393,5 +394,47 @@ fn chain_shapes() {
             .map(|k| idx.line_col(src, k.as_ref().unwrap().span.start).0)
             .collect();
         assert_eq!(got, lines, "{src:?}");
+    }
+}
+
+/// Lowers every `.txt` file under `$DERIV_DIR` and prints each error; for
+/// trying the checker on derivations kept outside this crate.
+#[test]
+#[ignore]
+fn lower_dir() {
+    let Ok(dir) = std::env::var("DERIV_DIR") else {
+        return;
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let src = std::fs::read_to_string(&p).unwrap();
+        let file = parse_file(&src);
+        let l = lower_file(&file);
+        let idx = LineIndex::new(&src);
+        let links: usize = l.claims.iter().map(|c| c.links.len()).sum();
+        eprintln!(
+            "== {} : {} claims, {links} links, {} syntax errors",
+            p.display(),
+            l.claims.len(),
+            file.errors.len()
+        );
+        for e in &file.errors {
+            eprintln!(
+                "  syntax {:?} {}",
+                idx.line_col(&src, e.span.start),
+                e.message
+            );
+        }
+        for d in l.errors.iter().chain(l.claims.iter().flat_map(|c| {
+            c.links
+                .iter()
+                .filter_map(|k| k.as_ref().err().map(|e| &e.diagnostic))
+        })) {
+            eprintln!("  {:?} {}", idx.line_col(&src, d.span.start), d.message);
+        }
     }
 }
