@@ -438,3 +438,24 @@ fn lower_dir() {
         }
     }
 }
+
+#[test]
+fn ranges_from_every_kind_of_use() {
+    // Each claim's free indices get their range without an error.
+    all_ok(
+        "x : vector[n]
+c : real
+W : matrix[m, n]
+f(a, b) := a * b
+claim except_only: sum(i != j, x[i]) = sum(i, x[i]) - sum(i, delta(i, j) x[i])
+claim delta_partner: delta(i, j) x[j] = delta(j, i) x[i]
+claim mixed_args: f(x, c)[i] = x[i] * c
+claim deriv_index: ∂/∂W[a, b] sum(k, W[a, k] x[k]) = x[b] delta(a, a)
+",
+    );
+    let errs = errors("x : vector[n]\nclaim a: delta(i, j) = delta(j, i)\n");
+    assert!(
+        errs[0].2.contains("cannot tell the range of index `i`"),
+        "{errs:?}"
+    );
+}
