@@ -350,6 +350,12 @@ mod never_panics {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
         #[test]
+        fn any_text(body in "[a-zxcvuwWhije0-9 ()\\[\\],:=+*/^∂Σδσᵀ⊙!\n-]{0,80}") {
+            let src = format!("{HEADER}{body}\nclaim q: {body} = {body}\n");
+            let _ = lower_file(&crate::syntax::parse_file(&src));
+        }
+
+        #[test]
         fn token_soup(a in expr(), b in expr(), mid in expr()) {
             let src = format!("{HEADER}claim z: {a} = {b}\n    {a}\n  = {mid}\n  = {b}\n");
             let file = crate::syntax::parse_file(&src);
