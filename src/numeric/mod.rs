@@ -101,7 +101,7 @@ impl Default for Limits {
         Limits {
             ops: 20_000_000,
             shrink_ops: 5_000_000,
-            precise_rechecks: 32,
+            precise_rechecks: 16,
             max_shrink_iters: 4096,
         }
     }
@@ -169,3 +169,5 @@ pub fn eval_at_precise(store: &Store, symbols: &Symbols, id: Id, point: &Point) 
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+use tests as tests_support;
