@@ -51,16 +51,18 @@ impl Strategy for Element {
 
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
         let a = runner.rng().next_u64();
-        let b = runner.rng().next_u64();
-        Ok(NumTree::new(self.0, draw(self.0, a, b)))
+        Ok(NumTree::new(self.0, draw(self.0, a)))
     }
 }
 
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case).
-fn draw(domain: Domain, a: u64, b: u64) -> f64 {
+///
+/// One random word serves all choices: the kind comes from the word mod 3,
+/// the uniform value from its top 53 bits, integers from middle bits.
+fn draw(domain: Domain, a: u64) -> f64 {
     let pick = |lo: i64, hi: i64, r: u64| (lo + (r % (hi - lo + 1) as u64) as i64) as f64;
-    let unit = (b >> 11) as f64 / (1u64 << 53) as f64;
+    let unit = (a >> 11) as f64 / (1u64 << 53) as f64;
     let kind = a % 3;
     let (r1, r2) = (a >> 8, a >> 32);
     let frac = |lo: i64, hi: i64| pick(lo, hi, r1) / pick(2, 4, r2);
@@ -96,25 +98,32 @@ fn draw(domain: Domain, a: u64, b: u64) -> f64 {
 /// x = -1.
 #[derive(Clone, Debug)]
 struct NumTree {
+    domain: Domain,
     accepted: f64,
     trying: Option<f64>,
-    candidates: Vec<f64>,
+    /// Computed on the first shrink: most trees are never shrunk.
+    candidates: Option<Vec<f64>>,
     next: usize,
 }
 
 impl NumTree {
     fn new(domain: Domain, x: f64) -> NumTree {
         NumTree {
+            domain,
             accepted: x,
             trying: None,
-            candidates: simple_values(domain, x),
+            candidates: None,
             next: 0,
         }
     }
 
     fn try_next(&mut self) -> bool {
-        self.trying = self.candidates.get(self.next).copied();
-        self.next += 1;
+        let (domain, x) = (self.domain, self.accepted);
+        let candidates = self
+            .candidates
+            .get_or_insert_with(|| simple_values(domain, x));
+        self.trying = candidates.get(self.next).copied();
+        self.next = self.next.saturating_add(1);
         self.trying.is_some()
     }
 }
@@ -133,7 +142,7 @@ impl ValueTree for NumTree {
             // gets.
             Some(t) => {
                 self.accepted = t;
-                self.next = self.candidates.len();
+                self.next = usize::MAX;
                 false
             }
             None => self.try_next(),

@@ -646,7 +646,10 @@ fn time_backprop_link() {
     let mut b = B::default();
     let (lhs, rhs, free) = backprop(&mut b);
     let start = std::time::Instant::now();
-    let runs = 10;
+    let runs: u64 = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(10);
     for seed in 0..runs {
         assert_holds(&b.check_seeded(lhs, rhs, &free, seed));
     }
