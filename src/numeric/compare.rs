@@ -32,6 +32,11 @@ pub(crate) const F64_FACTOR: f64 = 1.0 / (1u64 << 40) as f64;
 /// 2⁻⁸⁰: the double-double tolerance per unit of rounding-error bound.
 pub(crate) const DD_FACTOR: f64 = F64_FACTOR * F64_FACTOR;
 
+/// Differences below this are never significant: near the bottom of the
+/// `f64` range a double-double's low part underflows, and its relative
+/// precision with it.
+const TINY: f64 = 1e-280;
+
 /// How two values compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Cmp {
@@ -48,7 +53,7 @@ pub(crate) fn compare<B: Field>(l: Valued<B>, r: Valued<B>, factor: f64) -> Cmp 
     let d = l.0.add(r.0.neg()).value().abs();
     if d == 0.0 {
         Cmp::Equal
-    } else if d <= factor * (l.1 + r.1) {
+    } else if d <= factor * (l.1 + r.1) + TINY {
         Cmp::Close
     } else {
         Cmp::Differ

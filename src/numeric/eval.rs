@@ -300,6 +300,9 @@ impl Plan {
         vars.dedup();
         dims.sort_unstable();
         dims.dedup();
+        if let Some(d) = dims.iter().find(|d| d.0 as usize >= symbols.dims.len()) {
+            return Err(format!("unknown dimension {}", d.0));
+        }
         let roots: Vec<u32> = roots.iter().map(local).collect();
         let depth = roots.iter().map(|&r| depth[r as usize]).max().unwrap_or(0);
         Ok(Plan {

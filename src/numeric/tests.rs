@@ -704,3 +704,81 @@ fn time_backprop_parts() {
         start.elapsed() / 100
     );
 }
+
+#[test]
+fn derivatives_nest_four_deep_not_five() {
+    let mut b = B::default();
+    let x = b.scalar("x", Domain::Real);
+    let five = b.s.int(5);
+    let mut d = b.s.pow(x, five);
+    for _ in 0..4 {
+        d = b.deriv(d, VarId(0), &[]);
+    }
+    // d⁴/dx⁴ x⁵ = 120 x
+    let k = b.s.int(120);
+    let rhs = b.s.mul2(k, x);
+    assert_holds(&b.check(d, rhs, &[]));
+    let point = Point {
+        dims: vec![],
+        indices: vec![],
+        vars: vec![vec![0.5]],
+    };
+    assert_eq!(eval_at(&b.s, &b.y, d, &point), Some(60.0));
+    let d5 = b.deriv(d, VarId(0), &[]);
+    assert_eq!(
+        b.check(d5, k, &[]),
+        NumericOutcome::Inconclusive("derivatives nested deeper than 4 levels".into())
+    );
+    assert_eq!(eval_at(&b.s, &b.y, d5, &point), None);
+}
+
+#[test]
+fn derivative_index_bound_by_an_enclosing_sum() {
+    // Σ_k ∂/∂z[k] Σ_j z[j]² = 2 Σ_k z[k]
+    let mut b = B::default();
+    let z = b.declare("z", &["n"], Domain::Real);
+    let j = b.index("j", "n");
+    let k = b.index("k", "n");
+    let zj = b.at(z, &[j]);
+    let two = b.s.int(2);
+    let sq = b.s.pow(zj, two);
+    let total = b.sum(j, sq);
+    let d = b.deriv(total, z, &[k]);
+    let lhs = b.sum(k, d);
+    let zk = b.at(z, &[k]);
+    let sz = b.sum(k, zk);
+    let rhs = b.s.mul2(two, sz);
+    assert_holds(&b.check(lhs, rhs, &[]));
+    // Σ_k ∂/∂z[k] z[0]-style mistakes: Σ_k ∂/∂z[k] Σ_j z[j]² = 2 z[k] has a
+    // free index on one side only; instead compare with 2 Σ_k z[k]².
+    let zk2 = b.s.pow(zk, two);
+    let s2 = b.sum(k, zk2);
+    let wrong = b.s.mul2(two, s2);
+    let cx = assert_false(&b.check(lhs, wrong, &[]));
+    assert_eq!(cx.dims, vec![("n".to_string(), 1)]);
+}
+
+#[test]
+fn malformed_links_are_inconclusive_not_panics() {
+    let mut b = B::default();
+    let x = b.scalar("x", Domain::Real);
+    let bogus = Id(10_000);
+    assert!(matches!(
+        b.check(x, bogus, &[]),
+        NumericOutcome::Inconclusive(_)
+    ));
+    // An element access with the wrong number of indices.
+    let v = b.declare("v", &["n"], Domain::Real);
+    let bad = b.s.add(Node::Var(v, vec![]));
+    assert!(matches!(
+        b.check(bad, x, &[]),
+        NumericOutcome::Inconclusive(_)
+    ));
+    // A free index that does not exist.
+    assert!(matches!(
+        b.check(x, x, &[IndexId(99)]),
+        NumericOutcome::Inconclusive(_)
+    ));
+    assert_eq!(eval_at(&b.s, &b.y, bad, &Point::default()), None);
+    assert_eq!(eval_at(&b.s, &b.y, x, &Point::default()), None);
+}
