@@ -1,0 +1,411 @@
+//! Claims and chains → links, each lowered in its own index scope.
+
+use super::expand::{Lowerer, Scope};
+use super::{Link, LinkError, LoweredClaim};
+use crate::check::env::check_names;
+use crate::check::names::{free_indices, sum_indices};
+use crate::diag::Diagnostic;
+use crate::expr::{Id, IndexId, Node, Store};
+use crate::syntax::ast::{Claim, Expr, ExprKind};
+use crate::syntax::span::Span;
+use std::collections::HashMap;
+
+/// One end of a link: an expression and the line it stands on.
+struct Point<'a> {
+    expr: &'a Expr,
+    line: Span,
+    justification: Option<&'a String>,
+}
+
+/// Two expressions to be checked equal, with where to report it.
+struct Pair<'a> {
+    a: &'a Expr,
+    b: &'a Expr,
+    line: Span,
+    justification: Option<&'a String>,
+    /// A link the user did not write as a step: the chain's start against
+    /// the claim's left side, or its end against the right side. It is
+    /// dropped when both say the same up to the names of bound indices.
+    implicit: bool,
+}
+
+/// Lowers one claim into its links.
+pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> LoweredClaim {
+    let whole = Pair {
+        a: &claim.lhs,
+        b: &claim.rhs,
+        line: claim.span,
+        justification: claim.justification.as_ref(),
+        implicit: false,
+    };
+    let mut pairs: Vec<Pair<'a>> = Vec::new();
+    if !claim.chain.is_empty() {
+        let mut points: Vec<Point<'a>> = Vec::new();
+        let mut lines = claim.chain.iter();
+        if claim.chain[0].starts_with_eq {
+            points.push(Point {
+                expr: &claim.lhs,
+                line: claim.span,
+                justification: claim.justification.as_ref(),
+            });
+        } else if let Some(first) = lines.next() {
+            if !same_expr(&claim.lhs, &first.expr) {
+                pairs.push(Pair {
+                    a: &claim.lhs,
+                    b: &first.expr,
+                    line: first.span,
+                    justification: first.justification.as_ref(),
+                    implicit: true,
+                });
+            }
+            points.push(Point {
+                expr: &first.expr,
+                line: first.span,
+                justification: first.justification.as_ref(),
+            });
+        }
+        for line in lines {
+            points.push(Point {
+                expr: &line.expr,
+                line: line.span,
+                justification: line.justification.as_ref(),
+            });
+        }
+        for w in points.windows(2) {
+            pairs.push(Pair {
+                a: w[0].expr,
+                b: w[1].expr,
+                line: w[1].line,
+                justification: w[1].justification,
+                implicit: false,
+            });
+        }
+        if let Some(last) = points.last() {
+            if !same_expr(last.expr, &claim.rhs) {
+                pairs.push(Pair {
+                    a: last.expr,
+                    b: &claim.rhs,
+                    line: last.line,
+                    justification: None,
+                    implicit: true,
+                });
+            }
+        }
+    }
+
+    let mut links = Vec::new();
+    for p in &pairs {
+        match lower_pair(lw, p.a, p.b) {
+            Ok((l, r, _)) if p.implicit && alpha_eq(&lw.store, l, r) => {}
+            result => links.push(link(p, result)),
+        }
+    }
+    // A chain that only restates the claim still checks the claim.
+    if links.is_empty() {
+        links.push(link(&whole, lower_pair(lw, whole.a, whole.b)));
+    }
+    LoweredClaim {
+        name: claim.name.name.clone(),
+        span: claim.span,
+        links,
+    }
+}
+
+// The result type is the shared `LoweredClaim::links` element.
+#[allow(clippy::result_large_err)]
+fn link(p: &Pair, result: Result<(Id, Id, Vec<IndexId>), Diagnostic>) -> Result<Link, LinkError> {
+    match result {
+        Ok((lhs, rhs, free)) => Ok(Link {
+            span: p.line,
+            lhs_span: p.a.span,
+            rhs_span: p.b.span,
+            justification: p.justification.cloned(),
+            lhs,
+            rhs,
+            free,
+        }),
+        Err(diagnostic) => Err(LinkError {
+            span: p.line,
+            lhs_span: p.a.span,
+            rhs_span: p.b.span,
+            justification: p.justification.cloned(),
+            diagnostic,
+        }),
+    }
+}
+
+/// Checks and lowers `a = b` with one shared set of free indices.
+pub(crate) fn lower_pair<'a>(
+    lw: &mut Lowerer<'a>,
+    a: &'a Expr,
+    b: &'a Expr,
+) -> Result<(Id, Id, Vec<IndexId>), Diagnostic> {
+    lw.begin_link();
+    for side in [a, b] {
+        if let Some(d) = check_names(lw.env, side, &[], None).into_iter().next() {
+            return Err(d);
+        }
+    }
+    // Shapes first: indexing a scalar explains a stray index better than
+    // the free-index check would.
+    let top = Scope::top();
+    let sa = lw.shape_of(a, &top)?;
+    let sb = lw.shape_of(b, &top)?;
+    let fa = free_indices(a);
+    let fb = free_indices(b);
+    // A sum over a name that is free in the step reads as the same index
+    // but is not: say so rather than report mismatched free indices.
+    for side in [a, b] {
+        for bound in sum_indices(side) {
+            if let Some(free) = fa.iter().chain(&fb).find(|f| f.name == bound.name) {
+                return Err(Diagnostic::new(
+                    bound.span,
+                    format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", bound.name, bound.name),
+                )
+                .with_label(free.span, format!("`{}` is free here", free.name))
+                .with_help("rename the sum's index"));
+            }
+        }
+    }
+    for (here, there, side, other, other_span) in [
+        (&fb, &fa, "right", "left", a.span),
+        (&fa, &fb, "left", "right", b.span),
+    ] {
+        if let Some(extra) = here
+            .iter()
+            .find(|i| !there.iter().any(|j| j.name == i.name))
+        {
+            return Err(Diagnostic::new(
+                extra.span,
+                format!("index `{}` is free on the {side} side but not on the {other} side; expected the same free indices on both sides", extra.name),
+            )
+            .with_label(other_span, format!("the {other} side has no free `{}`", extra.name))
+            .with_help(format!("use `{}` on both sides, or bind it with `sum({}, ...)`", extra.name, extra.name)));
+        }
+    }
+    // Ranges of free indices: from their uses, then through deltas.
+    let mut pending: Vec<_> = fa.clone();
+    let mut progress = true;
+    while !pending.is_empty() && progress {
+        progress = false;
+        let mut still = Vec::new();
+        for ix in pending {
+            let mut found = lw.infer_dim(&ix.name, a, &top)?;
+            if found.is_none() {
+                found = lw.infer_dim(&ix.name, b, &top)?;
+            }
+            match found {
+                Some((dim, span)) => {
+                    let id = lw.symbols.fresh_index(&ix.name, dim);
+                    lw.free.insert(ix.name.clone(), (id, span));
+                    progress = true;
+                }
+                None => still.push(ix),
+            }
+        }
+        pending = still;
+    }
+    if let Some(ix) = pending.first() {
+        return Err(Diagnostic::new(
+            ix.span,
+            format!(
+                "cannot tell the range of index `{}`; expected it to index a vector or matrix",
+                ix.name
+            ),
+        ));
+    }
+    if sa != sb {
+        return Err(Diagnostic::new(
+            b.span,
+            format!(
+                "this side is {} but the other side is {}; expected both sides of an equality to have the same shape",
+                sb.describe(&lw.symbols),
+                sa.describe(&lw.symbols)
+            ),
+        )
+        .with_label(a.span, sa.describe(&lw.symbols))
+        .with_help("index the vector or matrix side to compare one element, e.g. `x[i]`"));
+    }
+    // A vector or matrix equality holds at every index: fresh indices stand
+    // for "every element".
+    let elems: Vec<IndexId> =
+        sa.0.iter()
+            .enumerate()
+            .map(|(k, &d)| lw.symbols.fresh_index(&format!("_{}", k + 1), d))
+            .collect();
+    let l = lw.lower_at(a, &top, &elems)?;
+    let r = lw.lower_at(b, &top, &elems)?;
+    let mut free: Vec<IndexId> = fa
+        .iter()
+        .filter_map(|i| lw.free.get(&i.name).map(|x| x.0))
+        .collect();
+    free.extend(elems);
+    Ok((l, r, free))
+}
+
+/// Structural equality of two expressions, ignoring spans.
+pub(crate) fn same_expr(a: &Expr, b: &Expr) -> bool {
+    use ExprKind as K;
+    match (&a.kind, &b.kind) {
+        (K::Num(x), K::Num(y)) => x == y,
+        (K::Name(x), K::Name(y)) => x.name == y.name,
+        (K::Call { func: f, args: xs }, K::Call { func: g, args: ys }) => {
+            f.name == g.name
+                && xs.len() == ys.len()
+                && xs.iter().zip(ys).all(|(x, y)| same_expr(x, y))
+        }
+        (
+            K::Index {
+                base: x,
+                indices: i,
+            },
+            K::Index {
+                base: y,
+                indices: j,
+            },
+        ) => {
+            same_expr(x, y) && i.len() == j.len() && i.iter().zip(j).all(|(p, q)| p.name == q.name)
+        }
+        (K::Neg(x), K::Neg(y)) | (K::Transpose(x), K::Transpose(y)) => same_expr(x, y),
+        (
+            K::Binary {
+                op: o,
+                lhs: l1,
+                rhs: r1,
+            },
+            K::Binary {
+                op: p,
+                lhs: l2,
+                rhs: r2,
+            },
+        ) => o == p && same_expr(l1, l2) && same_expr(r1, r2),
+        (
+            K::Sum {
+                index: i,
+                except: e,
+                body: x,
+            },
+            K::Sum {
+                index: j,
+                except: f,
+                body: y,
+            },
+        ) => {
+            i.name == j.name
+                && e.as_ref().map(|e| &e.name) == f.as_ref().map(|f| &f.name)
+                && same_expr(x, y)
+        }
+        (K::Delta(a1, b1), K::Delta(a2, b2)) => a1.name == a2.name && b1.name == b2.name,
+        (
+            K::Deriv {
+                var: v,
+                indices: i,
+                body: x,
+            },
+            K::Deriv {
+                var: w,
+                indices: j,
+                body: y,
+            },
+        ) => {
+            v.name == w.name
+                && i.len() == j.len()
+                && i.iter().zip(j).all(|(p, q)| p.name == q.name)
+                && same_expr(x, y)
+        }
+        _ => false,
+    }
+}
+
+/// Equality of two lowered expressions up to renaming of bound indices
+/// (each expansion of a definition binds fresh ones).
+pub(crate) fn alpha_eq(store: &Store, a: Id, b: Id) -> bool {
+    let mut budget = 200_000u32;
+    alpha(store, a, b, &mut HashMap::new(), &mut budget)
+}
+
+fn alpha(
+    store: &Store,
+    a: Id,
+    b: Id,
+    map: &mut HashMap<IndexId, IndexId>,
+    budget: &mut u32,
+) -> bool {
+    if a == b && map.is_empty() {
+        return true;
+    }
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    let ix =
+        |map: &HashMap<IndexId, IndexId>, i: &IndexId, j: &IndexId| map.get(i).unwrap_or(i) == j;
+    match (store.get(a), store.get(b)) {
+        (Node::Num(x), Node::Num(y)) => x == y,
+        (Node::Const(x), Node::Const(y)) => x == y,
+        (Node::Var(v, is), Node::Var(w, js)) => {
+            v == w && is.len() == js.len() && is.iter().zip(js).all(|(i, j)| ix(map, i, j))
+        }
+        (Node::Add(xs), Node::Add(ys)) | (Node::Mul(xs), Node::Mul(ys)) => {
+            xs.len() == ys.len()
+                && xs
+                    .clone()
+                    .iter()
+                    .zip(ys.clone().iter())
+                    .all(|(x, y)| alpha(store, *x, *y, map, budget))
+        }
+        (Node::Pow(x1, y1), Node::Pow(x2, y2)) => {
+            let (x1, y1, x2, y2) = (*x1, *y1, *x2, *y2);
+            alpha(store, x1, x2, map, budget) && alpha(store, y1, y2, map, budget)
+        }
+        (Node::Apply(f, x), Node::Apply(g, y)) => f == g && alpha(store, *x, *y, map, budget),
+        (
+            Node::Sum {
+                index: i,
+                except: e,
+                body: x,
+            },
+            Node::Sum {
+                index: j,
+                except: f,
+                body: y,
+            },
+        ) => {
+            let same_except = match (e, f) {
+                (None, None) => true,
+                (Some(e), Some(f)) => ix(map, e, f),
+                _ => false,
+            };
+            if !same_except {
+                return false;
+            }
+            let (i, j, x, y) = (*i, *j, *x, *y);
+            let old = map.insert(i, j);
+            let r = alpha(store, x, y, map, budget);
+            match old {
+                Some(o) => map.insert(i, o),
+                None => map.remove(&i),
+            };
+            r
+        }
+        (Node::Delta(a1, b1), Node::Delta(a2, b2)) => ix(map, a1, a2) && ix(map, b1, b2),
+        (
+            Node::Deriv {
+                body: x,
+                var: v,
+                at: i,
+            },
+            Node::Deriv {
+                body: y,
+                var: w,
+                at: j,
+            },
+        ) => {
+            v == w
+                && i.len() == j.len()
+                && i.iter().zip(j).all(|(p, q)| ix(map, p, q))
+                && alpha(store, *x, *y, map, budget)
+        }
+        _ => false,
+    }
+}
