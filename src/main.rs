@@ -6,9 +6,10 @@
 //! the summary into the exit code. See docs/cli.md.
 #![forbid(unsafe_code)]
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::diag::Diagnostic;
-use derivcheck::report::{self, json, terminal, FileOutcome, ReadError, Summary};
+use derivcheck::report::{self, github, html, json, junit, latex, terminal};
+use derivcheck::report::{FileOutcome, ReadError, Summary};
 use derivcheck::syntax::span::Span;
 use derivcheck::verify::FileError;
 use derivcheck::{verify_source, FileReport, Options};
@@ -65,18 +66,28 @@ enum Command {
         )
     )]
     Verify(VerifyArgs),
+    /// Typeset derivation files as an HTML page (MathML) and/or a LaTeX
+    /// document, every link marked with its verdict.
+    #[command(
+        group(ArgGroup::new("output").required(true).multiple(true).args(["html", "latex"])),
+        after_help = EXIT_CODES,
+        after_long_help = concat!(
+            "Examples:\n",
+            "  derivcheck report derivations/backprop.txt --html backprop.html\n",
+            "  derivcheck report derivations/*.txt --html report.html --latex report.tex\n",
+            "\n",
+            "Exit codes (as for verify):\n",
+            "  0  every claim of every file is verified (each link proved or holds)\n",
+            "  1  some link is false, undefined or inconclusive\n",
+            "  2  usage, read, parse or check error, or a report could not be written",
+        )
+    )]
+    Report(ReportArgs),
 }
 
+/// How to check, shared by `verify` and `report`.
 #[derive(Clone, Debug, Args)]
-struct VerifyArgs {
-    /// Derivation files to check, in order; `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-
-    /// Report format: `text` for people, `json` for programs (docs/json.md).
-    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
-    format: Format,
-
+struct CheckArgs {
     /// Seed of the random sampler; the same seed gives the same report.
     /// Without it, each claim's seed is derived from the file path and the
     /// claim's name, so runs are reproducible anyway.
@@ -102,6 +113,41 @@ struct VerifyArgs {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     jobs: Option<u32>,
+}
+
+#[derive(Clone, Debug, Args)]
+struct ReportArgs {
+    /// Derivation files to typeset, in order; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Write a self-contained HTML page (MathML, inline CSS, no script)
+    /// here; `-` writes it to standard output.
+    #[arg(long, value_name = "OUT.html")]
+    html: Option<PathBuf>,
+
+    /// Write a LaTeX document (pdflatex, amsmath) here; `-` writes it to
+    /// standard output.
+    #[arg(long, value_name = "OUT.tex")]
+    latex: Option<PathBuf>,
+
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Clone, Debug, Args)]
+struct VerifyArgs {
+    /// Derivation files to check, in order; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Report format: `text` for people, `json` for programs (docs/json.md),
+    /// `github` and `junit` for CI (docs/reports.md).
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+    format: Format,
+
+    #[command(flatten)]
+    check: CheckArgs,
 
     /// Show only the files and claims that are not verified, and the
     /// summary.
@@ -120,6 +166,10 @@ enum Format {
     Text,
     /// One JSON document for the whole run.
     Json,
+    /// GitHub Actions `::error` annotations, one per link not verified.
+    Github,
+    /// JUnit XML: a test suite per file, a test case per claim.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -141,8 +191,10 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(report::EXIT_ERROR));
         }
     };
-    let Command::Verify(args) = cli.command;
-    ExitCode::from(verify(&args))
+    ExitCode::from(match cli.command {
+        Command::Verify(args) => verify(&args),
+        Command::Report(args) => typeset(&args),
+    })
 }
 
 /// Runs `verify` and returns the exit code.
@@ -163,16 +215,8 @@ fn verify(args: &VerifyArgs) -> u8 {
     let stdout_color = color(io::stdout().is_terminal());
     let stderr_color = color(io::stderr().is_terminal());
 
-    let options = Options {
-        samples: args.samples,
-        seed: args.seed,
-    };
-    let jobs = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        |n| n as usize,
-    );
-    let outcomes = check_all(&args.files, &options, jobs);
-    if args.format == Format::Json {
+    let outcomes = check_all(&args.files, &args.check);
+    if args.format != Format::Text {
         for outcome in &outcomes {
             if let FileOutcome::Unreadable(e) = outcome {
                 // stdout is for the JSON document; people watching the
@@ -200,8 +244,8 @@ fn verify(args: &VerifyArgs) -> u8 {
         ),
         Format::Json => {
             let run = json::RunInfo {
-                samples: args.samples,
-                seed: args.seed,
+                samples: args.check.samples,
+                seed: args.check.seed,
             };
             match json::render(&outcomes, &run) {
                 Ok(s) => s,
@@ -211,6 +255,8 @@ fn verify(args: &VerifyArgs) -> u8 {
                 }
             }
         }
+        Format::Github => github::render(&outcomes),
+        Format::Junit => junit::render(&outcomes),
     };
     let mut stdout = io::stdout().lock();
     match stdout
@@ -227,10 +273,66 @@ fn verify(args: &VerifyArgs) -> u8 {
     }
 }
 
-/// Reads and verifies every file on `jobs` threads with large stacks, and
+/// Runs `report`: checks the files, writes the HTML and LaTeX documents,
+/// and says on standard output (standard error when a document goes to
+/// standard output) how it went. Returns the exit code.
+fn typeset(args: &ReportArgs) -> u8 {
+    let outcomes = check_all(&args.files, &args.check);
+    let mut code = Summary::of(&outcomes).exit_code();
+    let to_stdout = [&args.html, &args.latex]
+        .iter()
+        .any(|p| p.as_deref() == Some(Path::new("-")));
+    let mut notes = String::new();
+    let documents = [
+        (&args.html, html::render as fn(&[FileOutcome]) -> String),
+        (&args.latex, latex::render),
+    ];
+    for (path, render) in documents {
+        let Some(path) = path else { continue };
+        let text = render(&outcomes);
+        let written = if path == Path::new("-") {
+            let mut stdout = io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+        } else {
+            std::fs::write(path, text.as_bytes())
+        };
+        match written {
+            Ok(()) if path != Path::new("-") => {
+                notes.push_str(&format!("wrote {}\n", path.display()));
+            }
+            Ok(()) => {}
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "error: cannot write {}: {e}", path.display());
+                code = report::EXIT_ERROR;
+            }
+        }
+    }
+    notes.push_str(&terminal::render_summary(
+        &Summary::of(&outcomes),
+        &terminal::Config::default(),
+    ));
+    let _ = if to_stdout {
+        io::stderr().write_all(notes.as_bytes())
+    } else {
+        io::stdout().write_all(notes.as_bytes())
+    };
+    code
+}
+
+/// Reads and verifies every file on `--jobs` threads with large stacks, and
 /// returns the outcomes in the order of `files`, whatever order the threads
 /// finish in, so that the report does not depend on scheduling.
-fn check_all(files: &[PathBuf], options: &Options, jobs: usize) -> Vec<FileOutcome> {
+fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
+    let options = &Options {
+        samples: check.samples,
+        seed: check.seed,
+    };
+    let jobs = check.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |n| n as usize,
+    );
     // Standard input can be read only once; read it before the threads
     // start, so every `-` gets the same text whichever thread takes it.
     let stdin = files.iter().any(|p| p == Path::new("-")).then(|| {

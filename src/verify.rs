@@ -118,6 +118,13 @@ pub struct StepReport {
     /// The diagnostic behind an error verdict (for rendering).
     #[serde(skip)]
     pub diagnostic: Option<Diagnostic>,
+    /// For a false link, one line a student understands: what went wrong
+    /// ("the inner derivative of a x is missing"). Filled by a later stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<String>,
+    /// For a proved link, the named rules that proved it, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<String>,
 }
 
 /// Sample counts of the numeric witness.
@@ -266,6 +273,8 @@ fn check(
         counterexample: None,
         message: None,
         diagnostic: None,
+        diagnosis: None,
+        trace: Vec::new(),
     };
     let outcome = numeric::check_link(
         &lowered.store,
@@ -315,6 +324,8 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
         counterexample: None,
         message: Some(e.diagnostic.message.clone()),
         diagnostic: Some(e.diagnostic.clone()),
+        diagnosis: None,
+        trace: Vec::new(),
     }
 }
 

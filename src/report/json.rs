@@ -91,6 +91,10 @@ struct Step<'a> {
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnosis: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    trace: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -243,6 +247,8 @@ fn step(s: &StepReport) -> Step<'_> {
             .as_deref()
             .or(s.diagnostic.as_ref().map(|d| d.message.as_str())),
         help: s.diagnostic.as_ref().and_then(|d| d.help.as_deref()),
+        diagnosis: s.diagnosis.as_deref(),
+        trace: &s.trace,
     }
 }
 
@@ -398,6 +404,29 @@ mod tests {
         }]);
         let cx = &v["files"][0]["claims"][1]["steps"][0]["counterexample"];
         assert!(cx["lhs"].is_null() && cx["rhs"].is_null(), "{cx}");
+    }
+
+    #[test]
+    fn diagnosis_and_trace_appear_only_when_present() {
+        let mut report = testdata::report();
+        report.claims[1].steps[0].diagnosis =
+            Some("the square of a sum is not the sum of squares".into());
+        report.claims[0].steps[0].trace = vec!["exp-add".into(), "div-cancel".into()];
+        let v = parse(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let claims = &v["files"][0]["claims"];
+        assert_eq!(
+            claims[1]["steps"][0]["diagnosis"],
+            "the square of a sum is not the sum of squares"
+        );
+        assert_eq!(
+            claims[0]["steps"][0]["trace"],
+            serde_json::json!(["exp-add", "div-cancel"])
+        );
+        assert!(claims[0]["steps"][1].get("trace").is_none());
+        assert!(claims[0]["steps"][1].get("diagnosis").is_none());
     }
 
     #[test]

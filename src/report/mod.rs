@@ -1,4 +1,6 @@
-//! Rendering of verification reports: terminal and JSON.
+//! Rendering of verification reports: terminal and JSON, and for CI and
+//! for reading: GitHub workflow commands, JUnit XML, an HTML page with
+//! MathML, and a LaTeX document (see docs/reports.md).
 //!
 //! Renderers are pure functions from plain report data (and each file's
 //! source text, which diagnostics quote) to a `String`; only `main.rs` reads
@@ -12,6 +14,13 @@
 
 pub mod json;
 pub mod terminal;
+
+// Formats for CI and for reading (docs/reports.md).
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod latex;
+pub mod mathml;
 #[cfg(test)]
 mod testdata;
 mod text;
@@ -367,6 +376,8 @@ mod tests {
             counterexample: None,
             message: None,
             diagnostic: None,
+            diagnosis: None,
+            trace: Vec::new(),
         }
     }
 

@@ -52,6 +52,8 @@ pub(crate) fn step(line: usize, col: usize, verdict: Verdict, lhs: &str, rhs: &s
         counterexample: None,
         message: None,
         diagnostic: None,
+        diagnosis: None,
+        trace: Vec::new(),
     }
 }
 
