@@ -16,6 +16,7 @@ pub mod lower;
 pub mod numeric;
 pub mod report;
 pub mod syntax;
+pub mod testing;
 pub mod verify;
 
 pub use verify::{verify_source, FileReport, Options, Verdict};

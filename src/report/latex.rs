@@ -13,7 +13,7 @@
 //! and anything else as its code point (`[U+2603]`) rather than failing the
 //! build.
 
-use super::mathml::{layout_name, layout_source, Math};
+use super::mathml::{is_tall, layout_name, layout_source, Math};
 use super::text;
 use super::{terminal, ClaimStatus, FileOutcome, Summary};
 use crate::numeric::Counterexample;
@@ -139,9 +139,10 @@ fn render_claim(out: &mut String, report: &FileReport, source: &str, claim: &Cla
         );
         let details = step_details(report, source, step);
         if !details.is_empty() {
+            // \intertext follows a row's `\\` and the next row follows it
+            // directly; another `\\` would make an empty row.
             let _ = write!(out, "\\\\\n\\intertext{{{details}}}");
-        }
-        if k + 1 < claim.steps.len() {
+        } else if k + 1 < claim.steps.len() {
             out.push_str("\\\\");
         }
         out.push('\n');
@@ -246,7 +247,8 @@ fn verbatim_lines(s: &str) -> String {
             }
         })
         .collect();
-    format!("{{\\small\\ttfamily {}}}", lines.join("\\\\\n"))
+    // `\newline`, not `\\`, which inside align* would end the row.
+    format!("{{\\small\\ttfamily {}}}", lines.join("\\newline\n"))
 }
 
 fn verbatim_block(s: &str) -> String {
@@ -323,10 +325,17 @@ fn write_latex(m: &Math, out: &mut String) {
             write_latex(under, out);
             out.push('}');
         }
-        Math::Paren(x) => {
-            out.push_str("\\left(");
+        // `\left(` after a letter adds space (σ (x)); plain parentheses
+        // suffice unless the content is tall.
+        Math::Paren(x) if !is_tall(x) => {
+            out.push('(');
             write_latex(x, out);
-            out.push_str("\\right)");
+            out.push(')');
+        }
+        Math::Paren(x) => {
+            out.push_str("\\mathopen{}\\left(");
+            write_latex(x, out);
+            out.push_str("\\right)\\mathclose{}");
         }
         Math::Abs(x) => {
             out.push_str("\\left|");
@@ -409,6 +418,8 @@ fn math_symbol(c: char) -> Option<&'static str> {
         '″' => "''",
         'ᵀ' => "^{\\top}",
         '√' => "\\surd",
+        '✓' | '✔' => "\\checkmark",
+        '✗' | '✘' => "\\times",
         '∀' => "\\forall",
         '∃' => "\\exists",
         _ => return None,
@@ -579,8 +590,7 @@ mod tests {
         );
         assert_eq!(
             to_latex(&layout_source("yhat[i] - log(Σ_k exp(z[k]))")),
-            "{{ŷ}_{i}-{\\log\\left({{\\sum_{{k}}{\\exp\\left({{z}_{k}}\\right)}}}\\right)}}"
-                .replace("ŷ", "\\hat{y}")
+            "{{\\hat{y}}_{i}-{\\log\\mathopen{}\\left({{\\sum_{{k}}{\\exp({{z}_{k}})}}}\\right)\\mathclose{}}}"
         );
     }
 
