@@ -5,12 +5,11 @@
 //! checking out:
 //!
 //! ```
-//! #[test]
-//! fn softmax_derivation_checks_out() {
-//!     derivcheck::testing::assert_verified("derivations/softmax.txt");
-//! }
-//! # derivcheck::testing::assert_verified(
-//! #     concat!(env!("CARGO_MANIFEST_DIR"), "/derivations/softmax.txt"));
+//! // In tests/derivations.rs of your crate, inside a #[test] function:
+//! derivcheck::testing::assert_verified(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/derivations/softmax.txt"
+//! ));
 //! ```
 //!
 //! When a claim is not verified, the test panics with the plain-text report

@@ -183,9 +183,9 @@ fn render_claim(
         );
         let details = step_details(report, source, step);
         if !details.is_empty() {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<tr class=\"detail {class}\"><td></td><td></td><td colspan=\"4\">{details}</td></tr>\n"
+                "<tr class=\"detail {class}\"><td></td><td></td><td colspan=\"4\">{details}</td></tr>"
             );
         }
         previous_rhs = Some(rhs);
