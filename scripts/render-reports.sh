@@ -44,8 +44,8 @@ shot() {
     echo "docs/$name.png: $(stat -c %s "docs/$name.png") bytes"
 }
 
-shot report-backprop 1180 1230 derivations/backprop.txt
-shot report-mistake 1180 640 derivations/mistakes/lost_sign.txt
+shot report-backprop 1000 1300 derivations/backprop.txt
+shot report-mistake 1000 600 derivations/mistakes/lost_sign.txt
 
 compiled=0
 failed=0
@@ -53,7 +53,7 @@ for file in derivations/*.txt derivations/mistakes/*.txt; do
     name=$(basename "$file" .txt)
     report "$file" --latex "$work/$name.tex"
     if (cd "$work" && pdflatex -interaction=nonstopmode -halt-on-error "$name.tex" >"$name.out" 2>&1); then
-        pages=$(grep -o 'Output written on .*' "$work/$name.log" | grep -o '[0-9]* page' || true)
+        pages=$(grep -o 'Output written on .*' "$work/$name.log" | grep -o '[0-9]* pages\?' || true)
         overfull=$(grep -c '^Overfull' "$work/$name.log" || true)
         echo "pdflatex $file: ok ($pages, $overfull overfull boxes)"
         compiled=$((compiled + 1))

@@ -289,7 +289,15 @@ fn typeset(args: &ReportArgs) -> u8 {
     ];
     for (path, render) in documents {
         let Some(path) = path else { continue };
-        let text = render(&outcomes);
+        let Some(text) = render_deep(render, &outcomes) else {
+            let _ = writeln!(
+                io::stderr(),
+                "error: internal error while typesetting {}; this is a bug in derivcheck",
+                path.display()
+            );
+            code = report::EXIT_ERROR;
+            continue;
+        };
         let written = if path == Path::new("-") {
             let mut stdout = io::stdout().lock();
             stdout
@@ -319,6 +327,23 @@ fn typeset(args: &ReportArgs) -> u8 {
         io::stdout().write_all(notes.as_bytes())
     };
     code
+}
+
+/// Typesets on a thread with a large stack, as verification runs: the
+/// layout recurses over each step's syntax tree. `None` if typesetting
+/// panicked (a bug), so that the other document is still written.
+fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -> Option<String> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("typeset".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || render(outcomes));
+        match spawned {
+            Ok(handle) => handle.join().ok(),
+            // No thread: ordinary input still fits the main stack.
+            Err(_) => Some(render(outcomes)),
+        }
+    })
 }
 
 /// Reads and verifies every file on `--jobs` threads with large stacks, and

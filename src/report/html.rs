@@ -323,6 +323,7 @@ tr.detail td { padding-top: 0; padding-bottom: 0.6rem; }
   background: #fff5f5; }
 math { font-family: 'Latin Modern Math', 'STIX Two Math', 'Cambria Math', math; font-size: 1.1em; }
 .cx p { margin: 0.2rem 0; }
+table.values th, table.values td { vertical-align: baseline; padding: 0.05rem 0.3rem; }
 table.values th { text-align: right; font-weight: normal; padding-right: 0.6rem; }
 table.values td { font-family: ui-monospace, monospace; }
 table.values tr.side th { font-style: italic; }
