@@ -448,13 +448,28 @@ fn code_point(c: char) -> String {
     format!("[U+{:04X}]", c as u32)
 }
 
+/// The characters of `s` as the escapers take them: those with a command
+/// of their own whole (`≠`, though it decomposes to `=` and a combining
+/// overlay), the others decomposed, so that `ŷ` becomes `y` and an accent.
+fn spell(s: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in s.nfc() {
+        if c.is_ascii() || math_symbol(c).is_some() {
+            out.push(c);
+        } else {
+            out.extend(c.to_string().nfd());
+        }
+    }
+    out
+}
+
 /// Math-mode source for a name, number or operator: ASCII as it is (TeX's
 /// specials escaped), everything else as a command. Control words get a
 /// trailing space so the next letter cannot lengthen them, and operators
 /// are not braced, which would cost them their spacing.
 fn math_chars(s: &str) -> String {
     let mut out = String::new();
-    let chars: Vec<char> = s.nfd().collect();
+    let chars = spell(s);
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k];
@@ -493,7 +508,7 @@ fn math_chars(s: &str) -> String {
 /// characters (shown as `\u{1b}`), and every character outside ASCII.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::new();
-    let chars: Vec<char> = s.nfd().collect();
+    let chars = spell(s);
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k];
@@ -533,30 +548,37 @@ pub fn escape_text(s: &str) -> String {
             '┌' | '└' | '├' | '┬' | '┴' | '┼' => "+".into(),
             '─' => "-{}".into(),
             c => match math_symbol(c) {
-                Some(cmd) => format!("\\ensuremath{{{cmd}}}"),
-                None if unicode_normalization::char::is_combining_mark(c) => code_point(c),
+                Some(cmd) => {
+                    // A symbol is set in math mode, where accents differ.
+                    let mut math = cmd.to_string();
+                    let mut unknown = String::new();
+                    while let Some(&m) = chars.get(k) {
+                        match accent(m) {
+                            Some((_, acc)) => math = format!("{acc}{{{math}}}"),
+                            None if unicode_normalization::char::is_combining_mark(m) => {
+                                unknown.push_str(&code_point(m));
+                            }
+                            None => break,
+                        }
+                        k += 1;
+                    }
+                    format!("\\ensuremath{{{math}}}{unknown}")
+                }
                 None => code_point(c),
             },
         };
+        let mut unknown = String::new();
         while let Some(&m) = chars.get(k) {
             match accent(m) {
-                Some((text_cmd, math_cmd)) => {
-                    piece = if piece.starts_with("\\ensuremath") {
-                        let inner = piece
-                            .trim_start_matches("\\ensuremath{")
-                            .trim_end_matches('}');
-                        format!("\\ensuremath{{{math_cmd}{{{inner}}}}}")
-                    } else {
-                        format!("{text_cmd}{{{piece}}}")
-                    }
-                }
+                Some((acc, _)) => piece = format!("{acc}{{{piece}}}"),
                 None if unicode_normalization::char::is_combining_mark(m) => {
-                    piece.push_str(&code_point(m));
+                    unknown.push_str(&code_point(m));
                 }
                 None => break,
             }
             k += 1;
         }
+        piece.push_str(&unknown);
         out.push_str(&piece);
     }
     out
@@ -580,6 +602,8 @@ mod tests {
         assert_eq!(escape_text("a\u{1b}b"), "a\\textbackslash{}u\\{1b\\}b");
         assert_eq!(escape_text("☃"), "[U+2603]");
         assert_eq!(escape_text("a--b"), "a-{}-{}b");
+        assert_eq!(escape_text("i ≠ j"), "i \\ensuremath{\\neq} j");
+        assert_eq!(escape_text("Ὓ"), "\\ensuremath{\\grave{\\Upsilon}}[U+0314]");
     }
 
     #[test]
@@ -592,6 +616,105 @@ mod tests {
             to_latex(&layout_source("yhat[i] - log(Σ_k exp(z[k]))")),
             "{{\\hat{y}}_{i}-{\\log\\mathopen{}\\left({{\\sum_{{k}}{\\exp({{z}_{k}})}}}\\right)\\mathclose{}}}"
         );
+    }
+
+    /// Bits of the language and of hostile text, for token soup.
+    const TOKENS: &[&str] = &[
+        "x",
+        "y[i]",
+        "yhat[j]",
+        "W1[j, k]",
+        "+",
+        "-",
+        "*",
+        "/",
+        "^",
+        "(",
+        ")",
+        "Σ_i",
+        "sum(i != j,",
+        "∂/∂z[j]",
+        "d/dx",
+        "∂L/∂x",
+        "δ(i, j)",
+        "sqrt(",
+        "abs(",
+        "σ(",
+        ",",
+        "ᵀ",
+        "⊙",
+        "2",
+        "0.5",
+        "e^",
+        "alpha",
+        "b_2",
+        "<",
+        "&",
+        "\u{1b}",
+        "{",
+        "}",
+        "%",
+        "\\",
+        "$",
+        "#",
+        "~",
+        "☃",
+        "x\u{304}",
+    ];
+
+    /// The MathML tags open and close in order, and no text escapes into
+    /// markup; the LaTeX is ASCII with balanced groups and fences.
+    fn check_both(src: &str) -> Result<(), String> {
+        let m = layout_source(src);
+        let ml = crate::report::mathml::to_mathml(&m);
+        let mut stack = Vec::new();
+        let mut rest = ml.as_str();
+        while let Some(open) = rest.find('<') {
+            let close = rest[open..].find('>').ok_or("unclosed tag")? + open;
+            let tag = &rest[open + 1..close];
+            rest = &rest[close + 1..];
+            if let Some(name) = tag.strip_prefix('/') {
+                if stack.pop() != Some(name.to_string()) {
+                    return Err(format!("</{name}> out of order in {ml}"));
+                }
+            } else if !tag.ends_with('/') {
+                let name = tag.split(' ').next().unwrap_or("");
+                if !name.starts_with('m') {
+                    return Err(format!("<{name}> is not MathML in {ml}"));
+                }
+                stack.push(name.to_string());
+            }
+        }
+        if !stack.is_empty() {
+            return Err(format!("unclosed {stack:?} in {ml}"));
+        }
+        let tex = to_latex(&m);
+        if !tex.is_ascii() {
+            return Err(format!("not ASCII: {tex}"));
+        }
+        let plain = tex.replace("\\{", "").replace("\\}", "");
+        if plain.matches('{').count() != plain.matches('}').count() {
+            return Err(format!("unbalanced braces: {tex}"));
+        }
+        if tex.matches("\\left").count() != tex.matches("\\right").count() {
+            return Err(format!("unbalanced fences: {tex}"));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_typesets_cleanly(src in "\\PC{0,40}") {
+            check_both(&src).map_err(proptest::test_runner::TestCaseError::fail)?;
+        }
+
+        #[test]
+        fn token_soup_typesets_cleanly(
+            picks in proptest::collection::vec(0..TOKENS.len(), 0..24)
+        ) {
+            let src: Vec<&str> = picks.iter().map(|&k| TOKENS[k]).collect();
+            check_both(&src.join(" ")).map_err(proptest::test_runner::TestCaseError::fail)?;
+        }
     }
 
     #[test]
