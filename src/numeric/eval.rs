@@ -76,7 +76,14 @@ enum Op {
 #[derive(Clone, Debug)]
 struct PlanNode {
     op: Op,
-    /// The index variables the value depends on, sorted.
+    /// The node's shape: nodes with equal shapes are equal up to renaming
+    /// of indices (bound ones freely, free ones in `deps` order), so they
+    /// share memo entries. Lowering gives every expansion of a definition
+    /// fresh bound indices, so `h[j]` in one step and `h[k]` in the next
+    /// are different nodes of one shape.
+    shape: u32,
+    /// The index variables the value depends on, in order of first
+    /// occurrence (the order the shape's positions refer to).
     deps: Vec<IndexId>,
     /// Their dimensions, in the same order.
     dep_dims: Vec<DimId>,
@@ -91,6 +98,7 @@ struct PlanNode {
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
     nodes: Vec<PlanNode>,
+    n_shapes: usize,
     roots: Vec<u32>,
     /// The deepest nesting of `Deriv` nodes.
     pub depth: usize,
@@ -291,15 +299,22 @@ impl Plan {
             dims.extend(&dep_dims);
             nodes.push(PlanNode {
                 op,
+                shape: 0,
                 deps,
                 dep_dims,
                 vars: mask,
                 memo: false,
             });
         }
+        let n_shapes = assign_shapes(&mut nodes, &order, symbols)?;
+        let mut per_shape = vec![0u32; n_shapes];
+        for node in &nodes {
+            per_shape[node.shape as usize] += 1;
+        }
         for (node, &p) in nodes.iter_mut().zip(&parents) {
             let leaf = matches!(node.op, Op::Const(..) | Op::Var { .. } | Op::Delta(..));
-            node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (p > 1 && !leaf);
+            let shared = p > 1 || per_shape[node.shape as usize] > 1;
+            node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (shared && !leaf);
         }
         vars.sort_unstable();
         vars.dedup();
@@ -312,6 +327,7 @@ impl Plan {
         let depth = roots.iter().map(|&r| depth[r as usize]).max().unwrap_or(0);
         Ok(Plan {
             nodes,
+            n_shapes,
             roots,
             depth,
             vars,
@@ -319,6 +335,122 @@ impl Plan {
             n_indices: symbols.indices.len(),
         })
     }
+}
+
+/// A node's structure with index variables replaced by positions in its
+/// free-index list (bound indices by [`BOUND`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum ShapeKey {
+    /// A number or constant: its store node.
+    Leaf(u32),
+    Var(VarId, Vec<u16>),
+    Delta(u16, u16),
+    /// Add (0), Mul (1), PowInt (2, exponent), Pow (3), Apply (4, function).
+    Inner(u8, i64, Vec<(u32, Vec<u16>)>),
+    Sum(DimId, u32, Vec<u16>, Option<u16>),
+    Deriv(VarId, u32, Vec<u16>, Vec<u16>),
+}
+
+/// Marks a child's free index that the parent binds.
+const BOUND: u16 = u16::MAX;
+
+/// Computes every node's shape and its free indices in first-occurrence
+/// order; returns how many shapes there are.
+fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Result<usize, String> {
+    let mut interned: HashMap<(ShapeKey, Vec<DimId>), u32, Fx> = HashMap::default();
+    for n in 0..nodes.len() {
+        let mut free: Vec<IndexId> = Vec::new();
+        let mut pos = |free: &mut Vec<IndexId>, i: IndexId| -> Result<u16, String> {
+            let p = match free.iter().position(|&f| f == i) {
+                Some(p) => p,
+                None => {
+                    free.push(i);
+                    free.len() - 1
+                }
+            };
+            u16::try_from(p)
+                .ok()
+                .filter(|&p| p != BOUND)
+                .ok_or_else(|| "too many free indices".to_string())
+        };
+        let child = |c: u32,
+                     free: &mut Vec<IndexId>,
+                     pos: &mut dyn FnMut(&mut Vec<IndexId>, IndexId) -> Result<u16, String>,
+                     bound: Option<IndexId>|
+         -> Result<(u32, Vec<u16>), String> {
+            let node: &PlanNode = &nodes[c as usize];
+            let map = node
+                .deps
+                .iter()
+                .map(|&i| {
+                    if Some(i) == bound {
+                        Ok(BOUND)
+                    } else {
+                        pos(free, i)
+                    }
+                })
+                .collect::<Result<Vec<u16>, String>>()?;
+            Ok((node.shape, map))
+        };
+        let key = match &nodes[n].op {
+            Op::Const(..) => ShapeKey::Leaf(order[n].0),
+            Op::Var { var, idx, .. } => {
+                let p = idx
+                    .iter()
+                    .map(|&i| pos(&mut free, i))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Var(*var, p)
+            }
+            Op::Delta(i, j) => ShapeKey::Delta(pos(&mut free, *i)?, pos(&mut free, *j)?),
+            Op::Add(xs) | Op::Mul(xs) => {
+                let tag = u8::from(matches!(nodes[n].op, Op::Mul(_)));
+                let cs = xs
+                    .iter()
+                    .map(|&x| child(x, &mut free, &mut pos, None))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Inner(tag, 0, cs)
+            }
+            Op::PowInt(b, k) => ShapeKey::Inner(2, *k, vec![child(*b, &mut free, &mut pos, None)?]),
+            Op::Pow(b, e) => {
+                let cb = child(*b, &mut free, &mut pos, None)?;
+                let ce = child(*e, &mut free, &mut pos, None)?;
+                ShapeKey::Inner(3, 0, vec![cb, ce])
+            }
+            Op::Apply(f, a) => {
+                let k = Func::ALL.iter().position(|g| g == f).unwrap_or(0) as i64;
+                ShapeKey::Inner(4, k, vec![child(*a, &mut free, &mut pos, None)?])
+            }
+            Op::Sum {
+                index,
+                except,
+                body,
+                dim,
+            } => {
+                let (shape, map) = child(*body, &mut free, &mut pos, Some(*index))?;
+                let e = match except {
+                    Some(j) => Some(pos(&mut free, *j)?),
+                    None => None,
+                };
+                ShapeKey::Sum(*dim, shape, map, e)
+            }
+            Op::Deriv { body, var, at, .. } => {
+                let (shape, map) = child(*body, &mut free, &mut pos, None)?;
+                let a = at
+                    .iter()
+                    .map(|&i| pos(&mut free, i))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Deriv(*var, shape, map, a)
+            }
+        };
+        let dims: Vec<DimId> = free.iter().map(|i| symbols.index_dim(*i)).collect();
+        let next = interned.len() as u32;
+        let shape = *interned.entry((key, dims.clone())).or_insert(next);
+        let node = &mut nodes[n];
+        node.shape = shape;
+        node.deps = free;
+        node.dep_dims = dims;
+    }
+    Ok(interned.len())
 }
 
 /// A fast, non-cryptographic hasher (FxHash) for the memo tables: their
@@ -398,7 +530,7 @@ enum Slot {
 const DENSE_LIMIT: usize = 1 << 16;
 
 impl<T: Field> Evaluator<'_, T> {
-    fn slot(&self, n: u32, node: &PlanNode) -> Option<Slot> {
+    fn slot(&self, node: &PlanNode) -> Option<Slot> {
         // A node that mentions no perturbed variable has the same value as
         // outside every derivative: share it.
         let ctx = if node.vars & self.stack_mask == 0 {
@@ -406,7 +538,7 @@ impl<T: Field> Evaluator<'_, T> {
         } else {
             self.ctx
         };
-        let offset = self.dense_offset[n as usize];
+        let offset = self.dense_offset[node.shape as usize];
         if offset != u32::MAX {
             let mut pos = 0usize;
             for (i, d) in node.deps.iter().zip(&node.dep_dims) {
@@ -430,7 +562,7 @@ impl<T: Field> Evaluator<'_, T> {
             }
             packed |= (v as u64) << (10 * k);
         }
-        Some(Slot::Hashed((n, ctx, packed)))
+        Some(Slot::Hashed((node.shape, ctx, packed)))
     }
 
     fn recall(&self, slot: Slot) -> Option<Valued<T>> {
@@ -468,7 +600,7 @@ impl<T: Field> Evaluator<'_, T> {
         }
         let plan = self.plan;
         let node = &plan.nodes[n as usize];
-        let slot = if node.memo { self.slot(n, node) } else { None };
+        let slot = if node.memo { self.slot(node) } else { None };
         if let Some(slot) = slot {
             if let Some(v) = self.recall(slot) {
                 return Ok(v);
@@ -716,10 +848,11 @@ fn run<T: Field + RealPart<B>, B>(
         env.resize(plan.n_indices, 0);
     }
     // Lay out the dense memo tables for this point's dimensions.
-    let mut dense_offset = vec![u32::MAX; plan.nodes.len()];
+    let mut dense_offset = vec![u32::MAX; plan.n_shapes];
     let mut dense_len = 0usize;
-    for (offset, node) in dense_offset.iter_mut().zip(&plan.nodes) {
-        if !node.memo {
+    for node in &plan.nodes {
+        let offset = &mut dense_offset[node.shape as usize];
+        if !node.memo || *offset != u32::MAX {
             continue;
         }
         let size = node.dep_dims.iter().try_fold(1usize, |acc, d| {

@@ -489,6 +489,61 @@ fn memoization_shares_the_softmax_denominator() {
 }
 
 #[test]
+fn renamed_copies_share_their_values() {
+    // exp(z[i]) / Σ_j exp(z[j]) against exp(z[i]) / Σ_k exp(z[k]): the
+    // two denominators differ only in the bound index, so the second costs
+    // one lookup.
+    let mut b = B::default();
+    let z = b.declare("z", &["n"], Domain::Real);
+    let i = b.index("i", "n");
+    let denominator = |b: &mut B| {
+        let j = b.index("j", "n");
+        let zj = b.at(z, &[j]);
+        let ej = b.s.apply(Func::Exp, zj);
+        b.sum(j, ej)
+    };
+    let zi = b.at(z, &[i]);
+    let ei = b.s.apply(Func::Exp, zi);
+    let d1 = denominator(&mut b);
+    let d2 = denominator(&mut b);
+    assert_ne!(d1, d2);
+    let lhs = b.s.div(ei, d1);
+    let rhs = b.s.div(ei, d2);
+    let point = Point {
+        dims: vec![5],
+        indices: vec![2, 0, 0],
+        vars: vec![vec![0.5, -1.0, 2.0, 0.0, 1.0]],
+    };
+    let count = |roots: &[Id]| {
+        let plan = eval::Plan::new(&b.s, &b.y, roots).unwrap();
+        let mut ops = 0;
+        eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
+        ops
+    };
+    let one = count(&[lhs]);
+    let both = count(&[lhs, rhs]);
+    assert!(
+        both <= one + 4,
+        "{one} visits for one side, {both} for both"
+    );
+    // A free index renamed is shared too, at equal index values only:
+    // h(z[i]) and h(z[k]) at i = k share, and at i != k they must not.
+    let k = b.index("k", "n");
+    let zk = b.at(z, &[k]);
+    let ek = b.s.apply(Func::Exp, zk);
+    let d3 = denominator(&mut b);
+    let rk = b.s.div(ek, d3);
+    let plan = eval::Plan::new(&b.s, &b.y, &[lhs, rk]).unwrap();
+    let mut ops = 0;
+    let v = eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
+    let p2 = 2f64.exp();
+    let p0 = 0.5f64.exp();
+    let total: f64 = point.vars[0].iter().map(|x| x.exp()).sum();
+    assert!((v[0].0 - p2 / total).abs() < 1e-15);
+    assert!((v[1].0 - p0 / total).abs() < 1e-15);
+}
+
+#[test]
 fn eval_at_reads_points_row_major() {
     let mut b = B::default();
     let w = b.declare("W", &["m", "d"], Domain::Real);
