@@ -354,28 +354,29 @@ enum ShapeKey {
 /// Marks a child's free index that the parent binds.
 const BOUND: u16 = u16::MAX;
 
+/// The position of `i` in `free`, appending it if new.
+fn position_in(free: &mut Vec<IndexId>, i: IndexId) -> Result<u16, String> {
+    let p = match free.iter().position(|&f| f == i) {
+        Some(p) => p,
+        None => {
+            free.push(i);
+            free.len() - 1
+        }
+    };
+    u16::try_from(p)
+        .ok()
+        .filter(|&p| p != BOUND)
+        .ok_or_else(|| "too many free indices".to_string())
+}
+
 /// Computes every node's shape and its free indices in first-occurrence
 /// order; returns how many shapes there are.
 fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Result<usize, String> {
     let mut interned: HashMap<(ShapeKey, Vec<DimId>), u32, Fx> = HashMap::default();
     for n in 0..nodes.len() {
         let mut free: Vec<IndexId> = Vec::new();
-        let mut pos = |free: &mut Vec<IndexId>, i: IndexId| -> Result<u16, String> {
-            let p = match free.iter().position(|&f| f == i) {
-                Some(p) => p,
-                None => {
-                    free.push(i);
-                    free.len() - 1
-                }
-            };
-            u16::try_from(p)
-                .ok()
-                .filter(|&p| p != BOUND)
-                .ok_or_else(|| "too many free indices".to_string())
-        };
         let child = |c: u32,
                      free: &mut Vec<IndexId>,
-                     pos: &mut dyn FnMut(&mut Vec<IndexId>, IndexId) -> Result<u16, String>,
                      bound: Option<IndexId>|
          -> Result<(u32, Vec<u16>), String> {
             let node: &PlanNode = &nodes[c as usize];
@@ -386,7 +387,7 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
                     if Some(i) == bound {
                         Ok(BOUND)
                     } else {
-                        pos(free, i)
+                        position_in(free, i)
                     }
                 })
                 .collect::<Result<Vec<u16>, String>>()?;
@@ -397,28 +398,30 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
             Op::Var { var, idx, .. } => {
                 let p = idx
                     .iter()
-                    .map(|&i| pos(&mut free, i))
+                    .map(|&i| position_in(&mut free, i))
                     .collect::<Result<_, _>>()?;
                 ShapeKey::Var(*var, p)
             }
-            Op::Delta(i, j) => ShapeKey::Delta(pos(&mut free, *i)?, pos(&mut free, *j)?),
+            Op::Delta(i, j) => {
+                ShapeKey::Delta(position_in(&mut free, *i)?, position_in(&mut free, *j)?)
+            }
             Op::Add(xs) | Op::Mul(xs) => {
                 let tag = u8::from(matches!(nodes[n].op, Op::Mul(_)));
                 let cs = xs
                     .iter()
-                    .map(|&x| child(x, &mut free, &mut pos, None))
+                    .map(|&x| child(x, &mut free, None))
                     .collect::<Result<_, _>>()?;
                 ShapeKey::Inner(tag, 0, cs)
             }
-            Op::PowInt(b, k) => ShapeKey::Inner(2, *k, vec![child(*b, &mut free, &mut pos, None)?]),
+            Op::PowInt(b, k) => ShapeKey::Inner(2, *k, vec![child(*b, &mut free, None)?]),
             Op::Pow(b, e) => {
-                let cb = child(*b, &mut free, &mut pos, None)?;
-                let ce = child(*e, &mut free, &mut pos, None)?;
+                let cb = child(*b, &mut free, None)?;
+                let ce = child(*e, &mut free, None)?;
                 ShapeKey::Inner(3, 0, vec![cb, ce])
             }
             Op::Apply(f, a) => {
                 let k = Func::ALL.iter().position(|g| g == f).unwrap_or(0) as i64;
-                ShapeKey::Inner(4, k, vec![child(*a, &mut free, &mut pos, None)?])
+                ShapeKey::Inner(4, k, vec![child(*a, &mut free, None)?])
             }
             Op::Sum {
                 index,
@@ -426,18 +429,18 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
                 body,
                 dim,
             } => {
-                let (shape, map) = child(*body, &mut free, &mut pos, Some(*index))?;
+                let (shape, map) = child(*body, &mut free, Some(*index))?;
                 let e = match except {
-                    Some(j) => Some(pos(&mut free, *j)?),
+                    Some(j) => Some(position_in(&mut free, *j)?),
                     None => None,
                 };
                 ShapeKey::Sum(*dim, shape, map, e)
             }
             Op::Deriv { body, var, at, .. } => {
-                let (shape, map) = child(*body, &mut free, &mut pos, None)?;
+                let (shape, map) = child(*body, &mut free, None)?;
                 let a = at
                     .iter()
-                    .map(|&i| pos(&mut free, i))
+                    .map(|&i| position_in(&mut free, i))
                     .collect::<Result<_, _>>()?;
                 ShapeKey::Deriv(*var, shape, map, a)
             }
