@@ -541,24 +541,70 @@ fn polish(
     let mut best = failure;
     st.shrinking = true;
     st.stopped = None;
-    st.ops = 0;
-    for (k, v) in layout.vars.iter().enumerate() {
-        let domain = symbols.var(*v).domain;
-        for e in 0..best.0 .2[k].len() {
-            let current = best.0 .2[k][e];
-            for y in simple_values(domain, current) {
+    // Tries one change; keeps it when the point still fails.
+    let mut attempt = |best: &mut (Raw, f64, f64), raw: Raw| -> Option<bool> {
+        let point = layout.point(symbols, &raw);
+        match judge(plan, &point, st, limits.shrink_ops) {
+            Verdict::Fail(l, r, _) => {
+                *best = (raw, l, r);
+                Some(true)
+            }
+            Verdict::Stop(_) => None,
+            Verdict::Pass | Verdict::Skip => Some(false),
+        }
+    };
+    // proptest shrinks dimensions before values and never goes back, so a
+    // dimension that could not shrink with the original values may shrink
+    // with the simplified ones: repeat until nothing changes.
+    for _ in 0..3 {
+        let mut changed = false;
+        for k in 0..best.0 .0.len() {
+            for v in 1..best.0 .0[k] {
                 let mut raw = best.0.clone();
-                raw.2[k][e] = y;
-                let point = layout.point(symbols, &raw);
-                match judge(plan, &point, st, limits.shrink_ops) {
-                    Verdict::Fail(l, r, _) => {
-                        best = (raw, l, r);
+                raw.0[k] = v;
+                match attempt(&mut best, raw) {
+                    Some(true) => {
+                        changed = true;
                         break;
                     }
-                    Verdict::Stop(_) => return best,
-                    Verdict::Pass | Verdict::Skip => {}
+                    Some(false) => {}
+                    None => return best,
                 }
             }
+        }
+        for k in 0..best.0 .1.len() {
+            for v in 0..best.0 .1[k] {
+                let mut raw = best.0.clone();
+                raw.1[k] = v;
+                match attempt(&mut best, raw) {
+                    Some(true) => {
+                        changed = true;
+                        break;
+                    }
+                    Some(false) => {}
+                    None => return best,
+                }
+            }
+        }
+        for (k, var) in layout.vars.iter().enumerate() {
+            let domain = symbols.var(*var).domain;
+            for e in 0..best.0 .2[k].len() {
+                for y in simple_values(domain, best.0 .2[k][e]) {
+                    let mut raw = best.0.clone();
+                    raw.2[k][e] = y;
+                    match attempt(&mut best, raw) {
+                        Some(true) => {
+                            changed = true;
+                            break;
+                        }
+                        Some(false) => {}
+                        None => return best,
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
         }
     }
     best
@@ -589,7 +635,7 @@ fn counterexample(
             let vals = &point.vars[v.0 as usize];
             let shape: Vec<usize> = info.dims.iter().map(|d| point.dims[d.0 as usize]).collect();
             let value = match shape.as_slice() {
-                [] => SampleValue::Scalar(vals.first().copied().unwrap_or(f64::NAN)),
+                [] => SampleValue::Scalar(vals.first().map_or(f64::NAN, |x| x + 0.0)),
                 [_, cols] => {
                     SampleValue::Matrix(vals.chunks((*cols).max(1)).map(<[f64]>::to_vec).collect())
                 }
@@ -602,8 +648,9 @@ fn counterexample(
         dims,
         indices,
         values,
-        lhs,
-        rhs,
+        // Adding 0.0 turns -0.0 into 0.0, which reads better.
+        lhs: lhs + 0.0,
+        rhs: rhs + 0.0,
     }
 }
 
