@@ -837,3 +837,75 @@ fn malformed_links_are_inconclusive_not_panics() {
     assert_eq!(eval_at(&b.s, &b.y, bad, &Point::default()), None);
     assert_eq!(eval_at(&b.s, &b.y, x, &Point::default()), None);
 }
+
+/// True scalar identities with rounding traps (cancellation, constants,
+/// functions computed differently on each side) must hold: the tolerance
+/// and the double-double re-check must not call rounding a counterexample.
+#[test]
+fn identities_with_rounding_traps_hold() {
+    let mut b = B::default();
+    let x = b.scalar("x", Domain::Real);
+    let p = b.scalar("p", Domain::Positive);
+    let s = &mut b.s;
+    let (one, two, forty) = (s.int(1), s.int(2), s.int(40));
+    let mut cases: Vec<(&str, Id, Id)> = Vec::new();
+    // log(exp(x + 40)) - 40 = x
+    let x40 = s.add2(x, forty);
+    let e = s.apply(Func::Exp, x40);
+    let l = s.apply(Func::Log, e);
+    let lhs = s.sub(l, forty);
+    cases.push(("log exp", lhs, x));
+    // σ(x) + σ(-x) = 1
+    let sx = s.apply(Func::Sigmoid, x);
+    let nx = s.neg(x);
+    let snx = s.apply(Func::Sigmoid, nx);
+    let lhs = s.add2(sx, snx);
+    cases.push(("sigmoid symmetry", lhs, one));
+    // tanh(x) = 2σ(2x) - 1
+    let t = s.apply(Func::Tanh, x);
+    let x2 = s.mul2(two, x);
+    let s2 = s.apply(Func::Sigmoid, x2);
+    let ts = s.mul2(two, s2);
+    let rhs = s.sub(ts, one);
+    cases.push(("tanh via sigmoid", t, rhs));
+    // sin² + cos² = 1
+    let sn = s.apply(Func::Sin, x);
+    let cs = s.apply(Func::Cos, x);
+    let sn2 = s.pow(sn, two);
+    let cs2 = s.pow(cs, two);
+    let lhs = s.add2(sn2, cs2);
+    cases.push(("pythagoras", lhs, one));
+    // tan = sin / cos
+    let tn = s.apply(Func::Tan, x);
+    let rhs = s.div(sn, cs);
+    cases.push(("tan", tn, rhs));
+    // exp(1) = e, sin(π) = 0, cos(π) = -1
+    let e1 = s.apply(Func::Exp, one);
+    let ec = s.add(Node::Const(crate::expr::Constant::E));
+    cases.push(("e", e1, ec));
+    let pi = s.add(Node::Const(crate::expr::Constant::Pi));
+    let spi = s.apply(Func::Sin, pi);
+    let zero = s.int(0);
+    cases.push(("sin pi", spi, zero));
+    // p^(1/3) cubed = p
+    let third = s.num(Rational::new(BigInt::from(1), BigInt::from(3)));
+    let cube_root = s.pow(p, third);
+    let three = s.int(3);
+    let back = s.pow(cube_root, three);
+    cases.push(("cube root", back, p));
+    // (x + 10^6)^2 - 10^12 - 2·10^6 x = x^2
+    let big = s.int(1_000_000);
+    let xb = s.add2(x, big);
+    let sq = s.pow(xb, two);
+    let big2 = s.int(1_000_000_000_000);
+    let twobig = s.int(2_000_000);
+    let tbx = s.mul2(twobig, x);
+    let (nb2, ntbx) = (s.neg(big2), s.neg(tbx));
+    let lhs = s.add(Node::Add(vec![sq, nb2, ntbx]));
+    let x2 = s.pow(x, two);
+    cases.push(("cancellation", lhs, x2));
+    for (name, lhs, rhs) in cases {
+        let o = b.check(lhs, rhs, &[]);
+        assert!(matches!(o, NumericOutcome::Holds { .. }), "{name}: {o:?}");
+    }
+}
