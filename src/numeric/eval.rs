@@ -516,6 +516,9 @@ struct Evaluator<'p, T> {
     dense: Vec<Vec<Option<Valued<T>>>>,
     dense_offset: Vec<u32>,
     dense_len: usize,
+    /// Contexts with an id below this get dense tables; the rest hash, so
+    /// that many derivative contexts cannot take much memory.
+    dense_contexts: usize,
     /// Memo for nodes whose table would be too large.
     memo: HashMap<(u32, u32, u64), Valued<T>, Fx>,
     ops: u64,
@@ -532,6 +535,9 @@ enum Slot {
 /// Memo tables larger than this (entries per context) use the hash map.
 const DENSE_LIMIT: usize = 1 << 16;
 
+/// The memory all dense memo tables of one evaluation may take.
+const DENSE_BYTES: usize = 8 << 20;
+
 impl<T: Field> Evaluator<'_, T> {
     fn slot(&self, node: &PlanNode) -> Option<Slot> {
         // A node that mentions no perturbed variable has the same value as
@@ -542,7 +548,7 @@ impl<T: Field> Evaluator<'_, T> {
             self.ctx
         };
         let offset = self.dense_offset[node.shape as usize];
-        if offset != u32::MAX {
+        if offset != u32::MAX && (ctx as usize) < self.dense_contexts {
             let mut pos = 0usize;
             for (i, d) in node.deps.iter().zip(&node.dep_dims) {
                 let v = *self.env.get(i.0 as usize)?;
@@ -879,6 +885,7 @@ fn run<T: Field + RealPart<B>, B>(
         dense: Vec::new(),
         dense_offset,
         dense_len,
+        dense_contexts: DENSE_BYTES / (dense_len.max(1) * std::mem::size_of::<Option<Valued<T>>>()),
         memo: HashMap::default(),
         ops: 0,
         limit,

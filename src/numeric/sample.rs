@@ -297,6 +297,9 @@ fn normalize_exactly(ws: &mut [f64]) {
     *last = (1.0 - used).max(0.0);
 }
 
+/// What one double-double node visit counts for in the budget.
+const DD_COST: u64 = 4;
+
 /// What one sample says.
 enum Verdict {
     Pass,
@@ -345,8 +348,13 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
     if !recheck {
         return Verdict::Pass;
     }
-    let budget = limit.saturating_sub(state.ops);
-    let precise = match eval_roots::<Dd>(plan, point, budget, &mut state.ops) {
+    // A double-double operation costs about ten f64 ones; charge it as
+    // DD_COST so the budget bounds time, not just operation counts.
+    let budget = limit.saturating_sub(state.ops) / DD_COST;
+    let mut used = 0;
+    let precise = eval_roots::<Dd>(plan, point, budget, &mut used);
+    state.ops = state.ops.saturating_add(used.saturating_mul(DD_COST));
+    let precise = match precise {
         Ok(v) => v,
         Err(Stop::Undefined) => return Verdict::Skip,
         Err(stop) => return Verdict::Stop(stop),

@@ -909,3 +909,36 @@ fn identities_with_rounding_traps_hold() {
         assert!(matches!(o, NumericOutcome::Holds { .. }), "{name}: {o:?}");
     }
 }
+
+#[test]
+fn large_dimensions_fall_back_to_hashed_memo() {
+    // Σ_i Σ_j (p + p²) with p = x[i] y[j] shared by two parents: at
+    // 300 × 300 its memo table is too large to be dense.
+    let mut b = B::default();
+    let x = b.declare("x", &["n"], Domain::Real);
+    let y = b.declare("y", &["m"], Domain::Real);
+    let i = b.index("i", "n");
+    let j = b.index("j", "m");
+    let xi = b.at(x, &[i]);
+    let yj = b.at(y, &[j]);
+    let p = b.s.mul2(xi, yj);
+    let pp = b.s.mul2(p, p);
+    let body = b.s.add2(p, pp);
+    let inner = b.sum(j, body);
+    let total = b.sum(i, inner);
+    let (n, m) = (300, 300);
+    let xs: Vec<f64> = (0..n).map(|k| (k % 7) as f64 - 3.0).collect();
+    let ys: Vec<f64> = (0..m).map(|k| (k % 5) as f64 * 0.5).collect();
+    let (sx, sy): (f64, f64) = (xs.iter().sum(), ys.iter().sum());
+    let (sx2, sy2): (f64, f64) = (
+        xs.iter().map(|v| v * v).sum(),
+        ys.iter().map(|v| v * v).sum(),
+    );
+    let point = Point {
+        dims: vec![n, m],
+        indices: vec![0, 0],
+        vars: vec![xs, ys],
+    };
+    let v = eval_at(&b.s, &b.y, total, &point).unwrap();
+    assert_eq!(v, sx * sy + sx2 * sy2);
+}
