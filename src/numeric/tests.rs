@@ -1,6 +1,7 @@
 //! Link-level tests of the numeric witness: expressions are built directly
 //! in a store, checked, and the outcome compared with what is known.
 
+use super::scalar::Field;
 use super::*;
 use crate::expr::{DimId, Domain, Func, Node, Rational, VarId};
 use num_bigint::BigInt;
@@ -941,4 +942,110 @@ fn large_dimensions_fall_back_to_hashed_memo() {
     };
     let v = eval_at(&b.s, &b.y, total, &point).unwrap();
     assert_eq!(v, sx * sy + sx2 * sy2);
+}
+
+/// A small random expression in x and y, for property tests.
+#[derive(Clone, Debug)]
+enum Tree {
+    X,
+    Y,
+    Int(i32),
+    Add(Box<Tree>, Box<Tree>),
+    Mul(Box<Tree>, Box<Tree>),
+    Neg(Box<Tree>),
+    Pow(Box<Tree>, i64),
+    Apply(Func, Box<Tree>),
+}
+
+fn tree() -> impl proptest::strategy::Strategy<Value = Tree> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Tree::X),
+        Just(Tree::Y),
+        (-3i32..=3).prop_map(Tree::Int)
+    ];
+    leaf.prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Tree::Add(Box::new(a), Box::new(b))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Tree::Mul(Box::new(a), Box::new(b))),
+            inner.clone().prop_map(|a| Tree::Neg(Box::new(a))),
+            (inner.clone(), -2i64..=3).prop_map(|(a, n)| Tree::Pow(Box::new(a), n)),
+            (0..Func::ALL.len(), inner).prop_map(|(f, a)| Tree::Apply(Func::ALL[f], Box::new(a))),
+        ]
+    })
+}
+
+fn build(b: &mut B, t: &Tree, x: Id, y: Id) -> Id {
+    match t {
+        Tree::X => x,
+        Tree::Y => y,
+        Tree::Int(n) => b.s.int(i64::from(*n)),
+        Tree::Add(p, q) => {
+            let (p, q) = (build(b, p, x, y), build(b, q, x, y));
+            b.s.add2(p, q)
+        }
+        Tree::Mul(p, q) => {
+            let (p, q) = (build(b, p, x, y), build(b, q, x, y));
+            b.s.mul2(p, q)
+        }
+        Tree::Neg(p) => {
+            let p = build(b, p, x, y);
+            b.s.neg(p)
+        }
+        Tree::Pow(p, n) => {
+            let p = build(b, p, x, y);
+            let n = b.s.int(*n);
+            b.s.pow(p, n)
+        }
+        Tree::Apply(f, p) => {
+            let p = build(b, p, x, y);
+            b.s.apply(*f, p)
+        }
+    }
+}
+
+/// The rounding-error bound is a bound: wherever both precisions are
+/// defined, the f64 value is within the f64 tolerance of the double-double
+/// one (which is ~1e-30 accurate). Where this fails, true identities would
+/// need the double-double confirmation to pass; and the double-double
+/// functions agree with libm's.
+#[test]
+fn f64_error_stays_within_its_bound() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let strategy = (tree(), -4.0f64..4.0, -4.0f64..4.0);
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let mut checked = 0;
+    for _ in 0..3000 {
+        let (t, xv, yv) = strategy.new_tree(&mut runner).unwrap().current();
+        let mut b = B::default();
+        let x = b.scalar("x", Domain::Real);
+        let y = b.scalar("y", Domain::Real);
+        let root = build(&mut b, &t, x, y);
+        let plan = eval::Plan::new(&b.s, &b.y, &[root]).unwrap();
+        let point = Point {
+            dims: vec![],
+            indices: vec![],
+            vars: vec![vec![xv], vec![yv]],
+        };
+        let mut ops = 0;
+        let fast = eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops);
+        let precise = eval::eval_roots::<dd::Dd>(&plan, &point, 1_000_000, &mut ops);
+        let (Ok(fast), Ok(precise)) = (fast, precise) else {
+            continue;
+        };
+        let (f, err) = fast[0];
+        let d = precise[0].0;
+        let diff = d.minus(dd::Dd::from(f)).value().abs();
+        assert!(
+            diff <= compare::F64_FACTOR * err + 1e-280,
+            "{t:?} at x = {xv}, y = {yv}: f64 {f:e}, double-double {:e}, bound {err:e}",
+            d.value()
+        );
+        checked += 1;
+    }
+    assert!(checked > 1000, "only {checked} defined");
 }
