@@ -121,6 +121,38 @@ pub struct Point {
     pub vars: Vec<Vec<f64>>,
 }
 
+impl Point {
+    /// Every dimension `dim`, every index 0, every variable zero (sized for
+    /// those dimensions): a starting point to fill in.
+    pub fn zeros(symbols: &Symbols, dim: usize) -> Point {
+        Point {
+            dims: vec![dim; symbols.dims.len()],
+            indices: vec![0; symbols.indices.len()],
+            vars: symbols
+                .vars
+                .iter()
+                .map(|v| vec![0.0; dim.pow(v.dims.len() as u32)])
+                .collect(),
+        }
+    }
+}
+
+/// `count` random points for the nodes reachable from `roots`, drawn as
+/// [`check_link`] draws them: dimensions in 1..=5, the `free` indices in
+/// range, the variables the nodes mention in their domains (others empty).
+/// The same `seed` gives the same points. For property tests of other
+/// engines ("simplifying does not change the value").
+pub fn random_points(
+    store: &Store,
+    symbols: &Symbols,
+    roots: &[Id],
+    free: &[IndexId],
+    seed: u64,
+    count: usize,
+) -> Vec<Point> {
+    sample::random_points(store, symbols, roots, free, seed, count)
+}
+
 /// Samples `lhs = rhs` at random dimensions, free-index values and variable
 /// values in their domains.
 pub fn check_link(

@@ -618,6 +618,33 @@ fn polish(
     best
 }
 
+/// `count` points drawn as `check_link` draws them (dimensions 1..=5, the
+/// free indices in range, variables in their domains) for the nodes
+/// reachable from `roots`; empty if the nodes cannot be evaluated.
+pub(crate) fn random_points(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    roots: &[Id],
+    free: &[IndexId],
+    seed: u64,
+    count: usize,
+) -> Vec<Point> {
+    let Ok(plan) = Plan::new(store, symbols, roots) else {
+        return Vec::new();
+    };
+    if free.iter().any(|i| i.0 as usize >= symbols.indices.len()) {
+        return Vec::new();
+    }
+    let layout = Layout::new(symbols, &plan, free);
+    let strategy = layout.strategy(symbols);
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed));
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    (0..count)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok())
+        .map(|tree| layout.point(symbols, &tree.current()))
+        .collect()
+}
+
 fn counterexample(
     symbols: &Symbols,
     layout: &Layout,

@@ -1049,3 +1049,23 @@ fn f64_error_stays_within_its_bound() {
     }
     assert!(checked > 1000, "only {checked} defined");
 }
+
+#[test]
+fn random_points_are_reproducible_and_evaluable() {
+    let mut b = B::default();
+    let q = b.declare("q", &["n"], Domain::Simplex);
+    let i = b.index("i", "n");
+    let qi = b.at(q, &[i]);
+    let l = b.s.apply(Func::Log, qi);
+    let points = random_points(&b.s, &b.y, &[l], &[i], 5, 50);
+    assert_eq!(points.len(), 50);
+    assert_eq!(points, random_points(&b.s, &b.y, &[l], &[i], 5, 50));
+    for p in &points {
+        assert!(p.indices[0] < p.dims[0]);
+        assert!(eval_at(&b.s, &b.y, l, p).is_some_and(|v| v <= 0.0));
+    }
+    let z = Point::zeros(&b.y, 3);
+    assert_eq!(z.vars, vec![vec![0.0; 3]]);
+    assert_eq!(eval_at(&b.s, &b.y, qi, &z), Some(0.0));
+    assert_eq!(eval_at(&b.s, &b.y, l, &z), None);
+}
