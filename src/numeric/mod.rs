@@ -201,5 +201,3 @@ pub fn eval_at_precise(store: &Store, symbols: &Symbols, id: Id, point: &Point) 
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-use tests as tests_support;

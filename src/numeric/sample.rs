@@ -692,7 +692,7 @@ fn counterexample(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::numeric::tests_support::network;
+    use crate::numeric::tests::network;
     use proptest::strategy::ValueTree;
 
     use crate::expr::{Node, Store};
