@@ -5,17 +5,17 @@
 //! its dimension); and, for every variable the link mentions, values for
 //! its largest shape (5 or 5×5 elements), which evaluation slices to the
 //! drawn dimensions. Keeping the parts independent lets proptest shrink each
-//! on its own: dimensions toward 1, indices toward 0, values toward small
-//! integers (the first alternative of every value strategy).
+//! on its own: dimensions toward 1, indices toward 0, values toward simple
+//! numbers (0, ±1, ±2, halves, ...; see [`NumTree`]). A last pass
+//! ([`polish`]) revisits dimensions and indices once the values are simple.
 //!
 //! A sample where either side is undefined is rejected; while shrinking, a
 //! rejected candidate counts as "not failing", so an undefined point never
 //! becomes the counterexample.
 //!
-//! The undefined rule: at most `4 × samples` points are drawn (proptest's
-//! global reject limit is `3 × samples`). When that runs out, the link is
-//! "holds" if at least `max(1, samples / 8)` points were defined, otherwise
-//! "undefined".
+//! The undefined rule: at most `4 × samples` points are drawn. If they run
+//! out before `samples` defined points, the link "holds" if at least
+//! `max(1, samples / 8)` points were defined, and is "undefined" otherwise.
 
 use super::compare::{compare, Cmp, DD_FACTOR, F64_FACTOR};
 use super::dd::Dd;
@@ -38,7 +38,7 @@ type Raw = (Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
 /// onehot: the raw encoding, a positive weight or a hot position).
 ///
 /// A hand-written strategy rather than `prop_oneof!` of integers,
-/// fractions and floats: it draws an element with two random words instead
+/// fractions and floats: it draws an element from one random word instead
 /// of building three boxed value trees (ten times faster, and sampling
 /// draws thousands of elements per link), and it shrinks straight to the
 /// simplest value that still fails (see [`NumTree`]).
@@ -409,7 +409,13 @@ pub(crate) fn run(
         Ok(p) => p,
         Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
     };
-    if free.iter().any(|i| i.0 as usize >= symbols.indices.len()) {
+    let known = |i: &IndexId| {
+        symbols
+            .indices
+            .get(i.0 as usize)
+            .is_some_and(|info| (info.dim.0 as usize) < symbols.dims.len())
+    };
+    if !free.iter().all(known) {
         return NumericOutcome::Inconclusive("cannot evaluate: unknown free index".into());
     }
     if plan.depth > super::eval::MAX_DERIV_DEPTH {
@@ -632,7 +638,13 @@ pub(crate) fn random_points(
     let Ok(plan) = Plan::new(store, symbols, roots) else {
         return Vec::new();
     };
-    if free.iter().any(|i| i.0 as usize >= symbols.indices.len()) {
+    let known = |i: &IndexId| {
+        symbols
+            .indices
+            .get(i.0 as usize)
+            .is_some_and(|info| (info.dim.0 as usize) < symbols.dims.len())
+    };
+    if !free.iter().all(known) {
         return Vec::new();
     }
     let layout = Layout::new(symbols, &plan, free);
