@@ -905,6 +905,30 @@ fn identities_with_rounding_traps_hold() {
     let lhs = s.add(Node::Add(vec![sq, nb2, ntbx]));
     let x2 = s.pow(x, two);
     cases.push(("cancellation", lhs, x2));
+    // d²/dx² cos(e^(2x)) = -cos(u)(2u)² - 4u sin(u), u = e^(2x): the chain
+    // rule amplifies the rounding of u beyond the first-order bound.
+    let two_x = s.mul2(two, x);
+    let u = s.apply(Func::Exp, two_x);
+    let cu = s.apply(Func::Cos, u);
+    let d1 = s.add(Node::Deriv {
+        body: cu,
+        var: VarId(0),
+        at: vec![],
+    });
+    let d2 = s.add(Node::Deriv {
+        body: d1,
+        var: VarId(0),
+        at: vec![],
+    });
+    let two_u = s.mul2(two, u);
+    let sq = s.pow(two_u, two);
+    let a = s.mul2(cu, sq);
+    let su = s.apply(Func::Sin, u);
+    let four = s.int(4);
+    let bb = s.add(Node::Mul(vec![four, u, su]));
+    let sum = s.add2(a, bb);
+    let rhs = s.neg(sum);
+    cases.push(("second derivative", d2, rhs));
     for (name, lhs, rhs) in cases {
         let o = b.check(lhs, rhs, &[]);
         assert!(matches!(o, NumericOutcome::Holds { .. }), "{name}: {o:?}");
@@ -1024,7 +1048,13 @@ fn f64_error_stays_within_its_bound() {
         let mut b = B::default();
         let x = b.scalar("x", Domain::Real);
         let y = b.scalar("y", Domain::Real);
-        let root = build(&mut b, &t, x, y);
+        let body = build(&mut b, &t, x, y);
+        // Every other case differentiates, to cover the dual parts' bound.
+        let root = if checked % 2 == 0 {
+            body
+        } else {
+            b.deriv(body, VarId(0), &[])
+        };
         let plan = eval::Plan::new(&b.s, &b.y, &[root]).unwrap();
         let point = Point {
             dims: vec![],
