@@ -496,7 +496,7 @@ fn flat_index(idx: &[IndexId], dims: &[DimId], env: &[usize], point: &Point) -> 
         if v >= n {
             return None;
         }
-        flat = flat * n + v;
+        flat = flat.checked_mul(n)?.checked_add(v)?;
     }
     Some(flat)
 }

@@ -123,7 +123,7 @@ pub struct Point {
 
 impl Point {
     /// Every dimension `dim`, every index 0, every variable zero (sized for
-    /// those dimensions): a starting point to fill in.
+    /// those dimensions, up to 2²⁴ values each): a starting point to fill in.
     pub fn zeros(symbols: &Symbols, dim: usize) -> Point {
         Point {
             dims: vec![dim; symbols.dims.len()],
@@ -131,7 +131,14 @@ impl Point {
             vars: symbols
                 .vars
                 .iter()
-                .map(|v| vec![0.0; dim.pow(v.dims.len() as u32)])
+                .map(|v| {
+                    let n = u32::try_from(v.dims.len())
+                        .ok()
+                        .and_then(|rank| dim.checked_pow(rank));
+                    // An absurd size gets no values (evaluation then says
+                    // undefined) rather than an abort on allocation.
+                    vec![0.0; n.filter(|&n| n <= 1 << 24).unwrap_or(0)]
+                })
                 .collect(),
         }
     }

@@ -31,6 +31,9 @@ use std::cell::RefCell;
 /// The largest dimension sampled.
 pub(crate) const MAX_DIM: usize = 5;
 
+/// The most dimensions a sampled variable may have (5⁴ values at most).
+const MAX_RANK: usize = 4;
+
 /// One draw, before slicing: (dimension values by position in the link's
 /// dimension list, raw free-index values, raw variable values).
 type Raw = (Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
@@ -426,6 +429,15 @@ pub(crate) fn run(
     if plan.depth > super::eval::MAX_DERIV_DEPTH {
         return NumericOutcome::Inconclusive(stop_message(Stop::TooDeep, limits.ops));
     }
+    if plan
+        .vars
+        .iter()
+        .any(|v| symbols.var(*v).dims.len() > MAX_RANK)
+    {
+        return NumericOutcome::Inconclusive(format!(
+            "variables with more than {MAX_RANK} dimensions are not sampled"
+        ));
+    }
     let layout = Layout::new(symbols, &plan, free);
     let strategy = layout.strategy(symbols);
 
@@ -643,6 +655,13 @@ pub(crate) fn random_points(
     let Ok(plan) = Plan::new(store, symbols, roots) else {
         return Vec::new();
     };
+    if plan
+        .vars
+        .iter()
+        .any(|v| symbols.var(*v).dims.len() > MAX_RANK)
+    {
+        return Vec::new();
+    }
     let known = |i: &IndexId| {
         symbols
             .indices

@@ -1099,3 +1099,31 @@ fn random_points_are_reproducible_and_evaluable() {
     assert_eq!(eval_at(&b.s, &b.y, qi, &z), Some(0.0));
     assert_eq!(eval_at(&b.s, &b.y, l, &z), None);
 }
+
+#[test]
+fn absurd_points_and_shapes_do_not_panic() {
+    let mut b = B::default();
+    let w = b.declare("W", &["m", "d"], Domain::Real);
+    let i = b.index("i", "m");
+    let j = b.index("j", "d");
+    let wij = b.at(w, &[i, j]);
+    let s = b.sum(i, wij);
+    let huge = Point {
+        dims: vec![usize::MAX, usize::MAX],
+        indices: vec![usize::MAX - 1, usize::MAX - 1],
+        vars: vec![vec![1.0]],
+    };
+    assert_eq!(eval_at(&b.s, &b.y, wij, &huge), None);
+    assert_eq!(eval_at(&b.s, &b.y, s, &huge), None);
+    let z = Point::zeros(&b.y, usize::MAX);
+    assert!(z.vars[0].is_empty());
+    // A variable of rank 5 is not sampled.
+    let dims = ["a", "b", "c", "d", "e"];
+    let t = b.declare("T", &dims, Domain::Real);
+    let idx: Vec<IndexId> = dims.iter().map(|d| b.index("k", d)).collect();
+    let tk = b.at(t, &idx);
+    assert!(matches!(
+        b.check(tk, tk, &idx),
+        NumericOutcome::Inconclusive(_)
+    ));
+}
