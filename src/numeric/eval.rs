@@ -10,10 +10,12 @@
 //! - a `Deriv` node perturbs one element of a variable by the infinitesimal of
 //!   a new slot and reads that slot's coefficient off its body (forward mode,
 //!   nested for nested derivatives; see `scalar`);
-//! - sums, derivatives and shared nodes are memoized by the values of the
-//!   indices they depend on (and by the perturbations in force, when they
-//!   mention a perturbed variable), so the softmax denominator inside
-//!   `Σ_i` is computed once per sample, not once per `i`;
+//! - sums, derivatives and shared nodes are memoized by their shape (the
+//!   structure up to renaming of indices), the values of the indices they
+//!   depend on, and the perturbations in force when they mention a
+//!   perturbed variable: the softmax denominator inside `Σ_i` is computed
+//!   once per sample, not once per `i`, and copies of a definition expanded
+//!   with different index names share their values;
 //! - every node visit costs one unit of an operation budget;
 //! - alongside each value, a first-order bound on its accumulated rounding
 //!   error, in units of the precision's rounding (see `compare`).
