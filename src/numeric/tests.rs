@@ -1127,3 +1127,27 @@ fn absurd_points_and_shapes_do_not_panic() {
         NumericOutcome::Inconclusive(_)
     ));
 }
+
+#[test]
+fn rarely_defined_links_hold_on_what_is_defined_or_are_undefined() {
+    // log(x - k) is defined for x > k: for k = 3 a few percent of the
+    // 4 × 256 draws, more than samples / 8; for k = 3.9 fewer.
+    for (k, expect_holds) in [(30, true), (39, false)] {
+        let mut b = B::default();
+        let x = b.scalar("x", Domain::Real);
+        let c = b.ratio(k, 10);
+        let shifted = b.s.sub(x, c);
+        let l = b.s.apply(Func::Log, shifted);
+        match b.check(l, l, &[]) {
+            NumericOutcome::Holds { defined, tried } if expect_holds => {
+                assert!((32..256).contains(&defined), "{defined}");
+                assert_eq!(tried, 1024);
+            }
+            NumericOutcome::Undefined { defined, tried } if !expect_holds => {
+                assert!(defined < 32, "{defined}");
+                assert_eq!(tried, 1024);
+            }
+            o => panic!("k = {k}/10: {o:?}"),
+        }
+    }
+}
