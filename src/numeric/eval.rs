@@ -110,6 +110,9 @@ pub(crate) struct Plan {
     pub dims: Vec<DimId>,
     /// How many index variables `Symbols` has (the environment's size).
     pub n_indices: usize,
+    /// Some constant is not exactly an `f64` (like 1 + 10⁻¹⁷), so sides that
+    /// agree exactly in `f64` may still differ.
+    pub inexact: bool,
 }
 
 fn var_bit(v: VarId) -> u64 {
@@ -327,7 +330,11 @@ impl Plan {
         }
         let roots: Vec<u32> = roots.iter().map(local).collect();
         let depth = roots.iter().map(|&r| depth[r as usize]).max().unwrap_or(0);
+        let inexact = nodes
+            .iter()
+            .any(|n| matches!(n.op, Op::Const(_, d) if d.lo != 0.0));
         Ok(Plan {
+            inexact,
             nodes,
             n_shapes,
             roots,

@@ -342,6 +342,12 @@ fn one_part_in_a_trillion_is_false() {
     let e = b.s.apply(Func::Exp, x);
     let rhs = b.s.mul2(k, e);
     assert_false(&b.check(e, rhs, &[]));
+    // Below f64's resolution: 1 + 10^-17 rounds to 1, both sides agree
+    // exactly in f64, and only the double-double check sees the claim.
+    let tiny = b.ratio(100_000_000_000_000_001, 100_000_000_000_000_000);
+    let rhs = b.s.mul2(tiny, x);
+    let cx = assert_false(&b.check(x, rhs, &[]));
+    assert_eq!(cx.lhs, cx.rhs);
     // and the true version of the same shape still holds
     let one = b.s.int(1);
     let rhs = b.s.mul2(one, e);
