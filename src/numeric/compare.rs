@@ -32,6 +32,17 @@ pub(crate) const F64_FACTOR: f64 = 1.0 / (1u64 << 40) as f64;
 /// 2⁻⁸⁰: the double-double tolerance per unit of rounding-error bound.
 pub(crate) const DD_FACTOR: f64 = F64_FACTOR * F64_FACTOR;
 
+/// 2⁻³⁸: the double-double allowance per unit of *measured* `f64` error.
+///
+/// The bound `err` is first-order and, for derivative values, a heuristic:
+/// the chain rule can amplify rounding beyond it (in `d/dx cos(e^(2x))` the
+/// argument's rounding is multiplied by the derivative of the outer
+/// function). The same amplification applies in both precisions, so each
+/// side's actual `f64` error — its distance from the double-double value —
+/// times 2⁻⁵¹ (the ratio of the two precisions' rounding) estimates its
+/// double-double error; 2⁻³⁸ leaves a factor of 8192 over that.
+pub(crate) const DD_MEASURED_FACTOR: f64 = 1.0 / (1u64 << 38) as f64;
+
 /// Differences below this are never significant: near the bottom of the
 /// `f64` range a double-double's low part underflows, and its relative
 /// precision with it.
@@ -50,10 +61,20 @@ pub(crate) enum Cmp {
 
 /// Compares two values with their error bounds at the given `factor`.
 pub(crate) fn compare<B: Field>(l: Valued<B>, r: Valued<B>, factor: f64) -> Cmp {
+    compare_with_slack(l, r, factor, 0.0)
+}
+
+/// [`compare`] with an extra absolute allowance.
+pub(crate) fn compare_with_slack<B: Field>(
+    l: Valued<B>,
+    r: Valued<B>,
+    factor: f64,
+    slack: f64,
+) -> Cmp {
     let d = l.0.add(r.0.neg()).value().abs();
     if d == 0.0 {
         Cmp::Equal
-    } else if d <= factor * (l.1 + r.1) + TINY {
+    } else if d <= factor * (l.1 + r.1) + slack + TINY {
         Cmp::Close
     } else {
         Cmp::Differ

@@ -10,10 +10,12 @@
 //! - a `Deriv` node perturbs one element of a variable by the infinitesimal of
 //!   a new slot and reads that slot's coefficient off its body (forward mode,
 //!   nested for nested derivatives; see `scalar`);
-//! - sums, derivatives and shared nodes are memoized by the values of the
-//!   indices they depend on (and by the perturbations in force, when they
-//!   mention a perturbed variable), so the softmax denominator inside
-//!   `Σ_i` is computed once per sample, not once per `i`;
+//! - sums, derivatives and shared nodes are memoized by their shape (the
+//!   structure up to renaming of indices), the values of the indices they
+//!   depend on, and the perturbations in force when they mention a
+//!   perturbed variable: the softmax denominator inside `Σ_i` is computed
+//!   once per sample, not once per `i`, and copies of a definition expanded
+//!   with different index names share their values;
 //! - every node visit costs one unit of an operation budget;
 //! - alongside each value, a first-order bound on its accumulated rounding
 //!   error, in units of the precision's rounding (see `compare`).
@@ -76,8 +78,17 @@ enum Op {
 #[derive(Clone, Debug)]
 struct PlanNode {
     op: Op,
-    /// The index variables the value depends on, sorted.
+    /// The node's shape: nodes with equal shapes are equal up to renaming
+    /// of indices (bound ones freely, free ones in `deps` order), so they
+    /// share memo entries. Lowering gives every expansion of a definition
+    /// fresh bound indices, so `h[j]` in one step and `h[k]` in the next
+    /// are different nodes of one shape.
+    shape: u32,
+    /// The index variables the value depends on, in order of first
+    /// occurrence (the order the shape's positions refer to).
     deps: Vec<IndexId>,
+    /// Their dimensions, in the same order.
+    dep_dims: Vec<DimId>,
     /// Bit `v % 64` for every variable `v` the node mentions. A collision
     /// only makes the node look dependent, which costs sharing, never
     /// correctness.
@@ -89,6 +100,7 @@ struct PlanNode {
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
     nodes: Vec<PlanNode>,
+    n_shapes: usize,
     roots: Vec<u32>,
     /// The deepest nesting of `Deriv` nodes.
     pub depth: usize,
@@ -98,6 +110,9 @@ pub(crate) struct Plan {
     pub dims: Vec<DimId>,
     /// How many index variables `Symbols` has (the environment's size).
     pub n_indices: usize,
+    /// Some constant is not exactly an `f64` (like 1 + 10⁻¹⁷), so sides that
+    /// agree exactly in `f64` may still differ.
+    pub inexact: bool,
 }
 
 fn var_bit(v: VarId) -> u64 {
@@ -282,19 +297,29 @@ impl Plan {
                     (op, deps, child(body).vars | var_bit(*var))
                 }
             };
-            for i in &deps {
-                dims.push(index_dim(*i)?);
-            }
+            let dep_dims = deps
+                .iter()
+                .map(|i| index_dim(*i))
+                .collect::<Result<Vec<_>, _>>()?;
+            dims.extend(&dep_dims);
             nodes.push(PlanNode {
                 op,
+                shape: 0,
                 deps,
+                dep_dims,
                 vars: mask,
                 memo: false,
             });
         }
+        let n_shapes = assign_shapes(&mut nodes, &order, symbols)?;
+        let mut per_shape = vec![0u32; n_shapes];
+        for node in &nodes {
+            per_shape[node.shape as usize] += 1;
+        }
         for (node, &p) in nodes.iter_mut().zip(&parents) {
             let leaf = matches!(node.op, Op::Const(..) | Op::Var { .. } | Op::Delta(..));
-            node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (p > 1 && !leaf);
+            let shared = p > 1 || per_shape[node.shape as usize] > 1;
+            node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (shared && !leaf);
         }
         vars.sort_unstable();
         vars.dedup();
@@ -305,8 +330,13 @@ impl Plan {
         }
         let roots: Vec<u32> = roots.iter().map(local).collect();
         let depth = roots.iter().map(|&r| depth[r as usize]).max().unwrap_or(0);
+        let inexact = nodes
+            .iter()
+            .any(|n| matches!(n.op, Op::Const(_, d) if d.lo != 0.0));
         Ok(Plan {
+            inexact,
             nodes,
+            n_shapes,
             roots,
             depth,
             vars,
@@ -314,6 +344,125 @@ impl Plan {
             n_indices: symbols.indices.len(),
         })
     }
+}
+
+/// A node's structure with index variables replaced by positions in its
+/// free-index list (bound indices by [`BOUND`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum ShapeKey {
+    /// A number or constant: its store node.
+    Leaf(u32),
+    Var(VarId, Vec<u16>),
+    Delta(u16, u16),
+    /// Add (0), Mul (1), PowInt (2, exponent), Pow (3), Apply (4, function).
+    Inner(u8, i64, Vec<(u32, Vec<u16>)>),
+    Sum(DimId, u32, Vec<u16>, Option<u16>),
+    Deriv(VarId, u32, Vec<u16>, Vec<u16>),
+}
+
+/// Marks a child's free index that the parent binds.
+const BOUND: u16 = u16::MAX;
+
+/// The position of `i` in `free`, appending it if new.
+fn position_in(free: &mut Vec<IndexId>, i: IndexId) -> Result<u16, String> {
+    let p = match free.iter().position(|&f| f == i) {
+        Some(p) => p,
+        None => {
+            free.push(i);
+            free.len() - 1
+        }
+    };
+    u16::try_from(p)
+        .ok()
+        .filter(|&p| p != BOUND)
+        .ok_or_else(|| "too many free indices".to_string())
+}
+
+/// Computes every node's shape and its free indices in first-occurrence
+/// order; returns how many shapes there are.
+fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Result<usize, String> {
+    let mut interned: HashMap<(ShapeKey, Vec<DimId>), u32, Fx> = HashMap::default();
+    for n in 0..nodes.len() {
+        let mut free: Vec<IndexId> = Vec::new();
+        let child = |c: u32,
+                     free: &mut Vec<IndexId>,
+                     bound: Option<IndexId>|
+         -> Result<(u32, Vec<u16>), String> {
+            let node: &PlanNode = &nodes[c as usize];
+            let map = node
+                .deps
+                .iter()
+                .map(|&i| {
+                    if Some(i) == bound {
+                        Ok(BOUND)
+                    } else {
+                        position_in(free, i)
+                    }
+                })
+                .collect::<Result<Vec<u16>, String>>()?;
+            Ok((node.shape, map))
+        };
+        let key = match &nodes[n].op {
+            Op::Const(..) => ShapeKey::Leaf(order[n].0),
+            Op::Var { var, idx, .. } => {
+                let p = idx
+                    .iter()
+                    .map(|&i| position_in(&mut free, i))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Var(*var, p)
+            }
+            Op::Delta(i, j) => {
+                ShapeKey::Delta(position_in(&mut free, *i)?, position_in(&mut free, *j)?)
+            }
+            Op::Add(xs) | Op::Mul(xs) => {
+                let tag = u8::from(matches!(nodes[n].op, Op::Mul(_)));
+                let cs = xs
+                    .iter()
+                    .map(|&x| child(x, &mut free, None))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Inner(tag, 0, cs)
+            }
+            Op::PowInt(b, k) => ShapeKey::Inner(2, *k, vec![child(*b, &mut free, None)?]),
+            Op::Pow(b, e) => {
+                let cb = child(*b, &mut free, None)?;
+                let ce = child(*e, &mut free, None)?;
+                ShapeKey::Inner(3, 0, vec![cb, ce])
+            }
+            Op::Apply(f, a) => {
+                let k = Func::ALL.iter().position(|g| g == f).unwrap_or(0) as i64;
+                ShapeKey::Inner(4, k, vec![child(*a, &mut free, None)?])
+            }
+            Op::Sum {
+                index,
+                except,
+                body,
+                dim,
+            } => {
+                let (shape, map) = child(*body, &mut free, Some(*index))?;
+                let e = match except {
+                    Some(j) => Some(position_in(&mut free, *j)?),
+                    None => None,
+                };
+                ShapeKey::Sum(*dim, shape, map, e)
+            }
+            Op::Deriv { body, var, at, .. } => {
+                let (shape, map) = child(*body, &mut free, None)?;
+                let a = at
+                    .iter()
+                    .map(|&i| position_in(&mut free, i))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Deriv(*var, shape, map, a)
+            }
+        };
+        let dims: Vec<DimId> = free.iter().map(|i| symbols.index_dim(*i)).collect();
+        let next = interned.len() as u32;
+        let shape = *interned.entry((key, dims.clone())).or_insert(next);
+        let node = &mut nodes[n];
+        node.shape = shape;
+        node.deps = free;
+        node.dep_dims = dims;
+    }
+    Ok(interned.len())
 }
 
 /// A fast, non-cryptographic hasher (FxHash) for the memo tables: their
@@ -356,7 +505,7 @@ fn flat_index(idx: &[IndexId], dims: &[DimId], env: &[usize], point: &Point) -> 
         if v >= n {
             return None;
         }
-        flat = flat * n + v;
+        flat = flat.checked_mul(n)?.checked_add(v)?;
     }
     Some(flat)
 }
@@ -370,13 +519,56 @@ struct Evaluator<'p, T> {
     stack_mask: u64,
     ctx: u32,
     ctxs: HashMap<Vec<(VarId, usize)>, u32, Fx>,
+    /// Dense memo tables, one per context, created on first use: a node's
+    /// entries start at `dense_offset[node]` and are laid out row-major
+    /// over its free indices' dimensions. Much faster than hashing.
+    dense: Vec<Vec<Option<Valued<T>>>>,
+    dense_offset: Vec<u32>,
+    dense_len: usize,
+    /// Contexts with an id below this get dense tables; the rest hash, so
+    /// that many derivative contexts cannot take much memory.
+    dense_contexts: usize,
+    /// Memo for nodes whose table would be too large.
     memo: HashMap<(u32, u32, u64), Valued<T>, Fx>,
     ops: u64,
     limit: u64,
 }
 
+/// Where a node's value at the current indices is memoized.
+#[derive(Clone, Copy)]
+enum Slot {
+    Dense(u32, usize),
+    Hashed((u32, u32, u64)),
+}
+
+/// Memo tables larger than this (entries per context) use the hash map.
+const DENSE_LIMIT: usize = 1 << 16;
+
+/// The memory all dense memo tables of one evaluation may take.
+const DENSE_BYTES: usize = 8 << 20;
+
 impl<T: Field> Evaluator<'_, T> {
-    fn memo_key(&self, n: u32, node: &PlanNode) -> Option<(u32, u32, u64)> {
+    fn slot(&self, node: &PlanNode) -> Option<Slot> {
+        // A node that mentions no perturbed variable has the same value as
+        // outside every derivative: share it.
+        let ctx = if node.vars & self.stack_mask == 0 {
+            0
+        } else {
+            self.ctx
+        };
+        let offset = self.dense_offset[node.shape as usize];
+        if offset != u32::MAX && (ctx as usize) < self.dense_contexts {
+            let mut pos = 0usize;
+            for (i, d) in node.deps.iter().zip(&node.dep_dims) {
+                let v = *self.env.get(i.0 as usize)?;
+                let dim = *self.point.dims.get(d.0 as usize)?;
+                if v >= dim {
+                    return None;
+                }
+                pos = pos * dim + v;
+            }
+            return Some(Slot::Dense(ctx, offset as usize + pos));
+        }
         if node.deps.len() > 6 {
             return None;
         }
@@ -388,14 +580,35 @@ impl<T: Field> Evaluator<'_, T> {
             }
             packed |= (v as u64) << (10 * k);
         }
-        // A node that mentions no perturbed variable has the same value as
-        // outside every derivative: share it.
-        let ctx = if node.vars & self.stack_mask == 0 {
-            0
-        } else {
-            self.ctx
-        };
-        Some((n, ctx, packed))
+        Some(Slot::Hashed((node.shape, ctx, packed)))
+    }
+
+    fn recall(&self, slot: Slot) -> Option<Valued<T>> {
+        match slot {
+            Slot::Dense(ctx, pos) => *self.dense.get(ctx as usize)?.get(pos)?,
+            Slot::Hashed(k) => self.memo.get(&k).copied(),
+        }
+    }
+
+    fn remember(&mut self, slot: Slot, v: Valued<T>) {
+        match slot {
+            Slot::Dense(ctx, pos) => {
+                let ctx = ctx as usize;
+                if self.dense.len() <= ctx {
+                    self.dense.resize_with(ctx + 1, Vec::new);
+                }
+                let table = &mut self.dense[ctx];
+                if table.is_empty() {
+                    table.resize(self.dense_len, None);
+                }
+                if let Some(e) = table.get_mut(pos) {
+                    *e = Some(v);
+                }
+            }
+            Slot::Hashed(k) => {
+                self.memo.insert(k, v);
+            }
+        }
     }
 
     fn eval(&mut self, n: u32) -> Result<Valued<T>, Stop> {
@@ -405,22 +618,18 @@ impl<T: Field> Evaluator<'_, T> {
         }
         let plan = self.plan;
         let node = &plan.nodes[n as usize];
-        let key = if node.memo {
-            self.memo_key(n, node)
-        } else {
-            None
-        };
-        if let Some(k) = key {
-            if let Some(v) = self.memo.get(&k) {
-                return Ok(*v);
+        let slot = if node.memo { self.slot(node) } else { None };
+        if let Some(slot) = slot {
+            if let Some(v) = self.recall(slot) {
+                return Ok(v);
             }
         }
         let (v, e) = self.compute(&node.op)?;
         if !v.is_finite() || !e.is_finite() {
             return Err(Stop::Undefined);
         }
-        if let Some(k) = key {
-            self.memo.insert(k, (v, e));
+        if let Some(slot) = slot {
+            self.remember(slot, (v, e));
         }
         Ok((v, e))
     }
@@ -591,7 +800,10 @@ impl<T: Field> Evaluator<'_, T> {
         let slope = if n == 0 {
             0.0
         } else {
-            (n as f64).abs() * bv.value().abs().powf((n - 1) as f64)
+            (n as f64).abs()
+                * bv.value()
+                    .abs()
+                    .powi(i32::try_from(n - 1).unwrap_or(i32::MAX))
         };
         let slope = if slope.is_finite() {
             slope
@@ -653,6 +865,24 @@ fn run<T: Field + RealPart<B>, B>(
     if env.len() < plan.n_indices {
         env.resize(plan.n_indices, 0);
     }
+    // Lay out the dense memo tables for this point's dimensions.
+    let mut dense_offset = vec![u32::MAX; plan.n_shapes];
+    let mut dense_len = 0usize;
+    for node in &plan.nodes {
+        let offset = &mut dense_offset[node.shape as usize];
+        if !node.memo || *offset != u32::MAX {
+            continue;
+        }
+        let size = node.dep_dims.iter().try_fold(1usize, |acc, d| {
+            acc.checked_mul(*point.dims.get(d.0 as usize)?)
+        });
+        if let Some(size) = size {
+            if dense_len + size <= DENSE_LIMIT {
+                *offset = dense_len as u32;
+                dense_len += size;
+            }
+        }
+    }
     let mut ev: Evaluator<'_, T> = Evaluator {
         plan,
         point,
@@ -661,6 +891,10 @@ fn run<T: Field + RealPart<B>, B>(
         stack_mask: 0,
         ctx: 0,
         ctxs: HashMap::default(),
+        dense: Vec::new(),
+        dense_offset,
+        dense_len,
+        dense_contexts: DENSE_BYTES / (dense_len.max(1) * std::mem::size_of::<Option<Valued<T>>>()),
         memo: HashMap::default(),
         ops: 0,
         limit,

@@ -121,6 +121,45 @@ pub struct Point {
     pub vars: Vec<Vec<f64>>,
 }
 
+impl Point {
+    /// Every dimension `dim`, every index 0, every variable zero (sized for
+    /// those dimensions, up to 2²⁴ values each): a starting point to fill in.
+    pub fn zeros(symbols: &Symbols, dim: usize) -> Point {
+        Point {
+            dims: vec![dim; symbols.dims.len()],
+            indices: vec![0; symbols.indices.len()],
+            vars: symbols
+                .vars
+                .iter()
+                .map(|v| {
+                    let n = u32::try_from(v.dims.len())
+                        .ok()
+                        .and_then(|rank| dim.checked_pow(rank));
+                    // An absurd size gets no values (evaluation then says
+                    // undefined) rather than an abort on allocation.
+                    vec![0.0; n.filter(|&n| n <= 1 << 24).unwrap_or(0)]
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `count` random points for the nodes reachable from `roots`, drawn as
+/// [`check_link`] draws them: dimensions in 1..=5, the `free` indices in
+/// range, the variables the nodes mention in their domains (others empty).
+/// The same `seed` gives the same points. For property tests of other
+/// engines ("simplifying does not change the value").
+pub fn random_points(
+    store: &Store,
+    symbols: &Symbols,
+    roots: &[Id],
+    free: &[IndexId],
+    seed: u64,
+    count: usize,
+) -> Vec<Point> {
+    sample::random_points(store, symbols, roots, free, seed, count)
+}
+
 /// Samples `lhs = rhs` at random dimensions, free-index values and variable
 /// values in their domains.
 pub fn check_link(
@@ -169,5 +208,3 @@ pub fn eval_at_precise(store: &Store, symbols: &Symbols, id: Id, point: &Point) 
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-use tests as tests_support;

@@ -5,21 +5,22 @@
 //! its dimension); and, for every variable the link mentions, values for
 //! its largest shape (5 or 5×5 elements), which evaluation slices to the
 //! drawn dimensions. Keeping the parts independent lets proptest shrink each
-//! on its own: dimensions toward 1, indices toward 0, values toward small
-//! integers (the first alternative of every value strategy).
+//! on its own: dimensions toward 1, indices toward 0, values toward simple
+//! numbers (0, ±1, ±2, halves, ...; see [`NumTree`]). A last pass
+//! ([`polish`]) revisits dimensions and indices once the values are simple.
 //!
 //! A sample where either side is undefined is rejected; while shrinking, a
 //! rejected candidate counts as "not failing", so an undefined point never
 //! becomes the counterexample.
 //!
-//! The undefined rule: at most `4 × samples` points are drawn (proptest's
-//! global reject limit is `3 × samples`). When that runs out, the link is
-//! "holds" if at least `max(1, samples / 8)` points were defined, otherwise
-//! "undefined".
+//! The undefined rule: at most `4 × samples` points are drawn. If they run
+//! out before `samples` defined points, the link "holds" if at least
+//! `max(1, samples / 8)` points were defined, and is "undefined" otherwise.
 
-use super::compare::{compare, Cmp, DD_FACTOR, F64_FACTOR};
+use super::compare::{compare, compare_with_slack, Cmp, DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
 use super::dd::Dd;
 use super::eval::{eval_roots, Plan, Stop};
+use super::scalar::Field;
 use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
 use crate::expr::{DimId, Domain, Id, IndexId, Symbols, VarId};
 use proptest::prelude::*;
@@ -30,6 +31,9 @@ use std::cell::RefCell;
 /// The largest dimension sampled.
 pub(crate) const MAX_DIM: usize = 5;
 
+/// The most dimensions a sampled variable may have (5⁴ values at most).
+const MAX_RANK: usize = 4;
+
 /// One draw, before slicing: (dimension values by position in the link's
 /// dimension list, raw free-index values, raw variable values).
 type Raw = (Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
@@ -38,7 +42,7 @@ type Raw = (Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
 /// onehot: the raw encoding, a positive weight or a hot position).
 ///
 /// A hand-written strategy rather than `prop_oneof!` of integers,
-/// fractions and floats: it draws an element with two random words instead
+/// fractions and floats: it draws an element from one random word instead
 /// of building three boxed value trees (ten times faster, and sampling
 /// draws thousands of elements per link), and it shrinks straight to the
 /// simplest value that still fails (see [`NumTree`]).
@@ -297,6 +301,9 @@ fn normalize_exactly(ws: &mut [f64]) {
     *last = (1.0 - used).max(0.0);
 }
 
+/// What one double-double node visit counts for in the budget.
+const DD_COST: u64 = 4;
+
 /// What one sample says.
 enum Verdict {
     Pass,
@@ -332,26 +339,38 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
     };
     let (l, r) = (fast[0], fast[1]);
     let cmp = compare(l, r, F64_FACTOR);
+    // Equal in f64 is only trustworthy when every constant is an f64:
+    // x = (1 + 10^-17) x rounds to x = x.
+    let close = cmp == Cmp::Close || (cmp == Cmp::Equal && plan.inexact);
     let recheck = match cmp {
-        Cmp::Equal => false,
         Cmp::Differ => true,
-        Cmp::Close if state.shrinking => !state.clear_only,
-        Cmp::Close if state.rechecks_left > 0 => {
+        _ if !close => false,
+        _ if state.shrinking => !state.clear_only,
+        _ if state.rechecks_left > 0 => {
             state.rechecks_left -= 1;
             true
         }
-        Cmp::Close => false,
+        _ => false,
     };
     if !recheck {
         return Verdict::Pass;
     }
-    let budget = limit.saturating_sub(state.ops);
-    let precise = match eval_roots::<Dd>(plan, point, budget, &mut state.ops) {
+    // A double-double operation costs about ten f64 ones; charge it as
+    // DD_COST so the budget bounds time, not just operation counts.
+    let budget = limit.saturating_sub(state.ops) / DD_COST;
+    let mut used = 0;
+    let precise = eval_roots::<Dd>(plan, point, budget, &mut used);
+    state.ops = state.ops.saturating_add(used.saturating_mul(DD_COST));
+    let precise = match precise {
         Ok(v) => v,
         Err(Stop::Undefined) => return Verdict::Skip,
         Err(stop) => return Verdict::Stop(stop),
     };
-    match compare(precise[0], precise[1], DD_FACTOR) {
+    // Each side's measured f64 error (see DD_MEASURED_FACTOR).
+    let measured = precise[0].0.minus(Dd::from(l.0)).value().abs()
+        + precise[1].0.minus(Dd::from(r.0)).value().abs();
+    let slack = DD_MEASURED_FACTOR * measured;
+    match compare_with_slack(precise[0], precise[1], DD_FACTOR, slack) {
         Cmp::Differ => Verdict::Fail(l.0, r.0, cmp == Cmp::Differ),
         _ => Verdict::Pass,
     }
@@ -401,11 +420,26 @@ pub(crate) fn run(
         Ok(p) => p,
         Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
     };
-    if free.iter().any(|i| i.0 as usize >= symbols.indices.len()) {
+    let known = |i: &IndexId| {
+        symbols
+            .indices
+            .get(i.0 as usize)
+            .is_some_and(|info| (info.dim.0 as usize) < symbols.dims.len())
+    };
+    if !free.iter().all(known) {
         return NumericOutcome::Inconclusive("cannot evaluate: unknown free index".into());
     }
     if plan.depth > super::eval::MAX_DERIV_DEPTH {
         return NumericOutcome::Inconclusive(stop_message(Stop::TooDeep, limits.ops));
+    }
+    if plan
+        .vars
+        .iter()
+        .any(|v| symbols.var(*v).dims.len() > MAX_RANK)
+    {
+        return NumericOutcome::Inconclusive(format!(
+            "variables with more than {MAX_RANK} dimensions are not sampled"
+        ));
     }
     let layout = Layout::new(symbols, &plan, free);
     let strategy = layout.strategy(symbols);
@@ -541,27 +575,113 @@ fn polish(
     let mut best = failure;
     st.shrinking = true;
     st.stopped = None;
-    st.ops = 0;
-    for (k, v) in layout.vars.iter().enumerate() {
-        let domain = symbols.var(*v).domain;
-        for e in 0..best.0 .2[k].len() {
-            let current = best.0 .2[k][e];
-            for y in simple_values(domain, current) {
+    // Tries one change; keeps it when the point still fails.
+    let mut attempt = |best: &mut (Raw, f64, f64), raw: Raw| -> Option<bool> {
+        let point = layout.point(symbols, &raw);
+        match judge(plan, &point, st, limits.shrink_ops) {
+            Verdict::Fail(l, r, _) => {
+                *best = (raw, l, r);
+                Some(true)
+            }
+            Verdict::Stop(_) => None,
+            Verdict::Pass | Verdict::Skip => Some(false),
+        }
+    };
+    // proptest shrinks dimensions before values and never goes back, so a
+    // dimension that could not shrink with the original values may shrink
+    // with the simplified ones: repeat until nothing changes.
+    for _ in 0..3 {
+        let mut changed = false;
+        for k in 0..best.0 .0.len() {
+            for v in 1..best.0 .0[k] {
                 let mut raw = best.0.clone();
-                raw.2[k][e] = y;
-                let point = layout.point(symbols, &raw);
-                match judge(plan, &point, st, limits.shrink_ops) {
-                    Verdict::Fail(l, r, _) => {
-                        best = (raw, l, r);
+                raw.0[k] = v;
+                match attempt(&mut best, raw) {
+                    Some(true) => {
+                        changed = true;
                         break;
                     }
-                    Verdict::Stop(_) => return best,
-                    Verdict::Pass | Verdict::Skip => {}
+                    Some(false) => {}
+                    None => return best,
                 }
             }
         }
+        for k in 0..best.0 .1.len() {
+            for v in 0..best.0 .1[k] {
+                let mut raw = best.0.clone();
+                raw.1[k] = v;
+                match attempt(&mut best, raw) {
+                    Some(true) => {
+                        changed = true;
+                        break;
+                    }
+                    Some(false) => {}
+                    None => return best,
+                }
+            }
+        }
+        for (k, var) in layout.vars.iter().enumerate() {
+            let domain = symbols.var(*var).domain;
+            for e in 0..best.0 .2[k].len() {
+                for y in simple_values(domain, best.0 .2[k][e]) {
+                    let mut raw = best.0.clone();
+                    raw.2[k][e] = y;
+                    match attempt(&mut best, raw) {
+                        Some(true) => {
+                            changed = true;
+                            break;
+                        }
+                        Some(false) => {}
+                        None => return best,
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
     }
     best
+}
+
+/// `count` points drawn as `check_link` draws them (dimensions 1..=5, the
+/// free indices in range, variables in their domains) for the nodes
+/// reachable from `roots`; empty if the nodes cannot be evaluated.
+pub(crate) fn random_points(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    roots: &[Id],
+    free: &[IndexId],
+    seed: u64,
+    count: usize,
+) -> Vec<Point> {
+    let Ok(plan) = Plan::new(store, symbols, roots) else {
+        return Vec::new();
+    };
+    if plan
+        .vars
+        .iter()
+        .any(|v| symbols.var(*v).dims.len() > MAX_RANK)
+    {
+        return Vec::new();
+    }
+    let known = |i: &IndexId| {
+        symbols
+            .indices
+            .get(i.0 as usize)
+            .is_some_and(|info| (info.dim.0 as usize) < symbols.dims.len())
+    };
+    if !free.iter().all(known) {
+        return Vec::new();
+    }
+    let layout = Layout::new(symbols, &plan, free);
+    let strategy = layout.strategy(symbols);
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed));
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    (0..count)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok())
+        .map(|tree| layout.point(symbols, &tree.current()))
+        .collect()
 }
 
 fn counterexample(
@@ -589,7 +709,7 @@ fn counterexample(
             let vals = &point.vars[v.0 as usize];
             let shape: Vec<usize> = info.dims.iter().map(|d| point.dims[d.0 as usize]).collect();
             let value = match shape.as_slice() {
-                [] => SampleValue::Scalar(vals.first().copied().unwrap_or(f64::NAN)),
+                [] => SampleValue::Scalar(vals.first().map_or(f64::NAN, |x| x + 0.0)),
                 [_, cols] => {
                     SampleValue::Matrix(vals.chunks((*cols).max(1)).map(<[f64]>::to_vec).collect())
                 }
@@ -602,15 +722,16 @@ fn counterexample(
         dims,
         indices,
         values,
-        lhs,
-        rhs,
+        // Adding 0.0 turns -0.0 into 0.0, which reads better.
+        lhs: lhs + 0.0,
+        rhs: rhs + 0.0,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::numeric::tests_support::network;
+    use crate::numeric::tests::network;
     use proptest::strategy::ValueTree;
 
     use crate::expr::{Node, Store};

@@ -58,11 +58,7 @@ pub(crate) trait Field: Copy + std::fmt::Debug {
 
     /// tan = sin / cos, undefined where cos is 0.
     fn tan(self) -> Option<Self> {
-        self.sin().mul_opt_recip(self.cos())
-    }
-    /// self * (1/o).
-    fn mul_opt_recip(self, o: Self) -> Option<Self> {
-        Some(self.mul(o.recip()?))
+        Some(self.sin().mul(self.cos().recip()?))
     }
     /// -self.
     fn neg(self) -> Self {
@@ -112,6 +108,10 @@ impl Field for f64 {
     }
     fn tanh(self) -> f64 {
         f64::tanh(self)
+    }
+    fn tan(self) -> Option<f64> {
+        // libm's tan is correctly reduced; sin/cos would add two roundings.
+        Some(f64::tan(self))
     }
     fn sigmoid(self) -> f64 {
         // Each branch exponentiates a non-positive number, so nothing

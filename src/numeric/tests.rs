@@ -1,6 +1,7 @@
 //! Link-level tests of the numeric witness: expressions are built directly
 //! in a store, checked, and the outcome compared with what is known.
 
+use super::scalar::Field;
 use super::*;
 use crate::expr::{DimId, Domain, Func, Node, Rational, VarId};
 use num_bigint::BigInt;
@@ -341,6 +342,12 @@ fn one_part_in_a_trillion_is_false() {
     let e = b.s.apply(Func::Exp, x);
     let rhs = b.s.mul2(k, e);
     assert_false(&b.check(e, rhs, &[]));
+    // Below f64's resolution: 1 + 10^-17 rounds to 1, both sides agree
+    // exactly in f64, and only the double-double check sees the claim.
+    let tiny = b.ratio(100_000_000_000_000_001, 100_000_000_000_000_000);
+    let rhs = b.s.mul2(tiny, x);
+    let cx = assert_false(&b.check(x, rhs, &[]));
+    assert_eq!(cx.lhs, cx.rhs);
     // and the true version of the same shape still holds
     let one = b.s.int(1);
     let rhs = b.s.mul2(one, e);
@@ -486,6 +493,61 @@ fn memoization_shares_the_softmax_denominator() {
     let v = eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
     assert!((v[0].0 - 1.0).abs() < 1e-15);
     assert!(ops < 60, "{ops} node visits");
+}
+
+#[test]
+fn renamed_copies_share_their_values() {
+    // exp(z[i]) / Σ_j exp(z[j]) against exp(z[i]) / Σ_k exp(z[k]): the
+    // two denominators differ only in the bound index, so the second costs
+    // one lookup.
+    let mut b = B::default();
+    let z = b.declare("z", &["n"], Domain::Real);
+    let i = b.index("i", "n");
+    let denominator = |b: &mut B| {
+        let j = b.index("j", "n");
+        let zj = b.at(z, &[j]);
+        let ej = b.s.apply(Func::Exp, zj);
+        b.sum(j, ej)
+    };
+    let zi = b.at(z, &[i]);
+    let ei = b.s.apply(Func::Exp, zi);
+    let d1 = denominator(&mut b);
+    let d2 = denominator(&mut b);
+    assert_ne!(d1, d2);
+    let lhs = b.s.div(ei, d1);
+    let rhs = b.s.div(ei, d2);
+    let point = Point {
+        dims: vec![5],
+        indices: vec![2, 0, 0],
+        vars: vec![vec![0.5, -1.0, 2.0, 0.0, 1.0]],
+    };
+    let count = |roots: &[Id]| {
+        let plan = eval::Plan::new(&b.s, &b.y, roots).unwrap();
+        let mut ops = 0;
+        eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
+        ops
+    };
+    let one = count(&[lhs]);
+    let both = count(&[lhs, rhs]);
+    assert!(
+        both <= one + 4,
+        "{one} visits for one side, {both} for both"
+    );
+    // A free index renamed is shared too, at equal index values only:
+    // h(z[i]) and h(z[k]) at i = k share, and at i != k they must not.
+    let k = b.index("k", "n");
+    let zk = b.at(z, &[k]);
+    let ek = b.s.apply(Func::Exp, zk);
+    let d3 = denominator(&mut b);
+    let rk = b.s.div(ek, d3);
+    let plan = eval::Plan::new(&b.s, &b.y, &[lhs, rk]).unwrap();
+    let mut ops = 0;
+    let v = eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
+    let p2 = 2f64.exp();
+    let p0 = 0.5f64.exp();
+    let total: f64 = point.vars[0].iter().map(|x| x.exp()).sum();
+    assert!((v[0].0 - p2 / total).abs() < 1e-15);
+    assert!((v[1].0 - p0 / total).abs() < 1e-15);
 }
 
 #[test]
@@ -781,4 +843,317 @@ fn malformed_links_are_inconclusive_not_panics() {
     ));
     assert_eq!(eval_at(&b.s, &b.y, bad, &Point::default()), None);
     assert_eq!(eval_at(&b.s, &b.y, x, &Point::default()), None);
+}
+
+/// True scalar identities with rounding traps (cancellation, constants,
+/// functions computed differently on each side) must hold: the tolerance
+/// and the double-double re-check must not call rounding a counterexample.
+#[test]
+fn identities_with_rounding_traps_hold() {
+    let mut b = B::default();
+    let x = b.scalar("x", Domain::Real);
+    let p = b.scalar("p", Domain::Positive);
+    let s = &mut b.s;
+    let (one, two, forty) = (s.int(1), s.int(2), s.int(40));
+    let mut cases: Vec<(&str, Id, Id)> = Vec::new();
+    // log(exp(x + 40)) - 40 = x
+    let x40 = s.add2(x, forty);
+    let e = s.apply(Func::Exp, x40);
+    let l = s.apply(Func::Log, e);
+    let lhs = s.sub(l, forty);
+    cases.push(("log exp", lhs, x));
+    // σ(x) + σ(-x) = 1
+    let sx = s.apply(Func::Sigmoid, x);
+    let nx = s.neg(x);
+    let snx = s.apply(Func::Sigmoid, nx);
+    let lhs = s.add2(sx, snx);
+    cases.push(("sigmoid symmetry", lhs, one));
+    // tanh(x) = 2σ(2x) - 1
+    let t = s.apply(Func::Tanh, x);
+    let x2 = s.mul2(two, x);
+    let s2 = s.apply(Func::Sigmoid, x2);
+    let ts = s.mul2(two, s2);
+    let rhs = s.sub(ts, one);
+    cases.push(("tanh via sigmoid", t, rhs));
+    // sin² + cos² = 1
+    let sn = s.apply(Func::Sin, x);
+    let cs = s.apply(Func::Cos, x);
+    let sn2 = s.pow(sn, two);
+    let cs2 = s.pow(cs, two);
+    let lhs = s.add2(sn2, cs2);
+    cases.push(("pythagoras", lhs, one));
+    // tan = sin / cos
+    let tn = s.apply(Func::Tan, x);
+    let rhs = s.div(sn, cs);
+    cases.push(("tan", tn, rhs));
+    // exp(1) = e, sin(π) = 0, cos(π) = -1
+    let e1 = s.apply(Func::Exp, one);
+    let ec = s.add(Node::Const(crate::expr::Constant::E));
+    cases.push(("e", e1, ec));
+    let pi = s.add(Node::Const(crate::expr::Constant::Pi));
+    let spi = s.apply(Func::Sin, pi);
+    let zero = s.int(0);
+    cases.push(("sin pi", spi, zero));
+    // p^(1/3) cubed = p
+    let third = s.num(Rational::new(BigInt::from(1), BigInt::from(3)));
+    let cube_root = s.pow(p, third);
+    let three = s.int(3);
+    let back = s.pow(cube_root, three);
+    cases.push(("cube root", back, p));
+    // (x + 10^6)^2 - 10^12 - 2·10^6 x = x^2
+    let big = s.int(1_000_000);
+    let xb = s.add2(x, big);
+    let sq = s.pow(xb, two);
+    let big2 = s.int(1_000_000_000_000);
+    let twobig = s.int(2_000_000);
+    let tbx = s.mul2(twobig, x);
+    let (nb2, ntbx) = (s.neg(big2), s.neg(tbx));
+    let lhs = s.add(Node::Add(vec![sq, nb2, ntbx]));
+    let x2 = s.pow(x, two);
+    cases.push(("cancellation", lhs, x2));
+    // d²/dx² cos(e^(2x)) = -cos(u)(2u)² - 4u sin(u), u = e^(2x): the chain
+    // rule amplifies the rounding of u beyond the first-order bound.
+    let two_x = s.mul2(two, x);
+    let u = s.apply(Func::Exp, two_x);
+    let cu = s.apply(Func::Cos, u);
+    let d1 = s.add(Node::Deriv {
+        body: cu,
+        var: VarId(0),
+        at: vec![],
+    });
+    let d2 = s.add(Node::Deriv {
+        body: d1,
+        var: VarId(0),
+        at: vec![],
+    });
+    let two_u = s.mul2(two, u);
+    let sq = s.pow(two_u, two);
+    let a = s.mul2(cu, sq);
+    let su = s.apply(Func::Sin, u);
+    let four = s.int(4);
+    let bb = s.add(Node::Mul(vec![four, u, su]));
+    let sum = s.add2(a, bb);
+    let rhs = s.neg(sum);
+    cases.push(("second derivative", d2, rhs));
+    for (name, lhs, rhs) in cases {
+        let o = b.check(lhs, rhs, &[]);
+        assert!(matches!(o, NumericOutcome::Holds { .. }), "{name}: {o:?}");
+    }
+}
+
+#[test]
+fn large_dimensions_fall_back_to_hashed_memo() {
+    // Σ_i Σ_j (p + p²) with p = x[i] y[j] shared by two parents: at
+    // 300 × 300 its memo table is too large to be dense.
+    let mut b = B::default();
+    let x = b.declare("x", &["n"], Domain::Real);
+    let y = b.declare("y", &["m"], Domain::Real);
+    let i = b.index("i", "n");
+    let j = b.index("j", "m");
+    let xi = b.at(x, &[i]);
+    let yj = b.at(y, &[j]);
+    let p = b.s.mul2(xi, yj);
+    let pp = b.s.mul2(p, p);
+    let body = b.s.add2(p, pp);
+    let inner = b.sum(j, body);
+    let total = b.sum(i, inner);
+    let (n, m) = (300, 300);
+    let xs: Vec<f64> = (0..n).map(|k| (k % 7) as f64 - 3.0).collect();
+    let ys: Vec<f64> = (0..m).map(|k| (k % 5) as f64 * 0.5).collect();
+    let (sx, sy): (f64, f64) = (xs.iter().sum(), ys.iter().sum());
+    let (sx2, sy2): (f64, f64) = (
+        xs.iter().map(|v| v * v).sum(),
+        ys.iter().map(|v| v * v).sum(),
+    );
+    let point = Point {
+        dims: vec![n, m],
+        indices: vec![0, 0],
+        vars: vec![xs, ys],
+    };
+    let v = eval_at(&b.s, &b.y, total, &point).unwrap();
+    assert_eq!(v, sx * sy + sx2 * sy2);
+}
+
+/// A small random expression in x and y, for property tests.
+#[derive(Clone, Debug)]
+enum Tree {
+    X,
+    Y,
+    Int(i32),
+    Add(Box<Tree>, Box<Tree>),
+    Mul(Box<Tree>, Box<Tree>),
+    Neg(Box<Tree>),
+    Pow(Box<Tree>, i64),
+    Apply(Func, Box<Tree>),
+}
+
+fn tree() -> impl proptest::strategy::Strategy<Value = Tree> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Tree::X),
+        Just(Tree::Y),
+        (-3i32..=3).prop_map(Tree::Int)
+    ];
+    leaf.prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Tree::Add(Box::new(a), Box::new(b))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Tree::Mul(Box::new(a), Box::new(b))),
+            inner.clone().prop_map(|a| Tree::Neg(Box::new(a))),
+            (inner.clone(), -2i64..=3).prop_map(|(a, n)| Tree::Pow(Box::new(a), n)),
+            (0..Func::ALL.len(), inner).prop_map(|(f, a)| Tree::Apply(Func::ALL[f], Box::new(a))),
+        ]
+    })
+}
+
+fn build(b: &mut B, t: &Tree, x: Id, y: Id) -> Id {
+    match t {
+        Tree::X => x,
+        Tree::Y => y,
+        Tree::Int(n) => b.s.int(i64::from(*n)),
+        Tree::Add(p, q) => {
+            let (p, q) = (build(b, p, x, y), build(b, q, x, y));
+            b.s.add2(p, q)
+        }
+        Tree::Mul(p, q) => {
+            let (p, q) = (build(b, p, x, y), build(b, q, x, y));
+            b.s.mul2(p, q)
+        }
+        Tree::Neg(p) => {
+            let p = build(b, p, x, y);
+            b.s.neg(p)
+        }
+        Tree::Pow(p, n) => {
+            let p = build(b, p, x, y);
+            let n = b.s.int(*n);
+            b.s.pow(p, n)
+        }
+        Tree::Apply(f, p) => {
+            let p = build(b, p, x, y);
+            b.s.apply(*f, p)
+        }
+    }
+}
+
+/// The rounding-error bound is a bound: wherever both precisions are
+/// defined, the f64 value is within the f64 tolerance of the double-double
+/// one (which is ~1e-30 accurate). Where this fails, true identities would
+/// need the double-double confirmation to pass; and the double-double
+/// functions agree with libm's.
+#[test]
+fn f64_error_stays_within_its_bound() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let strategy = (tree(), -4.0f64..4.0, -4.0f64..4.0);
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let mut checked = 0;
+    for _ in 0..3000 {
+        let (t, xv, yv) = strategy.new_tree(&mut runner).unwrap().current();
+        let mut b = B::default();
+        let x = b.scalar("x", Domain::Real);
+        let y = b.scalar("y", Domain::Real);
+        let body = build(&mut b, &t, x, y);
+        // Every other case differentiates, to cover the dual parts' bound.
+        let root = if checked % 2 == 0 {
+            body
+        } else {
+            b.deriv(body, VarId(0), &[])
+        };
+        let plan = eval::Plan::new(&b.s, &b.y, &[root]).unwrap();
+        let point = Point {
+            dims: vec![],
+            indices: vec![],
+            vars: vec![vec![xv], vec![yv]],
+        };
+        let mut ops = 0;
+        let fast = eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops);
+        let precise = eval::eval_roots::<dd::Dd>(&plan, &point, 1_000_000, &mut ops);
+        let (Ok(fast), Ok(precise)) = (fast, precise) else {
+            continue;
+        };
+        let (f, err) = fast[0];
+        let d = precise[0].0;
+        let diff = d.minus(dd::Dd::from(f)).value().abs();
+        assert!(
+            diff <= compare::F64_FACTOR * err + 1e-280,
+            "{t:?} at x = {xv}, y = {yv}: f64 {f:e}, double-double {:e}, bound {err:e}",
+            d.value()
+        );
+        checked += 1;
+    }
+    assert!(checked > 1000, "only {checked} defined");
+}
+
+#[test]
+fn random_points_are_reproducible_and_evaluable() {
+    let mut b = B::default();
+    let q = b.declare("q", &["n"], Domain::Simplex);
+    let i = b.index("i", "n");
+    let qi = b.at(q, &[i]);
+    let l = b.s.apply(Func::Log, qi);
+    let points = random_points(&b.s, &b.y, &[l], &[i], 5, 50);
+    assert_eq!(points.len(), 50);
+    assert_eq!(points, random_points(&b.s, &b.y, &[l], &[i], 5, 50));
+    for p in &points {
+        assert!(p.indices[0] < p.dims[0]);
+        assert!(eval_at(&b.s, &b.y, l, p).is_some_and(|v| v <= 0.0));
+    }
+    let z = Point::zeros(&b.y, 3);
+    assert_eq!(z.vars, vec![vec![0.0; 3]]);
+    assert_eq!(eval_at(&b.s, &b.y, qi, &z), Some(0.0));
+    assert_eq!(eval_at(&b.s, &b.y, l, &z), None);
+}
+
+#[test]
+fn absurd_points_and_shapes_do_not_panic() {
+    let mut b = B::default();
+    let w = b.declare("W", &["m", "d"], Domain::Real);
+    let i = b.index("i", "m");
+    let j = b.index("j", "d");
+    let wij = b.at(w, &[i, j]);
+    let s = b.sum(i, wij);
+    let huge = Point {
+        dims: vec![usize::MAX, usize::MAX],
+        indices: vec![usize::MAX - 1, usize::MAX - 1],
+        vars: vec![vec![1.0]],
+    };
+    assert_eq!(eval_at(&b.s, &b.y, wij, &huge), None);
+    assert_eq!(eval_at(&b.s, &b.y, s, &huge), None);
+    let z = Point::zeros(&b.y, usize::MAX);
+    assert!(z.vars[0].is_empty());
+    // A variable of rank 5 is not sampled.
+    let dims = ["a", "b", "c", "d", "e"];
+    let t = b.declare("T", &dims, Domain::Real);
+    let idx: Vec<IndexId> = dims.iter().map(|d| b.index("k", d)).collect();
+    let tk = b.at(t, &idx);
+    assert!(matches!(
+        b.check(tk, tk, &idx),
+        NumericOutcome::Inconclusive(_)
+    ));
+}
+
+#[test]
+fn rarely_defined_links_hold_on_what_is_defined_or_are_undefined() {
+    // log(x - k) is defined for x > k: for k = 3 a few percent of the
+    // 4 × 256 draws, more than samples / 8; for k = 3.9 fewer.
+    for (k, expect_holds) in [(30, true), (39, false)] {
+        let mut b = B::default();
+        let x = b.scalar("x", Domain::Real);
+        let c = b.ratio(k, 10);
+        let shifted = b.s.sub(x, c);
+        let l = b.s.apply(Func::Log, shifted);
+        match b.check(l, l, &[]) {
+            NumericOutcome::Holds { defined, tried } if expect_holds => {
+                assert!((32..256).contains(&defined), "{defined}");
+                assert_eq!(tried, 1024);
+            }
+            NumericOutcome::Undefined { defined, tried } if !expect_holds => {
+                assert!(defined < 32, "{defined}");
+                assert_eq!(tried, 1024);
+            }
+            o => panic!("k = {k}/10: {o:?}"),
+        }
+    }
 }
