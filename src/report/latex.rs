@@ -348,7 +348,7 @@ fn write_latex(m: &Math, out: &mut String) {
             out.push('}');
         }
         Math::Space => out.push_str("\\,"),
-        Math::Invisible => {}
+        Math::Invisible | Math::Apply => {}
         Math::Text(s) => {
             let _ = write!(out, "\\text{{\\ttfamily {}}}", escape_text(s));
         }

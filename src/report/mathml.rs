@@ -52,6 +52,9 @@ pub enum Math {
     /// Nothing visible between single-letter factors (`a x`): invisible
     /// times, so that screen readers still say "times".
     Invisible,
+    /// Nothing visible between a function and its argument list: function
+    /// application, so that `f(x)` is not read as `f` times `x`.
+    Apply,
     /// Source text shown as written (a step that does not parse).
     Text(String),
 }
@@ -243,7 +246,7 @@ impl Layout<'_> {
                     }
                     n => name_math(n),
                 };
-                row(vec![f, paren(list(self))])
+                row(vec![f, Math::Apply, paren(list(self))])
             }
         }
     }
@@ -607,6 +610,7 @@ fn write_mathml(m: &Math, out: &mut String) {
         }
         Math::Space => out.push_str("<mspace width=\"0.17em\"/>"),
         Math::Invisible => out.push_str("<mo>\u{2062}</mo>"),
+        Math::Apply => out.push_str("<mo>\u{2061}</mo>"),
         Math::Text(s) => {
             let _ = write!(out, "<mtext>{}</mtext>", escape_xml(s));
         }
@@ -685,7 +689,7 @@ mod tests {
         );
         assert_eq!(
             ml("d/dx sigma(x)"),
-            "<mrow><mfrac><mi mathvariant=\"normal\">d</mi><mrow><mi mathvariant=\"normal\">d</mi><mi>x</mi></mrow></mfrac><mspace width=\"0.17em\"/><mrow><mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mrow><mi>x</mi></mrow><mo stretchy=\"false\">)</mo></mrow></mrow></mrow>"
+            "<mrow><mfrac><mi mathvariant=\"normal\">d</mi><mrow><mi mathvariant=\"normal\">d</mi><mi>x</mi></mrow></mfrac><mspace width=\"0.17em\"/><mrow><mi>σ</mi><mo>\u{2061}</mo><mrow><mo stretchy=\"false\">(</mo><mrow><mi>x</mi></mrow><mo stretchy=\"false\">)</mo></mrow></mrow></mrow>"
         );
     }
 
@@ -701,8 +705,9 @@ mod tests {
             ml("a x"),
             "<mrow><mi>a</mi><mo>\u{2062}</mo><mi>x</mi></mrow>"
         );
-        assert!(ml("y[i] log(p[i])")
-            .contains("<mspace width=\"0.17em\"/><mrow><mi mathvariant=\"normal\">log</mi>"));
+        assert!(ml("y[i] log(p[i])").contains(
+            "<mspace width=\"0.17em\"/><mrow><mi mathvariant=\"normal\">log</mi><mo>\u{2061}</mo>"
+        ));
         assert!(ml("2 3").contains("<mo>·</mo>"));
     }
 
