@@ -1,9 +1,5 @@
-//! End-to-end tests of the command line on real derivations: they need the
-//! parser, the lowering and the numeric witness, so they stay compiled out
-//! until those land on one branch.
-//!
-//! Enabled at integration: delete the `#![cfg(any())]` line below.
-#![cfg(any())]
+//! End-to-end tests of the command line on real derivations, through the
+//! whole pipeline.
 
 use pretty_assertions::assert_eq;
 use serde_json::Value;

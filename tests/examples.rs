@@ -114,7 +114,10 @@ fn each_mistake_is_found_at_its_line() {
         if verdict == Verdict::False {
             assert_eq!(bad.len(), 1, "{rel}: {bad:?}");
         } else {
-            assert!(bad.iter().all(|&(_, v)| v == Verdict::Error), "{rel}: {bad:?}");
+            assert!(
+                bad.iter().all(|&(_, v)| v == Verdict::Error),
+                "{rel}: {bad:?}"
+            );
         }
     }
 }

@@ -731,7 +731,6 @@ fn counterexample(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::numeric::tests::network;
     use proptest::strategy::ValueTree;
 
     use crate::expr::{Node, Store};
@@ -819,47 +818,5 @@ mod tests {
         let mut tree = NumTree::new(Domain::Positive, 1.0);
         assert!(!tree.simplify());
         assert_eq!(tree.current(), 1.0);
-    }
-
-    #[test]
-    #[ignore]
-    fn time_generation() {
-        let (store, symbols, lhs, rhs, free) = network();
-        let plan = Plan::new(&store, &symbols, &[lhs, rhs]).unwrap();
-        let layout = Layout::new(&symbols, &plan, &free);
-        let strategy = layout.strategy(&symbols);
-        let mut runner = TestRunner::deterministic();
-        let start = std::time::Instant::now();
-        let mut n = 0;
-        for _ in 0..256 {
-            let t = strategy.new_tree(&mut runner).unwrap();
-            let p = layout.point(&symbols, &t.current());
-            n += p.vars.len();
-        }
-        eprintln!("256 draws: {:?} ({n})", start.elapsed());
-        let start = std::time::Instant::now();
-        let mut trees = vec![];
-        for _ in 0..256 {
-            trees.push(strategy.new_tree(&mut runner).unwrap());
-        }
-        eprintln!("256 trees: {:?}", start.elapsed());
-        let start = std::time::Instant::now();
-        for t in &trees {
-            let p = layout.point(&symbols, &t.current());
-            n += p.vars.len();
-        }
-        eprintln!("256 points: {:?} ({n})", start.elapsed());
-        let start = std::time::Instant::now();
-        let mut acc = 0.0;
-        for _ in 0..10_000 {
-            acc += Element(Domain::Real)
-                .new_tree(&mut runner)
-                .unwrap()
-                .current();
-        }
-        eprintln!(
-            "one element: {:?} per draw ({acc})",
-            start.elapsed() / 10_000
-        );
     }
 }
