@@ -677,14 +677,6 @@ fn backprop(b: &mut B) -> (Id, Id, Vec<IndexId>) {
     (lhs, rhs, vec![a, bb])
 }
 
-/// The backprop link for tests of other modules: (store, symbols, lhs, rhs,
-/// free indices).
-pub(crate) fn network() -> (Store, Symbols, Id, Id, Vec<IndexId>) {
-    let mut b = B::default();
-    let (lhs, rhs, free) = backprop(&mut b);
-    (b.s, b.y, lhs, rhs, free)
-}
-
 #[test]
 fn backprop_gradient_by_forward_mode() {
     let mut b = B::default();
