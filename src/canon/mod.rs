@@ -1,1 +1,369 @@
 //! Canonical forms: the symbolic witness (issue 3).
+//!
+//! An expression is brought to a rational function in *atoms*: a polynomial
+//! numerator (sums of monomials with exact rational coefficients, Laurent and
+//! rational exponents allowed) over a factored denominator (a product of
+//! normalized polynomial factors with positive integer exponents). Atoms are
+//! variables, constants, deltas, function applications, index sums and
+//! opaque powers, each with canonical arguments. Canonical expressions are
+//! built in the [`Store`] from that form, so two canonical expressions are
+//! equal exactly when their ids are.
+//!
+//! Soundness invariant: the canonical form is defined wherever the original
+//! is, and equal to it there. Every rule either preserves that or is guarded
+//! by a domain fact (see [`Rule`]).
+//!
+//! Files: `poly` (monomials and polynomials), `ratfun` (rational functions,
+//! cancellation, building expressions), `funcs` (exp, log, powers and the
+//! other functions), `sums` (index sums and deltas), `facts` (positivity),
+//! `trace` (named rules).
+
+mod facts;
+mod funcs;
+mod poly;
+mod ratfun;
+mod sums;
+mod trace;
+
+#[cfg(test)]
+mod soundness_tests;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+pub(crate) mod testkit;
+
+pub use trace::Rule;
+
+use crate::expr::{DimId, Id, IndexId, Node, Store, Symbols};
+use ratfun::Rf;
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// Limits on one symbolic check, so that a link never hangs or exhausts
+/// memory: past them the symbolic side says "inconclusive".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// The most nodes the store may grow by, and the most terms any
+    /// intermediate polynomial may have (scaled down by 8).
+    pub max_nodes: usize,
+    /// Wall-clock time for the whole check.
+    pub max_millis: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            max_nodes: 400_000,
+            max_millis: 3_000,
+        }
+    }
+}
+
+/// A budget limit was reached; the message names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limit(pub String);
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the symbolic witness concluded about a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Both sides reduce to the same canonical form.
+    Proved {
+        /// The rules applied to the left side.
+        lhs_trace: Vec<Rule>,
+        /// The rules applied to the right side.
+        rhs_trace: Vec<Rule>,
+    },
+    /// The canonical forms differ (which does not make the link false).
+    NotProved {
+        /// The left side's canonical form.
+        lhs: Id,
+        /// The right side's canonical form.
+        rhs: Id,
+    },
+    /// A budget limit was reached.
+    Inconclusive(String),
+}
+
+/// How function atoms are treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// σ, tanh and tan stay atoms (small forms, derivative rules suffice).
+    Atoms,
+    /// σ, tanh in terms of exp, tan as sin/cos, sin² = 1 − cos²: the
+    /// fallback that meets hand-expanded forms.
+    ExpForm,
+}
+
+type R<T> = Result<T, Limit>;
+
+/// The canonicalizer's state for one mode: memo tables and the budget.
+pub(crate) struct Ctx<'a> {
+    pub(crate) store: &'a mut Store,
+    pub(crate) symbols: &'a mut Symbols,
+    mode: Mode,
+    memo: HashMap<Id, (Rc<Rf>, u64)>,
+    factor_polys: HashMap<Id, Rc<poly::Poly>>,
+    free_memo: HashMap<Id, Rc<Vec<IndexId>>>,
+    level_memo: HashMap<Id, Option<u32>>,
+    canon_idx: HashMap<(DimId, u32), IndexId>,
+    idx_level: HashMap<IndexId, u32>,
+    rules: u64,
+    start: Instant,
+    max_time: Duration,
+    max_store: usize,
+    max_terms: usize,
+    ticks: u64,
+}
+
+/// The name prefix of canonical bound indices; `#` cannot occur in a
+/// user's identifier, so they never clash with a user's index.
+const CANON_PREFIX: &str = "#";
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        store: &'a mut Store,
+        symbols: &'a mut Symbols,
+        mode: Mode,
+        budget: &Budget,
+        start: Instant,
+    ) -> Ctx<'a> {
+        let mut canon_idx = HashMap::new();
+        let mut idx_level = HashMap::new();
+        for (k, info) in symbols.indices.iter().enumerate() {
+            if let Some(level) = info
+                .name
+                .strip_prefix(CANON_PREFIX)
+                .and_then(|s| s.parse::<u32>().ok())
+            {
+                let id = IndexId(k as u32);
+                canon_idx.insert((info.dim, level), id);
+                idx_level.insert(id, level);
+            }
+        }
+        let max_store = store.len().saturating_add(budget.max_nodes);
+        Ctx {
+            store,
+            symbols,
+            mode,
+            memo: HashMap::new(),
+            factor_polys: HashMap::new(),
+            free_memo: HashMap::new(),
+            level_memo: HashMap::new(),
+            canon_idx,
+            idx_level,
+            rules: 0,
+            start,
+            max_time: Duration::from_millis(budget.max_millis),
+            max_store,
+            max_terms: (budget.max_nodes / 8).max(64),
+            ticks: 0,
+        }
+    }
+
+    pub(crate) fn note(&mut self, rule: Rule) {
+        self.rules |= rule.bit();
+    }
+
+    /// Fails when a budget limit is reached.
+    pub(crate) fn tick(&mut self) -> R<()> {
+        self.ticks += 1;
+        if self.store.len() > self.max_store {
+            return Err(Limit(format!(
+                "the symbolic size limit was reached ({} new expression nodes)",
+                self.max_store
+            )));
+        }
+        if self.ticks % 64 == 0 && self.start.elapsed() > self.max_time {
+            return Err(Limit(format!(
+                "the symbolic time limit was reached ({} ms)",
+                self.max_time.as_millis()
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_terms(&self, n: usize) -> R<()> {
+        if n > self.max_terms {
+            return Err(Limit(format!(
+                "the symbolic size limit was reached (a polynomial with more than {} terms)",
+                self.max_terms
+            )));
+        }
+        Ok(())
+    }
+
+    /// The canonical expression of `id` and the rules used.
+    pub(crate) fn canon(&mut self, id: Id) -> R<(Id, u64)> {
+        let saved = self.rules;
+        self.rules = 0;
+        let rf = self.to_rf(id);
+        let bits = self.rules;
+        self.rules = saved | bits;
+        let rf = rf?;
+        Ok((self.rf_expr(&rf), bits))
+    }
+
+    /// The rational-function form of any expression (memoized).
+    pub(crate) fn to_rf(&mut self, id: Id) -> R<Rc<Rf>> {
+        if let Some((rf, bits)) = self.memo.get(&id) {
+            self.rules |= *bits;
+            return Ok(rf.clone());
+        }
+        self.tick()?;
+        let saved = self.rules;
+        self.rules = 0;
+        let result = self.to_rf_uncached(id);
+        let bits = self.rules;
+        self.rules = saved | bits;
+        let rf = Rc::new(result?);
+        self.memo.insert(id, (rf.clone(), bits));
+        Ok(rf)
+    }
+
+    fn to_rf_uncached(&mut self, id: Id) -> R<Rf> {
+        let node = self.store.get(id).clone();
+        match node {
+            Node::Num(r) => Ok(Rf::constant(r)),
+            Node::Const(_) | Node::Var(..) => Ok(Rf::atom(id)),
+            Node::Delta(i, j) => {
+                if i == j {
+                    self.note(Rule::DeltaSame);
+                    return Ok(Rf::one());
+                }
+                let (a, b) = if i < j { (i, j) } else { (j, i) };
+                let d = self.store.add(Node::Delta(a, b));
+                Ok(Rf::atom(d))
+            }
+            Node::Add(xs) => {
+                let mut acc = Rf::zero();
+                for x in xs {
+                    let r = self.to_rf(x)?;
+                    acc = self.rf_add(&acc, &r)?;
+                }
+                Ok(acc)
+            }
+            Node::Mul(xs) => {
+                let mut acc = Rf::one();
+                for x in xs {
+                    let r = self.to_rf(x)?;
+                    acc = self.rf_mul(&acc, &r)?;
+                    if acc.num.is_zero() {
+                        break;
+                    }
+                }
+                Ok(acc)
+            }
+            Node::Pow(b, e) => {
+                let rb = self.to_rf(b)?;
+                let re = self.to_rf(e)?;
+                self.pow_rf(&rb, &re)
+            }
+            Node::Apply(f, a) => {
+                let ra = self.to_rf(a)?;
+                self.apply_rf(f, &ra)
+            }
+            Node::Sum { .. } => self.sum_rf(id),
+            Node::Deriv { .. } => {
+                let e = crate::diff::eliminate_derivs(self.store, self.symbols, id);
+                if e == id {
+                    // Not reachable: elimination removes every Deriv node.
+                    return Ok(Rf::atom(id));
+                }
+                Ok((*self.to_rf(e)?).clone())
+            }
+        }
+    }
+
+    /// The canonical bound index number `level` over `dim`.
+    pub(crate) fn canon_index(&mut self, dim: DimId, level: u32) -> IndexId {
+        if let Some(&i) = self.canon_idx.get(&(dim, level)) {
+            return i;
+        }
+        let i = self
+            .symbols
+            .fresh_index(&format!("{CANON_PREFIX}{level}"), dim);
+        self.canon_idx.insert((dim, level), i);
+        self.idx_level.insert(i, level);
+        i
+    }
+}
+
+/// Brings `id` to its canonical form (σ, tanh and tan kept as atoms), with
+/// the rules applied. Deriv nodes are eliminated first.
+pub fn canonicalize(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    budget: &Budget,
+) -> Result<(Id, Vec<Rule>), Limit> {
+    let id = crate::diff::eliminate_derivs(store, symbols, id);
+    let mut ctx = Ctx::new(store, symbols, Mode::Atoms, budget, Instant::now());
+    let (c, bits) = ctx.canon(id)?;
+    Ok((c, Rule::from_bits(bits)))
+}
+
+/// Tries to prove `lhs = rhs` (in the sense of the language brief: equal
+/// wherever both sides are defined) by canonical forms: first with function
+/// atoms, then in the fallback exp form; in each mode both by comparing the
+/// two forms and by reducing `lhs − rhs` to zero.
+pub fn prove(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    lhs: Id,
+    rhs: Id,
+    budget: &Budget,
+) -> Outcome {
+    let start = Instant::now();
+    let l = crate::diff::eliminate_derivs(store, symbols, lhs);
+    let r = crate::diff::eliminate_derivs(store, symbols, rhs);
+    let mut first: Option<(Id, Id)> = None;
+    for mode in [Mode::Atoms, Mode::ExpForm] {
+        let mut ctx = Ctx::new(store, symbols, mode, budget, start);
+        match prove_in(&mut ctx, l, r) {
+            Ok(Ok((lt, rt))) => {
+                return Outcome::Proved {
+                    lhs_trace: Rule::from_bits(lt),
+                    rhs_trace: Rule::from_bits(rt),
+                }
+            }
+            Ok(Err(forms)) => {
+                first.get_or_insert(forms);
+            }
+            Err(limit) => {
+                if first.is_none() {
+                    return Outcome::Inconclusive(limit.0);
+                }
+                break;
+            }
+        }
+    }
+    match first {
+        Some((lhs, rhs)) => Outcome::NotProved { lhs, rhs },
+        None => Outcome::Inconclusive("no canonical form".into()),
+    }
+}
+
+/// Ok(Ok(traces)) when proved, Ok(Err(forms)) when the forms differ.
+fn prove_in(ctx: &mut Ctx, l: Id, r: Id) -> R<Result<(u64, u64), (Id, Id)>> {
+    let (cl, lt) = ctx.canon(l)?;
+    let (cr, rt) = ctx.canon(r)?;
+    if cl == cr {
+        return Ok(Ok((lt, rt)));
+    }
+    // The difference can cancel where the two forms alone do not meet
+    // (denominators that are not fully factored).
+    let d = ctx.store.sub(l, r);
+    let (cd, dt) = ctx.canon(d)?;
+    if matches!(ctx.store.get(cd), Node::Num(q) if num_traits::Zero::is_zero(q)) {
+        return Ok(Ok((lt | dt, rt)));
+    }
+    Ok(Err((cl, cr)))
+}
