@@ -72,6 +72,7 @@ impl T {
         super::prove(&mut self.store, &mut self.sym, l, r, &super::Budget::default())
     }
 
+    #[allow(dead_code)]
     pub fn proves(&mut self, l: &str, r: &str) -> bool {
         matches!(self.prove(l, r), super::Outcome::Proved { .. })
     }
