@@ -262,6 +262,18 @@ impl<'a> Ctx<'a> {
                 Ok(acc)
             }
             Node::Pow(b, e) => {
+                // (b^m)^n = b^(m·n) for integers m, n keeps a denominator
+                // like (1 + e^-x)^2 factored instead of expanded.
+                if let (Node::Pow(b2, e2), Node::Num(n)) =
+                    (self.store.get(b).clone(), self.store.get(e).clone())
+                {
+                    if let Node::Num(m) = self.store.get(e2).clone() {
+                        if m.is_integer() && n.is_integer() {
+                            let rb = self.to_rf(b2)?;
+                            return self.pow_rf(&rb, &Rf::constant(m * n));
+                        }
+                    }
+                }
                 let rb = self.to_rf(b)?;
                 let re = self.to_rf(e)?;
                 self.pow_rf(&rb, &re)

@@ -99,3 +99,98 @@ fn canonicalizing_twice_changes_nothing() {
         assert_eq!(c1, c2, "{s}: {} vs {}", t.show(c1), t.show(c2));
     }
 }
+
+/// The backprop example in index form: h = σ(W1 x + b1),
+/// ŷ = softmax(W2 h + b2), L = −Σ_i y[i] log ŷ[i], y one-hot.
+mod backprop {
+    use super::super::testkit::T;
+
+    const DECLS: &str = "x: vector d; W1: matrix m d; b1: vector m; W2: matrix n m; \
+                         b2: vector n; y: onehot n; q: simplex n; \
+                         idx i i2 i3 p: n; idx j j2 j3 o: m; idx k k2 k3 r: d";
+
+    fn h(j: &str) -> String {
+        format!("sigmoid(sum(k2, W1[{j}, k2]*x[k2]) + b1[{j}])")
+    }
+    fn a(i: &str) -> String {
+        format!("(sum(j2, W2[{i}, j2]*{}) + b2[{i}])", h("j2"))
+    }
+    fn yhat(i: &str) -> String {
+        format!("(exp({})/sum(i2, exp({})))", a(i), a("i2"))
+    }
+    fn loss(y: &str) -> String {
+        format!("-sum(i, {y}[i]*log({}))", yhat("i"))
+    }
+    /// Σ_i (ŷ_i − y_i) W2[i, j]
+    fn back(j: &str, y: &str) -> String {
+        format!("sum(i3, ({} - {y}[i3])*W2[i3, {j}])", yhat("i3"))
+    }
+
+    fn check(lhs: String, rhs: String) {
+        let mut t = T::new(DECLS);
+        let start = std::time::Instant::now();
+        let o = t.prove(&lhs, &rhs);
+        assert!(
+            matches!(o, super::super::Outcome::Proved { .. }),
+            "{lhs} = {rhs}: {o:?}"
+        );
+        eprintln!("proved in {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn d_b2() {
+        check(format!("d({}, b2[p])", loss("y")), format!("{} - y[p]", yhat("p")));
+    }
+
+    #[test]
+    fn d_b2_simplex() {
+        check(format!("d({}, b2[p])", loss("q")), format!("{} - q[p]", yhat("p")));
+    }
+
+    #[test]
+    fn d_w2() {
+        check(
+            format!("d({}, W2[p, o])", loss("y")),
+            format!("({} - y[p])*{}", yhat("p"), h("o")),
+        );
+    }
+
+    #[test]
+    fn d_b1() {
+        check(
+            format!("d({}, b1[o])", loss("y")),
+            format!("{}*{}*(1 - {})", back("o", "y"), h("o"), h("o")),
+        );
+    }
+
+    #[test]
+    fn d_w1() {
+        check(
+            format!("d({}, W1[o, r])", loss("y")),
+            format!("{}*{}*(1 - {})*x[r]", back("o", "y"), h("o"), h("o")),
+        );
+    }
+
+    #[test]
+    fn d_x() {
+        check(
+            format!("d({}, x[r])", loss("y")),
+            format!("sum(j, {}*{}*(1 - {})*W1[j, r])", back("j", "y"), h("j"), h("j")),
+        );
+    }
+}
+
+#[test]
+fn show_some_forms() {
+    let mut t = t();
+    for s in [
+        "d(-sum(i, y1[i]*log(exp(v[i])/sum(l, exp(v[l])))), v[j])",
+        "exp(-x)/(1 + exp(-x))^2",
+        "sum(i, w[i]*sum(j, W[i, j]*v[j]))",
+        "d(sigmoid(x), x)",
+        "sqrt(x^2) + log(p*x) + sigmoid(-x)",
+    ] {
+        let c = t.canon(s);
+        eprintln!("{s}\n   => {}", t.show(c));
+    }
+}
