@@ -1,1 +1,14 @@
 //! Semantic check: names, arity, shapes, index ranges, free-index consistency.
+//!
+//! Checks that need no shapes (unknown and duplicate names, arity, unbound
+//! indices, cycles among definitions) run over the whole file in
+//! [`env::build_env`]. Shapes and index ranges depend on the arguments a
+//! definition is applied to, so they are checked where definitions are
+//! expanded, by `lower`, with the helpers here.
+
+pub mod env;
+pub mod names;
+pub mod shape;
+
+pub use env::{build_env, Env};
+pub use shape::Shape;

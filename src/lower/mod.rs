@@ -4,10 +4,15 @@
 //! definitions and lets, makes broadcasting and elementwise application
 //! explicit, and produces one [`Link`] per step of every claim.
 
+mod chain;
+mod expand;
+
+use crate::check;
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Store, Symbols};
 use crate::syntax::ast;
 use crate::syntax::span::Span;
+use expand::Lowerer;
 
 /// One link of a chain (or a claim without a chain), ready to check.
 #[derive(Clone, Debug)]
@@ -74,6 +79,54 @@ pub struct Lowered {
 /// Checks and lowers a parsed file. Syntax errors in `file.errors` are not
 /// repeated here; callers report them.
 pub fn lower_file(file: &ast::File) -> Lowered {
-    let _ = file;
-    Lowered::default()
+    // Expansion recurses once per nesting level of the expanded expression;
+    // a large stack lets the depth limits, not the stack, decide (debug
+    // builds use several kilobytes per level).
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("lower".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(s, || lower_here(file))
+            .ok()
+            .and_then(|h| h.join().ok())
+    })
+    .unwrap_or_else(|| lower_here(file))
 }
+
+/// The stack of the lowering thread.
+const STACK_SIZE: usize = 256 << 20;
+
+fn lower_here(file: &ast::File) -> Lowered {
+    let mut symbols = Symbols::default();
+    let (env, mut errors) = check::build_env(file, &mut symbols);
+    let mut lw = Lowerer::new(&env, symbols);
+    // Every let is checked where it is written, so that an error in it is
+    // reported once, there, rather than at each use.
+    for item in &file.items {
+        if let ast::Item::Let(l) = item {
+            if let Err(d) = lw.check_let(l) {
+                errors.push(d);
+            }
+        }
+    }
+    let claims = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            ast::Item::Claim(c) => Some(chain::lower_claim(&mut lw, c)),
+            _ => None,
+        })
+        .collect();
+    errors.sort_by_key(|d| (d.span.start, d.span.end));
+    Lowered {
+        symbols: lw.symbols,
+        store: lw.store,
+        claims,
+        errors,
+    }
+}
+
+#[cfg(test)]
+mod e2e;
+#[cfg(test)]
+mod tests;

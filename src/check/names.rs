@@ -1,0 +1,149 @@
+//! Name suggestions and the free indices of an expression.
+
+use crate::syntax::ast::{Expr, ExprKind, Ident};
+use crate::syntax::span::Span;
+
+/// The Levenshtein distance between two names, counted in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let subst = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo
+/// (one edit for short names, two for longer ones).
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<String> {
+    let limit = if name.chars().count() <= 3 { 1 } else { 2 };
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c.to_string())
+}
+
+/// The free index names of `expr` (not bound by an enclosing `sum` inside
+/// it), each once, at its first appearance in source order.
+pub fn free_indices(expr: &Expr) -> Vec<Ident> {
+    let mut out = Vec::new();
+    collect_free(expr, &mut Vec::new(), &mut out);
+    out
+}
+
+fn note(id: &Ident, bound: &[String], out: &mut Vec<Ident>) {
+    if !bound.contains(&id.name) && !out.iter().any(|o| o.name == id.name) {
+        out.push(id.clone());
+    }
+}
+
+fn collect_free(expr: &Expr, bound: &mut Vec<String>, out: &mut Vec<Ident>) {
+    match &expr.kind {
+        ExprKind::Num(_) | ExprKind::Name(_) => {}
+        ExprKind::Call { args, .. } => {
+            for a in args {
+                collect_free(a, bound, out);
+            }
+        }
+        ExprKind::Index { base, indices } => {
+            collect_free(base, bound, out);
+            for i in indices {
+                note(i, bound, out);
+            }
+        }
+        ExprKind::Neg(a) | ExprKind::Transpose(a) => collect_free(a, bound, out),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            collect_free(lhs, bound, out);
+            collect_free(rhs, bound, out);
+        }
+        ExprKind::Sum {
+            index,
+            except,
+            body,
+        } => {
+            if let Some(j) = except {
+                note(j, bound, out);
+            }
+            bound.push(index.name.clone());
+            collect_free(body, bound, out);
+            bound.pop();
+        }
+        ExprKind::Delta(a, b) => {
+            note(a, bound, out);
+            note(b, bound, out);
+        }
+        ExprKind::Deriv { indices, body, .. } => {
+            // `∂/∂z[j] body` is read with the variable first; `∂L/∂z[j]` has a
+            // bare name as body, so this order matches the source in both.
+            for i in indices {
+                note(i, bound, out);
+            }
+            collect_free(body, bound, out);
+        }
+    }
+}
+
+/// The first `sum` in `e` whose index is already bound where it stands
+/// (by an enclosing sum, or in `bound`), with the span of the outer binding.
+pub fn rebound_sum_index(e: &Expr, bound: &mut Vec<Ident>) -> Option<(Ident, Span)> {
+    match &e.kind {
+        ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Delta(..) => None,
+        ExprKind::Call { args, .. } => args.iter().find_map(|a| rebound_sum_index(a, bound)),
+        ExprKind::Index { base, .. } => rebound_sum_index(base, bound),
+        ExprKind::Neg(a) | ExprKind::Transpose(a) => rebound_sum_index(a, bound),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            rebound_sum_index(lhs, bound).or_else(|| rebound_sum_index(rhs, bound))
+        }
+        ExprKind::Deriv { body, .. } => rebound_sum_index(body, bound),
+        ExprKind::Sum { index, body, .. } => {
+            if let Some(outer) = bound.iter().find(|b| b.name == index.name) {
+                return Some((index.clone(), outer.span));
+            }
+            bound.push(index.clone());
+            let r = rebound_sum_index(body, bound);
+            bound.pop();
+            r
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        let cases = [
+            ("", "", 0),
+            ("x", "", 1),
+            ("sigma", "sigmoid", 3),
+            ("softmx", "softmax", 1),
+            ("ŷ", "y", 1),
+            ("abc", "abc", 0),
+        ];
+        for (a, b, d) in cases {
+            assert_eq!(edit_distance(a, b), d, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        let cands = ["softmax", "sigma", "x", "W1"];
+        assert_eq!(did_you_mean("softmx", cands), Some("softmax".into()));
+        assert_eq!(did_you_mean("W2", cands), Some("W1".into()));
+        assert_eq!(did_you_mean("zzzzz", cands), None);
+        // Short names need to be within one edit.
+        assert_eq!(did_you_mean("ab", ["xy"]), None);
+    }
+}

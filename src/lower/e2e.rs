@@ -1,0 +1,369 @@
+//! End-to-end tests: source text → parser → check → lowering, with errors
+//! located by line and column.
+
+use super::*;
+use crate::syntax::parse_file;
+use crate::syntax::span::LineIndex;
+
+/// Lowers `src`, failing the test on syntax errors.
+fn lower_src(src: &str) -> Lowered {
+    let file = parse_file(src);
+    assert!(file.errors.is_empty(), "syntax errors: {:?}", file.errors);
+    lower_file(&file)
+}
+
+/// Every error (file errors, then link errors in order) as
+/// `(line, col, message)`.
+fn errors(src: &str) -> Vec<(usize, usize, String)> {
+    let l = lower_src(src);
+    let idx = LineIndex::new(src);
+    let at = |d: &Diagnostic| {
+        let (line, col) = idx.line_col(src, d.span.start);
+        (line, col, d.message.clone())
+    };
+    let mut out: Vec<_> = l.errors.iter().map(at).collect();
+    for c in &l.claims {
+        for k in &c.links {
+            if let Err(e) = k {
+                out.push(at(&e.diagnostic));
+            }
+        }
+    }
+    out
+}
+
+/// Lowers `src` and asserts that every link of every claim lowered.
+fn all_ok(src: &str) -> Lowered {
+    let l = lower_src(src);
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    for c in &l.claims {
+        for k in &c.links {
+            if let Err(e) = k {
+                panic!("claim {}: {:?}", c.name, e.diagnostic);
+            }
+        }
+    }
+    l
+}
+
+#[test]
+fn sigmoid_derivation() {
+    let l = all_ok(
+        "x : real
+sigma(t) := 1 / (1 + e^(-t))
+claim dsigma: d/dx sigma(x) = sigma(x) (1 - sigma(x))
+    d/dx sigma(x)
+  = d/dx (1 + e^(-x))^(-1)             # definition
+  = -(1 + e^(-x))^(-2) * (-e^(-x))     # chain rule
+  = e^(-x) / (1 + e^(-x))^2
+  = sigma(x) (1 - sigma(x))
+",
+    );
+    let links = &l.claims[0].links;
+    assert_eq!(links.len(), 4);
+    assert_eq!(
+        links[0].as_ref().unwrap().justification.as_deref(),
+        Some("definition")
+    );
+}
+
+#[test]
+fn softmax_derivation() {
+    let l = all_ok(
+        "x : vector[n]
+c : real
+claim shift: softmax(x + c)[i] = softmax(x)[i]
+    softmax(x + c)[i]
+  = exp(x[i] + c) / sum(j, exp(x[j] + c))          # definition
+  = exp(x[i]) exp(c) / sum(j, exp(x[j]) exp(c))
+  = softmax(x)[i]
+",
+    );
+    assert_eq!(l.claims[0].links.len(), 3);
+}
+
+#[test]
+fn cross_entropy_derivation() {
+    let l = all_ok(
+        "z : vector[n]
+y : onehot[n]
+let yhat = softmax(z)
+let L = -sum(i, y[i] log(yhat[i]))
+claim dlog: ∂/∂z[j] log(yhat[i]) = delta(i, j) - yhat[j]
+claim grad: ∂L/∂z[j] = yhat[j] - y[j]
+  = -sum(i, y[i] (delta(i, j) - yhat[j]))
+  = yhat[j] sum(i, y[i]) - y[j]
+  = yhat[j] - y[j]
+",
+    );
+    assert_eq!(l.claims[0].links.len(), 1);
+    assert_eq!(l.claims[1].links.len(), 3);
+    let k = l.claims[0].links[0].as_ref().unwrap();
+    let names: Vec<&str> = k
+        .free
+        .iter()
+        .map(|&i| l.symbols.index(i).name.as_str())
+        .collect();
+    assert_eq!(names, ["j", "i"]);
+}
+
+#[test]
+fn backprop_index_form() {
+    all_ok(
+        "x : vector[d]
+W1 : matrix[m, d]
+b1 : vector[m]
+W2 : matrix[n, m]
+b2 : vector[n]
+y : onehot[n]
+let z1[k] = sum(l, W1[k, l] x[l]) + b1[k]
+let h = sigmoid(z1)
+let z2[i] = sum(k, W2[i, k] h[k]) + b2[i]
+let yhat = softmax(z2)
+let L = -sum(i, y[i] log(yhat[i]))
+claim dx: ∂L/∂x[p] = sum(k, W1[k, p] h[k] (1 - h[k]) sum(i, W2[i, k] (yhat[i] - y[i])))
+claim dW2: ∂L/∂W2[a, b] = (yhat[a] - y[a]) h[b]
+claim grad: ∂L/∂b2 = yhat - y
+",
+    );
+}
+
+#[test]
+fn semantic_errors_with_line_and_column() {
+    // (source, line, column, message fragment)
+    #[rustfmt::skip]
+    let cases: &[(&str, usize, usize, &str)] = &[
+        ("x : real\nclaim a: xx = x\n", 2, 10, "unknown name `xx`"),
+        ("x : real\nclaim a: sigmod(x) = x\n", 2, 10, "unknown function `sigmod`"),
+        ("x : real\nx : real\n", 2, 1, "declared twice"),
+        ("x : real\nclaim a: exp(x, x) = x\n", 2, 10, "takes 1 argument"),
+        ("x : real\nf(a, b) := a + b\nclaim a: f(x) = x\n", 3, 10, "takes 2 arguments, but 1 was given"),
+        ("x : real\nclaim a: x[i] = x\n", 2, 12, "scalar and cannot be indexed"),
+        ("x : vector[n]\nclaim a: x[i, j] = 0\n", 2, 10, "takes 1 index, but 2"),
+        ("x : vector[n]\nc : real\nclaim a: x = c\n", 3, 14, "same shape"),
+        ("x : vector[n]\ny : vector[m]\nclaim a: x[i] + y[i] = x[i]\n", 3, 19, "ranges over `m`"),
+        ("x : vector[n]\nclaim a: x[i] = x[j]\n", 2, 19, "index `j` is free on the right side"),
+        ("x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n", 2, 21, "clashes"),
+        ("x : real\nlet L = x^2\nclaim a: ∂L/∂L = 1\n", 3, 14, "not supported yet"),
+        ("x : real\nf(t) := g(t)\ng(t) := f(t)\n", 3, 9, "refers to itself"),
+        ("x : vector[n]\nclaim a: softmax(1)[i] = x[i]\n", 2, 18, "expects a vector"),
+        ("x : vector[n]\nlet a = x[i]\n", 2, 11, "index `i` is free in `let a`"),
+        ("x : real\nlet a = b\nlet b = x\n", 2, 9, "later let"),
+        ("e : real\n", 1, 1, "reserved"),
+        ("x : vector[n]\nclaim a: d/dy x[i] = 0\n", 2, 13, "unknown variable `y`"),
+    ];
+    for &(src, line, col, fragment) in cases {
+        let errs = errors(src);
+        assert!(
+            errs.iter()
+                .any(|(l, c, m)| (*l, *c) == (line, col) && m.contains(fragment)),
+            "{src:?}: expected {line}:{col} {fragment:?}, got {errs:?}"
+        );
+    }
+}
+
+/// Writes a lowered expression compactly, for eyeballing and for tests.
+pub(crate) fn show(l: &Lowered, id: crate::expr::Id) -> String {
+    use crate::expr::Node;
+    let ix = |i: &crate::expr::IndexId| format!("{}{}", l.symbols.index(*i).name, i.0);
+    match l.store.get(id) {
+        Node::Num(r) => r.to_string(),
+        Node::Const(c) => format!("{c:?}"),
+        Node::Var(v, is) if is.is_empty() => l.symbols.var(*v).name.clone(),
+        Node::Var(v, is) => format!(
+            "{}[{}]",
+            l.symbols.var(*v).name,
+            is.iter().map(ix).collect::<Vec<_>>().join(",")
+        ),
+        Node::Add(xs) => format!(
+            "({})",
+            xs.iter()
+                .map(|x| show(l, *x))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
+        Node::Mul(xs) => format!(
+            "({})",
+            xs.iter()
+                .map(|x| show(l, *x))
+                .collect::<Vec<_>>()
+                .join(" * ")
+        ),
+        Node::Pow(a, b) => format!("{}^{}", show(l, *a), show(l, *b)),
+        Node::Apply(f, a) => format!("{}({})", f.name(), show(l, *a)),
+        Node::Sum {
+            index,
+            except,
+            body,
+        } => format!(
+            "sum({}{}, {})",
+            ix(index),
+            except
+                .as_ref()
+                .map(|e| format!(" != {}", ix(e)))
+                .unwrap_or_default(),
+            show(l, *body)
+        ),
+        Node::Delta(a, b) => format!("delta({}, {})", ix(a), ix(b)),
+        Node::Deriv { body, var, at } => format!(
+            "D[{}{}]({})",
+            l.symbols.var(*var).name,
+            if at.is_empty() {
+                String::new()
+            } else {
+                format!("[{}]", at.iter().map(ix).collect::<Vec<_>>().join(","))
+            },
+            show(l, *body)
+        ),
+    }
+}
+
+#[test]
+fn lowered_forms() {
+    let l = all_ok(
+        "z : vector[n]
+y : onehot[n]
+x : real
+sigma(t) := 1 / (1 + e^(-t))
+let yhat = softmax(z)
+let L = -sum(i, y[i] log(yhat[i]))
+claim grad: ∂L/∂z[j] = yhat[j] - y[j]
+claim s: sigma(z)[i] = sigma(x) + sum(k != i, z[k]) + sqrt(x) + pi
+",
+    );
+    let got: Vec<String> = l
+        .claims
+        .iter()
+        .flat_map(|c| &c.links)
+        .map(|k| {
+            let k = k.as_ref().unwrap();
+            format!("{} = {}", show(&l, k.lhs), show(&l, k.rhs))
+        })
+        .collect();
+    // Index ids are numbered in creation order: `L` was lowered once where it
+    // is written (i2, j3) and is shared by the claim; every other expansion
+    // binds its own index (j5).
+    pretty_assertions::assert_eq!(
+        got,
+        [
+            "D[z[j4]]((-1 * sum(i2, (y[i2] * log((exp(z[i2]) * sum(j3, exp(z[j3]))^-1))))))
+ = ((exp(z[j4]) * sum(j5, exp(z[j5]))^-1) + (-1 * y[j4]))",
+            "(1 * (1 + exp((-1 * z[i6])))^-1)
+ = ((((1 * (1 + exp((-1 * x)))^-1) + sum(k7 != i6, z[k7])) + x^1/2) + Pi)",
+        ]
+        .map(|s| s.replace("\n", ""))
+    );
+}
+
+#[rustfmt::skip]
+#[test]
+fn errors_inside_expansions() {
+    // (source, line, column, message fragment, labelled line or 0)
+    let cases: &[(&str, usize, usize, &str, usize)] = &[
+        // The definition is fine; this use of it is not: error in the body,
+        // labelled at the call.
+        ("x : vector[n]\ny : vector[m]\nf(v, w)[i] := v[i] + w[i]\nclaim a: f(x, y)[k] = x[k]\n", 3, 24, "ranges over `m` here but over `n`", 4),
+        ("x : vector[n]\ny : vector[m]\nL(a, b) := sum(i, a[i] b[i])\nclaim a: L(x, y) = 0\n", 3, 26, "ranges over `m`", 4),
+        ("x : vector[n]\nclaim a: sum(i, sum(i, x[i])) = 0\n", 2, 21, "already bound", 2),
+        ("x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n", 2, 21, "clashes with the free index", 2),
+        // A broken let is reported where it is written, and its use says so.
+        ("x : vector[n]\nlet h = x + q\nclaim a: h[i] = x[i]\n", 2, 13, "unknown name `q`", 0),
+        ("x : vector[n]\nlet h = x + q\nclaim a: h[i] = x[i]\n", 3, 10, "its let has an error", 2),
+        ("x : vector[n]\nf(v)[i] := v[i] + q\nclaim a: f(x)[i] = x[i]\n", 3, 10, "its definition has an error", 2),
+    ];
+    for &(src, line, col, fragment, label_line) in cases {
+        let l = lower_src(src);
+        let idx = LineIndex::new(src);
+        let all: Vec<&Diagnostic> = l
+            .errors
+            .iter()
+            .chain(l.claims.iter().flat_map(|c| c.links.iter().filter_map(|k| k.as_ref().err().map(|e| &e.diagnostic))))
+            .collect();
+        let found = all.iter().find(|d| d.message.contains(fragment));
+        let Some(d) = found else { panic!("{src:?}: no error with {fragment:?} in {all:?}") };
+        assert_eq!(idx.line_col(src, d.span.start), (line, col), "{src:?}: {}", d.message);
+        assert!(
+            label_line == 0 || d.labels.iter().any(|(s, _)| idx.line_col(src, s.start).0 == label_line),
+            "{src:?}: no label on line {label_line}: {:?}", d.labels
+        );
+    }
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADER: &str = "x, c : real\nv, u : vector[n]\nw : vector[m]\nW : matrix[m, n]\n\
+                          f(t) := 1 / (1 + e^(-t))\ng(a)[i] := a[i] / sum(j, a[j])\nlet h = f(v)\n";
+
+    /// Well-formed but often ill-typed expressions: names of every shape,
+    /// indices that may or may not fit, and every construct.
+    fn expr() -> impl Strategy<Value = String> {
+        let leaf = proptest::sample::select(vec![
+            "x",
+            "c",
+            "v",
+            "u",
+            "w",
+            "W",
+            "h",
+            "e",
+            "pi",
+            "2",
+            "0.5",
+            "v[i]",
+            "v[j]",
+            "w[i]",
+            "W[i, j]",
+            "W[j, i]",
+            "u[k]",
+            "x[i]",
+            "h[i]",
+            "delta(i, j)",
+            "g(v)[i]",
+            "∂h/∂v[j]",
+            "∂h/∂v",
+            "softmax(v)[j]",
+            "softmax(w)",
+        ])
+        .prop_map(String::from);
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            let name = proptest::sample::select(vec![
+                "f", "g", "softmax", "exp", "log", "sqrt", "sigmoid", "nope",
+            ]);
+            let op = proptest::sample::select(vec![" + ", " - ", " * ", " / ", "^", " ⊙ ", " "]);
+            let ix = proptest::sample::select(vec!["i", "j", "k"]);
+            prop_oneof![
+                (inner.clone(), op, inner.clone()).prop_map(|(a, o, b)| format!("({a}{o}{b})")),
+                (name, inner.clone()).prop_map(|(f, a)| format!("{f}({a})")),
+                (ix.clone(), inner.clone()).prop_map(|(i, a)| format!("sum({i}, {a})")),
+                (ix.clone(), inner.clone()).prop_map(|(i, a)| format!("sum({i} != j, {a})")),
+                (inner.clone(), ix.clone()).prop_map(|(a, i)| format!("({a})[{i}]")),
+                inner.clone().prop_map(|a| format!("d/dx {a}")),
+                (ix, inner.clone()).prop_map(|(i, a)| format!("∂/∂v[{i}] ({a})")),
+                inner.prop_map(|a| format!("-{a}")),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn token_soup(a in expr(), b in expr(), mid in expr()) {
+            let src = format!("{HEADER}claim z: {a} = {b}\n    {a}\n  = {mid}\n  = {b}\n");
+            let file = crate::syntax::parse_file(&src);
+            let l = lower_file(&file);
+            // Every claim that parsed has at least one link.
+            for c in &l.claims {
+                prop_assert!(!c.links.is_empty());
+            }
+            if std::env::var("SOUP_STATS").is_ok() {
+                let ok = l.claims.iter().flat_map(|c| &c.links).filter(|k| k.is_ok()).count();
+                eprintln!("STAT parse_errors={} claims={} ok_links={ok}", file.errors.len(), l.claims.len());
+                for e in l.claims.iter().flat_map(|c| &c.links).filter_map(|k| k.as_ref().err()) {
+                    eprintln!("MSG {} «{}»", e.diagnostic.message, e.diagnostic.span.text(&src));
+                }
+            }
+        }
+    }
+}

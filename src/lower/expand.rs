@@ -1,0 +1,1031 @@
+//! Expansion: shapes of surface expressions and their lowering at given
+//! indices.
+//!
+//! A value of shape `[d1, .., dk]` is lowered *at* an index tuple of length
+//! k: `lower_at(x + c, [i])` is `x[i] + c`. This makes broadcasting,
+//! elementwise application and vector-valued definitions one mechanism.
+//! Parameters are bound lazily to their argument (with the caller's scope)
+//! and lowered at whatever indices the body uses them with, once per index
+//! tuple, so repeated uses share one subexpression.
+
+use crate::check::env::{builtin_fn, constant, plural, BuiltinFn, DefEntry, Env, Global, LetEntry};
+use crate::check::names::did_you_mean;
+use crate::check::Shape;
+use crate::diag::Diagnostic;
+use crate::expr::{DimId, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
+use crate::syntax::span::Span;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// How deeply definitions and lets may be nested in one expansion.
+pub const MAX_DEPTH: usize = 64;
+/// How deeply `shape_of` and `lower_at` may recurse (expression nesting
+/// plus expansion).
+pub const MAX_RECURSION: usize = 1000;
+/// How many expansion steps one link may take.
+pub const MAX_STEPS: u64 = 2_000_000;
+
+/// A parameter bound to its argument.
+pub(crate) struct Arg<'a> {
+    expr: &'a Expr,
+    scope: Rc<Scope<'a>>,
+    /// Leading indices already applied: a scalar parameter of an elementwise
+    /// call is bound to one element of a vector argument.
+    at: Vec<IndexId>,
+    cache: RefCell<HashMap<Vec<IndexId>, Id>>,
+}
+
+/// What names and indices mean where an expression is lowered.
+#[derive(Clone, Default)]
+pub(crate) struct Scope<'a> {
+    params: Vec<(String, Rc<Arg<'a>>)>,
+    /// Bound indices, innermost last, with the span that fixed their range.
+    indices: Vec<(String, IndexId, Span)>,
+    /// Unknown indices are the link's free indices (claims only).
+    link: bool,
+    /// In the body of a builtin definition: globals are not consulted.
+    builtin: bool,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of a claim's expressions.
+    pub(crate) fn top() -> Rc<Scope<'a>> {
+        Rc::new(Scope {
+            link: true,
+            ..Scope::default()
+        })
+    }
+
+    fn with_index(self: &Rc<Self>, name: &str, id: IndexId, span: Span) -> Rc<Scope<'a>> {
+        let mut s = (**self).clone();
+        s.indices.push((name.to_string(), id, span));
+        Rc::new(s)
+    }
+}
+
+/// What a name refers to in a scope.
+enum Resolved<'s, 'a> {
+    Param(Rc<Arg<'a>>),
+    Const(crate::expr::Constant),
+    Var(VarId),
+    Let(&'s LetEntry<'a>),
+    Def(&'s DefEntry<'a>),
+    Builtin(BuiltinFn),
+    Unknown,
+}
+
+/// Lowers surface expressions into a store, checking shapes and index
+/// ranges on the way.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) env: &'a Env<'a>,
+    pub(crate) symbols: Symbols,
+    pub(crate) store: Store,
+    /// The free indices of the link being lowered, with the span that fixed
+    /// each one's range.
+    pub(crate) free: HashMap<String, (IndexId, Span)>,
+    let_cache: HashMap<(String, Vec<IndexId>), Id>,
+    let_shapes: HashMap<String, Shape>,
+    shapes: HashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
+    depth: usize,
+    steps: u64,
+    /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
+    /// input fails with a message instead of overflowing the stack.
+    recursion: usize,
+}
+
+type R<T> = Result<T, Diagnostic>;
+
+impl<'a> Lowerer<'a> {
+    pub(crate) fn new(env: &'a Env<'a>, symbols: Symbols) -> Lowerer<'a> {
+        Lowerer {
+            env,
+            symbols,
+            store: Store::new(),
+            free: HashMap::new(),
+            let_cache: HashMap::new(),
+            let_shapes: HashMap::new(),
+            shapes: HashMap::new(),
+            depth: 0,
+            steps: 0,
+            recursion: 0,
+        }
+    }
+
+    /// Starts a new link: forgets the previous link's free indices and
+    /// resets the step budget.
+    pub(crate) fn begin_link(&mut self) {
+        self.free.clear();
+        self.steps = 0;
+    }
+
+    fn tick(&mut self, span: Span) -> R<()> {
+        if self.recursion >= MAX_RECURSION {
+            return Err(Diagnostic::new(
+                span,
+                format!("this expression nests more than {MAX_RECURSION} levels deep once definitions are expanded; expected a shallower expression"),
+            ));
+        }
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(Diagnostic::new(
+                span,
+                format!("expanding this expression took more than {MAX_STEPS} steps; expected definitions that expand to a manageable size"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn resolve(&self, name: &str, scope: &Scope<'a>) -> Resolved<'a, 'a> {
+        let env: &'a Env<'a> = self.env;
+        if let Some((_, arg)) = scope.params.iter().rev().find(|(n, _)| n == name) {
+            return Resolved::Param(arg.clone());
+        }
+        if let Some(c) = constant(name) {
+            return Resolved::Const(c);
+        }
+        if !scope.builtin {
+            match env.get(name) {
+                Some(Global::Var(v)) => return Resolved::Var(v.id),
+                Some(Global::Let(l)) => return Resolved::Let(l),
+                Some(Global::Def(d)) => return Resolved::Def(d),
+                None => {}
+            }
+        } else if name == "softmax" {
+            if let Some(d) = env.def(name) {
+                return Resolved::Def(d);
+            }
+        }
+        match builtin_fn(name) {
+            Some(b) => Resolved::Builtin(b),
+            None => Resolved::Unknown,
+        }
+    }
+
+    fn unknown(&self, id: &Ident) -> Diagnostic {
+        let d = Diagnostic::new(
+            id.span,
+            format!(
+                "unknown name `{}`; expected a declared variable, a definition, a let or a builtin",
+                id.name
+            ),
+        );
+        match did_you_mean(&id.name, self.env.value_names()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d,
+        }
+    }
+
+    /// The shape of `e` in `scope`.
+    pub(crate) fn shape_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
+        // Lowering asks for the shape of every operand at every level, so
+        // shapes are remembered per node and scope.
+        let key = (e as *const Expr as usize, Rc::as_ptr(scope) as usize);
+        if let Some((s, _)) = self.shapes.get(&key) {
+            return Ok(s.clone());
+        }
+        self.tick(e.span)?;
+        self.recursion += 1;
+        let r = self.shape_of_inner(e, scope);
+        self.recursion -= 1;
+        if let Ok(s) = &r {
+            // The scope is kept alive with its entry so that its address
+            // cannot be reused by another scope.
+            self.shapes.insert(key, (s.clone(), scope.clone()));
+        }
+        r
+    }
+
+    fn shape_of_inner(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
+        match &e.kind {
+            ExprKind::Num(_) | ExprKind::Delta(..) => Ok(Shape::scalar()),
+            ExprKind::Name(id) => match self.resolve(&id.name, scope) {
+                Resolved::Param(arg) => {
+                    let s = self.shape_of(arg.expr, &arg.scope)?;
+                    Ok(Shape(s.0.get(arg.at.len()..).unwrap_or(&[]).to_vec()))
+                }
+                Resolved::Const(_) => Ok(Shape::scalar()),
+                Resolved::Var(v) => Ok(Shape(self.symbols.var(v).dims.clone())),
+                Resolved::Let(l) => self.let_shape(l, id.span),
+                Resolved::Def(_) | Resolved::Builtin(_) => Err(Diagnostic::new(
+                    id.span,
+                    format!(
+                        "`{}` is a function; expected it to be called with arguments",
+                        id.name
+                    ),
+                )),
+                Resolved::Unknown => Err(self.unknown(id)),
+            },
+            ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
+                Resolved::Builtin(_) => {
+                    let [a] = &args[..] else {
+                        return Err(arity(e.span, &func.name, 1, args.len()));
+                    };
+                    self.shape_of(a, scope)
+                }
+                Resolved::Def(d) => self.call_shape(d, func, args, scope, e.span),
+                Resolved::Unknown => Err(Diagnostic::new(
+                    func.span,
+                    format!("unknown function `{}`", func.name),
+                )),
+                _ => Err(Diagnostic::new(
+                    func.span,
+                    format!("`{}` is not a function, so it cannot be called", func.name),
+                )),
+            },
+            ExprKind::Index { base, indices } => {
+                let bs = self.shape_of(base, scope)?;
+                if bs.is_scalar() {
+                    return Err(Diagnostic::new(
+                        indices.first().map_or(e.span, |i| i.span).join(indices.last().map_or(e.span, |i| i.span)),
+                        format!("{} is a scalar and cannot be indexed; expected a vector or matrix before `[`", text_of(base)),
+                    ));
+                }
+                if bs.rank() != indices.len() {
+                    return Err(Diagnostic::new(
+                        e.span,
+                        format!(
+                            "{} is {} and takes {}, but {} given",
+                            text_of(base),
+                            bs.describe(&self.symbols),
+                            plural(bs.rank(), "index"),
+                            if indices.len() == 1 {
+                                "1 was".to_string()
+                            } else {
+                                format!("{} were", indices.len())
+                            }
+                        ),
+                    ));
+                }
+                Ok(Shape::scalar())
+            }
+            ExprKind::Neg(a) => self.shape_of(a, scope),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let sl = self.shape_of(lhs, scope)?;
+                let sr = self.shape_of(rhs, scope)?;
+                if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
+                    return Err(Diagnostic::new(
+                        e.span,
+                        format!(
+                            "multiplying {} by {} (matrix notation) is not supported yet; expected index form",
+                            sl.describe(&self.symbols),
+                            sr.describe(&self.symbols)
+                        ),
+                    )
+                    .with_help("write the product with indices, e.g. `sum(k, W[i, k] x[k])`, or use `⊙` for an elementwise product"));
+                }
+                sl.broadcast(&sr).ok_or_else(|| {
+                    Diagnostic::new(
+                        rhs.span,
+                        format!(
+                            "the right operand of `{}` is {} but the left one is {}; expected the same shape, or a scalar",
+                            op_symbol(*op),
+                            sr.describe(&self.symbols),
+                            sl.describe(&self.symbols)
+                        ),
+                    )
+                    .with_label(lhs.span, sl.describe(&self.symbols))
+                })
+            }
+            ExprKind::Sum { body, .. } => self.shape_of(body, scope),
+            ExprKind::Deriv { var, indices, body } => {
+                let sb = self.shape_of(body, scope)?;
+                let v = self.deriv_var(var, scope)?;
+                let dims = self.symbols.var(v).dims.clone();
+                if indices.is_empty() {
+                    let mut s = sb.0;
+                    s.extend(dims);
+                    Ok(Shape(s))
+                } else if indices.len() != dims.len() {
+                    Err(Diagnostic::new(
+                        var.span.join(indices.last().map_or(var.span, |i| i.span)),
+                        format!(
+                            "`{}` is {} and takes {}, but {} given",
+                            var.name,
+                            Shape(dims.clone()).describe(&self.symbols),
+                            plural(dims.len(), "index"),
+                            if indices.len() == 1 {
+                                "1 was".to_string()
+                            } else {
+                                format!("{} were", indices.len())
+                            }
+                        ),
+                    ))
+                } else {
+                    Ok(sb)
+                }
+            }
+            ExprKind::Transpose(_) => Err(Diagnostic::new(
+                e.span,
+                "transpose (matrix notation) is not supported yet; expected index form",
+            )
+            .with_help("write the transposed matrix with swapped indices, e.g. `W[k, i]`")),
+        }
+    }
+
+    fn deriv_var(&self, var: &Ident, scope: &Scope<'a>) -> R<VarId> {
+        match self.resolve(&var.name, scope) {
+            Resolved::Var(v) => Ok(v),
+            Resolved::Let(_) => Err(Diagnostic::new(
+                var.span,
+                format!("differentiating by a let-name (`{}`) is not supported yet; expected a declared variable", var.name),
+            )),
+            _ => Err(Diagnostic::new(
+                var.span,
+                format!("`{}` is not a declared variable; expected a variable to differentiate by", var.name),
+            )),
+        }
+    }
+
+    fn let_shape(&mut self, l: &LetEntry<'a>, use_span: Span) -> R<Shape> {
+        let item = l.item;
+        if let Some(s) = self.let_shapes.get(&item.name.name) {
+            return Ok(s.clone());
+        }
+        if l.broken.get() {
+            return Err(broken_use(&item.name.name, use_span, item.name.span, "let"));
+        }
+        let result = self.nested(use_span, |this| {
+            let scope = Rc::new(Scope::default());
+            let mut dims = Vec::new();
+            for ix in &item.indices {
+                match this.infer_dim(&ix.name, &item.value, &scope)? {
+                    Some((d, _)) => dims.push(d),
+                    None => {
+                        return Err(Diagnostic::new(ix.span, format!("cannot tell the range of index `{}`: it never indexes a vector or matrix", ix.name)))
+                    }
+                }
+            }
+            let vs = this.shape_of(&item.value, &scope)?;
+            if !item.indices.is_empty() && !vs.is_scalar() {
+                return Err(Diagnostic::new(
+                    item.value.span,
+                    format!("`let {}[...]` needs a scalar right side, but it is {}", item.name.name, vs.describe(&this.symbols)),
+                ));
+            }
+            dims.extend(vs.0);
+            Ok(Shape(dims))
+        });
+        let s = result?;
+        self.let_shapes.insert(item.name.name.clone(), s.clone());
+        Ok(s)
+    }
+
+    /// Runs `f` one expansion level deeper, failing past [`MAX_DEPTH`].
+    fn nested<T>(&mut self, span: Span, f: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Diagnostic::new(
+                span,
+                format!("definitions here are nested more than {MAX_DEPTH} levels deep; expected a shallower expansion"),
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
+    /// Binds a definition's parameters to the call's arguments.
+    fn bind(
+        &mut self,
+        d: &DefEntry<'a>,
+        args: &'a [Expr],
+        scope: &Rc<Scope<'a>>,
+        at: &[Vec<IndexId>],
+    ) -> Scope<'a> {
+        let params = d
+            .def
+            .params
+            .iter()
+            .zip(args)
+            .enumerate()
+            .map(|(k, (p, a))| {
+                let arg = Arg {
+                    expr: a,
+                    scope: scope.clone(),
+                    at: at.get(k).cloned().unwrap_or_default(),
+                    cache: RefCell::new(HashMap::new()),
+                };
+                (p.name.clone(), Rc::new(arg))
+            })
+            .collect();
+        Scope {
+            params,
+            indices: Vec::new(),
+            link: false,
+            builtin: d.builtin,
+        }
+    }
+
+    /// Checks the call's argument count and shapes; returns the argument
+    /// shapes and whether the call applies elementwise.
+    fn check_call(
+        &mut self,
+        d: &DefEntry<'a>,
+        func: &Ident,
+        args: &'a [Expr],
+        scope: &Rc<Scope<'a>>,
+        span: Span,
+    ) -> R<(Vec<Shape>, bool)> {
+        let def = d.def;
+        if d.broken.get() {
+            return Err(broken_use(
+                &func.name,
+                func.span,
+                def.name.span,
+                "definition",
+            ));
+        }
+        if args.len() != def.params.len() {
+            return Err(arity(span, &func.name, def.params.len(), args.len()));
+        }
+        let mut shapes = Vec::new();
+        for a in args {
+            shapes.push(self.shape_of(a, scope)?);
+        }
+        let elementwise = def.result_indices.is_empty() && d.ranks.iter().all(|&r| r == 0);
+        if elementwise {
+            let mut s = Shape::scalar();
+            for (a, sa) in args.iter().zip(&shapes) {
+                s = s.broadcast(sa).ok_or_else(|| {
+                    Diagnostic::new(
+                        a.span,
+                        format!("this argument of `{}` is {} but an earlier one is {}; expected the same shape, or a scalar", func.name, sa.describe(&self.symbols), s.describe(&self.symbols)),
+                    )
+                })?;
+            }
+            return Ok((shapes, true));
+        }
+        for ((a, sa), (p, &r)) in args
+            .iter()
+            .zip(&shapes)
+            .zip(def.params.iter().zip(&d.ranks))
+        {
+            if sa.rank() != r {
+                let want = match r {
+                    0 => "a scalar".to_string(),
+                    1 => "a vector".to_string(),
+                    2 => "a matrix".to_string(),
+                    _ => format!("a value with {}", plural(r, "index")),
+                };
+                let mut diag = Diagnostic::new(
+                    a.span,
+                    format!(
+                        "`{}` expects {want} for its parameter `{}`, but this argument is {}",
+                        func.name,
+                        p.name,
+                        sa.describe(&self.symbols)
+                    ),
+                );
+                if !d.builtin {
+                    diag = diag.with_label(
+                        p.span,
+                        format!("`{}` is used with {} here", p.name, plural(r, "index")),
+                    );
+                }
+                return Err(diag);
+            }
+        }
+        Ok((shapes, false))
+    }
+
+    fn call_shape(
+        &mut self,
+        d: &DefEntry<'a>,
+        func: &Ident,
+        args: &'a [Expr],
+        scope: &Rc<Scope<'a>>,
+        span: Span,
+    ) -> R<Shape> {
+        let (shapes, elementwise) = self.check_call(d, func, args, scope, span)?;
+        if elementwise {
+            return Ok(shapes
+                .iter()
+                .fold(Shape::scalar(), |s, a| s.broadcast(a).unwrap_or(s)));
+        }
+        let result = self.nested(span, |this| {
+            let def = d.def;
+            let inner = Rc::new(this.bind(d, args, scope, &[]));
+            let mut dims = Vec::new();
+            for r in &def.result_indices {
+                match this.infer_dim(&r.name, &def.body, &inner)? {
+                    Some((dim, _)) => dims.push(dim),
+                    None => return Err(Diagnostic::new(r.span, format!("cannot tell the range of result index `{}`", r.name))),
+                }
+            }
+            let body = this.shape_of(&def.body, &inner)?;
+            if !def.result_indices.is_empty() && !body.is_scalar() {
+                return Err(Diagnostic::new(
+                    def.body.span,
+                    format!("the body of `{}` is {}; expected a scalar, since its result indices are written on the left", def.name.name, body.describe(&this.symbols)),
+                ));
+            }
+            dims.extend(body.0);
+            Ok(Shape(dims))
+        })
+        .map_err(|d| expanded_from(d, span, &func.name));
+        result
+    }
+
+    /// The dimension index `name` ranges over in `e`, from its first use as
+    /// an index of a vector or matrix (or as the partner of a Kronecker
+    /// delta whose other index is known), with the span of that use.
+    pub(crate) fn infer_dim(
+        &mut self,
+        name: &str,
+        e: &'a Expr,
+        scope: &Rc<Scope<'a>>,
+    ) -> R<Option<(DimId, Span)>> {
+        if let Some(found) = self.infer_from_uses(name, e, scope)? {
+            return Ok(Some(found));
+        }
+        let mut found = None;
+        crate::check::env::walk(e, &mut |n| {
+            if found.is_some() {
+                return;
+            }
+            if let ExprKind::Delta(a, b) = &n.kind {
+                let other = if a.name == name {
+                    b
+                } else if b.name == name {
+                    a
+                } else {
+                    return;
+                };
+                let known = scope
+                    .indices
+                    .iter()
+                    .rev()
+                    .find(|(n, ..)| *n == other.name)
+                    .map(|x| x.1)
+                    .or_else(|| {
+                        scope
+                            .link
+                            .then(|| self.free.get(&other.name).map(|x| x.0))
+                            .flatten()
+                    });
+                if let Some(id) = known {
+                    found = Some((self.symbols.index_dim(id), other.span));
+                }
+            }
+        });
+        Ok(found)
+    }
+
+    fn infer_from_uses(
+        &mut self,
+        name: &str,
+        e: &'a Expr,
+        scope: &Rc<Scope<'a>>,
+    ) -> R<Option<(DimId, Span)>> {
+        self.tick(e.span)?;
+        self.recursion += 1;
+        let r = self.infer_from_uses_inner(name, e, scope);
+        self.recursion -= 1;
+        r
+    }
+
+    fn infer_from_uses_inner(
+        &mut self,
+        name: &str,
+        e: &'a Expr,
+        scope: &Rc<Scope<'a>>,
+    ) -> R<Option<(DimId, Span)>> {
+        match &e.kind {
+            ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Delta(..) => Ok(None),
+            ExprKind::Call { args, .. } => {
+                for a in args {
+                    if let Some(f) = self.infer_from_uses(name, a, scope)? {
+                        return Ok(Some(f));
+                    }
+                }
+                Ok(None)
+            }
+            ExprKind::Index { base, indices } => {
+                if let Some(f) = self.infer_from_uses(name, base, scope)? {
+                    return Ok(Some(f));
+                }
+                if let Some(k) = indices.iter().position(|i| i.name == name) {
+                    let bs = self.shape_of(base, scope)?;
+                    if let Some(&d) = bs.0.get(k) {
+                        return Ok(Some((d, indices[k].span)));
+                    }
+                }
+                Ok(None)
+            }
+            ExprKind::Neg(a) | ExprKind::Transpose(a) => self.infer_from_uses(name, a, scope),
+            ExprKind::Binary { lhs, rhs, .. } => match self.infer_from_uses(name, lhs, scope)? {
+                Some(f) => Ok(Some(f)),
+                None => self.infer_from_uses(name, rhs, scope),
+            },
+            ExprKind::Sum { index, body, .. } => {
+                if index.name == name {
+                    Ok(None)
+                } else {
+                    self.infer_from_uses(name, body, scope)
+                }
+            }
+            ExprKind::Deriv { var, indices, body } => {
+                if let Some(k) = indices.iter().position(|i| i.name == name) {
+                    if let Resolved::Var(v) = self.resolve(&var.name, scope) {
+                        if let Some(&d) = self.symbols.var(v).dims.get(k) {
+                            return Ok(Some((d, indices[k].span)));
+                        }
+                    }
+                }
+                self.infer_from_uses(name, body, scope)
+            }
+        }
+    }
+
+    /// The id of index `ix` in `scope`, checking that it ranges over `want`.
+    fn index(&mut self, ix: &Ident, want: Option<DimId>, scope: &Scope<'a>) -> R<IndexId> {
+        let found = scope
+            .indices
+            .iter()
+            .rev()
+            .find(|(n, ..)| *n == ix.name)
+            .map(|x| (x.1, x.2))
+            .or_else(|| {
+                if scope.link {
+                    self.free.get(&ix.name).copied()
+                } else {
+                    None
+                }
+            });
+        let Some((id, first)) = found else {
+            return Err(Diagnostic::new(ix.span, format!("index `{}` is not bound here; expected a free index of the claim or the index of an enclosing sum", ix.name)));
+        };
+        let have = self.symbols.index_dim(id);
+        if let Some(want) = want {
+            if want != have {
+                return Err(Diagnostic::new(
+                    ix.span,
+                    format!(
+                        "index `{}` ranges over `{}` here but over `{}` where its range was fixed; expected one dimension per index",
+                        ix.name,
+                        self.symbols.dim_name(want),
+                        self.symbols.dim_name(have)
+                    ),
+                )
+                .with_label(first, format!("`{}` ranges over `{}` here", ix.name, self.symbols.dim_name(have))));
+            }
+        }
+        Ok(id)
+    }
+
+    /// Lowers `e` (of shape `[d1, .., dk]`) at the index tuple `idx` (of
+    /// length k), to one scalar expression.
+    pub(crate) fn lower_at(
+        &mut self,
+        e: &'a Expr,
+        scope: &Rc<Scope<'a>>,
+        idx: &[IndexId],
+    ) -> R<Id> {
+        self.tick(e.span)?;
+        self.recursion += 1;
+        let r = self.lower_at_inner(e, scope, idx);
+        self.recursion -= 1;
+        r
+    }
+
+    fn lower_at_inner(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>, idx: &[IndexId]) -> R<Id> {
+        match &e.kind {
+            ExprKind::Num(r) => Ok(self.store.num(r.clone())),
+            ExprKind::Name(id) => match self.resolve(&id.name, scope) {
+                Resolved::Param(arg) => self.lower_arg(&arg, idx),
+                Resolved::Const(c) => Ok(self.store.add(Node::Const(c))),
+                Resolved::Var(v) => {
+                    if self.symbols.var(v).dims.len() != idx.len() {
+                        return Err(Diagnostic::new(
+                            id.span,
+                            format!("`{}` is used with the wrong number of indices", id.name),
+                        ));
+                    }
+                    Ok(self.store.add(Node::Var(v, idx.to_vec())))
+                }
+                Resolved::Let(l) => self.lower_let(l, idx, id.span),
+                Resolved::Def(_) | Resolved::Builtin(_) => Err(Diagnostic::new(
+                    id.span,
+                    format!(
+                        "`{}` is a function; expected it to be called with arguments",
+                        id.name
+                    ),
+                )),
+                Resolved::Unknown => Err(self.unknown(id)),
+            },
+            ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
+                Resolved::Builtin(b) => {
+                    let [a] = &args[..] else {
+                        return Err(arity(e.span, &func.name, 1, args.len()));
+                    };
+                    let x = self.lower_at(a, scope, idx)?;
+                    Ok(match b {
+                        BuiltinFn::Func(f) => self.store.apply(f, x),
+                        BuiltinFn::Sqrt => {
+                            let half = self.store.num(Rational::new(1.into(), 2.into()));
+                            self.store.pow(x, half)
+                        }
+                    })
+                }
+                Resolved::Def(d) => self.expand(d, func, args, scope, idx, e.span),
+                Resolved::Unknown => Err(Diagnostic::new(
+                    func.span,
+                    format!("unknown function `{}`", func.name),
+                )),
+                _ => Err(Diagnostic::new(
+                    func.span,
+                    format!("`{}` is not a function, so it cannot be called", func.name),
+                )),
+            },
+            ExprKind::Index { base, indices } => {
+                let bs = self.shape_of(base, scope)?;
+                if bs.rank() != indices.len() || !idx.is_empty() {
+                    return Err(self
+                        .shape_of(e, scope)
+                        .err()
+                        .unwrap_or_else(|| Diagnostic::new(e.span, "wrong number of indices")));
+                }
+                let mut ids = Vec::with_capacity(indices.len());
+                for (ix, &d) in indices.iter().zip(&bs.0) {
+                    ids.push(self.index(ix, Some(d), scope)?);
+                }
+                self.lower_at(base, scope, &ids)
+            }
+            ExprKind::Neg(a) => {
+                let x = self.lower_at(a, scope, idx)?;
+                Ok(self.store.neg(x))
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let sl = self.shape_of(lhs, scope)?;
+                let sr = self.shape_of(rhs, scope)?;
+                let il: &[IndexId] = if sl.is_scalar() { &[] } else { idx };
+                let ir: &[IndexId] = if sr.is_scalar() { &[] } else { idx };
+                if *op == BinOp::Pow && is_euler(lhs, self, scope) {
+                    let x = self.lower_at(rhs, scope, ir)?;
+                    return Ok(self.store.apply(Func::Exp, x));
+                }
+                let a = self.lower_at(lhs, scope, il)?;
+                let b = self.lower_at(rhs, scope, ir)?;
+                Ok(match op {
+                    BinOp::Add => self.store.add2(a, b),
+                    BinOp::Sub => self.store.sub(a, b),
+                    BinOp::Mul | BinOp::Hadamard => self.store.mul2(a, b),
+                    BinOp::Div => self.store.div(a, b),
+                    BinOp::Pow => self.store.pow(a, b),
+                })
+            }
+            ExprKind::Sum {
+                index,
+                except,
+                body,
+            } => {
+                let bound = scope.indices.iter().rev().find(|(n, ..)| *n == index.name);
+                if let Some((_, _, first)) = bound {
+                    return Err(Diagnostic::new(
+                        index.span,
+                        format!("the sum's index `{}` is already bound here (by an enclosing sum, or as a result index); expected a new name", index.name),
+                    )
+                    .with_label(*first, format!("`{}` is bound here", index.name))
+                    .with_help("rename the sum's index"));
+                }
+                if let Some(&(_, first)) = self.free.get(&index.name).filter(|_| scope.link) {
+                    return Err(Diagnostic::new(
+                        index.span,
+                        format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", index.name, index.name),
+                    )
+                    .with_label(first, format!("`{}` is free here", index.name))
+                    .with_help("rename the sum's index"));
+                }
+                let Some((dim, fixed)) = self.infer_dim(&index.name, body, scope)? else {
+                    return Err(Diagnostic::new(
+                        index.span,
+                        format!("cannot tell the range of the sum's index `{}`; expected it to index a vector or matrix in the summand", index.name),
+                    ));
+                };
+                let fresh = self.symbols.fresh_index(&index.name, dim);
+                let except = match except {
+                    Some(j) => Some(self.index(j, Some(dim), scope)?),
+                    None => None,
+                };
+                let inner = scope.with_index(&index.name, fresh, fixed);
+                let b = self.lower_at(body, &inner, idx)?;
+                Ok(self.store.add(Node::Sum {
+                    index: fresh,
+                    except,
+                    body: b,
+                }))
+            }
+            ExprKind::Delta(a, b) => {
+                let ia = self.index(a, None, scope)?;
+                let da = self.symbols.index_dim(ia);
+                let ib = self.index(b, Some(da), scope)?;
+                Ok(self.store.add(Node::Delta(ia, ib)))
+            }
+            ExprKind::Deriv { var, indices, body } => {
+                let v = self.deriv_var(var, scope)?;
+                let dims = self.symbols.var(v).dims.clone();
+                let (body_idx, at) = if indices.is_empty() {
+                    let split = idx
+                        .len()
+                        .checked_sub(dims.len())
+                        .ok_or_else(|| Diagnostic::new(e.span, "wrong number of indices"))?;
+                    (&idx[..split], idx[split..].to_vec())
+                } else {
+                    if indices.len() != dims.len() {
+                        return Err(self.shape_of(e, scope).err().unwrap_or_else(|| {
+                            Diagnostic::new(var.span, "wrong number of indices")
+                        }));
+                    }
+                    let mut at = Vec::new();
+                    for (ix, &d) in indices.iter().zip(&dims) {
+                        at.push(self.index(ix, Some(d), scope)?);
+                    }
+                    (idx, at)
+                };
+                let b = self.lower_at(body, scope, body_idx)?;
+                Ok(self.store.add(Node::Deriv {
+                    body: b,
+                    var: v,
+                    at,
+                }))
+            }
+            ExprKind::Transpose(_) => Err(self
+                .shape_of(e, scope)
+                .err()
+                .unwrap_or_else(|| Diagnostic::new(e.span, "transpose is not supported yet"))),
+        }
+    }
+
+    /// Lowers a let once at fresh indices, so that its errors are found
+    /// where it is written; marks it broken if it has one.
+    pub(crate) fn check_let(&mut self, item: &'a crate::syntax::ast::Let) -> R<()> {
+        let Some(Global::Let(entry)) = self.env.get(&item.name.name) else {
+            return Ok(());
+        };
+        if !std::ptr::eq(entry.item, item) || entry.broken.get() {
+            return Ok(());
+        }
+        self.begin_link();
+        let result = (|| {
+            let shape = self.let_shape(entry, item.name.span)?;
+            let names: Vec<String> = match item.indices.len() {
+                0 => (1..=shape.rank()).map(|k| format!("_{k}")).collect(),
+                _ => item.indices.iter().map(|i| i.name.clone()).collect(),
+            };
+            let idx: Vec<IndexId> = shape
+                .0
+                .iter()
+                .zip(names.iter().chain(std::iter::repeat(&String::from("_"))))
+                .map(|(&d, n)| self.symbols.fresh_index(n, d))
+                .collect();
+            self.lower_let(entry, &idx, item.name.span).map(|_| ())
+        })();
+        if result.is_err() {
+            entry.broken.set(true);
+        }
+        result
+    }
+
+    fn lower_arg(&mut self, arg: &Rc<Arg<'a>>, idx: &[IndexId]) -> R<Id> {
+        let mut key = arg.at.clone();
+        key.extend_from_slice(idx);
+        if let Some(&id) = arg.cache.borrow().get(&key) {
+            return Ok(id);
+        }
+        let id = self.lower_at(arg.expr, &arg.scope, &key)?;
+        arg.cache.borrow_mut().insert(key, id);
+        Ok(id)
+    }
+
+    fn lower_let(&mut self, l: &LetEntry<'a>, idx: &[IndexId], use_span: Span) -> R<Id> {
+        let item = l.item;
+        let key = (item.name.name.clone(), idx.to_vec());
+        if let Some(&id) = self.let_cache.get(&key) {
+            return Ok(id);
+        }
+        let shape = self.let_shape(l, use_span)?;
+        if shape.rank() != idx.len() {
+            return Err(Diagnostic::new(
+                use_span,
+                format!(
+                    "`{}` is {} and is used with the wrong number of indices",
+                    item.name.name,
+                    shape.describe(&self.symbols)
+                ),
+            ));
+        }
+        let result = self.nested(use_span, |this| {
+            let mut scope = Scope::default();
+            for (ix, &id) in item.indices.iter().zip(idx) {
+                scope.indices.push((ix.name.clone(), id, ix.span));
+            }
+            let rest = &idx[item.indices.len().min(idx.len())..];
+            this.lower_at(&item.value, &Rc::new(scope), rest)
+        });
+        let id = result?;
+        self.let_cache.insert(key, id);
+        Ok(id)
+    }
+
+    fn expand(
+        &mut self,
+        d: &DefEntry<'a>,
+        func: &Ident,
+        args: &'a [Expr],
+        scope: &Rc<Scope<'a>>,
+        idx: &[IndexId],
+        span: Span,
+    ) -> R<Id> {
+        let (shapes, elementwise) = self.check_call(d, func, args, scope, span)?;
+        let result = self
+            .nested(span, |this| {
+                let def = d.def;
+                if elementwise {
+                    let at: Vec<Vec<IndexId>> = shapes
+                        .iter()
+                        .map(|s| if s.is_scalar() { vec![] } else { idx.to_vec() })
+                        .collect();
+                    let inner = Rc::new(this.bind(d, args, scope, &at));
+                    return this.lower_at(&def.body, &inner, &[]);
+                }
+                let mut inner = this.bind(d, args, scope, &[]);
+                let r = def.result_indices.len();
+                if idx.len() < r {
+                    return Err(Diagnostic::new(
+                        span,
+                        format!(
+                            "`{}` is vector-valued here; expected it to be indexed",
+                            func.name
+                        ),
+                    ));
+                }
+                for (ix, &id) in def.result_indices.iter().zip(idx) {
+                    inner.indices.push((ix.name.clone(), id, span));
+                }
+                this.lower_at(&def.body, &Rc::new(inner), &idx[r..])
+            })
+            .map_err(|diag| expanded_from(diag, span, &func.name));
+        result
+    }
+}
+
+fn is_euler<'a>(e: &Expr, lw: &Lowerer<'a>, scope: &Scope<'a>) -> bool {
+    matches!(&e.kind, ExprKind::Name(id) if matches!(lw.resolve(&id.name, scope), Resolved::Const(crate::expr::Constant::E)))
+}
+
+fn arity(span: Span, name: &str, want: usize, got: usize) -> Diagnostic {
+    Diagnostic::new(
+        span,
+        format!(
+            "`{name}` takes {}, but {} given",
+            plural(want, "argument"),
+            if got == 1 {
+                "1 was".to_string()
+            } else {
+                format!("{got} were")
+            }
+        ),
+    )
+}
+
+fn broken_use(name: &str, span: Span, def_span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        span,
+        format!("`{name}` cannot be used: its {what} has an error"),
+    )
+    .with_label(def_span, format!("the {what} of `{name}`"))
+}
+
+/// Adds a label at the call when the error lies inside the definition.
+fn expanded_from(d: Diagnostic, call: Span, name: &str) -> Diagnostic {
+    if d.span.start >= call.start && d.span.end <= call.end && d.span != Span::default() {
+        return d;
+    }
+    if d.labels.iter().any(|(s, _)| *s == call) {
+        return d;
+    }
+    d.with_label(call, format!("in this use of `{name}`"))
+}
+
+fn op_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Hadamard => "⊙",
+        BinOp::Pow => "^",
+    }
+}
+
+/// A short description of an expression for messages: `` `x` `` or
+/// `` `f(...)` `` when it is a name or call, else "this expression".
+fn text_of(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Name(id) => format!("`{}`", id.name),
+        ExprKind::Call { func, .. } => format!("`{}(...)`", func.name),
+        _ => "this expression".to_string(),
+    }
+}
