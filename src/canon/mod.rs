@@ -28,6 +28,8 @@ mod trace;
 #[cfg(test)]
 mod soundness_tests;
 #[cfg(test)]
+mod examples_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 pub(crate) mod testkit;
