@@ -32,10 +32,7 @@ impl Ctx<'_> {
                     Func::Exp | Func::Cos => Rf::one(),
                     Func::Sigmoid => Rf::constant(Rational::new(1.into(), 2.into())),
                     Func::Sin | Func::Tan | Func::Tanh => Rf::zero(),
-                    Func::Log => {
-                        let z = self.store.int(0);
-                        self.opaque(Node::Apply(Func::Log, z))
-                    }
+                    Func::Log => self.undefined(),
                 });
             }
         }
@@ -185,7 +182,7 @@ impl Ctx<'_> {
             if c.is_positive() {
                 return Ok(self.log_const(&c));
             }
-            return Ok(self.func_atom(Func::Log, ra));
+            return Ok(self.undefined());
         }
         let Some((m, c)) = ra.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
             return Ok(self.func_atom(Func::Log, ra));
@@ -255,15 +252,17 @@ impl Ctx<'_> {
                 return Ok(if r.is_positive() {
                     Rf::zero()
                 } else {
-                    opaque(self)
+                    self.undefined()
                 });
             }
             if c.is_positive() {
                 if let Some(v) = exact_root(&c, r) {
                     return Ok(Rf::constant(v));
                 }
+                return Ok(opaque(self));
             }
-            return Ok(opaque(self));
+            // A non-integer power of a negative number is undefined.
+            return Ok(self.undefined());
         }
         if !rb.den.is_empty() {
             return Ok(opaque(self));

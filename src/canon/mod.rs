@@ -30,6 +30,8 @@ mod soundness_tests;
 #[cfg(test)]
 mod examples_tests;
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -230,8 +232,32 @@ impl<'a> Ctx<'a> {
         Ok(rf)
     }
 
+    /// The canonical form of an expression defined nowhere (`0^-1`): any
+    /// form is sound for it, and one shared form keeps canonicity.
+    pub(crate) fn undefined(&mut self) -> Rf {
+        let z = self.store.int(0);
+        let m1 = self.store.int(-1);
+        Rf::atom(self.store.add(Node::Pow(z, m1)))
+    }
+
+    pub(crate) fn is_undefined(&mut self, rf: &Rf) -> bool {
+        let z = self.store.int(0);
+        let m1 = self.store.int(-1);
+        let u = self.store.add(Node::Pow(z, m1));
+        rf.num.terms.keys().any(|m| m.0.iter().any(|(a, _)| *a == u))
+    }
+
     fn to_rf_uncached(&mut self, id: Id) -> R<Rf> {
         let node = self.store.get(id).clone();
+        // A nowhere-defined part makes the whole nowhere defined.
+        for c in crate::expr::children(&node) {
+            if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+                let r = self.to_rf(c)?;
+                if self.is_undefined(&r) {
+                    return Ok(self.undefined());
+                }
+            }
+        }
         match node {
             Node::Num(r) => Ok(Rf::constant(r)),
             Node::Const(_) | Node::Var(..) => Ok(Rf::atom(id)),
@@ -274,6 +300,17 @@ impl<'a> Ctx<'a> {
                             let rb = self.to_rf(b2)?;
                             return self.pow_rf(&rb, &Rf::constant(m * n));
                         }
+                    }
+                }
+                // (a·b)^n = a^n·b^n for an integer n keeps each factor of a
+                // denominator separate instead of expanding their product.
+                if let (Node::Mul(xs), Node::Num(n)) =
+                    (self.store.get(b).clone(), self.store.get(e).clone())
+                {
+                    if n.is_integer() {
+                        let ps: Vec<Id> = xs.iter().map(|&x| self.store.pow(x, e)).collect();
+                        let m = self.store.add(Node::Mul(ps));
+                        return Ok((*self.to_rf(m)?).clone());
                     }
                 }
                 let rb = self.to_rf(b)?;

@@ -197,12 +197,7 @@ impl Ctx<'_> {
         let base = if n < 0 {
             match self.rf_inv(rf)? {
                 Some(inv) => inv,
-                None => {
-                    let b = self.rf_expr(rf);
-                    let e = self.store.int(n);
-                    let p = self.store.add(Node::Pow(b, e));
-                    return Ok(Rf::atom(p));
-                }
+                None => return Ok(self.undefined()),
             }
         } else {
             rf.clone()
@@ -276,19 +271,16 @@ impl Ctx<'_> {
     /// normalized (no monomial content, leading coefficient 1); returns
     /// `(c, m, id of f)` and registers `f` as a denominator factor.
     pub(crate) fn make_factor(&mut self, p: &Poly) -> (Rational, Mono, Id) {
+        let atoms = p.atoms();
         let mut mins: BTreeMap<Id, Rational> = BTreeMap::new();
-        for m in p.terms.keys() {
-            for (a, _) in &m.0 {
-                mins.entry(*a).or_insert_with(Rational::zero);
-            }
-        }
-        for (a, min) in mins.iter_mut() {
-            for m in p.terms.keys() {
-                let e = m.exponent(*a);
-                if e < *min {
-                    *min = e;
-                }
-            }
+        for a in atoms {
+            let min = p
+                .terms
+                .keys()
+                .map(|m| m.exponent(a))
+                .min()
+                .unwrap_or_else(Rational::zero);
+            mins.insert(a, min);
         }
         let content = Mono(mins.into_iter().filter(|(_, e)| !e.is_zero()).collect());
         let shifted = p.mul_term(&content.inv(), &Rational::one());
