@@ -199,6 +199,9 @@ impl Ctx<'_> {
         if rb.num.is_zero() {
             return Ok(Rf::zero());
         }
+        if self.is_undefined(&rb) {
+            return Ok(self.undefined());
+        }
         let mut den_in = Vec::new();
         let mut den_out = Vec::new();
         for &(f, k) in &rb.den {
