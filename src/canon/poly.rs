@@ -16,22 +16,41 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Mono(pub(crate) Vec<(Id, Rational)>);
 
+/// The sign of a nonzero exponent as an ordering against zero.
+fn sign(e: &Rational) -> Ordering {
+    if e.is_negative() {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    }
+}
+
+/// Exponents are nearly always integers: compare numerators when the
+/// denominators agree, avoiding the general (allocating) rational compare.
+fn cmp_exp(a: &Rational, b: &Rational) -> Ordering {
+    if a.denom() == b.denom() {
+        a.numer().cmp(b.numer())
+    } else {
+        a.cmp(b)
+    }
+}
+
 impl Ord for Mono {
     fn cmp(&self, other: &Mono) -> Ordering {
-        let zero = Rational::zero();
         let (a, b) = (&self.0, &other.0);
         let (mut i, mut j) = (0, 0);
         loop {
             match (a.get(i), b.get(j)) {
                 (None, None) => return Ordering::Equal,
-                (Some((_, ea)), None) => return ea.cmp(&zero),
-                (None, Some((_, eb))) => return zero.cmp(eb),
+                (Some((_, ea)), None) => return sign(ea),
+                (None, Some((_, eb))) => return sign(eb).reverse(),
                 (Some((x, ea)), Some((y, eb))) => match x.cmp(y) {
-                    Ordering::Less => return ea.cmp(&zero),
-                    Ordering::Greater => return zero.cmp(eb),
+                    Ordering::Less => return sign(ea),
+                    Ordering::Greater => return sign(eb).reverse(),
                     Ordering::Equal => {
-                        if ea != eb {
-                            return ea.cmp(eb);
+                        let c = cmp_exp(ea, eb);
+                        if c != Ordering::Equal {
+                            return c;
                         }
                         i += 1;
                         j += 1;
@@ -303,8 +322,9 @@ impl Poly {
                 return None;
             }
             let tc = c / lt_c;
-            let neg = -tc.clone();
-            r = r.add(&f.mul_term(&t, &neg));
+            for (fm, fc) in &f.terms {
+                r.add_term(fm.mul(&t), -(fc * &tc));
+            }
             q.add_term(t, tc);
         }
         Some(q)
@@ -353,4 +373,136 @@ mod tests {
         let f = poly(&[(2, 1), (0, 1)]);
         assert_eq!(n.div_exact(&f, 100), Some(poly(&[(-1, 1)])));
     }
+}
+
+/// A cheap necessary condition for exact division, so that failed trial
+/// divisions (the common case) cost one evaluation instead of a long
+/// division: substituting pseudo-random residues modulo a prime for every
+/// atom but one is a ring homomorphism, so if `f` divides `n` the images
+/// divide too. Returns true when it cannot tell (rational exponents, a
+/// vanishing image).
+pub(crate) fn may_divide(n: &Poly, f: &Poly) -> bool {
+    let Some(var) = f.atoms().into_iter().max_by_key(|&a| {
+        let es: Vec<Rational> = f.terms.keys().map(|m| m.exponent(a)).collect();
+        let lo = es.iter().min().cloned().unwrap_or_else(Rational::zero);
+        let hi = es.iter().max().cloned().unwrap_or_else(Rational::zero);
+        (hi - lo).to_integer()
+    }) else {
+        return true;
+    };
+    let (Some(nu), Some(fu)) = (univariate(n, var), univariate(f, var)) else {
+        return true;
+    };
+    uni_divides(&nu, &fu)
+}
+
+const P: u64 = (1 << 61) - 1;
+
+fn mulmod(a: u64, b: u64) -> u64 {
+    ((a as u128 * b as u128) % P as u128) as u64
+}
+
+fn powmod(mut a: u64, mut e: u64) -> u64 {
+    let mut r = 1;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mulmod(r, a);
+        }
+        a = mulmod(a, a);
+        e >>= 1;
+    }
+    r
+}
+
+fn inv(a: u64) -> u64 {
+    powmod(a, P - 2)
+}
+
+fn big_mod(b: &num_bigint::BigInt) -> u64 {
+    let p = num_bigint::BigInt::from(P);
+    let r = ((b % &p) + &p) % &p;
+    num_traits::ToPrimitive::to_u64(&r).unwrap_or(0)
+}
+
+fn rat_mod(r: &Rational) -> Option<u64> {
+    let d = big_mod(r.denom());
+    (d != 0).then(|| mulmod(big_mod(r.numer()), inv(d)))
+}
+
+/// A pseudo-random nonzero residue for an atom.
+fn value(a: Id) -> u64 {
+    let mut x = u64::from(a.0).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    x ^= x >> 29;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 32;
+    (x % (P - 1)) + 1
+}
+
+/// The image in GF(P)[var, 1/var]: exponent of `var` → coefficient.
+fn univariate(p: &Poly, var: Id) -> Option<BTreeMap<i64, u64>> {
+    let mut out: BTreeMap<i64, u64> = BTreeMap::new();
+    for (m, c) in &p.terms {
+        let mut coef = rat_mod(c)?;
+        let mut deg = 0i64;
+        for (a, e) in &m.0 {
+            if !e.is_integer() {
+                return None;
+            }
+            let k = num_traits::ToPrimitive::to_i64(&e.to_integer())?;
+            if *a == var {
+                deg = k;
+            } else {
+                let v = value(*a);
+                let v = if k < 0 { inv(v) } else { v };
+                coef = mulmod(coef, powmod(v, k.unsigned_abs()));
+            }
+        }
+        let slot = out.entry(deg).or_insert(0);
+        *slot = (*slot + coef) % P;
+    }
+    out.retain(|_, c| *c != 0);
+    Some(out)
+}
+
+fn uni_divides(n: &BTreeMap<i64, u64>, f: &BTreeMap<i64, u64>) -> bool {
+    let (Some((&flo, _)), Some((&fhi, &flead))) = (f.iter().next(), f.iter().next_back()) else {
+        return true;
+    };
+    let Some((&nlo, _)) = n.iter().next() else {
+        return true;
+    };
+    let Some((&nhi, _)) = n.iter().next_back() else {
+        return true;
+    };
+    if fhi == flo {
+        return true;
+    }
+    let (fdeg, ndeg) = ((fhi - flo) as usize, (nhi - nlo) as usize);
+    if ndeg > 100_000 || fdeg > 100_000 {
+        return true;
+    }
+    if ndeg < fdeg {
+        return false;
+    }
+    let mut r = vec![0u64; ndeg + 1];
+    for (&e, &c) in n {
+        r[(e - nlo) as usize] = c;
+    }
+    let mut fv = vec![0u64; fdeg + 1];
+    for (&e, &c) in f {
+        fv[(e - flo) as usize] = c;
+    }
+    let li = inv(flead);
+    for top in (fdeg..=ndeg).rev() {
+        let c = r[top];
+        if c == 0 {
+            continue;
+        }
+        let q = mulmod(c, li);
+        for (k, &fc) in fv.iter().enumerate() {
+            let idx = top - fdeg + k;
+            r[idx] = (r[idx] + P - mulmod(q, fc)) % P;
+        }
+    }
+    r.iter().all(|&c| c == 0)
 }

@@ -306,10 +306,12 @@ impl Ctx<'_> {
         for (f, mut k) in std::mem::take(&mut rf.den) {
             let fp = self.factor_poly(f)?;
             let atoms = rf.num.atoms();
-            if fp.atoms().is_subset(&atoms) {
+            if fp.atoms().is_subset(&atoms) && super::poly::may_divide(&rf.num, &fp) {
                 while k > 0 {
                     self.tick()?;
-                    let steps = rf.num.len().saturating_mul(fp.len()).saturating_add(64);
+                    // A quotient rarely has more terms than the dividend; a longer
+                    // division is given up (completeness only, never soundness).
+                    let steps = rf.num.len().saturating_add(16);
                     match rf.num.div_exact(&fp, steps.min(self.max_terms)) {
                         Some(q) => {
                             self.note(Rule::CancelFactor);

@@ -194,3 +194,173 @@ fn show_some_forms() {
         eprintln!("{s}\n   => {}", t.show(c));
     }
 }
+
+/// The one-hidden-layer network written out in scalar variables (the
+/// benchmark of issue 3): every gradient claim proved, within budget.
+mod scalar_network {
+    use super::super::{prove, Budget, Outcome};
+    use crate::expr::{Domain, Func, Id, Store, Symbols, VarId};
+
+    struct Net {
+        store: Store,
+        sym: Symbols,
+        x: Vec<VarId>,
+        w1: Vec<Vec<VarId>>,
+        b1: Vec<VarId>,
+        w2: Vec<Vec<VarId>>,
+        b2: Vec<VarId>,
+        h: Vec<Id>,
+        yhat: Vec<Id>,
+        y: Vec<Id>,
+        loss: Id,
+    }
+
+    fn var(store: &mut Store, v: VarId) -> Id {
+        store.add(crate::expr::Node::Var(v, vec![]))
+    }
+
+    fn sum(store: &mut Store, xs: Vec<Id>) -> Id {
+        store.add(crate::expr::Node::Add(xs))
+    }
+
+    fn net(d: usize, m: usize, n: usize) -> Net {
+        let mut store = Store::new();
+        let mut sym = Symbols::default();
+        let vars = |name: String, sym: &mut Symbols| sym.add_var(&name, vec![], Domain::Real);
+        let x: Vec<VarId> = (0..d).map(|k| vars(format!("x{k}"), &mut sym)).collect();
+        let w1: Vec<Vec<VarId>> = (0..m)
+            .map(|j| (0..d).map(|k| vars(format!("W1_{j}_{k}"), &mut sym)).collect())
+            .collect();
+        let b1: Vec<VarId> = (0..m).map(|j| vars(format!("b1_{j}"), &mut sym)).collect();
+        let w2: Vec<Vec<VarId>> = (0..n)
+            .map(|i| (0..m).map(|j| vars(format!("W2_{i}_{j}"), &mut sym)).collect())
+            .collect();
+        let b2: Vec<VarId> = (0..n).map(|i| vars(format!("b2_{i}"), &mut sym)).collect();
+        let yv: Vec<VarId> = (0..n).map(|i| vars(format!("y{i}"), &mut sym)).collect();
+        let mut h = Vec::new();
+        for j in 0..m {
+            let mut terms = Vec::new();
+            for k in 0..d {
+                let a = var(&mut store, w1[j][k]);
+                let b = var(&mut store, x[k]);
+                terms.push(store.mul2(a, b));
+            }
+            terms.push(var(&mut store, b1[j]));
+            let u = sum(&mut store, terms);
+            h.push(store.apply(Func::Sigmoid, u));
+        }
+        let mut exps = Vec::new();
+        for i in 0..n {
+            let mut terms = Vec::new();
+            for (j, &hj) in h.iter().enumerate() {
+                let a = var(&mut store, w2[i][j]);
+                terms.push(store.mul2(a, hj));
+            }
+            terms.push(var(&mut store, b2[i]));
+            let a = sum(&mut store, terms);
+            exps.push(store.apply(Func::Exp, a));
+        }
+        let z = sum(&mut store, exps.clone());
+        let yhat: Vec<Id> = exps.iter().map(|&e| store.div(e, z)).collect();
+        let y: Vec<Id> = yv.iter().map(|&v| var(&mut store, v)).collect();
+        let mut terms = Vec::new();
+        for i in 0..n {
+            let l = store.apply(Func::Log, yhat[i]);
+            terms.push(store.mul2(y[i], l));
+        }
+        let s = sum(&mut store, terms);
+        let loss = store.neg(s);
+        Net { store, sym, x, w1, b1, w2, b2, h, yhat, y, loss }
+    }
+
+    /// δ_i = ŷ_i·Σ_l y_l − y_i (the output error for any y).
+    fn deltas(net: &mut Net) -> Vec<Id> {
+        let sy = sum(&mut net.store, net.y.clone());
+        (0..net.yhat.len())
+            .map(|i| {
+                let t = net.store.mul2(net.yhat[i], sy);
+                net.store.sub(t, net.y[i])
+            })
+            .collect()
+    }
+
+    /// Σ_i δ_i W2[i, j] · h_j (1 − h_j)
+    fn hidden_error(net: &mut Net, dl: &[Id], j: usize) -> Id {
+        let terms: Vec<Id> = (0..dl.len())
+            .map(|i| {
+                let w = var(&mut net.store, net.w2[i][j]);
+                net.store.mul2(dl[i], w)
+            })
+            .collect();
+        let back = sum(&mut net.store, terms);
+        let one = net.store.int(1);
+        let omh = net.store.sub(one, net.h[j]);
+        let hh = net.store.mul2(net.h[j], omh);
+        net.store.mul2(back, hh)
+    }
+
+    fn check(net: &mut Net, var: VarId, rhs: Id) -> std::time::Duration {
+        let start = std::time::Instant::now();
+        let lhs = crate::diff::derive(&mut net.store, &mut net.sym, net.loss, var, &[]);
+        let t0 = std::time::Instant::now();
+        let (cl, _) = super::super::canonicalize(&mut net.store, &mut net.sym, lhs, &Budget::default()).unwrap();
+        let t1 = t0.elapsed();
+        let (cr, _) = super::super::canonicalize(&mut net.store, &mut net.sym, rhs, &Budget::default()).unwrap();
+        eprintln!("    lhs {:?} rhs {:?} equal {}", t1, t0.elapsed() - t1, cl == cr);
+        if cl != cr {
+            eprintln!("{}\n{}", crate::expr::print::print(&net.store, &net.sym, cl), crate::expr::print::print(&net.store, &net.sym, cr));
+        }
+        let o = prove(&mut net.store, &mut net.sym, lhs, rhs, &Budget::default());
+        assert!(matches!(o, Outcome::Proved { .. }), "{o:?}");
+        eprintln!("  {} in {:?}", net.sym.var(var).name, start.elapsed());
+        start.elapsed()
+    }
+
+    #[test]
+    fn gradients_8_16_10() {
+        gradients(8, 16, 10);
+    }
+
+    #[test]
+    fn gradients_3_4_3() {
+        gradients(3, 4, 3);
+    }
+
+    fn gradients(d: usize, m: usize, n: usize) {
+        let mut net = net(d, m, n);
+        let dl = deltas(&mut net);
+        let mut worst = std::time::Duration::ZERO;
+        // ∂L/∂b2[i], ∂L/∂W2[i, j]
+        for i in [0, n - 1] {
+            let v = net.b2[i];
+            let t = check(&mut net, v, dl[i]);
+            worst = worst.max(t);
+            let rhs = net.store.mul2(dl[i], net.h[m / 2]);
+            let v = net.w2[i][m / 2];
+            worst = worst.max(check(&mut net, v, rhs));
+        }
+        // ∂L/∂b1[j], ∂L/∂W1[j, k], ∂L/∂x[k]
+        for j in [0, m - 1] {
+            let e = hidden_error(&mut net, &dl, j);
+            let v = net.b1[j];
+            worst = worst.max(check(&mut net, v, e));
+            let xk = var(&mut net.store, net.x[d / 2]);
+            let rhs = net.store.mul2(e, xk);
+            let v = net.w1[j][d / 2];
+            worst = worst.max(check(&mut net, v, rhs));
+        }
+        for k in [0, d - 1] {
+            let terms: Vec<Id> = (0..m)
+                .map(|j| {
+                    let e = hidden_error(&mut net, &dl, j);
+                    let w = var(&mut net.store, net.w1[j][k]);
+                    net.store.mul2(e, w)
+                })
+                .collect();
+            let rhs = sum(&mut net.store, terms);
+            let v = net.x[k];
+            worst = worst.max(check(&mut net, v, rhs));
+        }
+        eprintln!("slowest gradient claim: {worst:?}");
+    }
+}
