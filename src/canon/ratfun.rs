@@ -172,17 +172,52 @@ impl Ctx<'_> {
         if a.num.len() > 1 || b.num.len() > 1 {
             self.note(Rule::Expand);
         }
-        let num = self.poly_mul(&a.num, &b.num)?;
         let mut den: BTreeMap<Id, u32> = BTreeMap::new();
         for &(f, k) in a.den.iter().chain(&b.den) {
             *den.entry(f).or_insert(0) += k;
         }
+        // Cancel before multiplying: dividing each numerator by the
+        // denominator factors is far cheaper than dividing the product
+        // (ŷ⁻¹·ŷ′ would otherwise multiply by Σ exp and divide again).
+        let mut na = a.num.clone();
+        let mut nb = b.num.clone();
+        for (&f, k) in den.iter_mut() {
+            let fp = self.factor_poly(f)?;
+            for n in [&mut na, &mut nb] {
+                while *k > 0 && n.len() >= fp.len() {
+                    match self.try_divide(n, &fp)? {
+                        Some(q) => {
+                            *n = q;
+                            *k -= 1;
+                        }
+                        None => break,
+                    }
+                }
+            }
+        }
+        let num = self.poly_mul(&na, &nb)?;
         let rf = Rf {
             num,
-            den: den.into_iter().collect(),
+            den: den.into_iter().filter(|&(_, k)| k > 0).collect(),
         };
         let rf = self.normalize(rf)?;
         self.cancel(rf)
+    }
+
+    /// `n / f` when `f` divides `n` exactly (a cheap modular test first).
+    fn try_divide(&mut self, n: &Poly, f: &Poly) -> R<Option<Poly>> {
+        if n.len() < 2 || !f.atoms().is_subset(&n.atoms()) || !super::poly::may_divide(n, f) {
+            return Ok(None);
+        }
+        self.tick()?;
+        // A quotient rarely has more terms than the dividend; a longer
+        // division is given up (completeness only, never soundness).
+        let steps = n.len().saturating_add(16);
+        let q = n.div_exact(f, steps.min(self.max_terms));
+        if q.is_some() {
+            self.note(Rule::CancelFactor);
+        }
+        Ok(q)
     }
 
     /// `rf^n` for an integer n (`rf` nonzero when n < 0; 0^-n stays an
@@ -305,21 +340,13 @@ impl Ctx<'_> {
         let mut den = Vec::with_capacity(rf.den.len());
         for (f, mut k) in std::mem::take(&mut rf.den) {
             let fp = self.factor_poly(f)?;
-            let atoms = rf.num.atoms();
-            if fp.atoms().is_subset(&atoms) && super::poly::may_divide(&rf.num, &fp) {
-                while k > 0 {
-                    self.tick()?;
-                    // A quotient rarely has more terms than the dividend; a longer
-                    // division is given up (completeness only, never soundness).
-                    let steps = rf.num.len().saturating_add(16);
-                    match rf.num.div_exact(&fp, steps.min(self.max_terms)) {
-                        Some(q) => {
-                            self.note(Rule::CancelFactor);
-                            rf.num = q;
-                            k -= 1;
-                        }
-                        None => break,
+            while k > 0 {
+                match self.try_divide(&rf.num, &fp)? {
+                    Some(q) => {
+                        rf.num = q;
+                        k -= 1;
                     }
+                    None => break,
                 }
             }
             if k > 0 {
