@@ -8,16 +8,27 @@ use crate::syntax::parse_file;
 /// Proves every link of every claim; returns the failures as text.
 fn failures(src: &str) -> Vec<String> {
     let parsed = parse_file(src);
-    assert!(parsed.errors.is_empty(), "parse errors: {:?}", parsed.errors);
+    assert!(
+        parsed.errors.is_empty(),
+        "parse errors: {:?}",
+        parsed.errors
+    );
     let mut lowered = lower_file(&parsed);
-    assert!(lowered.errors.is_empty(), "lowering errors: {:?}", lowered.errors);
+    assert!(
+        lowered.errors.is_empty(),
+        "lowering errors: {:?}",
+        lowered.errors
+    );
     let mut out = Vec::new();
     for claim in &lowered.claims {
         for (k, link) in claim.links.iter().enumerate() {
             let link = match link {
                 Ok(l) => l.clone(),
                 Err(e) => {
-                    out.push(format!("{} link {k}: error {:?}", claim.name, e.diagnostic.message));
+                    out.push(format!(
+                        "{} link {k}: error {:?}",
+                        claim.name, e.diagnostic.message
+                    ));
                     continue;
                 }
             };

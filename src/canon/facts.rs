@@ -76,9 +76,7 @@ impl Ctx<'_> {
     }
 
     fn mono_nonneg(&self, m: &Mono) -> bool {
-        m.0.iter().all(|(a, e)| {
-            self.nonneg(*a) || (e.is_integer() && (e.to_integer() % 2u8).is_zero())
-        })
+        m.0.iter().all(|(a, e)| self.nonneg(*a) || e.is_even())
     }
 
     /// Known > 0: positive coefficients, nonnegative terms, and at least one

@@ -46,7 +46,7 @@ impl Ctx<'_> {
                     let d = self.rf_add(&Rf::one(), &e)?;
                     let inv = match self.rf_inv(&d)? {
                         Some(i) => i,
-                        None => return Ok(Rf::zero()),
+                        None => return Ok(self.undefined()),
                     };
                     return self.rf_mul(&e, &inv);
                 }
@@ -66,7 +66,7 @@ impl Ctx<'_> {
                     let d = self.rf_add(&e, &Rf::one())?;
                     let inv = match self.rf_inv(&d)? {
                         Some(i) => i,
-                        None => return Ok(Rf::zero()),
+                        None => return Ok(self.undefined()),
                     };
                     return self.rf_mul(&n, &inv);
                 }
@@ -80,7 +80,7 @@ impl Ctx<'_> {
                     let c = self.apply_rf(Func::Cos, ra)?;
                     let inv = match self.rf_inv(&c)? {
                         Some(i) => i,
-                        None => return Ok(Rf::zero()),
+                        None => return Ok(self.undefined()),
                     };
                     return self.rf_mul(&s, &inv);
                 }
@@ -134,7 +134,7 @@ impl Ctx<'_> {
                 if e.is_one() {
                     if let Node::Apply(Func::Log, u) = self.store.get(*l).clone() {
                         self.note(Rule::ExpOfLog);
-                        let ru = self.to_rf(u)?;
+                        let ru = self.rf_of(u)?;
                         let p = self.pow_rf(&ru, &Rf::constant(c))?;
                         extra = self.rf_mul(&extra, &p)?;
                         continue;
@@ -157,7 +157,7 @@ impl Ctx<'_> {
         match self.store.get(a).clone() {
             Node::Apply(Func::Exp, u) => {
                 self.note(Rule::LogOfExp);
-                Ok((*self.to_rf(u)?).clone())
+                Ok((*self.rf_of(u)?).clone())
             }
             Node::Const(Constant::E) => Ok(Rf::one()),
             _ => Ok(self.opaque(Node::Apply(Func::Log, a))),
@@ -202,7 +202,7 @@ impl Ctx<'_> {
         let mut acc = self.log_const(&c);
         for (a, e) in &m.0 {
             let l = self.log_atom(*a)?;
-            acc = self.rf_add(&acc, &l.scale(e))?;
+            acc = self.rf_add(&acc, &l.scale(&e.to_rational()))?;
         }
         for &(f, k) in &ra.den {
             let l = self.opaque(Node::Apply(Func::Log, f));
@@ -287,8 +287,7 @@ impl Ctx<'_> {
         let nonneg = m.0.iter().all(|(a, _)| self.nonneg(*a));
         // (a^k)^r = a^(k·r) for odd integer k: where a^k ≥ 0 (needed for a
         // non-integer power), a ≥ 0 too.
-        let odd_single =
-            c.is_one() && m.0.len() == 1 && m.0[0].1.is_integer() && m.0[0].1.to_integer().bit(0);
+        let odd_single = c.is_one() && m.0.len() == 1 && m.0[0].1.is_odd();
         if nonneg || odd_single {
             self.note(Rule::PowerOfProduct);
             return Ok(Rf::poly(Poly::term(m.pow(r), coef)));

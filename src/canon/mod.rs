@@ -26,15 +26,15 @@ mod sums;
 mod trace;
 
 #[cfg(test)]
-mod soundness_tests;
-#[cfg(test)]
 mod examples_tests;
 #[cfg(test)]
 mod prop_tests;
 #[cfg(test)]
-mod tests;
+mod soundness_tests;
 #[cfg(test)]
 pub(crate) mod testkit;
+#[cfg(test)]
+mod tests;
 
 pub use trace::Rule;
 
@@ -208,7 +208,7 @@ impl<'a> Ctx<'a> {
     pub(crate) fn canon(&mut self, id: Id) -> R<(Id, u64)> {
         let saved = self.rules;
         self.rules = 0;
-        let rf = self.to_rf(id);
+        let rf = self.rf_of(id);
         let bits = self.rules;
         self.rules = saved | bits;
         let rf = rf?;
@@ -216,7 +216,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The rational-function form of any expression (memoized).
-    pub(crate) fn to_rf(&mut self, id: Id) -> R<Rc<Rf>> {
+    pub(crate) fn rf_of(&mut self, id: Id) -> R<Rc<Rf>> {
         if let Some((rf, bits)) = self.memo.get(&id) {
             self.rules |= *bits;
             return Ok(rf.clone());
@@ -224,7 +224,7 @@ impl<'a> Ctx<'a> {
         self.tick()?;
         let saved = self.rules;
         self.rules = 0;
-        let result = self.to_rf_uncached(id);
+        let result = self.rf_of_uncached(id);
         let bits = self.rules;
         self.rules = saved | bits;
         let rf = Rc::new(result?);
@@ -244,15 +244,18 @@ impl<'a> Ctx<'a> {
         let z = self.store.int(0);
         let m1 = self.store.int(-1);
         let u = self.store.add(Node::Pow(z, m1));
-        rf.num.terms.keys().any(|m| m.0.iter().any(|(a, _)| *a == u))
+        rf.num
+            .terms
+            .keys()
+            .any(|m| m.0.iter().any(|(a, _)| *a == u))
     }
 
-    fn to_rf_uncached(&mut self, id: Id) -> R<Rf> {
+    fn rf_of_uncached(&mut self, id: Id) -> R<Rf> {
         let node = self.store.get(id).clone();
         // A nowhere-defined part makes the whole nowhere defined.
         for c in crate::expr::children(&node) {
             if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
-                let r = self.to_rf(c)?;
+                let r = self.rf_of(c)?;
                 if self.is_undefined(&r) {
                     return Ok(self.undefined());
                 }
@@ -273,7 +276,7 @@ impl<'a> Ctx<'a> {
             Node::Add(xs) => {
                 let mut acc = Rf::zero();
                 for x in xs {
-                    let r = self.to_rf(x)?;
+                    let r = self.rf_of(x)?;
                     acc = self.rf_add(&acc, &r)?;
                 }
                 Ok(acc)
@@ -281,7 +284,7 @@ impl<'a> Ctx<'a> {
             Node::Mul(xs) => {
                 let mut acc = Rf::one();
                 for x in xs {
-                    let r = self.to_rf(x)?;
+                    let r = self.rf_of(x)?;
                     acc = self.rf_mul(&acc, &r)?;
                     if acc.num.is_zero() {
                         break;
@@ -297,7 +300,7 @@ impl<'a> Ctx<'a> {
                 {
                     if let Node::Num(m) = self.store.get(e2).clone() {
                         if m.is_integer() && n.is_integer() {
-                            let rb = self.to_rf(b2)?;
+                            let rb = self.rf_of(b2)?;
                             return self.pow_rf(&rb, &Rf::constant(m * n));
                         }
                     }
@@ -310,15 +313,15 @@ impl<'a> Ctx<'a> {
                     if n.is_integer() {
                         let ps: Vec<Id> = xs.iter().map(|&x| self.store.pow(x, e)).collect();
                         let m = self.store.add(Node::Mul(ps));
-                        return Ok((*self.to_rf(m)?).clone());
+                        return Ok((*self.rf_of(m)?).clone());
                     }
                 }
-                let rb = self.to_rf(b)?;
-                let re = self.to_rf(e)?;
+                let rb = self.rf_of(b)?;
+                let re = self.rf_of(e)?;
                 self.pow_rf(&rb, &re)
             }
             Node::Apply(f, a) => {
-                let ra = self.to_rf(a)?;
+                let ra = self.rf_of(a)?;
                 self.apply_rf(f, &ra)
             }
             Node::Sum { .. } => self.sum_rf(id),
@@ -328,7 +331,7 @@ impl<'a> Ctx<'a> {
                     // Not reachable: elimination removes every Deriv node.
                     return Ok(Rf::atom(id));
                 }
-                Ok((*self.to_rf(e)?).clone())
+                Ok((*self.rf_of(e)?).clone())
             }
         }
     }
@@ -406,6 +409,13 @@ pub fn prove(
 fn prove_in(ctx: &mut Ctx, l: Id, r: Id) -> R<Result<(u64, u64), (Id, Id)>> {
     let (cl, lt) = ctx.canon(l)?;
     let (cr, rt) = ctx.canon(r)?;
+    // A side defined nowhere is left to the numeric witness ("undefined"),
+    // never called proved.
+    let lu = ctx.rf_of(cl)?;
+    let ru = ctx.rf_of(cr)?;
+    if ctx.is_undefined(&lu) || ctx.is_undefined(&ru) {
+        return Ok(Err((cl, cr)));
+    }
     if cl == cr {
         return Ok(Ok((lt, rt)));
     }

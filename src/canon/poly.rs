@@ -8,32 +8,143 @@
 //! that is what makes exact division by trial work.
 
 use crate::expr::{Id, Rational};
-use num_traits::{One, Signed, Zero};
+use num_traits::ToPrimitive;
+use num_traits::{Signed, Zero};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// An exponent: a machine integer on the fast path (nearly every exponent),
+/// an exact rational otherwise. The representation is unique (a rational
+/// with an integer value that fits is always `Int`), so derived equality
+/// and hashing are value equality.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Exp {
+    Int(i64),
+    Rat(Rc<Rational>),
+}
+
+impl Exp {
+    pub(crate) fn from_rational(r: &Rational) -> Exp {
+        if r.is_integer() {
+            if let Some(n) = r.to_integer().to_i64() {
+                return Exp::Int(n);
+            }
+        }
+        Exp::Rat(Rc::new(r.clone()))
+    }
+
+    pub(crate) fn to_rational(&self) -> Rational {
+        match self {
+            Exp::Int(n) => Rational::from_integer((*n).into()),
+            Exp::Rat(r) => (**r).clone(),
+        }
+    }
+
+    pub(crate) fn is_zero(&self) -> bool {
+        matches!(self, Exp::Int(0))
+    }
+
+    pub(crate) fn is_one(&self) -> bool {
+        matches!(self, Exp::Int(1))
+    }
+
+    pub(crate) fn is_integer(&self) -> bool {
+        match self {
+            Exp::Int(_) => true,
+            Exp::Rat(r) => r.is_integer(),
+        }
+    }
+
+    pub(crate) fn is_positive(&self) -> bool {
+        match self {
+            Exp::Int(n) => *n > 0,
+            Exp::Rat(r) => r.is_positive(),
+        }
+    }
+
+    pub(crate) fn is_negative(&self) -> bool {
+        match self {
+            Exp::Int(n) => *n < 0,
+            Exp::Rat(r) => r.is_negative(),
+        }
+    }
+
+    /// Even integer (x^e ≥ 0 for every real x).
+    pub(crate) fn is_even(&self) -> bool {
+        match self {
+            Exp::Int(n) => n % 2 == 0,
+            Exp::Rat(r) => r.is_integer() && !r.to_integer().bit(0),
+        }
+    }
+
+    /// Odd integer.
+    pub(crate) fn is_odd(&self) -> bool {
+        match self {
+            Exp::Int(n) => n % 2 != 0,
+            Exp::Rat(r) => r.is_integer() && r.to_integer().bit(0),
+        }
+    }
+
+    /// The value as a small positive count, if it is one.
+    pub(crate) fn to_u32(&self) -> Option<u32> {
+        match self {
+            Exp::Int(n) => u32::try_from(*n).ok(),
+            Exp::Rat(_) => None,
+        }
+    }
+
+    fn add(&self, o: &Exp) -> Exp {
+        if let (Exp::Int(a), Exp::Int(b)) = (self, o) {
+            if let Some(c) = a.checked_add(*b) {
+                return Exp::Int(c);
+            }
+        }
+        Exp::from_rational(&(self.to_rational() + o.to_rational()))
+    }
+
+    fn mul(&self, o: &Exp) -> Exp {
+        if let (Exp::Int(a), Exp::Int(b)) = (self, o) {
+            if let Some(c) = a.checked_mul(*b) {
+                return Exp::Int(c);
+            }
+        }
+        Exp::from_rational(&(self.to_rational() * o.to_rational()))
+    }
+
+    fn neg(&self) -> Exp {
+        self.mul(&Exp::Int(-1))
+    }
+
+    fn sign(&self) -> Ordering {
+        if self.is_negative() {
+            Ordering::Less
+        } else if self.is_zero() {
+            Ordering::Equal
+        } else {
+            Ordering::Greater
+        }
+    }
+}
+
+impl Ord for Exp {
+    fn cmp(&self, o: &Exp) -> Ordering {
+        match (self, o) {
+            (Exp::Int(a), Exp::Int(b)) => a.cmp(b),
+            _ => self.to_rational().cmp(&o.to_rational()),
+        }
+    }
+}
+
+impl PartialOrd for Exp {
+    fn partial_cmp(&self, o: &Exp) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
 
 /// A product of atoms with nonzero exponents, sorted by atom id.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct Mono(pub(crate) Vec<(Id, Rational)>);
-
-/// The sign of a nonzero exponent as an ordering against zero.
-fn sign(e: &Rational) -> Ordering {
-    if e.is_negative() {
-        Ordering::Less
-    } else {
-        Ordering::Greater
-    }
-}
-
-/// Exponents are nearly always integers: compare numerators when the
-/// denominators agree, avoiding the general (allocating) rational compare.
-fn cmp_exp(a: &Rational, b: &Rational) -> Ordering {
-    if a.denom() == b.denom() {
-        a.numer().cmp(b.numer())
-    } else {
-        a.cmp(b)
-    }
-}
+pub(crate) struct Mono(pub(crate) Vec<(Id, Exp)>);
 
 impl Ord for Mono {
     fn cmp(&self, other: &Mono) -> Ordering {
@@ -42,13 +153,13 @@ impl Ord for Mono {
         loop {
             match (a.get(i), b.get(j)) {
                 (None, None) => return Ordering::Equal,
-                (Some((_, ea)), None) => return sign(ea),
-                (None, Some((_, eb))) => return sign(eb).reverse(),
+                (Some((_, ea)), None) => return ea.sign(),
+                (None, Some((_, eb))) => return eb.sign().reverse(),
                 (Some((x, ea)), Some((y, eb))) => match x.cmp(y) {
-                    Ordering::Less => return sign(ea),
-                    Ordering::Greater => return sign(eb).reverse(),
+                    Ordering::Less => return ea.sign(),
+                    Ordering::Greater => return eb.sign().reverse(),
                     Ordering::Equal => {
-                        let c = cmp_exp(ea, eb);
+                        let c = ea.cmp(eb);
                         if c != Ordering::Equal {
                             return c;
                         }
@@ -78,8 +189,22 @@ impl Mono {
         if e.is_zero() {
             Mono::one()
         } else {
-            Mono(vec![(atom, e)])
+            Mono(vec![(atom, Exp::from_rational(&e))])
         }
+    }
+
+    /// The product of atoms with exponents, in any order, duplicates merged.
+    pub(crate) fn from_factors(fs: Vec<(Id, Rational)>) -> Mono {
+        let mut m = Mono::one();
+        for (a, e) in fs {
+            m = m.mul(&Mono::atom(a, e));
+        }
+        m
+    }
+
+    /// The factors with rational exponents.
+    pub(crate) fn factors(&self) -> Vec<(Id, Rational)> {
+        self.0.iter().map(|(a, e)| (*a, e.to_rational())).collect()
     }
 
     /// True for the empty product.
@@ -112,7 +237,7 @@ impl Mono {
                         j += 1;
                     }
                     Ordering::Equal => {
-                        let e = &x.1 + &y.1;
+                        let e = x.1.add(&y.1);
                         if !e.is_zero() {
                             out.push((x.0, e));
                         }
@@ -132,12 +257,13 @@ impl Mono {
         if r.is_zero() {
             return Mono::one();
         }
-        Mono(self.0.iter().map(|(a, e)| (*a, e * r)).collect())
+        let r = Exp::from_rational(r);
+        Mono(self.0.iter().map(|(a, e)| (*a, e.mul(&r))).collect())
     }
 
     /// The inverse (every exponent negated).
     pub(crate) fn inv(&self) -> Mono {
-        self.pow(&-Rational::one())
+        Mono(self.0.iter().map(|(a, e)| (*a, e.neg())).collect())
     }
 
     /// `self / other`.
@@ -150,7 +276,7 @@ impl Mono {
         self.0
             .iter()
             .find(|(a, _)| *a == atom)
-            .map(|(_, e)| e.clone())
+            .map(|(_, e)| e.to_rational())
             .unwrap_or_else(Rational::zero)
     }
 }
@@ -253,11 +379,7 @@ impl Poly {
             return Poly::zero();
         }
         Poly {
-            terms: self
-                .terms
-                .iter()
-                .map(|(m, d)| (m.clone(), d * c))
-                .collect(),
+            terms: self.terms.iter().map(|(m, d)| (m.clone(), d * c)).collect(),
         }
     }
 
@@ -331,50 +453,6 @@ impl Poly {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn q(n: i64) -> Rational {
-        Rational::from_integer(n.into())
-    }
-
-    fn x(e: i64) -> Mono {
-        Mono::atom(Id(1), q(e))
-    }
-
-    fn poly(terms: &[(i64, i64)]) -> Poly {
-        let mut p = Poly::zero();
-        for &(e, c) in terms {
-            p.add_term(x(e), q(c));
-        }
-        p
-    }
-
-    #[test]
-    fn group_order_is_compatible_with_products() {
-        let y = Mono::atom(Id(2), q(1));
-        assert!(x(1) > x(0));
-        assert!(x(-1) < Mono::one());
-        assert!(x(1).mul(&y) > x(0).mul(&y));
-    }
-
-    #[test]
-    fn exact_division() {
-        // (x^2 - 1) / (x + 1) = x - 1
-        let n = poly(&[(2, 1), (0, -1)]);
-        let f = poly(&[(1, 1), (0, 1)]);
-        assert_eq!(n.div_exact(&f, 100), Some(poly(&[(1, 1), (0, -1)])));
-        // x^2 + 1 is not divisible by x + 1
-        let n = poly(&[(2, 1), (0, 1)]);
-        assert_eq!(n.div_exact(&f, 100), None);
-        // Laurent: (x + x^-1) / (x^2 + 1) = x^-1
-        let n = poly(&[(1, 1), (-1, 1)]);
-        let f = poly(&[(2, 1), (0, 1)]);
-        assert_eq!(n.div_exact(&f, 100), Some(poly(&[(-1, 1)])));
-    }
-}
-
 /// A cheap necessary condition for exact division, so that failed trial
 /// divisions (the common case) cost one evaluation instead of a long
 /// division: substituting pseudo-random residues modulo a prime for every
@@ -386,7 +464,7 @@ pub(crate) fn may_divide(n: &Poly, f: &Poly) -> bool {
         let es: Vec<Rational> = f.terms.keys().map(|m| m.exponent(a)).collect();
         let lo = es.iter().min().cloned().unwrap_or_else(Rational::zero);
         let hi = es.iter().max().cloned().unwrap_or_else(Rational::zero);
-        (hi - lo).to_integer()
+        hi - lo
     }) else {
         return true;
     };
@@ -445,10 +523,9 @@ fn univariate(p: &Poly, var: Id) -> Option<BTreeMap<i64, u64>> {
         let mut coef = rat_mod(c)?;
         let mut deg = 0i64;
         for (a, e) in &m.0 {
-            if !e.is_integer() {
+            let Exp::Int(k) = *e else {
                 return None;
-            }
-            let k = num_traits::ToPrimitive::to_i64(&e.to_integer())?;
+            };
             if *a == var {
                 deg = k;
             } else {
@@ -505,4 +582,48 @@ fn uni_divides(n: &BTreeMap<i64, u64>, f: &BTreeMap<i64, u64>) -> bool {
         }
     }
     r.iter().all(|&c| c == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: i64) -> Rational {
+        Rational::from_integer(n.into())
+    }
+
+    fn x(e: i64) -> Mono {
+        Mono::atom(Id(1), q(e))
+    }
+
+    fn poly(terms: &[(i64, i64)]) -> Poly {
+        let mut p = Poly::zero();
+        for &(e, c) in terms {
+            p.add_term(x(e), q(c));
+        }
+        p
+    }
+
+    #[test]
+    fn group_order_is_compatible_with_products() {
+        let y = Mono::atom(Id(2), q(1));
+        assert!(x(1) > x(0));
+        assert!(x(-1) < Mono::one());
+        assert!(x(1).mul(&y) > x(0).mul(&y));
+    }
+
+    #[test]
+    fn exact_division() {
+        // (x^2 - 1) / (x + 1) = x - 1
+        let n = poly(&[(2, 1), (0, -1)]);
+        let f = poly(&[(1, 1), (0, 1)]);
+        assert_eq!(n.div_exact(&f, 100), Some(poly(&[(1, 1), (0, -1)])));
+        // x^2 + 1 is not divisible by x + 1
+        let n = poly(&[(2, 1), (0, 1)]);
+        assert_eq!(n.div_exact(&f, 100), None);
+        // Laurent: (x + x^-1) / (x^2 + 1) = x^-1
+        let n = poly(&[(1, 1), (-1, 1)]);
+        let f = poly(&[(2, 1), (0, 1)]);
+        assert_eq!(n.div_exact(&f, 100), Some(poly(&[(-1, 1)])));
+    }
 }

@@ -41,7 +41,9 @@ fn expr() -> impl Strategy<Value = String> {
             inner
                 .clone()
                 .prop_map(|a| format!("sum(j, v[j] * {})", a.replace("s[i]", "s[j]"))),
-            inner.clone().prop_map(|a| format!("sum(j, delta(i, j) * {a})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum(j, delta(i, j) * {a})")),
         ]
     })
 }

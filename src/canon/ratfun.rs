@@ -92,7 +92,7 @@ impl Ctx<'_> {
         if let Some(p) = self.factor_polys.get(&f) {
             return Ok(p.clone());
         }
-        let rf = self.to_rf(f)?;
+        let rf = self.rf_of(f)?;
         let p = Rc::new(rf.num.clone());
         self.factor_polys.insert(f, p.clone());
         Ok(p)
@@ -248,7 +248,11 @@ impl Ctx<'_> {
         }
         // A single term is raised exponent by exponent, never expanded.
         if base.num.len() == 1 {
-            let (m, c) = base.num.single().map(|(m, c)| (m.clone(), c.clone())).unwrap_or_default();
+            let (m, c) = base
+                .num
+                .single()
+                .map(|(m, c)| (m.clone(), c.clone()))
+                .unwrap_or_default();
             let e = int(k as i64);
             let c = num_traits::pow::Pow::pow(&c, k as u32);
             let mut out = Rf {
@@ -317,7 +321,7 @@ impl Ctx<'_> {
                 .unwrap_or_else(Rational::zero);
             mins.insert(a, min);
         }
-        let content = Mono(mins.into_iter().filter(|(_, e)| !e.is_zero()).collect());
+        let content = Mono::from_factors(mins.into_iter().filter(|(_, e)| !e.is_zero()).collect());
         let shifted = p.mul_term(&content.inv(), &Rational::one());
         let lc = shifted
             .leading()
@@ -361,7 +365,12 @@ impl Ctx<'_> {
     /// one-hot powers, delta powers, products of sums, and (fallback mode)
     /// sin² = 1 − cos².
     pub(crate) fn normalize(&mut self, rf: Rf) -> R<Rf> {
-        let needs: Vec<bool> = rf.num.terms.keys().map(|m| self.mono_needs_work(m)).collect();
+        let needs: Vec<bool> = rf
+            .num
+            .terms
+            .keys()
+            .map(|m| self.mono_needs_work(m))
+            .collect();
         if !needs.iter().any(|&b| b) {
             return Ok(rf);
         }
@@ -391,10 +400,10 @@ impl Ctx<'_> {
         let mut sums = 0u32;
         for (a, e) in &m.0 {
             match self.store.get(*a) {
-                Node::Var(v, ix) if ix.len() == 1 => {
-                    if self.is_onehot(*v) && e.is_positive() && !e.is_one() {
-                        return true;
-                    }
+                Node::Var(v, ix)
+                    if ix.len() == 1 && self.is_onehot(*v) && e.is_positive() && !e.is_one() =>
+                {
+                    return true
                 }
                 Node::Delta(..) if e.is_positive() && !e.is_one() => return true,
                 Node::Sum { .. } if e.is_integer() && e.is_positive() => {
@@ -404,7 +413,7 @@ impl Ctx<'_> {
                     }
                 }
                 Node::Apply(crate::expr::Func::Sin, _)
-                    if self.mode == Mode::ExpForm && e.is_integer() && *e >= int(2) =>
+                    if self.mode == Mode::ExpForm && e.to_u32().is_some_and(|k| k >= 2) =>
                 {
                     return true
                 }
@@ -433,10 +442,10 @@ impl Ctx<'_> {
                     factors.push((*a, Rational::one()));
                 }
                 Node::Apply(crate::expr::Func::Sin, x)
-                    if self.mode == Mode::ExpForm && e.is_integer() && *e >= int(2) =>
+                    if self.mode == Mode::ExpForm && e.to_u32().is_some_and(|k| k >= 2) =>
                 {
                     self.note(Rule::Pythagoras);
-                    let k = e.to_integer().to_i64().unwrap_or(2);
+                    let k = i64::from(e.to_u32().unwrap_or(2));
                     let cos = self.store.apply(crate::expr::Func::Cos, x);
                     let mut p = Poly::constant(Rational::one());
                     p.add_term(Mono::atom(cos, int(2)), int(-1));
@@ -446,7 +455,7 @@ impl Ctx<'_> {
                     }
                     extra = self.rf_mul(&extra, &r)?;
                 }
-                _ => factors.push((*a, e.clone())),
+                _ => factors.push((*a, e.to_rational())),
             }
         }
         let has_sums = factors
@@ -460,7 +469,7 @@ impl Ctx<'_> {
         let base = if has_sums {
             self.sum_single(Vec::new(), factors)?
         } else {
-            Rf::mono(Mono(factors))
+            Rf::mono(Mono::from_factors(factors))
         };
         self.rf_mul(&base, &extra)
     }
@@ -474,7 +483,7 @@ impl Ctx<'_> {
             xs.push(self.store.num(c.clone()));
         }
         for (a, e) in &m.0 {
-            xs.push(self.factor_expr(*a, e));
+            xs.push(self.factor_expr(*a, &e.to_rational()));
         }
         self.product(xs)
     }
@@ -528,7 +537,7 @@ impl Ctx<'_> {
             }
             let m = m.clone();
             for (a, e) in &m.0 {
-                xs.push(self.factor_expr(*a, e));
+                xs.push(self.factor_expr(*a, &e.to_rational()));
             }
         } else {
             xs.push(self.poly_expr(&rf.num));

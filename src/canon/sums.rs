@@ -23,6 +23,9 @@ use num_traits::{One, Signed, ToPrimitive};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// The fresh bound indices and the body factors of an opened sum.
+type Opened = (Vec<IndexId>, Vec<(Id, Rational)>);
+
 impl Ctx<'_> {
     /// The free indices of an expression, sorted.
     pub(crate) fn free_indices(&mut self, id: Id) -> Rc<Vec<IndexId>> {
@@ -134,8 +137,16 @@ impl Ctx<'_> {
                 var,
                 at: at.into_iter().map(f).collect(),
             },
-            Node::Add(xs) => Node::Add(xs.into_iter().map(|x| self.rename_in(x, map, memo)).collect()),
-            Node::Mul(xs) => Node::Mul(xs.into_iter().map(|x| self.rename_in(x, map, memo)).collect()),
+            Node::Add(xs) => Node::Add(
+                xs.into_iter()
+                    .map(|x| self.rename_in(x, map, memo))
+                    .collect(),
+            ),
+            Node::Mul(xs) => Node::Mul(
+                xs.into_iter()
+                    .map(|x| self.rename_in(x, map, memo))
+                    .collect(),
+            ),
             Node::Pow(a, b) => {
                 let a = self.rename_in(a, map, memo);
                 let b = self.rename_in(b, map, memo);
@@ -177,7 +188,7 @@ impl Ctx<'_> {
             });
             let at_j = self.rename(body, &HashMap::from([(index, j)]));
             let e = self.store.sub(full, at_j);
-            return Ok((*self.to_rf(e)?).clone());
+            return Ok((*self.rf_of(e)?).clone());
         }
         let mut idx = vec![index];
         let mut b = body;
@@ -195,7 +206,7 @@ impl Ctx<'_> {
 
     /// `Σ_idx body` for a raw body.
     fn sum_over(&mut self, idx: Vec<IndexId>, body: Id) -> R<Rf> {
-        let rb = self.to_rf(body)?;
+        let rb = self.rf_of(body)?;
         if rb.num.is_zero() {
             return Ok(Rf::zero());
         }
@@ -222,7 +233,7 @@ impl Ctx<'_> {
             .collect();
         let mut total = Rf::zero();
         for (m, c) in terms {
-            let mut factors = m.0.clone();
+            let mut factors = m.factors();
             for &(f, k) in &den_in {
                 factors.push((f, -Rational::from_integer(k.into())));
             }
@@ -278,7 +289,7 @@ impl Ctx<'_> {
         if merged {
             self.note(Rule::MergeSums);
         }
-        let mut fs = mono.0;
+        let mut fs = mono.factors();
 
         for pos in 0..fs.len() {
             let (a, e) = &fs[pos];
@@ -299,7 +310,7 @@ impl Ctx<'_> {
                 let prod = self.raw_product(&fs);
                 let prod = self.rename(prod, &HashMap::from([(b, o)]));
                 if idx.is_empty() {
-                    return Ok((*self.to_rf(prod)?).clone());
+                    return Ok((*self.rf_of(prod)?).clone());
                 }
                 return self.sum_over(idx, prod);
             }
@@ -344,7 +355,7 @@ impl Ctx<'_> {
             }
         }
         let out = self.raw_product(&outside);
-        let out_rf = self.to_rf(out)?;
+        let out_rf = self.rf_of(out)?;
         if idx.is_empty() {
             return Ok((*out_rf).clone());
         }
@@ -357,7 +368,7 @@ impl Ctx<'_> {
 
     /// The bound indices and body factors of a canonical sum atom, renamed
     /// apart with fresh indices.
-    fn open_sum(&mut self, a: Id) -> R<Option<(Vec<IndexId>, Vec<(Id, Rational)>)>> {
+    fn open_sum(&mut self, a: Id) -> R<Option<Opened>> {
         let mut js = Vec::new();
         let mut b = a;
         while let Node::Sum {
@@ -381,14 +392,14 @@ impl Ctx<'_> {
             fresh.push(f);
         }
         let renamed = self.rename(b, &map);
-        let rf = self.to_rf(renamed)?;
+        let rf = self.rf_of(renamed)?;
         let Some((m, c)) = rf.num.single() else {
             return Ok(None);
         };
         if !c.is_one() {
             return Ok(None);
         }
-        let mut fs = m.0.clone();
+        let mut fs = m.factors();
         for &(f, k) in &rf.den {
             fs.push((f, -Rational::from_integer(k.into())));
         }
@@ -422,7 +433,7 @@ impl Ctx<'_> {
                 targets.push(t);
             }
             let renamed = self.rename(body, &map);
-            let rf = self.to_rf(renamed)?;
+            let rf = self.rf_of(renamed)?;
             let mut e = self.rf_expr(&rf);
             for &t in targets.iter().rev() {
                 e = self.store.add(Node::Sum {

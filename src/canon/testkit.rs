@@ -60,16 +60,30 @@ impl T {
 
     pub fn parse(&mut self, s: &str) -> Id {
         let toks = lex(s);
-        let mut p = P { t: self, toks, pos: 0 };
+        let mut p = P {
+            t: self,
+            toks,
+            pos: 0,
+        };
         let e = p.expr();
-        assert!(p.pos == p.toks.len(), "trailing input in {s:?}: {:?}", &p.toks[p.pos..]);
+        assert!(
+            p.pos == p.toks.len(),
+            "trailing input in {s:?}: {:?}",
+            &p.toks[p.pos..]
+        );
         e
     }
 
     pub fn prove(&mut self, l: &str, r: &str) -> super::Outcome {
         let l = self.parse(l);
         let r = self.parse(r);
-        super::prove(&mut self.store, &mut self.sym, l, r, &super::Budget::default())
+        super::prove(
+            &mut self.store,
+            &mut self.sym,
+            l,
+            r,
+            &super::Budget::default(),
+        )
     }
 
     #[allow(dead_code)]
@@ -79,9 +93,14 @@ impl T {
 
     pub fn canon(&mut self, s: &str) -> Id {
         let id = self.parse(s);
-        super::canonicalize(&mut self.store, &mut self.sym, id, &super::Budget::default())
-            .expect("within budget")
-            .0
+        super::canonicalize(
+            &mut self.store,
+            &mut self.sym,
+            id,
+            &super::Budget::default(),
+        )
+        .expect("within budget")
+        .0
     }
 
     pub fn show(&self, id: Id) -> String {
@@ -160,7 +179,11 @@ impl P<'_> {
     }
     fn index(&mut self) -> IndexId {
         let n = self.name();
-        *self.t.idx.get(&n).unwrap_or_else(|| panic!("undeclared index {n}"))
+        *self
+            .t
+            .idx
+            .get(&n)
+            .unwrap_or_else(|| panic!("undeclared index {n}"))
     }
     fn expr(&mut self) -> Id {
         let mut a = self.term();
@@ -342,14 +365,20 @@ pub(crate) struct Point {
 impl Point {
     /// A deterministic pseudo-random point in the declared domains.
     pub fn sample(sym: &Symbols, seed: u64) -> Point {
-        let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut s = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let mut next = move || {
             s ^= s << 13;
             s ^= s >> 7;
             s ^= s << 17;
             (s >> 11) as f64 / (1u64 << 53) as f64
         };
-        let dims: Vec<usize> = sym.dims.iter().map(|_| 1 + (next() * 3.0) as usize).collect();
+        let dims: Vec<usize> = sym
+            .dims
+            .iter()
+            .map(|_| 1 + (next() * 3.0) as usize)
+            .collect();
         let mut vals = Vec::new();
         for v in &sym.vars {
             let len: usize = v.dims.iter().map(|d| dims[d.0 as usize]).product();
@@ -365,7 +394,9 @@ impl Point {
                 }
                 Domain::Onehot => {
                     let k = (next() * len as f64) as usize % len.max(1);
-                    xs.iter_mut().enumerate().for_each(|(i, x)| *x = (i == k) as u8 as f64);
+                    xs.iter_mut()
+                        .enumerate()
+                        .for_each(|(i, x)| *x = (i == k) as u8 as f64);
                 }
             }
             vals.push(xs);
