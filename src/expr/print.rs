@@ -88,13 +88,19 @@ impl Printer<'_> {
         }
     }
 
+    /// The name an index would like: its own, or for an internal
+    /// (canonical) index the first name the user gave an index over the
+    /// same dimension, so `sum(k, x[k])` stays `k` after canonicalizing.
     fn base_name(&self, i: IndexId) -> String {
-        let n = &self.symbols.index(i).name;
-        if n.is_empty() || n.starts_with('#') {
-            "i".to_string()
-        } else {
-            n.clone()
+        let info = self.symbols.index(i);
+        if !info.name.is_empty() && !info.name.starts_with('#') {
+            return info.name.clone();
         }
+        self.symbols
+            .indices
+            .iter()
+            .find(|j| j.dim == info.dim && !j.name.is_empty() && !j.name.starts_with('#'))
+            .map_or_else(|| "i".to_string(), |j| j.name.clone())
     }
 
     fn taken(&self, n: &str) -> bool {
@@ -153,7 +159,16 @@ impl Printer<'_> {
         let mut negative = false;
         let mut num = Vec::new();
         let mut den = Vec::new();
-        for &x in xs {
+        // Nested products print flat: `-1 * (2 * y)` is `-2 * y`.
+        let mut flat = Vec::new();
+        let mut stack: Vec<Id> = xs.iter().rev().copied().collect();
+        while let Some(x) = stack.pop() {
+            match self.store.get(x) {
+                Node::Mul(ys) => stack.extend(ys.iter().rev()),
+                _ => flat.push(x),
+            }
+        }
+        for &x in &flat {
             match self.store.get(x) {
                 Node::Num(r) => {
                     negative ^= r.is_negative();
@@ -329,5 +344,102 @@ impl Printer<'_> {
                 (format!("diff({b}, {v})"), Level::Atom)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::canon::testkit::T;
+
+    const DECLS: &str = "x y: real; p: positive; v w: vector n; W: matrix n n; idx i j k: n";
+
+    /// `input` (test syntax) prints as `expected`.
+    macro_rules! print_case {
+        ($($name:ident: $input:expr => $expected:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let mut t = T::new(DECLS);
+                let id = t.parse($input);
+                assert_eq!(t.show(id), $expected);
+            }
+        )*};
+    }
+
+    print_case! {
+        softmax: "exp(v[i]) / sum(j, exp(v[j]))" => "exp(v[i]) / sum(j, exp(v[j]))";
+        delta: "delta(i, j) - v[j]" => "delta(i, j) - v[j]";
+        minus_product: "x - 2*y" => "x - 2 * y";
+        negative_first: "-x + y" => "-x + y";
+        power_of_sum: "(x + 1)^2" => "(x + 1)^2";
+        division_of_product: "x / (y * p)" => "x / (y * p)";
+        sqrt: "sqrt(1 + x^2)" => "sqrt(1 + x^2)";
+        symbolic_power: "x^(y + 1)" => "x^(y + 1)";
+        base_parenthesized: "(x * y)^3" => "(x * y)^3";
+        nested_minus: "x - (y - p)" => "x - (y - p)";
+        except: "sum(j != i, v[j])" => "sum(j != i, v[j])";
+        constant: "e^x * pi" => "e^x * pi";
+        derivative: "d(x^2, x)" => "diff(x^2, x)";
+    }
+
+    #[test]
+    fn canonical_forms() {
+        let mut t = T::new(DECLS);
+        for (input, expected) in [
+            ("(1/2) * x", "x / 2"),
+            ("x^(-2)", "1 / x^2"),
+            ("3 * x / (4 * y)", "3 * x / (4 * y)"),
+            ("exp(-x)/(1 + exp(-x))^2", "exp(x) / (1 + exp(x))^2"),
+        ] {
+            let c = t.canon(input);
+            assert_eq!(t.show(c), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn clashing_bound_index_is_renamed() {
+        let mut t = T::new(DECLS);
+        // Two different indices both called i: the bound one is renamed.
+        let inner = t.parse("sum(i, W[i, j] * v[i])");
+        let free_i = t.parse("v[i]");
+        let crate::expr::Node::Sum { index, body, .. } = t.store.get(inner).clone() else {
+            panic!("a sum");
+        };
+        // Rename j to the free i's id so the body mentions both i's.
+        let crate::expr::Node::Var(_, ix) = t.store.get(free_i).clone() else {
+            panic!("a var");
+        };
+        let j = t.parse("v[j]");
+        let crate::expr::Node::Var(_, jx) = t.store.get(j).clone() else {
+            panic!("a var");
+        };
+        let mut syms = t.sym.clone();
+        let _ = &mut syms;
+        let body = rename(&mut t.store, body, jx[0], ix[0]);
+        let s = t.store.add(crate::expr::Node::Sum {
+            index,
+            except: None,
+            body,
+        });
+        let both = t.store.mul2(free_i, s);
+        assert_eq!(t.show(both), "v[i] * sum(j, W[j, i] * v[j])");
+    }
+
+    fn rename(
+        store: &mut crate::expr::Store,
+        id: crate::expr::Id,
+        from: crate::expr::IndexId,
+        to: crate::expr::IndexId,
+    ) -> crate::expr::Id {
+        use crate::expr::Node;
+        let node = store.get(id).clone();
+        let f = |i| if i == from { to } else { i };
+        let new = match node {
+            Node::Var(v, ix) => Node::Var(v, ix.into_iter().map(f).collect()),
+            Node::Mul(xs) => {
+                Node::Mul(xs.into_iter().map(|x| rename(store, x, from, to)).collect())
+            }
+            other => other,
+        };
+        store.add(new)
     }
 }
