@@ -277,9 +277,9 @@ impl<'a> Ctx<'a> {
                 let mut acc = Rf::zero();
                 for x in xs {
                     let r = self.rf_of(x)?;
-                    acc = self.rf_add(&acc, &r)?;
+                    acc = self.rf_add_uncancelled(acc, &r)?;
                 }
-                Ok(acc)
+                self.cancel(acc)
             }
             Node::Mul(xs) => {
                 let mut acc = Rf::one();

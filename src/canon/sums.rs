@@ -238,7 +238,7 @@ impl Ctx<'_> {
                 factors.push((f, -Rational::from_integer(k.into())));
             }
             let r = self.sum_single(idx.clone(), factors)?;
-            total = self.rf_add(&total, &r.scale(&c))?;
+            total = self.rf_add_uncancelled(total, &r.scale(&c))?;
         }
         if !den_out.is_empty() {
             self.note(Rule::PullOutOfSum);
@@ -248,7 +248,7 @@ impl Ctx<'_> {
             };
             total = self.rf_mul(&total, &d)?;
         }
-        Ok(total)
+        self.cancel(total)
     }
 
     /// `Σ_idx Π factors` for canonical atoms with exponents.
