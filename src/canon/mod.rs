@@ -39,6 +39,7 @@ mod tests;
 pub use trace::Rule;
 
 use crate::expr::{DimId, Id, IndexId, Node, Store, Symbols};
+use num_traits::One;
 use ratfun::Rf;
 use std::collections::HashMap;
 use std::fmt;
@@ -125,6 +126,7 @@ pub(crate) struct Ctx<'a> {
     max_store: usize,
     max_terms: usize,
     ticks: u64,
+    undefined_atom: Id,
 }
 
 /// The name prefix of canonical bound indices; `#` cannot occur in a
@@ -152,6 +154,9 @@ impl<'a> Ctx<'a> {
                 idx_level.insert(id, level);
             }
         }
+        let z = store.int(0);
+        let m1 = store.int(-1);
+        let undefined_atom = store.add(Node::Pow(z, m1));
         let max_store = store.len().saturating_add(budget.max_nodes);
         Ctx {
             store,
@@ -169,6 +174,7 @@ impl<'a> Ctx<'a> {
             max_store,
             max_terms: (budget.max_nodes / 8).max(64),
             ticks: 0,
+            undefined_atom,
         }
     }
 
@@ -235,19 +241,16 @@ impl<'a> Ctx<'a> {
     /// The canonical form of an expression defined nowhere (`0^-1`): any
     /// form is sound for it, and one shared form keeps canonicity.
     pub(crate) fn undefined(&mut self) -> Rf {
-        let z = self.store.int(0);
-        let m1 = self.store.int(-1);
-        Rf::atom(self.store.add(Node::Pow(z, m1)))
+        Rf::atom(self.undefined_atom)
     }
 
-    pub(crate) fn is_undefined(&mut self, rf: &Rf) -> bool {
-        let z = self.store.int(0);
-        let m1 = self.store.int(-1);
-        let u = self.store.add(Node::Pow(z, m1));
-        rf.num
-            .terms
-            .keys()
-            .any(|m| m.0.iter().any(|(a, _)| *a == u))
+    /// Undefinedness propagates to the whole expression, so an undefined
+    /// form is always exactly the undefined atom.
+    pub(crate) fn is_undefined(&self, rf: &Rf) -> bool {
+        rf.den.is_empty()
+            && rf.num.single().is_some_and(|(m, c)| {
+                c.is_one() && m.0.len() == 1 && m.0[0].0 == self.undefined_atom
+            })
     }
 
     fn rf_of_uncached(&mut self, id: Id) -> R<Rf> {

@@ -460,12 +460,9 @@ impl Poly {
 /// divide too. Returns true when it cannot tell (rational exponents, a
 /// vanishing image).
 pub(crate) fn may_divide(n: &Poly, f: &Poly) -> bool {
-    let Some(var) = f.atoms().into_iter().max_by_key(|&a| {
-        let es: Vec<Rational> = f.terms.keys().map(|m| m.exponent(a)).collect();
-        let lo = es.iter().min().cloned().unwrap_or_else(Rational::zero);
-        let hi = es.iter().max().cloned().unwrap_or_else(Rational::zero);
-        hi - lo
-    }) else {
+    // Any atom of a normalized factor has a nontrivial exponent range (no
+    // monomial content), so the leading term's first atom will do.
+    let Some(var) = f.leading().and_then(|(m, _)| m.0.first().map(|(a, _)| *a)) else {
         return true;
     };
     let (Some(nu), Some(fu)) = (univariate(n, var), univariate(f, var)) else {
