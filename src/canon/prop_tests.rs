@@ -135,3 +135,65 @@ proptest! {
         }
     }
 }
+
+fn wild() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("p".to_string()),
+        Just("v[i]".to_string()),
+        Just("s[i]".to_string()),
+        Just("delta(i, j)".to_string()),
+        Just("(0)".to_string()),
+        Just("(123456789012345678901234567890)".to_string()),
+        Just("(1/3)".to_string()),
+        Just("e".to_string()),
+        Just("pi".to_string()),
+    ];
+    leaf.prop_recursive(4, 20, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})^({b})")),
+            (
+                inner.clone(),
+                prop_oneof![
+                    Just("(1/3)"),
+                    Just("(-1/2)"),
+                    Just("1000"),
+                    Just("(-7)"),
+                    Just("0")
+                ]
+            )
+                .prop_map(|(a, n)| format!("({a})^{n}")),
+            inner.clone().prop_map(|a| format!("log({a})")),
+            inner.clone().prop_map(|a| format!("tan({a})")),
+            inner.clone().prop_map(|a| format!("cos({a})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum(j != i, v[j] * {a})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum(k, sum(l, delta(k, l) * {a}))")),
+            inner.clone().prop_map(|a| format!("d({a}, x)")),
+            inner.clone().prop_map(|a| format!("d({a}, v[k])")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// No input panics or hangs: the worst outcome is "inconclusive".
+    #[test]
+    fn never_panics(a in wild(), b in wild()) {
+        let mut t = T::new(DECLS);
+        let l = t.parse(&a);
+        let r = t.parse(&b);
+        let budget = Budget { max_nodes: 50_000, max_millis: 500 };
+        let start = std::time::Instant::now();
+        let _ = super::prove(&mut t.store, &mut t.sym, l, r, &budget);
+        let _ = canonicalize(&mut t.store, &mut t.sym, l, &budget);
+        prop_assert!(start.elapsed().as_secs() < 20);
+    }
+}
