@@ -29,7 +29,17 @@ pub fn derive(
     var: VarId,
     at: &[IndexId],
 ) -> Id {
-    let body = eliminate_derivs(store, symbols, body);
+    crate::canon::with_big_stack(|| derive_inner(store, symbols, body, var, at))
+}
+
+pub(crate) fn derive_inner(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    body: Id,
+    var: VarId,
+    at: &[IndexId],
+) -> Id {
+    let body = eliminate_inner(store, symbols, body);
     let mut d = Diff {
         store,
         var,
@@ -42,6 +52,10 @@ pub fn derive(
 
 /// Replaces every Deriv node by its derivative, innermost first.
 pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
+    crate::canon::with_big_stack(|| eliminate_inner(store, symbols, id))
+}
+
+pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
     let mut memo = HashMap::new();
     elim(store, symbols, id, &mut memo)
 }

@@ -329,7 +329,7 @@ impl<'a> Ctx<'a> {
             }
             Node::Sum { .. } => self.sum_rf(id),
             Node::Deriv { .. } => {
-                let e = crate::diff::eliminate_derivs(self.store, self.symbols, id);
+                let e = crate::diff::eliminate_inner(self.store, self.symbols, id);
                 if e == id {
                     // Not reachable: elimination removes every Deriv node.
                     return Ok(Rf::atom(id));
@@ -353,6 +353,35 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Runs `f` on a thread with a large stack: expression recursion is as
+/// deep as the expression, and the callers' threads may have small stacks.
+/// Falls back to the current thread if no thread can be started.
+pub(crate) fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(f));
+    let run = || {
+        let f = slot.lock().ok().and_then(|mut g| g.take());
+        f.map(|f| f())
+    };
+    let spawned = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn_scoped(s, run)
+            .ok()
+            .map(|h| h.join())
+    });
+    match spawned {
+        Some(Ok(Some(v))) => v,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        _ => {
+            let f = slot.lock().ok().and_then(|mut g| g.take());
+            match f {
+                Some(f) => f(),
+                None => unreachable!("the closure ran on the spawned thread"),
+            }
+        }
+    }
+}
+
 /// Brings `id` to its canonical form (σ, tanh and tan kept as atoms), with
 /// the rules applied. Deriv nodes are eliminated first.
 pub fn canonicalize(
@@ -361,7 +390,16 @@ pub fn canonicalize(
     id: Id,
     budget: &Budget,
 ) -> Result<(Id, Vec<Rule>), Limit> {
-    let id = crate::diff::eliminate_derivs(store, symbols, id);
+    with_big_stack(|| canonicalize_inner(store, symbols, id, budget))
+}
+
+fn canonicalize_inner(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    budget: &Budget,
+) -> Result<(Id, Vec<Rule>), Limit> {
+    let id = crate::diff::eliminate_inner(store, symbols, id);
     let mut ctx = Ctx::new(store, symbols, Mode::Atoms, budget, Instant::now());
     let (c, bits) = ctx.canon(id)?;
     Ok((c, Rule::from_bits(bits)))
@@ -378,9 +416,19 @@ pub fn prove(
     rhs: Id,
     budget: &Budget,
 ) -> Outcome {
+    with_big_stack(|| prove_inner(store, symbols, lhs, rhs, budget))
+}
+
+fn prove_inner(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    lhs: Id,
+    rhs: Id,
+    budget: &Budget,
+) -> Outcome {
     let start = Instant::now();
-    let l = crate::diff::eliminate_derivs(store, symbols, lhs);
-    let r = crate::diff::eliminate_derivs(store, symbols, rhs);
+    let l = crate::diff::eliminate_inner(store, symbols, lhs);
+    let r = crate::diff::eliminate_inner(store, symbols, rhs);
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
         let mut ctx = Ctx::new(store, symbols, mode, budget, start);

@@ -307,6 +307,15 @@ impl Ctx<'_> {
             let m = self.poly_pow(&fp, k)?;
             num = self.poly_mul(&num, &m)?;
         }
+        let normalized = self.normalize(Rf::poly(rf.num.clone()))?;
+        let rf = &Rf {
+            num: if normalized.den.is_empty() && !normalized.num.is_zero() {
+                normalized.num
+            } else {
+                rf.num.clone()
+            },
+            den: rf.den.clone(),
+        };
         if let Some((m, c)) = rf.num.single() {
             let out = Rf {
                 num: num.mul_term(&m.inv(), &(Rational::one() / c)),
@@ -314,7 +323,7 @@ impl Ctx<'_> {
             };
             return Ok(Some(self.normalize(out)?));
         }
-        let (c, m, f) = self.make_factor(&rf.num);
+        let (c, m, f) = self.make_factor(&rf.num)?;
         let out = Rf {
             num: num.mul_term(&m.inv(), &(Rational::one() / c)),
             den: vec![(f, 1)],
@@ -326,20 +335,17 @@ impl Ctx<'_> {
     /// Splits a polynomial with two or more terms into `c · m · f` with `f`
     /// normalized (no monomial content, leading coefficient 1); returns
     /// `(c, m, id of f)` and registers `f` as a denominator factor.
-    pub(crate) fn make_factor(&mut self, p: &Poly) -> (Rational, Mono, Id) {
-        let atoms = p.atoms();
-        let mut mins: BTreeMap<Id, Rational> = BTreeMap::new();
-        for a in atoms {
-            let min = p
-                .terms
-                .keys()
-                .map(|m| m.exponent(a))
-                .min()
-                .unwrap_or_else(Rational::zero);
-            mins.insert(a, min);
+    pub(crate) fn make_factor(&mut self, p: &Poly) -> R<(Rational, Mono, Id)> {
+        let mut content = content_of(p);
+        let mut shifted = p.mul_term(&content.inv(), &Rational::one());
+        // Dividing out the content can turn 1/Σ into Σ: normalize again
+        // (merging products of sums), so equal factors get equal ids.
+        let normalized = self.normalize(Rf::poly(shifted.clone()))?;
+        if normalized.den.is_empty() && normalized.num.len() >= 2 {
+            let more = content_of(&normalized.num);
+            shifted = normalized.num.mul_term(&more.inv(), &Rational::one());
+            content = content.mul(&more);
         }
-        let content = Mono::from_factors(mins.into_iter().filter(|(_, e)| !e.is_zero()).collect());
-        let shifted = p.mul_term(&content.inv(), &Rational::one());
         let lc = shifted
             .leading()
             .map(|(_, c)| c.clone())
@@ -347,7 +353,7 @@ impl Ctx<'_> {
         let f = shifted.scale(&(Rational::one() / &lc));
         let id = self.poly_expr(&f);
         self.factor_polys.insert(id, Rc::new(f));
-        (lc, content, id)
+        Ok((lc, content, id))
     }
 
     /// Trial-divides the numerator by each denominator factor.
@@ -569,4 +575,22 @@ impl Ctx<'_> {
         }
         self.product(xs)
     }
+}
+
+/// The monomial content: each atom to its least exponent over the terms,
+/// so that dividing by it leaves no atom dividing every term.
+fn content_of(p: &Poly) -> Mono {
+    let mut fs = Vec::new();
+    for a in p.atoms() {
+        let min = p
+            .terms
+            .keys()
+            .map(|m| m.exponent(a))
+            .min()
+            .unwrap_or_else(Rational::zero);
+        if !min.is_zero() {
+            fs.push((a, min));
+        }
+    }
+    Mono::from_factors(fs)
 }

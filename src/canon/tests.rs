@@ -455,3 +455,24 @@ fn traces_name_the_rules() {
     let n = names(t.prove("exp(-x)/(1 + exp(-x))^2", "sigmoid(x)*(1 - sigmoid(x))"));
     assert!(n.contains(&"σ(a) = 1/(1 + exp(−a))"), "{n:?}");
 }
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    for depth in [100usize, 300, 1000, 3000] {
+        let mut t = t();
+        let mut id = t.parse("x");
+        for k in 0..depth {
+            let one = t.store.int(1 + (k % 3) as i64);
+            id = if k % 2 == 0 {
+                t.store.apply(crate::expr::Func::Sin, id)
+            } else {
+                t.store.add2(id, one)
+            };
+        }
+        let x = t.sym.var_named("x").expect("x");
+        let d = crate::diff::derive(&mut t.store, &mut t.sym, id, x, &[]);
+        let r = super::canonicalize(&mut t.store, &mut t.sym, d, &super::Budget::default());
+        let _ = r.map(|(c, _)| t.show(c));
+        eprintln!("depth {depth} ok");
+    }
+}
