@@ -19,7 +19,9 @@ fn failures(src: &str) -> Vec<String> {
         "lowering errors: {:?}",
         lowered.errors
     );
+    assert!(!lowered.claims.is_empty(), "no claims");
     let mut out = Vec::new();
+    let mut links = 0;
     for claim in &lowered.claims {
         for (k, link) in claim.links.iter().enumerate() {
             let link = match link {
@@ -32,6 +34,7 @@ fn failures(src: &str) -> Vec<String> {
                     continue;
                 }
             };
+            links += 1;
             let start = std::time::Instant::now();
             let o = prove(
                 &mut lowered.store,
@@ -55,6 +58,8 @@ fn failures(src: &str) -> Vec<String> {
             }
         }
     }
+    assert!(links > 0, "no links");
+    eprintln!("{links} links checked");
     out
 }
 
@@ -210,4 +215,92 @@ fn printed_forms_read_back_cross_entropy() {
 #[test]
 fn printed_forms_read_back_backprop() {
     round_trip(BACKPROP);
+}
+
+/// The backprop example with σ written out by the user instead of the
+/// builtin: sums then carry denominators that depend on the bound index.
+pub(crate) const BACKPROP_DEFINED_SIGMA: &str = "\
+x : vector[d]
+W1 : matrix[m, d]
+b1 : vector[m]
+W2 : matrix[n, m]
+b2 : vector[n]
+y : onehot[n]
+sig(t) := 1 / (1 + exp(-t))
+softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))
+let h[j] = sig(sum(k, W1[j, k] x[k]) + b1[j])
+let a[i] = sum(j, W2[i, j] h[j]) + b2[i]
+let yhat = softmax(a)
+let L = -sum(i, y[i] * log(yhat[i]))
+
+claim db2: ∂L/∂b2[i] = yhat[i] - y[i]
+claim dW2: ∂L/∂W2[i, j] = (yhat[i] - y[i]) h[j]
+claim db1: ∂L/∂b1[j] = sum(i, (yhat[i] - y[i]) W2[i, j]) h[j] (1 - h[j])
+claim dW1: ∂L/∂W1[j, k] = sum(i, (yhat[i] - y[i]) W2[i, j]) h[j] (1 - h[j]) x[k]
+claim dx: ∂L/∂x[k] = sum(j, sum(i, (yhat[i] - y[i]) W2[i, j]) h[j] (1 - h[j]) W1[j, k])
+";
+
+#[test]
+fn backprop_with_defined_sigma() {
+    assert_all_proved(BACKPROP_DEFINED_SIGMA);
+}
+
+const MORE: &str = "\
+x, c : real
+p, q : positive
+z : vector[n]
+w : vector[n]
+s : simplex[n]
+softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))
+let yhat = softmax(z)
+
+claim jacobian: ∂/∂z[j] yhat[i] = yhat[i] (δ(i, j) - yhat[j])
+claim square_norm: ∂/∂z[k] sum(i, z[i]^2) = 2 z[k]
+claim except_split: sum(i != j, w[i]) = sum(i, w[i]) - w[j]
+claim simplex_except: sum(i != j, s[i]) = 1 - s[j]
+claim tanh_prime: d/dx tanh(x) = 1 - tanh(x)^2
+claim quotient: d/dx (x / (1 + x^2)) = (1 - x^2) / (1 + x^2)^2
+claim log_split: log(p q / (1 + p)) = log(p) + log(q) - log(1 + p)
+claim sqrt_pos: sqrt(p^2) = p
+claim chain: d/dx exp(sigmoid(c x)) = c exp(sigmoid(c x)) sigmoid(c x) (1 - sigmoid(c x))
+claim logsumexp: ∂/∂z[j] log(sum(i, exp(z[i]))) = yhat[j]
+";
+
+#[test]
+fn more_identities() {
+    assert_all_proved(MORE);
+}
+
+const WRONG: &str = "\
+x, c : real
+z : vector[n]
+y : onehot[n]
+q : vector[n]
+sig(t) := 1 / (1 + exp(-t))
+softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))
+let yhat = softmax(z)
+let L = -sum(i, y[i] * log(yhat[i]))
+let Lq = -sum(i, q[i] * log(yhat[i]))
+
+claim w1: d/dx sig(x) = sig(x) * (1 + sig(x))
+claim w2: d/dx sig(x) = sig(x)
+claim w3: e^(-x) / (1 + e^(-x))^2 = 1 / (1 + e^(-x)) * e^(-x)
+claim w4: softmax(z + c)[i] = exp(c) * softmax(z)[i]
+claim w5: ∂/∂z[j] log(yhat[i]) = δ(i, j) + yhat[j]
+claim w6: ∂L/∂z[j] = y[j] - yhat[j]
+claim w7: ∂Lq/∂z[j] = yhat[j] - q[j]
+claim w8: ∂/∂z[j] yhat[i] = yhat[i] (δ(i, j) - yhat[i])
+claim w9: sqrt(x^2) = x
+claim w10: ∂/∂z[k] sum(i, z[i]^2) = 2 sum(i, z[i])
+";
+
+#[test]
+fn wrong_claims_through_the_parser_are_not_proved() {
+    let f = failures(WRONG);
+    assert_eq!(
+        f.len(),
+        10,
+        "some false claim was proved:\n{}",
+        f.join("\n")
+    );
 }
