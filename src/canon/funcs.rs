@@ -187,26 +187,69 @@ impl Ctx<'_> {
         let Some((m, c)) = ra.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
             return Ok(self.func_atom(Func::Log, ra));
         };
-        let mut den_positive = true;
-        for &(f, _) in &ra.den {
-            let fp = self.factor_poly(f)?;
-            den_positive &= self.poly_positive(&fp);
-        }
-        if !(c.is_positive() && self.mono_positive(&m) && den_positive) {
+        if !c.is_positive() {
             return Ok(self.func_atom(Func::Log, ra));
+        }
+        // Known-positive factors split off; what remains (the "rest") must
+        // be positive wherever the log is defined, since the product is.
+        let mut pos = Vec::new();
+        let mut rest = Vec::new();
+        for (a, e) in &m.0 {
+            if self.positive(*a) {
+                pos.push((*a, e.clone()));
+            } else {
+                rest.push((*a, e.clone()));
+            }
+        }
+        let mut pos_den = Vec::new();
+        let mut rest_den = Vec::new();
+        for &(f, k) in &ra.den {
+            let fp = self.factor_poly(f)?;
+            if self.poly_positive(&fp) {
+                pos_den.push((f, k));
+            } else {
+                rest_den.push((f, k));
+            }
+        }
+        let nothing_positive = c.is_one() && pos.is_empty() && pos_den.is_empty();
+        if nothing_positive {
+            // log(x^e) = e·log(x) where x^e > 0 forces x > 0: e odd, or not
+            // an integer (x^e then needs x ≥ 0). For even e, log(x^e) stays.
+            return Ok(match (&rest[..], &rest_den[..]) {
+                ([(a, e)], []) if e.is_odd() || !e.is_integer() => {
+                    if !e.is_one() {
+                        self.note(Rule::LogOfProduct);
+                    }
+                    self.log_atom(*a)?.scale(&e.to_rational())
+                }
+                ([], [(f, k)]) if k % 2 == 1 => {
+                    self.note(Rule::LogOfProduct);
+                    self.opaque(Node::Apply(Func::Log, *f))
+                        .scale(&-int(i64::from(*k)))
+                }
+                _ => self.func_atom(Func::Log, ra),
+            });
         }
         // A lone exp atom is not a product; only note the split for products.
         if m.0.len() + ra.den.len() > 1 || !c.is_one() || m.0.iter().any(|(_, e)| !e.is_one()) {
             self.note(Rule::LogOfProduct);
         }
         let mut acc = self.log_const(&c);
-        for (a, e) in &m.0 {
+        for (a, e) in &pos {
             let l = self.log_atom(*a)?;
             acc = self.rf_add(&acc, &l.scale(&e.to_rational()))?;
         }
-        for &(f, k) in &ra.den {
+        for &(f, k) in &pos_den {
             let l = self.opaque(Node::Apply(Func::Log, f));
             acc = self.rf_add(&acc, &l.scale(&-int(k as i64)))?;
+        }
+        if !rest.is_empty() || !rest_den.is_empty() {
+            let r = Rf {
+                num: super::poly::Poly::term(super::poly::Mono(rest), Rational::one()),
+                den: rest_den,
+            };
+            let l = self.log_rf(&r)?;
+            acc = self.rf_add(&acc, &l)?;
         }
         Ok(acc)
     }

@@ -173,3 +173,11 @@ unproved! {
     f124_square_of_sum_grad: "d(sum(i, v[i])*sum(i, v[i]), v[k])" => "2*v[k]";
     f125_softmax_shift_denominator: "exp(v[i])*exp(c)/sum(j, exp(v[j])*exp(c))" => "exp(v[i])*exp(c)/sum(j, exp(v[j]))";
 }
+
+unproved! {
+    f126_log_even_power_halved: "log(x^2)" => "log(x)";
+    f127_log_neg_coefficient: "log(-2*x)" => "log(2) + log(-x) + 1";
+    f128_log_square_partial: "log(p*x^2)" => "log(p) + log(x)";
+    f129_log_den_even: "log(p/x^2)" => "log(p) + 2*log(x)";
+    f130_log_of_difference: "log(p - q)" => "log(p) - log(q)";
+}

@@ -476,3 +476,11 @@ fn deep_nesting_does_not_overflow_the_stack() {
         eprintln!("depth {depth} ok");
     }
 }
+
+proved! {
+    log_split_partial: "log(2*x)" => "log(2) + log(x)";
+    log_split_partial_den: "log(p/x)" => "log(p) - log(x)";
+    log_odd_power: "log(x^3)" => "3*log(x)";
+    log_root: "log(sqrt(x))" => "log(x)/2";
+    log_positive_times_square: "log(p*x^2)" => "log(p) + log(x^2)";
+}
