@@ -431,7 +431,20 @@ fn prove_inner(
     let r = crate::diff::eliminate_inner(store, symbols, rhs);
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
-        let mut ctx = Ctx::new(store, symbols, mode, budget, start);
+        // The fallback usually meets forms small enough to settle quickly;
+        // give it a third of what is left so that a false link (which no
+        // mode proves) does not spend the whole budget twice.
+        let mode_budget = match mode {
+            Mode::Atoms => budget.clone(),
+            Mode::ExpForm => {
+                let used = start.elapsed().as_millis() as u64;
+                Budget {
+                    max_millis: used + budget.max_millis.saturating_sub(used) / 3,
+                    ..budget.clone()
+                }
+            }
+        };
+        let mut ctx = Ctx::new(store, symbols, mode, &mode_budget, start);
         match prove_in(&mut ctx, l, r) {
             Ok(Ok((lt, rt))) => {
                 return Outcome::Proved {

@@ -390,6 +390,26 @@ mod scalar_network {
             worst = worst.max(check(&mut net, v, rhs));
         }
         eprintln!("slowest gradient claim: {worst:?}");
+        // A false gradient (a sign lost in the output error) is never proved.
+        let mut wrong: Vec<Id> = dl.clone();
+        wrong[0] = net.store.neg(dl[0]);
+        let terms: Vec<Id> = (0..m)
+            .map(|j| {
+                let e = hidden_error(&mut net, &wrong, j);
+                let w = var(&mut net.store, net.w1[j][0]);
+                net.store.mul2(e, w)
+            })
+            .collect();
+        let rhs = sum(&mut net.store, terms);
+        let start = std::time::Instant::now();
+        let lhs = crate::diff::derive(&mut net.store, &mut net.sym, net.loss, net.x[0], &[]);
+        let o = prove(&mut net.store, &mut net.sym, lhs, rhs, &Budget::default());
+        assert!(!matches!(o, Outcome::Proved { .. }));
+        eprintln!(
+            "false gradient: {:?} after {:?}",
+            std::mem::discriminant(&o),
+            start.elapsed()
+        );
     }
 }
 
