@@ -1,6 +1,6 @@
 //! Symbolic differentiation (issue 3).
 //!
-//! [`derive`] differentiates a lowered expression by one element of a
+//! [`derive()`] differentiates a lowered expression by one element of a
 //! variable. The result is a plain store expression (not canonical; `canon`
 //! simplifies it). `∂x[i]/∂x[k]` is `δ(i, k)`, so a derivative of a sum
 //! becomes a sum of deltas that the canonicalizer contracts. Function

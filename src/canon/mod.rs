@@ -13,10 +13,25 @@
 //! is, and equal to it there. Every rule either preserves that or is guarded
 //! by a domain fact (see [`Rule`]).
 //!
-//! Files: `poly` (monomials and polynomials), `ratfun` (rational functions,
-//! cancellation, building expressions), `funcs` (exp, log, powers and the
-//! other functions), `sums` (index sums and deltas), `facts` (positivity),
-//! `trace` (named rules).
+//! Canonical, not complete: two sides with different canonical forms may
+//! still be equal (the numeric witness then says "holds"). Denominators are
+//! not factored beyond what cancellation finds, so [`prove`] also reduces
+//! `lhs − rhs`, and retries with σ, tanh and tan in exp/sin/cos form when
+//! atoms don't meet.
+//!
+//! API: [`prove`] (what `verify` calls), [`canonicalize`] (for `simplify`
+//! and diagnostics), [`Budget`] (size and time limits: past them the answer
+//! is [`Outcome::Inconclusive`], never a hang), [`Rule`] (the trace).
+//! Both entry points run on a thread with a large stack, since recursion is
+//! as deep as the expression.
+//!
+//! Files: `poly` (monomials and polynomials, exact division), `ratfun`
+//! (rational functions, cancellation, building expressions), `funcs` (exp,
+//! log, powers and the other functions), `sums` (index sums and deltas),
+//! `facts` (positivity), `trace` (named rules). Tests: `tests`
+//! (completeness, backprop, the scalar network), `soundness_tests` (false
+//! claims), `prop_tests` (random expressions), `examples_tests` (the brief's
+//! derivations through the real parser and lowering).
 
 mod facts;
 mod funcs;
