@@ -1,1 +1,371 @@
 //! Symbolic differentiation (issue 3).
+//!
+//! [`derive()`] differentiates a lowered expression by one element of a
+//! variable. The result is a plain store expression (not canonical; `canon`
+//! simplifies it). `∂x[i]/∂x[k]` is `δ(i, k)`, so a derivative of a sum
+//! becomes a sum of deltas that the canonicalizer contracts. Function
+//! derivatives are written with the function itself where that keeps
+//! expressions small: σ′ = σ(1 − σ), tanh′ = 1 − tanh², exp′ = exp,
+//! tan′ = 1 + tan².
+
+use crate::expr::{children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
+use num_traits::{One, Zero};
+use std::collections::HashMap;
+
+struct Diff<'a> {
+    store: &'a mut Store,
+    var: VarId,
+    at: &'a [IndexId],
+    memo: HashMap<Id, Id>,
+    mentions: HashMap<Id, bool>,
+}
+
+/// `∂body/∂var[at]` (`at` empty for a scalar variable). Deriv nodes inside
+/// `body` are eliminated first, innermost first.
+pub fn derive(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    body: Id,
+    var: VarId,
+    at: &[IndexId],
+) -> Id {
+    crate::canon::with_big_stack(|| derive_inner(store, symbols, body, var, at))
+}
+
+pub(crate) fn derive_inner(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    body: Id,
+    var: VarId,
+    at: &[IndexId],
+) -> Id {
+    let body = eliminate_inner(store, symbols, body);
+    let mut d = Diff {
+        store,
+        var,
+        at,
+        memo: HashMap::new(),
+        mentions: HashMap::new(),
+    };
+    d.d(body)
+}
+
+/// Replaces every Deriv node by its derivative, innermost first.
+pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
+    crate::canon::with_big_stack(|| eliminate_inner(store, symbols, id))
+}
+
+pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
+    let mut memo = HashMap::new();
+    elim(store, symbols, id, &mut memo)
+}
+
+fn has_deriv(store: &Store, id: Id, memo: &mut HashMap<Id, bool>) -> bool {
+    if let Some(&b) = memo.get(&id) {
+        return b;
+    }
+    let node = store.get(id);
+    let b = matches!(node, Node::Deriv { .. })
+        || children(node)
+            .into_iter()
+            .any(|c| has_deriv(store, c, memo));
+    memo.insert(id, b);
+    b
+}
+
+// `symbols` is threaded through for derivative rules that need fresh
+// indices; none does yet.
+#[allow(clippy::only_used_in_recursion)]
+fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut HashMap<Id, Id>) -> Id {
+    if let Some(&r) = memo.get(&id) {
+        return r;
+    }
+    if !has_deriv(store, id, &mut HashMap::new()) {
+        memo.insert(id, id);
+        return id;
+    }
+    let node = store.get(id).clone();
+    let kids: Vec<Id> = children(&node)
+        .into_iter()
+        .map(|c| elim(store, symbols, c, memo))
+        .collect();
+    let rebuilt = with_children(&node, &kids);
+    let r = match rebuilt {
+        Node::Deriv { body, var, at } => {
+            let mut d = Diff {
+                store,
+                var,
+                at: &at,
+                memo: HashMap::new(),
+                mentions: HashMap::new(),
+            };
+            d.d(body)
+        }
+        other => store.add(other),
+    };
+    memo.insert(id, r);
+    r
+}
+
+/// The node with its children replaced, in `children` order.
+pub(crate) fn with_children(node: &Node, kids: &[Id]) -> Node {
+    match node {
+        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => node.clone(),
+        Node::Add(_) => Node::Add(kids.to_vec()),
+        Node::Mul(_) => Node::Mul(kids.to_vec()),
+        Node::Pow(..) => Node::Pow(kids[0], kids[1]),
+        Node::Apply(f, _) => Node::Apply(*f, kids[0]),
+        Node::Sum { index, except, .. } => Node::Sum {
+            index: *index,
+            except: *except,
+            body: kids[0],
+        },
+        Node::Deriv { var, at, .. } => Node::Deriv {
+            body: kids[0],
+            var: *var,
+            at: at.clone(),
+        },
+    }
+}
+
+fn is_zero(store: &Store, id: Id) -> bool {
+    matches!(store.get(id), Node::Num(r) if r.is_zero())
+}
+
+fn is_one(store: &Store, id: Id) -> bool {
+    matches!(store.get(id), Node::Num(r) if r.is_one())
+}
+
+impl Diff<'_> {
+    /// Whether `id` mentions the variable at all (any element).
+    fn mentions(&mut self, id: Id) -> bool {
+        if let Some(&b) = self.mentions.get(&id) {
+            return b;
+        }
+        let node = self.store.get(id).clone();
+        let b = match &node {
+            Node::Var(v, _) => *v == self.var,
+            _ => children(&node).into_iter().any(|c| self.mentions(c)),
+        };
+        self.mentions.insert(id, b);
+        b
+    }
+
+    fn zero(&mut self) -> Id {
+        self.store.int(0)
+    }
+
+    /// A sum without zero terms (no other simplification).
+    fn sum(&mut self, xs: Vec<Id>) -> Id {
+        let xs: Vec<Id> = xs
+            .into_iter()
+            .filter(|&x| !is_zero(self.store, x))
+            .collect();
+        match xs.len() {
+            0 => self.zero(),
+            1 => xs[0],
+            _ => self.store.add(Node::Add(xs)),
+        }
+    }
+
+    /// A product without unit factors; zero if a factor is zero.
+    fn prod(&mut self, xs: Vec<Id>) -> Id {
+        if xs.iter().any(|&x| is_zero(self.store, x)) {
+            return self.zero();
+        }
+        let xs: Vec<Id> = xs.into_iter().filter(|&x| !is_one(self.store, x)).collect();
+        match xs.len() {
+            0 => self.store.int(1),
+            1 => xs[0],
+            _ => self.store.add(Node::Mul(xs)),
+        }
+    }
+
+    fn d(&mut self, id: Id) -> Id {
+        if !self.mentions(id) {
+            return self.zero();
+        }
+        if let Some(&r) = self.memo.get(&id) {
+            return r;
+        }
+        let node = self.store.get(id).clone();
+        let r = match node {
+            Node::Num(_) | Node::Const(_) | Node::Delta(..) => self.zero(),
+            Node::Var(v, ix) => {
+                if v != self.var || ix.len() != self.at.len() {
+                    self.zero()
+                } else {
+                    let at = self.at.to_vec();
+                    let ds: Vec<Id> = ix
+                        .iter()
+                        .zip(&at)
+                        .filter(|(i, k)| i != k)
+                        .map(|(&i, &k)| self.store.add(Node::Delta(i, k)))
+                        .collect();
+                    self.prod(ds)
+                }
+            }
+            Node::Add(xs) => {
+                let ds = xs.iter().map(|&x| self.d(x)).collect();
+                self.sum(ds)
+            }
+            Node::Mul(xs) => {
+                let mut terms = Vec::new();
+                for k in 0..xs.len() {
+                    let dk = self.d(xs[k]);
+                    if is_zero(self.store, dk) {
+                        continue;
+                    }
+                    let mut fs: Vec<Id> = xs.clone();
+                    fs[k] = dk;
+                    terms.push(self.prod(fs));
+                }
+                self.sum(terms)
+            }
+            Node::Pow(b, e) => {
+                let db = self.d(b);
+                if !self.mentions(e) {
+                    // e·b^(e−1)·b′
+                    let em1 = match self.store.get(e).clone() {
+                        Node::Num(r) => self.store.num(r - Rational::one()),
+                        _ => {
+                            let m1 = self.store.int(-1);
+                            self.store.add(Node::Add(vec![e, m1]))
+                        }
+                    };
+                    let p = self.store.pow(b, em1);
+                    self.prod(vec![e, p, db])
+                } else {
+                    // b^e·(e′·log b + e·b′/b)
+                    let de = self.d(e);
+                    let lb = self.store.apply(Func::Log, b);
+                    let t1 = self.prod(vec![de, lb]);
+                    let m1 = self.store.int(-1);
+                    let inv = self.store.pow(b, m1);
+                    let t2 = self.prod(vec![e, db, inv]);
+                    let s = self.sum(vec![t1, t2]);
+                    self.prod(vec![id, s])
+                }
+            }
+            Node::Apply(f, a) => {
+                let da = self.d(a);
+                if is_zero(self.store, da) {
+                    self.zero()
+                } else {
+                    let fp = self.fprime(f, a, id);
+                    self.prod(vec![fp, da])
+                }
+            }
+            Node::Sum {
+                index,
+                except,
+                body,
+            } => {
+                let db = self.d(body);
+                if is_zero(self.store, db) {
+                    self.zero()
+                } else {
+                    self.store.add(Node::Sum {
+                        index,
+                        except,
+                        body: db,
+                    })
+                }
+            }
+            // Unreachable after elimination; kept total.
+            Node::Deriv { .. } => self.zero(),
+        };
+        self.memo.insert(id, r);
+        r
+    }
+
+    /// f′(a), given `fa` = f(a).
+    fn fprime(&mut self, f: Func, a: Id, fa: Id) -> Id {
+        let one = self.store.int(1);
+        let m1 = self.store.int(-1);
+        match f {
+            Func::Exp => fa,
+            Func::Log => self.store.pow(a, m1),
+            Func::Sin => self.store.apply(Func::Cos, a),
+            Func::Cos => {
+                let s = self.store.apply(Func::Sin, a);
+                self.prod(vec![m1, s])
+            }
+            Func::Tan | Func::Tanh => {
+                let two = self.store.int(2);
+                let sq = self.store.pow(fa, two);
+                let t = if f == Func::Tan {
+                    sq
+                } else {
+                    self.prod(vec![m1, sq])
+                };
+                self.store.add(Node::Add(vec![one, t]))
+            }
+            Func::Sigmoid => {
+                let n = self.prod(vec![m1, fa]);
+                let s = self.store.add(Node::Add(vec![one, n]));
+                self.prod(vec![fa, s])
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::canon::testkit::T;
+
+    const DECLS: &str = "x y c: real; p: positive; v w: vector n; W: matrix n n; idx i j k: n";
+
+    /// `d(body, var)` has the canonical form of `expected`.
+    macro_rules! diff_case {
+        ($($name:ident: $body:expr, $var:expr => $expected:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let mut t = T::new(DECLS);
+                let lhs = format!("d({}, {})", $body, $var);
+                let a = t.canon(&lhs);
+                let b = t.canon($expected);
+                assert_eq!(a, b, "{} = {} but expected {}", lhs, t.show(a), t.show(b));
+            }
+        )*};
+    }
+
+    diff_case! {
+        d_const: "c", "x" => "0";
+        d_var: "x", "x" => "1";
+        d_other_var: "y", "x" => "0";
+        d_sum: "x + y", "x" => "1";
+        d_product: "x * y", "x" => "y";
+        d_power: "x^3", "x" => "3 * x^2";
+        d_inverse: "1 / x", "x" => "-1 / x^2";
+        d_sqrt: "sqrt(p)", "p" => "1 / (2 * sqrt(p))";
+        d_symbolic_exponent: "p^x", "x" => "p^x * log(p)";
+        d_exp: "exp(2 * x)", "x" => "2 * exp(2 * x)";
+        d_log: "log(p)", "p" => "1 / p";
+        d_sin: "sin(x)", "x" => "cos(x)";
+        d_cos: "cos(x)", "x" => "-sin(x)";
+        d_tan: "tan(x)", "x" => "1 + tan(x)^2";
+        d_tanh: "tanh(x)", "x" => "1 - tanh(x)^2";
+        d_sigmoid: "sigmoid(x)", "x" => "sigmoid(x) * (1 - sigmoid(x))";
+        d_element: "v[i]", "v[k]" => "delta(i, k)";
+        d_matrix_element: "W[i, j]", "W[j, k]" => "delta(i, j) * delta(j, k)";
+        d_sum_contracts: "sum(i, v[i] * w[i])", "v[k]" => "w[k]";
+        d_nested: "d(x^2 * y, x)", "x" => "2 * y";
+        d_by_other_element: "sum(i, W[i, j] * v[i])", "W[k, j]" => "v[k]";
+    }
+
+    #[test]
+    fn eliminate_leaves_no_deriv() {
+        let mut t = T::new(DECLS);
+        let id = t.parse("d(d(x^2 * y, x), y) + d(sum(i, v[i]^2), v[j])");
+        let e = super::eliminate_derivs(&mut t.store, &mut t.sym, id);
+        fn has_deriv(s: &crate::expr::Store, id: crate::expr::Id) -> bool {
+            let n = s.get(id);
+            matches!(n, crate::expr::Node::Deriv { .. })
+                || crate::expr::children(n)
+                    .into_iter()
+                    .any(|c| has_deriv(s, c))
+        }
+        assert!(!has_deriv(&t.store, e));
+    }
+}

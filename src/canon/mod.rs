@@ -1,1 +1,540 @@
 //! Canonical forms: the symbolic witness (issue 3).
+//!
+//! An expression is brought to a rational function in *atoms*: a polynomial
+//! numerator (sums of monomials with exact rational coefficients, Laurent and
+//! rational exponents allowed) over a factored denominator (a product of
+//! normalized polynomial factors with positive integer exponents). Atoms are
+//! variables, constants, deltas, function applications, index sums and
+//! opaque powers, each with canonical arguments. Canonical expressions are
+//! built in the [`Store`] from that form, so two canonical expressions are
+//! equal exactly when their ids are.
+//!
+//! Soundness invariant: the canonical form is defined wherever the original
+//! is, and equal to it there. Every rule either preserves that or is guarded
+//! by a domain fact (see [`Rule`]).
+//!
+//! Canonical, not complete: two sides with different canonical forms may
+//! still be equal (the numeric witness then says "holds"). Denominators are
+//! not factored beyond what cancellation finds, so [`prove`] also reduces
+//! `lhs − rhs`, and retries with σ, tanh and tan in exp/sin/cos form when
+//! atoms don't meet.
+//!
+//! API: [`prove`] (what `verify` calls), [`canonicalize`] (for `simplify`
+//! and diagnostics), [`Budget`] (size and time limits: past them the answer
+//! is [`Outcome::Inconclusive`], never a hang), [`Rule`] (the trace).
+//! Both entry points run on a thread with a large stack, since recursion is
+//! as deep as the expression.
+//!
+//! Files: `poly` (monomials and polynomials, exact division), `ratfun`
+//! (rational functions, cancellation, building expressions), `funcs` (exp,
+//! log, powers and the other functions), `sums` (index sums and deltas),
+//! `facts` (positivity), `trace` (named rules). Tests: `tests`
+//! (completeness, backprop, the scalar network), `soundness_tests` (false
+//! claims), `prop_tests` (random expressions), `examples_tests` (the brief's
+//! derivations through the real parser and lowering).
+
+mod facts;
+mod funcs;
+mod poly;
+mod ratfun;
+mod sums;
+mod trace;
+
+#[cfg(test)]
+mod examples_tests;
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod soundness_tests;
+#[cfg(test)]
+pub(crate) mod testkit;
+#[cfg(test)]
+mod tests;
+
+pub use trace::Rule;
+
+use crate::expr::{DimId, Id, IndexId, Node, Store, Symbols};
+use num_traits::One;
+use ratfun::Rf;
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// Limits on one symbolic check, so that a link never hangs or exhausts
+/// memory: past them the symbolic side says "inconclusive".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// The most nodes the store may grow by, and the most terms any
+    /// intermediate polynomial may have (scaled down by 8).
+    pub max_nodes: usize,
+    /// Wall-clock time for the whole check.
+    pub max_millis: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            max_nodes: 400_000,
+            max_millis: 3_000,
+        }
+    }
+}
+
+/// A budget limit was reached; the message names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limit(pub String);
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the symbolic witness concluded about a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Both sides reduce to the same canonical form.
+    Proved {
+        /// The rules applied to the left side.
+        lhs_trace: Vec<Rule>,
+        /// The rules applied to the right side.
+        rhs_trace: Vec<Rule>,
+    },
+    /// The canonical forms differ (which does not make the link false).
+    NotProved {
+        /// The left side's canonical form.
+        lhs: Id,
+        /// The right side's canonical form.
+        rhs: Id,
+    },
+    /// A budget limit was reached.
+    Inconclusive(String),
+}
+
+/// How function atoms are treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// σ, tanh and tan stay atoms (small forms, derivative rules suffice).
+    Atoms,
+    /// σ, tanh in terms of exp, tan as sin/cos, sin² = 1 − cos²: the
+    /// fallback that meets hand-expanded forms.
+    ExpForm,
+}
+
+type R<T> = Result<T, Limit>;
+
+/// The canonicalizer's state for one mode: memo tables and the budget.
+pub(crate) struct Ctx<'a> {
+    pub(crate) store: &'a mut Store,
+    pub(crate) symbols: &'a mut Symbols,
+    mode: Mode,
+    memo: HashMap<Id, (Rc<Rf>, u64)>,
+    factor_polys: HashMap<Id, Rc<poly::Poly>>,
+    free_memo: HashMap<Id, Rc<Vec<IndexId>>>,
+    level_memo: HashMap<Id, Option<u32>>,
+    canon_idx: HashMap<(DimId, u32), IndexId>,
+    idx_level: HashMap<IndexId, u32>,
+    rules: u64,
+    start: Instant,
+    max_time: Duration,
+    max_store: usize,
+    max_terms: usize,
+    ticks: u64,
+    undefined_atom: Id,
+}
+
+/// The name prefix of canonical bound indices; `#` cannot occur in a
+/// user's identifier, so they never clash with a user's index.
+const CANON_PREFIX: &str = "#";
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        store: &'a mut Store,
+        symbols: &'a mut Symbols,
+        mode: Mode,
+        budget: &Budget,
+        start: Instant,
+    ) -> Ctx<'a> {
+        let mut canon_idx = HashMap::new();
+        let mut idx_level = HashMap::new();
+        for (k, info) in symbols.indices.iter().enumerate() {
+            if let Some(level) = info
+                .name
+                .strip_prefix(CANON_PREFIX)
+                .and_then(|s| s.parse::<u32>().ok())
+            {
+                let id = IndexId(k as u32);
+                canon_idx.insert((info.dim, level), id);
+                idx_level.insert(id, level);
+            }
+        }
+        let z = store.int(0);
+        let m1 = store.int(-1);
+        let undefined_atom = store.add(Node::Pow(z, m1));
+        let max_store = store.len().saturating_add(budget.max_nodes);
+        Ctx {
+            store,
+            symbols,
+            mode,
+            memo: HashMap::new(),
+            factor_polys: HashMap::new(),
+            free_memo: HashMap::new(),
+            level_memo: HashMap::new(),
+            canon_idx,
+            idx_level,
+            rules: 0,
+            start,
+            max_time: Duration::from_millis(budget.max_millis),
+            max_store,
+            max_terms: (budget.max_nodes / 8).max(64),
+            ticks: 0,
+            undefined_atom,
+        }
+    }
+
+    pub(crate) fn note(&mut self, rule: Rule) {
+        self.rules |= rule.bit();
+    }
+
+    /// Fails when a budget limit is reached.
+    pub(crate) fn tick(&mut self) -> R<()> {
+        self.ticks += 1;
+        if self.store.len() > self.max_store {
+            return Err(Limit(format!(
+                "the symbolic size limit was reached ({} new expression nodes)",
+                self.max_store
+            )));
+        }
+        if self.ticks % 64 == 0 && self.start.elapsed() > self.max_time {
+            return Err(Limit(format!(
+                "the symbolic time limit was reached ({} ms)",
+                self.max_time.as_millis()
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_terms(&self, n: usize) -> R<()> {
+        if n > self.max_terms {
+            return Err(Limit(format!(
+                "the symbolic size limit was reached (a polynomial with more than {} terms)",
+                self.max_terms
+            )));
+        }
+        Ok(())
+    }
+
+    /// The canonical expression of `id` and the rules used.
+    pub(crate) fn canon(&mut self, id: Id) -> R<(Id, u64)> {
+        let saved = self.rules;
+        self.rules = 0;
+        let rf = self.rf_of(id);
+        let bits = self.rules;
+        self.rules = saved | bits;
+        let rf = rf?;
+        Ok((self.rf_expr(&rf), bits))
+    }
+
+    /// The rational-function form of any expression (memoized).
+    pub(crate) fn rf_of(&mut self, id: Id) -> R<Rc<Rf>> {
+        if let Some((rf, bits)) = self.memo.get(&id) {
+            self.rules |= *bits;
+            return Ok(rf.clone());
+        }
+        self.tick()?;
+        let saved = self.rules;
+        self.rules = 0;
+        let result = self.rf_of_uncached(id);
+        let bits = self.rules;
+        self.rules = saved | bits;
+        let rf = Rc::new(result?);
+        self.memo.insert(id, (rf.clone(), bits));
+        Ok(rf)
+    }
+
+    /// The canonical form of an expression defined nowhere (`0^-1`): any
+    /// form is sound for it, and one shared form keeps canonicity.
+    pub(crate) fn undefined(&mut self) -> Rf {
+        Rf::atom(self.undefined_atom)
+    }
+
+    /// Undefinedness propagates to the whole expression, so an undefined
+    /// form is always exactly the undefined atom.
+    pub(crate) fn is_undefined(&self, rf: &Rf) -> bool {
+        rf.den.is_empty()
+            && rf.num.single().is_some_and(|(m, c)| {
+                c.is_one() && m.0.len() == 1 && m.0[0].0 == self.undefined_atom
+            })
+    }
+
+    fn rf_of_uncached(&mut self, id: Id) -> R<Rf> {
+        let node = self.store.get(id).clone();
+        // A nowhere-defined part makes the whole nowhere defined.
+        for c in crate::expr::children(&node) {
+            if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+                let r = self.rf_of(c)?;
+                if self.is_undefined(&r) {
+                    return Ok(self.undefined());
+                }
+            }
+        }
+        match node {
+            Node::Num(r) => Ok(Rf::constant(r)),
+            Node::Const(_) | Node::Var(..) => Ok(Rf::atom(id)),
+            Node::Delta(i, j) => {
+                if i == j {
+                    self.note(Rule::DeltaSame);
+                    return Ok(Rf::one());
+                }
+                let (a, b) = if i < j { (i, j) } else { (j, i) };
+                let d = self.store.add(Node::Delta(a, b));
+                Ok(Rf::atom(d))
+            }
+            Node::Add(xs) => {
+                let mut acc = Rf::zero();
+                for x in xs {
+                    let r = self.rf_of(x)?;
+                    acc = self.rf_add_uncancelled(acc, &r)?;
+                }
+                self.cancel(acc)
+            }
+            Node::Mul(xs) => {
+                let mut acc = Rf::one();
+                for x in xs {
+                    let r = self.rf_of(x)?;
+                    acc = self.rf_mul(&acc, &r)?;
+                    if acc.num.is_zero() {
+                        break;
+                    }
+                }
+                Ok(acc)
+            }
+            Node::Pow(b, e) => {
+                // (b^m)^n = b^(m·n) for integers m, n keeps a denominator
+                // like (1 + e^-x)^2 factored instead of expanded.
+                if let (Node::Pow(b2, e2), Node::Num(n)) =
+                    (self.store.get(b).clone(), self.store.get(e).clone())
+                {
+                    if let Node::Num(m) = self.store.get(e2).clone() {
+                        if m.is_integer() && n.is_integer() {
+                            let rb = self.rf_of(b2)?;
+                            return self.pow_rf(&rb, &Rf::constant(m * n));
+                        }
+                    }
+                }
+                // (a·b)^n = a^n·b^n for an integer n keeps each factor of a
+                // denominator separate instead of expanding their product.
+                if let (Node::Mul(xs), Node::Num(n)) =
+                    (self.store.get(b).clone(), self.store.get(e).clone())
+                {
+                    if n.is_integer() {
+                        let ps: Vec<Id> = xs.iter().map(|&x| self.store.pow(x, e)).collect();
+                        let m = self.store.add(Node::Mul(ps));
+                        return Ok((*self.rf_of(m)?).clone());
+                    }
+                }
+                let rb = self.rf_of(b)?;
+                let re = self.rf_of(e)?;
+                self.pow_rf(&rb, &re)
+            }
+            Node::Apply(f, a) => {
+                let ra = self.rf_of(a)?;
+                self.apply_rf(f, &ra)
+            }
+            Node::Sum { .. } => self.sum_rf(id),
+            Node::Deriv { .. } => {
+                let e = crate::diff::eliminate_inner(self.store, self.symbols, id);
+                if e == id {
+                    // Not reachable: elimination removes every Deriv node.
+                    return Ok(Rf::atom(id));
+                }
+                Ok((*self.rf_of(e)?).clone())
+            }
+        }
+    }
+
+    /// The canonical bound index number `level` over `dim`.
+    pub(crate) fn canon_index(&mut self, dim: DimId, level: u32) -> IndexId {
+        if let Some(&i) = self.canon_idx.get(&(dim, level)) {
+            return i;
+        }
+        let i = self
+            .symbols
+            .fresh_index(&format!("{CANON_PREFIX}{level}"), dim);
+        self.canon_idx.insert((dim, level), i);
+        self.idx_level.insert(i, level);
+        i
+    }
+}
+
+/// Runs `f` on a thread with a large stack: expression recursion is as
+/// deep as the expression, and the callers' threads may have small stacks.
+/// Falls back to the current thread if no thread can be started.
+pub(crate) fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(f));
+    let run = || {
+        let f = slot.lock().ok().and_then(|mut g| g.take());
+        f.map(|f| f())
+    };
+    let spawned = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn_scoped(s, run)
+            .ok()
+            .map(|h| h.join())
+    });
+    match spawned {
+        Some(Ok(Some(v))) => v,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        _ => {
+            let f = slot.lock().ok().and_then(|mut g| g.take());
+            match f {
+                Some(f) => f(),
+                None => unreachable!("the closure ran on the spawned thread"),
+            }
+        }
+    }
+}
+
+/// Brings `id` to its canonical form (σ, tanh and tan kept as atoms), with
+/// the rules applied. Deriv nodes are eliminated first.
+pub fn canonicalize(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    budget: &Budget,
+) -> Result<(Id, Vec<Rule>), Limit> {
+    with_big_stack(|| canonicalize_inner(store, symbols, id, budget))
+}
+
+fn canonicalize_inner(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    budget: &Budget,
+) -> Result<(Id, Vec<Rule>), Limit> {
+    let id = crate::diff::eliminate_inner(store, symbols, id);
+    let mut ctx = Ctx::new(store, symbols, Mode::Atoms, budget, Instant::now());
+    let (c, bits) = ctx.canon(id)?;
+    Ok((c, Rule::from_bits(bits)))
+}
+
+/// Tries to prove `lhs = rhs` (in the sense of the language brief: equal
+/// wherever both sides are defined) by canonical forms: first with function
+/// atoms, then in the fallback exp form; in each mode both by comparing the
+/// two forms and by reducing `lhs − rhs` to zero.
+pub fn prove(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    lhs: Id,
+    rhs: Id,
+    budget: &Budget,
+) -> Outcome {
+    with_big_stack(|| prove_inner(store, symbols, lhs, rhs, budget))
+}
+
+fn prove_inner(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    lhs: Id,
+    rhs: Id,
+    budget: &Budget,
+) -> Outcome {
+    let start = Instant::now();
+    let l = crate::diff::eliminate_inner(store, symbols, lhs);
+    let r = crate::diff::eliminate_inner(store, symbols, rhs);
+    let mut first: Option<(Id, Id)> = None;
+    for mode in [Mode::Atoms, Mode::ExpForm] {
+        // The fallback usually meets forms small enough to settle quickly;
+        // give it a third of what is left so that a false link (which no
+        // mode proves) does not spend the whole budget twice.
+        let mode_budget = match mode {
+            Mode::Atoms => budget.clone(),
+            Mode::ExpForm => {
+                let used = start.elapsed().as_millis() as u64;
+                Budget {
+                    max_millis: used + budget.max_millis.saturating_sub(used) / 3,
+                    ..budget.clone()
+                }
+            }
+        };
+        let mut ctx = Ctx::new(store, symbols, mode, &mode_budget, start);
+        match prove_in(&mut ctx, l, r) {
+            Ok(Ok((lt, rt))) => {
+                return Outcome::Proved {
+                    lhs_trace: Rule::from_bits(lt),
+                    rhs_trace: Rule::from_bits(rt),
+                }
+            }
+            Ok(Err(forms)) => {
+                let (cl, cr) = forms;
+                first.get_or_insert(forms);
+                // The fallback mode rewrites only σ, tanh, tan and sin; when
+                // neither form has them it would repeat the same work.
+                if mode == Mode::Atoms
+                    && !has_fallback_atoms(store, cl, &mut HashMap::new())
+                    && !has_fallback_atoms(store, cr, &mut HashMap::new())
+                {
+                    break;
+                }
+            }
+            Err(limit) => {
+                if first.is_none() {
+                    return Outcome::Inconclusive(limit.0);
+                }
+                break;
+            }
+        }
+    }
+    match first {
+        Some((lhs, rhs)) => Outcome::NotProved { lhs, rhs },
+        None => Outcome::Inconclusive("no canonical form".into()),
+    }
+}
+
+/// Whether an expression mentions a function the fallback mode rewrites.
+fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bool {
+    if let Some(&b) = seen.get(&id) {
+        return b;
+    }
+    let node = store.get(id);
+    let b = matches!(
+        node,
+        Node::Apply(
+            crate::expr::Func::Sigmoid
+                | crate::expr::Func::Tanh
+                | crate::expr::Func::Tan
+                | crate::expr::Func::Sin,
+            _
+        )
+    ) || crate::expr::children(node)
+        .into_iter()
+        .any(|c| has_fallback_atoms(store, c, seen));
+    seen.insert(id, b);
+    b
+}
+
+/// Ok(Ok(traces)) when proved, Ok(Err(forms)) when the forms differ.
+fn prove_in(ctx: &mut Ctx, l: Id, r: Id) -> R<Result<(u64, u64), (Id, Id)>> {
+    let (cl, lt) = ctx.canon(l)?;
+    let (cr, rt) = ctx.canon(r)?;
+    // A side defined nowhere is left to the numeric witness ("undefined"),
+    // never called proved.
+    let lu = ctx.rf_of(cl)?;
+    let ru = ctx.rf_of(cr)?;
+    if ctx.is_undefined(&lu) || ctx.is_undefined(&ru) {
+        return Ok(Err((cl, cr)));
+    }
+    if cl == cr {
+        return Ok(Ok((lt, rt)));
+    }
+    // The difference can cancel where the two forms alone do not meet
+    // (denominators that are not fully factored).
+    let d = ctx.store.sub(l, r);
+    let (cd, dt) = ctx.canon(d)?;
+    if matches!(ctx.store.get(cd), Node::Num(q) if num_traits::Zero::is_zero(q)) {
+        return Ok(Ok((lt | dt, rt)));
+    }
+    Ok(Err((cl, cr)))
+}

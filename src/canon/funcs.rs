@@ -1,0 +1,359 @@
+//! Rules for exp, log, powers and the other builtin functions.
+//!
+//! - exp of a sum is a product of exps; `exp(k·a) = exp(a)^k`; exp(c) for a
+//!   constant c is `e^c`; `exp(k·log a) = a^k`.
+//! - log of a product, quotient or power is split only when every factor is
+//!   known positive; `log(exp(a)) = a` always.
+//! - a non-integer power of a product is split only when the factors are
+//!   known nonnegative; `(a^k)^r = a^(k·r)` only for odd k; otherwise the
+//!   power stays an opaque atom (`sqrt(x^2)` is not x).
+//! - σ, tanh, sin, tan are normalized by parity; in the fallback mode σ and
+//!   tanh are written with exp and tan as sin/cos.
+
+use super::poly::{Mono, Poly};
+use super::ratfun::Rf;
+use super::{Ctx, Mode, Rule, R};
+use crate::expr::{Constant, Func, Id, Node, Rational};
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+fn int(n: i64) -> Rational {
+    Rational::from_integer(n.into())
+}
+
+impl Ctx<'_> {
+    fn opaque(&mut self, node: Node) -> Rf {
+        Rf::atom(self.store.add(node))
+    }
+
+    pub(crate) fn apply_rf(&mut self, f: Func, ra: &Rf) -> R<Rf> {
+        if let Some(c) = ra.as_constant() {
+            if c.is_zero() {
+                return Ok(match f {
+                    Func::Exp | Func::Cos => Rf::one(),
+                    Func::Sigmoid => Rf::constant(Rational::new(1.into(), 2.into())),
+                    Func::Sin | Func::Tan | Func::Tanh => Rf::zero(),
+                    Func::Log => self.undefined(),
+                });
+            }
+        }
+        match f {
+            Func::Exp => self.exp_rf(ra),
+            Func::Log => self.log_rf(ra),
+            Func::Sigmoid => {
+                if self.mode == Mode::ExpForm {
+                    self.note(Rule::SigmoidToExp);
+                    let e = self.exp_rf(ra)?;
+                    let d = self.rf_add(&Rf::one(), &e)?;
+                    let inv = match self.rf_inv(&d)? {
+                        Some(i) => i,
+                        None => return Ok(self.undefined()),
+                    };
+                    return self.rf_mul(&e, &inv);
+                }
+                if ra.num.leading_negative() {
+                    self.note(Rule::SigmoidSymmetry);
+                    let s = self.func_atom(Func::Sigmoid, &ra.neg());
+                    return self.rf_add(&Rf::one(), &s.neg());
+                }
+                Ok(self.func_atom(Func::Sigmoid, ra))
+            }
+            Func::Tanh => {
+                if self.mode == Mode::ExpForm {
+                    self.note(Rule::TanhToExp);
+                    let two = ra.scale(&int(2));
+                    let e = self.exp_rf(&two)?;
+                    let n = self.rf_add(&e, &Rf::constant(int(-1)))?;
+                    let d = self.rf_add(&e, &Rf::one())?;
+                    let inv = match self.rf_inv(&d)? {
+                        Some(i) => i,
+                        None => return Ok(self.undefined()),
+                    };
+                    return self.rf_mul(&n, &inv);
+                }
+                self.odd(Func::Tanh, ra)
+            }
+            Func::Sin => self.odd(Func::Sin, ra),
+            Func::Tan => {
+                if self.mode == Mode::ExpForm {
+                    self.note(Rule::TanToSinCos);
+                    let s = self.odd(Func::Sin, ra)?;
+                    let c = self.apply_rf(Func::Cos, ra)?;
+                    let inv = match self.rf_inv(&c)? {
+                        Some(i) => i,
+                        None => return Ok(self.undefined()),
+                    };
+                    return self.rf_mul(&s, &inv);
+                }
+                self.odd(Func::Tan, ra)
+            }
+            Func::Cos => {
+                if ra.num.leading_negative() {
+                    self.note(Rule::Parity);
+                    return Ok(self.func_atom(Func::Cos, &ra.neg()));
+                }
+                Ok(self.func_atom(Func::Cos, ra))
+            }
+        }
+    }
+
+    fn odd(&mut self, f: Func, ra: &Rf) -> R<Rf> {
+        if ra.num.leading_negative() {
+            self.note(Rule::Parity);
+            return Ok(self.func_atom(f, &ra.neg()).neg());
+        }
+        Ok(self.func_atom(f, ra))
+    }
+
+    fn func_atom(&mut self, f: Func, ra: &Rf) -> Rf {
+        let a = self.rf_expr(ra);
+        self.opaque(Node::Apply(f, a))
+    }
+
+    pub(crate) fn exp_rf(&mut self, ra: &Rf) -> R<Rf> {
+        if !ra.den.is_empty() {
+            return Ok(self.func_atom(Func::Exp, ra));
+        }
+        if ra.num.len() > 1 {
+            self.note(Rule::ExpOfSum);
+        }
+        let mut mono = Mono::one();
+        let mut extra = Rf::one();
+        let terms: Vec<(Mono, Rational)> = ra
+            .num
+            .terms
+            .iter()
+            .map(|(m, c)| (m.clone(), c.clone()))
+            .collect();
+        for (m, c) in terms {
+            if m.is_one() {
+                let e = self.store.add(Node::Const(Constant::E));
+                mono = mono.mul(&Mono::atom(e, c));
+                continue;
+            }
+            if let [(l, e)] = m.0.as_slice() {
+                if e.is_one() {
+                    if let Node::Apply(Func::Log, u) = self.store.get(*l).clone() {
+                        self.note(Rule::ExpOfLog);
+                        let ru = self.rf_of(u)?;
+                        let p = self.pow_rf(&ru, &Rf::constant(c))?;
+                        extra = self.rf_mul(&extra, &p)?;
+                        continue;
+                    }
+                }
+            }
+            if !c.is_one() {
+                self.note(Rule::ExpOfMultiple);
+            }
+            let arg = self.term_expr(&m, &Rational::one());
+            let x = self.store.add(Node::Apply(Func::Exp, arg));
+            mono = mono.mul(&Mono::atom(x, c));
+        }
+        let base = Rf::mono(mono);
+        self.rf_mul(&base, &extra)
+    }
+
+    /// log of a canonical atom known positive.
+    fn log_atom(&mut self, a: Id) -> R<Rf> {
+        match self.store.get(a).clone() {
+            Node::Apply(Func::Exp, u) => {
+                self.note(Rule::LogOfExp);
+                Ok((*self.rf_of(u)?).clone())
+            }
+            Node::Const(Constant::E) => Ok(Rf::one()),
+            _ => Ok(self.opaque(Node::Apply(Func::Log, a))),
+        }
+    }
+
+    fn log_const(&mut self, c: &Rational) -> Rf {
+        if c.is_one() {
+            return Rf::zero();
+        }
+        // log(1/c) = −log(c): keep the argument above 1.
+        if *c < Rational::one() {
+            let n = self.store.num(c.recip());
+            return self.opaque(Node::Apply(Func::Log, n)).neg();
+        }
+        let n = self.store.num(c.clone());
+        self.opaque(Node::Apply(Func::Log, n))
+    }
+
+    pub(crate) fn log_rf(&mut self, ra: &Rf) -> R<Rf> {
+        if let Some(c) = ra.as_constant() {
+            if c.is_positive() {
+                return Ok(self.log_const(&c));
+            }
+            return Ok(self.undefined());
+        }
+        let Some((m, c)) = ra.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
+            return Ok(self.func_atom(Func::Log, ra));
+        };
+        if !c.is_positive() {
+            return Ok(self.func_atom(Func::Log, ra));
+        }
+        // Known-positive factors split off; what remains (the "rest") must
+        // be positive wherever the log is defined, since the product is.
+        let mut pos = Vec::new();
+        let mut rest = Vec::new();
+        for (a, e) in &m.0 {
+            if self.positive(*a) {
+                pos.push((*a, e.clone()));
+            } else {
+                rest.push((*a, e.clone()));
+            }
+        }
+        let mut pos_den = Vec::new();
+        let mut rest_den = Vec::new();
+        for &(f, k) in &ra.den {
+            let fp = self.factor_poly(f)?;
+            if self.poly_positive(&fp) {
+                pos_den.push((f, k));
+            } else {
+                rest_den.push((f, k));
+            }
+        }
+        let nothing_positive = c.is_one() && pos.is_empty() && pos_den.is_empty();
+        if nothing_positive {
+            // log(x^e) = e·log(x) where x^e > 0 forces x > 0: e odd, or not
+            // an integer (x^e then needs x ≥ 0). For even e, log(x^e) stays.
+            return Ok(match (&rest[..], &rest_den[..]) {
+                ([(a, e)], []) if e.is_odd() || !e.is_integer() => {
+                    if !e.is_one() {
+                        self.note(Rule::LogOfProduct);
+                    }
+                    self.log_atom(*a)?.scale(&e.to_rational())
+                }
+                ([], [(f, k)]) if k % 2 == 1 => {
+                    self.note(Rule::LogOfProduct);
+                    self.opaque(Node::Apply(Func::Log, *f))
+                        .scale(&-int(i64::from(*k)))
+                }
+                _ => self.func_atom(Func::Log, ra),
+            });
+        }
+        // A lone exp atom is not a product; only note the split for products.
+        if m.0.len() + ra.den.len() > 1 || !c.is_one() || m.0.iter().any(|(_, e)| !e.is_one()) {
+            self.note(Rule::LogOfProduct);
+        }
+        let mut acc = self.log_const(&c);
+        for (a, e) in &pos {
+            let l = self.log_atom(*a)?;
+            acc = self.rf_add(&acc, &l.scale(&e.to_rational()))?;
+        }
+        for &(f, k) in &pos_den {
+            let l = self.opaque(Node::Apply(Func::Log, f));
+            acc = self.rf_add(&acc, &l.scale(&-int(k as i64)))?;
+        }
+        if !rest.is_empty() || !rest_den.is_empty() {
+            let r = Rf {
+                num: super::poly::Poly::term(super::poly::Mono(rest), Rational::one()),
+                den: rest_den,
+            };
+            let l = self.log_rf(&r)?;
+            acc = self.rf_add(&acc, &l)?;
+        }
+        Ok(acc)
+    }
+
+    pub(crate) fn pow_rf(&mut self, rb: &Rf, re: &Rf) -> R<Rf> {
+        let Some(r) = re.as_constant() else {
+            // Symbolic exponent.
+            if let Some((m, c)) = rb.num.single() {
+                if rb.den.is_empty() && c.is_one() && m.0.len() == 1 && m.0[0].1.is_one() {
+                    if let Node::Const(Constant::E) = self.store.get(m.0[0].0) {
+                        return self.exp_rf(re);
+                    }
+                }
+            }
+            if rb.as_constant().is_some_and(|c| c.is_one()) {
+                return Ok(Rf::one());
+            }
+            let b = self.rf_expr(rb);
+            let e = self.rf_expr(re);
+            return Ok(self.opaque(Node::Pow(b, e)));
+        };
+        if r.is_zero() {
+            return Ok(Rf::one());
+        }
+        if r.is_integer() {
+            let n = r.to_integer().to_i64().ok_or_else(|| {
+                super::Limit("the symbolic size limit was reached (a huge power)".into())
+            })?;
+            return self.rf_pow_int(rb, n);
+        }
+        self.pow_frac(rb, &r)
+    }
+
+    /// `rb^r` for a non-integer rational r.
+    fn pow_frac(&mut self, rb: &Rf, r: &Rational) -> R<Rf> {
+        let opaque = |ctx: &mut Self| {
+            let b = ctx.rf_expr(rb);
+            let e = ctx.store.num(r.clone());
+            ctx.opaque(Node::Pow(b, e))
+        };
+        if let Some(c) = rb.as_constant() {
+            if c.is_zero() {
+                return Ok(if r.is_positive() {
+                    Rf::zero()
+                } else {
+                    self.undefined()
+                });
+            }
+            if c.is_positive() {
+                if let Some(v) = exact_root(&c, r) {
+                    return Ok(Rf::constant(v));
+                }
+                return Ok(opaque(self));
+            }
+            // A non-integer power of a negative number is undefined.
+            return Ok(self.undefined());
+        }
+        if !rb.den.is_empty() {
+            return Ok(opaque(self));
+        }
+        let Some((m, c)) = rb.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
+            return Ok(opaque(self));
+        };
+        // A plain atom: x^r is the definition itself.
+        if c.is_one() && m.0.len() == 1 && m.0[0].1.is_one() {
+            return Ok(Rf::mono(m.pow(r)));
+        }
+        let coef = if c.is_one() {
+            Some(Rational::one())
+        } else if c.is_positive() {
+            exact_root(&c, r)
+        } else {
+            None
+        };
+        let Some(coef) = coef else {
+            return Ok(opaque(self));
+        };
+        let nonneg = m.0.iter().all(|(a, _)| self.nonneg(*a));
+        // (a^k)^r = a^(k·r) for odd integer k: where a^k ≥ 0 (needed for a
+        // non-integer power), a ≥ 0 too.
+        let odd_single = c.is_one() && m.0.len() == 1 && m.0[0].1.is_odd();
+        if nonneg || odd_single {
+            self.note(Rule::PowerOfProduct);
+            return Ok(Rf::poly(Poly::term(m.pow(r), coef)));
+        }
+        Ok(opaque(self))
+    }
+}
+
+/// `c^r` when it is rational (c > 0).
+fn exact_root(c: &Rational, r: &Rational) -> Option<Rational> {
+    let q = r.denom().to_u32()?;
+    if q > 64 {
+        return None;
+    }
+    let root = |n: &num_bigint::BigInt| -> Option<num_bigint::BigInt> {
+        let s = n.nth_root(q);
+        (num_traits::pow::Pow::pow(&s, q) == *n).then_some(s)
+    };
+    let base = Rational::new(root(c.numer())?, root(c.denom())?);
+    let p = r.numer().to_i32()?;
+    if p.unsigned_abs() > 10_000 {
+        return None;
+    }
+    let v = num_traits::pow::Pow::pow(&base, p.unsigned_abs());
+    Some(if p < 0 { v.recip() } else { v })
+}

@@ -1,0 +1,199 @@
+//! Property tests over random expression trees: the canonical form
+//! evaluates like the original wherever both are defined; canonicalizing
+//! twice changes nothing; the symbolic derivative agrees with a numeric
+//! one; a printed canonical form reads back to the same canonical form.
+
+use super::testkit::{eval, Point, T};
+use super::{canonicalize, Budget};
+use proptest::prelude::*;
+
+const DECLS: &str = "x y: real; p: positive; v w: vector n; s: simplex n; \
+                     idx i j k l q r t u: n";
+
+fn leaf() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        Just("p".to_string()),
+        Just("v[i]".to_string()),
+        Just("s[i]".to_string()),
+        (-3i32..4).prop_map(|n| format!("({n})")),
+        Just("(1/2)".to_string()),
+    ]
+}
+
+fn expr() -> impl Strategy<Value = String> {
+    leaf().prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / (1 + {b}^2))")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / {b})")),
+            (inner.clone(), -2i32..4).prop_map(|(a, n)| format!("({a})^({n})")),
+            inner.clone().prop_map(|a| format!("exp({a})")),
+            inner.clone().prop_map(|a| format!("log({a})")),
+            inner.clone().prop_map(|a| format!("sigmoid({a})")),
+            inner.clone().prop_map(|a| format!("tanh({a})")),
+            inner.clone().prop_map(|a| format!("sin({a})")),
+            inner.clone().prop_map(|a| format!("sqrt({a})")),
+            inner.clone().prop_map(|a| format!("(1/(1 + exp(-({a}))))")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum(j, v[j] * {})", a.replace("s[i]", "s[j]"))),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum(j, delta(i, j) * {a})")),
+        ]
+    })
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn canonical_form_evaluates_like_the_original(s in expr()) {
+        let mut t = T::new(DECLS);
+        let id = t.parse(&s);
+        let Ok((c, _)) = canonicalize(&mut t.store, &mut t.sym, id, &Budget::default()) else {
+            return Ok(());
+        };
+        for seed in 0..20u64 {
+            let mut pt = Point::sample(&t.sym, seed);
+            let a = eval(&t.store, &t.sym, id, &mut pt);
+            let b = eval(&t.store, &t.sym, c, &mut pt);
+            if let (Some(a), Some(b)) = (a, b) {
+                if a.abs() < 1e6 {
+                    prop_assert!(close(a, b, 1e-6), "{} vs canonical {}: {} != {}", s, t.show(c), a, b);
+                }
+            }
+            // Defined original ⇒ defined canonical form.
+            if a.is_some_and(|a| a.abs() < 1e6) {
+                prop_assert!(b.is_some(), "{} defined but canonical {} is not", s, t.show(c));
+            }
+        }
+    }
+
+    #[test]
+    fn canonicalizing_twice_changes_nothing(s in expr()) {
+        let mut t = T::new(DECLS);
+        let id = t.parse(&s);
+        let Ok((c1, _)) = canonicalize(&mut t.store, &mut t.sym, id, &Budget::default()) else {
+            return Ok(());
+        };
+        let (c2, _) = canonicalize(&mut t.store, &mut t.sym, c1, &Budget::default()).expect("budget");
+        prop_assert_eq!(c1, c2, "{} -> {} -> {}", s, t.show(c1), t.show(c2));
+    }
+
+    #[test]
+    fn printed_canonical_form_reads_back(s in expr()) {
+        let mut t = T::new(DECLS);
+        let id = t.parse(&s);
+        let Ok((c1, _)) = canonicalize(&mut t.store, &mut t.sym, id, &Budget::default()) else {
+            return Ok(());
+        };
+        let printed = t.show(c1);
+        let back = t.parse(&printed);
+        let (c2, _) = canonicalize(&mut t.store, &mut t.sym, back, &Budget::default()).expect("budget");
+        prop_assert_eq!(c1, c2, "{} printed as {} reads back as {}", s, printed, t.show(c2));
+    }
+
+    #[test]
+    fn symbolic_derivative_agrees_with_numeric(s in expr()) {
+        let mut t = T::new(DECLS);
+        let f = t.parse(&s);
+        let x = t.sym.var_named("x").expect("x");
+        let d = crate::diff::derive(&mut t.store, &mut t.sym, f, x, &[]);
+        let Ok((dc, _)) = canonicalize(&mut t.store, &mut t.sym, d, &Budget::default()) else {
+            return Ok(());
+        };
+        for seed in 0..10u64 {
+            let mut pt = Point::sample(&t.sym, seed);
+            let x0 = pt.vals[x.0 as usize][0];
+            let mut at = |pt: &mut Point, dx: f64| {
+                pt.vals[x.0 as usize][0] = x0 + dx;
+                eval(&t.store, &t.sym, f, pt)
+            };
+            let num = |pt: &mut Point, h: f64, at: &mut dyn FnMut(&mut Point, f64) -> Option<f64>| {
+                Some((at(pt, h)? - at(pt, -h)?) / (2.0 * h))
+            };
+            let (Some(n1), Some(n2)) = (num(&mut pt, 1e-4, &mut at), num(&mut pt, 1e-5, &mut at)) else {
+                continue;
+            };
+            pt.vals[x.0 as usize][0] = x0;
+            if !close(n1, n2, 1e-4) || n1.abs() > 1e4 || at(&mut pt, 0.0).is_none() {
+                continue;
+            }
+            pt.vals[x.0 as usize][0] = x0;
+            if let Some(sym) = eval(&t.store, &t.sym, dc, &mut pt) {
+                prop_assert!(close(sym, n2, 1e-3), "d/dx {} = {}: {} vs numeric {}", s, t.show(dc), sym, n2);
+            }
+        }
+    }
+}
+
+fn wild() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("p".to_string()),
+        Just("v[i]".to_string()),
+        Just("s[i]".to_string()),
+        Just("delta(i, j)".to_string()),
+        Just("(0)".to_string()),
+        Just("(123456789012345678901234567890)".to_string()),
+        Just("(1/3)".to_string()),
+        Just("e".to_string()),
+        Just("pi".to_string()),
+    ];
+    leaf.prop_recursive(4, 20, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})^({b})")),
+            (
+                inner.clone(),
+                prop_oneof![
+                    Just("(1/3)"),
+                    Just("(-1/2)"),
+                    Just("1000"),
+                    Just("(-7)"),
+                    Just("0")
+                ]
+            )
+                .prop_map(|(a, n)| format!("({a})^{n}")),
+            inner.clone().prop_map(|a| format!("log({a})")),
+            inner.clone().prop_map(|a| format!("tan({a})")),
+            inner.clone().prop_map(|a| format!("cos({a})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum(j != i, v[j] * {a})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum(k, sum(l, delta(k, l) * {a}))")),
+            inner.clone().prop_map(|a| format!("d({a}, x)")),
+            inner.clone().prop_map(|a| format!("d({a}, v[k])")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// No input panics or hangs: the worst outcome is "inconclusive".
+    #[test]
+    fn never_panics(a in wild(), b in wild()) {
+        let mut t = T::new(DECLS);
+        let l = t.parse(&a);
+        let r = t.parse(&b);
+        let budget = Budget { max_nodes: 50_000, max_millis: 500 };
+        let start = std::time::Instant::now();
+        let _ = super::prove(&mut t.store, &mut t.sym, l, r, &budget);
+        let _ = canonicalize(&mut t.store, &mut t.sym, l, &budget);
+        prop_assert!(start.elapsed().as_secs() < 20);
+    }
+}
