@@ -196,3 +196,29 @@ fn cli_exit_codes_on_examples_and_mistakes() {
         );
     }
 }
+
+#[test]
+fn every_example_link_is_proved_symbolically() {
+    for rel in [
+        "derivations/sigmoid.txt",
+        "derivations/softmax.txt",
+        "derivations/cross_entropy.txt",
+        "derivations/backprop.txt",
+    ] {
+        let report = verify_file(rel);
+        let not_proved: Vec<(usize, Verdict)> = all_steps(&report)
+            .into_iter()
+            .filter(|s| s.verdict != Verdict::Proved)
+            .map(|s| (s.line, s.verdict))
+            .collect();
+        assert_eq!(not_proved, vec![], "{rel}: links not proved");
+        for step in all_steps(&report) {
+            // The numeric witness ran too and agreed.
+            assert!(
+                step.samples.is_some_and(|s| s.defined > 0),
+                "{rel}:{}",
+                step.line
+            );
+        }
+    }
+}
