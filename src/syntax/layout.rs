@@ -58,7 +58,9 @@ fn physical_lines(source: &str) -> Vec<&str> {
 
 /// Cuts `source` into logical lines (see the module docs).
 pub fn logical_lines(source: &str) -> Vec<LogicalLine<'_>> {
-    let phys = physical_lines(source);
+    // A byte order mark is an encoding artefact, not text.
+    let body = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let phys = physical_lines(body);
     let base = source.as_ptr() as usize;
     let offset = |s: &str| s.as_ptr() as usize - base;
     let mut out = Vec::new();
@@ -150,6 +152,12 @@ mod tests {
     fn closing_bracket_line_continues_even_when_not_deeper() {
         let got = contents("let h = f(\n  x\n)\n");
         assert_eq!(got[0].1, "let h = f(\n  x\n)");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let got = contents("\u{feff}x : real\n");
+        assert_eq!(got[0], (0, "x : real", None));
     }
 
     #[test]

@@ -136,10 +136,29 @@ pub fn is_unexpected_char(c: char) -> bool {
         || c.is_control() && !c.is_whitespace()
 }
 
+/// Characters that print as nothing (zero-width spaces, direction marks, a
+/// byte order mark): shown by code point, since `` ` ` `` would be a puzzle.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{feff}'
+    )
+}
+
 /// How a character the language has no use for is named in a message.
 pub fn unexpected_char_message(c: char) -> String {
     if c.is_control() {
         format!("unexpected control character U+{:04X}", c as u32)
+    } else if is_invisible(c) {
+        format!("unexpected invisible character U+{:04X}", c as u32)
+    } else if matches!(c, '–' | '—') {
+        format!("unexpected character `{c}` (write `-` or `−` for minus)")
+    } else if matches!(c, '\'' | '′') {
+        format!("unexpected character `{c}` (write a derivative as `d/dx f(x)` or `diff(f(x), x)`)")
     } else {
         format!("unexpected character `{c}`")
     }
@@ -183,5 +202,12 @@ mod tests {
         assert!(is_unexpected_char('😀'));
         assert!(!is_unexpected_char('ŷ'));
         assert!(!is_unexpected_char('⊙'));
+        assert!(is_unexpected_char('\u{200b}'));
+        assert_eq!(
+            unexpected_char_message('\u{200b}'),
+            "unexpected invisible character U+200B"
+        );
+        assert!(unexpected_char_message('\'').contains("d/dx"));
+        assert!(unexpected_char_message('–').contains("for minus"));
     }
 }

@@ -360,6 +360,13 @@ fn expression_errors_point_at_the_problem() {
         ("sum(i x)", 1, 7, "expected `,`, found `x`"),
         ("1{i j}", 1, 5, "expected `=`, found `j`"),
         ("∂L∂x", 1, 3, "expected `/`, found `∂`"),
+        (
+            "σ'(x)",
+            1,
+            2,
+            "unexpected character `'` (write a derivative as `d/dx f(x)` or `diff(f(x), x)`)",
+        ),
+        ("x\u{200b}y", 1, 2, "unexpected invisible character U+200B"),
         ("", 1, 1, "expected an expression, found end of input"),
         ("\n  ", 2, 3, "expected an expression, found end of input"),
     ];
@@ -720,12 +727,69 @@ fn junk_never_panics() {
     }
     assert!(!parse_file("x : real €").errors.is_empty());
     assert_eq!(parse_file(""), File::default());
+    let bom = parse_file("\u{feff}x : real\n");
+    assert_eq!((bom.items.len(), bom.errors.len()), (1, 0));
+}
+
+/// Every span in `e` (nodes and names) is a valid slice of `src`.
+fn spans_ok(e: &Expr, src: &str) -> bool {
+    let ok = |s: Span| s.start <= s.end && src.get(s.start..s.end).is_some();
+    let ids = |v: &[Ident]| v.iter().all(|i| ok(i.span));
+    ok(e.span)
+        && match &e.kind {
+            ExprKind::Num(_) => true,
+            ExprKind::Name(n) => ok(n.span),
+            ExprKind::Call { func, args } => ok(func.span) && args.iter().all(|a| spans_ok(a, src)),
+            ExprKind::Index { base, indices } => spans_ok(base, src) && ids(indices),
+            ExprKind::Neg(x) | ExprKind::Transpose(x) => spans_ok(x, src),
+            ExprKind::Binary { lhs, rhs, .. } => spans_ok(lhs, src) && spans_ok(rhs, src),
+            ExprKind::Sum {
+                index,
+                except,
+                body,
+            } => ok(index.span) && except.iter().all(|j| ok(j.span)) && spans_ok(body, src),
+            ExprKind::Delta(a, b) => ok(a.span) && ok(b.span),
+            ExprKind::Deriv { var, indices, body } => {
+                ok(var.span) && ids(indices) && spans_ok(body, src)
+            }
+        }
 }
 
 proptest::proptest! {
     #[test]
     fn parse_file_never_panics(src in "\\PC*") {
         let _ = parse_file(&src);
+    }
+
+    #[test]
+    fn parse_file_never_panics_on_any_chars(
+        chars in proptest::collection::vec(proptest::arbitrary::any::<char>(), 0..120)
+    ) {
+        let src: String = chars.into_iter().collect();
+        let _ = parse_file(&src);
+        let _ = parse_expr(&src);
+    }
+
+    /// Whatever the parser accepts, the printer writes back to the same tree.
+    #[test]
+    fn parsed_expressions_print_back_to_themselves(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            "x", "y", "W", "2", "0.5", "(", ")", "(", ")", "+", "-", "−", "*", "/", "^",
+            "[i]", "[i, j]", "ᵀ", "^T", "Σ_i", "Σ_{i≠j}", "d/dx", "∂/∂z[j]", "∂L/∂x",
+            "σ(x)", "f(", ",", "sum(i, x[i])", "⊙", ".*", "e", "T", "δ(i, j)", "1{i = j}",
+            "²", "diff(y, x)", "transpose(W)",
+        ][..]), 1..12),
+        glue in proptest::sample::select(&[" ", ""][..])
+    ) {
+        let src = tokens.join(glue);
+        if let Ok(e) = parse_expr(&src) {
+            proptest::prop_assert!(spans_ok(&e, &src));
+            let printed = crate::syntax::print::print_expr(&e);
+            let again = parse_expr(&printed);
+            proptest::prop_assert!(again.is_ok(), "{} -> {}: {:?}", src, printed, again.err());
+            let again = again.map(|a| erase_spans(&a)).ok();
+            proptest::prop_assert_eq!(again, Some(erase_spans(&e)), "{} -> {}", src, printed);
+        }
     }
 
     #[test]
@@ -739,4 +803,139 @@ proptest::proptest! {
         }
         let _ = parse_expr(&src);
     }
+}
+
+/// The ```text blocks of docs/language.md: the Forms block holds several
+/// expressions per line (separated by 2+ blanks); the others are files.
+#[test]
+fn every_example_in_the_language_docs_parses() {
+    let doc = include_str!("../../../docs/language.md");
+    let mut blocks = Vec::new();
+    let mut rest = doc;
+    while let Some(start) = rest.find("```text\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").unwrap_or(body.len());
+        // Blocks inside list items are indented; the chain rules are relative.
+        blocks.push(body[..end].to_string());
+        rest = &body[end..];
+    }
+    assert!(blocks.len() >= 6, "found {} blocks", blocks.len());
+    let mut expressions = 0;
+    for block in &blocks {
+        if block.contains("# numbers and names") {
+            for line in block.lines() {
+                let code = line.split('#').next().unwrap_or("");
+                for e in code.split("  ").map(str::trim).filter(|e| !e.is_empty()) {
+                    assert!(parse_expr(e).is_ok(), "{e}: {:?}", parse_expr(e).err());
+                    expressions += 1;
+                }
+            }
+        } else {
+            let f = parse_file(block);
+            assert_eq!(f.errors, vec![], "{block}");
+            assert!(!f.items.is_empty(), "{block}");
+        }
+    }
+    assert!(expressions > 40, "{expressions}");
+}
+
+/// The examples of the design brief, verbatim.
+#[test]
+fn every_example_in_the_brief_parses() {
+    let file = "\
+x, c : real                 # scalars (the default shape and domain)
+p : positive                # p > 0
+x : vector[n]               # dimension names (n, m, d) are introduced by use
+W1 : matrix[m, d]
+y : onehot[n]               # a one-hot vector: y[i] in {0,1}, sum(i, y[i]) = 1
+q : simplex[n]              # q[i] >= 0, sum(i, q[i]) = 1
+v : positive vector[n]
+sigma(t) := 1 / (1 + exp(-t))
+softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))      # a vector-valued function
+L(y, p) := -sum(i, y[i] * log(p[i]))
+let h = sigma(W1 x + b1)                              # a named expression
+claim shift: softmax(x + c)[i] = softmax(x)[i]
+    softmax(x + c)[i]
+  = exp(x[i] + c) / sum(j, exp(x[j] + c))          # definition
+  = exp(x[i]) exp(c) / sum(j, exp(x[j]) exp(c))
+  = softmax(x)[i]
+";
+    let f = parse_file(file);
+    assert_eq!(f.errors, vec![]);
+    assert_eq!(f.items.len(), 12);
+    let exprs = [
+        "x[i]",
+        "W[j, k]",
+        "sum(j, exp(x[j]))",
+        "Σ_j exp(x[j])",
+        "sum(i != j, y[i])",
+        "delta(i, j)",
+        "δ(i, j)",
+        "1{i = j}",
+        "d/dx sigma(x)",
+        "∂/∂z[j] log(yhat[i])",
+        "∂L/∂z[j]",
+        "∂L/∂x",
+        "∂L/∂W1",
+        "diff(expr, x)",
+        "d / dx",
+        "W x",
+        "Wᵀ",
+        "a ⊙ b",
+        "a bᵀ",
+        "e^(-x)",
+        "x^2",
+        "(1 + e^(-x))^(-1)",
+        "Σ_i y[i] log(p[i]) + 1",
+        "yhat[j] - y[j]",
+        "σ(x)(1 − σ(x))",
+        "1/(1 + e^(−x))",
+        "∂/∂z[j] log(ŷ[i])",
+        "δ(i, j) − ŷ[j]",
+        "ŷ[j] − y[j]",
+        "ŷ[j]·Σ_i y[i] − y[j]",
+        "σ(W1 x + b1)",
+        "softmax(W2 h + b2)",
+        "−Σ_i y[i] log(ŷ[i])",
+        "W1ᵀ((W2ᵀ(ŷ − y)) ⊙ h ⊙ (1 − h))",
+        "x + c",
+    ];
+    for e in exprs {
+        assert!(parse_expr(e).is_ok(), "{e}: {:?}", parse_expr(e).err());
+    }
+    check(
+        "ŷ[j]·Σ_i y[i] − y[j]",
+        "(- (* (idx ŷ j) (sum i (idx y i))) (idx y j))",
+    );
+    check(
+        "−Σ_i y[i] log(ŷ[i])",
+        "(neg (sum i (* (idx y i) (call log (idx ŷ i)))))",
+    );
+}
+
+/// The shipped example derivations (derivations/, with mistakes/) must parse
+/// cleanly: their mistakes are mathematical, never syntactic.
+#[test]
+fn shipped_derivations_parse_without_errors() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("derivations");
+    let mut dirs = vec![root];
+    let mut seen = 0;
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                let src = std::fs::read_to_string(&path).unwrap_or_default();
+                let f = parse_file(&src);
+                assert_eq!(f.errors, vec![], "{}", path.display());
+                assert!(!f.items.is_empty(), "{}", path.display());
+                seen += 1;
+            }
+        }
+    }
+    eprintln!("parsed {seen} derivation files");
 }
