@@ -22,8 +22,8 @@ pub struct CalcError {
     pub source_name: String,
     /// The text the diagnostic's span points into.
     pub source: String,
-    /// What is wrong.
-    pub diagnostic: Diagnostic,
+    /// What is wrong (boxed: errors are rare, results are not).
+    pub diagnostic: Box<Diagnostic>,
 }
 
 /// The result of a calculation.
@@ -166,7 +166,7 @@ fn error(name: &str, source: &str, diagnostic: Diagnostic) -> CalcError {
     CalcError {
         source_name: name.to_string(),
         source: source.to_string(),
-        diagnostic,
+        diagnostic: Box::new(diagnostic),
     }
 }
 
