@@ -81,3 +81,24 @@ fn every_true_claim_is_verified_and_most_are_proved() {
         all.len()
     );
 }
+
+#[test]
+fn a_proof_stands_when_f64_cannot_evaluate_the_sides() {
+    // 10^400 overflows f64, so no sample is defined; the claim is still
+    // true everywhere, and the report says why the numbers did not confirm it.
+    let big = format!("1{}", "0".repeat(400));
+    let text = format!("x : real\nclaim big: ({big} + 1) x - {big} x = x\n");
+    let report = verify_source("big.txt", &text, &Options::default());
+    let step = &report.claims[0].steps[0];
+    assert_eq!(step.verdict, Verdict::Proved);
+    let message = step.message.as_deref().unwrap_or("");
+    assert!(message.contains("could not confirm"), "{message}");
+}
+
+#[test]
+fn a_false_claim_with_huge_coefficients_is_not_proved() {
+    let big = format!("1{}", "0".repeat(400));
+    let text = format!("x : real\nclaim big: ({big} + 1) x - {big} x = 2 x\n");
+    let report = verify_source("big.txt", &text, &Options::default());
+    assert!(!report.claims[0].steps[0].verdict.is_ok());
+}
