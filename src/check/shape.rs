@@ -1,4 +1,4 @@
-//! Shapes of values: scalar, vector[n], matrix[m, d].
+//! Shapes of values: scalar, `vector[n]`, `matrix[m, d]`.
 
 use crate::expr::{DimId, Symbols};
 
@@ -23,7 +23,7 @@ impl Shape {
         self.0.is_empty()
     }
 
-    /// The shape for messages: "a scalar", "a vector[n]", "a matrix[m, d]".
+    /// The shape for messages: `a scalar`, `a vector[n]` or `a matrix[m, d]`.
     pub fn describe(&self, symbols: &Symbols) -> String {
         let names: Vec<&str> = self
             .0

@@ -3,7 +3,7 @@
 use super::expand::{Lowerer, Scope};
 use super::{Link, LinkError, LoweredClaim};
 use crate::check::env::check_names;
-use crate::check::names::free_indices;
+use crate::check::names::{free_indices, sum_indices};
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Node, Store};
 use crate::syntax::ast::{Claim, Expr, ExprKind};
@@ -17,36 +17,46 @@ struct Point<'a> {
     justification: Option<&'a String>,
 }
 
+/// Two expressions to be checked equal, with where to report it.
+struct Pair<'a> {
+    a: &'a Expr,
+    b: &'a Expr,
+    line: Span,
+    justification: Option<&'a String>,
+    /// A link the user did not write as a step: the chain's start against
+    /// the claim's left side, or its end against the right side. It is
+    /// dropped when both say the same up to the names of bound indices.
+    implicit: bool,
+}
+
 /// Lowers one claim into its links.
 pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> LoweredClaim {
-    let mut pairs: Vec<(&'a Expr, &'a Expr, Span, Option<&'a String>)> = Vec::new();
-    let claim_lhs = Point {
-        expr: &claim.lhs,
+    let whole = Pair {
+        a: &claim.lhs,
+        b: &claim.rhs,
         line: claim.span,
         justification: claim.justification.as_ref(),
+        implicit: false,
     };
-    if claim.chain.is_empty() {
-        pairs.push((
-            &claim.lhs,
-            &claim.rhs,
-            claim.span,
-            claim.justification.as_ref(),
-        ));
-    } else {
+    let mut pairs: Vec<Pair<'a>> = Vec::new();
+    if !claim.chain.is_empty() {
         let mut points: Vec<Point<'a>> = Vec::new();
         let mut lines = claim.chain.iter();
         if claim.chain[0].starts_with_eq {
-            points.push(claim_lhs);
+            points.push(Point {
+                expr: &claim.lhs,
+                line: claim.span,
+                justification: claim.justification.as_ref(),
+            });
         } else if let Some(first) = lines.next() {
-            // The start line is compared with the claim's left side; the
-            // link only exists when they differ.
             if !same_expr(&claim.lhs, &first.expr) {
-                pairs.push((
-                    &claim.lhs,
-                    &first.expr,
-                    first.span,
-                    first.justification.as_ref(),
-                ));
+                pairs.push(Pair {
+                    a: &claim.lhs,
+                    b: &first.expr,
+                    line: first.span,
+                    justification: first.justification.as_ref(),
+                    implicit: true,
+                });
             }
             points.push(Point {
                 expr: &first.expr,
@@ -62,44 +72,37 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
             });
         }
         for w in points.windows(2) {
-            pairs.push((w[0].expr, w[1].expr, w[1].line, w[1].justification));
+            pairs.push(Pair {
+                a: w[0].expr,
+                b: w[1].expr,
+                line: w[1].line,
+                justification: w[1].justification,
+                implicit: false,
+            });
         }
         if let Some(last) = points.last() {
             if !same_expr(last.expr, &claim.rhs) {
-                pairs.push((last.expr, &claim.rhs, last.line, None));
+                pairs.push(Pair {
+                    a: last.expr,
+                    b: &claim.rhs,
+                    line: last.line,
+                    justification: None,
+                    implicit: true,
+                });
             }
         }
     }
 
     let mut links = Vec::new();
-    for (k, (a, b, line, just)) in pairs.iter().enumerate() {
-        let result = lower_pair(lw, a, b);
-        let is_end = k == 0 || k + 1 == pairs.len();
-        match result {
-            // A start or end line that says the same as the claim (up to the
-            // names of bound indices) is not a step of its own.
-            Ok((l, r, _))
-                if is_end
-                    && !claim.chain.is_empty()
-                    && is_claim_side(claim, a, b)
-                    && alpha_eq(&lw.store, l, r) => {}
-            Ok((lhs, rhs, free)) => links.push(Ok(Link {
-                span: *line,
-                lhs_span: a.span,
-                rhs_span: b.span,
-                justification: just.cloned(),
-                lhs,
-                rhs,
-                free,
-            })),
-            Err(diagnostic) => links.push(Err(LinkError {
-                span: *line,
-                lhs_span: a.span,
-                rhs_span: b.span,
-                justification: just.cloned(),
-                diagnostic,
-            })),
+    for p in &pairs {
+        match lower_pair(lw, p.a, p.b) {
+            Ok((l, r, _)) if p.implicit && alpha_eq(&lw.store, l, r) => {}
+            result => links.push(link(p, result)),
         }
+    }
+    // A chain that only restates the claim still checks the claim.
+    if links.is_empty() {
+        links.push(link(&whole, lower_pair(lw, whole.a, whole.b)));
     }
     LoweredClaim {
         name: claim.name.name.clone(),
@@ -108,9 +111,27 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
     }
 }
 
-/// True when the pair joins a chain end to one side of the claim.
-fn is_claim_side(claim: &Claim, a: &Expr, b: &Expr) -> bool {
-    std::ptr::eq(a, &claim.lhs) || std::ptr::eq(b, &claim.rhs)
+// The result type is the shared `LoweredClaim::links` element.
+#[allow(clippy::result_large_err)]
+fn link(p: &Pair, result: Result<(Id, Id, Vec<IndexId>), Diagnostic>) -> Result<Link, LinkError> {
+    match result {
+        Ok((lhs, rhs, free)) => Ok(Link {
+            span: p.line,
+            lhs_span: p.a.span,
+            rhs_span: p.b.span,
+            justification: p.justification.cloned(),
+            lhs,
+            rhs,
+            free,
+        }),
+        Err(diagnostic) => Err(LinkError {
+            span: p.line,
+            lhs_span: p.a.span,
+            rhs_span: p.b.span,
+            justification: p.justification.cloned(),
+            diagnostic,
+        }),
+    }
 }
 
 /// Checks and lowers `a = b` with one shared set of free indices.
@@ -132,6 +153,20 @@ pub(crate) fn lower_pair<'a>(
     let sb = lw.shape_of(b, &top)?;
     let fa = free_indices(a);
     let fb = free_indices(b);
+    // A sum over a name that is free in the step reads as the same index
+    // but is not: say so rather than report mismatched free indices.
+    for side in [a, b] {
+        for bound in sum_indices(side) {
+            if let Some(free) = fa.iter().chain(&fb).find(|f| f.name == bound.name) {
+                return Err(Diagnostic::new(
+                    bound.span,
+                    format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", bound.name, bound.name),
+                )
+                .with_label(free.span, format!("`{}` is free here", free.name))
+                .with_help("rename the sum's index"));
+            }
+        }
+    }
     for (here, there, side, other, other_span) in [
         (&fb, &fa, "right", "left", a.span),
         (&fa, &fb, "left", "right", b.span),

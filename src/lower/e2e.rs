@@ -144,12 +144,14 @@ fn semantic_errors_with_line_and_column() {
         ("x : vector[n]\ny : vector[m]\nclaim a: x[i] + y[i] = x[i]\n", 3, 19, "ranges over `m`"),
         ("x : vector[n]\nclaim a: x[i] = x[j]\n", 2, 19, "index `j` is free on the right side"),
         ("x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n", 2, 21, "clashes"),
+        ("x : vector[n]\nclaim a: x[j] = sum(j, x[j])\n", 2, 21, "clashes with the free index `j`"),
         ("x : real\nlet L = x^2\nclaim a: ∂L/∂L = 1\n", 3, 14, "not supported yet"),
         ("x : real\nf(t) := g(t)\ng(t) := f(t)\n", 3, 9, "refers to itself"),
         ("x : vector[n]\nclaim a: softmax(1)[i] = x[i]\n", 2, 18, "expects a vector"),
         ("x : vector[n]\nlet a = x[i]\n", 2, 11, "index `i` is free in `let a`"),
         ("x : real\nlet a = b\nlet b = x\n", 2, 9, "later let"),
         ("e : real\n", 1, 1, "reserved"),
+        ("x : vector[n]\nclaim a: n x[i] = x[i]\n", 2, 10, "`n` is a dimension, not a value"),
         ("x : vector[n]\nclaim a: d/dy x[i] = 0\n", 2, 13, "unknown variable `y`"),
     ];
     for &(src, line, col, fragment) in cases {
@@ -349,6 +351,12 @@ mod never_panics {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
         #[test]
+        fn any_text(body in "[a-zxcvuwWhije0-9 ()\\[\\],:=+*/^∂Σδσᵀ⊙!\n-]{0,80}") {
+            let src = format!("{HEADER}{body}\nclaim q: {body} = {body}\n");
+            let _ = lower_file(&crate::syntax::parse_file(&src));
+        }
+
+        #[test]
         fn token_soup(a in expr(), b in expr(), mid in expr()) {
             let src = format!("{HEADER}claim z: {a} = {b}\n    {a}\n  = {mid}\n  = {b}\n");
             let file = crate::syntax::parse_file(&src);
@@ -366,4 +374,95 @@ mod never_panics {
             }
         }
     }
+}
+
+#[test]
+fn chain_shapes() {
+    // (source, number of links, line of each link)
+    let cases: &[(&str, &[usize])] = &[
+        // No chain: one link on the claim line.
+        ("x : real\nclaim a: x = x\n", &[2]),
+        // A written step is kept even when trivially true.
+        ("x : real\nclaim a: x = x\n  = x\n", &[3]),
+        // A start line restating the claim's left side is not a step; an
+        // end differing from the right side is one more link, at the end line.
+        ("x : real\nclaim a: x = 2 x\n    x\n  = x + 0\n", &[4, 4]),
+        ("x : real\nclaim a: x = x\n    x + 0\n  = x\n", &[3, 4]),
+        // A chain that only restates the claim still checks it.
+        ("x : real\nclaim a: x = x\n    x\n", &[2]),
+        ("v : vector[n]\nclaim a: softmax(v)[i] = softmax(v)[i]\n    softmax(v)[i]\n  = softmax(v)[i]\n", &[4]),
+    ];
+    for &(src, lines) in cases {
+        let l = all_ok(src);
+        let idx = LineIndex::new(src);
+        let got: Vec<usize> = l.claims[0]
+            .links
+            .iter()
+            .map(|k| idx.line_col(src, k.as_ref().unwrap().span.start).0)
+            .collect();
+        assert_eq!(got, lines, "{src:?}");
+    }
+}
+
+/// Lowers every `.txt` file under `$DERIV_DIR` and prints each error; for
+/// trying the checker on derivations kept outside this crate.
+#[test]
+#[ignore]
+fn lower_dir() {
+    let Ok(dir) = std::env::var("DERIV_DIR") else {
+        return;
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let src = std::fs::read_to_string(&p).unwrap();
+        let file = parse_file(&src);
+        let l = lower_file(&file);
+        let idx = LineIndex::new(&src);
+        let links: usize = l.claims.iter().map(|c| c.links.len()).sum();
+        eprintln!(
+            "== {} : {} claims, {links} links, {} syntax errors",
+            p.display(),
+            l.claims.len(),
+            file.errors.len()
+        );
+        for e in &file.errors {
+            eprintln!(
+                "  syntax {:?} {}",
+                idx.line_col(&src, e.span.start),
+                e.message
+            );
+        }
+        for d in l.errors.iter().chain(l.claims.iter().flat_map(|c| {
+            c.links
+                .iter()
+                .filter_map(|k| k.as_ref().err().map(|e| &e.diagnostic))
+        })) {
+            eprintln!("  {:?} {}", idx.line_col(&src, d.span.start), d.message);
+        }
+    }
+}
+
+#[test]
+fn ranges_from_every_kind_of_use() {
+    // Each claim's free indices get their range without an error.
+    all_ok(
+        "x : vector[n]
+c : real
+W : matrix[m, n]
+f(a, b) := a * b
+claim except_only: sum(i != j, x[i]) = sum(i, x[i]) - sum(i, delta(i, j) x[i])
+claim delta_partner: delta(i, j) x[j] = delta(j, i) x[i]
+claim mixed_args: f(x, c)[i] = x[i] * c
+claim deriv_index: ∂/∂W[a, b] sum(k, W[a, k] x[k]) = x[b] delta(a, a)
+",
+    );
+    let errs = errors("x : vector[n]\nclaim a: delta(i, j) = delta(j, i)\n");
+    assert!(
+        errs[0].2.contains("cannot tell the range of index `i`"),
+        "{errs:?}"
+    );
 }

@@ -619,12 +619,21 @@ impl<'a> Lowerer<'a> {
                 Some(f) => Ok(Some(f)),
                 None => self.infer_from_uses(name, rhs, scope),
             },
-            ExprKind::Sum { index, body, .. } => {
+            ExprKind::Sum {
+                index,
+                except,
+                body,
+            } => {
                 if index.name == name {
-                    Ok(None)
-                } else {
-                    self.infer_from_uses(name, body, scope)
+                    return Ok(None);
                 }
+                // In `sum(i != j, ...)`, j ranges over what i ranges over.
+                if let Some(j) = except.as_ref().filter(|j| j.name == name) {
+                    if let Some((d, _)) = self.infer_from_uses(&index.name, body, scope)? {
+                        return Ok(Some((d, j.span)));
+                    }
+                }
+                self.infer_from_uses(name, body, scope)
             }
             ExprKind::Deriv { var, indices, body } => {
                 if let Some(k) = indices.iter().position(|i| i.name == name) {

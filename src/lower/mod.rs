@@ -3,6 +3,23 @@
 //! `lower_file` runs the semantic check (module `check`) and expands
 //! definitions and lets, makes broadcasting and elementwise application
 //! explicit, and produces one [`Link`] per step of every claim.
+//!
+//! Contract with the witnesses:
+//! - Nothing is simplified: `x/x` is `x · x^-1`, `sqrt(a)` is `a^(1/2)`,
+//!   `e^a` is `exp(a)`; derivatives stay [`Node::Deriv`](crate::expr::Node)
+//!   over their lowered body.
+//! - Each link has its own free indices: one [`IndexId`] per free index
+//!   name, shared by both sides. A vector or matrix equality (`∂L/∂x = ...`)
+//!   gets one fresh index per axis, named `_1`, `_2`, listed after the named
+//!   ones in [`Link::free`].
+//! - Every expansion of a definition binds fresh sum indices, so two
+//!   expansions of `softmax` are equal only up to renaming of bound indices.
+//!   A let is lowered once per index tuple and shared.
+//! - A chain's start that restates the claim's left side (or its end that
+//!   restates the right side) up to bound-index names adds no link; any
+//!   other difference is a link of its own, reported at that chain line.
+//! - Lowering never panics and never hangs: expansion depth, recursion and
+//!   steps per link are bounded, and exceeding a bound is a [`LinkError`].
 
 mod chain;
 mod expand;

@@ -13,6 +13,7 @@
 
 use std::cell::Cell;
 
+use nom::bytes::complete::tag;
 use nom::combinator::cut;
 use nom::error::{ErrorKind, ParseError as NomParseError};
 use nom::{IResult, Parser};
@@ -109,7 +110,7 @@ pub fn parse_expr(source: &str) -> Result<Expr, ParseError> {
     })
 }
 
-/// Stack for one parse. Unoptimized builds take about 21 KiB of stack per
+/// Stack for one parse. Unoptimized builds take about 14 KiB of stack per
 /// nesting level, so [`MAX_DEPTH`] levels need several MiB: more than a test
 /// thread (2 MiB) has. The memory is reserved, not committed, until used.
 const PARSE_STACK: usize = 32 << 20;
@@ -338,15 +339,21 @@ fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
 // ---------------------------------------------------------------------------
 // Tokens
 
-/// `t` after optional blanks.
+/// The whitespace wrapper: `p` after optional blanks and comments.
+fn ws<'s, P>(mut p: P) -> impl FnMut(&'s str) -> Res<'s, P::Output>
+where
+    P: Parser<&'s str, Error = PErr<'s>>,
+{
+    move |i: &'s str| p.parse(blank(i))
+}
+
+/// The exact text `t` after optional blanks; the error names `t`.
 fn token<'s>(t: &'static str) -> impl FnMut(&'s str) -> Res<'s, &'s str> {
-    move |i: &'s str| {
-        let j = blank(i);
-        match j.strip_prefix(t) {
-            Some(rest) => Ok((rest, &j[..t.len()])),
-            None => fail(PErr::expected(j, format!("`{t}`"))),
-        }
-    }
+    ws(move |j: &'s str| {
+        tag::<_, _, PErr<'s>>(t)
+            .parse(j)
+            .map_err(|e| e.map(|_| PErr::expected(j, format!("`{t}`"))))
+    })
 }
 
 /// The first of `ts` found after optional blanks.
@@ -525,45 +532,59 @@ fn deriv_var<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, (Ident, Vec<Ident>)> {
 
 /// Level 3: prefix operators whose operand is a product: `-`, `Σ_i`,
 /// `d/dx`, `∂/∂x`.
+///
+/// Each operator has its own function so that this one, which every
+/// nesting level passes through, keeps a small stack frame.
 fn prefix<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
     let j = blank(i);
-    let operand = |k| product(cx, k);
     if let Some(after) = j.strip_prefix('-').or_else(|| j.strip_prefix('−')) {
-        let _g = cx.enter(j, Level::Nest)?;
-        let (rest, e) = cut(operand).parse(after)?;
-        return Ok((rest, cx.node(ExprKind::Neg(Box::new(e)), j, rest)));
+        return neg_prefix(cx, j, after);
     }
     if let Some(after) = j.strip_prefix('Σ').or_else(|| j.strip_prefix('∑')) {
         if !blank(after).starts_with('(') {
-            let _g = cx.enter(j, Level::Nest)?;
-            let (after, (index, except)) = sigma_binder(cx, after)?;
-            let (rest, body) = cut(operand).parse(after)?;
-            let kind = ExprKind::Sum {
-                index,
-                except,
-                body: Box::new(body),
-            };
-            return Ok((rest, cx.node(kind, j, rest)));
+            return sigma_prefix(cx, j, after);
         }
     }
-    let partial = j.strip_prefix('∂').and_then(|r| strip_any(r, &["/"]));
-    if let Some(after) = partial.or_else(|| d_operator(j)) {
-        let _g = cx.enter(j, Level::Nest)?;
-        let after = if partial.is_some() {
-            cut(token("∂")).parse(after)?.0
-        } else {
-            after
-        };
-        let (after, (var, indices)) = deriv_var(cx, after)?;
-        let (rest, body) = cut(operand).parse(after)?;
-        let kind = ExprKind::Deriv {
-            var,
-            indices,
-            body: Box::new(body),
-        };
-        return Ok((rest, cx.node(kind, j, rest)));
+    if let Some(after) = j.strip_prefix('∂').and_then(|r| strip_any(r, &["/"])) {
+        return deriv_prefix(cx, j, cut(token("∂")).parse(after)?.0);
+    }
+    if let Some(after) = d_operator(j) {
+        return deriv_prefix(cx, j, after);
     }
     power(cx, j)
+}
+
+/// `-` at `j`, operand after it.
+fn neg_prefix<'s>(cx: &Cx<'s>, j: &'s str, after: &'s str) -> Res<'s, Expr> {
+    let _g = cx.enter(j, Level::Nest)?;
+    let (rest, e) = cut(|k| product(cx, k)).parse(after)?;
+    Ok((rest, cx.node(ExprKind::Neg(Box::new(e)), j, rest)))
+}
+
+/// `Σ` at `j`, binder and operand after it.
+fn sigma_prefix<'s>(cx: &Cx<'s>, j: &'s str, after: &'s str) -> Res<'s, Expr> {
+    let _g = cx.enter(j, Level::Nest)?;
+    let (after, (index, except)) = sigma_binder(cx, after)?;
+    let (rest, body) = cut(|k| product(cx, k)).parse(after)?;
+    let kind = ExprKind::Sum {
+        index,
+        except,
+        body: Box::new(body),
+    };
+    Ok((rest, cx.node(kind, j, rest)))
+}
+
+/// `d/d` or `∂/∂` at `j`, variable and operand after it.
+fn deriv_prefix<'s>(cx: &Cx<'s>, j: &'s str, after: &'s str) -> Res<'s, Expr> {
+    let _g = cx.enter(j, Level::Nest)?;
+    let (after, (var, indices)) = deriv_var(cx, after)?;
+    let (rest, body) = cut(|k| product(cx, k)).parse(after)?;
+    let kind = ExprKind::Deriv {
+        var,
+        indices,
+        body: Box::new(body),
+    };
+    Ok((rest, cx.node(kind, j, rest)))
 }
 
 /// After `Σ`: `_i`, `_{i}`, `_{i != j}` or `_{i ≠ j}`.
@@ -635,34 +656,34 @@ fn postfix<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
     let mut guards = Vec::new();
     loop {
         let j = blank(i);
-        let (rest, kind) = if j.starts_with('[') {
-            guards.push(cx.enter(j, Level::Chain)?);
-            let (rest, indices) = bracket_names(cx, j, INDEX_NAME)?;
-            let kind = ExprKind::Index {
-                base: Box::new(e),
-                indices,
-            };
-            (rest, kind)
-        } else if let Some(rest) = j.strip_prefix('ᵀ').or_else(|| caret_t(j)) {
-            guards.push(cx.enter(j, Level::Chain)?);
-            (rest, ExprKind::Transpose(Box::new(e)))
-        } else if let Some((n, rest)) = superscript(j) {
-            guards.push(cx.enter(j, Level::Chain)?);
-            let exp = cx.node(ExprKind::Num(BigRational::from_integer(n.into())), j, rest);
-            (
-                rest,
-                ExprKind::Binary {
-                    op: BinOp::Pow,
-                    lhs: Box::new(e),
-                    rhs: Box::new(exp),
-                },
-            )
-        } else {
+        if !(j.starts_with(['[', 'ᵀ', '²', '³']) || caret_t(j).is_some()) {
             return Ok((i, e));
-        };
+        }
+        guards.push(cx.enter(j, Level::Chain)?);
+        let (rest, kind) = postfix_op(cx, j, e)?;
         e = cx.node(kind, start, rest);
         i = rest;
     }
+}
+
+/// The postfix operator at `j` applied to `e`.
+fn postfix_op<'s>(cx: &Cx<'s>, j: &'s str, e: Expr) -> Res<'s, ExprKind> {
+    let e = Box::new(e);
+    if j.starts_with('[') {
+        let (rest, indices) = bracket_names(cx, j, INDEX_NAME)?;
+        return Ok((rest, ExprKind::Index { base: e, indices }));
+    }
+    if let Some(rest) = j.strip_prefix('ᵀ').or_else(|| caret_t(j)) {
+        return Ok((rest, ExprKind::Transpose(e)));
+    }
+    let (n, rest) = superscript(j).unwrap_or((2, j));
+    let exp = cx.node(ExprKind::Num(BigRational::from_integer(n.into())), j, rest);
+    let kind = ExprKind::Binary {
+        op: BinOp::Pow,
+        lhs: e,
+        rhs: Box::new(exp),
+    };
+    Ok((rest, kind))
 }
 
 fn superscript(j: &str) -> Option<(u32, &str)> {
@@ -684,10 +705,7 @@ fn atom<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
         return number(cx, j);
     }
     if c == '(' {
-        let _g = cx.enter(j, Level::Nest)?;
-        let (rest, inner) = cut(|k| expr(cx, k)).parse(&j[1..])?;
-        let (rest, ()) = close(cx, rest, j, ')')?;
-        return Ok((rest, cx.node(inner.kind, j, rest)));
+        return paren(cx, j);
     }
     if c == 'Σ' || c == '∑' {
         let after = blank(&j[c.len_utf8()..]);
@@ -707,6 +725,14 @@ fn atom<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
         return name_or_call(cx, j);
     }
     fail(PErr::expected(j, "an expression"))
+}
+
+/// `( expr )` at `j`: the inner node, its span widened to the parentheses.
+fn paren<'s>(cx: &Cx<'s>, j: &'s str) -> Res<'s, Expr> {
+    let _g = cx.enter(j, Level::Nest)?;
+    let (rest, inner) = cut(|k| expr(cx, k)).parse(&j[1..])?;
+    let (rest, ()) = close(cx, rest, j, ')')?;
+    Ok((rest, cx.node(inner.kind, j, rest)))
 }
 
 /// A number: digits with an optional decimal part, exact. `1{i = j}` too.
