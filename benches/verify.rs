@@ -1,2 +1,71 @@
-//! Benchmark placeholder; replaced by the verify benchmark.
-fn main() {}
+//! `cargo bench`: times `verify` on the four example derivations.
+//!
+//! A plain harness (no external bench framework): each case is run a few
+//! times to warm up, then timed over repeated runs; the median and the
+//! minimum are printed. Numbers depend on the machine; compare runs on the
+//! same machine only.
+
+use derivcheck::{verify_source, Options};
+use std::time::{Duration, Instant};
+
+const EXAMPLES: [&str; 4] = [
+    "derivations/sigmoid.txt",
+    "derivations/softmax.txt",
+    "derivations/cross_entropy.txt",
+    "derivations/backprop.txt",
+];
+
+fn main() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let files: Vec<(String, String)> = EXAMPLES
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(format!("{root}/{p}"))
+                .unwrap_or_else(|e| panic!("cannot read {p}: {e}"));
+            (p.to_string(), text)
+        })
+        .collect();
+    let options = Options::default();
+
+    let mut all = Vec::new();
+    for (path, text) in &files {
+        let times = time(|| {
+            let report = verify_source(path, text, &options);
+            assert!(report.verified(), "{path} is not verified");
+        });
+        print_row(path, &times);
+        all.push(times);
+    }
+    let total = time(|| {
+        for (path, text) in &files {
+            verify_source(path, text, &options);
+        }
+    });
+    print_row("all four files", &total);
+}
+
+/// Runs `f` 3 times to warm up, then 15 times timed.
+fn time(mut f: impl FnMut()) -> Vec<Duration> {
+    for _ in 0..3 {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..15)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times
+}
+
+fn print_row(name: &str, times: &[Duration]) {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "verify {name:<32} median {:>8.2} ms   min {:>8.2} ms   ({} runs, 256 samples per link)",
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        times.len()
+    );
+}

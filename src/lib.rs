@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod calc;
 pub mod canon;
 pub mod check;
 pub mod diag;
@@ -16,6 +17,7 @@ pub mod lower;
 pub mod numeric;
 pub mod report;
 pub mod syntax;
+pub mod testing;
 pub mod verify;
 
 pub use verify::{verify_source, FileReport, Options, Verdict};

@@ -1,5 +1,610 @@
 //! The derivcheck command line: the only place that does file I/O.
+//!
+//! Everything here is plumbing: parse the arguments, read each file, hand
+//! its text to [`derivcheck::verify_source`] on worker threads with large
+//! stacks (one file per thread at a time, `--jobs` of them), render the reports with [`derivcheck::report`], write them out, and turn
+//! the summary into the exit code. See docs/cli.md.
+#![forbid(unsafe_code)]
 
-fn main() {
-    std::process::exit(0);
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use derivcheck::diag::Diagnostic;
+use derivcheck::report::{self, github, html, json, junit, latex, terminal};
+use derivcheck::report::{FileOutcome, ReadError, Summary};
+use derivcheck::syntax::span::Span;
+use derivcheck::verify::FileError;
+use derivcheck::{verify_source, FileReport, Options};
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+/// Stack of each verification thread. The stages recurse over expressions,
+/// and a pathological input (a thousand nested parentheses) must end in a
+/// report, not a stack overflow, which no Rust code can catch.
+const STACK_SIZE: usize = 256 << 20;
+
+/// How standard input (`-`) is named in reports.
+const STDIN_NAME: &str = "<stdin>";
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  every claim of every file is verified (each link proved or holds)
+  1  some link is false, undefined or inconclusive
+  2  usage, read, parse or check error (wins over 1)";
+
+/// Checks mathematical derivations step by step: each link of a chain of
+/// equalities is proved, holds on random samples, or is false with a
+/// counterexample.
+#[derive(Debug, Parser)]
+#[command(
+    name = "derivcheck",
+    version,
+    arg_required_else_help = true,
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify derivation files and report every link of every claim.
+    #[command(
+        after_help = EXIT_CODES,
+        after_long_help = concat!(
+            "Examples:\n",
+            "  derivcheck verify derivations/softmax.txt\n",
+            "  derivcheck verify --seed 7 --samples 1000 derivations/*.txt\n",
+            "  derivcheck verify --format json derivations/*.txt > report.json\n",
+            "\n",
+            "Exit codes:\n",
+            "  0  every claim of every file is verified (each link proved or holds)\n",
+            "  1  some link is false, undefined or inconclusive\n",
+            "  2  usage, read, parse or check error (wins over 1)",
+        )
+    )]
+    Verify(VerifyArgs),
+    /// Typeset derivation files as an HTML page (MathML) and/or a LaTeX
+    /// document, every link marked with its verdict.
+    #[command(
+        group(ArgGroup::new("output").required(true).multiple(true).args(["html", "latex"])),
+        after_help = EXIT_CODES,
+        after_long_help = concat!(
+            "Examples:\n",
+            "  derivcheck report derivations/backprop.txt --html backprop.html\n",
+            "  derivcheck report derivations/*.txt --html report.html --latex report.tex\n",
+            "\n",
+            "Exit codes (as for verify):\n",
+            "  0  every claim of every file is verified (each link proved or holds)\n",
+            "  1  some link is false, undefined or inconclusive\n",
+            "  2  usage, read, parse or check error, or a report could not be written",
+        )
+    )]
+    Report(ReportArgs),
+    /// Bring an expression to its canonical form and print it in the
+    /// derivation language.
+    #[command(after_long_help = concat!(
+        "Examples:\n",
+        "  derivcheck simplify 'exp(x[i] + c) / sum(j, exp(x[j] + c))' --with 'x : vector[n]'\n",
+        "  derivcheck simplify 'log(p q)' --with 'p, q : positive' --explain\n",
+        "\n",
+        "Plain names that are not declared are taken to be real scalars.\n",
+        "Exit codes: 0 printed; 1 a size or time limit was reached; 2 usage, read, parse or check error",
+    ))]
+    Simplify(CalcArgs),
+    /// Differentiate an expression and print the simplified derivative in
+    /// the derivation language.
+    #[command(after_long_help = concat!(
+        "Examples:\n",
+        "  derivcheck diff '1 / (1 + exp(-x))' --wrt x\n",
+        "  derivcheck diff 'log(softmax(z)[i])' --wrt 'z[j]' --with 'z : vector[n]'\n",
+        "  derivcheck diff L --wrt 'W1[j, k]' --decl derivations/backprop.txt\n",
+        "\n",
+        "Plain names that are not declared are taken to be real scalars.\n",
+        "Exit codes: 0 printed; 1 a size or time limit was reached; 2 usage, read, parse or check error",
+    ))]
+    Diff(DiffArgs),
+}
+
+/// The expression and declarations of `simplify` and `diff`.
+#[derive(Clone, Debug, Args)]
+struct CalcArgs {
+    /// The expression, in the derivation language.
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    expr: String,
+
+    /// Take declarations, definitions and lets from this derivation file
+    /// (its claims are ignored).
+    #[arg(long, value_name = "FILE")]
+    decl: Option<PathBuf>,
+
+    /// A declaration, definition or let, as in a derivation file
+    /// (`x : positive`, `f(t) := t^2`); repeat for more.
+    #[arg(long = "with", value_name = "LINE")]
+    with: Vec<String>,
+
+    /// Also print the named rules that were applied, as a comment line.
+    #[arg(long)]
+    explain: bool,
+}
+
+/// `diff`: the expression, the variable, and the declarations.
+#[derive(Clone, Debug, Args)]
+struct DiffArgs {
+    #[command(flatten)]
+    calc: CalcArgs,
+
+    /// The variable: a scalar `x`, or an element such as `z[j]` or `W1[j, k]`.
+    #[arg(long, value_name = "VAR", allow_hyphen_values = true)]
+    wrt: String,
+}
+
+/// How to check, shared by `verify` and `report`.
+#[derive(Clone, Debug, Args)]
+struct CheckArgs {
+    /// Seed of the random sampler; the same seed gives the same report.
+    /// Without it, each claim's seed is derived from the file path and the
+    /// claim's name, so runs are reproducible anyway.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+
+    /// How many samples (where both sides are defined) a link must pass
+    /// to hold.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 256,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    samples: u32,
+
+    /// Files to check at once [default: the number of CPUs]. The report
+    /// is the same whatever the number.
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    jobs: Option<u32>,
+}
+
+#[derive(Clone, Debug, Args)]
+struct ReportArgs {
+    /// Derivation files to typeset, in order; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Write a self-contained HTML page (MathML, inline CSS, no script)
+    /// here; `-` writes it to standard output.
+    #[arg(long, value_name = "OUT.html")]
+    html: Option<PathBuf>,
+
+    /// Write a LaTeX document (pdflatex, amsmath) here; `-` writes it to
+    /// standard output.
+    #[arg(long, value_name = "OUT.tex")]
+    latex: Option<PathBuf>,
+
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Clone, Debug, Args)]
+struct VerifyArgs {
+    /// Derivation files to check, in order; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Report format: `text` for people, `json` for programs (docs/json.md),
+    /// `github` and `junit` for CI (docs/reports.md).
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+    format: Format,
+
+    #[command(flatten)]
+    check: CheckArgs,
+
+    /// Show only the files and claims that are not verified, and the
+    /// summary.
+    #[arg(short, long)]
+    quiet: bool,
+
+    /// When to colour the text report: `auto` colours a terminal unless
+    /// NO_COLOR is set; `always` and `never` override.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Per claim, each link with its verdict; a summary line.
+    Text,
+    /// One JSON document for the whole run.
+    Json,
+    /// GitHub Actions `::error` annotations, one per link not verified.
+    Github,
+    /// JUnit XML: a test suite per file, a test case per claim.
+    Junit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    /// Colour a terminal, unless NO_COLOR is set or TERM is dumb.
+    Auto,
+    /// Colour even into pipes and files.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are "errors" to clap that exit 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(report::EXIT_ERROR));
+        }
+    };
+    ExitCode::from(match cli.command {
+        Command::Verify(args) => verify(&args),
+        Command::Report(args) => typeset(&args),
+        Command::Simplify(args) => calculate(&args, None),
+        Command::Diff(args) => calculate(&args.calc, Some(&args.wrt)),
+    })
+}
+
+/// Runs `simplify` (no variable) or `diff` and returns the exit code.
+fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
+    let mut text = String::new();
+    let mut name = String::from("--with");
+    if let Some(path) = &args.decl {
+        let shown = path.display().to_string();
+        let read = std::fs::read(path)
+            .map_err(|e| ReadError::from_io(&shown, &e))
+            .and_then(|bytes| report::decode(&shown, bytes));
+        match read {
+            Ok(t) => text = t,
+            Err(e) => {
+                let config = terminal::Config {
+                    color: stderr_color(),
+                    quiet: false,
+                };
+                let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
+                return report::EXIT_ERROR;
+            }
+        }
+        name = shown;
+    }
+    for line in &args.with {
+        text.push('\n');
+        text.push_str(line);
+    }
+    let decls = derivcheck::calc::Declarations {
+        name: &name,
+        text: &text,
+    };
+    // Deeply nested input recurses; a big stack turns that into a message.
+    let result = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || match wrt {
+                Some(w) => derivcheck::calc::differentiate(decls, &args.expr, w),
+                None => derivcheck::calc::simplify(decls, &args.expr),
+            })
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    });
+    match result {
+        Some(Ok(calc)) => {
+            let mut out = calc.text;
+            out.push('\n');
+            if args.explain {
+                let rules = if calc.rules.is_empty() {
+                    "none".to_string()
+                } else {
+                    calc.rules.join(", ")
+                };
+                out.push_str(&format!("# rules: {rules}\n"));
+            }
+            let _ = io::stdout().write_all(out.as_bytes());
+            0
+        }
+        Some(Err(e)) => {
+            let config = terminal::Config {
+                color: stderr_color(),
+                quiet: false,
+            };
+            let rendered =
+                terminal::render_diagnostic(&e.source_name, &e.source, &e.diagnostic, &config);
+            let _ = io::stderr().write_all(rendered.as_bytes());
+            if e.diagnostic.message.starts_with("inconclusive") {
+                1
+            } else {
+                report::EXIT_ERROR
+            }
+        }
+        None => {
+            let _ = writeln!(io::stderr(), "error: internal error: the calculation did not finish; this is a bug in derivcheck");
+            report::EXIT_ERROR
+        }
+    }
+}
+
+/// Whether to colour what goes to standard error (auto rules, NO_COLOR).
+fn stderr_color() -> bool {
+    let env = |name: &str| {
+        std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
+    };
+    report::use_color(
+        report::ColorChoice::Auto,
+        io::stderr().is_terminal(),
+        env("NO_COLOR").as_deref(),
+        env("TERM").as_deref(),
+    )
+}
+
+/// Runs `verify` and returns the exit code.
+fn verify(args: &VerifyArgs) -> u8 {
+    // A value that is not UTF-8 still counts as set (NO_COLOR=<bytes>).
+    let env = |name: &str| {
+        std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
+    };
+    let (no_color, term) = (env("NO_COLOR"), env("TERM"));
+    let choice = match args.color {
+        Color::Auto => report::ColorChoice::Auto,
+        Color::Always => report::ColorChoice::Always,
+        Color::Never => report::ColorChoice::Never,
+    };
+    let color = |is_terminal: bool| {
+        report::use_color(choice, is_terminal, no_color.as_deref(), term.as_deref())
+    };
+    let stdout_color = color(io::stdout().is_terminal());
+    let stderr_color = color(io::stderr().is_terminal());
+
+    let outcomes = check_all(&args.files, &args.check);
+    if args.format != Format::Text {
+        for outcome in &outcomes {
+            if let FileOutcome::Unreadable(e) = outcome {
+                // stdout is for the JSON document; people watching the
+                // run still deserve to hear that a file was skipped.
+                let line = terminal::render_read_error(
+                    e,
+                    &terminal::Config {
+                        color: stderr_color,
+                        quiet: args.quiet,
+                    },
+                );
+                let _ = io::stderr().write_all(line.as_bytes());
+            }
+        }
+    }
+
+    let code = Summary::of(&outcomes).exit_code();
+    let output = match args.format {
+        Format::Text => terminal::render(
+            &outcomes,
+            &terminal::Config {
+                color: stdout_color,
+                quiet: args.quiet,
+            },
+        ),
+        Format::Json => {
+            let run = json::RunInfo {
+                samples: args.check.samples,
+                seed: args.check.seed,
+            };
+            match json::render(&outcomes, &run) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = writeln!(io::stderr(), "error: cannot write the JSON report: {e}");
+                    return report::EXIT_ERROR;
+                }
+            }
+        }
+        Format::Github => github::render(&outcomes),
+        Format::Junit => junit::render(&outcomes),
+    };
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => code,
+        // `derivcheck verify ... | head` is not a failure of derivcheck.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: cannot write the report: {e}");
+            report::EXIT_ERROR
+        }
+    }
+}
+
+/// Runs `report`: checks the files, writes the HTML and LaTeX documents,
+/// and says on standard output (standard error when a document goes to
+/// standard output) how it went. Returns the exit code.
+fn typeset(args: &ReportArgs) -> u8 {
+    let outcomes = check_all(&args.files, &args.check);
+    let mut code = Summary::of(&outcomes).exit_code();
+    let to_stdout = [&args.html, &args.latex]
+        .iter()
+        .any(|p| p.as_deref() == Some(Path::new("-")));
+    let mut notes = String::new();
+    let documents = [
+        (&args.html, html::render as fn(&[FileOutcome]) -> String),
+        (&args.latex, latex::render),
+    ];
+    for (path, render) in documents {
+        let Some(path) = path else { continue };
+        let Some(text) = render_deep(render, &outcomes) else {
+            let _ = writeln!(
+                io::stderr(),
+                "error: internal error while typesetting {}; this is a bug in derivcheck",
+                path.display()
+            );
+            code = report::EXIT_ERROR;
+            continue;
+        };
+        let written = if path == Path::new("-") {
+            let mut stdout = io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+        } else {
+            std::fs::write(path, text.as_bytes())
+        };
+        match written {
+            Ok(()) if path != Path::new("-") => {
+                notes.push_str(&format!("wrote {}\n", path.display()));
+            }
+            Ok(()) => {}
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "error: cannot write {}: {e}", path.display());
+                code = report::EXIT_ERROR;
+            }
+        }
+    }
+    notes.push_str(&terminal::render_summary(
+        &Summary::of(&outcomes),
+        &terminal::Config::default(),
+    ));
+    let _ = if to_stdout {
+        io::stderr().write_all(notes.as_bytes())
+    } else {
+        io::stdout().write_all(notes.as_bytes())
+    };
+    code
+}
+
+/// Typesets on a thread with a large stack, as verification runs: the
+/// layout recurses over each step's syntax tree. `None` if typesetting
+/// panicked (a bug), so that the other document is still written.
+fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -> Option<String> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("typeset".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || render(outcomes));
+        match spawned {
+            Ok(handle) => handle.join().ok(),
+            // No thread: ordinary input still fits the main stack.
+            Err(_) => Some(render(outcomes)),
+        }
+    })
+}
+
+/// Reads and verifies every file on `--jobs` threads with large stacks, and
+/// returns the outcomes in the order of `files`, whatever order the threads
+/// finish in, so that the report does not depend on scheduling.
+fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
+    let options = &Options {
+        samples: check.samples,
+        seed: check.seed,
+    };
+    let jobs = check.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |n| n as usize,
+    );
+    // Standard input can be read only once; read it before the threads
+    // start, so every `-` gets the same text whichever thread takes it.
+    let stdin = files.iter().any(|p| p == Path::new("-")).then(|| {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| ReadError::from_io(STDIN_NAME, &e))
+    });
+    let check_file = |path: &Path| check_file(path, stdin.as_ref(), options);
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<FileOutcome>>> = Mutex::new(vec![None; files.len()]);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = files.get(i) else { break };
+        let outcome = check_file(path);
+        if let Some(slot) = done
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(i)
+        {
+            *slot = Some(outcome);
+        }
+    };
+    std::thread::scope(|scope| {
+        for n in 0..jobs.clamp(1, files.len().max(1)) {
+            let spawned = std::thread::Builder::new()
+                .name(format!("verify-{n}"))
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break;
+            }
+        }
+    });
+    // Files no thread took (none could be spawned) are checked here: without
+    // the big stack, ordinary input still verifies, which beats refusing.
+    work();
+    done.into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .zip(files)
+        .map(|(outcome, path)| outcome.unwrap_or_else(|| check_file(path)))
+        .collect()
+}
+
+/// Reads and verifies one file; never fails, since a bad file is reported
+/// and the other files are still checked.
+fn check_file(
+    path: &Path,
+    stdin: Option<&Result<Vec<u8>, ReadError>>,
+    options: &Options,
+) -> FileOutcome {
+    let bytes = match (path == Path::new("-"), stdin) {
+        (true, Some(read)) => read.clone(),
+        _ => {
+            let shown = path.to_string_lossy();
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => Err(ReadError::is_directory(&shown)),
+                Ok(_) => std::fs::read(path).map_err(|e| ReadError::from_io(&shown, &e)),
+                Err(e) => Err(ReadError::from_io(&shown, &e)),
+            }
+        }
+    };
+    let shown = if path == Path::new("-") {
+        STDIN_NAME.to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    };
+    let source = match bytes.and_then(|bytes| report::decode(&shown, bytes)) {
+        Ok(source) => source,
+        Err(e) => return FileOutcome::Unreadable(e),
+    };
+    // A panic in one file's checking must not lose the other files' reports.
+    let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        verify_source(&shown, &source, options)
+    }))
+    .unwrap_or_else(|panic| internal_error(&shown, panic.as_ref()));
+    FileOutcome::Checked { source, report }
+}
+
+/// The report of a file whose checking panicked: an error, so the run exits 2.
+fn internal_error(path: &str, panic: &(dyn std::any::Any + Send)) -> FileReport {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let message = format!("internal error while checking this file: {what}");
+    FileReport {
+        path: path.to_string(),
+        claims: Vec::new(),
+        errors: vec![FileError {
+            line: 1,
+            col: 1,
+            message: message.clone(),
+            diagnostic: Diagnostic::new(Span::new(0, 0), message)
+                .with_help("this is a bug in derivcheck; please report it with this file"),
+        }],
+    }
 }

@@ -1,6 +1,7 @@
 //! Links → verdicts: runs both witnesses on every link and assembles the
 //! report data (plain data; rendering lives in `report`).
 
+use crate::canon;
 use crate::diag::Diagnostic;
 use crate::lower::{lower_file, Link, LinkError};
 use crate::numeric::{self, Counterexample, NumericOutcome, SampleConfig};
@@ -118,6 +119,13 @@ pub struct StepReport {
     /// The diagnostic behind an error verdict (for rendering).
     #[serde(skip)]
     pub diagnostic: Option<Diagnostic>,
+    /// For a false link, one line a student understands: what went wrong
+    /// ("the inner derivative of a x is missing"). Filled by a later stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<String>,
+    /// For a proved link, the named rules that proved it, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<String>,
 }
 
 /// Sample counts of the numeric witness.
@@ -185,7 +193,7 @@ impl FileReport {
 pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport {
     let lines = LineIndex::new(source);
     let parsed = parse_file(source);
-    let lowered = lower_file(&parsed);
+    let mut lowered = lower_file(&parsed);
     let loc = |span: Span| lines.line_col(source, span.start);
 
     let mut errors: Vec<FileError> = parsed
@@ -205,8 +213,9 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         .collect();
     errors.sort_by_key(|e| (e.line, e.col));
 
-    let claims = lowered
-        .claims
+    // The symbolic witness adds to the store while the claims are read.
+    let lowered_claims = std::mem::take(&mut lowered.claims);
+    let claims = lowered_claims
         .iter()
         .map(|claim| {
             let seed = options
@@ -220,7 +229,7 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                 .links
                 .iter()
                 .map(|link| match link {
-                    Ok(link) => check(&lowered, link, source, &lines, &config),
+                    Ok(link) => check(&mut lowered, link, source, &lines, &config),
                     Err(e) => error_step(e, source, &lines),
                 })
                 .collect();
@@ -244,9 +253,15 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
     }
 }
 
-/// Runs the witnesses on one link.
+/// Runs both witnesses on one link and combines their answers.
+///
+/// The symbolic witness decides "proved"; the numeric witness always runs
+/// too. When the symbolic side cannot decide (not proved, or a limit), the
+/// verdict is the numeric one, named as such. A proof contradicted by a
+/// counterexample is a bug in derivcheck and is reported as an internal
+/// error, never resolved in favour of either side.
 fn check(
-    lowered: &crate::lower::Lowered,
+    lowered: &mut crate::lower::Lowered,
     link: &Link,
     source: &str,
     lines: &LineIndex,
@@ -266,8 +281,17 @@ fn check(
         counterexample: None,
         message: None,
         diagnostic: None,
+        diagnosis: None,
+        trace: Vec::new(),
     };
-    let outcome = numeric::check_link(
+    let symbolic = canon::prove(
+        &mut lowered.store,
+        &mut lowered.symbols,
+        link.lhs,
+        link.rhs,
+        &canon::Budget::default(),
+    );
+    let numeric = numeric::check_link(
         &lowered.store,
         &lowered.symbols,
         link.lhs,
@@ -275,7 +299,7 @@ fn check(
         &link.free,
         config,
     );
-    match outcome {
+    match numeric {
         NumericOutcome::Holds { defined, tried } => {
             step.verdict = Verdict::Holds;
             step.samples = Some(SampleCount { defined, tried });
@@ -296,7 +320,59 @@ fn check(
             step.message = Some(format!("inconclusive: {why}"));
         }
     }
+    match symbolic {
+        canon::Outcome::Proved {
+            lhs_trace,
+            rhs_trace,
+        } => match step.verdict {
+            Verdict::False => {
+                step.verdict = Verdict::Error;
+                step.witness = Some("both");
+                step.message = Some(
+                    "internal error: the symbolic engine proved this link, but the numeric \
+                     witness found a counterexample; this is a bug in derivcheck, please report it"
+                        .to_string(),
+                );
+            }
+            // Equal canonical forms say nothing where neither side is
+            // defined: a link with no defined sample stays undefined.
+            Verdict::Undefined => {
+                step.message = Some(format!(
+                    "the canonical forms agree, but {}",
+                    step.message.take().unwrap_or_default()
+                ));
+            }
+            _ => {
+                if step.verdict == Verdict::Inconclusive {
+                    step.message = step.message.take().map(|m| format!("numeric witness {m}"));
+                }
+                step.verdict = Verdict::Proved;
+                step.witness = Some("symbolic");
+                step.trace = rule_names(lhs_trace.into_iter().chain(rhs_trace));
+            }
+        },
+        canon::Outcome::NotProved { .. } => {}
+        canon::Outcome::Inconclusive(why) => {
+            let note = format!("symbolic witness inconclusive: {why}");
+            step.message = Some(match step.message.take() {
+                Some(m) => format!("{m}; {note}"),
+                None => note,
+            });
+        }
+    }
     step
+}
+
+/// The names of the rules applied, each once, in order of first use.
+fn rule_names(rules: impl IntoIterator<Item = canon::Rule>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for rule in rules {
+        let name = rule.name().to_string();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// The report of a link that could not be checked.
@@ -315,6 +391,8 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
         counterexample: None,
         message: Some(e.diagnostic.message.clone()),
         diagnostic: Some(e.diagnostic.clone()),
+        diagnosis: None,
+        trace: Vec::new(),
     }
 }
 

@@ -262,6 +262,8 @@ impl Symbols {
     }
 
     /// The index behind a handle.
+    // Not `std::ops::Index`: `symbols[i]` would hide which table is read.
+    #[allow(clippy::should_implement_trait)]
     pub fn index(&self, i: IndexId) -> &IndexInfo {
         &self.indices[i.0 as usize]
     }

@@ -1,5 +1,20 @@
 //! The numeric witness: evaluation in f64, forward-mode derivatives, and
 //! proptest-driven sampling with shrinking.
+//!
+//! - `eval`: a link's nodes compiled to a plan and evaluated at a point,
+//!   generic over the number type; sums are loops, deltas compare indices,
+//!   derivatives are forward-mode duals (never symbolic), and sums,
+//!   derivatives and shared nodes are memoized per sample.
+//! - `scalar`: the number types (`f64`, nested duals); `dd`: double-double
+//!   for re-checking differences that `f64` cannot resolve.
+//! - `compare`: the tolerance (documented there and in docs/numeric.md).
+//! - `sample`: strategies, the proptest runner, shrinking, verdicts.
+
+mod compare;
+mod dd;
+mod eval;
+mod sample;
+mod scalar;
 
 use crate::expr::{Id, IndexId, Store, Symbols};
 use serde::Serialize;
@@ -63,6 +78,88 @@ pub enum NumericOutcome {
     Inconclusive(String),
 }
 
+/// Limits on the work spent on one link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Node evaluations allowed while sampling (over all samples of the
+    /// link, both precisions). Running out makes the link inconclusive.
+    pub ops: u64,
+    /// Node evaluations allowed while shrinking a counterexample. Running
+    /// out ends shrinking with the smallest failing point found so far.
+    pub shrink_ops: u64,
+    /// How many samples whose sides agree in `f64` only up to rounding are
+    /// re-checked in double-double precision. A claim off by a relative
+    /// 1e-12 differs at almost every point, so a few re-checks find it; the
+    /// cap keeps true identities (which also round differently) cheap.
+    pub precise_rechecks: u32,
+    /// The most shrinking steps.
+    pub max_shrink_iters: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            ops: 20_000_000,
+            shrink_ops: 5_000_000,
+            precise_rechecks: 16,
+            max_shrink_iters: 4096,
+        }
+    }
+}
+
+/// Values for every dimension, index and variable, for evaluating a node
+/// outside the sampler (diagnosis, property tests).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Point {
+    /// Dimension values, by `DimId`.
+    pub dims: Vec<usize>,
+    /// Index values (0-based), by `IndexId`; bound indices are overwritten
+    /// by the sums that bind them.
+    pub indices: Vec<usize>,
+    /// Variable values, by `VarId`, each row-major by the variable's
+    /// dimensions (one value for a scalar).
+    pub vars: Vec<Vec<f64>>,
+}
+
+impl Point {
+    /// Every dimension `dim`, every index 0, every variable zero (sized for
+    /// those dimensions, up to 2²⁴ values each): a starting point to fill in.
+    pub fn zeros(symbols: &Symbols, dim: usize) -> Point {
+        Point {
+            dims: vec![dim; symbols.dims.len()],
+            indices: vec![0; symbols.indices.len()],
+            vars: symbols
+                .vars
+                .iter()
+                .map(|v| {
+                    let n = u32::try_from(v.dims.len())
+                        .ok()
+                        .and_then(|rank| dim.checked_pow(rank));
+                    // An absurd size gets no values (evaluation then says
+                    // undefined) rather than an abort on allocation.
+                    vec![0.0; n.filter(|&n| n <= 1 << 24).unwrap_or(0)]
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `count` random points for the nodes reachable from `roots`, drawn as
+/// [`check_link`] draws them: dimensions in 1..=5, the `free` indices in
+/// range, the variables the nodes mention in their domains (others empty).
+/// The same `seed` gives the same points. For property tests of other
+/// engines ("simplifying does not change the value").
+pub fn random_points(
+    store: &Store,
+    symbols: &Symbols,
+    roots: &[Id],
+    free: &[IndexId],
+    seed: u64,
+    count: usize,
+) -> Vec<Point> {
+    sample::random_points(store, symbols, roots, free, seed, count)
+}
+
 /// Samples `lhs = rhs` at random dimensions, free-index values and variable
 /// values in their domains.
 pub fn check_link(
@@ -73,6 +170,41 @@ pub fn check_link(
     free: &[IndexId],
     config: &SampleConfig,
 ) -> NumericOutcome {
-    let _ = (store, symbols, lhs, rhs, free, config);
-    NumericOutcome::Inconclusive("numeric engine not built yet".into())
+    check_link_with(store, symbols, lhs, rhs, free, config, &Limits::default())
 }
+
+/// [`check_link`] with explicit [`Limits`].
+pub fn check_link_with(
+    store: &Store,
+    symbols: &Symbols,
+    lhs: Id,
+    rhs: Id,
+    free: &[IndexId],
+    config: &SampleConfig,
+    limits: &Limits,
+) -> NumericOutcome {
+    sample::run(store, symbols, lhs, rhs, free, config, limits)
+}
+
+/// The value of node `id` at `point` in `f64` (derivatives by forward mode),
+/// or `None` where it is undefined, not finite, or too costly to evaluate
+/// (more than `Limits::default().ops` node visits).
+pub fn eval_at(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Option<f64> {
+    let plan = eval::Plan::new(store, symbols, &[id]).ok()?;
+    let mut ops = 0;
+    let v = eval::eval_roots::<f64>(&plan, point, Limits::default().ops, &mut ops).ok()?;
+    v.first().map(|(x, _)| *x)
+}
+
+/// The value of node `id` at `point` computed in double-double precision
+/// (about 32 significant digits), rounded to `f64`; `None` as for
+/// [`eval_at`]. Useful to tell a tiny genuine difference from rounding.
+pub fn eval_at_precise(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Option<f64> {
+    let plan = eval::Plan::new(store, symbols, &[id]).ok()?;
+    let mut ops = 0;
+    let v = eval::eval_roots::<dd::Dd>(&plan, point, Limits::default().ops, &mut ops).ok()?;
+    v.first().map(|(x, _)| scalar::Field::value(x))
+}
+
+#[cfg(test)]
+mod tests;

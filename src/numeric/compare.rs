@@ -1,0 +1,115 @@
+//! When two computed values count as equal.
+//!
+//! Each evaluated value carries `err`, a first-order bound on its
+//! accumulated rounding error in units of one rounding (`ε`, 2⁻⁵³ for `f64`):
+//! every operation adds the magnitude of its result, additions and sums add
+//! the magnitudes of their terms (so cancellation is charged by the size of
+//! what cancelled, not by the small result), products and functions carry
+//! their operands' errors through the derivative. The two sides agree when
+//!
+//! ```text
+//! |lhs - rhs| <= FACTOR · (err(lhs) + err(rhs))
+//! ```
+//!
+//! with `FACTOR = 2⁻⁴⁰` in `f64` (about 8000 ε of headroom over the bound,
+//! so libm's last-bit errors and second-order terms never matter) and
+//! `2⁻⁸⁰` in double-double (ε ≈ 2⁻¹⁰⁴, the same kind of headroom). Since
+//! `err >= |value|`, the tolerance is never tighter than about 1e-12 relative
+//! in `f64`; a coefficient off by 1/1000 is a billion times outside it. A
+//! difference inside the `f64` tolerance but not zero is re-checked in
+//! double-double, where a claim wrong by a relative 1e-12 is twelve orders of
+//! magnitude outside the tolerance; and an `f64` difference outside the
+//! tolerance is confirmed in double-double before it is reported, so an
+//! ill-conditioned point (a cancellation the bound underestimates) cannot
+//! produce a false counterexample.
+
+use super::eval::Valued;
+use super::scalar::Field;
+
+/// 2⁻⁴⁰: the `f64` tolerance per unit of rounding-error bound.
+pub(crate) const F64_FACTOR: f64 = 1.0 / (1u64 << 40) as f64;
+
+/// 2⁻⁸⁰: the double-double tolerance per unit of rounding-error bound.
+pub(crate) const DD_FACTOR: f64 = F64_FACTOR * F64_FACTOR;
+
+/// 2⁻³⁸: the double-double allowance per unit of *measured* `f64` error.
+///
+/// The bound `err` is first-order and, for derivative values, a heuristic:
+/// the chain rule can amplify rounding beyond it (in `d/dx cos(e^(2x))` the
+/// argument's rounding is multiplied by the derivative of the outer
+/// function). The same amplification applies in both precisions, so each
+/// side's actual `f64` error — its distance from the double-double value —
+/// times 2⁻⁵¹ (the ratio of the two precisions' rounding) estimates its
+/// double-double error; 2⁻³⁸ leaves a factor of 8192 over that.
+pub(crate) const DD_MEASURED_FACTOR: f64 = 1.0 / (1u64 << 38) as f64;
+
+/// Differences below this are never significant: near the bottom of the
+/// `f64` range a double-double's low part underflows, and its relative
+/// precision with it.
+const TINY: f64 = 1e-280;
+
+/// How two values compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    /// Bit-for-bit equal.
+    Equal,
+    /// Different, but within the tolerance.
+    Close,
+    /// Outside the tolerance.
+    Differ,
+}
+
+/// Compares two values with their error bounds at the given `factor`.
+pub(crate) fn compare<B: Field>(l: Valued<B>, r: Valued<B>, factor: f64) -> Cmp {
+    compare_with_slack(l, r, factor, 0.0)
+}
+
+/// [`compare`] with an extra absolute allowance.
+pub(crate) fn compare_with_slack<B: Field>(
+    l: Valued<B>,
+    r: Valued<B>,
+    factor: f64,
+    slack: f64,
+) -> Cmp {
+    let d = l.0.add(r.0.neg()).value().abs();
+    if d == 0.0 {
+        Cmp::Equal
+    } else if d <= factor * (l.1 + r.1) + slack + TINY {
+        Cmp::Close
+    } else {
+        Cmp::Differ
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::numeric::dd::Dd;
+
+    #[test]
+    fn relative_floor_and_cancellation_allowance() {
+        // 1e-14 relative is rounding; 1e-3 is not.
+        assert_eq!(
+            compare((1.0, 1.0), (1.0 + 1e-14, 1.0), F64_FACTOR),
+            Cmp::Close
+        );
+        assert_eq!(compare((1.0, 1.0), (1.001, 1.0), F64_FACTOR), Cmp::Differ);
+        // A small result of a large cancellation gets the large terms' slack.
+        assert_eq!(
+            compare((1e-6, 1e6), (1e-6 + 1e-9, 1e6), F64_FACTOR),
+            Cmp::Close
+        );
+        assert_eq!(compare((0.0, 0.0), (0.0, 0.0), F64_FACTOR), Cmp::Equal);
+    }
+
+    #[test]
+    fn double_double_sees_one_part_in_a_trillion() {
+        let one = Dd::from(1.0);
+        let off = one.plus(Dd::from(1e-12));
+        assert_eq!(compare((one, 1.0), (off, 1.0), DD_FACTOR), Cmp::Differ);
+        assert_eq!(
+            compare((1.0, 1.0), (1.0 + 1e-12, 1.0), F64_FACTOR),
+            Cmp::Close
+        );
+    }
+}

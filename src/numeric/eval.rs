@@ -1,0 +1,915 @@
+//! Evaluation of store nodes at a point, generic over the number type.
+//!
+//! A link is first compiled to a [`Plan`]: the nodes reachable from its two
+//! sides, children first, with each node's free-index set (the index
+//! variables its value depends on) and the variables it mentions. The
+//! evaluator then walks the plan recursively:
+//!
+//! - sums are loops over the index's dimension (skipping `except`), deltas
+//!   compare index values;
+//! - a `Deriv` node perturbs one element of a variable by the infinitesimal of
+//!   a new slot and reads that slot's coefficient off its body (forward mode,
+//!   nested for nested derivatives; see `scalar`);
+//! - sums, derivatives and shared nodes are memoized by their shape (the
+//!   structure up to renaming of indices), the values of the indices they
+//!   depend on, and the perturbations in force when they mention a
+//!   perturbed variable: the softmax denominator inside `Σ_i` is computed
+//!   once per sample, not once per `i`, and copies of a definition expanded
+//!   with different index names share their values;
+//! - every node visit costs one unit of an operation budget;
+//! - alongside each value, a first-order bound on its accumulated rounding
+//!   error, in units of the precision's rounding (see `compare`).
+//!
+//! Nothing here panics on bad input: undefined operations, out-of-range
+//! indices and missing values all end the evaluation with [`Stop`].
+
+use super::dd::{self, Dd};
+use super::scalar::{Dual, Field};
+use super::Point;
+use crate::expr::{Constant, DimId, Func, Id, IndexId, Node, Store, Symbols, VarId};
+use num_traits::ToPrimitive;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Why an evaluation ended without a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// A side is undefined at this point (or not finite).
+    Undefined,
+    /// The operation budget ran out.
+    Budget,
+    /// Derivatives nest deeper than [`MAX_DERIV_DEPTH`].
+    TooDeep,
+}
+
+/// The deepest nesting of derivatives the evaluator instantiates a dual type
+/// for (`Dual<Dual<Dual<Dual<_>>>>`).
+pub(crate) const MAX_DERIV_DEPTH: usize = 4;
+
+/// One compiled node; children are positions in [`Plan::nodes`].
+#[derive(Clone, Debug)]
+enum Op {
+    Const(f64, Dd),
+    Var {
+        var: VarId,
+        idx: Vec<IndexId>,
+        dims: Vec<DimId>,
+    },
+    Add(Vec<u32>),
+    Mul(Vec<u32>),
+    PowInt(u32, i64),
+    Pow(u32, u32),
+    Apply(Func, u32),
+    Sum {
+        index: IndexId,
+        except: Option<IndexId>,
+        body: u32,
+        dim: DimId,
+    },
+    Delta(IndexId, IndexId),
+    Deriv {
+        body: u32,
+        var: VarId,
+        at: Vec<IndexId>,
+        dims: Vec<DimId>,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct PlanNode {
+    op: Op,
+    /// The node's shape: nodes with equal shapes are equal up to renaming
+    /// of indices (bound ones freely, free ones in `deps` order), so they
+    /// share memo entries. Lowering gives every expansion of a definition
+    /// fresh bound indices, so `h[j]` in one step and `h[k]` in the next
+    /// are different nodes of one shape.
+    shape: u32,
+    /// The index variables the value depends on, in order of first
+    /// occurrence (the order the shape's positions refer to).
+    deps: Vec<IndexId>,
+    /// Their dimensions, in the same order.
+    dep_dims: Vec<DimId>,
+    /// Bit `v % 64` for every variable `v` the node mentions. A collision
+    /// only makes the node look dependent, which costs sharing, never
+    /// correctness.
+    vars: u64,
+    memo: bool,
+}
+
+/// A link's nodes compiled for evaluation.
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    nodes: Vec<PlanNode>,
+    n_shapes: usize,
+    roots: Vec<u32>,
+    /// The deepest nesting of `Deriv` nodes.
+    pub depth: usize,
+    /// The variables mentioned, sorted.
+    pub vars: Vec<VarId>,
+    /// The dimensions used (by indices or variables), sorted.
+    pub dims: Vec<DimId>,
+    /// How many index variables `Symbols` has (the environment's size).
+    pub n_indices: usize,
+    /// Some constant is not exactly an `f64` (like 1 + 10⁻¹⁷), so sides that
+    /// agree exactly in `f64` may still differ.
+    pub inexact: bool,
+}
+
+fn var_bit(v: VarId) -> u64 {
+    1u64 << (v.0 % 64)
+}
+
+fn union(a: &[IndexId], b: &[IndexId]) -> Vec<IndexId> {
+    let mut out: Vec<IndexId> = a.iter().chain(b).copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl Plan {
+    /// Compiles the nodes reachable from `roots`. Fails (with a message) only
+    /// when a handle does not belong to `symbols`.
+    pub fn new(store: &Store, symbols: &Symbols, roots: &[Id]) -> Result<Plan, String> {
+        let n_store = store.len();
+        // Reachable set, then ascending ids: children come before parents.
+        let mut seen: HashMap<Id, u32, Fx> = HashMap::default();
+        let mut todo: Vec<Id> = roots.to_vec();
+        let mut order: Vec<Id> = Vec::new();
+        while let Some(id) = todo.pop() {
+            if id.index() >= n_store {
+                return Err(format!("node {id} is not in the store"));
+            }
+            if seen.insert(id, 0).is_none() {
+                order.push(id);
+                todo.extend(crate::expr::children(store.get(id)));
+            }
+        }
+        order.sort_unstable();
+        for (pos, id) in order.iter().enumerate() {
+            seen.insert(*id, pos as u32);
+        }
+        let local = |id: &Id| seen[id];
+        let index_dim = |i: IndexId| -> Result<DimId, String> {
+            symbols
+                .indices
+                .get(i.0 as usize)
+                .map(|info| info.dim)
+                .ok_or_else(|| format!("unknown index {}", i.0))
+        };
+        let var_dims = |v: VarId| -> Result<Vec<DimId>, String> {
+            symbols
+                .vars
+                .get(v.0 as usize)
+                .map(|info| info.dims.clone())
+                .ok_or_else(|| format!("unknown variable {}", v.0))
+        };
+
+        let mut nodes: Vec<PlanNode> = Vec::with_capacity(order.len());
+        let mut parents = vec![0u32; order.len()];
+        let mut depth = vec![0usize; order.len()];
+        let mut vars: Vec<VarId> = Vec::new();
+        let mut dims: Vec<DimId> = Vec::new();
+        for (pos, id) in order.iter().enumerate() {
+            let node = store.get(*id);
+            for c in crate::expr::children(node) {
+                parents[local(&c) as usize] += 1;
+            }
+            let child = |c: &Id| &nodes[local(c) as usize];
+            let (op, deps, mask) = match node {
+                Node::Num(r) => {
+                    let f = r.to_f64().unwrap_or(f64::NAN);
+                    let d = dd::Dd::from_rational(r).unwrap_or(Dd::from(f64::NAN));
+                    (Op::Const(f, d), vec![], 0)
+                }
+                Node::Const(Constant::E) => (Op::Const(std::f64::consts::E, dd::E), vec![], 0),
+                Node::Const(Constant::Pi) => (Op::Const(std::f64::consts::PI, dd::PI), vec![], 0),
+                Node::Var(v, idx) => {
+                    let vd = var_dims(*v)?;
+                    if vd.len() != idx.len() {
+                        return Err(format!(
+                            "variable {} has {} dimensions but {} indices",
+                            v.0,
+                            vd.len(),
+                            idx.len()
+                        ));
+                    }
+                    vars.push(*v);
+                    dims.extend(&vd);
+                    let deps = union(idx, &[]);
+                    let op = Op::Var {
+                        var: *v,
+                        idx: idx.clone(),
+                        dims: vd,
+                    };
+                    (op, deps, var_bit(*v))
+                }
+                Node::Add(xs) | Node::Mul(xs) => {
+                    let mut deps = vec![];
+                    let mut mask = 0;
+                    for x in xs {
+                        deps = union(&deps, &child(x).deps);
+                        mask |= child(x).vars;
+                        depth[pos] = depth[pos].max(depth[local(x) as usize]);
+                    }
+                    let ids = xs.iter().map(local).collect();
+                    let op = if matches!(node, Node::Add(_)) {
+                        Op::Add(ids)
+                    } else {
+                        Op::Mul(ids)
+                    };
+                    (op, deps, mask)
+                }
+                Node::Pow(b, e) => {
+                    let deps = union(&child(b).deps, &child(e).deps);
+                    let mask = child(b).vars | child(e).vars;
+                    depth[pos] = depth[local(b) as usize].max(depth[local(e) as usize]);
+                    let int_exp = match store.get(*e) {
+                        Node::Num(r) if r.is_integer() => r.to_integer().to_i64(),
+                        _ => None,
+                    };
+                    let op = match int_exp {
+                        Some(n) => Op::PowInt(local(b), n),
+                        None => Op::Pow(local(b), local(e)),
+                    };
+                    (op, deps, mask)
+                }
+                Node::Apply(f, a) => {
+                    depth[pos] = depth[local(a) as usize];
+                    (
+                        Op::Apply(*f, local(a)),
+                        child(a).deps.clone(),
+                        child(a).vars,
+                    )
+                }
+                Node::Sum {
+                    index,
+                    except,
+                    body,
+                } => {
+                    let dim = index_dim(*index)?;
+                    dims.push(dim);
+                    let mut deps: Vec<IndexId> = child(body)
+                        .deps
+                        .iter()
+                        .copied()
+                        .filter(|i| i != index)
+                        .collect();
+                    if let Some(j) = except {
+                        dims.push(index_dim(*j)?);
+                        deps = union(&deps, &[*j]);
+                    }
+                    depth[pos] = depth[local(body) as usize];
+                    let op = Op::Sum {
+                        index: *index,
+                        except: *except,
+                        body: local(body),
+                        dim,
+                    };
+                    (op, deps, child(body).vars)
+                }
+                Node::Delta(i, j) => {
+                    dims.push(index_dim(*i)?);
+                    dims.push(index_dim(*j)?);
+                    (Op::Delta(*i, *j), union(&[*i], &[*j]), 0)
+                }
+                Node::Deriv { body, var, at } => {
+                    let vd = var_dims(*var)?;
+                    if vd.len() != at.len() {
+                        return Err(format!(
+                            "derivative by variable {} with {} indices",
+                            var.0,
+                            at.len()
+                        ));
+                    }
+                    vars.push(*var);
+                    dims.extend(&vd);
+                    for i in at {
+                        dims.push(index_dim(*i)?);
+                    }
+                    depth[pos] = depth[local(body) as usize] + 1;
+                    let op = Op::Deriv {
+                        body: local(body),
+                        var: *var,
+                        at: at.clone(),
+                        dims: vd,
+                    };
+                    let deps = union(&child(body).deps, at);
+                    (op, deps, child(body).vars | var_bit(*var))
+                }
+            };
+            let dep_dims = deps
+                .iter()
+                .map(|i| index_dim(*i))
+                .collect::<Result<Vec<_>, _>>()?;
+            dims.extend(&dep_dims);
+            nodes.push(PlanNode {
+                op,
+                shape: 0,
+                deps,
+                dep_dims,
+                vars: mask,
+                memo: false,
+            });
+        }
+        let n_shapes = assign_shapes(&mut nodes, &order, symbols)?;
+        let mut per_shape = vec![0u32; n_shapes];
+        for node in &nodes {
+            per_shape[node.shape as usize] += 1;
+        }
+        for (node, &p) in nodes.iter_mut().zip(&parents) {
+            let leaf = matches!(node.op, Op::Const(..) | Op::Var { .. } | Op::Delta(..));
+            let shared = p > 1 || per_shape[node.shape as usize] > 1;
+            node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (shared && !leaf);
+        }
+        vars.sort_unstable();
+        vars.dedup();
+        dims.sort_unstable();
+        dims.dedup();
+        if let Some(d) = dims.iter().find(|d| d.0 as usize >= symbols.dims.len()) {
+            return Err(format!("unknown dimension {}", d.0));
+        }
+        let roots: Vec<u32> = roots.iter().map(local).collect();
+        let depth = roots.iter().map(|&r| depth[r as usize]).max().unwrap_or(0);
+        let inexact = nodes
+            .iter()
+            .any(|n| matches!(n.op, Op::Const(_, d) if d.lo != 0.0));
+        Ok(Plan {
+            inexact,
+            nodes,
+            n_shapes,
+            roots,
+            depth,
+            vars,
+            dims,
+            n_indices: symbols.indices.len(),
+        })
+    }
+}
+
+/// A node's structure with index variables replaced by positions in its
+/// free-index list (bound indices by [`BOUND`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum ShapeKey {
+    /// A number or constant: its store node.
+    Leaf(u32),
+    Var(VarId, Vec<u16>),
+    Delta(u16, u16),
+    /// Add (0), Mul (1), PowInt (2, exponent), Pow (3), Apply (4, function).
+    Inner(u8, i64, Vec<(u32, Vec<u16>)>),
+    Sum(DimId, u32, Vec<u16>, Option<u16>),
+    Deriv(VarId, u32, Vec<u16>, Vec<u16>),
+}
+
+/// Marks a child's free index that the parent binds.
+const BOUND: u16 = u16::MAX;
+
+/// The position of `i` in `free`, appending it if new.
+fn position_in(free: &mut Vec<IndexId>, i: IndexId) -> Result<u16, String> {
+    let p = match free.iter().position(|&f| f == i) {
+        Some(p) => p,
+        None => {
+            free.push(i);
+            free.len() - 1
+        }
+    };
+    u16::try_from(p)
+        .ok()
+        .filter(|&p| p != BOUND)
+        .ok_or_else(|| "too many free indices".to_string())
+}
+
+/// Computes every node's shape and its free indices in first-occurrence
+/// order; returns how many shapes there are.
+fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Result<usize, String> {
+    let mut interned: HashMap<(ShapeKey, Vec<DimId>), u32, Fx> = HashMap::default();
+    for n in 0..nodes.len() {
+        let mut free: Vec<IndexId> = Vec::new();
+        let child = |c: u32,
+                     free: &mut Vec<IndexId>,
+                     bound: Option<IndexId>|
+         -> Result<(u32, Vec<u16>), String> {
+            let node: &PlanNode = &nodes[c as usize];
+            let map = node
+                .deps
+                .iter()
+                .map(|&i| {
+                    if Some(i) == bound {
+                        Ok(BOUND)
+                    } else {
+                        position_in(free, i)
+                    }
+                })
+                .collect::<Result<Vec<u16>, String>>()?;
+            Ok((node.shape, map))
+        };
+        let key = match &nodes[n].op {
+            Op::Const(..) => ShapeKey::Leaf(order[n].0),
+            Op::Var { var, idx, .. } => {
+                let p = idx
+                    .iter()
+                    .map(|&i| position_in(&mut free, i))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Var(*var, p)
+            }
+            Op::Delta(i, j) => {
+                ShapeKey::Delta(position_in(&mut free, *i)?, position_in(&mut free, *j)?)
+            }
+            Op::Add(xs) | Op::Mul(xs) => {
+                let tag = u8::from(matches!(nodes[n].op, Op::Mul(_)));
+                let cs = xs
+                    .iter()
+                    .map(|&x| child(x, &mut free, None))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Inner(tag, 0, cs)
+            }
+            Op::PowInt(b, k) => ShapeKey::Inner(2, *k, vec![child(*b, &mut free, None)?]),
+            Op::Pow(b, e) => {
+                let cb = child(*b, &mut free, None)?;
+                let ce = child(*e, &mut free, None)?;
+                ShapeKey::Inner(3, 0, vec![cb, ce])
+            }
+            Op::Apply(f, a) => {
+                let k = Func::ALL.iter().position(|g| g == f).unwrap_or(0) as i64;
+                ShapeKey::Inner(4, k, vec![child(*a, &mut free, None)?])
+            }
+            Op::Sum {
+                index,
+                except,
+                body,
+                dim,
+            } => {
+                let (shape, map) = child(*body, &mut free, Some(*index))?;
+                let e = match except {
+                    Some(j) => Some(position_in(&mut free, *j)?),
+                    None => None,
+                };
+                ShapeKey::Sum(*dim, shape, map, e)
+            }
+            Op::Deriv { body, var, at, .. } => {
+                let (shape, map) = child(*body, &mut free, None)?;
+                let a = at
+                    .iter()
+                    .map(|&i| position_in(&mut free, i))
+                    .collect::<Result<_, _>>()?;
+                ShapeKey::Deriv(*var, shape, map, a)
+            }
+        };
+        let dims: Vec<DimId> = free.iter().map(|i| symbols.index_dim(*i)).collect();
+        let next = interned.len() as u32;
+        let shape = *interned.entry((key, dims.clone())).or_insert(next);
+        let node = &mut nodes[n];
+        node.shape = shape;
+        node.deps = free;
+        node.dep_dims = dims;
+    }
+    Ok(interned.len())
+}
+
+/// A fast, non-cryptographic hasher (FxHash) for the memo tables: their
+/// keys are small integers, for which SipHash is needlessly slow.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(crate) type Fx = BuildHasherDefault<FxHasher>;
+
+/// A value and its rounding-error bound (in units of the precision's
+/// rounding, see `compare`).
+pub(crate) type Valued<T> = (T, f64);
+
+/// The flat, row-major position of an element, or `None` out of range.
+fn flat_index(idx: &[IndexId], dims: &[DimId], env: &[usize], point: &Point) -> Option<usize> {
+    let mut flat = 0usize;
+    for (i, d) in idx.iter().zip(dims) {
+        let v = *env.get(i.0 as usize)?;
+        let n = *point.dims.get(d.0 as usize)?;
+        if v >= n {
+            return None;
+        }
+        flat = flat.checked_mul(n)?.checked_add(v)?;
+    }
+    Some(flat)
+}
+
+struct Evaluator<'p, T> {
+    plan: &'p Plan,
+    point: &'p Point,
+    env: Vec<usize>,
+    /// The perturbations in force, by slot: (variable, flat element).
+    stack: Vec<(VarId, usize)>,
+    stack_mask: u64,
+    ctx: u32,
+    ctxs: HashMap<Vec<(VarId, usize)>, u32, Fx>,
+    /// Dense memo tables, one per context, created on first use: a node's
+    /// entries start at `dense_offset[node]` and are laid out row-major
+    /// over its free indices' dimensions. Much faster than hashing.
+    dense: Vec<Vec<Option<Valued<T>>>>,
+    dense_offset: Vec<u32>,
+    dense_len: usize,
+    /// Contexts with an id below this get dense tables; the rest hash, so
+    /// that many derivative contexts cannot take much memory.
+    dense_contexts: usize,
+    /// Memo for nodes whose table would be too large.
+    memo: HashMap<(u32, u32, u64), Valued<T>, Fx>,
+    ops: u64,
+    limit: u64,
+}
+
+/// Where a node's value at the current indices is memoized.
+#[derive(Clone, Copy)]
+enum Slot {
+    Dense(u32, usize),
+    Hashed((u32, u32, u64)),
+}
+
+/// Memo tables larger than this (entries per context) use the hash map.
+const DENSE_LIMIT: usize = 1 << 16;
+
+/// The memory all dense memo tables of one evaluation may take.
+const DENSE_BYTES: usize = 8 << 20;
+
+impl<T: Field> Evaluator<'_, T> {
+    fn slot(&self, node: &PlanNode) -> Option<Slot> {
+        // A node that mentions no perturbed variable has the same value as
+        // outside every derivative: share it.
+        let ctx = if node.vars & self.stack_mask == 0 {
+            0
+        } else {
+            self.ctx
+        };
+        let offset = self.dense_offset[node.shape as usize];
+        if offset != u32::MAX && (ctx as usize) < self.dense_contexts {
+            let mut pos = 0usize;
+            for (i, d) in node.deps.iter().zip(&node.dep_dims) {
+                let v = *self.env.get(i.0 as usize)?;
+                let dim = *self.point.dims.get(d.0 as usize)?;
+                if v >= dim {
+                    return None;
+                }
+                pos = pos * dim + v;
+            }
+            return Some(Slot::Dense(ctx, offset as usize + pos));
+        }
+        if node.deps.len() > 6 {
+            return None;
+        }
+        let mut packed = 0u64;
+        for (k, i) in node.deps.iter().enumerate() {
+            let v = *self.env.get(i.0 as usize)?;
+            if v >= 1024 {
+                return None;
+            }
+            packed |= (v as u64) << (10 * k);
+        }
+        Some(Slot::Hashed((node.shape, ctx, packed)))
+    }
+
+    fn recall(&self, slot: Slot) -> Option<Valued<T>> {
+        match slot {
+            Slot::Dense(ctx, pos) => *self.dense.get(ctx as usize)?.get(pos)?,
+            Slot::Hashed(k) => self.memo.get(&k).copied(),
+        }
+    }
+
+    fn remember(&mut self, slot: Slot, v: Valued<T>) {
+        match slot {
+            Slot::Dense(ctx, pos) => {
+                let ctx = ctx as usize;
+                if self.dense.len() <= ctx {
+                    self.dense.resize_with(ctx + 1, Vec::new);
+                }
+                let table = &mut self.dense[ctx];
+                if table.is_empty() {
+                    table.resize(self.dense_len, None);
+                }
+                if let Some(e) = table.get_mut(pos) {
+                    *e = Some(v);
+                }
+            }
+            Slot::Hashed(k) => {
+                self.memo.insert(k, v);
+            }
+        }
+    }
+
+    fn eval(&mut self, n: u32) -> Result<Valued<T>, Stop> {
+        self.ops += 1;
+        if self.ops > self.limit {
+            return Err(Stop::Budget);
+        }
+        let plan = self.plan;
+        let node = &plan.nodes[n as usize];
+        let slot = if node.memo { self.slot(node) } else { None };
+        if let Some(slot) = slot {
+            if let Some(v) = self.recall(slot) {
+                return Ok(v);
+            }
+        }
+        let (v, e) = self.compute(&node.op)?;
+        if !v.is_finite() || !e.is_finite() {
+            return Err(Stop::Undefined);
+        }
+        if let Some(slot) = slot {
+            self.remember(slot, (v, e));
+        }
+        Ok((v, e))
+    }
+
+    fn compute(&mut self, op: &Op) -> Result<Valued<T>, Stop> {
+        use Stop::Undefined;
+        Ok(match op {
+            Op::Const(f, d) => {
+                let v = T::constant(*f, *d);
+                (v, v.value().abs())
+            }
+            Op::Var { var, idx, dims } => {
+                let flat = flat_index(idx, dims, &self.env, self.point).ok_or(Undefined)?;
+                let x = *self
+                    .point
+                    .vars
+                    .get(var.0 as usize)
+                    .and_then(|vals| vals.get(flat))
+                    .ok_or(Undefined)?;
+                let mut t = T::from_f64(x);
+                for (slot, &(v, e)) in self.stack.iter().enumerate() {
+                    if v == *var && e == flat {
+                        t = t.with_eps(slot);
+                    }
+                }
+                (t, 0.0)
+            }
+            Op::Add(xs) => {
+                let mut acc = T::from_f64(0.0);
+                let mut err = 0.0;
+                for &x in xs {
+                    let (v, e) = self.eval(x)?;
+                    acc = acc.add(v);
+                    err += e + v.value().abs();
+                }
+                (acc, err)
+            }
+            Op::Mul(xs) => {
+                let mut acc = T::from_f64(1.0);
+                let mut err = 0.0;
+                for &x in xs {
+                    let (v, e) = self.eval(x)?;
+                    err = err * v.value().abs() + acc.value().abs() * e;
+                    acc = acc.mul(v);
+                }
+                (acc, err + acc.value().abs())
+            }
+            Op::PowInt(b, n) => {
+                let (bv, be) = self.eval(*b)?;
+                self.pow_int(bv, be, *n)?
+            }
+            Op::Pow(b, x) => {
+                let (bv, be) = self.eval(*b)?;
+                let (xv, xe) = self.eval(*x)?;
+                if let Some(n) = xv.as_integer() {
+                    self.pow_int(bv, be, n)?
+                } else {
+                    let v = if xv.is_constant() {
+                        bv.powc(xv).ok_or(Undefined)?
+                    } else if bv.value() > 0.0 {
+                        xv.mul(bv.ln().ok_or(Undefined)?).exp()
+                    } else {
+                        return Err(Undefined);
+                    };
+                    let (b, x, a) = (bv.value(), xv.value(), v.value().abs());
+                    let err = if b == 0.0 {
+                        0.0
+                    } else {
+                        a * (x.abs() * be / b.abs() + b.abs().ln().abs() * xe)
+                    };
+                    (v, err + a)
+                }
+            }
+            Op::Apply(f, a) => {
+                let (av, ae) = self.eval(*a)?;
+                let x = av.value();
+                let v = match f {
+                    Func::Exp => av.exp(),
+                    Func::Log => av.ln().ok_or(Undefined)?,
+                    Func::Sin => av.sin(),
+                    Func::Cos => av.cos(),
+                    Func::Tan => av.tan().ok_or(Undefined)?,
+                    Func::Tanh => av.tanh(),
+                    Func::Sigmoid => av.sigmoid(),
+                };
+                let y = v.value();
+                // |f'(x)|: how the argument's error carries over.
+                let slope = match f {
+                    Func::Exp => y.abs(),
+                    Func::Log => 1.0 / x.abs(),
+                    Func::Sin | Func::Cos => 1.0,
+                    Func::Tan => 1.0 + y * y,
+                    Func::Tanh => 1.0 - y * y,
+                    Func::Sigmoid => y * (1.0 - y),
+                };
+                (v, slope * ae + y.abs())
+            }
+            Op::Sum {
+                index,
+                except,
+                body,
+                dim,
+            } => {
+                let n = *self.point.dims.get(dim.0 as usize).ok_or(Undefined)?;
+                let slot = index.0 as usize;
+                if slot >= self.env.len() {
+                    return Err(Undefined);
+                }
+                let skip = match except {
+                    Some(j) => Some(*self.env.get(j.0 as usize).ok_or(Undefined)?),
+                    None => None,
+                };
+                let saved = self.env[slot];
+                let mut acc = T::from_f64(0.0);
+                let mut err = 0.0;
+                let mut result = Ok(());
+                for i in (0..n).filter(|&i| Some(i) != skip) {
+                    self.env[slot] = i;
+                    match self.eval(*body) {
+                        Ok((v, e)) => {
+                            acc = acc.add(v);
+                            err += e + v.value().abs();
+                        }
+                        Err(stop) => {
+                            result = Err(stop);
+                            break;
+                        }
+                    }
+                }
+                self.env[slot] = saved;
+                result?;
+                (acc, err)
+            }
+            Op::Delta(i, j) => {
+                let a = self.env.get(i.0 as usize).ok_or(Undefined)?;
+                let b = self.env.get(j.0 as usize).ok_or(Undefined)?;
+                (T::from_f64(if a == b { 1.0 } else { 0.0 }), 0.0)
+            }
+            Op::Deriv {
+                body,
+                var,
+                at,
+                dims,
+            } => {
+                let flat = flat_index(at, dims, &self.env, self.point).ok_or(Undefined)?;
+                let slot = self.stack.len();
+                if slot >= self.plan.depth {
+                    return Err(Stop::TooDeep);
+                }
+                let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
+                self.stack.push((*var, flat));
+                self.stack_mask |= var_bit(*var);
+                let next = self.ctxs.len() as u32 + 1;
+                self.ctx = *self.ctxs.entry(self.stack.clone()).or_insert(next);
+                let r = self.eval(*body);
+                self.stack.pop();
+                self.ctx = saved_ctx;
+                self.stack_mask = saved_mask;
+                let (bv, be) = r?;
+                let v = bv.extract(slot);
+                (v, be + v.value().abs())
+            }
+        })
+    }
+
+    fn pow_int(&mut self, bv: T, be: f64, n: i64) -> Result<Valued<T>, Stop> {
+        let v = bv.powi(n).ok_or(Stop::Undefined)?;
+        let slope = if n == 0 {
+            0.0
+        } else {
+            (n as f64).abs()
+                * bv.value()
+                    .abs()
+                    .powi(i32::try_from(n - 1).unwrap_or(i32::MAX))
+        };
+        let slope = if slope.is_finite() {
+            slope
+        } else {
+            f64::INFINITY
+        };
+        let err = if be == 0.0 { 0.0 } else { slope * be };
+        Ok((v, err + v.value().abs()))
+    }
+}
+
+/// The values (real parts) of the plan's roots at `point`, in precision `B`,
+/// each with its rounding-error bound. `limit` caps the node visits; `ops`
+/// receives how many were made.
+pub(crate) fn eval_roots<B: Field + RealPart<B>>(
+    plan: &Plan,
+    point: &Point,
+    limit: u64,
+    ops: &mut u64,
+) -> Result<Vec<Valued<B>>, Stop> {
+    match plan.depth {
+        0 => run::<B, B>(plan, point, limit, ops),
+        1 => run::<Dual<B>, B>(plan, point, limit, ops),
+        2 => run::<Dual<Dual<B>>, B>(plan, point, limit, ops),
+        3 => run::<Dual<Dual<Dual<B>>>, B>(plan, point, limit, ops),
+        4 => run::<Dual<Dual<Dual<Dual<B>>>>, B>(plan, point, limit, ops),
+        _ => Err(Stop::TooDeep),
+    }
+}
+
+/// Numbers whose real part is a `B`.
+pub(crate) trait RealPart<B> {
+    /// The innermost real part.
+    fn real_part(self) -> B;
+}
+impl RealPart<f64> for f64 {
+    fn real_part(self) -> f64 {
+        self
+    }
+}
+impl RealPart<Dd> for Dd {
+    fn real_part(self) -> Dd {
+        self
+    }
+}
+impl<B, T: RealPart<B>> RealPart<B> for Dual<T> {
+    fn real_part(self) -> B {
+        self.re.real_part()
+    }
+}
+
+fn run<T: Field + RealPart<B>, B>(
+    plan: &Plan,
+    point: &Point,
+    limit: u64,
+    ops: &mut u64,
+) -> Result<Vec<Valued<B>>, Stop> {
+    let mut env = point.indices.clone();
+    if env.len() < plan.n_indices {
+        env.resize(plan.n_indices, 0);
+    }
+    // Lay out the dense memo tables for this point's dimensions.
+    let mut dense_offset = vec![u32::MAX; plan.n_shapes];
+    let mut dense_len = 0usize;
+    for node in &plan.nodes {
+        let offset = &mut dense_offset[node.shape as usize];
+        if !node.memo || *offset != u32::MAX {
+            continue;
+        }
+        let size = node.dep_dims.iter().try_fold(1usize, |acc, d| {
+            acc.checked_mul(*point.dims.get(d.0 as usize)?)
+        });
+        if let Some(size) = size {
+            if dense_len + size <= DENSE_LIMIT {
+                *offset = dense_len as u32;
+                dense_len += size;
+            }
+        }
+    }
+    let mut ev: Evaluator<'_, T> = Evaluator {
+        plan,
+        point,
+        env,
+        stack: Vec::new(),
+        stack_mask: 0,
+        ctx: 0,
+        ctxs: HashMap::default(),
+        dense: Vec::new(),
+        dense_offset,
+        dense_len,
+        dense_contexts: DENSE_BYTES / (dense_len.max(1) * std::mem::size_of::<Option<Valued<T>>>()),
+        memo: HashMap::default(),
+        ops: 0,
+        limit,
+    };
+    let mut out = Vec::with_capacity(plan.roots.len());
+    let mut result = Ok(());
+    for &r in &plan.roots {
+        match ev.eval(r) {
+            Ok((v, e)) => out.push((v.real_part(), e)),
+            Err(stop) => {
+                result = Err(stop);
+                break;
+            }
+        }
+    }
+    *ops += ev.ops;
+    result.map(|()| out)
+}

@@ -1,0 +1,822 @@
+//! Sampling a link with proptest's runner, and shrinking what fails.
+//!
+//! The strategy draws, independently: a value in 1..=5 for every dimension
+//! the link uses; a raw value in 0..5 for every free index (taken modulo
+//! its dimension); and, for every variable the link mentions, values for
+//! its largest shape (5 or 5×5 elements), which evaluation slices to the
+//! drawn dimensions. Keeping the parts independent lets proptest shrink each
+//! on its own: dimensions toward 1, indices toward 0, values toward simple
+//! numbers (0, ±1, ±2, halves, ...; see [`NumTree`]). A last pass
+//! ([`polish`]) revisits dimensions and indices once the values are simple.
+//!
+//! A sample where either side is undefined is rejected; while shrinking, a
+//! rejected candidate counts as "not failing", so an undefined point never
+//! becomes the counterexample.
+//!
+//! The undefined rule: at most `4 × samples` points are drawn. If they run
+//! out before `samples` defined points, the link "holds" if at least
+//! `max(1, samples / 8)` points were defined, and is "undefined" otherwise.
+
+use super::compare::{compare, compare_with_slack, Cmp, DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
+use super::dd::Dd;
+use super::eval::{eval_roots, Plan, Stop};
+use super::scalar::Field;
+use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
+use crate::expr::{DimId, Domain, Id, IndexId, Symbols, VarId};
+use proptest::prelude::*;
+use proptest::strategy::{NewTree, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use std::cell::RefCell;
+
+/// The largest dimension sampled.
+pub(crate) const MAX_DIM: usize = 5;
+
+/// The most dimensions a sampled variable may have (5⁴ values at most).
+const MAX_RANK: usize = 4;
+
+/// One draw, before slicing: (dimension values by position in the link's
+/// dimension list, raw free-index values, raw variable values).
+type Raw = (Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
+
+/// The strategy for one element of a variable in a domain (for simplex and
+/// onehot: the raw encoding, a positive weight or a hot position).
+///
+/// A hand-written strategy rather than `prop_oneof!` of integers,
+/// fractions and floats: it draws an element from one random word instead
+/// of building three boxed value trees (ten times faster, and sampling
+/// draws thousands of elements per link), and it shrinks straight to the
+/// simplest value that still fails (see [`NumTree`]).
+#[derive(Clone, Copy, Debug)]
+struct Element(Domain);
+
+impl Strategy for Element {
+    type Tree = NumTree;
+    type Value = f64;
+
+    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
+        let a = runner.rng().next_u64();
+        Ok(NumTree::new(self.0, draw(self.0, a)))
+    }
+}
+
+/// One element: a third small integers, a third simple fractions, a third
+/// uniform reals (the domain's range in each case).
+///
+/// One random word serves all choices: the kind comes from the word mod 3,
+/// the uniform value from its top 53 bits, integers from middle bits.
+fn draw(domain: Domain, a: u64) -> f64 {
+    let pick = |lo: i64, hi: i64, r: u64| (lo + (r % (hi - lo + 1) as u64) as i64) as f64;
+    let unit = (a >> 11) as f64 / (1u64 << 53) as f64;
+    let kind = a % 3;
+    let (r1, r2) = (a >> 8, a >> 32);
+    let frac = |lo: i64, hi: i64| pick(lo, hi, r1) / pick(2, 4, r2);
+    match domain {
+        Domain::Real => match kind {
+            0 => pick(-3, 3, r1),
+            1 => frac(-7, 7),
+            _ => -4.0 + 8.0 * unit,
+        },
+        Domain::Positive => match kind {
+            0 => pick(1, 3, r1),
+            1 => frac(1, 7),
+            _ => 0.05 + 4.95 * unit,
+        },
+        Domain::Nonnegative => match kind {
+            0 => pick(0, 3, r1),
+            1 => frac(0, 7),
+            _ => 5.0 * unit,
+        },
+        Domain::Simplex => match kind {
+            0 => 1.0,
+            1 => pick(1, 4, r1),
+            _ => 0.05 + 3.95 * unit,
+        },
+        Domain::Onehot => pick(0, MAX_DIM as i64 - 1, r1),
+    }
+}
+
+/// Shrinks a number by trying simpler values, simplest first (see
+/// [`simple_values`]), and keeping the first that still fails: proptest's
+/// float shrinking bisects toward 0 and stops at whatever odd value the
+/// claim happens to fail at (x² = x shrinks to -0.78), while a reader wants
+/// x = -1.
+#[derive(Clone, Debug)]
+struct NumTree {
+    domain: Domain,
+    accepted: f64,
+    trying: Option<f64>,
+    /// Computed on the first shrink: most trees are never shrunk.
+    candidates: Option<Vec<f64>>,
+    next: usize,
+}
+
+impl NumTree {
+    fn new(domain: Domain, x: f64) -> NumTree {
+        NumTree {
+            domain,
+            accepted: x,
+            trying: None,
+            candidates: None,
+            next: 0,
+        }
+    }
+
+    fn try_next(&mut self) -> bool {
+        let (domain, x) = (self.domain, self.accepted);
+        let candidates = self
+            .candidates
+            .get_or_insert_with(|| simple_values(domain, x));
+        self.trying = candidates.get(self.next).copied();
+        self.next = self.next.saturating_add(1);
+        self.trying.is_some()
+    }
+}
+
+impl ValueTree for NumTree {
+    type Value = f64;
+
+    fn current(&self) -> f64 {
+        self.trying.unwrap_or(self.accepted)
+    }
+
+    fn simplify(&mut self) -> bool {
+        match self.trying.take() {
+            // The candidate still fails: keep it. Every simpler candidate
+            // was tried before it and passed, so this is as simple as it
+            // gets.
+            Some(t) => {
+                self.accepted = t;
+                self.next = usize::MAX;
+                false
+            }
+            None => self.try_next(),
+        }
+    }
+
+    fn complicate(&mut self) -> bool {
+        // The candidate passed: go back and try the next one.
+        self.trying = None;
+        self.try_next()
+    }
+}
+
+fn raw_len(rank: usize, domain: Domain) -> usize {
+    let rank = if domain == Domain::Onehot {
+        rank.saturating_sub(1)
+    } else {
+        rank
+    };
+    MAX_DIM.pow(rank as u32)
+}
+
+/// The link's sampling setup: which dimensions, indices and variables.
+pub(crate) struct Layout {
+    dims: Vec<DimId>,
+    free: Vec<IndexId>,
+    vars: Vec<VarId>,
+}
+
+impl Layout {
+    pub fn new(symbols: &Symbols, plan: &Plan, free: &[IndexId]) -> Layout {
+        let mut dims = plan.dims.clone();
+        dims.extend(free.iter().map(|i| symbols.index_dim(*i)));
+        dims.sort_unstable();
+        dims.dedup();
+        Layout {
+            dims,
+            free: free.to_vec(),
+            vars: plan.vars.clone(),
+        }
+    }
+
+    fn strategy(&self, symbols: &Symbols) -> impl Strategy<Value = Raw> {
+        let vars: Vec<BoxedStrategy<Vec<f64>>> = self
+            .vars
+            .iter()
+            .map(|v| {
+                let info = symbols.var(*v);
+                let n = raw_len(info.dims.len(), info.domain);
+                proptest::collection::vec(Element(info.domain), n).boxed()
+            })
+            .collect();
+        (
+            proptest::collection::vec(1..=MAX_DIM, self.dims.len()),
+            proptest::collection::vec(0..MAX_DIM, self.free.len()),
+            vars,
+        )
+    }
+
+    /// The point a raw draw stands for.
+    fn point(&self, symbols: &Symbols, raw: &Raw) -> Point {
+        let (dvals, fvals, vvals) = raw;
+        let mut dims = vec![1usize; symbols.dims.len()];
+        for (d, v) in self.dims.iter().zip(dvals) {
+            if let Some(slot) = dims.get_mut(d.0 as usize) {
+                *slot = *v;
+            }
+        }
+        let mut indices = vec![0usize; symbols.indices.len()];
+        for (i, v) in self.free.iter().zip(fvals) {
+            let n = dims[symbols.index_dim(*i).0 as usize].max(1);
+            if let Some(slot) = indices.get_mut(i.0 as usize) {
+                *slot = v % n;
+            }
+        }
+        let mut vars = vec![Vec::new(); symbols.vars.len()];
+        for (v, raw) in self.vars.iter().zip(vvals) {
+            let info = symbols.var(*v);
+            let shape: Vec<usize> = info.dims.iter().map(|d| dims[d.0 as usize]).collect();
+            if let Some(slot) = vars.get_mut(v.0 as usize) {
+                *slot = shaped(&shape, info.domain, raw);
+            }
+        }
+        Point {
+            dims,
+            indices,
+            vars,
+        }
+    }
+}
+
+/// The row-major values of a variable of `shape`, from raw values laid out
+/// for the largest shape.
+fn shaped(shape: &[usize], domain: Domain, raw: &[f64]) -> Vec<f64> {
+    let (rows_shape, last) = match shape.split_last() {
+        Some((&last, rest)) => (rest, last),
+        None => (shape, 1),
+    };
+    let rows: usize = rows_shape.iter().product();
+    let mut out = Vec::with_capacity(rows * last);
+    for row in 0..rows {
+        // The row's position in the largest layout.
+        let mut rest = row;
+        let mut max_row = 0;
+        let mut stride = 1;
+        for &n in rows_shape.iter().rev() {
+            max_row += (rest % n) * stride;
+            rest /= n;
+            stride *= MAX_DIM;
+        }
+        match domain {
+            Domain::Onehot => {
+                let hot = raw.get(max_row).copied().unwrap_or(0.0) as usize % last.max(1);
+                out.extend((0..last).map(|k| if k == hot { 1.0 } else { 0.0 }));
+            }
+            _ => {
+                let base = if shape.is_empty() {
+                    0
+                } else {
+                    max_row * MAX_DIM
+                };
+                let start = out.len();
+                out.extend((0..last).map(|k| raw.get(base + k).copied().unwrap_or(1.0)));
+                if domain == Domain::Simplex {
+                    normalize_exactly(&mut out[start..]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Scales positive weights to sum to exactly 1, not just to 1 up to
+/// rounding: the double-double re-check would otherwise see `Σ q = 1` fail
+/// by 1e-16. Each share is rounded to a multiple of 2⁻⁴⁰ (so every partial
+/// sum is exact in `f64`) and the last one takes what is left.
+fn normalize_exactly(ws: &mut [f64]) {
+    const GRID: f64 = (1u64 << 40) as f64;
+    let total: f64 = ws.iter().sum();
+    if total.is_nan() || total <= 0.0 {
+        ws.iter_mut().for_each(|w| *w = 1.0 / GRID);
+    }
+    let total: f64 = ws.iter().sum();
+    let Some((last, rest)) = ws.split_last_mut() else {
+        return;
+    };
+    let mut used = 0.0;
+    for w in rest {
+        *w = (*w / total * GRID).round() / GRID;
+        used += *w;
+    }
+    *last = (1.0 - used).max(0.0);
+}
+
+/// What one double-double node visit counts for in the budget.
+const DD_COST: u64 = 4;
+
+/// What one sample says.
+enum Verdict {
+    Pass,
+    Skip,
+    /// The two sides' `f64` values, and whether `f64` alone saw the
+    /// difference (rather than only the double-double re-check).
+    Fail(f64, f64, bool),
+    Stop(Stop),
+}
+
+struct State {
+    /// Counting samples (before the first failure) or shrinking (after).
+    shrinking: bool,
+    /// While shrinking: only differences visible in `f64` count, because
+    /// the first failure was one. Shrinking toward simple points must not
+    /// trade a plain counterexample for one that differs by 1e-20.
+    clear_only: bool,
+    tried: u32,
+    defined: u32,
+    ops: u64,
+    rechecks_left: u32,
+    stopped: Option<Stop>,
+    failure: Option<(Raw, f64, f64)>,
+}
+
+/// Evaluates both sides at `point` and compares them (see `compare`).
+fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
+    let budget = limit.saturating_sub(state.ops);
+    let fast = match eval_roots::<f64>(plan, point, budget, &mut state.ops) {
+        Ok(v) => v,
+        Err(Stop::Undefined) => return Verdict::Skip,
+        Err(stop) => return Verdict::Stop(stop),
+    };
+    let (l, r) = (fast[0], fast[1]);
+    let cmp = compare(l, r, F64_FACTOR);
+    // Equal in f64 is only trustworthy when every constant is an f64:
+    // x = (1 + 10^-17) x rounds to x = x.
+    let close = cmp == Cmp::Close || (cmp == Cmp::Equal && plan.inexact);
+    let recheck = match cmp {
+        Cmp::Differ => true,
+        _ if !close => false,
+        _ if state.shrinking => !state.clear_only,
+        _ if state.rechecks_left > 0 => {
+            state.rechecks_left -= 1;
+            true
+        }
+        _ => false,
+    };
+    if !recheck {
+        return Verdict::Pass;
+    }
+    // A double-double operation costs about ten f64 ones; charge it as
+    // DD_COST so the budget bounds time, not just operation counts.
+    let budget = limit.saturating_sub(state.ops) / DD_COST;
+    let mut used = 0;
+    let precise = eval_roots::<Dd>(plan, point, budget, &mut used);
+    state.ops = state.ops.saturating_add(used.saturating_mul(DD_COST));
+    let precise = match precise {
+        Ok(v) => v,
+        Err(Stop::Undefined) => return Verdict::Skip,
+        Err(stop) => return Verdict::Stop(stop),
+    };
+    // Each side's measured f64 error (see DD_MEASURED_FACTOR).
+    let measured = precise[0].0.minus(Dd::from(l.0)).value().abs()
+        + precise[1].0.minus(Dd::from(r.0)).value().abs();
+    let slack = DD_MEASURED_FACTOR * measured;
+    match compare_with_slack(precise[0], precise[1], DD_FACTOR, slack) {
+        Cmp::Differ => Verdict::Fail(l.0, r.0, cmp == Cmp::Differ),
+        _ => Verdict::Pass,
+    }
+}
+
+/// A 32-byte ChaCha seed from a `u64` (SplitMix64), so that nearby seeds
+/// give unrelated streams.
+fn seed_bytes(seed: u64) -> [u8; 32] {
+    let mut s = seed;
+    let mut out = [0u8; 32];
+    for chunk in out.chunks_mut(8) {
+        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        chunk.copy_from_slice(&z.to_le_bytes());
+    }
+    out
+}
+
+fn stop_message(stop: Stop, limit: u64) -> String {
+    match stop {
+        Stop::Budget => format!("numeric evaluation budget of {limit} operations exceeded"),
+        Stop::TooDeep => format!(
+            "derivatives nested deeper than {} levels",
+            super::eval::MAX_DERIV_DEPTH
+        ),
+        Stop::Undefined => "undefined".to_string(),
+    }
+}
+
+/// Samples `lhs = rhs`; see the module docs for the rules.
+pub(crate) fn run(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    lhs: Id,
+    rhs: Id,
+    free: &[IndexId],
+    config: &SampleConfig,
+    limits: &Limits,
+) -> NumericOutcome {
+    if config.samples == 0 {
+        return NumericOutcome::Inconclusive("no samples were requested".into());
+    }
+    let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
+        Ok(p) => p,
+        Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
+    };
+    let known = |i: &IndexId| {
+        symbols
+            .indices
+            .get(i.0 as usize)
+            .is_some_and(|info| (info.dim.0 as usize) < symbols.dims.len())
+    };
+    if !free.iter().all(known) {
+        return NumericOutcome::Inconclusive("cannot evaluate: unknown free index".into());
+    }
+    if plan.depth > super::eval::MAX_DERIV_DEPTH {
+        return NumericOutcome::Inconclusive(stop_message(Stop::TooDeep, limits.ops));
+    }
+    if plan
+        .vars
+        .iter()
+        .any(|v| symbols.var(*v).dims.len() > MAX_RANK)
+    {
+        return NumericOutcome::Inconclusive(format!(
+            "variables with more than {MAX_RANK} dimensions are not sampled"
+        ));
+    }
+    let layout = Layout::new(symbols, &plan, free);
+    let strategy = layout.strategy(symbols);
+
+    let draws = config.samples.saturating_mul(4);
+    let runner_config = Config {
+        cases: config.samples,
+        // Our own cap on draws (below) ends sampling first.
+        max_global_rejects: draws,
+        max_local_rejects: draws,
+        failure_persistence: None,
+        source_file: None,
+        verbose: 0,
+        max_shrink_iters: limits.max_shrink_iters,
+        max_shrink_time: 0,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(config.seed));
+    let mut runner = TestRunner::new_with_rng(runner_config, rng);
+
+    let state = RefCell::new(State {
+        shrinking: false,
+        clear_only: false,
+        tried: 0,
+        defined: 0,
+        ops: 0,
+        rechecks_left: limits.precise_rechecks,
+        stopped: None,
+        failure: None,
+    });
+    // The runner's verdict is not needed: the state records everything.
+    let _ = runner.run(&strategy, |raw: Raw| {
+        let mut st = state.borrow_mut();
+        if st.stopped.is_some() || (!st.shrinking && st.tried >= draws) {
+            // Out of budget or out of draws: let the runner finish its
+            // remaining cases without evaluating anything.
+            return Ok(());
+        }
+        let limit = if st.shrinking {
+            limits.shrink_ops
+        } else {
+            limits.ops
+        };
+        if !st.shrinking {
+            st.tried += 1;
+        }
+        let point = layout.point(symbols, &raw);
+        match judge(&plan, &point, &mut st, limit) {
+            Verdict::Pass => {
+                if !st.shrinking {
+                    st.defined += 1;
+                }
+                Ok(())
+            }
+            Verdict::Skip => Err(TestCaseError::reject("a side is undefined")),
+            Verdict::Fail(l, r, clear) => {
+                if !st.shrinking {
+                    st.defined += 1;
+                    st.shrinking = true;
+                    st.clear_only = clear;
+                    // Shrinking gets its own allowance.
+                    st.ops = 0;
+                }
+                st.failure = Some((raw, l, r));
+                Err(TestCaseError::fail("the sides differ"))
+            }
+            Verdict::Stop(stop) => {
+                st.stopped = Some(stop);
+                Ok(())
+            }
+        }
+    });
+    let mut st = state.into_inner();
+    if let Some(failure) = st.failure.take() {
+        let (raw, l, r) = polish(&plan, symbols, &layout, &mut st, limits, failure);
+        let point = layout.point(symbols, &raw);
+        return NumericOutcome::False(Box::new(counterexample(symbols, &layout, &point, l, r)));
+    }
+    if let Some(stop) = st.stopped {
+        return NumericOutcome::Inconclusive(stop_message(stop, limits.ops));
+    }
+    let (defined, tried) = (st.defined, st.tried);
+    if defined >= config.samples || defined >= (config.samples / 8).max(1) {
+        NumericOutcome::Holds { defined, tried }
+    } else {
+        NumericOutcome::Undefined { defined, tried }
+    }
+}
+
+/// Values simpler than `x` for an element in `domain` (the raw encoding:
+/// simplex weights, hot positions), simplest first: small integers and
+/// halves, then `x` rounded to an integer, a half, a quarter.
+fn simple_values(domain: Domain, x: f64) -> Vec<f64> {
+    let mut out = match domain {
+        Domain::Real => vec![0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, -3.0],
+        Domain::Positive => vec![1.0, 2.0, 0.5, 3.0],
+        Domain::Nonnegative => vec![0.0, 1.0, 2.0, 0.5, 3.0],
+        Domain::Simplex => vec![1.0, 2.0, 3.0],
+        Domain::Onehot => (0..MAX_DIM).map(|p| p as f64).collect(),
+    };
+    if let Some(p) = out.iter().position(|&y| y == x) {
+        out.truncate(p);
+        return out;
+    }
+    if domain != Domain::Onehot {
+        for y in [x.round(), (2.0 * x).round() / 2.0, (4.0 * x).round() / 4.0] {
+            let ok = match domain {
+                Domain::Positive | Domain::Simplex => y > 0.0,
+                Domain::Nonnegative => y >= 0.0,
+                _ => true,
+            };
+            if ok && y != x && !out.contains(&y) {
+                out.push(y);
+            }
+        }
+    }
+    out
+}
+
+/// After proptest's shrinking, which moves values toward simpler ones but
+/// stops wherever the claim happens to hold, tries the simplest values for
+/// each element in turn and keeps any that still fail. Only failures
+/// confirmed by `judge` are kept, so the result is still a counterexample.
+fn polish(
+    plan: &Plan,
+    symbols: &Symbols,
+    layout: &Layout,
+    st: &mut State,
+    limits: &Limits,
+    failure: (Raw, f64, f64),
+) -> (Raw, f64, f64) {
+    let mut best = failure;
+    st.shrinking = true;
+    st.stopped = None;
+    // Tries one change; keeps it when the point still fails.
+    let mut attempt = |best: &mut (Raw, f64, f64), raw: Raw| -> Option<bool> {
+        let point = layout.point(symbols, &raw);
+        match judge(plan, &point, st, limits.shrink_ops) {
+            Verdict::Fail(l, r, _) => {
+                *best = (raw, l, r);
+                Some(true)
+            }
+            Verdict::Stop(_) => None,
+            Verdict::Pass | Verdict::Skip => Some(false),
+        }
+    };
+    // proptest shrinks dimensions before values and never goes back, so a
+    // dimension that could not shrink with the original values may shrink
+    // with the simplified ones: repeat until nothing changes.
+    for _ in 0..3 {
+        let mut changed = false;
+        for k in 0..best.0 .0.len() {
+            for v in 1..best.0 .0[k] {
+                let mut raw = best.0.clone();
+                raw.0[k] = v;
+                match attempt(&mut best, raw) {
+                    Some(true) => {
+                        changed = true;
+                        break;
+                    }
+                    Some(false) => {}
+                    None => return best,
+                }
+            }
+        }
+        for k in 0..best.0 .1.len() {
+            for v in 0..best.0 .1[k] {
+                let mut raw = best.0.clone();
+                raw.1[k] = v;
+                match attempt(&mut best, raw) {
+                    Some(true) => {
+                        changed = true;
+                        break;
+                    }
+                    Some(false) => {}
+                    None => return best,
+                }
+            }
+        }
+        for (k, var) in layout.vars.iter().enumerate() {
+            let domain = symbols.var(*var).domain;
+            for e in 0..best.0 .2[k].len() {
+                for y in simple_values(domain, best.0 .2[k][e]) {
+                    let mut raw = best.0.clone();
+                    raw.2[k][e] = y;
+                    match attempt(&mut best, raw) {
+                        Some(true) => {
+                            changed = true;
+                            break;
+                        }
+                        Some(false) => {}
+                        None => return best,
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    best
+}
+
+/// `count` points drawn as `check_link` draws them (dimensions 1..=5, the
+/// free indices in range, variables in their domains) for the nodes
+/// reachable from `roots`; empty if the nodes cannot be evaluated.
+pub(crate) fn random_points(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    roots: &[Id],
+    free: &[IndexId],
+    seed: u64,
+    count: usize,
+) -> Vec<Point> {
+    let Ok(plan) = Plan::new(store, symbols, roots) else {
+        return Vec::new();
+    };
+    if plan
+        .vars
+        .iter()
+        .any(|v| symbols.var(*v).dims.len() > MAX_RANK)
+    {
+        return Vec::new();
+    }
+    let known = |i: &IndexId| {
+        symbols
+            .indices
+            .get(i.0 as usize)
+            .is_some_and(|info| (info.dim.0 as usize) < symbols.dims.len())
+    };
+    if !free.iter().all(known) {
+        return Vec::new();
+    }
+    let layout = Layout::new(symbols, &plan, free);
+    let strategy = layout.strategy(symbols);
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed));
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    (0..count)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok())
+        .map(|tree| layout.point(symbols, &tree.current()))
+        .collect()
+}
+
+fn counterexample(
+    symbols: &Symbols,
+    layout: &Layout,
+    point: &Point,
+    lhs: f64,
+    rhs: f64,
+) -> Counterexample {
+    let dims = layout
+        .dims
+        .iter()
+        .map(|d| (symbols.dim_name(*d).to_string(), point.dims[d.0 as usize]))
+        .collect();
+    let indices = layout
+        .free
+        .iter()
+        .map(|i| (symbols.index(*i).name.clone(), point.indices[i.0 as usize]))
+        .collect();
+    let values = layout
+        .vars
+        .iter()
+        .map(|v| {
+            let info = symbols.var(*v);
+            let vals = &point.vars[v.0 as usize];
+            let shape: Vec<usize> = info.dims.iter().map(|d| point.dims[d.0 as usize]).collect();
+            let value = match shape.as_slice() {
+                [] => SampleValue::Scalar(vals.first().map_or(f64::NAN, |x| x + 0.0)),
+                [_, cols] => {
+                    SampleValue::Matrix(vals.chunks((*cols).max(1)).map(<[f64]>::to_vec).collect())
+                }
+                _ => SampleValue::Vector(vals.clone()),
+            };
+            (info.name.clone(), value)
+        })
+        .collect();
+    Counterexample {
+        dims,
+        indices,
+        values,
+        // Adding 0.0 turns -0.0 into 0.0, which reads better.
+        lhs: lhs + 0.0,
+        rhs: rhs + 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::strategy::ValueTree;
+
+    use crate::expr::{Node, Store};
+
+    /// A plan mentioning one variable of each domain.
+    fn zoo() -> (Store, Symbols, Plan, Layout) {
+        let mut y = Symbols::default();
+        let n = y.dim("n");
+        let m = y.dim("m");
+        let p = y.add_var("p", vec![], Domain::Positive);
+        let q = y.add_var("q", vec![n], Domain::Simplex);
+        let h = y.add_var("y", vec![n], Domain::Onehot);
+        let w = y.add_var("M", vec![n, m], Domain::Nonnegative);
+        let s = y.add_var("S", vec![m, n], Domain::Simplex);
+        let i = y.fresh_index("i", n);
+        let j = y.fresh_index("j", m);
+        let mut st = Store::new();
+        let terms = vec![
+            st.add(Node::Var(p, vec![])),
+            st.add(Node::Var(q, vec![i])),
+            st.add(Node::Var(h, vec![i])),
+            st.add(Node::Var(w, vec![i, j])),
+            st.add(Node::Var(s, vec![j, i])),
+        ];
+        let root = st.add(Node::Add(terms));
+        let plan = Plan::new(&st, &y, &[root]).unwrap();
+        let layout = Layout::new(&y, &plan, &[i, j]);
+        (st, y, plan, layout)
+    }
+
+    #[test]
+    fn samples_respect_their_domains() {
+        let (_, symbols, _, layout) = zoo();
+        let strategy = layout.strategy(&symbols);
+        let mut runner = TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(3)),
+        );
+        let mut seen_dims = std::collections::BTreeSet::new();
+        for _ in 0..500 {
+            let raw = strategy.new_tree(&mut runner).unwrap().current();
+            let pt = layout.point(&symbols, &raw);
+            let (n, m) = (pt.dims[0], pt.dims[1]);
+            assert!((1..=MAX_DIM).contains(&n) && (1..=MAX_DIM).contains(&m));
+            seen_dims.insert(n);
+            assert!(pt.indices[0] < n && pt.indices[1] < m);
+            assert!(pt.vars[0][0] > 0.0, "positive: {:?}", pt.vars[0]);
+            let q = &pt.vars[1];
+            assert_eq!(q.len(), n);
+            assert!(q.iter().all(|&x| x >= 0.0));
+            // Exactly 1, not 1 up to rounding: the precise re-check relies on it.
+            assert_eq!(q.iter().sum::<f64>(), 1.0, "{q:?}");
+            let y = &pt.vars[2];
+            assert_eq!(y.iter().filter(|&&x| x == 1.0).count(), 1);
+            assert_eq!(y.iter().filter(|&&x| x == 0.0).count(), n - 1);
+            let w = &pt.vars[3];
+            assert_eq!(w.len(), n * m);
+            assert!(w.iter().all(|&x| x >= 0.0));
+            // A simplex matrix: every row sums to 1.
+            for row in pt.vars[4].chunks(n) {
+                assert_eq!(row.iter().sum::<f64>(), 1.0);
+            }
+        }
+        assert_eq!(seen_dims.len(), MAX_DIM);
+    }
+
+    #[test]
+    fn numbers_shrink_to_the_simplest_failing_value() {
+        // Fails when x² != x: the simplest such value is -1.
+        let fails = |x: f64| x * x != x;
+        let mut tree = NumTree::new(Domain::Real, -0.78);
+        assert!(tree.simplify());
+        loop {
+            let more = if fails(tree.current()) {
+                tree.simplify()
+            } else {
+                tree.complicate()
+            };
+            if !more {
+                break;
+            }
+        }
+        assert_eq!(tree.current(), -1.0);
+        // A value that is already simplest stays.
+        let mut tree = NumTree::new(Domain::Positive, 1.0);
+        assert!(!tree.simplify());
+        assert_eq!(tree.current(), 1.0);
+    }
+}

@@ -1,0 +1,311 @@
+//! The number types the evaluator is generic over: plain `f64`, the
+//! double-double [`Dd`](super::dd::Dd), and forward-mode duals over either.
+//!
+//! Derivatives are never symbolic: a `Deriv` node perturbs one element of a
+//! variable by an infinitesimal ε and reads off the ε coefficient. Nested
+//! derivatives nest the dual type (`Dual<Dual<f64>>` for a second
+//! derivative), one infinitesimal per nesting level ("slot"); slot 0 is the
+//! outermost dual level.
+
+use super::dd::Dd;
+
+/// A number the evaluator computes with.
+///
+/// Partial operations return `None` where the result is undefined (log of a
+/// non-positive, division by zero, a non-integer power of a negative base);
+/// the caller also rejects non-finite results, so overflow is undefined too.
+pub(crate) trait Field: Copy + std::fmt::Debug {
+    /// A constant, given at both precisions (so `Dd` keeps all of a
+    /// rational's digits rather than those of its `f64` rounding).
+    fn constant(lo_prec: f64, hi_prec: Dd) -> Self;
+    /// An exact input value (sampled values are `f64`).
+    fn from_f64(x: f64) -> Self;
+    /// The real part (the value without infinitesimals), rounded to `f64`.
+    fn value(&self) -> f64;
+    /// Every component is finite.
+    fn is_finite(&self) -> bool;
+    /// No infinitesimal part is nonzero.
+    fn is_constant(&self) -> bool;
+    /// The value as an integer when it is exactly one (and modest).
+    fn as_integer(&self) -> Option<i64>;
+    /// Sum.
+    fn add(self, o: Self) -> Self;
+    /// Product.
+    fn mul(self, o: Self) -> Self;
+    /// 1 / self.
+    fn recip(self) -> Option<Self>;
+    /// e^self.
+    fn exp(self) -> Self;
+    /// Natural log, for positive values.
+    fn ln(self) -> Option<Self>;
+    /// Sine.
+    fn sin(self) -> Self;
+    /// Cosine.
+    fn cos(self) -> Self;
+    /// Hyperbolic tangent.
+    fn tanh(self) -> Self;
+    /// 1 / (1 + e^-self), without overflow for large |self|.
+    fn sigmoid(self) -> Self;
+    /// self^n for an integer n (any base; 0 to a negative power is undefined).
+    fn powi(self, n: i64) -> Option<Self>;
+    /// self^r for a constant, non-integer r: needs self > 0, or self = 0
+    /// with r > 0.
+    fn powc(self, r: Self) -> Option<Self>;
+    /// self + ε_slot.
+    fn with_eps(self, slot: usize) -> Self;
+    /// The coefficient of ε_slot.
+    fn extract(self, slot: usize) -> Self;
+
+    /// tan = sin / cos, undefined where cos is 0.
+    fn tan(self) -> Option<Self> {
+        Some(self.sin().mul(self.cos().recip()?))
+    }
+    /// -self.
+    fn neg(self) -> Self {
+        self.mul(Self::from_f64(-1.0))
+    }
+}
+
+impl Field for f64 {
+    fn constant(lo_prec: f64, _: Dd) -> f64 {
+        lo_prec
+    }
+    fn from_f64(x: f64) -> f64 {
+        x
+    }
+    fn value(&self) -> f64 {
+        *self
+    }
+    fn is_finite(&self) -> bool {
+        f64::is_finite(*self)
+    }
+    fn is_constant(&self) -> bool {
+        true
+    }
+    fn as_integer(&self) -> Option<i64> {
+        (self.fract() == 0.0 && self.abs() < 1e9).then_some(*self as i64)
+    }
+    fn add(self, o: f64) -> f64 {
+        self + o
+    }
+    fn mul(self, o: f64) -> f64 {
+        self * o
+    }
+    fn recip(self) -> Option<f64> {
+        (self != 0.0).then(|| 1.0 / self)
+    }
+    fn exp(self) -> f64 {
+        f64::exp(self)
+    }
+    fn ln(self) -> Option<f64> {
+        (self > 0.0).then(|| f64::ln(self))
+    }
+    fn sin(self) -> f64 {
+        f64::sin(self)
+    }
+    fn cos(self) -> f64 {
+        f64::cos(self)
+    }
+    fn tanh(self) -> f64 {
+        f64::tanh(self)
+    }
+    fn tan(self) -> Option<f64> {
+        // libm's tan is correctly reduced; sin/cos would add two roundings.
+        Some(f64::tan(self))
+    }
+    fn sigmoid(self) -> f64 {
+        // Each branch exponentiates a non-positive number, so nothing
+        // overflows and the tiny tail keeps its relative precision.
+        if self >= 0.0 {
+            1.0 / (1.0 + (-self).exp())
+        } else {
+            let e = self.exp();
+            e / (1.0 + e)
+        }
+    }
+    fn powi(self, n: i64) -> Option<f64> {
+        if self == 0.0 && n < 0 {
+            return None;
+        }
+        Some(match i32::try_from(n) {
+            Ok(n) => f64::powi(self, n),
+            Err(_) => f64::powf(self, n as f64),
+        })
+    }
+    fn powc(self, r: f64) -> Option<f64> {
+        if self > 0.0 {
+            Some(self.powf(r))
+        } else if self == 0.0 && r > 0.0 {
+            Some(0.0)
+        } else {
+            None
+        }
+    }
+    fn with_eps(self, _: usize) -> f64 {
+        self
+    }
+    fn extract(self, _: usize) -> f64 {
+        0.0
+    }
+}
+
+/// `re + eps·ε` with ε² = 0; `T` carries the inner (later) slots.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Dual<T> {
+    pub re: T,
+    pub eps: T,
+}
+
+impl<T: Field> Dual<T> {
+    fn real(re: T) -> Dual<T> {
+        Dual {
+            re,
+            eps: T::from_f64(0.0),
+        }
+    }
+
+    /// The chain rule: f(re + eps ε) = f(re) + f'(re)·eps ε.
+    fn chain(f: T, df: T, eps: T) -> Dual<T> {
+        Dual {
+            re: f,
+            eps: df.mul(eps),
+        }
+    }
+}
+
+impl<T: Field> Field for Dual<T> {
+    fn constant(lo_prec: f64, hi_prec: Dd) -> Self {
+        Dual::real(T::constant(lo_prec, hi_prec))
+    }
+    fn from_f64(x: f64) -> Self {
+        Dual::real(T::from_f64(x))
+    }
+    fn value(&self) -> f64 {
+        self.re.value()
+    }
+    fn is_finite(&self) -> bool {
+        self.re.is_finite() && self.eps.is_finite()
+    }
+    fn is_constant(&self) -> bool {
+        self.re.is_constant() && self.eps.is_constant() && self.eps.value() == 0.0
+    }
+    fn as_integer(&self) -> Option<i64> {
+        if self.is_constant() {
+            self.re.as_integer()
+        } else {
+            None
+        }
+    }
+    fn add(self, o: Self) -> Self {
+        Dual {
+            re: self.re.add(o.re),
+            eps: self.eps.add(o.eps),
+        }
+    }
+    fn mul(self, o: Self) -> Self {
+        Dual {
+            re: self.re.mul(o.re),
+            eps: self.re.mul(o.eps).add(self.eps.mul(o.re)),
+        }
+    }
+    fn recip(self) -> Option<Self> {
+        let r = self.re.recip()?;
+        Some(Dual::chain(r, r.mul(r).neg(), self.eps))
+    }
+    fn exp(self) -> Self {
+        let e = self.re.exp();
+        Dual::chain(e, e, self.eps)
+    }
+    fn ln(self) -> Option<Self> {
+        Some(Dual::chain(self.re.ln()?, self.re.recip()?, self.eps))
+    }
+    fn sin(self) -> Self {
+        Dual::chain(self.re.sin(), self.re.cos(), self.eps)
+    }
+    fn cos(self) -> Self {
+        Dual::chain(self.re.cos(), self.re.sin().neg(), self.eps)
+    }
+    fn tan(self) -> Option<Self> {
+        let t = self.re.tan()?;
+        Some(Dual::chain(t, T::from_f64(1.0).add(t.mul(t)), self.eps))
+    }
+    fn tanh(self) -> Self {
+        let t = self.re.tanh();
+        Dual::chain(t, T::from_f64(1.0).add(t.mul(t).neg()), self.eps)
+    }
+    fn sigmoid(self) -> Self {
+        let s = self.re.sigmoid();
+        Dual::chain(s, s.mul(T::from_f64(1.0).add(s.neg())), self.eps)
+    }
+    fn powi(self, n: i64) -> Option<Self> {
+        if n == 0 {
+            return Some(Dual::from_f64(1.0));
+        }
+        let f = self.re.powi(n)?;
+        let df = self.re.powi(n - 1)?.mul(T::from_f64(n as f64));
+        Some(Dual::chain(f, df, self.eps))
+    }
+    fn powc(self, r: Self) -> Option<Self> {
+        let f = self.re.powc(r.re)?;
+        let df = self.re.powc(r.re.add(T::from_f64(-1.0)))?.mul(r.re);
+        Some(Dual::chain(f, df, self.eps))
+    }
+    fn with_eps(self, slot: usize) -> Self {
+        if slot == 0 {
+            Dual {
+                re: self.re,
+                eps: self.eps.add(T::from_f64(1.0)),
+            }
+        } else {
+            Dual {
+                re: self.re.with_eps(slot - 1),
+                eps: self.eps,
+            }
+        }
+    }
+    fn extract(self, slot: usize) -> Self {
+        if slot == 0 {
+            Dual::real(self.eps)
+        } else {
+            Dual {
+                re: self.re.extract(slot - 1),
+                eps: self.eps.extract(slot - 1),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dual_derivative_of_cube() {
+        // d/dx x^3 at 2 is 12; d²/dx² is 12 as well (6x).
+        let x = Dual::<f64>::from_f64(2.0).with_eps(0);
+        let y = x.powi(3).unwrap();
+        assert_eq!(y.extract(0).value(), 12.0);
+        let x2 = Dual::<Dual<f64>>::from_f64(2.0).with_eps(0).with_eps(1);
+        let y2 = x2.mul(x2).mul(x2);
+        assert_eq!(y2.extract(1).extract(0).value(), 12.0);
+    }
+
+    #[test]
+    fn partial_operations_are_undefined_not_panics() {
+        assert!(Field::ln(0.0f64).is_none());
+        assert!(Field::recip(0.0f64).is_none());
+        assert!(Field::powi(0.0f64, -1).is_none());
+        assert!(Field::powc(-1.0f64, 0.5).is_none());
+        assert_eq!(Field::powc(0.0f64, 0.5), Some(0.0));
+        // sqrt has an infinite slope at 0: its dual is undefined there.
+        let x = Dual::<f64>::from_f64(0.0).with_eps(0);
+        assert!(x.powc(Dual::from_f64(0.5)).is_none());
+    }
+
+    #[test]
+    fn sigmoid_is_stable_for_large_arguments() {
+        assert_eq!(Field::sigmoid(1000.0f64), 1.0);
+        assert_eq!(Field::sigmoid(-1000.0f64), 0.0);
+        assert!(Field::sigmoid(-700.0f64) > 0.0);
+    }
+}

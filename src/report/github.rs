@@ -1,0 +1,231 @@
+//! GitHub Actions workflow commands: one `::error` annotation per link that
+//! is not verified, so each bad step shows up on the right line of the
+//! pull request's diff, then a plain summary line for the log.
+//!
+//! ```text
+//! ::error file=derivations/mistakes/lost_sign.txt,line=11,col=3,title=derivcheck%3A sigmoid_derivative::false: -(1 + e^(-x))^(-2) · e^(-x) — counterexample x = 0: left = 0.25, right = -0.25
+//! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 3 proved, 1 false
+//! ```
+//!
+//! Workflow commands are parsed line by line by the runner, so every
+//! property and message is escaped by the runner's rules: a newline in a
+//! justification must not end the command and start another.
+
+use super::text;
+use super::{terminal, FileOutcome, Summary};
+use crate::numeric::Counterexample;
+use crate::verify::{StepReport, Verdict};
+
+/// The whole run: annotations in file, claim and link order, then the
+/// summary line.
+pub fn render(outcomes: &[FileOutcome]) -> String {
+    let mut out = String::new();
+    for outcome in outcomes {
+        match outcome {
+            FileOutcome::Unreadable(e) => {
+                let (line, col) = e
+                    .invalid_utf8
+                    .map_or((None, None), |p| (Some(p.line), Some(p.col)));
+                out.push_str(&command(
+                    &e.path,
+                    line,
+                    col,
+                    "derivcheck: cannot read file",
+                    &format!("cannot read {}: {}", e.path, e.message),
+                ));
+            }
+            FileOutcome::Checked { report, .. } => {
+                for error in &report.errors {
+                    let mut message = error.message.clone();
+                    if let Some(help) = &error.diagnostic.help {
+                        message.push_str(&format!(" (help: {help})"));
+                    }
+                    out.push_str(&command(
+                        &report.path,
+                        Some(error.line),
+                        Some(error.col),
+                        "derivcheck: error",
+                        &message,
+                    ));
+                }
+                for claim in &report.claims {
+                    for step in claim.steps.iter().filter(|s| !s.verdict.is_ok()) {
+                        out.push_str(&command(
+                            &report.path,
+                            Some(step.line),
+                            Some(step.col),
+                            &format!("derivcheck: {}", claim.name),
+                            &step_message(step),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(&terminal::render_summary(
+        &Summary::of(outcomes),
+        &terminal::Config::default(),
+    ));
+    out
+}
+
+/// One `::error` line.
+fn command(
+    path: &str,
+    line: Option<usize>,
+    col: Option<usize>,
+    title: &str,
+    message: &str,
+) -> String {
+    let mut props = vec![format!("file={}", escape_property(path))];
+    if let Some(line) = line {
+        props.push(format!("line={line}"));
+    }
+    if let Some(col) = col {
+        props.push(format!("col={col}"));
+    }
+    props.push(format!("title={}", escape_property(title)));
+    format!("::error {}::{}\n", props.join(","), escape_data(message))
+}
+
+/// What is wrong with a link, on one line: the verdict and the step, then
+/// the evidence (counterexample, reason or diagnostic) and the diagnosis.
+fn step_message(step: &StepReport) -> String {
+    let mut m = format!(
+        "{}: {} = {}",
+        step.verdict.as_str(),
+        one_line(&step.lhs),
+        one_line(&step.rhs)
+    );
+    match step.verdict {
+        Verdict::False => {
+            if let Some(cx) = &step.counterexample {
+                m.push_str(&format!(" — {}", counterexample(cx)));
+            }
+        }
+        _ => {
+            let detail = step
+                .message
+                .as_deref()
+                .or(step.diagnostic.as_ref().map(|d| d.message.as_str()));
+            if let Some(detail) = detail {
+                m.push_str(&format!(" — {}", one_line(detail)));
+            }
+            if let Some(help) = step.diagnostic.as_ref().and_then(|d| d.help.as_deref()) {
+                m.push_str(&format!(" (help: {})", one_line(help)));
+            }
+        }
+    }
+    if let Some(diagnosis) = &step.diagnosis {
+        m.push_str(&format!(" — {}", one_line(diagnosis)));
+    }
+    m
+}
+
+/// `counterexample n = 2, i = 0, x = 0: left = 0.25, right = -0.25`.
+pub(crate) fn counterexample(cx: &Counterexample) -> String {
+    let mut at: Vec<String> = cx
+        .dims
+        .iter()
+        .chain(&cx.indices)
+        .map(|(name, v)| format!("{name} = {v}"))
+        .collect();
+    at.extend(
+        cx.values
+            .iter()
+            .map(|(name, v)| format!("{name} = {}", text::sample_value(v))),
+    );
+    let (lhs, rhs) = text::distinct_pair(cx.lhs, cx.rhs);
+    if at.is_empty() {
+        format!("counterexample: left = {lhs}, right = {rhs}")
+    } else {
+        format!(
+            "counterexample {}: left = {lhs}, right = {rhs}",
+            at.join(", ")
+        )
+    }
+}
+
+/// Text from the file on one line with runs of whitespace collapsed; the
+/// escaping below keeps any remaining line break from ending the command,
+/// but an annotation reads better without them.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The runner's escaping of a command's message: `%`, CR and LF.
+pub fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The runner's escaping of a property value: as for data, plus `:` and
+/// `,`, which separate the properties from each other and from the message.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks() {
+        assert_eq!(escape_data("100% a\r\nb: c, d"), "100%25 a%0D%0Ab: c, d");
+        assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn properties_also_escape_colon_and_comma() {
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_property("derivcheck: x"), "derivcheck%3A x");
+    }
+
+    #[test]
+    fn one_error_per_bad_link_and_file_error_then_summary() {
+        let out = render(&[testdata::checked(), testdata::missing()]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "::error file=ex.txt,line=10,col=5,title=derivcheck%3A error::expected a name after `let`",
+                "::error file=ex.txt,line=7,col=31,title=derivcheck%3A wrong::false: sum(i, v[i])^2 = sum(i, v[i]^2) — counterexample n = 2, v = [1, 1]: left = 4, right = 2",
+                "::error file=ex.txt,line=8,col=28,title=derivcheck%3A odd::undefined: log(-x^2 - 1) = 0 — both sides were defined at only 0 of 2560 samples",
+                "::error file=ex.txt,line=9,col=17,title=derivcheck%3A typo::error: x + q = q + x — unknown name `q` (help: declare it, e.g. `q : real`)",
+                "::error file=missing.txt,title=derivcheck%3A cannot read file::cannot read missing.txt: no such file or directory",
+                "✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, 1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable",
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_text_cannot_start_a_second_command() {
+        let mut report = testdata::report();
+        let step = &mut report.claims[1].steps[0];
+        step.diagnosis = Some("line one\n::error::injected".into());
+        report.path = "a,b:c.txt".into();
+        report.claims[1].name = "n\n::warning::x".into();
+        let out = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        for line in out.lines() {
+            assert!(
+                line.starts_with("::error file=a%2Cb%3Ac.txt,") || line.starts_with('✗'),
+                "{line}"
+            );
+        }
+        assert!(out.contains("title=derivcheck%3A n%0A%3A%3Awarning%3A%3Ax::"));
+        assert!(out.contains(" — line one ::error::injected\n"));
+    }
+}

@@ -1,0 +1,385 @@
+//! The HTML report: one self-contained page (inline CSS, no script, nothing
+//! fetched) with every derivation typeset claim by claim in MathML, which
+//! browsers render natively.
+//!
+//! Each link gets a row: the left side (when it does not continue the
+//! previous row), `=`, the right side, a mark with an accessible label
+//! (✓ proved, ✓ holds, ✗ false, ! undefined, inconclusive or error), the
+//! justification and the line. Beneath a false link: the counterexample
+//! table and the diagnosis; beneath an error: the diagnostic; beneath a
+//! proved link with a rule trace: the trace, folded in `<details>`.
+//!
+//! The page is XHTML-style (every element closed, void elements written
+//! `<br/>`), so an XML parser reads it too; the tests check that.
+
+use super::mathml::{escape_xml as esc, layout_name, layout_source, to_mathml, Math};
+use super::text;
+use super::{terminal, ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED};
+use crate::numeric::Counterexample;
+use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
+use std::fmt::Write as _;
+
+/// The whole run as one page.
+pub fn render(outcomes: &[FileOutcome]) -> String {
+    let summary = Summary::of(outcomes);
+    let mut out = String::new();
+    out.push_str(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <title>derivcheck report</title>\n<style>",
+    );
+    out.push_str(CSS);
+    out.push_str("</style>\n</head>\n<body>\n<header>\n<h1>derivcheck report</h1>\n");
+    let status = if summary.exit_code() == EXIT_VERIFIED {
+        "ok"
+    } else {
+        "bad"
+    };
+    let line = terminal::render_summary(&summary, &terminal::Config::default());
+    let _ = writeln!(
+        out,
+        "<p class=\"summary {status}\">{}</p>",
+        esc(line.trim_end())
+    );
+    if outcomes.len() > 1 {
+        out.push_str("<nav><ul>\n");
+        for (n, o) in outcomes.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#f{}\">{}</a></li>",
+                n + 1,
+                esc(o.path())
+            );
+        }
+        out.push_str("</ul></nav>\n");
+    }
+    out.push_str("</header>\n<main>\n");
+    for (n, outcome) in outcomes.iter().enumerate() {
+        render_file(&mut out, n + 1, outcome);
+    }
+    out.push_str(
+        "</main>\n<footer>Checked by derivcheck: ✓ proved symbolically or holds on every \
+         random sample; ✗ false, with a counterexample; ! could not be decided or checked.\
+         </footer>\n</body>\n</html>\n",
+    );
+    out
+}
+
+fn render_file(out: &mut String, n: usize, outcome: &FileOutcome) {
+    let _ = writeln!(
+        out,
+        "<section class=\"file\" id=\"f{n}\">\n<h2>{}</h2>",
+        esc(outcome.path())
+    );
+    match outcome {
+        FileOutcome::Unreadable(e) => {
+            let _ = writeln!(
+                out,
+                "<p class=\"file-error\">cannot read {}: {}</p>",
+                esc(&e.path),
+                esc(&e.message)
+            );
+        }
+        FileOutcome::Checked { source, report } => {
+            for error in &report.errors {
+                let d = terminal::render_diagnostic(
+                    &report.path,
+                    source,
+                    &error.diagnostic,
+                    &terminal::Config::default(),
+                );
+                let _ = writeln!(out, "<pre class=\"file-error\">{}</pre>", esc(d.trim_end()));
+            }
+            if report.claims.is_empty() && report.errors.is_empty() {
+                out.push_str("<p class=\"empty\">no claims</p>\n");
+            }
+            for (m, claim) in report.claims.iter().enumerate() {
+                render_claim(out, &format!("f{n}-c{}", m + 1), report, source, claim);
+            }
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+/// The mark of a link, its CSS class and its label for screen readers.
+fn mark(step: &StepReport) -> (&'static str, &'static str, String) {
+    let label = match (step.verdict, step.witness) {
+        (Verdict::Proved, _) => "proved".to_string(),
+        (Verdict::Holds, _) => "holds (numeric)".to_string(),
+        (Verdict::False, Some("symbolic")) => "false (symbolic)".to_string(),
+        (v, _) => v.as_str().to_string(),
+    };
+    let (sym, class) = match step.verdict {
+        Verdict::Proved => ("✓", "proved"),
+        Verdict::Holds => ("✓", "holds"),
+        Verdict::False => ("✗", "false"),
+        Verdict::Undefined => ("!", "undefined"),
+        Verdict::Inconclusive => ("!", "inconclusive"),
+        Verdict::Error => ("!", "error"),
+    };
+    (sym, class, label)
+}
+
+fn math(m: &Math) -> String {
+    format!("<math displaystyle=\"true\">{}</math>", to_mathml(m))
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn render_claim(
+    out: &mut String,
+    id: &str,
+    report: &FileReport,
+    source: &str,
+    claim: &ClaimReport,
+) {
+    let status = ClaimStatus::of(claim);
+    let (sym, label) = match status {
+        ClaimStatus::Verified => ("✓", "verified"),
+        ClaimStatus::Failed => ("✗", "failed"),
+        ClaimStatus::Error => ("!", "error"),
+    };
+    let _ = writeln!(
+        out,
+        "<article class=\"claim {label}\" id=\"{id}\">\n<h3><span class=\"claim-mark\" role=\"img\" \
+         aria-label=\"{label}\">{sym}</span> <span class=\"name\">{}</span> \
+         <span class=\"verdict\">{}</span> <span class=\"loc\">line {}</span></h3>",
+        esc(&claim.name),
+        claim.verdict.as_str(),
+        claim.line
+    );
+    if claim.steps.is_empty() {
+        out.push_str("<p class=\"empty\">no links</p>\n</article>\n");
+        return;
+    }
+    out.push_str("<div class=\"scroll\"><table class=\"chain\">\n<tbody>\n");
+    let mut previous_rhs: Option<String> = None;
+    for step in &claim.steps {
+        let lhs = one_line(&step.lhs);
+        let lhs_cell = if previous_rhs.as_deref() == Some(lhs.as_str()) || lhs.is_empty() {
+            String::new()
+        } else {
+            math(&layout_source(&lhs))
+        };
+        let rhs = one_line(&step.rhs);
+        let (sym, class, label) = mark(step);
+        let _ = write!(
+            out,
+            "<tr class=\"link {class}\">\n<td class=\"lhs\">{lhs_cell}</td>\
+             <td class=\"eq\"><math displaystyle=\"true\"><mo>=</mo></math></td>\
+             <td class=\"rhs\">{}</td>\n\
+             <td class=\"verdict\"><span class=\"mark {class}\" role=\"img\" aria-label=\"{label}\" \
+             title=\"{label}\">{sym}</span> <span class=\"word\">{label}</span></td>\
+             <td class=\"why\">{}</td><td class=\"loc\">{}:{}</td>\n</tr>\n",
+            math(&layout_source(&rhs)),
+            step.justification
+                .as_deref()
+                .map(|j| esc(&one_line(j)))
+                .unwrap_or_default(),
+            step.line,
+            step.col,
+        );
+        let details = step_details(report, source, step);
+        if !details.is_empty() {
+            let _ = writeln!(
+                out,
+                "<tr class=\"detail {class}\"><td></td><td></td><td colspan=\"4\">{details}</td></tr>"
+            );
+        }
+        previous_rhs = Some(rhs);
+    }
+    out.push_str("</tbody>\n</table></div>\n</article>\n");
+}
+
+/// What a row's mark does not say: evidence, diagnosis, rule trace.
+fn step_details(report: &FileReport, source: &str, step: &StepReport) -> String {
+    let mut out = String::new();
+    match step.verdict {
+        Verdict::Proved | Verdict::Holds => {}
+        Verdict::False => match &step.counterexample {
+            Some(cx) => out.push_str(&counterexample(cx)),
+            None => {
+                let m = step.message.as_deref().unwrap_or("false");
+                let _ = write!(out, "<p class=\"message\">{}</p>", esc(m));
+            }
+        },
+        Verdict::Undefined | Verdict::Inconclusive => {
+            let m = step.message.as_deref().unwrap_or(step.verdict.as_str());
+            let _ = write!(out, "<p class=\"message\">{}</p>", esc(m));
+        }
+        Verdict::Error => match &step.diagnostic {
+            Some(d) => {
+                let d = terminal::render_diagnostic(
+                    &report.path,
+                    source,
+                    d,
+                    &terminal::Config::default(),
+                );
+                let _ = write!(out, "<pre class=\"diagnostic\">{}</pre>", esc(d.trim_end()));
+            }
+            None => {
+                let m = step
+                    .message
+                    .as_deref()
+                    .unwrap_or("this step could not be checked");
+                let _ = write!(out, "<p class=\"message\">error: {}</p>", esc(m));
+            }
+        },
+    }
+    if let Some(d) = &step.diagnosis {
+        let _ = write!(
+            out,
+            "<p class=\"diagnosis\"><strong>What went wrong:</strong> {}</p>",
+            esc(d)
+        );
+    }
+    if !step.trace.is_empty() {
+        let _ = write!(
+            out,
+            "<details class=\"trace\"><summary>How it was proved ({} {})</summary><ol>",
+            step.trace.len(),
+            if step.trace.len() == 1 {
+                "rule"
+            } else {
+                "rules"
+            }
+        );
+        for rule in &step.trace {
+            let _ = write!(out, "<li><code>{}</code></li>", esc(rule));
+        }
+        out.push_str("</ol></details>");
+    }
+    out
+}
+
+fn counterexample(cx: &Counterexample) -> String {
+    let mut out = String::from("<div class=\"cx\"><p>Counterexample");
+    let at: Vec<String> = cx
+        .dims
+        .iter()
+        .chain(&cx.indices)
+        .map(|(name, v)| {
+            format!(
+                "<math><mrow>{}<mo>=</mo><mn>{v}</mn></mrow></math>",
+                to_mathml(&layout_name(name))
+            )
+        })
+        .collect();
+    if !at.is_empty() {
+        let _ = write!(out, " at {}", at.join(", "));
+    }
+    out.push_str(":</p><table class=\"values\"><tbody>");
+    for (name, value) in &cx.values {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><math>{}</math></th><td>{}</td></tr>",
+            to_mathml(&layout_name(name)),
+            esc(&text::sample_value(value))
+        );
+    }
+    let (lhs, rhs) = text::distinct_pair(cx.lhs, cx.rhs);
+    let _ = write!(
+        out,
+        "<tr class=\"side\"><th scope=\"row\">left side</th><td>{}</td></tr>\
+         <tr class=\"side\"><th scope=\"row\">right side</th><td>{}</td></tr>",
+        esc(&lhs),
+        esc(&rhs)
+    );
+    out.push_str("</tbody></table></div>");
+    out
+}
+
+const CSS: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1f2328;
+  margin: 0 auto; max-width: 78rem; padding: 1rem 2rem; line-height: 1.4; }
+h1 { font-size: 1.5rem; margin-bottom: 0.3rem; }
+h2 { font-size: 1.15rem; font-family: ui-monospace, monospace; border-bottom: 1px solid #d0d7de;
+  padding-bottom: 0.2rem; margin-top: 2rem; }
+h3 { font-size: 1.05rem; font-weight: 600; margin: 1.2rem 0 0.4rem; }
+h3 .verdict, h3 .loc, td.loc { color: #656d76; font-weight: normal; font-size: 0.9em; }
+.summary { font-weight: 600; }
+.summary.ok, .verified .claim-mark, .mark.proved { color: #1a7f37; }
+.summary.bad, .failed .claim-mark, .mark.false { color: #cf222e; }
+.error .claim-mark, .mark.error, .mark.undefined, .mark.inconclusive { color: #9a6700; }
+.mark.holds { color: #0969da; }
+.claim-mark, .mark { font-weight: bold; display: inline-block; min-width: 1em; text-align: center; }
+nav ul { padding-left: 1.2rem; margin: 0.3rem 0; font-family: ui-monospace, monospace; }
+.scroll { overflow-x: auto; }
+table.chain { border-collapse: collapse; }
+table.chain td { padding: 0.25rem 0.4rem; vertical-align: middle; }
+td.lhs { text-align: right; }
+td.rhs { text-align: left; }
+td.lhs math, td.rhs math, td.eq math { margin: 0; }
+td.lhs math { text-align: right; }
+td.verdict { white-space: nowrap; }
+.word { font-size: 0.85em; color: #656d76; }
+td.why { color: #57606a; font-style: italic; font-size: 0.9em; }
+tr.link.false td { background: #ffebe9; }
+tr.link.error td, tr.link.undefined td, tr.link.inconclusive td { background: #fff8c5; }
+tr.detail td { padding-top: 0; padding-bottom: 0.6rem; }
+.cx { display: inline-block; border-left: 3px solid #cf222e; padding: 0.2rem 0.8rem;
+  background: #fff5f5; }
+math { font-family: 'Latin Modern Math', 'STIX Two Math', 'Cambria Math', math; font-size: 1.1em; }
+.cx p { margin: 0.2rem 0; }
+table.values th, table.values td { vertical-align: baseline; padding: 0.05rem 0.3rem; }
+table.values th { text-align: right; font-weight: normal; padding-right: 0.6rem; }
+table.values td { font-family: ui-monospace, monospace; }
+table.values tr.side th { font-style: italic; }
+.diagnosis { margin: 0.4rem 0; }
+pre { background: #f6f8fa; padding: 0.5rem; overflow-x: auto; font-size: 0.85em; }
+.file-error { color: #cf222e; }
+details.trace summary { cursor: pointer; color: #57606a; font-size: 0.9em; }
+footer { margin-top: 2rem; color: #656d76; font-size: 0.85em; border-top: 1px solid #d0d7de;
+  padding-top: 0.5rem; }
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+
+    #[test]
+    fn one_mark_per_link_and_a_counterexample_under_the_false_one() {
+        let page = render(&[testdata::checked(), testdata::missing()]);
+        assert_eq!(page.matches("<span class=\"mark ").count(), 5);
+        assert_eq!(page.matches("<div class=\"cx\">").count(), 1);
+        assert!(page.contains("aria-label=\"holds (numeric)\""));
+        assert!(page.contains("<th scope=\"row\">left side</th><td>4</td>"));
+        assert!(page.contains("cannot read missing.txt: no such file or directory"));
+        assert!(page.contains("<pre class=\"diagnostic\">error: unknown name `q`"));
+        assert!(!page.contains("<script"));
+        assert!(!page.contains("http"));
+    }
+
+    #[test]
+    fn diagnosis_and_trace_are_shown_where_present() {
+        let mut report = testdata::report();
+        report.claims[1].steps[0].diagnosis = Some("squares <do not> distribute".into());
+        report.claims[0].steps[0].trace = vec!["exp-add".into(), "mul-cancel".into()];
+        let page = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(page.contains("squares &lt;do not&gt; distribute"));
+        assert!(page.contains(
+            "<details class=\"trace\"><summary>How it was proved (2 rules)</summary><ol><li><code>exp-add</code></li>"
+        ));
+    }
+
+    #[test]
+    fn hostile_names_are_escaped() {
+        let mut report = testdata::report();
+        report.path = "<script>alert(1)</script>".into();
+        report.claims[0].name = "a\u{1b}[31m\"&".into();
+        report.claims[0].steps[0].justification = Some("</td><b>".into());
+        let page = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(!page.contains("<script>"));
+        assert!(!page.contains("</td><b>"));
+        assert!(page.contains("a\\u{1b}[31m&quot;&amp;"));
+    }
+}

@@ -1,0 +1,334 @@
+//! JUnit XML, the format CI servers (GitLab, Jenkins, Azure, test-reporter
+//! actions) turn into a test tab: one `<testsuite>` per file and one
+//! `<testcase>` per claim.
+//!
+//! ```xml
+//! <testsuites name="derivcheck" tests="1" failures="1" errors="0">
+//!   <testsuite name="lost_sign.txt" tests="1" failures="1" errors="0" skipped="0">
+//!     <testcase classname="lost_sign.txt" name="sigmoid_derivative" file="lost_sign.txt" line="8">
+//!       <failure type="false" message="1 of 4 links false: line 11">…</failure>
+//!     </testcase>
+//!   </testsuite>
+//! </testsuites>
+//! ```
+//!
+//! A claim with a link in error gets `<error>` (it was not fully checked);
+//! one with a false, undefined or inconclusive link gets `<failure>`. Errors
+//! outside claims and unreadable files become a test case named `<file>`,
+//! a name no claim can have, so that CI shows them too.
+
+use super::github::counterexample;
+use super::{ClaimStatus, FileOutcome};
+use crate::verify::{ClaimReport, StepReport, Verdict};
+use std::fmt::Write as _;
+
+/// The name of the test case that stands for problems outside claims.
+pub const FILE_CASE: &str = "<file>";
+
+/// The whole run as one XML document, with a final newline.
+pub fn render(outcomes: &[FileOutcome]) -> String {
+    let suites: Vec<Suite> = outcomes.iter().map(suite).collect();
+    let total = |f: fn(&Suite) -> usize| suites.iter().map(f).sum::<usize>();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"derivcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+        total(|s| s.cases.len()),
+        total(Suite::failures),
+        total(Suite::errors),
+    );
+    for s in &suites {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">",
+            attr(&s.path),
+            s.cases.len(),
+            s.failures(),
+            s.errors(),
+        );
+        for case in &s.cases {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
+                attr(&s.path),
+                attr(&case.name),
+                attr(&s.path),
+            );
+            if let Some(line) = case.line {
+                let _ = write!(out, " line=\"{line}\"");
+            }
+            match &case.problem {
+                None => out.push_str("/>\n"),
+                Some(p) => {
+                    let tag = if p.error { "error" } else { "failure" };
+                    let _ = writeln!(
+                        out,
+                        ">\n      <{tag} type=\"{}\" message=\"{}\">{}</{tag}>\n    </testcase>",
+                        attr(&p.kind),
+                        attr(&p.message),
+                        text(&p.body),
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+struct Suite {
+    path: String,
+    cases: Vec<Case>,
+}
+
+impl Suite {
+    fn failures(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| matches!(&c.problem, Some(p) if !p.error))
+            .count()
+    }
+
+    fn errors(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| matches!(&c.problem, Some(p) if p.error))
+            .count()
+    }
+}
+
+struct Case {
+    name: String,
+    line: Option<usize>,
+    problem: Option<Problem>,
+}
+
+struct Problem {
+    /// `<error>` rather than `<failure>`.
+    error: bool,
+    /// The `type` attribute: the claim's worst verdict, or `read`/`source`.
+    kind: String,
+    /// One line for the CI's list view.
+    message: String,
+    /// Every link that is not verified, with its evidence.
+    body: String,
+}
+
+fn suite(outcome: &FileOutcome) -> Suite {
+    let path = outcome.path().to_string();
+    let mut cases = Vec::new();
+    match outcome {
+        FileOutcome::Unreadable(e) => cases.push(Case {
+            name: FILE_CASE.into(),
+            line: e.invalid_utf8.map(|p| p.line),
+            problem: Some(Problem {
+                error: true,
+                kind: "read".into(),
+                message: format!("cannot read {path}: {}", e.message),
+                body: format!("cannot read {path}: {}\n", e.message),
+            }),
+        }),
+        FileOutcome::Checked { report, .. } => {
+            if let Some(first) = report.errors.first() {
+                let body: String = report
+                    .errors
+                    .iter()
+                    .map(|e| {
+                        let help = e
+                            .diagnostic
+                            .help
+                            .as_deref()
+                            .map(|h| format!("\n  help: {h}"))
+                            .unwrap_or_default();
+                        format!("{path}:{}:{}: {}{help}\n", e.line, e.col, e.message)
+                    })
+                    .collect();
+                cases.push(Case {
+                    name: FILE_CASE.into(),
+                    line: Some(first.line),
+                    problem: Some(Problem {
+                        error: true,
+                        kind: "source".into(),
+                        message: format!(
+                            "{} error(s) outside claims; first at line {}: {}",
+                            report.errors.len(),
+                            first.line,
+                            first.message
+                        ),
+                        body,
+                    }),
+                });
+            }
+            cases.extend(report.claims.iter().map(|c| claim_case(&path, c)));
+        }
+    }
+    Suite { path, cases }
+}
+
+fn claim_case(path: &str, claim: &ClaimReport) -> Case {
+    let status = ClaimStatus::of(claim);
+    let bad: Vec<&StepReport> = claim.steps.iter().filter(|s| !s.verdict.is_ok()).collect();
+    let problem = (status != ClaimStatus::Verified).then(|| {
+        let mut lines: Vec<String> = bad.iter().map(|s| s.line.to_string()).collect();
+        lines.dedup();
+        let message = if bad.is_empty() {
+            format!("claim is {}", claim.verdict.as_str())
+        } else {
+            format!(
+                "{} of {} links {}: line {}",
+                bad.len(),
+                claim.steps.len(),
+                if bad.iter().all(|s| s.verdict == bad[0].verdict) {
+                    bad[0].verdict.as_str()
+                } else {
+                    "not verified"
+                },
+                lines.join(", ")
+            )
+        };
+        Problem {
+            error: status == ClaimStatus::Error,
+            kind: claim.verdict.as_str().into(),
+            message,
+            body: bad.iter().map(|s| step_body(path, s)).collect(),
+        }
+    });
+    Case {
+        name: claim.name.clone(),
+        line: Some(claim.line),
+        problem,
+    }
+}
+
+/// `path:line:col: verdict: lhs = rhs`, then the evidence, indented.
+fn step_body(path: &str, step: &StepReport) -> String {
+    let mut out = format!(
+        "{path}:{}:{}: {}: {} = {}\n",
+        step.line,
+        step.col,
+        step.verdict.as_str(),
+        step.lhs.trim(),
+        step.rhs.trim()
+    );
+    if let Some(j) = &step.justification {
+        let _ = writeln!(out, "  justification: {j}");
+    }
+    match (&step.counterexample, step.verdict) {
+        (Some(cx), Verdict::False) => {
+            let _ = writeln!(out, "  {}", counterexample(cx));
+        }
+        _ => {
+            let detail = step
+                .message
+                .as_deref()
+                .or(step.diagnostic.as_ref().map(|d| d.message.as_str()));
+            if let Some(d) = detail {
+                let _ = writeln!(out, "  {d}");
+            }
+            if let Some(help) = step.diagnostic.as_ref().and_then(|d| d.help.as_deref()) {
+                let _ = writeln!(out, "  help: {help}");
+            }
+        }
+    }
+    if let Some(d) = &step.diagnosis {
+        let _ = writeln!(out, "  diagnosis: {d}");
+    }
+    out
+}
+
+/// Characters XML 1.0 allows at all: tab, LF, CR and everything from
+/// U+0020 except the surrogates (impossible in a `str`) and U+FFFE/U+FFFF.
+fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// Escapes text content. A character XML forbids (an escape sequence in a
+/// comment, say) is written as `\u{1b}`, so the document stays well-formed
+/// and the reader still sees what was there.
+pub fn text(s: &str) -> String {
+    escape(s, false)
+}
+
+/// Escapes an attribute value; line breaks and tabs become character
+/// references, because parsers normalize literal ones to spaces.
+pub fn attr(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            // A literal CR is turned into LF by every XML parser.
+            '\r' => out.push_str("&#13;"),
+            c if !xml_allowed(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn escaping_markup_quotes_and_control_characters() {
+        assert_eq!(text("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
+        assert_eq!(attr("say \"hi\" 'x'"), "say &quot;hi&quot; &apos;x&apos;");
+        assert_eq!(attr("a\nb\tc\rd"), "a&#10;b&#9;c&#13;d");
+        assert_eq!(text("a\nb\tc"), "a\nb\tc");
+        assert_eq!(
+            text("esc\u{1b}[31m nul\u{0} \u{FFFF}"),
+            "esc\\u{1b}[31m nul\\u{0} \\u{ffff}"
+        );
+        assert_eq!(text("ŷ ∂ Σ"), "ŷ ∂ Σ");
+    }
+
+    #[test]
+    fn suites_cases_and_counts() {
+        let out = render(&[testdata::checked(), testdata::missing()]);
+        assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+        assert!(out
+            .contains("<testsuites name=\"derivcheck\" tests=\"6\" failures=\"2\" errors=\"3\">"));
+        assert!(out.contains(
+            "<testsuite name=\"ex.txt\" tests=\"5\" failures=\"2\" errors=\"2\" skipped=\"0\">"
+        ));
+        assert!(out.contains(
+            "<testcase classname=\"ex.txt\" name=\"shift\" file=\"ex.txt\" line=\"3\"/>"
+        ));
+        assert!(out.contains("<failure type=\"false\" message=\"1 of 1 links false: line 7\">"));
+        assert!(out.contains("ex.txt:7:31: false: sum(i, v[i])^2 = sum(i, v[i]^2)\n  counterexample n = 2, v = [1, 1]: left = 4, right = 2\n"));
+        assert!(out.contains("<error type=\"error\" message=\"1 of 1 links error: line 9\">"));
+        assert!(out.contains("name=\"&lt;file&gt;\""));
+        assert!(out.contains(
+            "<error type=\"read\" message=\"cannot read missing.txt: no such file or directory\">"
+        ));
+        assert!(out.ends_with("</testsuites>\n"));
+    }
+
+    #[test]
+    fn a_verified_run_has_no_failures() {
+        let mut report = testdata::report();
+        report.claims.truncate(1);
+        report.errors.clear();
+        let out = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(out.contains("tests=\"1\" failures=\"0\" errors=\"0\">"));
+        assert!(!out.contains("<failure") && !out.contains("<error"));
+    }
+}

@@ -1,0 +1,733 @@
+//! The LaTeX report: the same content as the HTML page, as a document that
+//! plain `pdflatex` compiles with the packages of a minimal TeX Live
+//! (amsmath, amssymb, geometry, xcolor).
+//!
+//! Each claim is an `align*` chain, one row per link: `&= rhs` and, after
+//! an alignment gap, the mark and the justification. Counterexamples,
+//! messages, diagnoses and rule traces go beneath their link with
+//! `\intertext`, so the chain stays aligned.
+//!
+//! Everything from the file is escaped. pdflatex knows only the characters
+//! its fonts have, so Greek letters and mathematical symbols are written as
+//! commands (`σ` → `\sigma`), accented letters as accents (`ŷ` → `\^{y}`),
+//! and anything else as its code point (`[U+2603]`) rather than failing the
+//! build.
+
+use super::mathml::{is_tall, layout_name, layout_source, Math};
+use super::text;
+use super::{terminal, ClaimStatus, FileOutcome, Summary};
+use crate::numeric::Counterexample;
+use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
+use std::fmt::Write as _;
+use unicode_normalization::UnicodeNormalization;
+
+/// The whole run as one LaTeX document.
+pub fn render(outcomes: &[FileOutcome]) -> String {
+    let mut out = String::from(PREAMBLE);
+    let summary = terminal::render_summary(&Summary::of(outcomes), &terminal::Config::default());
+    let _ = writeln!(
+        out,
+        "\\section*{{derivcheck report}}\n\\noindent {}\n",
+        escape_text(summary.trim_end())
+    );
+    for outcome in outcomes {
+        let _ = writeln!(
+            out,
+            "\\subsection*{{\\texttt{{{}}}}}",
+            escape_text(outcome.path())
+        );
+        match outcome {
+            FileOutcome::Unreadable(e) => {
+                let _ = writeln!(
+                    out,
+                    "\\textcolor{{bad}}{{cannot read {}: {}}}\n",
+                    escape_text(&e.path),
+                    escape_text(&e.message)
+                );
+            }
+            FileOutcome::Checked { source, report } => {
+                for error in &report.errors {
+                    let d = terminal::render_diagnostic(
+                        &report.path,
+                        source,
+                        &error.diagnostic,
+                        &terminal::Config::default(),
+                    );
+                    out.push_str(&verbatim_block(&d));
+                }
+                if report.claims.is_empty() && report.errors.is_empty() {
+                    out.push_str("\\emph{no claims}\n\n");
+                }
+                for claim in &report.claims {
+                    render_claim(&mut out, report, source, claim);
+                }
+            }
+        }
+    }
+    out.push_str("\\end{document}\n");
+    out
+}
+
+const PREAMBLE: &str = "\\documentclass[10pt]{article}
+\\usepackage[T1]{fontenc}
+\\usepackage[utf8]{inputenc}
+\\usepackage{amsmath,amssymb}
+\\usepackage[a4paper,landscape,margin=1.5cm]{geometry}
+\\usepackage[dvipsnames]{xcolor}
+\\definecolor{good}{rgb}{0.10,0.50,0.22}
+\\definecolor{holds}{rgb}{0.04,0.41,0.85}
+\\definecolor{bad}{rgb}{0.81,0.13,0.18}
+\\definecolor{warn}{rgb}{0.60,0.40,0.00}
+\\setlength{\\parindent}{0pt}
+\\allowdisplaybreaks
+\\begin{document}
+";
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The mark and the colour of a link.
+fn mark(step: &StepReport) -> String {
+    match step.verdict {
+        Verdict::Proved => "\\textcolor{good}{$\\checkmark$ proved}".into(),
+        Verdict::Holds => "\\textcolor{holds}{$\\checkmark$ holds (numeric)}".into(),
+        Verdict::False => "\\textcolor{bad}{$\\times$ \\textbf{false}}".into(),
+        v => format!("\\textcolor{{warn}}{{\\textbf{{!}} {}}}", v.as_str()),
+    }
+}
+
+fn render_claim(out: &mut String, report: &FileReport, source: &str, claim: &ClaimReport) {
+    let (sym, colour) = match ClaimStatus::of(claim) {
+        ClaimStatus::Verified => ("$\\checkmark$", "good"),
+        ClaimStatus::Failed => ("$\\times$", "bad"),
+        ClaimStatus::Error => ("\\textbf{!}", "warn"),
+    };
+    let _ = writeln!(
+        out,
+        "\\paragraph{{\\textcolor{{{colour}}}{{{sym}}} {}}} {} \\quad line {}",
+        escape_text(&claim.name),
+        claim.verdict.as_str(),
+        claim.line
+    );
+    if claim.steps.is_empty() {
+        out.push_str("\n\\emph{no links}\n\n");
+        return;
+    }
+    out.push_str("\\begin{align*}\n");
+    let mut previous_rhs: Option<String> = None;
+    for (k, step) in claim.steps.iter().enumerate() {
+        let lhs = one_line(&step.lhs);
+        let lhs_tex = if previous_rhs.as_deref() == Some(lhs.as_str()) || lhs.is_empty() {
+            String::new()
+        } else {
+            to_latex(&layout_source(&lhs))
+        };
+        let rhs = one_line(&step.rhs);
+        let why = step
+            .justification
+            .as_deref()
+            .map(|j| format!(" \\quad \\emph{{{}}}", escape_text(&one_line(j))))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "{lhs_tex} &= {} && \\text{{{}{why} \\quad \\small {}:{}}}",
+            to_latex(&layout_source(&rhs)),
+            mark(step),
+            step.line,
+            step.col
+        );
+        let details = step_details(report, source, step);
+        if !details.is_empty() {
+            // \intertext follows a row's `\\` and the next row follows it
+            // directly; another `\\` would make an empty row.
+            let _ = write!(out, "\\\\\n\\intertext{{{details}}}");
+        } else if k + 1 < claim.steps.len() {
+            out.push_str("\\\\");
+        }
+        out.push('\n');
+        previous_rhs = Some(rhs);
+    }
+    out.push_str("\\end{align*}\n\n");
+}
+
+fn step_details(report: &FileReport, source: &str, step: &StepReport) -> String {
+    let mut out = String::new();
+    match step.verdict {
+        Verdict::Proved | Verdict::Holds => {}
+        Verdict::False => match &step.counterexample {
+            Some(cx) => out.push_str(&counterexample(cx)),
+            None => out.push_str(&escape_text(step.message.as_deref().unwrap_or("false"))),
+        },
+        Verdict::Undefined | Verdict::Inconclusive => {
+            out.push_str(&escape_text(
+                step.message.as_deref().unwrap_or(step.verdict.as_str()),
+            ));
+        }
+        Verdict::Error => {
+            let text = match &step.diagnostic {
+                Some(d) => terminal::render_diagnostic(
+                    &report.path,
+                    source,
+                    d,
+                    &terminal::Config::default(),
+                ),
+                None => step
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "this step could not be checked".into()),
+            };
+            out.push_str(&verbatim_lines(&text));
+        }
+    }
+    if let Some(d) = &step.diagnosis {
+        let _ = write!(out, "\\par\\textbf{{What went wrong:}} {}", escape_text(d));
+    }
+    if !step.trace.is_empty() {
+        let rules: Vec<String> = step
+            .trace
+            .iter()
+            .map(|r| format!("\\texttt{{{}}}", escape_text(r)))
+            .collect();
+        let _ = write!(out, "{{\\small Proved by: {}}}", rules.join(", "));
+    }
+    out
+}
+
+fn counterexample(cx: &Counterexample) -> String {
+    let at: Vec<String> = cx
+        .dims
+        .iter()
+        .chain(&cx.indices)
+        .map(|(name, v)| format!("${} = {v}$", to_latex(&layout_name(name))))
+        .collect();
+    let mut out = String::from("\\textcolor{bad}{Counterexample}");
+    if !at.is_empty() {
+        let _ = write!(out, " at {}", at.join(", "));
+    }
+    out.push_str(":\\quad\\begin{tabular}[t]{r@{${}={}$}l}");
+    let mut rows: Vec<String> = cx
+        .values
+        .iter()
+        .map(|(name, v)| {
+            format!(
+                "${}$ & \\texttt{{{}}}",
+                to_latex(&layout_name(name)),
+                escape_text(&text::sample_value(v))
+            )
+        })
+        .collect();
+    let (lhs, rhs) = text::distinct_pair(cx.lhs, cx.rhs);
+    rows.push(format!(
+        "\\emph{{left side}} & \\texttt{{{}}}",
+        escape_text(&lhs)
+    ));
+    rows.push(format!(
+        "\\emph{{right side}} & \\texttt{{{}}}",
+        escape_text(&rhs)
+    ));
+    out.push_str(&rows.join(" \\\\ "));
+    out.push_str("\\end{tabular}");
+    out
+}
+
+/// Monospaced lines for a diagnostic inside `\intertext`, where a
+/// `verbatim` environment cannot go.
+fn verbatim_lines(s: &str) -> String {
+    let lines: Vec<String> = s
+        .trim_end()
+        .lines()
+        .map(|l| {
+            // Leading spaces carry the diagnostic's alignment.
+            let l = escape_text(l).replace(' ', "~");
+            if l.is_empty() {
+                "~".to_string()
+            } else {
+                l
+            }
+        })
+        .collect();
+    // `\newline`, not `\\`, which inside align* would end the row.
+    format!("{{\\small\\ttfamily {}}}", lines.join("\\newline\n"))
+}
+
+fn verbatim_block(s: &str) -> String {
+    format!("\\par\\noindent {}\\par\n\n", verbatim_lines(s))
+}
+
+/// A layout as LaTeX math-mode source.
+pub fn to_latex(m: &Math) -> String {
+    let mut out = String::new();
+    write_latex(m, &mut out);
+    out
+}
+
+fn write_latex(m: &Math, out: &mut String) {
+    match m {
+        Math::Ident(s) => {
+            if s.chars().count() == 1 {
+                out.push_str(&math_chars(s));
+            } else {
+                let _ = write!(out, "\\mathit{{{}}}", math_chars(s));
+            }
+        }
+        Math::Upright(s) => match s.as_str() {
+            "T" => out.push_str("{\\top}"),
+            "log" | "exp" | "sin" | "cos" | "tan" | "tanh" | "ln" => {
+                let _ = write!(out, "\\{s}");
+            }
+            _ => {
+                let _ = write!(out, "\\operatorname{{{}}}", math_chars(s));
+            }
+        },
+        Math::Num(s) => out.push_str(&math_chars(s)),
+        Math::Op(s) => out.push_str(&match s.as_str() {
+            "[" => "[".to_string(),
+            "]" => "]".to_string(),
+            "," => ",".to_string(),
+            other => math_chars(other),
+        }),
+        Math::Row(items) => {
+            out.push('{');
+            for i in items {
+                write_latex(i, out);
+            }
+            out.push('}');
+        }
+        Math::Frac(a, b) => {
+            out.push_str("\\frac{");
+            write_latex(a, out);
+            out.push_str("}{");
+            write_latex(b, out);
+            out.push('}');
+        }
+        Math::Sup(a, b) => {
+            out.push('{');
+            write_latex(a, out);
+            out.push_str("}^{");
+            write_latex(b, out);
+            out.push('}');
+        }
+        Math::Sub(a, b) => {
+            out.push('{');
+            write_latex(a, out);
+            out.push_str("}_{");
+            write_latex(b, out);
+            out.push('}');
+        }
+        Math::Hat(a) => {
+            out.push_str("\\hat{");
+            write_latex(a, out);
+            out.push('}');
+        }
+        Math::BigOp(_, under) => {
+            out.push_str("\\sum_{");
+            write_latex(under, out);
+            out.push('}');
+        }
+        // `\left(` after a letter adds space (σ (x)); plain parentheses
+        // suffice unless the content is tall.
+        Math::Paren(x) if !is_tall(x) => {
+            out.push('(');
+            write_latex(x, out);
+            out.push(')');
+        }
+        Math::Paren(x) => {
+            out.push_str("\\mathopen{}\\left(");
+            write_latex(x, out);
+            out.push_str("\\right)\\mathclose{}");
+        }
+        Math::Abs(x) => {
+            out.push_str("\\left|");
+            write_latex(x, out);
+            out.push_str("\\right|");
+        }
+        Math::Sqrt(x) => {
+            out.push_str("\\sqrt{");
+            write_latex(x, out);
+            out.push('}');
+        }
+        Math::Space => out.push_str("\\,"),
+        Math::Invisible | Math::Apply => {}
+        Math::Text(s) => {
+            let _ = write!(out, "\\text{{\\ttfamily {}}}", escape_text(s));
+        }
+    }
+}
+
+/// The math-mode command for a character pdflatex cannot take as it is.
+fn math_symbol(c: char) -> Option<&'static str> {
+    Some(match c {
+        'α' => "\\alpha",
+        'β' => "\\beta",
+        'γ' => "\\gamma",
+        'δ' => "\\delta",
+        'ε' => "\\varepsilon",
+        'ϵ' => "\\epsilon",
+        'ζ' => "\\zeta",
+        'η' => "\\eta",
+        'θ' => "\\theta",
+        'ι' => "\\iota",
+        'κ' => "\\kappa",
+        'λ' => "\\lambda",
+        'μ' => "\\mu",
+        'ν' => "\\nu",
+        'ξ' => "\\xi",
+        'ο' => "o",
+        'π' => "\\pi",
+        'ρ' => "\\rho",
+        'σ' => "\\sigma",
+        'ς' => "\\varsigma",
+        'τ' => "\\tau",
+        'υ' => "\\upsilon",
+        'φ' => "\\varphi",
+        'ϕ' => "\\phi",
+        'χ' => "\\chi",
+        'ψ' => "\\psi",
+        'ω' => "\\omega",
+        'Γ' => "\\Gamma",
+        'Δ' => "\\Delta",
+        'Θ' => "\\Theta",
+        'Λ' => "\\Lambda",
+        'Ξ' => "\\Xi",
+        'Π' => "\\Pi",
+        'Σ' => "\\Sigma",
+        'Υ' => "\\Upsilon",
+        'Φ' => "\\Phi",
+        'Ψ' => "\\Psi",
+        'Ω' => "\\Omega",
+        '∑' => "\\sum",
+        '∂' => "\\partial",
+        '∇' => "\\nabla",
+        '−' => "-",
+        '·' | '⋅' => "\\cdot",
+        '×' => "\\times",
+        '÷' => "\\div",
+        '⊙' => "\\odot",
+        '≠' => "\\neq",
+        '≤' => "\\leq",
+        '≥' => "\\geq",
+        '≈' => "\\approx",
+        '±' => "\\pm",
+        '∞' => "\\infty",
+        '∈' => "\\in",
+        '→' => "\\to",
+        '⇒' => "\\Rightarrow",
+        '∘' => "\\circ",
+        '′' => "'",
+        '″' => "''",
+        'ᵀ' => "^{\\top}",
+        '√' => "\\surd",
+        '✓' | '✔' => "\\checkmark",
+        '✗' | '✘' => "\\times",
+        '∀' => "\\forall",
+        '∃' => "\\exists",
+        _ => return None,
+    })
+}
+
+/// The accent command for a combining mark, usable in text and (as the
+/// second element) in math.
+fn accent(mark: char) -> Option<(&'static str, &'static str)> {
+    Some(match mark {
+        '\u{300}' => ("\\`", "\\grave"),
+        '\u{301}' => ("\\'", "\\acute"),
+        '\u{302}' => ("\\^", "\\hat"),
+        '\u{303}' => ("\\~", "\\tilde"),
+        '\u{304}' => ("\\=", "\\bar"),
+        '\u{306}' => ("\\u", "\\breve"),
+        '\u{307}' => ("\\.", "\\dot"),
+        '\u{308}' => ("\\\"", "\\ddot"),
+        '\u{30C}' => ("\\v", "\\check"),
+        _ => return None,
+    })
+}
+
+/// A character pdflatex's fonts lack, by its code point.
+fn code_point(c: char) -> String {
+    format!("[U+{:04X}]", c as u32)
+}
+
+/// The characters of `s` as the escapers take them: those with a command
+/// of their own whole (`≠`, though it decomposes to `=` and a combining
+/// overlay), the others decomposed, so that `ŷ` becomes `y` and an accent.
+fn spell(s: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in s.nfc() {
+        if c.is_ascii() || math_symbol(c).is_some() {
+            out.push(c);
+        } else {
+            out.extend(c.to_string().nfd());
+        }
+    }
+    out
+}
+
+/// Math-mode source for a name, number or operator: ASCII as it is (TeX's
+/// specials escaped), everything else as a command. Control words get a
+/// trailing space so the next letter cannot lengthen them, and operators
+/// are not braced, which would cost them their spacing.
+fn math_chars(s: &str) -> String {
+    let mut out = String::new();
+    let chars = spell(s);
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        let mut base = match c {
+            '{' => "\\{".to_string(),
+            '}' => "\\}".into(),
+            '\\' => "\\backslash ".into(),
+            '$' | '&' | '#' | '%' | '_' => format!("\\{c}"),
+            '^' | '~' | '"' | '`' => format!("\\text{{{}}}", escape_text(&c.to_string())),
+            ' ' => "\\ ".into(),
+            c if c.is_ascii_graphic() => c.to_string(),
+            c => match math_symbol(c) {
+                Some(cmd) if cmd.ends_with(|l: char| l.is_ascii_alphabetic()) => format!("{cmd} "),
+                Some(cmd) => cmd.to_string(),
+                None => format!("\\text{{{}}}", escape_text(&c.to_string())),
+            },
+        };
+        k += 1;
+        // Combining marks follow their base in NFD: wrap the base in each.
+        while let Some(&m) = chars.get(k) {
+            match accent(m) {
+                Some((_, cmd)) => base = format!("{cmd}{{{}}}", base.trim_end()),
+                None if unicode_normalization::char::is_combining_mark(m) => {
+                    base.push_str(&format!("\\text{{{}}}", code_point(m)));
+                }
+                None => break,
+            }
+            k += 1;
+        }
+        out.push_str(&base);
+    }
+    out
+}
+
+/// Escapes text for LaTeX's text mode: the ten special characters, control
+/// characters (shown as `\u{1b}`), and every character outside ASCII.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::new();
+    let chars = spell(s);
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        k += 1;
+        let mut piece = match c {
+            '\\' => "\\textbackslash{}".to_string(),
+            '{' => "\\{".into(),
+            '}' => "\\}".into(),
+            '$' => "\\$".into(),
+            '&' => "\\&".into(),
+            '#' => "\\#".into(),
+            '%' => "\\%".into(),
+            '_' => "\\_".into(),
+            '^' => "\\textasciicircum{}".into(),
+            '~' => "\\textasciitilde{}".into(),
+            '<' => "\\textless{}".into(),
+            '>' => "\\textgreater{}".into(),
+            '|' => "\\textbar{}".into(),
+            '"' => "\\textquotedbl{}".into(),
+            // Ligatures would turn `--` into a dash and `` ` `` pairs into quotes.
+            '-' => "-{}".into(),
+            '`' => "\\textasciigrave{}".into(),
+            '\'' => "\\textquotesingle{}".into(),
+            '\t' | '\n' | '\r' => " ".into(),
+            c if c.is_control() => format!("\\textbackslash{{}}u\\{{{:x}\\}}", c as u32),
+            c if c.is_ascii() => c.to_string(),
+            '–' => "--".into(),
+            '—' => "---".into(),
+            '…' => "\\ldots{}".into(),
+            '‘' => "`".into(),
+            '’' => "'".into(),
+            '“' => "``".into(),
+            '”' => "''".into(),
+            '\u{a0}' => "~".into(),
+            // The box drawing of quoted diagnostics, in ASCII.
+            '│' => "\\textbar{}".into(),
+            '┌' | '└' | '├' | '┬' | '┴' | '┼' => "+".into(),
+            '─' => "-{}".into(),
+            c => match math_symbol(c) {
+                Some(cmd) => {
+                    // A symbol is set in math mode, where accents differ.
+                    let mut math = cmd.to_string();
+                    let mut unknown = String::new();
+                    while let Some(&m) = chars.get(k) {
+                        match accent(m) {
+                            Some((_, acc)) => math = format!("{acc}{{{math}}}"),
+                            None if unicode_normalization::char::is_combining_mark(m) => {
+                                unknown.push_str(&code_point(m));
+                            }
+                            None => break,
+                        }
+                        k += 1;
+                    }
+                    format!("\\ensuremath{{{math}}}{unknown}")
+                }
+                None => code_point(c),
+            },
+        };
+        let mut unknown = String::new();
+        while let Some(&m) = chars.get(k) {
+            match accent(m) {
+                Some((acc, _)) => piece = format!("{acc}{{{piece}}}"),
+                None if unicode_normalization::char::is_combining_mark(m) => {
+                    unknown.push_str(&code_point(m));
+                }
+                None => break,
+            }
+            k += 1;
+        }
+        piece.push_str(&unknown);
+        out.push_str(&piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn text_escapes_specials_and_unicode() {
+        assert_eq!(
+            escape_text("50% of $x_1 & {y}# ~^\\"),
+            "50\\% of \\$x\\_1 \\& \\{y\\}\\# \\textasciitilde{}\\textasciicircum{}\\textbackslash{}"
+        );
+        assert_eq!(escape_text("σ′ = σ(1 − σ)"), "\\ensuremath{\\sigma}\\ensuremath{'} = \\ensuremath{\\sigma}(1 \\ensuremath{-} \\ensuremath{\\sigma})");
+        assert_eq!(escape_text("ŷ"), "\\^{y}");
+        assert_eq!(escape_text("y\u{302}"), "\\^{y}");
+        assert_eq!(escape_text("a\u{1b}b"), "a\\textbackslash{}u\\{1b\\}b");
+        assert_eq!(escape_text("☃"), "[U+2603]");
+        assert_eq!(escape_text("a--b"), "a-{}-{}b");
+        assert_eq!(escape_text("i ≠ j"), "i \\ensuremath{\\neq} j");
+        assert_eq!(escape_text("Ὓ"), "\\ensuremath{\\grave{\\Upsilon}}[U+0314]");
+    }
+
+    #[test]
+    fn math_from_the_layout() {
+        assert_eq!(
+            to_latex(&layout_source("∂L/∂z[j]")),
+            "\\frac{{\\partial L}}{{\\partial {z}_{j}}}"
+        );
+        assert_eq!(
+            to_latex(&layout_source("yhat[i] - log(Σ_k exp(z[k]))")),
+            "{{\\hat{y}}_{i}-{\\log\\mathopen{}\\left({{\\sum_{{k}}{\\exp({{z}_{k}})}}}\\right)\\mathclose{}}}"
+        );
+    }
+
+    /// Bits of the language and of hostile text, for token soup.
+    const TOKENS: &[&str] = &[
+        "x",
+        "y[i]",
+        "yhat[j]",
+        "W1[j, k]",
+        "+",
+        "-",
+        "*",
+        "/",
+        "^",
+        "(",
+        ")",
+        "Σ_i",
+        "sum(i != j,",
+        "∂/∂z[j]",
+        "d/dx",
+        "∂L/∂x",
+        "δ(i, j)",
+        "sqrt(",
+        "abs(",
+        "σ(",
+        ",",
+        "ᵀ",
+        "⊙",
+        "2",
+        "0.5",
+        "e^",
+        "alpha",
+        "b_2",
+        "<",
+        "&",
+        "\u{1b}",
+        "{",
+        "}",
+        "%",
+        "\\",
+        "$",
+        "#",
+        "~",
+        "☃",
+        "x\u{304}",
+    ];
+
+    /// The MathML tags open and close in order, and no text escapes into
+    /// markup; the LaTeX is ASCII with balanced groups and fences.
+    fn check_both(src: &str) -> Result<(), String> {
+        let m = layout_source(src);
+        let ml = crate::report::mathml::to_mathml(&m);
+        let mut stack = Vec::new();
+        let mut rest = ml.as_str();
+        while let Some(open) = rest.find('<') {
+            let close = rest[open..].find('>').ok_or("unclosed tag")? + open;
+            let tag = &rest[open + 1..close];
+            rest = &rest[close + 1..];
+            if let Some(name) = tag.strip_prefix('/') {
+                if stack.pop() != Some(name.to_string()) {
+                    return Err(format!("</{name}> out of order in {ml}"));
+                }
+            } else if !tag.ends_with('/') {
+                let name = tag.split(' ').next().unwrap_or("");
+                if !name.starts_with('m') {
+                    return Err(format!("<{name}> is not MathML in {ml}"));
+                }
+                stack.push(name.to_string());
+            }
+        }
+        if !stack.is_empty() {
+            return Err(format!("unclosed {stack:?} in {ml}"));
+        }
+        let tex = to_latex(&m);
+        if !tex.is_ascii() {
+            return Err(format!("not ASCII: {tex}"));
+        }
+        let plain = tex.replace("\\{", "").replace("\\}", "");
+        if plain.matches('{').count() != plain.matches('}').count() {
+            return Err(format!("unbalanced braces: {tex}"));
+        }
+        if tex.matches("\\left").count() != tex.matches("\\right").count() {
+            return Err(format!("unbalanced fences: {tex}"));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_typesets_cleanly(src in "\\PC{0,40}") {
+            check_both(&src).map_err(proptest::test_runner::TestCaseError::fail)?;
+        }
+
+        #[test]
+        fn token_soup_typesets_cleanly(
+            picks in proptest::collection::vec(0..TOKENS.len(), 0..24)
+        ) {
+            let src: Vec<&str> = picks.iter().map(|&k| TOKENS[k]).collect();
+            check_both(&src.join(" ")).map_err(proptest::test_runner::TestCaseError::fail)?;
+        }
+    }
+
+    #[test]
+    fn the_document_has_one_chain_per_claim() {
+        let doc = render(&[testdata::checked(), testdata::missing()]);
+        assert!(doc.starts_with("\\documentclass"));
+        assert!(doc.ends_with("\\end{document}\n"));
+        assert_eq!(doc.matches("\\begin{align*}").count(), 4);
+        assert_eq!(doc.matches("\\end{align*}").count(), 4);
+        assert!(doc.contains("Counterexample"));
+        assert!(doc.contains("cannot read missing.txt"));
+        let opens = doc.matches('{').count() - doc.matches("\\{").count();
+        let closes = doc.matches('}').count() - doc.matches("\\}").count();
+        assert_eq!(opens, closes, "braces balance");
+    }
+}

@@ -1,0 +1,231 @@
+//! End-to-end tests of the command line on real derivations, through the
+//! whole pipeline.
+
+use pretty_assertions::assert_eq;
+use serde_json::Value;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_derivcheck");
+
+/// Runs the binary from the crate root, without colour unless asked.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out: Output = Command::new(BIN)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env_remove("TERM")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["verify", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = run(&all);
+    let v = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}\n{stderr}"));
+    (code, v)
+}
+
+const VERIFIED: &str = "tests/fixtures/e2e/verified.txt";
+const FALSE_LINK: &str = "tests/fixtures/e2e/false_link.txt";
+const CLAIM_ERROR: &str = "tests/fixtures/e2e/claim_error.txt";
+const SYNTAX_ERROR: &str = "tests/fixtures/e2e/syntax_error.txt";
+
+#[test]
+fn a_verified_file_exits_0_and_lists_every_link() {
+    let (code, stdout, stderr) = run(&["verify", VERIFIED]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("✓ double"), "{stdout}");
+    assert!(stdout.contains("✓ square"), "{stdout}");
+    assert!(stdout.contains("# definition of the square"), "{stdout}");
+    assert!(stdout.contains("# expand"), "{stdout}");
+    assert!(stdout.contains("= (x + c) (x + c)"), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.trim_start().starts_with("8:")),
+        "line 8 is shown: {stdout}"
+    );
+    assert!(stdout.contains("1 file, 2 claims: 2 verified"), "{stdout}");
+}
+
+#[test]
+fn a_false_link_exits_1_with_a_counterexample_at_its_line() {
+    let (code, stdout, _) = run(&["verify", FALSE_LINK]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("✗ binomial  false"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{FALSE_LINK}:7:")) && stdout.contains(": counterexample"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  left  = "), "{stdout}");
+    assert!(stdout.contains("  right = "), "{stdout}");
+
+    let (code, v) = json(&[FALSE_LINK]);
+    assert_eq!(code, 1);
+    let steps = &v["files"][0]["claims"][0]["steps"];
+    assert!(
+        steps[0]["verdict"] == "proved" || steps[0]["verdict"] == "holds",
+        "{steps}"
+    );
+    assert_eq!(steps[1]["verdict"], "false");
+    assert_eq!(steps[1]["line"], 7);
+    assert_eq!(steps[1]["justification"], "expand (wrongly)");
+    let cx = &steps[1]["counterexample"];
+    assert!(cx["values"]["x"].is_number(), "{cx}");
+    assert_ne!(cx["lhs"], cx["rhs"]);
+}
+
+#[test]
+fn an_error_in_one_claim_leaves_the_others_checked() {
+    let (code, stdout, _) = run(&["verify", CLAIM_ERROR]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("✗ typo  error"), "{stdout}");
+    assert!(stdout.contains(&format!("┌─ {CLAIM_ERROR}:4:")), "{stdout}");
+    assert!(stdout.contains('^'), "the span is underlined: {stdout}");
+    assert!(stdout.contains("✓ fine"), "{stdout}");
+
+    let (code, v) = json(&[CLAIM_ERROR]);
+    assert_eq!(code, 2);
+    let claims = &v["files"][0]["claims"];
+    assert_eq!(claims[0]["status"], "error");
+    assert!(claims[0]["steps"][0]["message"].is_string());
+    assert_eq!(claims[1]["status"], "verified");
+    assert_eq!(v["summary"]["claims"]["error"], 1);
+    assert_eq!(v["summary"]["claims"]["verified"], 1);
+}
+
+#[test]
+fn a_syntax_error_names_file_line_and_column() {
+    let (code, stdout, _) = run(&["verify", SYNTAX_ERROR]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains(&format!("┌─ {SYNTAX_ERROR}:2:")),
+        "{stdout}"
+    );
+    let (_, v) = json(&[SYNTAX_ERROR]);
+    let error = &v["files"][0]["errors"][0];
+    assert_eq!(error["kind"], "source");
+    assert_eq!(error["line"], 2);
+}
+
+#[test]
+fn errors_take_precedence_over_false_links() {
+    let cases: &[(&[&str], i32)] = &[
+        (&[VERIFIED], 0),
+        (&[FALSE_LINK], 1),
+        (&[VERIFIED, FALSE_LINK], 1),
+        (&[FALSE_LINK, CLAIM_ERROR], 2),
+        (&[CLAIM_ERROR, FALSE_LINK], 2),
+        (&[FALSE_LINK, SYNTAX_ERROR], 2),
+        (&[FALSE_LINK, "tests/fixtures/e2e/does-not-exist.txt"], 2),
+    ];
+    for (files, want) in cases {
+        let mut args = vec!["verify"];
+        args.extend_from_slice(files);
+        let (code, stdout, _) = run(&args);
+        assert_eq!(code, *want, "{files:?}\n{stdout}");
+    }
+}
+
+#[test]
+fn same_seed_same_report_and_samples_are_honoured() {
+    for format in ["text", "json"] {
+        let many = [
+            "verify",
+            "--format",
+            format,
+            "--jobs",
+            "3",
+            VERIFIED,
+            FALSE_LINK,
+            CLAIM_ERROR,
+            SYNTAX_ERROR,
+        ];
+        let one = [
+            "verify",
+            "--format",
+            format,
+            "--jobs",
+            "1",
+            VERIFIED,
+            FALSE_LINK,
+            CLAIM_ERROR,
+            SYNTAX_ERROR,
+        ];
+        assert_eq!(run(&many), run(&one));
+        let args = [
+            "verify", "--format", format, "--seed", "12345", VERIFIED, FALSE_LINK,
+        ];
+        assert_eq!(run(&args), run(&args));
+    }
+    let (_, v) = json(&["--samples", "17", "--seed", "1", VERIFIED]);
+    assert_eq!(v["options"]["samples"], 17);
+    for claim in v["files"][0]["claims"].as_array().into_iter().flatten() {
+        for step in claim["steps"].as_array().into_iter().flatten() {
+            if step["verdict"] == "holds" {
+                assert_eq!(step["samples"]["defined"], 17, "{step}");
+            }
+        }
+    }
+}
+
+#[test]
+fn colour_always_colours_verdicts() {
+    let (_, stdout, _) = run(&["verify", "--color", "always", FALSE_LINK]);
+    assert!(stdout.contains("\x1b[1;31mfalse\x1b[0m"), "{stdout}");
+    let (_, stdout, _) = run(&["verify", FALSE_LINK]);
+    assert!(!stdout.contains('\x1b'), "{stdout}");
+}
+
+/// Deep nesting must end in a report (any verdict, or an error), not in a
+/// stack overflow, which would kill the process with a signal.
+#[test]
+fn pathological_nesting_does_not_crash() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for depth in [1_000, 20_000] {
+        let text = format!(
+            "x : real\nclaim deep: {}x{} = x\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let path = dir.join(format!("deep-{depth}.txt"));
+        std::fs::write(&path, text).expect("scratch file");
+        let (code, stdout, stderr) = run(&["verify", &path.to_string_lossy()]);
+        assert!(
+            (0..=2).contains(&code),
+            "depth {depth}: exit {code}\n{stdout}\n{stderr}"
+        );
+        assert!(stdout.contains("1 file"), "depth {depth}: {stdout}");
+    }
+}
+
+#[test]
+fn the_example_derivations_verify_and_the_mistakes_do_not() {
+    let examples = [
+        "derivations/sigmoid.txt",
+        "derivations/softmax.txt",
+        "derivations/cross_entropy.txt",
+        "derivations/backprop.txt",
+    ];
+    let (code, v) = json(&examples);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["summary"]["status"], "verified");
+    assert_eq!(v["summary"]["claims"]["failed"], 0);
+
+    let (code, v) = json(&["derivations/mistakes/lost_sign.txt"]);
+    assert_eq!(code, 1);
+    let bad: Vec<&Value> = v["files"][0]["claims"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["steps"].as_array().into_iter().flatten())
+        .filter(|s| s["verdict"] != "proved" && s["verdict"] != "holds")
+        .collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0]["line"], 11);
+}

@@ -1,0 +1,224 @@
+//! Acceptance tests: the shipped derivations verify, and every flawed
+//! derivation in derivations/mistakes/ is caught at the wrong link.
+
+use derivcheck::verify::{StepReport, Verdict};
+use derivcheck::{verify_source, FileReport, Options};
+use pretty_assertions::assert_eq;
+use std::process::Command;
+
+fn verify_file(rel: &str) -> FileReport {
+    let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    verify_source(rel, &text, &Options::default())
+}
+
+/// Every link that is not proved or holds, as (line, verdict).
+fn bad_links(report: &FileReport) -> Vec<(usize, Verdict)> {
+    report
+        .claims
+        .iter()
+        .flat_map(|c| c.steps.iter())
+        .filter(|s| !s.verdict.is_ok())
+        .map(|s| (s.line, s.verdict))
+        .collect()
+}
+
+fn all_steps(report: &FileReport) -> Vec<&StepReport> {
+    report.claims.iter().flat_map(|c| c.steps.iter()).collect()
+}
+
+fn assert_verified(rel: &str, min_claims: usize) {
+    let report = verify_file(rel);
+    assert_eq!(report.errors, vec![], "{rel}: file errors");
+    assert_eq!(bad_links(&report), vec![], "{rel}: links not verified");
+    assert!(
+        report.claims.len() >= min_claims,
+        "{rel}: expected at least {min_claims} claims, found {}",
+        report.claims.len()
+    );
+    for step in all_steps(&report) {
+        // A contradiction between the witnesses is a bug in derivcheck.
+        assert!(
+            !step
+                .message
+                .as_deref()
+                .unwrap_or("")
+                .contains("internal error"),
+            "{rel}:{}: {:?}",
+            step.line,
+            step.message
+        );
+    }
+}
+
+#[test]
+fn sigmoid_verifies() {
+    assert_verified("derivations/sigmoid.txt", 4);
+}
+
+#[test]
+fn softmax_verifies() {
+    assert_verified("derivations/softmax.txt", 2);
+}
+
+#[test]
+fn cross_entropy_verifies() {
+    assert_verified("derivations/cross_entropy.txt", 3);
+}
+
+#[test]
+fn backprop_verifies() {
+    assert_verified("derivations/backprop.txt", 5);
+}
+
+#[test]
+fn chains_become_one_link_per_step() {
+    // sigmoid_derivative has a start line and 8 `=` lines, and its start is
+    // the claim's left side and its end the claim's right side.
+    let report = verify_file("derivations/sigmoid.txt");
+    let claim = &report.claims[0];
+    assert_eq!(claim.name, "sigmoid_derivative");
+    assert_eq!(claim.steps.len(), 8);
+    let lines: Vec<usize> = claim.steps.iter().map(|s| s.line).collect();
+    assert_eq!(lines, (9..=16).collect::<Vec<_>>());
+    assert_eq!(
+        claim.steps[0].justification.as_deref(),
+        Some("definition of σ")
+    );
+}
+
+/// (file, the first bad link's line, its verdict). A false link is the only
+/// bad link of its file; an erroneous line may also spoil the next link.
+const MISTAKES: [(&str, usize, Verdict); 5] = [
+    ("derivations/mistakes/lost_sign.txt", 11, Verdict::False),
+    (
+        "derivations/mistakes/dropped_factor.txt",
+        10,
+        Verdict::False,
+    ),
+    ("derivations/mistakes/index_typo.txt", 13, Verdict::False),
+    ("derivations/mistakes/exp_of_sum.txt", 11, Verdict::False),
+    (
+        "derivations/mistakes/bound_index_reused.txt",
+        11,
+        Verdict::Error,
+    ),
+];
+
+#[test]
+fn each_mistake_is_found_at_its_line() {
+    for (rel, line, verdict) in MISTAKES {
+        let report = verify_file(rel);
+        let bad = bad_links(&report);
+        assert_eq!(bad.first(), Some(&(line, verdict)), "{rel}: {bad:?}");
+        if verdict == Verdict::False {
+            assert_eq!(bad.len(), 1, "{rel}: {bad:?}");
+        } else {
+            assert!(
+                bad.iter().all(|&(_, v)| v == Verdict::Error),
+                "{rel}: {bad:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn false_links_carry_a_counterexample_that_differs() {
+    for (rel, _, verdict) in MISTAKES {
+        if verdict != Verdict::False {
+            continue;
+        }
+        let report = verify_file(rel);
+        let step = all_steps(&report)
+            .into_iter()
+            .find(|s| s.verdict == Verdict::False)
+            .unwrap();
+        let cx = step
+            .counterexample
+            .as_ref()
+            .expect("a false link has a counterexample");
+        assert!(
+            (cx.lhs - cx.rhs).abs() > 1e-9 * (1.0 + cx.lhs.abs().max(cx.rhs.abs())),
+            "{rel}: counterexample sides agree: {cx:?}"
+        );
+        assert!(
+            !cx.values.is_empty(),
+            "{rel}: counterexample names no values"
+        );
+    }
+}
+
+#[test]
+fn bound_index_clash_names_the_index() {
+    let report = verify_file("derivations/mistakes/bound_index_reused.txt");
+    let step = all_steps(&report)
+        .into_iter()
+        .find(|s| s.verdict == Verdict::Error)
+        .unwrap();
+    let message = step.message.as_deref().unwrap_or("");
+    assert!(
+        message.contains('j'),
+        "message should name the index: {message}"
+    );
+}
+
+fn run_cli(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_derivcheck"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run derivcheck");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_exit_codes_on_examples_and_mistakes() {
+    let (code, stdout, stderr) = run_cli(&[
+        "verify",
+        "derivations/sigmoid.txt",
+        "derivations/softmax.txt",
+        "derivations/cross_entropy.txt",
+        "derivations/backprop.txt",
+    ]);
+    assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    for (rel, line, verdict) in MISTAKES {
+        let (code, stdout, _) = run_cli(&["verify", rel]);
+        let expected = if verdict == Verdict::Error { 2 } else { 1 };
+        assert_eq!(code, expected, "{rel}:\n{stdout}");
+        assert!(
+            stdout.contains(&format!(":{line}")),
+            "{rel}: line {line} not shown:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn every_example_link_is_proved_symbolically() {
+    for rel in [
+        "derivations/sigmoid.txt",
+        "derivations/softmax.txt",
+        "derivations/cross_entropy.txt",
+        "derivations/backprop.txt",
+    ] {
+        let report = verify_file(rel);
+        let not_proved: Vec<(usize, Verdict)> = all_steps(&report)
+            .into_iter()
+            .filter(|s| s.verdict != Verdict::Proved)
+            .map(|s| (s.line, s.verdict))
+            .collect();
+        assert_eq!(not_proved, vec![], "{rel}: links not proved");
+        for step in all_steps(&report) {
+            // The numeric witness ran too and agreed.
+            assert!(
+                step.samples.is_some_and(|s| s.defined > 0),
+                "{rel}:{}",
+                step.line
+            );
+        }
+    }
+}
