@@ -304,3 +304,40 @@ fn wrong_claims_through_the_parser_are_not_proved() {
         f.join("\n")
     );
 }
+
+#[test]
+#[ignore = "probe: matrix notation in lowering"]
+fn probe_matrix_form() {
+    let src = "\
+x : vector[d]
+W1 : matrix[m, d]
+b1 : vector[m]
+W2 : matrix[n, m]
+b2 : vector[n]
+y : onehot[n]
+softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))
+let h = sigmoid(W1 x + b1)
+let yhat = softmax(W2 h + b2)
+let L = -sum(i, y[i] * log(yhat[i]))
+
+claim db2: ∂L/∂b2 = yhat - y
+claim dW2: ∂L/∂W2 = (yhat - y) hᵀ
+claim db1: ∂L/∂b1 = (W2ᵀ (yhat - y)) ⊙ h ⊙ (1 - h)
+claim dx: ∂L/∂x = W1ᵀ ((W2ᵀ (yhat - y)) ⊙ h ⊙ (1 - h))
+claim dW1: ∂L/∂W1 = ((W2ᵀ (yhat - y)) ⊙ h ⊙ (1 - h)) xᵀ
+";
+    let f = failures(src);
+    assert!(f.is_empty(), "{}", f.join("\n"));
+}
+
+#[test]
+fn gradient_vector_form() {
+    let src = BACKPROP.replace(
+        "claim db2: ∂L/∂b2[i] = yhat[i] - y[i]",
+        "claim db2: ∂L/∂b2 = yhat - y\nclaim dW2v: ∂L/∂W2 = (yhat - y) ⊙ yhat",
+    );
+    let f = failures(&src);
+    // The vector form is proved; the deliberately wrong matrix claim is not
+    // (or is an error if lowering rejects its shape).
+    assert!(f.iter().all(|l| l.starts_with("dW2v")), "{}", f.join("\n"));
+}

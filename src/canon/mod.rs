@@ -141,6 +141,7 @@ pub(crate) struct Ctx<'a> {
     max_store: usize,
     max_terms: usize,
     ticks: u64,
+    norm_depth: u32,
     undefined_atom: Id,
 }
 
@@ -189,6 +190,7 @@ impl<'a> Ctx<'a> {
             max_store,
             max_terms: (budget.max_nodes / 8).max(64),
             ticks: 0,
+            norm_depth: 0,
             undefined_atom,
         }
     }

@@ -32,6 +32,7 @@ fn expr() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / {b})")),
             (inner.clone(), -2i32..4).prop_map(|(a, n)| format!("({a})^({n})")),
             inner.clone().prop_map(|a| format!("exp({a})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("(p^({a}) * p^({b}) * p)")),
             inner.clone().prop_map(|a| format!("log({a})")),
             inner.clone().prop_map(|a| format!("sigmoid({a})")),
             inner.clone().prop_map(|a| format!("tanh({a})")),

@@ -388,6 +388,21 @@ impl Ctx<'_> {
     /// one-hot powers, delta powers, products of sums, and (fallback mode)
     /// sin² = 1 − cos².
     pub(crate) fn normalize(&mut self, rf: Rf) -> R<Rf> {
+        // Normalizing a monomial multiplies, which normalizes again; the
+        // rules shrink what they touch, but a bound keeps any unforeseen
+        // cycle from recursing forever (a deeper form is merely less
+        // normalized, never wrong).
+        if self.norm_depth >= 32 {
+            return Ok(rf);
+        }
+        self.tick()?;
+        self.norm_depth += 1;
+        let out = self.normalize_inner(rf);
+        self.norm_depth -= 1;
+        out
+    }
+
+    fn normalize_inner(&mut self, rf: Rf) -> R<Rf> {
         let needs: Vec<bool> = rf
             .num
             .terms
@@ -419,7 +434,36 @@ impl Ctx<'_> {
         self.rf_mul(&total, &d)
     }
 
+    /// `(b, e)` when the atom is a power with a symbolic exponent.
+    fn symbolic_power(&self, a: Id) -> Option<(Id, Id)> {
+        match self.store.get(a) {
+            Node::Pow(b, e) if !matches!(self.store.get(*e), Node::Num(_)) => Some((*b, *e)),
+            _ => None,
+        }
+    }
+
+    /// Whether a symbolic power `b^e` in `m` meets another power of `b`.
+    /// Exactly when `merge_powers` changes something (or it would loop):
+    /// only integer multiples of a symbolic power take part.
+    fn powers_meet(&self, m: &Mono) -> bool {
+        m.0.iter().any(|(a, k)| {
+            k.is_integer()
+                && self.symbolic_power(*a).is_some_and(|(b, _)| {
+                    !k.is_one()
+                        || m.0.iter().any(|(c, j)| {
+                            *c == b
+                                || (*c != *a
+                                    && j.is_integer()
+                                    && self.symbolic_power(*c).is_some_and(|(d, _)| d == b))
+                        })
+                })
+        })
+    }
+
     fn mono_needs_work(&mut self, m: &Mono) -> bool {
+        if self.powers_meet(m) {
+            return true;
+        }
         let mut sums = 0u32;
         for (a, e) in &m.0 {
             match self.store.get(*a) {
@@ -449,6 +493,7 @@ impl Ctx<'_> {
     fn norm_mono(&mut self, m: &Mono) -> R<Rf> {
         let mut factors = Vec::new();
         let mut extra = Rf::one();
+        let m = &self.merge_powers(m, &mut extra)?;
         for (a, e) in &m.0 {
             let node = self.store.get(*a).clone();
             match node {
@@ -495,6 +540,53 @@ impl Ctx<'_> {
             Rf::mono(Mono::from_factors(factors))
         };
         self.rf_mul(&base, &extra)
+    }
+
+    /// `b^e1 · b^e2 · b^k = b^(e1 + e2 + k)` for symbolic exponents (and
+    /// `(b^e)^n = b^(n·e)` for integer n). Sound in this direction: the
+    /// product is defined only where each power is, and there the powers
+    /// combine (b > 0, or integer exponents, or b = 0 with positive ones).
+    /// The merged powers go to `extra`; the rest of `m` is returned.
+    fn merge_powers(&mut self, m: &Mono, extra: &mut Rf) -> R<Mono> {
+        if !self.powers_meet(m) {
+            return Ok(m.clone());
+        }
+        let mut by_base: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
+        let mut used = vec![false; m.0.len()];
+        for (pos, (a, k)) in m.0.iter().enumerate() {
+            if let Some((b, e)) = self.symbolic_power(*a) {
+                if k.is_integer() {
+                    let kn = self.store.num(k.to_rational());
+                    let term = self.store.mul2(kn, e);
+                    by_base.entry(b).or_default().push(term);
+                    used[pos] = true;
+                }
+            }
+        }
+        for (pos, (a, k)) in m.0.iter().enumerate() {
+            if let Some(terms) = by_base.get_mut(a) {
+                terms.push(self.store.num(k.to_rational()));
+                used[pos] = true;
+            }
+        }
+        for (b, terms) in by_base {
+            self.note(Rule::CombinePowers);
+            let total = match terms.len() {
+                1 => terms[0],
+                _ => self.store.add(Node::Add(terms)),
+            };
+            let rb = self.rf_of(b)?;
+            let re = self.rf_of(total)?;
+            let p = self.pow_rf(&rb, &re)?;
+            *extra = self.rf_mul(extra, &p)?;
+        }
+        Ok(Mono(
+            m.0.iter()
+                .zip(used)
+                .filter(|(_, u)| !u)
+                .map(|(f, _)| f.clone())
+                .collect(),
+        ))
     }
 
     // ---- building canonical expressions ----

@@ -181,3 +181,9 @@ unproved! {
     f129_log_den_even: "log(p/x^2)" => "log(p) + 2*log(x)";
     f130_log_of_difference: "log(p - q)" => "log(p) - log(q)";
 }
+
+unproved! {
+    f131_symbolic_powers_add: "x^c * x^y" => "x^(c*y)";
+    f132_symbolic_power_halved: "(p^x)^(1/2)" => "p^x";
+    f133_power_of_power_symbolic: "(p^x)^y" => "p^(x + y)";
+}

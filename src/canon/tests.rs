@@ -504,3 +504,10 @@ proved! {
     log_root: "log(sqrt(x))" => "log(x)/2";
     log_positive_times_square: "log(p*x^2)" => "log(p) + log(x^2)";
 }
+
+proved! {
+    symbolic_powers_combine: "x^c * x^y" => "x^(c + y)";
+    symbolic_power_times_base: "c * x^c / x" => "c * x^(c - 1)";
+    symbolic_power_squared: "(p^x)^2" => "p^(2*x)";
+    symbolic_power_deriv: "d(x^c, x)" => "c * x^c / x";
+}

@@ -267,9 +267,14 @@ impl Printer<'_> {
                 }
             }
             Node::Add(xs) => {
+                // Lead with a positive term where there is one: `b - a`
+                // reads better than `-a + b`.
+                let terms: Vec<(bool, String)> = xs.iter().map(|&x| self.signed(x)).collect();
+                let first = terms.iter().position(|(neg, _)| !neg).unwrap_or(0);
+                let order = (first..terms.len()).chain(0..first);
                 let mut s = String::new();
-                for (k, &x) in xs.iter().enumerate() {
-                    let (neg, t) = self.signed(x);
+                for (k, i) in order.enumerate() {
+                    let (neg, t) = terms[i].clone();
                     match (k, neg) {
                         (0, false) => s.push_str(&t),
                         (0, true) => {
@@ -373,7 +378,7 @@ mod tests {
         softmax: "exp(v[i]) / sum(j, exp(v[j]))" => "exp(v[i]) / sum(j, exp(v[j]))";
         delta: "delta(i, j) - v[j]" => "delta(i, j) - v[j]";
         minus_product: "x - 2*y" => "x - 2 * y";
-        negative_first: "-x + y" => "-x + y";
+        negative_first: "-x + y" => "y - x";
         power_of_sum: "(x + 1)^2" => "(x + 1)^2";
         division_of_product: "x / (y * p)" => "x / (y * p)";
         sqrt: "sqrt(1 + x^2)" => "sqrt(1 + x^2)";
