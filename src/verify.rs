@@ -360,6 +360,16 @@ fn check(
             });
         }
     }
+    if let (Verdict::False, Some(cx)) = (step.verdict, &step.counterexample) {
+        step.diagnosis = crate::diagnose::diagnose(
+            &mut lowered.store,
+            &mut lowered.symbols,
+            link.lhs,
+            link.rhs,
+            &link.free,
+            cx,
+        );
+    }
     step
 }
 
