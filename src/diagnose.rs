@@ -18,7 +18,8 @@ use crate::expr::print::print;
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::numeric::{self, Counterexample, Point, SampleValue};
 use num_traits::{One, Signed, Zero};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 /// Random points checked besides the counterexample.
 const POINTS: usize = 12;
@@ -31,6 +32,11 @@ const SHORT_TERM: usize = 40;
 /// The difference is left out of a diagnosis when it is longer than this:
 /// a line nobody reads explains nothing.
 const MAX_DIFFERENCE: usize = 200;
+/// Expressions with more nodes than this (as a tree) are not printed.
+const MAX_PRINTED_NODES: usize = 120;
+/// Wall-clock time for one diagnosis, so a false link in a large
+/// derivation costs at most this much more.
+const TIME_LIMIT_MS: u64 = 1_000;
 /// At most this many inner arguments are tried as chain-rule candidates.
 const MAX_INNER: usize = 24;
 
@@ -87,6 +93,8 @@ struct Diagnoser<'a> {
     /// Points with the values of both sides there (both defined).
     points: Vec<(Point, f64, f64)>,
     budget: Budget,
+    /// Past it, nothing new is tried.
+    deadline: Instant,
 }
 
 impl<'a> Diagnoser<'a> {
@@ -128,22 +136,38 @@ impl<'a> Diagnoser<'a> {
                 max_nodes: 40_000,
                 max_millis: 250,
             },
+            deadline: Instant::now() + Duration::from_millis(TIME_LIMIT_MS),
         }
     }
 
     fn canon(&mut self, id: Id) -> Option<Id> {
-        canon::canonicalize(self.store, self.symbols, id, &self.budget)
+        let left = self.deadline.checked_duration_since(Instant::now())?;
+        let budget = Budget {
+            max_millis: self.budget.max_millis.min(left.as_millis() as u64),
+            ..self.budget.clone()
+        };
+        canon::canonicalize(self.store, self.symbols, id, &budget)
             .ok()
             .map(|(c, _)| c)
     }
 
-    fn print(&self, id: Id) -> String {
-        print(self.store, self.symbols, id)
+    /// `id` printed, unless it is so large that the line would be
+    /// unreadable (printing unfolds shared subexpressions, so a small store
+    /// can print as a huge text).
+    fn print(&self, id: Id) -> Option<String> {
+        let mut sizes = HashMap::new();
+        if tree_size(self.store, id, &mut sizes) > MAX_PRINTED_NODES {
+            return None;
+        }
+        Some(print(self.store, self.symbols, id))
     }
 
     /// True when the relation holds at every point where its values are
     /// defined, and there are enough such points.
     fn confirmed(&self, relation: Relation) -> bool {
+        if Instant::now() > self.deadline {
+            return false;
+        }
         let mut checked = 0;
         for (p, l, r) in &self.points {
             let (g, t) = match relation {
@@ -179,7 +203,7 @@ impl<'a> Diagnoser<'a> {
         if !self.confirmed(Relation::Shifted(diff)) {
             return Ok(None);
         }
-        Ok(Some((diff, self.print(diff))))
+        Ok(self.print(diff).map(|text| (diff, text)))
     }
 
     /// "exp of a sum is a product of exps": the right side is the left
@@ -194,10 +218,10 @@ impl<'a> Diagnoser<'a> {
             if wrong == self.lhs || !self.agree(wrong) {
                 continue;
             }
-            let (w, b) = (first.map_or(wrong, |(_, w)| w), self.print(before));
+            let (w, b) = (first.map_or(wrong, |(_, w)| w), self.print(before)?);
             return Some(match rule.right(self.store, before) {
-                Some(right) => format!("{}: {b} = {}", rule.says(), self.print(right)),
-                None => format!("{}: {b} ≠ {}", rule.says(), self.print(w)),
+                Some(right) => format!("{}: {b} = {}", rule.says(), self.print(right)?),
+                None => format!("{}: {b} ≠ {}", rule.says(), self.print(w)?),
             });
         }
         None
@@ -206,6 +230,9 @@ impl<'a> Diagnoser<'a> {
     /// True when `id` equals the right side at every point where both are
     /// defined, and there are enough such points.
     fn agree(&self, id: Id) -> bool {
+        if Instant::now() > self.deadline {
+            return false;
+        }
         let mut checked = 0;
         for (p, _, r) in &self.points {
             let Some(v) = numeric::eval_at(self.store, self.symbols, id, p) else {
@@ -232,7 +259,7 @@ impl<'a> Diagnoser<'a> {
             if c == -Rational::one() {
                 return Some("a sign is lost".into());
             }
-            let c = self.print(q);
+            let c = self.print(q)?;
             return Some(format!(
                 "off by a factor {c}: the left side is {c} times the right side"
             ));
@@ -245,7 +272,7 @@ impl<'a> Diagnoser<'a> {
         }
         // A short product (no sum in it) is still a factor a student can
         // look for.
-        let text = self.print(q);
+        let text = self.print(q)?;
         if !has_add(self.store, q)
             && text.chars().count() <= SHORT_TERM
             && self.confirmed(Relation::Scaled(q))
@@ -259,9 +286,9 @@ impl<'a> Diagnoser<'a> {
     /// of an argument inside a differentiated expression.
     fn chain_factor(&mut self, q: Id) -> Option<String> {
         let mut derivs = Vec::new();
-        collect_derivs(self.store, self.lhs, &mut derivs, &mut Vec::new());
+        collect_derivs(self.store, self.lhs, &mut derivs, &mut HashSet::new());
         let lhs_derivs = derivs.len();
-        collect_derivs(self.store, self.rhs, &mut derivs, &mut Vec::new());
+        collect_derivs(self.store, self.rhs, &mut derivs, &mut HashSet::new());
         if derivs.is_empty() {
             return None;
         }
@@ -271,7 +298,7 @@ impl<'a> Diagnoser<'a> {
         let mut found: Option<(Id, Id, bool, usize)> = None;
         'outer: for (k, &(body, var, ref at)) in derivs.iter().enumerate() {
             let mut inner = Vec::new();
-            collect_inner(self.store, body, &mut inner, &mut Vec::new());
+            collect_inner(self.store, body, &mut inner, &mut HashSet::new());
             for u in inner {
                 let derived = crate::diff::derive(self.store, self.symbols, u, var, at);
                 let Some(g) = self.canon(derived) else {
@@ -291,7 +318,7 @@ impl<'a> Diagnoser<'a> {
             return None;
         }
         let deriv_on_left = k < lhs_derivs;
-        let (factor, inner) = (self.print(g), self.print(u));
+        let (factor, inner) = (self.print(g)?, self.print(u)?);
         let var_name = self.symbols.var(derivs[k].1).name.clone();
         // The side with the derivative is the one written before applying
         // the chain rule; the other side is the student's result.
@@ -337,7 +364,7 @@ impl<'a> Diagnoser<'a> {
             }
             let en = this.store.num(e);
             let p = this.store.pow(base, en);
-            this.print(p)
+            this.print(p).unwrap_or_default()
         };
         let (pl, pr) = (power(self, el), power(self, er));
         Some(format!(
@@ -354,8 +381,8 @@ impl<'a> Diagnoser<'a> {
         if !matches!(self.store.get(diff), Node::Add(_)) && text.chars().count() <= SHORT_TERM {
             if is_negative(self.store, diff) {
                 let neg = self.store.neg(diff);
-                if let Some(t) = self.canon(neg) {
-                    return Some(format!("the right side adds {}", self.print(t)));
+                if let Some(t) = self.canon(neg).and_then(|t| self.print(t)) {
+                    return Some(format!("the right side adds {t}"));
                 }
             }
             return Some(format!("the right side misses {text}"));
@@ -572,11 +599,33 @@ fn is_negative(store: &Store, id: Id) -> bool {
 }
 
 fn has_add(store: &Store, id: Id) -> bool {
-    let node = store.get(id);
-    matches!(node, Node::Add(_))
-        || crate::expr::children(node)
-            .into_iter()
-            .any(|c| has_add(store, c))
+    fn walk(store: &Store, id: Id, seen: &mut HashSet<Id>) -> bool {
+        if !seen.insert(id) {
+            return false;
+        }
+        let node = store.get(id);
+        matches!(node, Node::Add(_))
+            || crate::expr::children(node)
+                .into_iter()
+                .any(|c| walk(store, c, seen))
+    }
+    walk(store, id, &mut HashSet::new())
+}
+
+/// The number of nodes of `id` as a tree (shared subexpressions counted
+/// each time), saturating just past [`MAX_PRINTED_NODES`].
+fn tree_size(store: &Store, id: Id, memo: &mut HashMap<Id, usize>) -> usize {
+    if let Some(&n) = memo.get(&id) {
+        return n;
+    }
+    let n = crate::expr::children(store.get(id))
+        .into_iter()
+        .fold(1usize, |acc, c| {
+            acc.saturating_add(tree_size(store, c, memo))
+                .min(MAX_PRINTED_NODES + 1)
+        });
+    memo.insert(id, n);
+    n
 }
 
 fn print_num(store: &mut Store, symbols: &Symbols, r: &Rational) -> String {
@@ -599,17 +648,31 @@ fn exponent_of(store: &Store, id: Id, base: Id) -> Option<Rational> {
     }
 }
 
+/// True when `id` has a derivative in it (`d/dx`, `∂/∂z[j]`).
+pub fn has_derivative(store: &Store, id: Id) -> bool {
+    fn walk(store: &Store, id: Id, seen: &mut HashSet<Id>) -> bool {
+        if !seen.insert(id) {
+            return false;
+        }
+        let node = store.get(id);
+        matches!(node, Node::Deriv { .. })
+            || crate::expr::children(node)
+                .into_iter()
+                .any(|c| walk(store, c, seen))
+    }
+    walk(store, id, &mut HashSet::new())
+}
+
 /// Every derivative in `id`: (body, variable, element).
 fn collect_derivs(
     store: &Store,
     id: Id,
     out: &mut Vec<(Id, VarId, Vec<IndexId>)>,
-    seen: &mut Vec<Id>,
+    seen: &mut HashSet<Id>,
 ) {
-    if seen.contains(&id) || out.len() >= MAX_INNER {
+    if !seen.insert(id) || out.len() >= MAX_INNER {
         return;
     }
-    seen.push(id);
     let node = store.get(id);
     if let Node::Deriv { body, var, at } = node {
         out.push((*body, *var, at.clone()));
@@ -623,11 +686,10 @@ fn collect_derivs(
 /// non-constant exponents of powers, and each of them without its numeric
 /// coefficient (`-a x` → `a x`), since a dropped factor is often exactly
 /// that.
-fn collect_inner(store: &mut Store, id: Id, out: &mut Vec<Id>, seen: &mut Vec<Id>) {
-    if seen.contains(&id) || out.len() >= MAX_INNER {
+fn collect_inner(store: &mut Store, id: Id, out: &mut Vec<Id>, seen: &mut HashSet<Id>) {
+    if !seen.insert(id) || out.len() >= MAX_INNER {
         return;
     }
-    seen.push(id);
     let node = store.get(id).clone();
     let push = |store: &mut Store, u: Id, out: &mut Vec<Id>| {
         if !is_number(store, u) && !out.contains(&u) {

@@ -154,6 +154,11 @@ struct VerifyArgs {
     #[arg(short, long)]
     quiet: bool,
 
+    /// Under each proved link, name the rules that proved it (text
+    /// report; the JSON report always has them as `trace`).
+    #[arg(long)]
+    explain: bool,
+
     /// When to colour the text report: `auto` colours a terminal unless
     /// NO_COLOR is set; `always` and `never` override.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
@@ -226,6 +231,7 @@ fn verify(args: &VerifyArgs) -> u8 {
                     &terminal::Config {
                         color: stderr_color,
                         quiet: args.quiet,
+                        explain: args.explain,
                     },
                 );
                 let _ = io::stderr().write_all(line.as_bytes());
@@ -240,6 +246,7 @@ fn verify(args: &VerifyArgs) -> u8 {
             &terminal::Config {
                 color: stdout_color,
                 quiet: args.quiet,
+                explain: args.explain,
             },
         ),
         Format::Json => {
