@@ -1,6 +1,7 @@
 //! The human-readable report: per file, per claim, one row per link, with
-//! counterexamples, messages and rustc-style diagnostics beneath the rows
-//! they explain, and one summary line at the end.
+//! counterexamples, diagnoses, messages and rustc-style diagnostics beneath
+//! the rows they explain (and, with `explain`, the rules under proved
+//! links), and one summary line at the end.
 //!
 //! ```text
 //! false_link.txt
@@ -8,10 +9,17 @@
 //!            (x + 1)^2
 //!     6:3  = (x + 1) (x + 1)  proved  # definition of the square
 //!     7:3  = x^2 + 1          false   # expand (wrongly)
-//!            false_link.txt:7:3: counterexample
-//!              x     = 1
-//!              left  = 4
-//!              right = 2
+//!            error: this step is false
+//!              ┌─ false_link.txt:7:3
+//!              │
+//!            7 │   = x^2 + 1          # expand (wrongly)
+//!              │   ^^^^^^^^^
+//!              │
+//!              = counterexample
+//!                  x     = 1
+//!                  left  = 4
+//!                  right = 2
+//!              = diagnosis: the right side misses 2 * x
 //!
 //! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 1 proved, 1 false
 //! ```
