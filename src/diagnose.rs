@@ -755,7 +755,9 @@ mod tests {
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         let mut lowered = lower_file(&parsed);
         assert!(lowered.errors.is_empty(), "{:?}", lowered.errors);
-        let link = lowered.claims[0].links[0].clone().ok().expect("a link");
+        let Ok(link) = lowered.claims[0].links[0].clone() else {
+            panic!("the first link of {source} is in error");
+        };
         let config = SampleConfig {
             samples: 64,
             seed: 1,
