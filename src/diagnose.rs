@@ -348,25 +348,20 @@ impl<'a> Diagnoser<'a> {
         };
         let cl = self.canon(self.lhs)?;
         let cr = self.canon(self.rhs)?;
-        let el = exponent_of(self.store, cl, base);
-        let er = exponent_of(self.store, cr, base);
-        if el.is_none() && er.is_none() {
-            return None;
-        }
+        // A power on one side only is a missing factor, not an exponent
+        // off; the generic factor diagnosis says that better.
+        let el = exponent_of(self.store, cl, base)?;
+        let er = exponent_of(self.store, cr, base)?;
         if !self.confirmed(Relation::Scaled(q)) {
             return None;
         }
         let kt = print_num(self.store, self.symbols, &k.abs());
-        let power = |this: &mut Self, e: Option<Rational>| -> String {
-            let e = e.unwrap_or_else(Rational::zero);
-            if e.is_zero() {
-                return "none".into();
-            }
+        let power = |this: &mut Self, e: Rational| -> Option<String> {
             let en = this.store.num(e);
             let p = this.store.pow(base, en);
-            this.print(p).unwrap_or_default()
+            this.print(p)
         };
-        let (pl, pr) = (power(self, el), power(self, er));
+        let (pl, pr) = (power(self, el)?, power(self, er)?);
         Some(format!(
             "an exponent is off by {kt}: {pl} on the left, {pr} on the right"
         ))
@@ -883,6 +878,11 @@ mod tests {
         wrong_log_of_sum,
         "p, q : positive\nclaim c: log(p + q) = log(p) + log(q)",
         "log of a sum is not the sum of the logs: log(p + q) ≠ log(p) + log(q)"
+    );
+    case!(
+        a_factor_on_one_side_only,
+        "claim c: x exp(x) = exp(x)",
+        "the left side is x times the right side"
     );
     case!(
         non_constant_factor,
