@@ -270,10 +270,12 @@ impl<'a> Diagnoser<'a> {
         if let Some(s) = self.exponent(q) {
             return Some(s);
         }
-        // A short product (no sum in it) is still a factor a student can
-        // look for.
+        // A short product (no sum, no division in it) is still a factor a
+        // student can look for; a ratio like sin(x) / cos(x) only restates
+        // the two sides.
         let text = self.print(q)?;
         if !has_add(self.store, q)
+            && !has_division(self.store, q)
             && text.chars().count() <= SHORT_TERM
             && self.confirmed(Relation::Scaled(q))
         {
@@ -357,6 +359,9 @@ impl<'a> Diagnoser<'a> {
         }
         let kt = print_num(self.store, self.symbols, &k.abs());
         let power = |this: &mut Self, e: Rational| -> Option<String> {
+            if e.is_one() {
+                return this.print(base);
+            }
             let en = this.store.num(e);
             let p = this.store.pow(base, en);
             this.print(p)
@@ -605,6 +610,15 @@ fn has_add(store: &Store, id: Id) -> bool {
                 .any(|c| walk(store, c, seen))
     }
     walk(store, id, &mut HashSet::new())
+}
+
+/// True when `id` divides by something (a negative power).
+fn has_division(store: &Store, id: Id) -> bool {
+    match store.get(id) {
+        Node::Pow(_, e) => matches!(store.get(*e), Node::Num(k) if k.is_negative()),
+        Node::Mul(xs) => xs.iter().any(|&x| has_division(store, x)),
+        _ => false,
+    }
 }
 
 /// The number of nodes of `id` as a tree (shared subexpressions counted
@@ -884,6 +898,16 @@ mod tests {
         "claim c: x exp(x) = exp(x)",
         "the left side is x times the right side"
     );
+    case!(
+        half_an_exponent,
+        "p : positive\nclaim c: sqrt(p) = p",
+        "an exponent is off by 1/2: sqrt(p) on the left, p on the right"
+    );
+    #[test]
+    fn a_ratio_that_only_restates_the_sides_is_not_said() {
+        let got = diagnosis("x : real\nclaim c: sin(x) = cos(x)\n").unwrap_or_default();
+        assert!(got.starts_with("the two sides differ by "), "{got}");
+    }
     case!(
         non_constant_factor,
         "claim c: a x exp(x) = exp(x)",

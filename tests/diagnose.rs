@@ -116,3 +116,52 @@ fn every_mistakes_file_is_covered() {
     ];
     assert_eq!(files, covered);
 }
+
+/// The diagnoses of the false links of a source text.
+fn diagnoses_of(source: &str) -> Vec<Option<String>> {
+    let report = verify_source("t.txt", source, &Options::default());
+    assert!(report.errors.is_empty(), "{source}: {:?}", report.errors);
+    report
+        .claims
+        .iter()
+        .flat_map(|c| &c.steps)
+        .filter(|s| s.verdict == Verdict::False)
+        .map(|s| s.diagnosis.clone())
+        .collect()
+}
+
+#[test]
+fn odd_false_claims_get_one_line_or_nothing() {
+    let header = "x, a : real\np : positive\nv, w : vector[n]\nM : matrix[n, n]\nq : simplex[n]\n\
+                  sigma(t) := 1 / (1 + exp(-t))\n";
+    for claim in [
+        "claim c: log(p) = log(p) + 1",
+        "claim c: 1 / x = 1 / (x + 1)",
+        "claim c: sqrt(p) = p",
+        "claim c: sum(i, v[i] w[i]) = sum(i, v[i]) sum(j, w[j])",
+        "claim c: sum(j, M[i, j] v[j]) = sum(j, M[j, i] v[j])",
+        "claim c: sum(i, q[i]) = 2",
+        "claim c: d/dx sigma(x^2) = sigma(x^2) (1 - sigma(x^2))",
+        "claim c: d/dx exp(a x) = exp(a x)",
+        "claim c: exp(x)^2 = exp(x^2)",
+        "claim c: sin(x) = cos(x)",
+        "claim c: x / x = 2",
+    ] {
+        let found = diagnoses_of(&format!("{header}{claim}\n"));
+        assert_eq!(found.len(), 1, "{claim}: {found:?}");
+        if let Some(d) = &found[0] {
+            assert!(!d.is_empty() && !d.contains('\n'), "{claim}: {d}");
+            assert!(d.chars().count() <= 400, "{claim}: {d}");
+        }
+    }
+}
+
+#[test]
+fn the_chain_rule_factor_of_an_exponential() {
+    let found = diagnoses_of("x, a : real\nclaim c: d/dx exp(a x) = exp(a x)\n");
+    let d = found.first().cloned().flatten().unwrap_or_default();
+    assert!(
+        d.starts_with("a chain-rule factor (a) is missing: the derivative of a * x by x"),
+        "{d}"
+    );
+}
