@@ -83,6 +83,62 @@ enum Command {
         )
     )]
     Report(ReportArgs),
+    /// Bring an expression to its canonical form and print it in the
+    /// derivation language.
+    #[command(after_long_help = concat!(
+        "Examples:\n",
+        "  derivcheck simplify 'exp(x[i] + c) / sum(j, exp(x[j] + c))' --with 'x : vector[n]'\n",
+        "  derivcheck simplify 'log(p q)' --with 'p, q : positive' --explain\n",
+        "\n",
+        "Plain names that are not declared are taken to be real scalars.\n",
+        "Exit codes: 0 printed; 1 a size or time limit was reached; 2 usage, read, parse or check error",
+    ))]
+    Simplify(CalcArgs),
+    /// Differentiate an expression and print the simplified derivative in
+    /// the derivation language.
+    #[command(after_long_help = concat!(
+        "Examples:\n",
+        "  derivcheck diff '1 / (1 + exp(-x))' --wrt x\n",
+        "  derivcheck diff 'log(softmax(z)[i])' --wrt 'z[j]' --with 'z : vector[n]'\n",
+        "  derivcheck diff L --wrt 'W1[j, k]' --decl derivations/backprop.txt\n",
+        "\n",
+        "Plain names that are not declared are taken to be real scalars.\n",
+        "Exit codes: 0 printed; 1 a size or time limit was reached; 2 usage, read, parse or check error",
+    ))]
+    Diff(DiffArgs),
+}
+
+/// The expression and declarations of `simplify` and `diff`.
+#[derive(Clone, Debug, Args)]
+struct CalcArgs {
+    /// The expression, in the derivation language.
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    expr: String,
+
+    /// Take declarations, definitions and lets from this derivation file
+    /// (its claims are ignored).
+    #[arg(long, value_name = "FILE")]
+    decl: Option<PathBuf>,
+
+    /// A declaration, definition or let, as in a derivation file
+    /// (`x : positive`, `f(t) := t^2`); repeat for more.
+    #[arg(long = "with", value_name = "LINE")]
+    with: Vec<String>,
+
+    /// Also print the named rules that were applied, as a comment line.
+    #[arg(long)]
+    explain: bool,
+}
+
+/// `diff`: the expression, the variable, and the declarations.
+#[derive(Clone, Debug, Args)]
+struct DiffArgs {
+    #[command(flatten)]
+    calc: CalcArgs,
+
+    /// The variable: a scalar `x`, or an element such as `z[j]` or `W1[j, k]`.
+    #[arg(long, value_name = "VAR", allow_hyphen_values = true)]
+    wrt: String,
 }
 
 /// How to check, shared by `verify` and `report`.
@@ -199,7 +255,99 @@ fn main() -> ExitCode {
     ExitCode::from(match cli.command {
         Command::Verify(args) => verify(&args),
         Command::Report(args) => typeset(&args),
+        Command::Simplify(args) => calculate(&args, None),
+        Command::Diff(args) => calculate(&args.calc, Some(&args.wrt)),
     })
+}
+
+/// Runs `simplify` (no variable) or `diff` and returns the exit code.
+fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
+    let mut text = String::new();
+    let mut name = String::from("--with");
+    if let Some(path) = &args.decl {
+        let shown = path.display().to_string();
+        let read = std::fs::read(path)
+            .map_err(|e| ReadError::from_io(&shown, &e))
+            .and_then(|bytes| report::decode(&shown, bytes));
+        match read {
+            Ok(t) => text = t,
+            Err(e) => {
+                let config = terminal::Config {
+                    color: stderr_color(),
+                    quiet: false,
+                };
+                let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
+                return report::EXIT_ERROR;
+            }
+        }
+        name = shown;
+    }
+    for line in &args.with {
+        text.push('\n');
+        text.push_str(line);
+    }
+    let decls = derivcheck::calc::Declarations {
+        name: &name,
+        text: &text,
+    };
+    // Deeply nested input recurses; a big stack turns that into a message.
+    let result = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || match wrt {
+                Some(w) => derivcheck::calc::differentiate(decls, &args.expr, w),
+                None => derivcheck::calc::simplify(decls, &args.expr),
+            })
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    });
+    match result {
+        Some(Ok(calc)) => {
+            let mut out = calc.text;
+            out.push('\n');
+            if args.explain {
+                let rules = if calc.rules.is_empty() {
+                    "none".to_string()
+                } else {
+                    calc.rules.join(", ")
+                };
+                out.push_str(&format!("# rules: {rules}\n"));
+            }
+            let _ = io::stdout().write_all(out.as_bytes());
+            0
+        }
+        Some(Err(e)) => {
+            let config = terminal::Config {
+                color: stderr_color(),
+                quiet: false,
+            };
+            let rendered =
+                terminal::render_diagnostic(&e.source_name, &e.source, &e.diagnostic, &config);
+            let _ = io::stderr().write_all(rendered.as_bytes());
+            if e.diagnostic.message.starts_with("inconclusive") {
+                1
+            } else {
+                report::EXIT_ERROR
+            }
+        }
+        None => {
+            let _ = writeln!(io::stderr(), "error: internal error: the calculation did not finish; this is a bug in derivcheck");
+            report::EXIT_ERROR
+        }
+    }
+}
+
+/// Whether to colour what goes to standard error (auto rules, NO_COLOR).
+fn stderr_color() -> bool {
+    let env = |name: &str| {
+        std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
+    };
+    report::use_color(
+        report::ColorChoice::Auto,
+        io::stderr().is_terminal(),
+        env("NO_COLOR").as_deref(),
+        env("TERM").as_deref(),
+    )
 }
 
 /// Runs `verify` and returns the exit code.

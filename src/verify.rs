@@ -346,15 +346,16 @@ fn check(
                         .to_string(),
                 );
             }
-            // Equal canonical forms say nothing where neither side is
-            // defined: a link with no defined sample stays undefined.
-            Verdict::Undefined => {
-                step.message = Some(format!(
-                    "the canonical forms agree, but {}",
-                    step.message.take().unwrap_or_default()
-                ));
-            }
             _ => {
+                // Too few defined samples (f64 overflow on huge constants, or
+                // a small domain) do not weaken a proof: equal canonical
+                // forms agree wherever both sides are defined. Say so.
+                if step.verdict == Verdict::Undefined {
+                    step.message = Some(format!(
+                        "proved symbolically; the numeric witness could not confirm it: {}",
+                        step.message.take().unwrap_or_default()
+                    ));
+                }
                 if step.verdict == Verdict::Inconclusive {
                     step.message = step.message.take().map(|m| format!("numeric witness {m}"));
                 }

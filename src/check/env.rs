@@ -143,6 +143,8 @@ impl Global<'_> {
 pub struct Env<'a> {
     /// Variables, definitions and lets by name.
     pub globals: HashMap<String, Global<'a>>,
+    /// Dimension names used in declarations (`n` in `x : vector[n]`).
+    pub dims: Vec<String>,
 }
 
 impl<'a> Env<'a> {
@@ -240,6 +242,12 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                             vec![symbols.dim(&m.name), symbols.dim(&d.name)]
                         }
                     };
+                    for &d in &dims {
+                        let dn = symbols.dim_name(d).to_string();
+                        if !env.dims.contains(&dn) {
+                            env.dims.push(dn);
+                        }
+                    }
                     let id = symbols.add_var(&name.name, dims, decl.ty.domain);
                     env.globals.insert(
                         name.name.clone(),
@@ -539,6 +547,10 @@ pub fn check_names(
                         ),
                     )
                     .with_help(format!("write `{}(...)`", n.name)),
+                ),
+                None if env.dims.contains(&n.name) => errs.push(
+                    Diagnostic::new(n.span, format!("`{}` is a dimension, not a value; expected a variable, a let or a number", n.name))
+                        .with_help(format!("a dimension only sizes vectors and matrices, as in `x : vector[{}]`", n.name)),
                 ),
                 None => {
                     let mut cands: Vec<&str> = env.value_names();

@@ -140,8 +140,30 @@ pub(crate) fn lower_pair<'a>(
     a: &'a Expr,
     b: &'a Expr,
 ) -> Result<(Id, Id, Vec<IndexId>), Diagnostic> {
+    let (ids, free) = lower_sides(lw, &[a, b])?;
+    Ok((ids[0], ids[1], free))
+}
+
+/// Checks and lowers one standalone expression (not an equality): its free
+/// indices get fresh ids, and a vector or matrix value is lowered at one
+/// fresh index per axis, listed after the named ones.
+pub(crate) fn lower_single<'a>(
+    lw: &mut Lowerer<'a>,
+    a: &'a Expr,
+) -> Result<(Id, Vec<IndexId>), Diagnostic> {
+    let (ids, free) = lower_sides(lw, &[a])?;
+    Ok((ids[0], free))
+}
+
+/// Lowers the sides of an equality (or one expression) with one shared set
+/// of free indices; with two sides, checks that their free indices and
+/// shapes agree.
+fn lower_sides<'a>(
+    lw: &mut Lowerer<'a>,
+    sides: &[&'a Expr],
+) -> Result<(Vec<Id>, Vec<IndexId>), Diagnostic> {
     lw.begin_link();
-    for side in [a, b] {
+    for side in sides {
         if let Some(d) = check_names(lw.env, side, &[], None).into_iter().next() {
             return Err(d);
         }
@@ -149,15 +171,16 @@ pub(crate) fn lower_pair<'a>(
     // Shapes first: indexing a scalar explains a stray index better than
     // the free-index check would.
     let top = Scope::top();
-    let sa = lw.shape_of(a, &top)?;
-    let sb = lw.shape_of(b, &top)?;
-    let fa = free_indices(a);
-    let fb = free_indices(b);
+    let mut shapes = Vec::new();
+    for side in sides {
+        shapes.push(lw.value_shape(side, &top)?);
+    }
+    let frees: Vec<Vec<_>> = sides.iter().map(|s| free_indices(s)).collect();
     // A sum over a name that is free in the step reads as the same index
     // but is not: say so rather than report mismatched free indices.
-    for side in [a, b] {
+    for side in sides {
         for bound in sum_indices(side) {
-            if let Some(free) = fa.iter().chain(&fb).find(|f| f.name == bound.name) {
+            if let Some(free) = frees.iter().flatten().find(|f| f.name == bound.name) {
                 return Err(Diagnostic::new(
                     bound.span,
                     format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", bound.name, bound.name),
@@ -167,32 +190,37 @@ pub(crate) fn lower_pair<'a>(
             }
         }
     }
-    for (here, there, side, other, other_span) in [
-        (&fb, &fa, "right", "left", a.span),
-        (&fa, &fb, "left", "right", b.span),
-    ] {
-        if let Some(extra) = here
-            .iter()
-            .find(|i| !there.iter().any(|j| j.name == i.name))
-        {
-            return Err(Diagnostic::new(
-                extra.span,
-                format!("index `{}` is free on the {side} side but not on the {other} side; expected the same free indices on both sides", extra.name),
-            )
-            .with_label(other_span, format!("the {other} side has no free `{}`", extra.name))
-            .with_help(format!("use `{}` on both sides, or bind it with `sum({}, ...)`", extra.name, extra.name)));
+    if let [a, b] = sides {
+        let (fa, fb) = (&frees[0], &frees[1]);
+        for (here, there, side, other, other_span) in [
+            (fb, fa, "right", "left", a.span),
+            (fa, fb, "left", "right", b.span),
+        ] {
+            if let Some(extra) = here
+                .iter()
+                .find(|i| !there.iter().any(|j| j.name == i.name))
+            {
+                return Err(Diagnostic::new(
+                    extra.span,
+                    format!("index `{}` is free on the {side} side but not on the {other} side; expected the same free indices on both sides", extra.name),
+                )
+                .with_label(other_span, format!("the {other} side has no free `{}`", extra.name))
+                .with_help(format!("use `{}` on both sides, or bind it with `sum({}, ...)`", extra.name, extra.name)));
+            }
         }
     }
     // Ranges of free indices: from their uses, then through deltas.
-    let mut pending: Vec<_> = fa.clone();
+    let mut pending: Vec<_> = frees[0].clone();
     let mut progress = true;
     while !pending.is_empty() && progress {
         progress = false;
         let mut still = Vec::new();
         for ix in pending {
-            let mut found = lw.infer_dim(&ix.name, a, &top)?;
-            if found.is_none() {
-                found = lw.infer_dim(&ix.name, b, &top)?;
+            let mut found = None;
+            for side in sides {
+                if found.is_none() {
+                    found = lw.infer_dim(&ix.name, side, &top)?;
+                }
             }
             match found {
                 Some((dim, span)) => {
@@ -214,33 +242,56 @@ pub(crate) fn lower_pair<'a>(
             ),
         ));
     }
-    if sa != sb {
-        return Err(Diagnostic::new(
-            b.span,
-            format!(
-                "this side is {} but the other side is {}; expected both sides of an equality to have the same shape",
-                sb.describe(&lw.symbols),
-                sa.describe(&lw.symbols)
-            ),
-        )
-        .with_label(a.span, sa.describe(&lw.symbols))
-        .with_help("index the vector or matrix side to compare one element, e.g. `x[i]`"));
+    if let ([a, b], [sa, sb]) = (sides, &shapes[..]) {
+        if sa != sb {
+            return Err(Diagnostic::new(
+                b.span,
+                format!(
+                    "this side is {} but the other side is {}; expected both sides of an equality to have the same shape",
+                    sb.describe(&lw.symbols),
+                    sa.describe(&lw.symbols)
+                ),
+            )
+            .with_label(a.span, sa.describe(&lw.symbols))
+            .with_help("index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape"));
+        }
     }
     // A vector or matrix equality holds at every index: fresh indices stand
-    // for "every element".
-    let elems: Vec<IndexId> =
-        sa.0.iter()
-            .enumerate()
-            .map(|(k, &d)| lw.symbols.fresh_index(&format!("_{}", k + 1), d))
-            .collect();
-    let l = lw.lower_at(a, &top, &elems)?;
-    let r = lw.lower_at(b, &top, &elems)?;
-    let mut free: Vec<IndexId> = fa
+    // for "every element". They are named after the dimension's usual
+    // index letter so that a counterexample reads `i = 2`, not `_1 = 2`.
+    let elems = element_indices(lw, &shapes[0], &frees[0]);
+    let mut ids = Vec::new();
+    for side in sides {
+        ids.push(lw.lower_at(side, &top, &elems)?);
+    }
+    let mut free: Vec<IndexId> = frees[0]
         .iter()
         .filter_map(|i| lw.free.get(&i.name).map(|x| x.0))
         .collect();
     free.extend(elems);
-    Ok((l, r, free))
+    Ok((ids, free))
+}
+
+/// Fresh indices for every element of a value of `shape`: `i`, `j` for the
+/// first two axes (then `k`, `l`, ...), skipping names already free in the
+/// link so a counterexample never shows two different indices by one name.
+fn element_indices(
+    lw: &mut Lowerer<'_>,
+    shape: &crate::check::Shape,
+    named: &[crate::syntax::ast::Ident],
+) -> Vec<IndexId> {
+    let mut taken: Vec<String> = named.iter().map(|i| i.name.clone()).collect();
+    let mut out = Vec::new();
+    for &d in &shape.0 {
+        let name = ["i", "j", "k", "l", "p", "q", "r", "s"]
+            .iter()
+            .map(|s| s.to_string())
+            .find(|n| !taken.contains(n))
+            .unwrap_or_else(|| format!("_{}", out.len() + 1));
+        taken.push(name.clone());
+        out.push(lw.symbols.fresh_index(&name, d));
+    }
+    out
 }
 
 /// Structural equality of two expressions, ignoring spans.

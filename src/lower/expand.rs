@@ -177,6 +177,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The shape of a whole side or standalone expression: like
+    /// [`Self::shape_of`], but a transposed vector on its own is an error (it
+    /// only has a meaning inside a product, `aᵀ b` or `a bᵀ`).
+    pub(crate) fn value_shape(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
+        self.shape_of(e, scope)
+    }
+
     /// The shape of `e` in `scope`.
     pub(crate) fn shape_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
         // Lowering asks for the shape of every operand at every level, so

@@ -10,8 +10,9 @@
 //!   over their lowered body.
 //! - Each link has its own free indices: one [`IndexId`] per free index
 //!   name, shared by both sides. A vector or matrix equality (`∂L/∂x = ...`)
-//!   gets one fresh index per axis, named `_1`, `_2`, listed after the named
-//!   ones in [`Link::free`].
+//!   gets one fresh index per axis, named `i`, `j`, ... (skipping names
+//!   already free in the link), listed after the named ones in
+//!   [`Link::free`].
 //! - Every expansion of a definition binds fresh sum indices, so two
 //!   expansions of `softmax` are equal only up to renaming of bound indices.
 //!   A let is lowered once per index tuple and shared.
@@ -26,7 +27,7 @@ mod expand;
 
 use crate::check;
 use crate::diag::Diagnostic;
-use crate::expr::{Id, IndexId, Store, Symbols};
+use crate::expr::{Id, IndexId, Store, Symbols, VarId};
 use crate::syntax::ast;
 use crate::syntax::span::Span;
 use expand::Lowerer;
@@ -99,15 +100,7 @@ pub fn lower_file(file: &ast::File) -> Lowered {
     // Expansion recurses once per nesting level of the expanded expression;
     // a large stack lets the depth limits, not the stack, decide (debug
     // builds use several kilobytes per level).
-    std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name("lower".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(s, || lower_here(file))
-            .ok()
-            .and_then(|h| h.join().ok())
-    })
-    .unwrap_or_else(|| lower_here(file))
+    on_big_stack(|| lower_here(file)).unwrap_or_else(|| lower_here(file))
 }
 
 /// The stack of the lowering thread.
@@ -143,6 +136,155 @@ fn lower_here(file: &ast::File) -> Lowered {
     }
 }
 
+/// Lowers one standalone expression with the declarations, definitions and
+/// lets of `file` in scope (for `derivcheck diff` and `simplify`).
+///
+/// Returns the symbols and store (with `file`'s claims left unlowered), the
+/// expression's id, and its free indices: the named ones in order of first
+/// appearance, then, for a vector or matrix value, one fresh index per axis
+/// at which the value was lowered. Errors in `file` outside the expression
+/// are in [`Lowered::errors`]; an error in the expression itself is the
+/// `Err`.
+pub fn lower_expr(
+    file: &ast::File,
+    expr: &ast::Expr,
+) -> Result<(Lowered, Id, Vec<IndexId>), Diagnostic> {
+    on_big_stack(|| {
+        let mut symbols = Symbols::default();
+        let (env, mut errors) = check::build_env(file, &mut symbols);
+        let mut lw = Lowerer::new(&env, symbols);
+        for item in &file.items {
+            if let ast::Item::Let(l) = item {
+                if let Err(d) = lw.check_let(l) {
+                    errors.push(d);
+                }
+            }
+        }
+        let (id, free) = chain::lower_single(&mut lw, expr)?;
+        errors.sort_by_key(|d| (d.span.start, d.span.end));
+        let lowered = Lowered {
+            symbols: lw.symbols,
+            store: lw.store,
+            claims: Vec::new(),
+            errors,
+        };
+        Ok((lowered, id, free))
+    })
+    .unwrap_or_else(|| {
+        Err(Diagnostic::new(
+            expr.span,
+            "lowering this expression failed",
+        ))
+    })
+}
+
+/// Resolves the variable of a derivative, as in `derivcheck diff EXPR --wrt
+/// VAR`: `x` (a scalar, or a whole vector or matrix) or an element `z[j]`.
+///
+/// An index named like one of `free` (the free indices of the expression
+/// being differentiated, as returned by [`lower_expr`]) is that index; other
+/// indices, and the axes of a whole vector or matrix, get fresh ids. Returns
+/// the variable and the indices at which to differentiate (the `at` of a
+/// [`Node::Deriv`](crate::expr::Node)); the caller lists the fresh ones
+/// among the result's free indices.
+pub fn lower_var(
+    lowered: &mut Lowered,
+    file: &ast::File,
+    var: &ast::Expr,
+    free: &[IndexId],
+) -> Result<(VarId, Vec<IndexId>), Diagnostic> {
+    let (name, indices): (&ast::Ident, &[ast::Ident]) = match &var.kind {
+        ast::ExprKind::Name(id) => (id, &[]),
+        ast::ExprKind::Index { base, indices } => match &base.kind {
+            ast::ExprKind::Name(id) => (id, indices),
+            _ => return Err(not_a_variable(var)),
+        },
+        _ => return Err(not_a_variable(var)),
+    };
+    let declared = file.items.iter().any(
+        |item| matches!(item, ast::Item::Decl(d) if d.names.iter().any(|n| n.name == name.name)),
+    );
+    let v = lowered
+        .symbols
+        .var_named(&name.name)
+        .filter(|_| declared)
+        .ok_or_else(|| {
+            Diagnostic::new(
+                name.span,
+                format!(
+                    "`{}` is not a declared variable; expected a variable to differentiate by",
+                    name.name
+                ),
+            )
+        })?;
+    let dims = lowered.symbols.var(v).dims.clone();
+    if !indices.is_empty() && indices.len() != dims.len() {
+        return Err(Diagnostic::new(
+            var.span,
+            format!(
+                "`{}` is {} and takes {}, but {} given",
+                name.name,
+                check::Shape(dims.clone()).describe(&lowered.symbols),
+                check::env::plural(dims.len(), "index"),
+                indices.len()
+            ),
+        ));
+    }
+    let mut at = Vec::new();
+    for (k, &d) in dims.iter().enumerate() {
+        let wanted = indices.get(k).map(|i| i.name.clone());
+        let existing = wanted.as_ref().and_then(|w| {
+            free.iter()
+                .copied()
+                .find(|&f| lowered.symbols.index(f).name == *w)
+        });
+        let id = match existing {
+            Some(f) if lowered.symbols.index_dim(f) == d => f,
+            Some(f) => {
+                return Err(Diagnostic::new(
+                    indices[k].span,
+                    format!(
+                        "index `{}` ranges over `{}` in the expression but over `{}` here; expected one dimension per index",
+                        indices[k].name,
+                        lowered.symbols.dim_name(lowered.symbols.index_dim(f)),
+                        lowered.symbols.dim_name(d)
+                    ),
+                ))
+            }
+            None => {
+                let fallback = ["k", "l", "p", "q"][k.min(3)].to_string();
+                lowered
+                    .symbols
+                    .fresh_index(&wanted.unwrap_or(fallback), d)
+            }
+        };
+        at.push(id);
+    }
+    Ok((v, at))
+}
+
+fn not_a_variable(var: &ast::Expr) -> Diagnostic {
+    Diagnostic::new(
+        var.span,
+        "expected a variable to differentiate by, such as `x` or `z[j]`",
+    )
+}
+
+/// Runs `f` on a thread with a large stack: expansion recurses once per
+/// nesting level, and the depth limits, not the stack, should decide.
+fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("lower".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(s, f)
+            .ok()
+            .and_then(|h| h.join().ok())
+    })
+}
+
+#[cfg(test)]
+mod api_tests;
 #[cfg(test)]
 mod e2e;
 #[cfg(test)]

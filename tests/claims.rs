@@ -1,0 +1,104 @@
+//! The soundness and completeness suites, through the whole pipeline
+//! (parser, lowering, both witnesses), not just the symbolic engine.
+//!
+//! - tests/claims/false_claims.txt: false claims of the kinds students make.
+//!   Each must come out false: never proved, never holds.
+//! - tests/claims/true_claims.txt: true identities and derivatives. Each
+//!   must be verified, and the share proved symbolically must stay at or
+//!   above the floor below (the test prints it).
+
+use derivcheck::verify::Verdict;
+use derivcheck::{verify_source, FileReport, Options};
+use pretty_assertions::assert_eq;
+
+/// The share of true claims that must be proved, not just hold.
+const PROVED_FLOOR: f64 = 0.90;
+
+fn verify(rel: &str) -> FileReport {
+    let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let report = verify_source(rel, &text, &Options::default());
+    assert_eq!(report.errors, vec![], "{rel}: file errors");
+    report
+}
+
+/// Each claim's name and the verdicts of its links.
+fn verdicts(report: &FileReport) -> Vec<(String, Vec<Verdict>)> {
+    report
+        .claims
+        .iter()
+        .map(|c| (c.name.clone(), c.steps.iter().map(|s| s.verdict).collect()))
+        .collect()
+}
+
+#[test]
+fn every_false_claim_is_false() {
+    let report = verify("tests/claims/false_claims.txt");
+    assert!(
+        report.claims.len() >= 100,
+        "the suite shrank to {}",
+        report.claims.len()
+    );
+    let wrong: Vec<_> = verdicts(&report)
+        .into_iter()
+        .filter(|(_, v)| v != &[Verdict::False])
+        .collect();
+    assert_eq!(wrong, vec![], "false claims not reported false");
+}
+
+#[test]
+fn every_true_claim_is_verified_and_most_are_proved() {
+    let report = verify("tests/claims/true_claims.txt");
+    let all = verdicts(&report);
+    let unverified: Vec<_> = all
+        .iter()
+        .filter(|(_, v)| !v.iter().all(|v| v.is_ok()))
+        .collect();
+    assert_eq!(
+        unverified,
+        Vec::<&(String, Vec<Verdict>)>::new(),
+        "true claims not verified"
+    );
+    let proved = all
+        .iter()
+        .filter(|(_, v)| v.iter().all(|&v| v == Verdict::Proved))
+        .count();
+    let share = proved as f64 / all.len() as f64;
+    println!(
+        "completeness: {proved} of {} true claims proved ({:.1}%)",
+        all.len(),
+        share * 100.0
+    );
+    for (name, v) in all
+        .iter()
+        .filter(|(_, v)| !v.iter().all(|&v| v == Verdict::Proved))
+    {
+        println!("  not proved: {name} {v:?}");
+    }
+    assert!(
+        share >= PROVED_FLOOR,
+        "only {proved} of {} proved",
+        all.len()
+    );
+}
+
+#[test]
+fn a_proof_stands_when_f64_cannot_evaluate_the_sides() {
+    // 10^400 overflows f64, so no sample is defined; the claim is still
+    // true everywhere, and the report says why the numbers did not confirm it.
+    let big = format!("1{}", "0".repeat(400));
+    let text = format!("x : real\nclaim big: ({big} + 1) x - {big} x = x\n");
+    let report = verify_source("big.txt", &text, &Options::default());
+    let step = &report.claims[0].steps[0];
+    assert_eq!(step.verdict, Verdict::Proved);
+    let message = step.message.as_deref().unwrap_or("");
+    assert!(message.contains("could not confirm"), "{message}");
+}
+
+#[test]
+fn a_false_claim_with_huge_coefficients_is_not_proved() {
+    let big = format!("1{}", "0".repeat(400));
+    let text = format!("x : real\nclaim big: ({big} + 1) x - {big} x = 2 x\n");
+    let report = verify_source("big.txt", &text, &Options::default());
+    assert!(!report.claims[0].steps[0].verdict.is_ok());
+}
