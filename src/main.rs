@@ -274,7 +274,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
             Err(e) => {
                 let config = terminal::Config {
                     color: stderr_color(),
-                    quiet: false,
+                    ..terminal::Config::default()
                 };
                 let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
                 return report::EXIT_ERROR;
@@ -319,7 +319,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
         Some(Err(e)) => {
             let config = terminal::Config {
                 color: stderr_color(),
-                quiet: false,
+                ..terminal::Config::default()
             };
             let rendered =
                 terminal::render_diagnostic(&e.source_name, &e.source, &e.diagnostic, &config);
