@@ -11,6 +11,7 @@ pub mod calc;
 pub mod canon;
 pub mod check;
 pub mod diag;
+pub mod diagnose;
 pub mod diff;
 pub mod expr;
 pub mod lower;

@@ -210,6 +210,11 @@ struct VerifyArgs {
     #[arg(short, long)]
     quiet: bool,
 
+    /// Under each proved link, name the rules that proved it (text
+    /// report; the JSON report always has them as `trace`).
+    #[arg(long)]
+    explain: bool,
+
     /// When to colour the text report: `auto` colours a terminal unless
     /// NO_COLOR is set; `always` and `never` override.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
@@ -269,7 +274,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
             Err(e) => {
                 let config = terminal::Config {
                     color: stderr_color(),
-                    quiet: false,
+                    ..terminal::Config::default()
                 };
                 let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
                 return report::EXIT_ERROR;
@@ -314,7 +319,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
         Some(Err(e)) => {
             let config = terminal::Config {
                 color: stderr_color(),
-                quiet: false,
+                ..terminal::Config::default()
             };
             let rendered =
                 terminal::render_diagnostic(&e.source_name, &e.source, &e.diagnostic, &config);
@@ -374,6 +379,7 @@ fn verify(args: &VerifyArgs) -> u8 {
                     &terminal::Config {
                         color: stderr_color,
                         quiet: args.quiet,
+                        explain: args.explain,
                     },
                 );
                 let _ = io::stderr().write_all(line.as_bytes());
@@ -388,6 +394,7 @@ fn verify(args: &VerifyArgs) -> u8 {
             &terminal::Config {
                 color: stdout_color,
                 quiet: args.quiet,
+                explain: args.explain,
             },
         ),
         Format::Json => {

@@ -213,6 +213,17 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         .collect();
     errors.sort_by_key(|e| (e.line, e.col));
 
+    // Named in `--explain` traces: expanding them is a step of the proof.
+    let defined: Vec<&str> = parsed
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            crate::syntax::ast::Item::Def(d) => Some(d.name.name.as_str()),
+            crate::syntax::ast::Item::Let(l) => Some(l.name.name.as_str()),
+            _ => None,
+        })
+        .collect();
+
     // The symbolic witness adds to the store while the claims are read.
     let lowered_claims = std::mem::take(&mut lowered.claims);
     let claims = lowered_claims
@@ -229,7 +240,7 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                 .links
                 .iter()
                 .map(|link| match link {
-                    Ok(link) => check(&mut lowered, link, source, &lines, &config),
+                    Ok(link) => check(&mut lowered, link, source, &lines, &config, &defined),
                     Err(e) => error_step(e, source, &lines),
                 })
                 .collect();
@@ -266,6 +277,7 @@ fn check(
     source: &str,
     lines: &LineIndex,
     config: &SampleConfig,
+    defined: &[&str],
 ) -> StepReport {
     let (line, col) = lines.line_col(source, link.span.start);
     let mut step = StepReport {
@@ -349,7 +361,14 @@ fn check(
                 }
                 step.verdict = Verdict::Proved;
                 step.witness = Some("symbolic");
-                step.trace = rule_names(lhs_trace.into_iter().chain(rhs_trace));
+                let mut trace = definitions_used(defined, &[&step.lhs, &step.rhs]);
+                if crate::diagnose::has_derivative(&lowered.store, link.lhs)
+                    || crate::diagnose::has_derivative(&lowered.store, link.rhs)
+                {
+                    trace.push("derivative rules".to_string());
+                }
+                trace.extend(rule_names(lhs_trace.into_iter().chain(rhs_trace)));
+                step.trace = trace;
             }
         },
         canon::Outcome::NotProved { .. } => {}
@@ -361,7 +380,39 @@ fn check(
             });
         }
     }
+    if let (Verdict::False, Some(cx)) = (step.verdict, &step.counterexample) {
+        step.diagnosis = crate::diagnose::diagnose(
+            &mut lowered.store,
+            &mut lowered.symbols,
+            link.lhs,
+            link.rhs,
+            &link.free,
+            cx,
+        );
+    }
     step
+}
+
+/// "definition of NAME" for each definition or let whose name the two
+/// sides mention as written, in the order of the definitions.
+fn definitions_used(defined: &[&str], texts: &[&str]) -> Vec<String> {
+    let words: Vec<&str> = texts
+        .iter()
+        .flat_map(|t| t.split(|c: char| !(c.is_alphanumeric() || c == '_' || is_mark(c))))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in defined {
+        let line = format!("definition of {name}");
+        if words.contains(name) && !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Combining marks belong to identifiers (`y` + U+0302 is `ŷ`).
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036f}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}')
 }
 
 /// The names of the rules applied, each once, in order of first use.

@@ -87,6 +87,7 @@ fn verify_help_lists_every_option() {
         "--seed",
         "--samples",
         "--color",
+        "--explain",
         "[default: 256]",
     ] {
         assert!(out.stdout.contains(option), "{option} in {}", out.stdout);
@@ -318,6 +319,38 @@ fn no_colour_into_a_pipe_or_with_no_color() {
             out.all()
         );
     }
+}
+
+#[test]
+fn a_false_step_is_coloured_only_when_asked() {
+    let false_link = fixture("e2e/false_link.txt");
+    let plain = run_with(&["verify", &false_link], &[("NO_COLOR", "1")], b"");
+    assert_eq!(plain.code, Some(1), "{}", plain.all());
+    assert!(!plain.stdout.contains('\x1b'), "{}", plain.stdout);
+    assert!(
+        plain
+            .stdout
+            .contains("= diagnosis: the right side misses 2 * x"),
+        "{}",
+        plain.stdout
+    );
+    let coloured = run_with(&["verify", "--color", "always", &false_link], &[], b"");
+    assert!(
+        coloured.stdout.contains("\x1b[1;31mfalse\x1b[0m"),
+        "{}",
+        coloured.stdout
+    );
+    // Colour adds escape codes and nothing else.
+    let mut stripped = String::new();
+    let mut chars = coloured.stdout.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            stripped.push(c);
+        }
+    }
+    assert_eq!(stripped, plain.stdout);
 }
 
 #[test]

@@ -58,12 +58,27 @@ fn a_false_link_exits_1_with_a_counterexample_at_its_line() {
     let (code, stdout, _) = run(&["verify", FALSE_LINK]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("✗ binomial  false"), "{stdout}");
+    // rustc-style: the step underlined in its line, the counterexample and
+    // the diagnosis as notes.
     assert!(
-        stdout.contains(&format!("{FALSE_LINK}:7:")) && stdout.contains(": counterexample"),
+        stdout.contains(&format!(
+            "error: this step is false\n             ┌─ {FALSE_LINK}:7:3\n"
+        )),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            "7 │   = x^2 + 1                   # expand (wrongly)\n             │   ^^^^^^^^^\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("= counterexample\n"), "{stdout}");
     assert!(stdout.contains("  left  = "), "{stdout}");
     assert!(stdout.contains("  right = "), "{stdout}");
+    assert!(
+        stdout.contains("= diagnosis: the right side misses 2 * x\n"),
+        "{stdout}"
+    );
 
     let (code, v) = json(&[FALSE_LINK]);
     assert_eq!(code, 1);
@@ -78,6 +93,27 @@ fn a_false_link_exits_1_with_a_counterexample_at_its_line() {
     let cx = &steps[1]["counterexample"];
     assert!(cx["values"]["x"].is_number(), "{cx}");
     assert_ne!(cx["lhs"], cx["rhs"]);
+    assert_eq!(steps[1]["diagnosis"], "the right side misses 2 * x");
+}
+
+#[test]
+fn explain_names_the_rules_under_proved_links_only() {
+    let (code, stdout, _) = run(&["verify", "--explain", FALSE_LINK]);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let proved = lines
+        .iter()
+        .position(|l| l.contains("= (x + 1) (x + 1)  proved"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(
+        lines.get(proved + 1).map(|l| l.trim()),
+        Some("rules: expand products, integer power"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("rules:").count(), 1, "{stdout}");
+
+    let (_, plain, _) = run(&["verify", FALSE_LINK]);
+    assert!(!plain.contains("rules:"), "{plain}");
 }
 
 #[test]

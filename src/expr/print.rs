@@ -103,7 +103,8 @@ impl Printer<'_> {
         self.symbols
             .indices
             .iter()
-            .find(|j| j.dim == info.dim && !j.name.is_empty() && !j.name.starts_with('#'))
+            // Lowering's own indices (`_1`) are no better than `#0`.
+            .find(|j| j.dim == info.dim && !j.name.is_empty() && !j.name.starts_with(['#', '_']))
             .map_or_else(|| "i".to_string(), |j| j.name.clone())
     }
 

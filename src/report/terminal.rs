@@ -1,6 +1,7 @@
 //! The human-readable report: per file, per claim, one row per link, with
-//! counterexamples, messages and rustc-style diagnostics beneath the rows
-//! they explain, and one summary line at the end.
+//! counterexamples, diagnoses, messages and rustc-style diagnostics beneath
+//! the rows they explain (and, with `explain`, the rules under proved
+//! links), and one summary line at the end.
 //!
 //! ```text
 //! false_link.txt
@@ -8,10 +9,17 @@
 //!            (x + 1)^2
 //!     6:3  = (x + 1) (x + 1)  proved  # definition of the square
 //!     7:3  = x^2 + 1          false   # expand (wrongly)
-//!            false_link.txt:7:3: counterexample
-//!              x     = 1
-//!              left  = 4
-//!              right = 2
+//!            error: this step is false
+//!              ┌─ false_link.txt:7:3
+//!              │
+//!            7 │   = x^2 + 1          # expand (wrongly)
+//!              │   ^^^^^^^^^
+//!              │
+//!              = counterexample
+//!                  x     = 1
+//!                  left  = 4
+//!                  right = 2
+//!              = diagnosis: the right side misses 2 * x
 //!
 //! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 1 proved, 1 false
 //! ```
@@ -37,6 +45,9 @@ pub struct Config {
     /// Show only what needs attention: files and claims that are not
     /// verified (the summary still counts everything).
     pub quiet: bool,
+    /// Under each proved link, name the rules that proved it
+    /// (`verify --explain`).
+    pub explain: bool,
 }
 
 /// Expressions wider than this do not widen the column of verdicts: one
@@ -273,24 +284,110 @@ fn render_step_details(step: &StepReport, path: &str, source: &str, config: &Con
         format!("{at} {}\n", p.paint(style, m))
     };
     match step.verdict {
+        Verdict::Proved if config.explain => render_rules(step, config),
         Verdict::Proved | Verdict::Holds => String::new(),
-        Verdict::False => match &step.counterexample {
-            Some(cx) => format!("{at} {}", render_counterexample(cx, config)),
-            None => message(Style::Red),
-        },
+        Verdict::False => render_false(step, path, source, config),
         Verdict::Undefined | Verdict::Inconclusive => message(Style::Yellow),
         Verdict::Error => match &step.diagnostic {
             // The diagnostic names the place itself, rustc-style.
             Some(d) => render_diagnostic(path, source, d, config),
-            None => format!(
+            None if source.is_empty() => format!(
                 "{at} {}: {}\n",
                 p.paint(Style::BoldRed, "error"),
                 step.message
                     .as_deref()
                     .unwrap_or("this step could not be checked")
             ),
+            None => {
+                let message = step
+                    .message
+                    .as_deref()
+                    .unwrap_or("this step could not be checked");
+                let d = cs::Diagnostic::error()
+                    .with_message(message)
+                    .with_labels(vec![cs::Label::primary((), step_range(source, step))]);
+                emit(path, source, &d, config).unwrap_or_else(|| {
+                    format!("{at} {}: {message}\n", p.paint(Style::BoldRed, "error"))
+                })
+            }
         },
     }
+}
+
+/// `--explain` under a proved link: the rules that proved it, in order, on
+/// one line short enough to read out in a lecture.
+fn render_rules(step: &StepReport, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let text = if step.trace.is_empty() {
+        "both sides are the same after expanding definitions".to_string()
+    } else {
+        format!("rules: {}", one_line(&step.trace.join(", ")))
+    };
+    format!("{}\n", p.paint(Style::Dim, &text))
+}
+
+/// A false link, rustc-style: the step underlined in its source line, then
+/// the counterexample as a small table and the diagnosis, as notes. Without
+/// source text (reports built by hand) there is no line to show, so the
+/// counterexample comes after `path:line:col:`.
+fn render_false(step: &StepReport, path: &str, source: &str, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let at = p.paint(Style::Dim, &format!("{path}:{}:{}:", step.line, step.col));
+    let plain = Config {
+        color: false,
+        ..*config
+    };
+    let mut notes = Vec::new();
+    if let Some(cx) = &step.counterexample {
+        notes.push(render_counterexample(cx, &plain).trim_end().to_string());
+    } else if let Some(m) = &step.message {
+        notes.push(one_line(m));
+    }
+    if let Some(d) = &step.diagnosis {
+        notes.push(format!("diagnosis: {}", one_line(d)));
+    }
+    if !source.is_empty() {
+        let d = cs::Diagnostic::error()
+            .with_message("this step is false")
+            .with_labels(vec![cs::Label::primary((), step_range(source, step))])
+            .with_notes(notes.clone());
+        if let Some(s) = emit(path, source, &d, config) {
+            return s;
+        }
+    }
+    let mut out = match &step.counterexample {
+        Some(cx) => format!("{at} {}", render_counterexample(cx, config)),
+        None => format!(
+            "{at} {}\n",
+            p.paint(
+                Style::Red,
+                step.message.as_deref().unwrap_or(step.verdict.as_str())
+            )
+        ),
+    };
+    if let Some(d) = &step.diagnosis {
+        out.push_str(&format!("= diagnosis: {}\n", one_line(d)));
+    }
+    out
+}
+
+/// The part of a step's line to underline: the step without its
+/// justification comment (which would only make the underline longer).
+fn step_range(source: &str, step: &StepReport) -> std::ops::Range<usize> {
+    let range = clamp(source, step.span.start, step.span.end);
+    let text = &source[range.clone()];
+    let kept = match (&step.justification, text.find('#')) {
+        (Some(_), Some(hash)) => text[..hash].trim_end(),
+        _ => text.trim_end(),
+    };
+    if kept.is_empty() {
+        return range;
+    }
+    range.start..range.start + kept.len()
 }
 
 /// A counterexample as a small table: where (dimensions, indices), the
@@ -333,7 +430,6 @@ pub fn render_diagnostic(
     diagnostic: &Diagnostic,
     config: &Config,
 ) -> String {
-    let file = SimpleFile::new(path, source);
     let range = |span: crate::syntax::span::Span| clamp(source, span.start, span.end);
     let mut labels = vec![cs::Label::primary((), range(diagnostic.span))];
     labels.extend(
@@ -348,26 +444,8 @@ pub fn render_diagnostic(
     if let Some(help) = &diagnostic.help {
         d = d.with_notes(vec![format!("help: {help}")]);
     }
-    let term_config = term::Config::default();
-    let rendered = if config.color {
-        let mut w = termcolor::Ansi::new(Vec::new());
-        term::emit(&mut w, &term_config, &file, &d).map(|()| w.into_inner())
-    } else {
-        let mut w = termcolor::NoColor::new(Vec::new());
-        term::emit(&mut w, &term_config, &file, &d).map(|()| w.into_inner())
-    };
-    match rendered
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-    {
-        Some(s) => {
-            s.lines()
-                .map(|l| format!("{}\n", l.trim_end()))
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-                + "\n"
-        }
+    match emit(path, source, &d, config) {
+        Some(s) => s,
         // codespan refuses only inconsistent input; say what we know.
         None => {
             let p = Painter {
@@ -380,6 +458,29 @@ pub fn render_diagnostic(
             )
         }
     }
+}
+
+/// A codespan diagnostic as text, with no line ending in spaces; `None`
+/// when codespan refuses it (inconsistent input).
+fn emit(path: &str, source: &str, d: &cs::Diagnostic<()>, config: &Config) -> Option<String> {
+    let file = SimpleFile::new(path, source);
+    let term_config = term::Config::default();
+    let rendered = if config.color {
+        let mut w = termcolor::Ansi::new(Vec::new());
+        term::emit(&mut w, &term_config, &file, d).map(|()| w.into_inner())
+    } else {
+        let mut w = termcolor::NoColor::new(Vec::new());
+        term::emit(&mut w, &term_config, &file, d).map(|()| w.into_inner())
+    };
+    let s = String::from_utf8(rendered.ok()?).ok()?;
+    Some(
+        s.lines()
+            .map(|l| format!("{}\n", l.trim_end()))
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+            + "\n",
+    )
 }
 
 /// A byte range that is inside `source` and on character boundaries, so
@@ -495,14 +596,22 @@ mod tests {
     const PLAIN: Config = Config {
         color: false,
         quiet: false,
+        explain: false,
     };
     const COLOR: Config = Config {
         color: true,
         quiet: false,
+        explain: false,
     };
     const QUIET: Config = Config {
         color: false,
         quiet: true,
+        explain: false,
+    };
+    const EXPLAIN: Config = Config {
+        color: false,
+        quiet: false,
+        explain: true,
     };
 
     #[test]
@@ -568,10 +677,16 @@ ex.txt
   ✗ wrong  false  line 7
             sum(i, v[i])^2
     7:31  = sum(i, v[i]^2)  false
-            ex.txt:7:31: counterexample at n = 2
-              v     = [1, 1]
-              left  = 4
-              right = 2
+            error: this step is false
+              ┌─ ex.txt:7:31
+              │
+            7 │ claim wrong: sum(i, v[i])^2 = sum(i, v[i]^2)
+              │                               ^^^^^^^^^^^^^^
+              │
+              = counterexample at n = 2
+                  v     = [1, 1]
+                  left  = 4
+                  right = 2
 
   ? odd  undefined  line 8
             log(-x^2 - 1)
@@ -816,6 +931,103 @@ counterexample at m = 2, d = 1, i = 1
             render_step_details(&s, "f", "", &PLAIN),
             "f:1:1: differs symbolically\n"
         );
+    }
+
+    /// The false claim of the test data, with a diagnosis and a
+    /// justification (which the underline leaves out).
+    fn diagnosed() -> StepReport {
+        let mut report = testdata::report();
+        let mut s = report.claims[1].steps.remove(0);
+        s.diagnosis = Some("the right side misses 2 * sum(i, v[i] * v[j])".into());
+        s
+    }
+
+    #[test]
+    fn a_false_link_is_underlined_with_its_counterexample_and_diagnosis() {
+        let s = render_step_details(&diagnosed(), "ex.txt", testdata::SOURCE, &PLAIN);
+        assert_eq!(
+            s,
+            "\
+error: this step is false
+  ┌─ ex.txt:7:31
+  │
+7 │ claim wrong: sum(i, v[i])^2 = sum(i, v[i]^2)
+  │                               ^^^^^^^^^^^^^^
+  │
+  = counterexample at n = 2
+      v     = [1, 1]
+      left  = 4
+      right = 2
+  = diagnosis: the right side misses 2 * sum(i, v[i] * v[j])
+"
+        );
+        let colored = render_step_details(&diagnosed(), "ex.txt", testdata::SOURCE, &COLOR);
+        assert_eq!(strip_ansi(&colored), s);
+    }
+
+    #[test]
+    fn the_underline_leaves_out_the_justification() {
+        let source = "x : real\nclaim c: x\n  = 2 x   # doubled\n";
+        let mut s = step(3, 3, Verdict::False, "x", "2 x");
+        s.span = Span::new(source.find("= 2").unwrap_or(0), source.len() - 1);
+        s.justification = Some("doubled".into());
+        assert_eq!(step_range(source, &s), s.span.start..s.span.start + 5);
+        let out = render_step_details(&s, "f.txt", source, &PLAIN);
+        assert!(
+            out.contains("3 │   = 2 x   # doubled\n  │   ^^^^^\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn without_source_a_diagnosis_follows_the_counterexample() {
+        let s = render_step_details(&diagnosed(), "ex.txt", "", &PLAIN);
+        assert!(
+            s.starts_with("ex.txt:7:31: counterexample at n = 2\n"),
+            "{s}"
+        );
+        assert!(
+            s.ends_with("= diagnosis: the right side misses 2 * sum(i, v[i] * v[j])\n"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn explain_names_the_rules_of_proved_links() {
+        let mut proved = step(2, 3, Verdict::Proved, "a", "b");
+        proved.trace = vec!["definition of softmax".into(), "exp of a sum".into()];
+        let bare = step(3, 3, Verdict::Proved, "b", "c");
+        let holds = step(4, 3, Verdict::Holds, "c", "d");
+        let claim = ClaimReport {
+            name: "c".into(),
+            line: 1,
+            verdict: Verdict::Holds,
+            steps: vec![proved, bare, holds],
+        };
+        assert_eq!(
+            render_claim(&claim, "f", "", 3, &EXPLAIN),
+            "  ✓ c  holds  line 1
+           a
+    2:3  = b  proved
+           rules: definition of softmax, exp of a sum
+    3:3  = c  proved
+           both sides are the same after expanding definitions
+    4:3  = d  holds
+"
+        );
+        assert!(!render_claim(&claim, "f", "", 3, &PLAIN).contains("rules"));
+    }
+
+    #[test]
+    fn an_internal_error_is_underlined_too() {
+        let mut s = step(7, 31, Verdict::Error, "a", "b");
+        s.message = Some("internal error: the witnesses disagree".into());
+        let out = render_step_details(&s, "ex.txt", testdata::SOURCE, &PLAIN);
+        assert!(
+            out.starts_with("error: internal error: the witnesses disagree\n  ┌─ ex.txt:7:31\n"),
+            "{out}"
+        );
+        assert!(out.contains("^^^^^^^^^^^^^^"), "{out}");
     }
 
     #[test]

@@ -1,0 +1,167 @@
+//! Every false link of `derivations/mistakes/` gets the diagnosis that names
+//! its kind of mistake, through the library as a user's test suite calls it.
+
+use derivcheck::{verify_source, Options, Verdict};
+
+/// The diagnoses of the false links of one mistakes file, with their lines.
+fn diagnoses(file: &str) -> Vec<(usize, Option<String>)> {
+    let path = format!("{}/derivations/mistakes/{file}", env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let report = verify_source(
+        &format!("derivations/mistakes/{file}"),
+        &source,
+        &Options::default(),
+    );
+    report
+        .claims
+        .iter()
+        .flat_map(|c| &c.steps)
+        .filter(|s| s.verdict == Verdict::False)
+        .map(|s| (s.line, s.diagnosis.clone()))
+        .collect()
+}
+
+/// The one false link of `file`: its line and its diagnosis.
+fn the_diagnosis(file: &str) -> (usize, String) {
+    let found = diagnoses(file);
+    assert_eq!(found.len(), 1, "{file}: {found:?}");
+    let (line, d) = found.into_iter().next().unwrap_or_default();
+    (line, d.unwrap_or_else(|| panic!("{file}: no diagnosis")))
+}
+
+#[test]
+fn lost_sign_says_a_sign_is_lost() {
+    let (line, d) = the_diagnosis("lost_sign.txt");
+    assert_eq!(line, 11);
+    assert!(d.starts_with("a sign is lost; left − right = "), "{d}");
+}
+
+#[test]
+fn dropped_factor_names_the_missing_chain_rule_factor() {
+    let (line, d) = the_diagnosis("dropped_factor.txt");
+    assert_eq!(line, 10);
+    assert!(
+        d.starts_with("a chain-rule factor (a) is missing: the derivative of a * x by x"),
+        "{d}"
+    );
+}
+
+#[test]
+fn index_typo_shows_the_difference() {
+    let (line, d) = the_diagnosis("index_typo.txt");
+    assert_eq!(line, 13);
+    let diff = d
+        .strip_prefix("the two sides differ by ")
+        .and_then(|d| d.strip_suffix(" (left − right)"))
+        .unwrap_or_else(|| panic!("{d}"));
+    // ŷ[j] against Σ_i y[i] ŷ[i], with ŷ expanded: the typo's trace.
+    for part in ["exp(z[j])", "y[i]", "sum("] {
+        assert!(diff.contains(part), "{d}");
+    }
+}
+
+#[test]
+fn exp_of_sum_names_the_wrong_rule() {
+    let (line, d) = the_diagnosis("exp_of_sum.txt");
+    assert_eq!(line, 11);
+    assert!(
+        d.starts_with(
+            "exp of a sum is a product of exps, not a sum: exp(x[i] + c) = exp(x[i]) * exp(c); \
+             left − right = "
+        ),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_file_without_false_links_has_no_diagnosis() {
+    // bound_index_reused.txt is an error, not a false claim.
+    assert!(diagnoses("bound_index_reused.txt").is_empty());
+}
+
+#[test]
+fn the_examples_have_no_diagnosis() {
+    for file in ["sigmoid.txt", "softmax.txt", "cross_entropy.txt"] {
+        let path = format!("{}/derivations/{file}", env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let report = verify_source(file, &source, &Options::default());
+        assert!(report.verified(), "{file}");
+        assert!(
+            report
+                .claims
+                .iter()
+                .flat_map(|c| &c.steps)
+                .all(|s| s.diagnosis.is_none()),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn every_mistakes_file_is_covered() {
+    let dir = format!("{}/derivations/mistakes", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|f| f.ends_with(".txt"))
+        .collect();
+    files.sort();
+    // A new mistakes file with a false link needs a test above.
+    let covered = [
+        "bound_index_reused.txt",
+        "dropped_factor.txt",
+        "exp_of_sum.txt",
+        "index_typo.txt",
+        "lost_sign.txt",
+    ];
+    assert_eq!(files, covered);
+}
+
+/// The diagnoses of the false links of a source text.
+fn diagnoses_of(source: &str) -> Vec<Option<String>> {
+    let report = verify_source("t.txt", source, &Options::default());
+    assert!(report.errors.is_empty(), "{source}: {:?}", report.errors);
+    report
+        .claims
+        .iter()
+        .flat_map(|c| &c.steps)
+        .filter(|s| s.verdict == Verdict::False)
+        .map(|s| s.diagnosis.clone())
+        .collect()
+}
+
+#[test]
+fn odd_false_claims_get_one_line_or_nothing() {
+    let header = "x, a : real\np : positive\nv, w : vector[n]\nM : matrix[n, n]\nq : simplex[n]\n\
+                  sigma(t) := 1 / (1 + exp(-t))\n";
+    for claim in [
+        "claim c: log(p) = log(p) + 1",
+        "claim c: 1 / x = 1 / (x + 1)",
+        "claim c: sqrt(p) = p",
+        "claim c: sum(i, v[i] w[i]) = sum(i, v[i]) sum(j, w[j])",
+        "claim c: sum(j, M[i, j] v[j]) = sum(j, M[j, i] v[j])",
+        "claim c: sum(i, q[i]) = 2",
+        "claim c: d/dx sigma(x^2) = sigma(x^2) (1 - sigma(x^2))",
+        "claim c: d/dx exp(a x) = exp(a x)",
+        "claim c: exp(x)^2 = exp(x^2)",
+        "claim c: sin(x) = cos(x)",
+        "claim c: x / x = 2",
+    ] {
+        let found = diagnoses_of(&format!("{header}{claim}\n"));
+        assert_eq!(found.len(), 1, "{claim}: {found:?}");
+        if let Some(d) = &found[0] {
+            assert!(!d.is_empty() && !d.contains('\n'), "{claim}: {d}");
+            assert!(d.chars().count() <= 400, "{claim}: {d}");
+        }
+    }
+}
+
+#[test]
+fn the_chain_rule_factor_of_an_exponential() {
+    let found = diagnoses_of("x, a : real\nclaim c: d/dx exp(a x) = exp(a x)\n");
+    let d = found.first().cloned().flatten().unwrap_or_default();
+    assert!(
+        d.starts_with("a chain-rule factor (a) is missing: the derivative of a * x by x"),
+        "{d}"
+    );
+}
