@@ -124,6 +124,11 @@ pub(crate) enum Mode {
 
 type R<T> = Result<T, Limit>;
 
+/// The largest exact coefficient the canonicalizer builds (about 20,000
+/// decimal digits): far beyond any derivation, small enough that arithmetic
+/// on it stays fast.
+const MAX_COEFF_BITS: u64 = 1 << 16;
+
 /// The canonicalizer's state for one mode: memo tables and the budget.
 pub(crate) struct Ctx<'a> {
     pub(crate) store: &'a mut Store,
@@ -212,6 +217,19 @@ impl<'a> Ctx<'a> {
             return Err(Limit(format!(
                 "the symbolic time limit was reached ({} ms)",
                 self.max_time.as_millis()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses an exact coefficient of more than [`MAX_COEFF_BITS`] bits:
+    /// a few terms with huge coefficients (`(2^100 x + 3)^1000`) cost as
+    /// much as many terms, and one multiplication of them cannot be
+    /// interrupted by the time budget.
+    pub(crate) fn check_bits(&self, bits: u64) -> R<()> {
+        if bits > MAX_COEFF_BITS {
+            return Err(Limit(format!(
+                "the symbolic size limit was reached (a coefficient of more than {MAX_COEFF_BITS} bits)"
             )));
         }
         Ok(())

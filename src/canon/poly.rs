@@ -288,6 +288,16 @@ pub(crate) struct Poly {
 }
 
 impl Poly {
+    /// The size in bits of the largest coefficient (numerator plus
+    /// denominator), for the size budget.
+    pub(crate) fn max_coeff_bits(&self) -> u64 {
+        self.terms
+            .values()
+            .map(|c| c.numer().bits() + c.denom().bits())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Zero.
     pub(crate) fn zero() -> Poly {
         Poly::default()
@@ -353,7 +363,7 @@ impl Poly {
         }
         match self.terms.get_mut(&m) {
             Some(old) => {
-                *old += c;
+                add_coeff(old, &c);
                 if old.is_zero() {
                     self.terms.remove(&m);
                 }
@@ -397,7 +407,7 @@ impl Poly {
         let mut out = Poly::zero();
         for (m, c) in &self.terms {
             for (n, d) in &other.terms {
-                out.add_term(m.mul(n), c * d);
+                out.add_term(m.mul(n), mul_coeff(c, d));
             }
         }
         out
@@ -579,6 +589,26 @@ fn uni_divides(n: &BTreeMap<i64, u64>, f: &BTreeMap<i64, u64>) -> bool {
         }
     }
     r.iter().all(|&c| c == 0)
+}
+
+/// `a · b`, skipping the gcd when both are integers: num-rational reduces
+/// after every operation, and its binary gcd of a huge integer with 1 costs
+/// time quadratic in the digits, which dominated large expansions.
+fn mul_coeff(a: &Rational, b: &Rational) -> Rational {
+    if a.is_integer() && b.is_integer() {
+        Rational::from_integer(a.numer() * b.numer())
+    } else {
+        a * b
+    }
+}
+
+/// `old += c`, skipping the gcd when both are integers (see [`mul_coeff`]).
+fn add_coeff(old: &mut Rational, c: &Rational) {
+    if old.is_integer() && c.is_integer() {
+        *old = Rational::from_integer(old.numer() + c.numer());
+    } else {
+        *old += c;
+    }
 }
 
 #[cfg(test)]

@@ -185,16 +185,17 @@ fn wild() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
-    /// No input panics or hangs: the worst outcome is "inconclusive".
+    /// No input panics: the worst outcome is "inconclusive". (Hangs are
+    /// ruled out by the budget, not by a wall-clock assertion, which would
+    /// flake on a loaded machine.)
     #[test]
     fn never_panics(a in wild(), b in wild()) {
         let mut t = T::new(DECLS);
         let l = t.parse(&a);
         let r = t.parse(&b);
         let budget = Budget { max_nodes: 50_000, max_millis: 500 };
-        let start = std::time::Instant::now();
+        // The test fails if either call panics.
         let _ = super::prove(&mut t.store, &mut t.sym, l, r, &budget);
         let _ = canonicalize(&mut t.store, &mut t.sym, l, &budget);
-        prop_assert!(start.elapsed().as_secs() < 20);
     }
 }

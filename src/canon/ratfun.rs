@@ -100,6 +100,9 @@ impl Ctx<'_> {
 
     fn poly_mul(&mut self, a: &Poly, b: &Poly) -> R<Poly> {
         self.check_terms(a.len().saturating_mul(b.len()) / 4)?;
+        // A product's coefficients are at most this big (sums of products).
+        let fan_in = u64::BITS - (a.len().min(b.len()) as u64).leading_zeros();
+        self.check_bits(a.max_coeff_bits() + b.max_coeff_bits() + u64::from(fan_in))?;
         self.tick()?;
         let p = a.mul(b);
         self.check_terms(p.len())?;
@@ -267,6 +270,7 @@ impl Ctx<'_> {
                 .map(|(m, c)| (m.clone(), c.clone()))
                 .unwrap_or_default();
             let e = int(k as i64);
+            self.check_bits((c.numer().bits() + c.denom().bits()).saturating_mul(k as u64))?;
             let c = num_traits::pow::Pow::pow(&c, k as u32);
             let mut out = Rf {
                 num: Poly::term(m.pow(&e), c),
