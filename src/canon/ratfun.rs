@@ -270,7 +270,7 @@ impl Ctx<'_> {
                 .map(|(m, c)| (m.clone(), c.clone()))
                 .unwrap_or_default();
             let e = int(k as i64);
-            self.check_bits((c.numer().bits() + c.denom().bits()).saturating_mul(k as u64))?;
+            self.check_bits((c.numer().bits() + c.denom().bits()).saturating_mul(k))?;
             let c = num_traits::pow::Pow::pow(&c, k as u32);
             let mut out = Rf {
                 num: Poly::term(m.pow(&e), c),
