@@ -19,6 +19,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod matrix;
+
 /// How deeply definitions and lets may be nested in one expansion.
 pub const MAX_DEPTH: usize = 64;
 /// How deeply `shape_of` and `lower_at` may recurse (expression nesting
@@ -181,7 +183,9 @@ impl<'a> Lowerer<'a> {
     /// [`Self::shape_of`], but a transposed vector on its own is an error (it
     /// only has a meaning inside a product, `aᵀ b` or `a bᵀ`).
     pub(crate) fn value_shape(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
-        self.shape_of(e, scope)
+        let s = self.shape_of(e, scope)?;
+        self.no_lone_row(e, scope)?;
+        Ok(s)
     }
 
     /// The shape of `e` in `scope`.
@@ -272,15 +276,7 @@ impl<'a> Lowerer<'a> {
                 let sl = self.shape_of(lhs, scope)?;
                 let sr = self.shape_of(rhs, scope)?;
                 if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
-                    return Err(Diagnostic::new(
-                        e.span,
-                        format!(
-                            "multiplying {} by {} (matrix notation) is not supported yet; expected index form",
-                            sl.describe(&self.symbols),
-                            sr.describe(&self.symbols)
-                        ),
-                    )
-                    .with_help("write the product with indices, e.g. `sum(k, W[i, k] x[k])`, or use `⊙` for an elementwise product"));
+                    return Ok(Shape(self.product(e, lhs, rhs, scope)?.1.dims));
                 }
                 sl.broadcast(&sr).ok_or_else(|| {
                     Diagnostic::new(
@@ -323,11 +319,7 @@ impl<'a> Lowerer<'a> {
                     Ok(sb)
                 }
             }
-            ExprKind::Transpose(_) => Err(Diagnostic::new(
-                e.span,
-                "transpose (matrix notation) is not supported yet; expected index form",
-            )
-            .with_help("write the transposed matrix with swapped indices, e.g. `W[k, i]`")),
+            ExprKind::Transpose(a) => self.transpose_shape(e, a, scope),
         }
     }
 
@@ -776,6 +768,9 @@ impl<'a> Lowerer<'a> {
             ExprKind::Binary { op, lhs, rhs } => {
                 let sl = self.shape_of(lhs, scope)?;
                 let sr = self.shape_of(rhs, scope)?;
+                if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
+                    return self.lower_product(e, lhs, rhs, scope, idx);
+                }
                 let il: &[IndexId] = if sl.is_scalar() { &[] } else { idx };
                 let ir: &[IndexId] = if sr.is_scalar() { &[] } else { idx };
                 if *op == BinOp::Pow && is_euler(lhs, self, scope) {
@@ -867,10 +862,7 @@ impl<'a> Lowerer<'a> {
                     at,
                 }))
             }
-            ExprKind::Transpose(_) => Err(self
-                .shape_of(e, scope)
-                .err()
-                .unwrap_or_else(|| Diagnostic::new(e.span, "transpose is not supported yet"))),
+            ExprKind::Transpose(a) => self.lower_transpose(a, scope, idx),
         }
     }
 
