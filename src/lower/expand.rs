@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 mod matrix;
+pub(crate) use matrix::transposed_sides_hint;
 
 /// How deeply definitions and lets may be nested in one expansion.
 pub const MAX_DEPTH: usize = 64;

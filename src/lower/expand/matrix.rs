@@ -170,10 +170,57 @@ impl<'a> Lowerer<'a> {
         };
         if let Some(h) = hint {
             d = d.with_help(format!("did you mean `{h}`?"));
+        } else if let Some(h) = self.fitting_name(lhs, rhs, l, r) {
+            d = d.with_help(h);
         } else if l.dims.len() == 1 && r.dims.len() == 1 && l.dims == r.dims {
             d = d.with_help("use `⊙` for the elementwise product");
         }
         d
+    }
+
+    /// For `W v` with a vector `v` of the wrong length, the declared
+    /// variables and lets that have the length `W` wants: a typo such as
+    /// `W2 x` for `W2 h` is answered with "did you mean `W2 h`?".
+    fn fitting_name(&self, lhs: &Expr, rhs: &Expr, l: &Factor, r: &Factor) -> Option<String> {
+        let ([_, want], [_], false) = (&l.dims[..], &r.dims[..], r.row) else {
+            return None;
+        };
+        let mut names: Vec<&str> = self
+            .env
+            .globals
+            .iter()
+            .filter(|(name, g)| {
+                let dims = match g {
+                    crate::check::env::Global::Var(v) => &self.symbols.var(v.id).dims,
+                    crate::check::env::Global::Let(_) => match self.let_shapes.get(*name) {
+                        Some(s) => &s.0,
+                        None => return false,
+                    },
+                    crate::check::env::Global::Def(_) => return false,
+                };
+                dims[..] == [*want]
+            })
+            .map(|(n, _)| n.as_str())
+            .collect();
+        names.sort_unstable();
+        let a = print_factor(lhs);
+        match names[..] {
+            [] => None,
+            [one] => Some(format!(
+                "`{a}` takes a vector[{}], and `{one}` is one: did you mean `{a} {one}`?",
+                self.symbols.dim_name(*want)
+            )),
+            _ => Some(format!(
+                "`{a}` takes a vector[{}] (such as {}), but `{}` is not one",
+                self.symbols.dim_name(*want),
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                print_expr(rhs)
+            )),
+        }
     }
 
     /// Lowers the product `lhs rhs` of two non-scalars at `idx`.
@@ -265,6 +312,26 @@ impl<'a> Lowerer<'a> {
         }
         Ok(())
     }
+}
+
+/// A hint for an equality whose sides have transposed shapes: an outer
+/// product written in the wrong order gets its factors swapped.
+pub(crate) fn transposed_sides_hint(side: &Expr) -> String {
+    if let ExprKind::Binary {
+        op: BinOp::Mul,
+        lhs,
+        rhs,
+    } = &side.kind
+    {
+        if let ExprKind::Transpose(q) = &rhs.kind {
+            let (p, q) = (print_factor(lhs), print_factor(q));
+            return format!("an outer product in the wrong order? did you mean `{q} {p}ᵀ`?");
+        }
+    }
+    format!(
+        "the shapes are each other's transpose: did you mean `{}ᵀ`?",
+        bare(&print_factor(side))
+    )
 }
 
 /// Why two shapes do not multiply.
