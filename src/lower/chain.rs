@@ -254,7 +254,7 @@ fn lower_sides<'a>(
             )
             .with_label(a.span, sa.describe(&lw.symbols))
             .with_help(match (&sa.0[..], &sb.0[..]) {
-                ([p, q], [r, s]) if p == s && q == r => transposed_sides_hint(b),
+                ([p, q], [r, s]) if p == s && q == r => transposed_sides_hint(a, b),
                 _ => "index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape".to_string(),
             }));
         }

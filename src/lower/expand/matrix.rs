@@ -314,23 +314,26 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// A hint for an equality whose sides have transposed shapes: an outer
-/// product written in the wrong order gets its factors swapped.
-pub(crate) fn transposed_sides_hint(side: &Expr) -> String {
-    if let ExprKind::Binary {
-        op: BinOp::Mul,
-        lhs,
-        rhs,
-    } = &side.kind
-    {
-        if let ExprKind::Transpose(q) = &rhs.kind {
-            let (p, q) = (print_factor(lhs), print_factor(q));
-            return format!("an outer product in the wrong order? did you mean `{q} {p}ᵀ`?");
+/// A hint for an equality `a = b` whose sides have transposed shapes: an
+/// outer product (on either side) written in the wrong order gets its
+/// factors swapped; otherwise `b` is transposed.
+pub(crate) fn transposed_sides_hint(a: &Expr, b: &Expr) -> String {
+    for side in [b, a] {
+        if let ExprKind::Binary {
+            op: BinOp::Mul,
+            lhs,
+            rhs,
+        } = &side.kind
+        {
+            if let ExprKind::Transpose(q) = &rhs.kind {
+                let (p, q) = (print_factor(lhs), print_factor(q));
+                return format!("an outer product in the wrong order? did you mean `{q} {p}ᵀ`?");
+            }
         }
     }
     format!(
         "the shapes are each other's transpose: did you mean `{}ᵀ`?",
-        bare(&print_factor(side))
+        bare(&print_factor(b))
     )
 }
 
