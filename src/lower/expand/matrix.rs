@@ -371,3 +371,76 @@ fn bare(s: &str) -> String {
         None => s.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(d: u32) -> Factor {
+        Factor {
+            dims: vec![DimId(d)],
+            row: false,
+        }
+    }
+    fn row(d: u32) -> Factor {
+        Factor {
+            dims: vec![DimId(d)],
+            row: true,
+        }
+    }
+    fn mat(r: u32, c: u32) -> Factor {
+        Factor {
+            dims: vec![DimId(r), DimId(c)],
+            row: false,
+        }
+    }
+
+    #[test]
+    fn products_fit_by_shape() {
+        type Case = (Factor, Factor, Option<(Product, Factor)>);
+        let cases: &[Case] = &[
+            (mat(0, 1), col(1), Some((Product::MatVec, col(0)))),
+            (mat(0, 1), col(0), None),
+            (mat(0, 1), mat(1, 2), Some((Product::MatMat, mat(0, 2)))),
+            (mat(0, 1), mat(0, 1), None),
+            (
+                row(0),
+                col(0),
+                Some((
+                    Product::Inner,
+                    Factor {
+                        dims: vec![],
+                        row: false,
+                    },
+                )),
+            ),
+            (row(0), col(1), None),
+            (col(0), row(1), Some((Product::Outer, mat(0, 1)))),
+            (row(0), mat(0, 2), Some((Product::RowMat, row(2)))),
+            (col(0), col(0), None),
+            (col(0), mat(0, 1), None),
+            (mat(0, 1), row(1), None),
+            (row(0), row(0), None),
+        ];
+        for (l, r, want) in cases {
+            assert_eq!(fit(l, r), *want, "{l:?} {r:?}");
+        }
+    }
+
+    #[test]
+    fn transposing_swaps_axes_and_flips_rows() {
+        assert_eq!(mat(0, 1).transposed(), mat(1, 0));
+        assert_eq!(col(0).transposed(), row(0));
+        assert_eq!(row(0).transposed(), col(0));
+    }
+
+    #[test]
+    fn hint_text() {
+        assert_eq!(bare("W2ᵀ"), "W2");
+        assert_eq!(bare("(a + b)"), "(a + b)");
+        let e = crate::syntax::parse_expr("h (yhat - y)ᵀ").expect("parses");
+        let w = crate::syntax::parse_expr("W").expect("parses");
+        assert!(transposed_sides_hint(&w, &e).contains("`(yhat - y) hᵀ`"));
+        assert!(transposed_sides_hint(&w, &w).contains("`Wᵀ`"));
+    }
+}
