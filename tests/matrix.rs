@@ -325,3 +325,24 @@ fn w2_times_x_typo_is_reported_at_the_let() {
     // Nothing downstream is claimed to hold.
     assert!(r.claims.iter().all(|c| !c.verified()));
 }
+
+#[test]
+fn jacobian_of_a_layer() {
+    let src = "x : vector[d]
+W1 : matrix[m, d]
+b1 : vector[m]
+let h = sigmoid(W1 x + b1)
+claim jac: (∂h/∂x)[i, k] = h[i] (1 - h[i]) W1[i, k]
+claim jac_whole: ∂h/∂x = ∂/∂x sigmoid(W1 x + b1)
+claim jac_wrong: (∂h/∂x)[i, k] = h[i] W1[i, k]
+";
+    let r = verify("jac.txt", src);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let verdicts: Vec<Verdict> = steps(&r).iter().map(|s| s.verdict).collect();
+    assert_eq!(
+        verdicts,
+        [Verdict::Proved, Verdict::Proved, Verdict::False],
+        "{:?}",
+        steps(&r).iter().map(|s| &s.message).collect::<Vec<_>>()
+    );
+}
