@@ -91,6 +91,9 @@ pub(crate) struct Lowerer<'a> {
     let_cache: HashMap<(String, Vec<IndexId>), Id>,
     let_shapes: HashMap<String, Shape>,
     shapes: HashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
+    /// Whether a node is a transposed vector, per node and scope, like
+    /// `shapes` (products ask it of their factors at every level).
+    rows: HashMap<(usize, usize), (bool, Rc<Scope<'a>>)>,
     depth: usize,
     steps: u64,
     /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
@@ -110,6 +113,7 @@ impl<'a> Lowerer<'a> {
             let_cache: HashMap::new(),
             let_shapes: HashMap::new(),
             shapes: HashMap::new(),
+            rows: HashMap::new(),
             depth: 0,
             steps: 0,
             recursion: 0,
