@@ -448,18 +448,22 @@ impl<'a> Lowerer<'a> {
         for a in args {
             shapes.push(self.shape_of(a, scope)?);
         }
-        let elementwise = def.result_indices.is_empty() && d.ranks.iter().all(|&r| r == 0);
-        if elementwise {
-            let mut s = Shape::scalar();
-            for (a, sa) in args.iter().zip(&shapes) {
-                s = s.broadcast(sa).ok_or_else(|| {
-                    Diagnostic::new(
-                        a.span,
-                        format!("this argument of `{}` is {} but an earlier one is {}; expected the same shape, or a scalar", func.name, sa.describe(&self.symbols), s.describe(&self.symbols)),
-                    )
-                })?;
-            }
-            return Ok((shapes, true));
+        let unindexed = def.result_indices.is_empty() && d.ranks.iter().all(|&r| r == 0);
+        if unindexed {
+            // A definition that never indexes its parameters applies
+            // elementwise (`sigma(t)` on a vector) when its arguments
+            // broadcast together. One written in matrix notation
+            // (`layer(A, c, v) := sigma(A v + c)`, or any body with a
+            // transpose) binds its parameters to whole arguments instead;
+            // its body's shapes are then checked where it is expanded.
+            let mut transposes = false;
+            crate::check::env::walk(&def.body, &mut |n| {
+                transposes |= matches!(n.kind, ExprKind::Transpose(_));
+            });
+            let broadcast = shapes
+                .iter()
+                .try_fold(Shape::scalar(), |s, sa| s.broadcast(sa));
+            return Ok((shapes, broadcast.is_some() && !transposes));
         }
         for ((a, sa), (p, &r)) in args
             .iter()
