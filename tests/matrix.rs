@@ -346,3 +346,30 @@ claim jac_wrong: (∂h/∂x)[i, k] = h[i] W1[i, k]
         steps(&r).iter().map(|s| &s.message).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn definitions_in_matrix_notation_bind_whole_arguments() {
+    let src = "x : vector[d]
+W : matrix[m, d]
+b : vector[m]
+layer(A, c, v) := sigmoid(A v + c)
+quad(A, v) := vᵀ A v
+sq(t) := t t
+claim layer: layer(W, b, x) = sigmoid(W x + b)
+claim quad: quad(Wᵀ W, x) = (W x)ᵀ (W x)
+claim elementwise: sq(x) = x ⊙ x
+claim wrong: layer(W, b, x) = sigmoid(W x) + b
+";
+    let r = verify("defs.txt", src);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let verdicts: Vec<Verdict> = steps(&r).iter().map(|s| s.verdict).collect();
+    assert_eq!(
+        verdicts,
+        [
+            Verdict::Proved,
+            Verdict::Proved,
+            Verdict::Proved,
+            Verdict::False
+        ]
+    );
+}
