@@ -1,6 +1,6 @@
 //! Claims and chains → links, each lowered in its own index scope.
 
-use super::expand::{Lowerer, Scope};
+use super::expand::{transposed_sides_hint, Lowerer, Scope};
 use super::{Link, LinkError, LoweredClaim};
 use crate::check::env::check_names;
 use crate::check::names::{free_indices, sum_indices};
@@ -253,7 +253,10 @@ fn lower_sides<'a>(
                 ),
             )
             .with_label(a.span, sa.describe(&lw.symbols))
-            .with_help("index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape"));
+            .with_help(match (&sa.0[..], &sb.0[..]) {
+                ([p, q], [r, s]) if p == s && q == r => transposed_sides_hint(a, b),
+                _ => "index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape".to_string(),
+            }));
         }
     }
     // A vector or matrix equality holds at every index: fresh indices stand

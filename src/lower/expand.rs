@@ -19,6 +19,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod matrix;
+pub(crate) use matrix::transposed_sides_hint;
+
 /// How deeply definitions and lets may be nested in one expansion.
 pub const MAX_DEPTH: usize = 64;
 /// How deeply `shape_of` and `lower_at` may recurse (expression nesting
@@ -88,6 +91,9 @@ pub(crate) struct Lowerer<'a> {
     let_cache: HashMap<(String, Vec<IndexId>), Id>,
     let_shapes: HashMap<String, Shape>,
     shapes: HashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
+    /// Whether a node is a transposed vector, per node and scope, like
+    /// `shapes` (products ask it of their factors at every level).
+    rows: HashMap<(usize, usize), (bool, Rc<Scope<'a>>)>,
     depth: usize,
     steps: u64,
     /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
@@ -107,6 +113,7 @@ impl<'a> Lowerer<'a> {
             let_cache: HashMap::new(),
             let_shapes: HashMap::new(),
             shapes: HashMap::new(),
+            rows: HashMap::new(),
             depth: 0,
             steps: 0,
             recursion: 0,
@@ -181,7 +188,9 @@ impl<'a> Lowerer<'a> {
     /// [`Self::shape_of`], but a transposed vector on its own is an error (it
     /// only has a meaning inside a product, `aᵀ b` or `a bᵀ`).
     pub(crate) fn value_shape(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
-        self.shape_of(e, scope)
+        let s = self.shape_of(e, scope)?;
+        self.no_lone_row(e, scope)?;
+        Ok(s)
     }
 
     /// The shape of `e` in `scope`.
@@ -272,15 +281,7 @@ impl<'a> Lowerer<'a> {
                 let sl = self.shape_of(lhs, scope)?;
                 let sr = self.shape_of(rhs, scope)?;
                 if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
-                    return Err(Diagnostic::new(
-                        e.span,
-                        format!(
-                            "multiplying {} by {} (matrix notation) is not supported yet; expected index form",
-                            sl.describe(&self.symbols),
-                            sr.describe(&self.symbols)
-                        ),
-                    )
-                    .with_help("write the product with indices, e.g. `sum(k, W[i, k] x[k])`, or use `⊙` for an elementwise product"));
+                    return Ok(Shape(self.product(e, lhs, rhs, scope)?.1.dims));
                 }
                 sl.broadcast(&sr).ok_or_else(|| {
                     Diagnostic::new(
@@ -323,11 +324,7 @@ impl<'a> Lowerer<'a> {
                     Ok(sb)
                 }
             }
-            ExprKind::Transpose(_) => Err(Diagnostic::new(
-                e.span,
-                "transpose (matrix notation) is not supported yet; expected index form",
-            )
-            .with_help("write the transposed matrix with swapped indices, e.g. `W[k, i]`")),
+            ExprKind::Transpose(a) => self.transpose_shape(e, a, scope),
         }
     }
 
@@ -451,18 +448,22 @@ impl<'a> Lowerer<'a> {
         for a in args {
             shapes.push(self.shape_of(a, scope)?);
         }
-        let elementwise = def.result_indices.is_empty() && d.ranks.iter().all(|&r| r == 0);
-        if elementwise {
-            let mut s = Shape::scalar();
-            for (a, sa) in args.iter().zip(&shapes) {
-                s = s.broadcast(sa).ok_or_else(|| {
-                    Diagnostic::new(
-                        a.span,
-                        format!("this argument of `{}` is {} but an earlier one is {}; expected the same shape, or a scalar", func.name, sa.describe(&self.symbols), s.describe(&self.symbols)),
-                    )
-                })?;
-            }
-            return Ok((shapes, true));
+        let unindexed = def.result_indices.is_empty() && d.ranks.iter().all(|&r| r == 0);
+        if unindexed {
+            // A definition that never indexes its parameters applies
+            // elementwise (`sigma(t)` on a vector) when its arguments
+            // broadcast together. One written in matrix notation
+            // (`layer(A, c, v) := sigma(A v + c)`, or any body with a
+            // transpose) binds its parameters to whole arguments instead;
+            // its body's shapes are then checked where it is expanded.
+            let mut transposes = false;
+            crate::check::env::walk(&def.body, &mut |n| {
+                transposes |= matches!(n.kind, ExprKind::Transpose(_));
+            });
+            let broadcast = shapes
+                .iter()
+                .try_fold(Shape::scalar(), |s, sa| s.broadcast(sa));
+            return Ok((shapes, broadcast.is_some() && !transposes));
         }
         for ((a, sa), (p, &r)) in args
             .iter()
@@ -776,6 +777,9 @@ impl<'a> Lowerer<'a> {
             ExprKind::Binary { op, lhs, rhs } => {
                 let sl = self.shape_of(lhs, scope)?;
                 let sr = self.shape_of(rhs, scope)?;
+                if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
+                    return self.lower_product(e, lhs, rhs, scope, idx);
+                }
                 let il: &[IndexId] = if sl.is_scalar() { &[] } else { idx };
                 let ir: &[IndexId] = if sr.is_scalar() { &[] } else { idx };
                 if *op == BinOp::Pow && is_euler(lhs, self, scope) {
@@ -867,10 +871,7 @@ impl<'a> Lowerer<'a> {
                     at,
                 }))
             }
-            ExprKind::Transpose(_) => Err(self
-                .shape_of(e, scope)
-                .err()
-                .unwrap_or_else(|| Diagnostic::new(e.span, "transpose is not supported yet"))),
+            ExprKind::Transpose(a) => self.lower_transpose(a, scope, idx),
         }
     }
 

@@ -13,6 +13,10 @@
 //!   gets one fresh index per axis, named `i`, `j`, ... (skipping names
 //!   already free in the link), listed after the named ones in
 //!   [`Link::free`].
+//! - Matrix notation is sugar: `W x`, `A B`, `aᵀ b`, `a bᵀ`, `Wᵀ` lower to
+//!   sums and products of elements with a fresh bound index (see
+//!   `expand/matrix.rs`); a product whose shapes do not fit is an error at
+//!   the operator with a transpose or swap hint.
 //! - Every expansion of a definition binds fresh sum indices, so two
 //!   expansions of `softmax` are equal only up to renaming of bound indices.
 //!   A let is lowered once per index tuple and shared.
