@@ -306,8 +306,7 @@ fn wrong_claims_through_the_parser_are_not_proved() {
 }
 
 #[test]
-#[ignore = "probe: matrix notation in lowering"]
-fn probe_matrix_form() {
+fn matrix_form_gradients_are_proved() {
     let src = "\
 x : vector[d]
 W1 : matrix[m, d]

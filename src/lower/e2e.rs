@@ -404,48 +404,6 @@ fn chain_shapes() {
     }
 }
 
-/// Lowers every `.txt` file under `$DERIV_DIR` and prints each error; for
-/// trying the checker on derivations kept outside this crate.
-#[test]
-#[ignore]
-fn lower_dir() {
-    let Ok(dir) = std::env::var("DERIV_DIR") else {
-        return;
-    };
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for p in paths {
-        let src = std::fs::read_to_string(&p).unwrap();
-        let file = parse_file(&src);
-        let l = lower_file(&file);
-        let idx = LineIndex::new(&src);
-        let links: usize = l.claims.iter().map(|c| c.links.len()).sum();
-        eprintln!(
-            "== {} : {} claims, {links} links, {} syntax errors",
-            p.display(),
-            l.claims.len(),
-            file.errors.len()
-        );
-        for e in &file.errors {
-            eprintln!(
-                "  syntax {:?} {}",
-                idx.line_col(&src, e.span.start),
-                e.message
-            );
-        }
-        for d in l.errors.iter().chain(l.claims.iter().flat_map(|c| {
-            c.links
-                .iter()
-                .filter_map(|k| k.as_ref().err().map(|e| &e.diagnostic))
-        })) {
-            eprintln!("  {:?} {}", idx.line_col(&src, d.span.start), d.message);
-        }
-    }
-}
-
 #[test]
 fn ranges_from_every_kind_of_use() {
     // Each claim's free indices get their range without an error.
