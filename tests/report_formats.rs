@@ -585,6 +585,15 @@ fn latex_has_a_chain_per_claim_and_balanced_braces() {
             "{path}: braces"
         );
         assert!(doc.is_ascii(), "{path}: pdflatex gets ASCII only");
+        // align* collects its body as a macro argument: a \par token there
+        // stops pdflatex ("Paragraph ended before \align* was complete").
+        for body in doc.split("\\begin{align*}").skip(1) {
+            let body = body.split("\\end{align*}").next().unwrap_or("");
+            let pars = body
+                .match_indices("\\par")
+                .filter(|(i, _)| !body[i + 4..].starts_with(|c: char| c.is_ascii_alphabetic()));
+            assert_eq!(pars.count(), 0, "{path}: \\par inside align*");
+        }
     }
 }
 

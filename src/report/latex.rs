@@ -181,7 +181,11 @@ fn step_details(report: &FileReport, source: &str, step: &StepReport) -> String 
         }
     }
     if let Some(d) = &step.diagnosis {
-        let _ = write!(out, "\\par\\textbf{{What went wrong:}} {}", escape_text(d));
+        let _ = write!(
+            out,
+            "\\endgraf\\textbf{{What went wrong:}} {}",
+            escape_text(d)
+        );
     }
     if !step.trace.is_empty() {
         let rules: Vec<String> = step
