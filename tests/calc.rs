@@ -1,21 +1,9 @@
 //! `derivcheck simplify` and `derivcheck diff` through the binary.
 
-use pretty_assertions::assert_eq;
-use std::process::Command;
+mod common;
+use common::run_cli as run;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_derivcheck"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run derivcheck");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use pretty_assertions::assert_eq;
 
 #[test]
 fn simplify_prints_the_canonical_form() {

@@ -1,10 +1,12 @@
 //! Acceptance tests: the shipped derivations verify, and every flawed
 //! derivation in derivations/mistakes/ is caught at the wrong link.
 
+mod common;
+use common::run_cli;
+
 use derivcheck::verify::{StepReport, Verdict};
 use derivcheck::{verify_source, FileReport, Options};
 use pretty_assertions::assert_eq;
-use std::process::Command;
 
 fn verify_file(rel: &str) -> FileReport {
     let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
@@ -160,20 +162,6 @@ fn bound_index_clash_names_the_index() {
         message.contains('j'),
         "message should name the index: {message}"
     );
-}
-
-fn run_cli(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_derivcheck"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run derivcheck");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -110,12 +110,9 @@ pub fn lower_file(file: &ast::File) -> Lowered {
 /// The stack of the lowering thread.
 const STACK_SIZE: usize = 256 << 20;
 
-fn lower_here(file: &ast::File) -> Lowered {
-    let mut symbols = Symbols::default();
-    let (env, mut errors) = check::build_env(file, &mut symbols);
-    let mut lw = Lowerer::new(&env, symbols);
-    // Every let is checked where it is written, so that an error in it is
-    // reported once, there, rather than at each use.
+/// Checks every let where it is written, so that an error in it is
+/// reported once, there, rather than at each use.
+fn check_lets<'a>(lw: &mut Lowerer<'a>, file: &'a ast::File, errors: &mut Vec<Diagnostic>) {
     for item in &file.items {
         if let ast::Item::Let(l) = item {
             if let Err(d) = lw.check_let(l) {
@@ -123,6 +120,13 @@ fn lower_here(file: &ast::File) -> Lowered {
             }
         }
     }
+}
+
+fn lower_here(file: &ast::File) -> Lowered {
+    let mut symbols = Symbols::default();
+    let (env, mut errors) = check::build_env(file, &mut symbols);
+    let mut lw = Lowerer::new(&env, symbols);
+    check_lets(&mut lw, file, &mut errors);
     let claims = file
         .items
         .iter()
@@ -157,13 +161,7 @@ pub fn lower_expr(
         let mut symbols = Symbols::default();
         let (env, mut errors) = check::build_env(file, &mut symbols);
         let mut lw = Lowerer::new(&env, symbols);
-        for item in &file.items {
-            if let ast::Item::Let(l) = item {
-                if let Err(d) = lw.check_let(l) {
-                    errors.push(d);
-                }
-            }
-        }
+        check_lets(&mut lw, file, &mut errors);
         let (id, free) = chain::lower_single(&mut lw, expr)?;
         errors.sort_by_key(|d| (d.span.start, d.span.end));
         let lowered = Lowered {
