@@ -267,6 +267,9 @@ impl<'a> Diagnoser<'a> {
         if let Some(s) = self.chain_factor(q) {
             return Some(s);
         }
+        if let Some(s) = self.outer_factor(q) {
+            return Some(s);
+        }
         if let Some(s) = self.exponent(q) {
             return Some(s);
         }
@@ -333,6 +336,39 @@ impl<'a> Diagnoser<'a> {
                 "a factor {factor} (the derivative of {inner} by {var_name}) is applied where none belongs"
             )
         })
+    }
+
+    /// "a chain-rule factor f′(u) is missing": the ratio is the derivative
+    /// of an outer function at its argument, for some f(u) in either side's
+    /// canonical form (σ′(z1) dropped from a backprop step).
+    fn outer_factor(&mut self, q: Id) -> Option<String> {
+        let mut apps = Vec::new();
+        for side in [self.lhs, self.rhs] {
+            let c = self.canon(side)?;
+            collect_apps(self.store, c, &mut apps, &mut HashSet::new());
+        }
+        let m1 = self.store.int(-1);
+        let inv = self.store.pow(q, m1);
+        let q_inv = self.canon(inv)?;
+        for (f, u) in apps {
+            let derivative = outer_derivative(self.store, f, u);
+            let Some(g) = self.canon(derivative) else {
+                continue;
+            };
+            if (g == q || g == q_inv) && self.confirmed(Relation::Scaled(q)) {
+                let (factor, at) = (self.print(g)?, self.print(u)?);
+                let name = f.name();
+                let missing = if g == q {
+                    "is missing"
+                } else {
+                    "is applied where none belongs"
+                };
+                return Some(format!(
+                    "a chain-rule factor {missing}: {name}′({at}) = {factor}"
+                ));
+            }
+        }
+        None
     }
 
     /// "an exponent is off by k": the ratio is a power of a factor of the
@@ -691,6 +727,55 @@ fn collect_derivs(
     }
 }
 
+/// The function applications `f(u)` in `id`, each once.
+fn collect_apps(store: &Store, id: Id, out: &mut Vec<(Func, Id)>, seen: &mut HashSet<Id>) {
+    if !seen.insert(id) || out.len() >= MAX_INNER {
+        return;
+    }
+    let node = store.get(id);
+    if let Node::Apply(f, u) = node {
+        if !out.contains(&(*f, *u)) {
+            out.push((*f, *u));
+        }
+    }
+    for c in crate::expr::children(node) {
+        collect_apps(store, c, out, seen);
+    }
+}
+
+/// `f′(u)`, written out with the derivative rule of `f`. Built here rather
+/// than by differentiating, since `u` is an expression, not a variable.
+fn outer_derivative(store: &mut Store, f: Func, u: Id) -> Id {
+    let one = store.int(1);
+    let fu = store.apply(f, u);
+    match f {
+        Func::Exp => fu,
+        Func::Log => {
+            let m1 = store.int(-1);
+            store.pow(u, m1)
+        }
+        Func::Sin => store.apply(Func::Cos, u),
+        Func::Cos => {
+            let s = store.apply(Func::Sin, u);
+            store.neg(s)
+        }
+        Func::Tan => {
+            let two = store.int(2);
+            let sq = store.pow(fu, two);
+            store.add2(one, sq)
+        }
+        Func::Tanh => {
+            let two = store.int(2);
+            let sq = store.pow(fu, two);
+            store.sub(one, sq)
+        }
+        Func::Sigmoid => {
+            let rest = store.sub(one, fu);
+            store.mul2(fu, rest)
+        }
+    }
+}
+
 /// The inner arguments of `id`: arguments of functions, bases and
 /// non-constant exponents of powers, and each of them without its numeric
 /// coefficient (`-a x` → `a x`), since a dropped factor is often exactly
@@ -824,6 +909,11 @@ mod tests {
         };
     }
 
+    case!(
+        outer_derivative_dropped,
+        "claim c: d/dx tanh(x^2) = 2 x",
+        "a chain-rule factor is missing: tanh′(x^2) = 1 - tanh(x^2)^2"
+    );
     case!(
         exponent_off,
         "claim c: x^3 = x^2",

@@ -98,12 +98,13 @@ fn the_examples_have_no_diagnosis() {
 }
 
 #[test]
-fn dropped_sigma_prime_is_false_at_its_line() {
-    // The missing factor is σ′(z1) = h ⊙ (1 − h); naming it as a missing
-    // chain-rule factor is not done yet, so only the line is pinned here.
-    let found = diagnoses("dropped_sigma_prime.txt");
-    let lines: Vec<usize> = found.iter().map(|(line, _)| *line).collect();
-    assert_eq!(lines, vec![16]);
+fn dropped_sigma_prime_names_the_missing_derivative_of_the_sigmoid() {
+    let (line, d) = the_diagnosis("dropped_sigma_prime.txt");
+    assert_eq!(line, 16);
+    assert!(
+        d.starts_with("a chain-rule factor is missing: sigmoid′("),
+        "{d}"
+    );
 }
 
 #[test]
