@@ -361,26 +361,18 @@ impl Poly {
         if c.is_zero() {
             return;
         }
-        match self.terms.get_mut(&m) {
-            Some(old) => {
-                add_coeff(old, &c);
-                if old.is_zero() {
-                    self.terms.remove(&m);
+        // One tree search instead of a lookup and then an insert.
+        match self.terms.entry(m) {
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                add_coeff(e.get_mut(), &c);
+                if e.get().is_zero() {
+                    e.remove();
                 }
             }
-            None => {
-                self.terms.insert(m, c);
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(c);
             }
         }
-    }
-
-    /// `self + other`.
-    pub(crate) fn add(&self, other: &Poly) -> Poly {
-        let mut out = self.clone();
-        for (m, c) in &other.terms {
-            out.add_term(m.clone(), c.clone());
-        }
-        out
     }
 
     /// `c · self`.

@@ -165,7 +165,14 @@ impl Ctx<'_> {
                     n = self.poly_mul(&n, &m)?;
                 }
             }
-            num = num.add(&n);
+            // Moved in, not cloned: these numerators are the big ones.
+            if num.is_zero() {
+                num = n;
+            } else {
+                for (m, c) in n.terms {
+                    num.add_term(m, c);
+                }
+            }
         }
         let rf = Rf {
             num,
