@@ -3,7 +3,8 @@
 //!
 //! Known positive: positive numbers, e and π, exp(a), σ(a), variables
 //! declared positive, positive^anything, sums over a whole index range of
-//! positive terms, and sums and products of positives. Known nonnegative:
+//! positive terms, products of positives, and sums of nonnegatives with a
+//! positive term (x² + 1). Known nonnegative:
 //! the positives, variables declared nonnegative, simplex or one-hot,
 //! deltas, even integer powers.
 
@@ -46,7 +47,12 @@ impl Ctx<'_> {
             Node::Sum {
                 except: None, body, ..
             } => self.positive(*body),
-            Node::Add(xs) | Node::Mul(xs) => xs.iter().all(|x| self.positive(*x)),
+            // A sum is positive when one term is and none is negative:
+            // x² + 1 > 0 lets (x² + 1)^(1/2) rules apply.
+            Node::Add(xs) => {
+                xs.iter().all(|x| self.nonneg(*x)) && xs.iter().any(|x| self.positive(*x))
+            }
+            Node::Mul(xs) => xs.iter().all(|x| self.positive(*x)),
             _ => false,
         }
     }

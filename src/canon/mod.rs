@@ -535,15 +535,37 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bo
     b
 }
 
+/// Whether `target` occurs in the expression `id` (shared parts visited
+/// once).
+fn mentions(store: &Store, id: Id, target: Id, seen: &mut HashMap<Id, bool>) -> bool {
+    if id == target {
+        return true;
+    }
+    if let Some(&b) = seen.get(&id) {
+        return b;
+    }
+    let b = crate::expr::children(store.get(id))
+        .into_iter()
+        .any(|c| mentions(store, c, target, seen));
+    seen.insert(id, b);
+    b
+}
+
 /// Ok(Ok(traces)) when proved, Ok(Err(forms)) when the forms differ.
 fn prove_in(ctx: &mut Ctx, l: Id, r: Id) -> R<Result<(u64, u64), (Id, Id)>> {
     let (cl, lt) = ctx.canon(l)?;
     let (cr, rt) = ctx.canon(r)?;
     // A side defined nowhere is left to the numeric witness ("undefined"),
-    // never called proved.
-    let lu = ctx.rf_of(cl)?;
-    let ru = ctx.rf_of(cr)?;
-    if ctx.is_undefined(&lu) || ctx.is_undefined(&ru) {
+    // never called proved. Its form is the undefined atom (memoized, so
+    // free to look up); an undefined atom anywhere inside a form is refused
+    // too. Re-canonicalizing the forms instead cost as much as both sides.
+    let lu = ctx.rf_of(l)?;
+    let ru = ctx.rf_of(r)?;
+    if ctx.is_undefined(&lu)
+        || ctx.is_undefined(&ru)
+        || mentions(ctx.store, cl, ctx.undefined_atom, &mut HashMap::new())
+        || mentions(ctx.store, cr, ctx.undefined_atom, &mut HashMap::new())
+    {
         return Ok(Err((cl, cr)));
     }
     if cl == cr {

@@ -11,7 +11,7 @@ use crate::expr::{Id, Rational};
 use num_traits::ToPrimitive;
 use num_traits::{Signed, Zero};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// An exponent: a machine integer on the fast path (nearly every exponent),
@@ -361,26 +361,18 @@ impl Poly {
         if c.is_zero() {
             return;
         }
-        match self.terms.get_mut(&m) {
-            Some(old) => {
-                add_coeff(old, &c);
-                if old.is_zero() {
-                    self.terms.remove(&m);
+        // One tree search instead of a lookup and then an insert.
+        match self.terms.entry(m) {
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                add_coeff(e.get_mut(), &c);
+                if e.get().is_zero() {
+                    e.remove();
                 }
             }
-            None => {
-                self.terms.insert(m, c);
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(c);
             }
         }
-    }
-
-    /// `self + other`.
-    pub(crate) fn add(&self, other: &Poly) -> Poly {
-        let mut out = self.clone();
-        for (m, c) in &other.terms {
-            out.add_term(m.clone(), c.clone());
-        }
-        out
     }
 
     /// `c · self`.
@@ -483,8 +475,19 @@ pub(crate) fn may_divide(n: &Poly, f: &Poly) -> bool {
 
 const P: u64 = (1 << 61) - 1;
 
+/// `a·b mod P` by folding (P is a Mersenne prime): a 128-bit `%` is a
+/// library call, and it was the largest single cost of the scalar network.
 fn mulmod(a: u64, b: u64) -> u64 {
-    ((a as u128 * b as u128) % P as u128) as u64
+    let p = a as u128 * b as u128;
+    let m = P as u128;
+    let r = (p & m) + (p >> 61);
+    let r = (r & m) + (r >> 61);
+    let r = r as u64;
+    if r >= P {
+        r - P
+    } else {
+        r
+    }
 }
 
 fn powmod(mut a: u64, mut e: u64) -> u64 {
@@ -504,12 +507,19 @@ fn inv(a: u64) -> u64 {
 }
 
 fn big_mod(b: &num_bigint::BigInt) -> u64 {
+    // Coefficients are almost always small: skip the bignum remainders.
+    if let Some(v) = num_traits::ToPrimitive::to_i64(b) {
+        return v.rem_euclid(P as i64) as u64;
+    }
     let p = num_bigint::BigInt::from(P);
     let r = ((b % &p) + &p) % &p;
     num_traits::ToPrimitive::to_u64(&r).unwrap_or(0)
 }
 
 fn rat_mod(r: &Rational) -> Option<u64> {
+    if r.is_integer() {
+        return Some(big_mod(r.numer()));
+    }
     let d = big_mod(r.denom());
     (d != 0).then(|| mulmod(big_mod(r.numer()), inv(d)))
 }
@@ -526,6 +536,8 @@ fn value(a: Id) -> u64 {
 /// The image in GF(P)[var, 1/var]: exponent of `var` → coefficient.
 fn univariate(p: &Poly, var: Id) -> Option<BTreeMap<i64, u64>> {
     let mut out: BTreeMap<i64, u64> = BTreeMap::new();
+    // An inverse costs ~120 multiplications; atoms recur across terms.
+    let mut inverses: HashMap<Id, u64> = HashMap::new();
     for (m, c) in &p.terms {
         let mut coef = rat_mod(c)?;
         let mut deg = 0i64;
@@ -536,9 +548,19 @@ fn univariate(p: &Poly, var: Id) -> Option<BTreeMap<i64, u64>> {
             if *a == var {
                 deg = k;
             } else {
-                let v = value(*a);
-                let v = if k < 0 { inv(v) } else { v };
-                coef = mulmod(coef, powmod(v, k.unsigned_abs()));
+                let v = if k < 0 {
+                    *inverses.entry(*a).or_insert_with(|| inv(value(*a)))
+                } else {
+                    value(*a)
+                };
+                coef = mulmod(
+                    coef,
+                    if k.unsigned_abs() == 1 {
+                        v
+                    } else {
+                        powmod(v, k.unsigned_abs())
+                    },
+                );
             }
         }
         let slot = out.entry(deg).or_insert(0);
@@ -637,6 +659,32 @@ mod tests {
         assert!(x(1) > x(0));
         assert!(x(-1) < Mono::one());
         assert!(x(1).mul(&y) > x(0).mul(&y));
+    }
+
+    #[test]
+    fn folded_mulmod_matches_remainder() {
+        let xs = [
+            0,
+            1,
+            2,
+            P - 1,
+            P - 2,
+            1 << 60,
+            0x1234_5678_9abc_def0 % P,
+            u64::MAX,
+        ];
+        for &a in &xs {
+            for &b in &xs {
+                let want = ((a as u128 * b as u128) % P as u128) as u64;
+                assert_eq!(mulmod(a, b), want, "{a} * {b}");
+            }
+        }
+        for v in [-5i64, 0, 7, i64::MIN, i64::MAX] {
+            let want = num_bigint::BigInt::from(v);
+            let p = num_bigint::BigInt::from(P);
+            let slow = ((&want % &p) + &p) % &p;
+            assert_eq!(num_bigint::BigInt::from(big_mod(&want)), slow);
+        }
     }
 
     #[test]

@@ -165,7 +165,14 @@ impl Ctx<'_> {
                     n = self.poly_mul(&n, &m)?;
                 }
             }
-            num = num.add(&n);
+            // Moved in, not cloned: these numerators are the big ones.
+            if num.is_zero() {
+                num = n;
+            } else {
+                for (m, c) in n.terms {
+                    num.add_term(m, c);
+                }
+            }
         }
         let rf = Rf {
             num,
@@ -195,15 +202,17 @@ impl Ctx<'_> {
         // Cancel before multiplying: dividing each numerator by the
         // denominator factors is far cheaper than dividing the product
         // (ŷ⁻¹·ŷ′ would otherwise multiply by Σ exp and divide again).
-        let mut na = a.num.clone();
-        let mut nb = b.num.clone();
+        // Borrowed until a division succeeds: cloning big numerators on
+        // every product was a visible share of the scalar network.
+        let mut na = std::borrow::Cow::Borrowed(&a.num);
+        let mut nb = std::borrow::Cow::Borrowed(&b.num);
         for (&f, k) in den.iter_mut() {
             let fp = self.factor_poly(f)?;
             for n in [&mut na, &mut nb] {
                 while *k > 0 && n.len() >= fp.len() {
                     match self.try_divide(n, &fp)? {
                         Some(q) => {
-                            *n = q;
+                            *n = std::borrow::Cow::Owned(q);
                             *k -= 1;
                         }
                         None => break,

@@ -782,8 +782,16 @@ impl<T: Field> Evaluator<'_, T> {
                 let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
                 self.stack.push((*var, flat));
                 self.stack_mask |= var_bit(*var);
-                let next = self.ctxs.len() as u32 + 1;
-                self.ctx = *self.ctxs.entry(self.stack.clone()).or_insert(next);
+                // Look up by slice first: cloning the stack for every
+                // derivative evaluation was an allocation per visit.
+                self.ctx = match self.ctxs.get(self.stack.as_slice()) {
+                    Some(&c) => c,
+                    None => {
+                        let next = self.ctxs.len() as u32 + 1;
+                        self.ctxs.insert(self.stack.clone(), next);
+                        next
+                    }
+                };
                 let r = self.eval(*body);
                 self.stack.pop();
                 self.ctx = saved_ctx;

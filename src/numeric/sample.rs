@@ -38,27 +38,6 @@ const MAX_RANK: usize = 4;
 /// dimension list, raw free-index values, raw variable values).
 type Raw = (Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
 
-/// The strategy for one element of a variable in a domain (for simplex and
-/// onehot: the raw encoding, a positive weight or a hot position).
-///
-/// A hand-written strategy rather than `prop_oneof!` of integers,
-/// fractions and floats: it draws an element from one random word instead
-/// of building three boxed value trees (ten times faster, and sampling
-/// draws thousands of elements per link), and it shrinks straight to the
-/// simplest value that still fails (see [`NumTree`]).
-#[derive(Clone, Copy, Debug)]
-struct Element(Domain);
-
-impl Strategy for Element {
-    type Tree = NumTree;
-    type Value = f64;
-
-    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
-        let a = runner.rng().next_u64();
-        Ok(NumTree::new(self.0, draw(self.0, a)))
-    }
-}
-
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case).
 ///
@@ -160,6 +139,94 @@ impl ValueTree for NumTree {
     }
 }
 
+/// The strategy for all variables' raw values: `(domain, element count)`
+/// per variable; each element in a domain (for simplex and onehot: the raw
+/// encoding, a positive weight or a hot position) from one random word
+/// (see [`draw`]), shrinking straight to the simplest value that still
+/// fails (see [`NumTree`]).
+///
+/// It draws and shrinks exactly as a `Vec` of per-variable
+/// `collection::vec` strategies of elements did (the same random words,
+/// the same order of shrinking steps: element by element, variable by
+/// variable), but keeps every element's tree in one flat vector: the
+/// nested version allocated a boxed tree, a vector and a bit set per
+/// variable per sample.
+#[derive(Clone, Debug)]
+struct Values(Vec<(Domain, usize)>);
+
+impl Strategy for Values {
+    type Tree = ValuesTree;
+    type Value = Vec<Vec<f64>>;
+
+    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
+        let total = self.0.iter().map(|&(_, n)| n).sum();
+        let mut elements = Vec::with_capacity(total);
+        for &(domain, n) in &self.0 {
+            // `collection::vec` draws its length even when it is fixed;
+            // drawing it the same way keeps the random stream (and so
+            // every seed's samples) as it was.
+            let n = proptest::num::sample_uniform_incl(runner, n, n);
+            for _ in 0..n {
+                elements.push(NumTree::new(domain, draw(domain, runner.rng().next_u64())));
+            }
+        }
+        Ok(ValuesTree {
+            lens: self.0.iter().map(|&(_, n)| n).collect(),
+            elements,
+            next: 0,
+            prev: None,
+        })
+    }
+}
+
+/// The value tree of [`Values`]: shrinks one element at a time, in order.
+#[derive(Clone, Debug)]
+struct ValuesTree {
+    lens: Vec<usize>,
+    elements: Vec<NumTree>,
+    /// The element being shrunk.
+    next: usize,
+    /// The element the last successful `simplify` changed.
+    prev: Option<usize>,
+}
+
+impl ValueTree for ValuesTree {
+    type Value = Vec<Vec<f64>>;
+
+    fn current(&self) -> Vec<Vec<f64>> {
+        let mut rest = self.elements.as_slice();
+        self.lens
+            .iter()
+            .map(|&n| {
+                let (mine, tail) = rest.split_at(n.min(rest.len()));
+                rest = tail;
+                mine.iter().map(NumTree::current).collect()
+            })
+            .collect()
+    }
+
+    fn simplify(&mut self) -> bool {
+        while let Some(e) = self.elements.get_mut(self.next) {
+            if e.simplify() {
+                self.prev = Some(self.next);
+                return true;
+            }
+            self.next += 1;
+        }
+        false
+    }
+
+    fn complicate(&mut self) -> bool {
+        match self.prev {
+            Some(k) if self.elements[k].complicate() => true,
+            _ => {
+                self.prev = None;
+                false
+            }
+        }
+    }
+}
+
 fn raw_len(rank: usize, domain: Domain) -> usize {
     let rank = if domain == Domain::Onehot {
         rank.saturating_sub(1)
@@ -190,15 +257,15 @@ impl Layout {
     }
 
     fn strategy(&self, symbols: &Symbols) -> impl Strategy<Value = Raw> {
-        let vars: Vec<BoxedStrategy<Vec<f64>>> = self
-            .vars
-            .iter()
-            .map(|v| {
-                let info = symbols.var(*v);
-                let n = raw_len(info.dims.len(), info.domain);
-                proptest::collection::vec(Element(info.domain), n).boxed()
-            })
-            .collect();
+        let vars = Values(
+            self.vars
+                .iter()
+                .map(|v| {
+                    let info = symbols.var(*v);
+                    (info.domain, raw_len(info.dims.len(), info.domain))
+                })
+                .collect(),
+        );
         (
             proptest::collection::vec(1..=MAX_DIM, self.dims.len()),
             proptest::collection::vec(0..MAX_DIM, self.free.len()),
