@@ -138,19 +138,10 @@ fn canonical(
 ) -> Result<Calculation, CalcError> {
     let budget = Budget::default();
     match canon::canonicalize(&mut lowered.store, &mut lowered.symbols, id, &budget) {
-        Ok((c, rules)) => {
-            let mut names: Vec<String> = Vec::new();
-            for rule in rules {
-                let name = rule.name().to_string();
-                if !names.contains(&name) {
-                    names.push(name);
-                }
-            }
-            Ok(Calculation {
-                text: print(&lowered.store, &lowered.symbols, c),
-                rules: names,
-            })
-        }
+        Ok((c, rules)) => Ok(Calculation {
+            text: print(&lowered.store, &lowered.symbols, c),
+            rules: canon::rule_names(rules),
+        }),
         Err(limit) => Err(error(
             "EXPR",
             expr,

@@ -339,12 +339,19 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
 
 /// Whether to colour what goes to standard error (auto rules, NO_COLOR).
 fn stderr_color() -> bool {
+    use_color(report::ColorChoice::Auto, io::stderr().is_terminal())
+}
+
+/// Whether to colour a stream, from the choice, whether the stream is a
+/// terminal, and `NO_COLOR` / `TERM`.
+fn use_color(choice: report::ColorChoice, is_terminal: bool) -> bool {
+    // A value that is not UTF-8 still counts as set (NO_COLOR=<bytes>).
     let env = |name: &str| {
         std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
     };
     report::use_color(
-        report::ColorChoice::Auto,
-        io::stderr().is_terminal(),
+        choice,
+        is_terminal,
         env("NO_COLOR").as_deref(),
         env("TERM").as_deref(),
     )
@@ -352,19 +359,12 @@ fn stderr_color() -> bool {
 
 /// Runs `verify` and returns the exit code.
 fn verify(args: &VerifyArgs) -> u8 {
-    // A value that is not UTF-8 still counts as set (NO_COLOR=<bytes>).
-    let env = |name: &str| {
-        std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
-    };
-    let (no_color, term) = (env("NO_COLOR"), env("TERM"));
     let choice = match args.color {
         Color::Auto => report::ColorChoice::Auto,
         Color::Always => report::ColorChoice::Always,
         Color::Never => report::ColorChoice::Never,
     };
-    let color = |is_terminal: bool| {
-        report::use_color(choice, is_terminal, no_color.as_deref(), term.as_deref())
-    };
+    let color = |is_terminal: bool| use_color(choice, is_terminal);
     let stdout_color = color(io::stdout().is_terminal());
     let stderr_color = color(io::stderr().is_terminal());
 

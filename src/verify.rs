@@ -367,7 +367,7 @@ fn check(
                 {
                     trace.push("derivative rules".to_string());
                 }
-                trace.extend(rule_names(lhs_trace.into_iter().chain(rhs_trace)));
+                trace.extend(canon::rule_names(lhs_trace.into_iter().chain(rhs_trace)));
                 step.trace = trace;
             }
         },
@@ -413,18 +413,6 @@ fn definitions_used(defined: &[&str], texts: &[&str]) -> Vec<String> {
 /// Combining marks belong to identifiers (`y` + U+0302 is `ŷ`).
 fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036f}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}')
-}
-
-/// The names of the rules applied, each once, in order of first use.
-fn rule_names(rules: impl IntoIterator<Item = canon::Rule>) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for rule in rules {
-        let name = rule.name().to_string();
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
 }
 
 /// The report of a link that could not be checked.

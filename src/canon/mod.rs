@@ -51,7 +51,7 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
-pub use trace::Rule;
+pub use trace::{rule_names, Rule};
 
 use crate::expr::{DimId, Id, IndexId, Node, Store, Symbols};
 use num_traits::One;

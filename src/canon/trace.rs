@@ -150,3 +150,16 @@ impl std::fmt::Display for Rule {
         f.write_str(self.name())
     }
 }
+
+/// The names of `rules`, each once, in order of first use: what a report
+/// shows as the trace of a proof.
+pub fn rule_names(rules: impl IntoIterator<Item = Rule>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for rule in rules {
+        let name = rule.name().to_string();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
