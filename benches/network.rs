@@ -6,6 +6,8 @@
 //! The derivation text is generated here so the sizes can be changed; run
 //! with `-- --print` to see it.
 
+mod common;
+
 use derivcheck::{verify_source, Options, Verdict};
 use std::fmt::Write;
 use std::time::Instant;
@@ -105,41 +107,7 @@ fn main() {
         before.map_or("?".into(), |m| format!("{m:.1}")),
     );
     // The same links again, each witness timed on its own.
-    let lowered = derivcheck::lower::lower_file(&derivcheck::syntax::parse_file(&text));
-    let links: Vec<_> = lowered
-        .claims
-        .iter()
-        .flat_map(|c| &c.links)
-        .flatten()
-        .collect();
-    let (mut store, mut symbols) = (lowered.store.clone(), lowered.symbols.clone());
-    let start = Instant::now();
-    for link in &links {
-        derivcheck::canon::prove(
-            &mut store,
-            &mut symbols,
-            link.lhs,
-            link.rhs,
-            &Default::default(),
-        );
-    }
-    let symbolic = start.elapsed();
-    let start = Instant::now();
-    for link in &links {
-        let config = derivcheck::numeric::SampleConfig {
-            samples: 256,
-            seed: 1,
-        };
-        derivcheck::numeric::check_link(
-            &lowered.store,
-            &lowered.symbols,
-            link.lhs,
-            link.rhs,
-            &link.free,
-            &config,
-        );
-    }
-    let numeric = start.elapsed();
+    let (symbolic, numeric) = common::witness_split(&text);
     println!(
         "  of which: symbolic witness {:.1} ms, numeric witness {:.1} ms",
         symbolic.as_secs_f64() * 1e3,

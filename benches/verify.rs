@@ -5,6 +5,8 @@
 //! minimum are printed. Numbers depend on the machine; compare runs on the
 //! same machine only.
 
+mod common;
+
 use derivcheck::{verify_source, Options};
 use std::time::{Duration, Instant};
 
@@ -58,45 +60,12 @@ fn main() {
 /// Each witness timed on its own over every link of every file, so that a
 /// regression can be placed.
 fn split(files: &[(String, String)]) -> (Duration, Duration) {
-    let (mut symbolic, mut numeric) = (Duration::ZERO, Duration::ZERO);
-    for (_, text) in files {
-        let lowered = derivcheck::lower::lower_file(&derivcheck::syntax::parse_file(text));
-        let links: Vec<_> = lowered
-            .claims
-            .iter()
-            .flat_map(|c| &c.links)
-            .flatten()
-            .collect();
-        let (mut store, mut symbols) = (lowered.store.clone(), lowered.symbols.clone());
-        let start = Instant::now();
-        for link in &links {
-            derivcheck::canon::prove(
-                &mut store,
-                &mut symbols,
-                link.lhs,
-                link.rhs,
-                &Default::default(),
-            );
-        }
-        symbolic += start.elapsed();
-        let start = Instant::now();
-        for link in &links {
-            let config = derivcheck::numeric::SampleConfig {
-                samples: 256,
-                seed: 1,
-            };
-            derivcheck::numeric::check_link(
-                &lowered.store,
-                &lowered.symbols,
-                link.lhs,
-                link.rhs,
-                &link.free,
-                &config,
-            );
-        }
-        numeric += start.elapsed();
-    }
-    (symbolic, numeric)
+    files
+        .iter()
+        .map(|(_, text)| common::witness_split(text))
+        .fold((Duration::ZERO, Duration::ZERO), |(s, n), (ds, dn)| {
+            (s + ds, n + dn)
+        })
 }
 
 /// Runs `f` 3 times to warm up, then 15 times timed.

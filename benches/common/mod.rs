@@ -1,0 +1,44 @@
+//! Shared by the benches: each witness timed on its own over the links of
+//! one derivation text.
+
+use std::time::{Duration, Instant};
+
+/// The time the symbolic witness and the numeric witness (256 samples) take,
+/// each alone, over every link of `text`.
+pub fn witness_split(text: &str) -> (Duration, Duration) {
+    let lowered = derivcheck::lower::lower_file(&derivcheck::syntax::parse_file(text));
+    let links: Vec<_> = lowered
+        .claims
+        .iter()
+        .flat_map(|c| &c.links)
+        .flatten()
+        .collect();
+    let (mut store, mut symbols) = (lowered.store.clone(), lowered.symbols.clone());
+    let start = Instant::now();
+    for link in &links {
+        derivcheck::canon::prove(
+            &mut store,
+            &mut symbols,
+            link.lhs,
+            link.rhs,
+            &Default::default(),
+        );
+    }
+    let symbolic = start.elapsed();
+    let config = derivcheck::numeric::SampleConfig {
+        samples: 256,
+        seed: 1,
+    };
+    let start = Instant::now();
+    for link in &links {
+        derivcheck::numeric::check_link(
+            &lowered.store,
+            &lowered.symbols,
+            link.lhs,
+            link.rhs,
+            &link.free,
+            &config,
+        );
+    }
+    (symbolic, start.elapsed())
+}
