@@ -69,9 +69,31 @@ pub fn simplify(decls: Declarations, expr: &str) -> Result<Calculation, CalcErro
 pub fn differentiate(decls: Declarations, expr: &str, wrt: &str) -> Result<Calculation, CalcError> {
     let (file, mut lowered, id, free, var) = prepare(decls, expr, Some(wrt))?;
     let var = var.unwrap_or_else(|| unreachable_var(wrt));
+    if let_target(&file, &var) {
+        // A let-name: through the language's own `∂`, which treats the let
+        // as a variable of its own and holds everything else fixed.
+        let text = format!("∂/∂{wrt} ({expr})");
+        let (_, mut lowered, id, _, _) = prepare(decls, &text, None)?;
+        return canonical(&mut lowered, id, &text);
+    }
     let (v, at) = lower_var(&mut lowered, &file, &var, &free).map_err(|d| error("VAR", wrt, d))?;
     let derivative = crate::diff::derive(&mut lowered.store, &mut lowered.symbols, id, v, &at);
     canonical(&mut lowered, derivative, expr)
+}
+
+/// Whether `wrt` names a let of `file` (alone or indexed).
+fn let_target(file: &ast::File, wrt: &Expr) -> bool {
+    let name = match &wrt.kind {
+        ExprKind::Name(id) => id,
+        ExprKind::Index { base, .. } => match &base.kind {
+            ExprKind::Name(id) => id,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    file.items
+        .iter()
+        .any(|item| matches!(item, ast::Item::Let(l) if l.name.name == name.name))
 }
 
 /// A placeholder expression; `prepare` always parses `wrt` when given.

@@ -8,7 +8,10 @@
 //! expressions small: σ′ = σ(1 − σ), tanh′ = 1 − tanh², exp′ = exp,
 //! tan′ = 1 + tan².
 
-use crate::expr::{children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
+use crate::expr::subst::substitute_binding;
+use crate::expr::{
+    children, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
+};
 use num_traits::{One, Zero};
 use std::collections::HashMap;
 
@@ -47,7 +50,23 @@ pub(crate) fn derive_inner(
         memo: HashMap::new(),
         mentions: HashMap::new(),
     };
-    d.d(body)
+    let r = d.d(body);
+    unbind(store, symbols, r, var)
+}
+
+/// Once the derivative by a let-name's variable is taken, the variable
+/// stands for the let's value again (see [`crate::expr::Binding`]). The value
+/// may itself hold derivatives, which are eliminated in turn.
+fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId) -> Id {
+    if symbols.binding(var).is_none() {
+        return id;
+    }
+    let r = substitute_binding(store, symbols, id, var);
+    if has_deriv(store, r, &mut HashMap::new()) {
+        eliminate_inner(store, symbols, r)
+    } else {
+        r
+    }
 }
 
 /// Replaces every Deriv node by its derivative, innermost first.
@@ -73,9 +92,6 @@ fn has_deriv(store: &Store, id: Id, memo: &mut HashMap<Id, bool>) -> bool {
     b
 }
 
-// `symbols` is threaded through for derivative rules that need fresh
-// indices; none does yet.
-#[allow(clippy::only_used_in_recursion)]
 fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut HashMap<Id, Id>) -> Id {
     if let Some(&r) = memo.get(&id) {
         return r;
@@ -99,33 +115,13 @@ fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut HashMap<Id,
                 memo: HashMap::new(),
                 mentions: HashMap::new(),
             };
-            d.d(body)
+            let r = d.d(body);
+            unbind(store, symbols, r, var)
         }
         other => store.add(other),
     };
     memo.insert(id, r);
     r
-}
-
-/// The node with its children replaced, in `children` order.
-pub(crate) fn with_children(node: &Node, kids: &[Id]) -> Node {
-    match node {
-        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => node.clone(),
-        Node::Add(_) => Node::Add(kids.to_vec()),
-        Node::Mul(_) => Node::Mul(kids.to_vec()),
-        Node::Pow(..) => Node::Pow(kids[0], kids[1]),
-        Node::Apply(f, _) => Node::Apply(*f, kids[0]),
-        Node::Sum { index, except, .. } => Node::Sum {
-            index: *index,
-            except: *except,
-            body: kids[0],
-        },
-        Node::Deriv { var, at, .. } => Node::Deriv {
-            body: kids[0],
-            var: *var,
-            at: at.clone(),
-        },
-    }
 }
 
 fn is_zero(store: &Store, id: Id) -> bool {

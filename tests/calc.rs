@@ -84,3 +84,28 @@ fn errors_name_the_text_line_and_column() {
     assert_eq!(code, 2);
     assert!(err.contains("no/such/file.txt"), "{err}");
 }
+
+#[test]
+fn diff_by_a_let_name_holds_the_rest_fixed() {
+    let (code, out, err) = run(&[
+        "diff",
+        "u^2 + x",
+        "--wrt",
+        "u",
+        "--with",
+        "x, y : real\nlet u = x y",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "2 * x * y");
+    let (code, _, err) = run(&[
+        "diff",
+        "L",
+        "--wrt",
+        "h[j, k]",
+        "--decl",
+        "derivations/backprop.txt",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("takes 1 index, but 2 were given"), "{err}");
+    assert!(err.contains("EXPR:1:"), "{err}");
+}

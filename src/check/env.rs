@@ -616,11 +616,8 @@ pub fn check_names(
                 return;
             }
             match env.get(&var.name) {
-                Some(Global::Var(_)) => {}
-                Some(Global::Let(_)) => errs.push(
-                    Diagnostic::new(var.span, format!("differentiating by a let-name (`{}`) is not supported yet; expected a declared variable", var.name))
-                        .with_help("write the derivative by the variables the let is built from, with the chain rule"),
-                ),
+                // A let-name is differentiated by as a variable of its own.
+                Some(Global::Var(_)) | Some(Global::Let(_)) => {}
                 _ => errs.push(unknown(var, "variable", &env.variable_names())),
             }
         }

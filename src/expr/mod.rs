@@ -12,6 +12,7 @@
 //! - Expressions carry no spans; names live in [`Symbols`].
 
 pub mod print;
+pub mod subst;
 
 use num_rational::BigRational;
 use std::collections::HashMap;
@@ -194,6 +195,25 @@ pub struct VarInfo {
     pub dims: Vec<DimId>,
     /// Its domain.
     pub domain: Domain,
+    /// Set for a let-name differentiated by (`∂L/∂z2`): see [`Binding`].
+    pub binding: Option<Binding>,
+}
+
+/// The value behind a let-name that a derivative is taken by.
+///
+/// `∂L/∂z2` treats the let `z2` as a variable of its own: inside the
+/// derivative's body, the lowering writes `z2` as this variable instead of
+/// expanding it, so the derivative is the partial one, with everything else
+/// held fixed. Everywhere else, and once the derivative is taken, the
+/// variable stands for its value: the symbolic engine substitutes it when it
+/// eliminates the derivative, the numeric engine evaluates it. It is never
+/// sampled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// The value's free indices, one per dimension of the variable.
+    pub indices: Vec<IndexId>,
+    /// The let's value, lowered at `indices`.
+    pub value: Id,
 }
 
 /// An index variable.
@@ -235,15 +255,28 @@ impl Symbols {
             name: name.to_string(),
             dims,
             domain,
+            binding: None,
         });
         VarId(self.vars.len() as u32 - 1)
+    }
+
+    /// Adds a variable that stands for a let's value (see [`Binding`]).
+    pub fn add_bound_var(&mut self, name: &str, dims: Vec<DimId>, binding: Binding) -> VarId {
+        let v = self.add_var(name, dims, Domain::Real);
+        self.vars[v.0 as usize].binding = Some(binding);
+        v
+    }
+
+    /// The value a variable stands for, if it is a let-name's (see [`Binding`]).
+    pub fn binding(&self, v: VarId) -> Option<&Binding> {
+        self.vars.get(v.0 as usize)?.binding.as_ref()
     }
 
     /// The variable called `name`, if declared.
     pub fn var_named(&self, name: &str) -> Option<VarId> {
         self.vars
             .iter()
-            .position(|v| v.name == name)
+            .position(|v| v.name == name && v.binding.is_none())
             .map(|i| VarId(i as u32))
     }
 
@@ -384,5 +417,26 @@ pub fn children(node: &Node) -> Vec<Id> {
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.0)
+    }
+}
+
+/// The node with its children replaced, in [`children`] order.
+pub fn with_children(node: &Node, kids: &[Id]) -> Node {
+    match node {
+        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => node.clone(),
+        Node::Add(_) => Node::Add(kids.to_vec()),
+        Node::Mul(_) => Node::Mul(kids.to_vec()),
+        Node::Pow(..) => Node::Pow(kids[0], kids[1]),
+        Node::Apply(f, _) => Node::Apply(*f, kids[0]),
+        Node::Sum { index, except, .. } => Node::Sum {
+            index: *index,
+            except: *except,
+            body: kids[0],
+        },
+        Node::Deriv { var, at, .. } => Node::Deriv {
+            body: kids[0],
+            var: *var,
+            at: at.clone(),
+        },
     }
 }

@@ -145,7 +145,6 @@ fn semantic_errors_with_line_and_column() {
         ("x : vector[n]\nclaim a: x[i] = x[j]\n", 2, 19, "index `j` is free on the right side"),
         ("x : vector[n]\nclaim a: x[i] + sum(i, x[i]) = x[i]\n", 2, 21, "clashes"),
         ("x : vector[n]\nclaim a: x[j] = sum(j, x[j])\n", 2, 21, "clashes with the free index `j`"),
-        ("x : real\nlet L = x^2\nclaim a: ∂L/∂L = 1\n", 3, 14, "not supported yet"),
         ("x : real\nf(t) := g(t)\ng(t) := f(t)\n", 3, 9, "refers to itself"),
         ("x : vector[n]\nclaim a: softmax(1)[i] = x[i]\n", 2, 18, "expects a vector"),
         ("x : vector[n]\nlet a = x[i]\n", 2, 11, "index `i` is free in `let a`"),

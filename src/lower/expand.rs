@@ -37,8 +37,12 @@ pub(crate) struct Arg<'a> {
     /// Leading indices already applied: a scalar parameter of an elementwise
     /// call is bound to one element of a vector argument.
     at: Vec<IndexId>,
-    cache: RefCell<HashMap<Vec<IndexId>, Id>>,
+    /// Keyed by the let-names shadowed where it is lowered, then indices.
+    cache: RefCell<HashMap<ArgKey, Id>>,
 }
+
+/// The let-names shadowed where an argument is lowered, and its indices.
+type ArgKey = (Vec<VarId>, Vec<IndexId>);
 
 /// What names and indices mean where an expression is lowered.
 #[derive(Clone, Default)]
@@ -88,7 +92,16 @@ pub(crate) struct Lowerer<'a> {
     /// The free indices of the link being lowered, with the span that fixed
     /// each one's range.
     pub(crate) free: HashMap<String, (IndexId, Span)>,
-    let_cache: HashMap<(String, Vec<IndexId>), Id>,
+    /// Lowered lets, by name, indices and the let-names shadowed.
+    let_cache: HashMap<(String, Vec<IndexId>, Vec<VarId>), Id>,
+    /// Let-names that stand for themselves here, innermost last: inside the
+    /// body of `∂…/∂z2`, `z2` is lowered as a variable (see
+    /// [`crate::expr::Binding`]).
+    shadowed: Vec<(String, VarId)>,
+    /// The variable made for each let-name differentiated by, by name and
+    /// the let-names shadowed where the derivative is taken (its value is
+    /// lowered with those shadowed too).
+    let_vars: HashMap<(String, Vec<VarId>), VarId>,
     let_shapes: HashMap<String, Shape>,
     shapes: HashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
     /// Whether a node is a transposed vector, per node and scope, like
@@ -111,6 +124,8 @@ impl<'a> Lowerer<'a> {
             store: Store::new(),
             free: HashMap::new(),
             let_cache: HashMap::new(),
+            shadowed: Vec::new(),
+            let_vars: HashMap::new(),
             let_shapes: HashMap::new(),
             shapes: HashMap::new(),
             rows: HashMap::new(),
@@ -299,8 +314,7 @@ impl<'a> Lowerer<'a> {
             ExprKind::Sum { body, .. } => self.shape_of(body, scope),
             ExprKind::Deriv { var, indices, body } => {
                 let sb = self.shape_of(body, scope)?;
-                let v = self.deriv_var(var, scope)?;
-                let dims = self.symbols.var(v).dims.clone();
+                let dims = self.deriv_dims(var, scope)?;
                 if indices.is_empty() {
                     let mut s = sb.0;
                     s.extend(dims);
@@ -328,18 +342,59 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn deriv_var(&self, var: &Ident, scope: &Scope<'a>) -> R<VarId> {
+    /// The dimensions of what `∂/∂var` differentiates by.
+    fn deriv_dims(&mut self, var: &Ident, scope: &Scope<'a>) -> R<Vec<DimId>> {
         match self.resolve(&var.name, scope) {
-            Resolved::Var(v) => Ok(v),
-            Resolved::Let(_) => Err(Diagnostic::new(
-                var.span,
-                format!("differentiating by a let-name (`{}`) is not supported yet; expected a declared variable", var.name),
-            )),
-            _ => Err(Diagnostic::new(
-                var.span,
-                format!("`{}` is not a declared variable; expected a variable to differentiate by", var.name),
-            )),
+            Resolved::Var(v) => Ok(self.symbols.var(v).dims.clone()),
+            Resolved::Let(l) => Ok(self.let_shape(l, var.span)?.0),
+            _ => Err(not_a_variable(var)),
         }
+    }
+
+    /// The variable `∂/∂var` differentiates by: a declared variable, or the
+    /// variable that stands for a let-name (made on first use).
+    fn deriv_var(&mut self, var: &Ident, scope: &Scope<'a>) -> R<VarId> {
+        let l = match self.resolve(&var.name, scope) {
+            Resolved::Var(v) => return Ok(v),
+            Resolved::Let(l) => l,
+            _ => return Err(not_a_variable(var)),
+        };
+        let name = l.item.name.name.clone();
+        let key = (name.clone(), self.shadow_key());
+        if let Some(&v) = self.let_vars.get(&key) {
+            return Ok(v);
+        }
+        let shape = self.let_shape(l, var.span)?;
+        let indices = self.fresh_let_indices(l.item, &shape);
+        // Where the let-name is itself differentiated by (`∂/∂z2 ∂L/∂z2`),
+        // it stands for the outer derivative's variable.
+        let value = match self.shadowed.iter().rev().find(|(n, _)| *n == name) {
+            Some(&(_, outer)) => self.store.add(Node::Var(outer, indices.clone())),
+            None => self.lower_let(l, &indices, var.span)?,
+        };
+        let binding = crate::expr::Binding { indices, value };
+        let v = self.symbols.add_bound_var(&name, shape.0, binding);
+        self.let_vars.insert(key, v);
+        Ok(v)
+    }
+
+    /// The variables of the let-names shadowed here, for cache keys.
+    fn shadow_key(&self) -> Vec<VarId> {
+        self.shadowed.iter().map(|(_, v)| *v).collect()
+    }
+
+    /// Fresh indices to lower a let at, named after its written indices.
+    fn fresh_let_indices(&mut self, item: &crate::syntax::ast::Let, shape: &Shape) -> Vec<IndexId> {
+        let names: Vec<String> = match item.indices.len() {
+            0 => (1..=shape.rank()).map(|k| format!("_{k}")).collect(),
+            _ => item.indices.iter().map(|i| i.name.clone()).collect(),
+        };
+        shape
+            .0
+            .iter()
+            .zip(names.iter().chain(std::iter::repeat(&String::from("_"))))
+            .map(|(&d, n)| self.symbols.fresh_index(n, d))
+            .collect()
     }
 
     fn let_shape(&mut self, l: &LetEntry<'a>, use_span: Span) -> R<Shape> {
@@ -645,10 +700,13 @@ impl<'a> Lowerer<'a> {
             }
             ExprKind::Deriv { var, indices, body } => {
                 if let Some(k) = indices.iter().position(|i| i.name == name) {
-                    if let Resolved::Var(v) = self.resolve(&var.name, scope) {
-                        if let Some(&d) = self.symbols.var(v).dims.get(k) {
-                            return Ok(Some((d, indices[k].span)));
-                        }
+                    let dims = match self.resolve(&var.name, scope) {
+                        Resolved::Var(v) => self.symbols.var(v).dims.clone(),
+                        Resolved::Let(l) => self.let_shape(l, var.span)?.0,
+                        _ => Vec::new(),
+                    };
+                    if let Some(&d) = dims.get(k) {
+                        return Ok(Some((d, indices[k].span)));
                     }
                 }
                 self.infer_from_uses(name, body, scope)
@@ -722,7 +780,24 @@ impl<'a> Lowerer<'a> {
                     }
                     Ok(self.store.add(Node::Var(v, idx.to_vec())))
                 }
-                Resolved::Let(l) => self.lower_let(l, idx, id.span),
+                Resolved::Let(l) => {
+                    let shadow = self.shadowed.iter().rev().find(|(n, _)| *n == id.name);
+                    match shadow {
+                        Some(&(_, v)) => {
+                            if self.symbols.var(v).dims.len() != idx.len() {
+                                return Err(Diagnostic::new(
+                                    id.span,
+                                    format!(
+                                        "`{}` is used with the wrong number of indices",
+                                        id.name
+                                    ),
+                                ));
+                            }
+                            Ok(self.store.add(Node::Var(v, idx.to_vec())))
+                        }
+                        None => self.lower_let(l, idx, id.span),
+                    }
+                }
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(Diagnostic::new(
                     id.span,
                     format!(
@@ -864,7 +939,17 @@ impl<'a> Lowerer<'a> {
                     }
                     (idx, at)
                 };
-                let b = self.lower_at(body, scope, body_idx)?;
+                // Inside the body, a let-name differentiated by stands for
+                // itself.
+                let by_let = self.symbols.var(v).binding.is_some();
+                if by_let {
+                    self.shadowed.push((var.name.clone(), v));
+                }
+                let b = self.lower_at(body, scope, body_idx);
+                if by_let {
+                    self.shadowed.pop();
+                }
+                let b = b?;
                 Ok(self.store.add(Node::Deriv {
                     body: b,
                     var: v,
@@ -887,16 +972,7 @@ impl<'a> Lowerer<'a> {
         self.begin_link();
         let result = (|| {
             let shape = self.let_shape(entry, item.name.span)?;
-            let names: Vec<String> = match item.indices.len() {
-                0 => (1..=shape.rank()).map(|k| format!("_{k}")).collect(),
-                _ => item.indices.iter().map(|i| i.name.clone()).collect(),
-            };
-            let idx: Vec<IndexId> = shape
-                .0
-                .iter()
-                .zip(names.iter().chain(std::iter::repeat(&String::from("_"))))
-                .map(|(&d, n)| self.symbols.fresh_index(n, d))
-                .collect();
+            let idx = self.fresh_let_indices(item, &shape);
             self.lower_let(entry, &idx, item.name.span).map(|_| ())
         })();
         if result.is_err() {
@@ -906,19 +982,20 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_arg(&mut self, arg: &Rc<Arg<'a>>, idx: &[IndexId]) -> R<Id> {
-        let mut key = arg.at.clone();
-        key.extend_from_slice(idx);
+        let mut at = arg.at.clone();
+        at.extend_from_slice(idx);
+        let key = (self.shadow_key(), at);
         if let Some(&id) = arg.cache.borrow().get(&key) {
             return Ok(id);
         }
-        let id = self.lower_at(arg.expr, &arg.scope, &key)?;
+        let id = self.lower_at(arg.expr, &arg.scope, &key.1)?;
         arg.cache.borrow_mut().insert(key, id);
         Ok(id)
     }
 
     fn lower_let(&mut self, l: &LetEntry<'a>, idx: &[IndexId], use_span: Span) -> R<Id> {
         let item = l.item;
-        let key = (item.name.name.clone(), idx.to_vec());
+        let key = (item.name.name.clone(), idx.to_vec(), self.shadow_key());
         if let Some(&id) = self.let_cache.get(&key) {
             return Ok(id);
         }
@@ -990,6 +1067,16 @@ impl<'a> Lowerer<'a> {
 
 fn is_euler<'a>(e: &Expr, lw: &Lowerer<'a>, scope: &Scope<'a>) -> bool {
     matches!(&e.kind, ExprKind::Name(id) if matches!(lw.resolve(&id.name, scope), Resolved::Const(crate::expr::Constant::E)))
+}
+
+fn not_a_variable(var: &Ident) -> Diagnostic {
+    Diagnostic::new(
+        var.span,
+        format!(
+            "`{}` is not a declared variable or a let; expected a variable to differentiate by",
+            var.name
+        ),
+    )
 }
 
 fn arity(span: Span, name: &str, want: usize, got: usize) -> Diagnostic {

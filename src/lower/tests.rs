@@ -718,14 +718,6 @@ fn semantic_errors() {
             Link("free on the left side but not on the right"),
         ),
         (
-            vec![
-                real(&["x"]),
-                let_("L", &[], n("x")),
-                claim(deriv("L", &[], n("x")), num(0)),
-            ],
-            Link("not supported yet"),
-        ),
-        (
             vec![real(&["x"]), claim(deriv("y", &[], n("x")), num(0))],
             Link("unknown variable `y`"),
         ),

@@ -54,6 +54,9 @@ enum Op {
         var: VarId,
         idx: Vec<IndexId>,
         dims: Vec<DimId>,
+        /// For a let-name's variable: its value's node and the value's own
+        /// indices (see [`crate::expr::Binding`]).
+        bound: Option<(u32, Vec<IndexId>)>,
     },
     Add(Vec<u32>),
     Mul(Vec<u32>),
@@ -141,7 +144,12 @@ impl Plan {
             }
             if seen.insert(id, 0).is_none() {
                 order.push(id);
-                todo.extend(crate::expr::children(store.get(id)));
+                let node = store.get(id);
+                todo.extend(crate::expr::children(node));
+                // A let-name's variable is evaluated through its value.
+                if let Node::Var(v, _) = node {
+                    todo.extend(symbols.binding(*v).map(|b| b.value));
+                }
             }
         }
         order.sort_unstable();
@@ -193,15 +201,33 @@ impl Plan {
                             idx.len()
                         ));
                     }
-                    vars.push(*v);
                     dims.extend(&vd);
                     let deps = union(idx, &[]);
+                    let mut mask = var_bit(*v);
+                    let bound = match symbols.binding(*v) {
+                        None => {
+                            vars.push(*v);
+                            None
+                        }
+                        Some(b) => {
+                            // Children come first: the value was lowered
+                            // before the variable was made.
+                            if b.value >= *id || b.indices.len() != idx.len() {
+                                return Err(format!("variable {} has a malformed binding", v.0));
+                            }
+                            let value = local(&b.value);
+                            mask |= nodes[value as usize].vars;
+                            depth[pos] = depth[value as usize];
+                            Some((value, b.indices.clone()))
+                        }
+                    };
                     let op = Op::Var {
                         var: *v,
                         idx: idx.clone(),
                         dims: vd,
+                        bound,
                     };
-                    (op, deps, var_bit(*v))
+                    (op, deps, mask)
                 }
                 Node::Add(xs) | Node::Mul(xs) => {
                     let mut deps = vec![];
@@ -281,7 +307,9 @@ impl Plan {
                             at.len()
                         ));
                     }
-                    vars.push(*var);
+                    if symbols.binding(*var).is_none() {
+                        vars.push(*var);
+                    }
                     dims.extend(&vd);
                     for i in at {
                         dims.push(index_dim(*i)?);
@@ -317,7 +345,10 @@ impl Plan {
             per_shape[node.shape as usize] += 1;
         }
         for (node, &p) in nodes.iter_mut().zip(&parents) {
-            let leaf = matches!(node.op, Op::Const(..) | Op::Var { .. } | Op::Delta(..));
+            let leaf = matches!(
+                node.op,
+                Op::Const(..) | Op::Var { bound: None, .. } | Op::Delta(..)
+            );
             let shared = p > 1 || per_shape[node.shape as usize] > 1;
             node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (shared && !leaf);
         }
@@ -641,21 +672,31 @@ impl<T: Field> Evaluator<'_, T> {
                 let v = T::constant(*f, *d);
                 (v, v.value().abs())
             }
-            Op::Var { var, idx, dims } => {
+            Op::Var {
+                var,
+                idx,
+                dims,
+                bound,
+            } => {
                 let flat = flat_index(idx, dims, &self.env, self.point).ok_or(Undefined)?;
-                let x = *self
-                    .point
-                    .vars
-                    .get(var.0 as usize)
-                    .and_then(|vals| vals.get(flat))
-                    .ok_or(Undefined)?;
-                let mut t = T::from_f64(x);
+                let (mut t, err) = match bound {
+                    None => {
+                        let x = *self
+                            .point
+                            .vars
+                            .get(var.0 as usize)
+                            .and_then(|vals| vals.get(flat))
+                            .ok_or(Undefined)?;
+                        (T::from_f64(x), 0.0)
+                    }
+                    Some((value, params)) => self.bound_value(*var, idx, *value, params)?,
+                };
                 for (slot, &(v, e)) in self.stack.iter().enumerate() {
                     if v == *var && e == flat {
                         t = t.with_eps(slot);
                     }
                 }
-                (t, 0.0)
+                (t, err)
             }
             Op::Add(xs) => {
                 let mut acc = T::from_f64(0.0);
@@ -782,16 +823,7 @@ impl<T: Field> Evaluator<'_, T> {
                 let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
                 self.stack.push((*var, flat));
                 self.stack_mask |= var_bit(*var);
-                // Look up by slice first: cloning the stack for every
-                // derivative evaluation was an allocation per visit.
-                self.ctx = match self.ctxs.get(self.stack.as_slice()) {
-                    Some(&c) => c,
-                    None => {
-                        let next = self.ctxs.len() as u32 + 1;
-                        self.ctxs.insert(self.stack.clone(), next);
-                        next
-                    }
-                };
+                self.ctx = self.context();
                 let r = self.eval(*body);
                 self.stack.pop();
                 self.ctx = saved_ctx;
@@ -801,6 +833,63 @@ impl<T: Field> Evaluator<'_, T> {
                 (v, be + v.value().abs())
             }
         })
+    }
+
+    /// A let-name's variable at `idx`: its value there. Within the body of
+    /// the derivative by it, the variable is independent of what is
+    /// perturbed inside (`∂/∂z2 ∂/∂x` holds z2 fixed while x moves), so the
+    /// value sees only the perturbations from outside that derivative.
+    fn bound_value(
+        &mut self,
+        var: VarId,
+        idx: &[IndexId],
+        value: u32,
+        params: &[IndexId],
+    ) -> Result<Valued<T>, Stop> {
+        let mut at = Vec::with_capacity(idx.len());
+        for i in idx {
+            at.push(*self.env.get(i.0 as usize).ok_or(Stop::Undefined)?);
+        }
+        let mut saved_env = Vec::with_capacity(params.len());
+        for (p, &x) in params.iter().zip(&at) {
+            let slot = self.env.get_mut(p.0 as usize).ok_or(Stop::Undefined)?;
+            saved_env.push(*slot);
+            *slot = x;
+        }
+        let outer = self
+            .stack
+            .iter()
+            .position(|&(v, _)| v == var)
+            .unwrap_or(self.stack.len());
+        let inner = self.stack.split_off(outer);
+        let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
+        self.stack_mask = self.stack.iter().fold(0, |m, &(v, _)| m | var_bit(v));
+        self.ctx = self.context();
+        let r = self.eval(value);
+        self.stack.extend(inner);
+        self.ctx = saved_ctx;
+        self.stack_mask = saved_mask;
+        for (p, x) in params.iter().zip(saved_env) {
+            self.env[p.0 as usize] = x;
+        }
+        r
+    }
+
+    /// The memo context of the perturbations in force (0 for none).
+    fn context(&mut self) -> u32 {
+        if self.stack.is_empty() {
+            return 0;
+        }
+        // Look up by slice first: cloning the stack for every derivative
+        // evaluation was an allocation per visit.
+        match self.ctxs.get(self.stack.as_slice()) {
+            Some(&c) => c,
+            None => {
+                let next = self.ctxs.len() as u32 + 1;
+                self.ctxs.insert(self.stack.clone(), next);
+                next
+            }
+        }
     }
 
     fn pow_int(&mut self, bv: T, be: f64, n: i64) -> Result<Valued<T>, Stop> {
