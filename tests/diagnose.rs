@@ -100,7 +100,7 @@ fn the_examples_have_no_diagnosis() {
 #[test]
 fn dropped_sigma_prime_names_the_missing_derivative_of_the_sigmoid() {
     let (line, d) = the_diagnosis("dropped_sigma_prime.txt");
-    assert_eq!(line, 16);
+    assert_eq!(line, 18);
     assert!(
         d.starts_with("a chain-rule factor is missing: sigmoid′("),
         "{d}"

@@ -275,7 +275,7 @@ const MISTAKES: &[(&str, usize, Verdict, &str)] = &[
     ),
     (
         "derivations/mistakes/dropped_sigma_prime.txt",
-        16,
+        18,
         Verdict::False,
         "",
     ),
