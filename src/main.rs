@@ -19,10 +19,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-/// Stack of each verification thread. The stages recurse over expressions,
-/// and a pathological input (a thousand nested parentheses) must end in a
-/// report, not a stack overflow, which no Rust code can catch.
-const STACK_SIZE: usize = 256 << 20;
+use derivcheck::verify::STACK_SIZE;
 
 /// How standard input (`-`) is named in reports.
 const STDIN_NAME: &str = "<stdin>";
@@ -160,8 +157,9 @@ struct CheckArgs {
     )]
     samples: u32,
 
-    /// Files to check at once [default: the number of CPUs]. The report
-    /// is the same whatever the number.
+    /// Threads to check with [default: the number of CPUs]: files at once,
+    /// and the links of a file in parallel when there are fewer files than
+    /// threads. The report is the same whatever the number.
     #[arg(
         short,
         long,
@@ -505,14 +503,18 @@ fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -
 /// returns the outcomes in the order of `files`, whatever order the threads
 /// finish in, so that the report does not depend on scheduling.
 fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
-    let options = &Options {
-        samples: check.samples,
-        seed: check.seed,
-    };
     let jobs = check.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         |n| n as usize,
     );
+    // Threads left over when there are fewer files than jobs sample the
+    // links of each file in parallel.
+    let at_once = jobs.clamp(1, files.len().max(1));
+    let options = &Options {
+        samples: check.samples,
+        seed: check.seed,
+        threads: (jobs / at_once).max(1),
+    };
     // Standard input can be read only once; read it before the threads
     // start, so every `-` gets the same text whichever thread takes it.
     let stdin = files.iter().any(|p| p == Path::new("-")).then(|| {
@@ -539,7 +541,7 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
         }
     };
     std::thread::scope(|scope| {
-        for n in 0..jobs.clamp(1, files.len().max(1)) {
+        for n in 0..at_once {
             let spawned = std::thread::Builder::new()
                 .name(format!("verify-{n}"))
                 .stack_size(STACK_SIZE)

@@ -8,6 +8,8 @@ use crate::numeric::{self, Counterexample, NumericOutcome, SampleConfig};
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
 use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// The verdict on one link (and, summarized, on a claim).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -65,6 +67,11 @@ pub struct Options {
     pub samples: u32,
     /// The sampler's seed; `None` derives one from the file path and claim.
     pub seed: Option<u64>,
+    /// Threads for one file: the numeric witness samples links on them
+    /// while the symbolic witness runs on the calling thread. 1 runs
+    /// everything on the calling thread. The report is the same whatever
+    /// the number.
+    pub threads: usize,
 }
 
 impl Default for Options {
@@ -72,9 +79,15 @@ impl Default for Options {
         Options {
             samples: 256,
             seed: None,
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }
+
+/// Stack of each thread that verifies: the stages recurse over expressions,
+/// and a pathological input (a thousand nested parentheses) must end in a
+/// report, not a stack overflow, which no Rust code can catch.
+pub const STACK_SIZE: usize = 256 << 20;
 
 /// A location for humans: 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -224,24 +237,51 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         })
         .collect();
 
-    // The symbolic witness adds to the store while the claims are read.
     let lowered_claims = std::mem::take(&mut lowered.claims);
+    let configs: Vec<SampleConfig> = lowered_claims
+        .iter()
+        .map(|claim| SampleConfig {
+            samples: options.samples,
+            seed: options
+                .seed
+                .unwrap_or_else(|| default_seed(path, &claim.name)),
+        })
+        .collect();
+    let links: Vec<(&Link, &SampleConfig)> = lowered_claims
+        .iter()
+        .zip(&configs)
+        .flat_map(|(claim, config)| claim.links.iter().flatten().map(move |l| (l, config)))
+        .collect();
+    let (symbolic, numeric) = witnesses(&mut lowered, &links, options.threads);
+    let mut outcomes = symbolic.into_iter().zip(numeric);
+
     let claims = lowered_claims
         .iter()
-        .map(|claim| {
-            let seed = options
-                .seed
-                .unwrap_or_else(|| default_seed(path, &claim.name));
-            let config = SampleConfig {
-                samples: options.samples,
-                seed,
-            };
+        .zip(&configs)
+        .map(|(claim, config)| {
             let steps: Vec<StepReport> = claim
                 .links
                 .iter()
-                .map(|link| match link {
-                    Ok(link) => check(&mut lowered, link, source, &lines, &config, &defined),
-                    Err(e) => error_step(e, source, &lines),
+                .map(|link| match (link, outcomes.next()) {
+                    (Ok(link), Some((symbolic, numeric))) => {
+                        let w = Witnesses { symbolic, numeric };
+                        combine(&mut lowered, link, w, source, &lines, &defined)
+                    }
+                    (Err(e), _) => error_step(e, source, &lines),
+                    // `witnesses` answers for every link; were one missing,
+                    // ask both witnesses here.
+                    (Ok(link), None) => {
+                        let (symbolic, mut numeric) = witnesses(&mut lowered, &[(link, config)], 1);
+                        let w = Witnesses {
+                            symbolic: symbolic.into_iter().next().unwrap_or(
+                                canon::Outcome::Inconclusive("no symbolic verdict".into()),
+                            ),
+                            numeric: numeric.pop().unwrap_or(NumericOutcome::Inconclusive(
+                                "no numeric verdict".to_string(),
+                            )),
+                        };
+                        combine(&mut lowered, link, w, source, &lines, &defined)
+                    }
                 })
                 .collect();
             let verdict = steps
@@ -264,19 +304,102 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
     }
 }
 
-/// Runs both witnesses on one link and combines their answers.
+/// The two witnesses' answers on one link.
+struct Witnesses {
+    symbolic: canon::Outcome,
+    numeric: NumericOutcome,
+}
+
+/// Runs both witnesses on every link, in order. With more than one thread,
+/// the numeric witness samples on worker threads (over a snapshot of the
+/// store: the symbolic witness adds to the store as it goes) while the
+/// symbolic witness runs here, then this thread helps sample. Each link's
+/// sampling depends only on the link and its seed, so the answers do not
+/// depend on the scheduling.
+fn witnesses(
+    lowered: &mut crate::lower::Lowered,
+    links: &[(&Link, &SampleConfig)],
+    threads: usize,
+) -> (Vec<canon::Outcome>, Vec<NumericOutcome>) {
+    let prove_all = |lowered: &mut crate::lower::Lowered| -> Vec<canon::Outcome> {
+        links
+            .iter()
+            .map(|(link, _)| {
+                canon::prove(
+                    &mut lowered.store,
+                    &mut lowered.symbols,
+                    link.lhs,
+                    link.rhs,
+                    &canon::Budget::default(),
+                )
+            })
+            .collect()
+    };
+    let sample = |store: &crate::expr::Store, symbols: &crate::expr::Symbols, k: usize| {
+        let (link, config) = links[k];
+        numeric::check_link(store, symbols, link.lhs, link.rhs, &link.free, config)
+    };
+    if threads <= 1 || links.len() <= 1 {
+        let symbolic = prove_all(lowered);
+        let numeric = (0..links.len())
+            .map(|k| sample(&lowered.store, &lowered.symbols, k))
+            .collect();
+        return (symbolic, numeric);
+    }
+    let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<NumericOutcome>>> = Mutex::new(vec![None; links.len()]);
+    let work = || loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k >= links.len() {
+            break;
+        }
+        let out = sample(&store, &symbols, k);
+        if let Some(slot) = done
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(k)
+        {
+            *slot = Some(out);
+        }
+    };
+    let symbolic = std::thread::scope(|scope| {
+        for n in 1..threads.min(links.len()) {
+            let spawned = std::thread::Builder::new()
+                .name(format!("numeric-{n}"))
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break;
+            }
+        }
+        let symbolic = prove_all(lowered);
+        work();
+        symbolic
+    });
+    let numeric = done
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .enumerate()
+        .map(|(k, out)| out.unwrap_or_else(|| sample(&store, &symbols, k)))
+        .collect();
+    (symbolic, numeric)
+}
+
+/// Combines the two witnesses' answers on one link.
 ///
 /// The symbolic witness decides "proved"; the numeric witness always runs
 /// too. When the symbolic side cannot decide (not proved, or a limit), the
 /// verdict is the numeric one, named as such. A proof contradicted by a
 /// counterexample is a bug in derivcheck and is reported as an internal
 /// error, never resolved in favour of either side.
-fn check(
+fn combine(
     lowered: &mut crate::lower::Lowered,
     link: &Link,
+    witnesses: Witnesses,
     source: &str,
     lines: &LineIndex,
-    config: &SampleConfig,
     defined: &[&str],
 ) -> StepReport {
     let (line, col) = lines.line_col(source, link.span.start);
@@ -296,21 +419,7 @@ fn check(
         diagnosis: None,
         trace: Vec::new(),
     };
-    let symbolic = canon::prove(
-        &mut lowered.store,
-        &mut lowered.symbols,
-        link.lhs,
-        link.rhs,
-        &canon::Budget::default(),
-    );
-    let numeric = numeric::check_link(
-        &lowered.store,
-        &lowered.symbols,
-        link.lhs,
-        link.rhs,
-        &link.free,
-        config,
-    );
+    let Witnesses { symbolic, numeric } = witnesses;
     match numeric {
         NumericOutcome::Holds { defined, tried } => {
             step.verdict = Verdict::Holds;

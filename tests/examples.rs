@@ -210,3 +210,25 @@ fn every_example_link_is_proved_symbolically() {
         }
     }
 }
+
+#[test]
+fn the_report_does_not_depend_on_the_number_of_threads() {
+    for rel in [
+        "derivations/backprop.txt",
+        "derivations/mistakes/dropped_sigma_prime.txt",
+        "derivations/mistakes/lost_sign.txt",
+    ] {
+        let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let with = |threads| {
+            let options = Options {
+                threads,
+                ..Options::default()
+            };
+            verify_source(rel, &text, &options)
+        };
+        let one = with(1);
+        assert!(!one.claims.is_empty(), "{rel}");
+        assert_eq!(one, with(3), "{rel}");
+    }
+}
