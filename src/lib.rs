@@ -16,6 +16,7 @@ pub mod diff;
 pub mod expr;
 pub mod lower;
 pub mod numeric;
+pub mod parallel;
 pub mod report;
 pub mod syntax;
 pub mod testing;

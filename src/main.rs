@@ -16,10 +16,8 @@ use derivcheck::{verify_source, FileReport, Options};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
 
-use derivcheck::verify::STACK_SIZE;
+use derivcheck::parallel::STACK_SIZE;
 
 /// How standard input (`-`) is named in reports.
 const STDIN_NAME: &str = "<stdin>";
@@ -526,40 +524,15 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
             .map_err(|e| ReadError::from_io(STDIN_NAME, &e))
     });
     let check_file = |path: &Path| check_file(path, stdin.as_ref(), options);
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<FileOutcome>>> = Mutex::new(vec![None; files.len()]);
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(path) = files.get(i) else { break };
-        let outcome = check_file(path);
-        if let Some(slot) = done
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_mut(i)
-        {
-            *slot = Some(outcome);
-        }
-    };
-    std::thread::scope(|scope| {
-        for n in 0..at_once {
-            let spawned = std::thread::Builder::new()
-                .name(format!("verify-{n}"))
-                .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, work);
-            if spawned.is_err() {
-                break;
-            }
-        }
-    });
-    // Files no thread took (none could be spawned) are checked here: without
-    // the big stack, ordinary input still verifies, which beats refusing.
-    work();
-    done.into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .zip(files)
-        .map(|(outcome, path)| outcome.unwrap_or_else(|| check_file(path)))
-        .collect()
+    // Every file on a big-stack thread; this thread only waits.
+    let (outcomes, ()) = derivcheck::parallel::map_while(
+        files.len(),
+        at_once,
+        false,
+        |i| check_file(&files[i]),
+        || (),
+    );
+    outcomes
 }
 
 /// Reads and verifies one file; never fails, since a bad file is reported

@@ -8,8 +8,6 @@ use crate::numeric::{self, Counterexample, NumericOutcome, SampleConfig};
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
 use serde::Serialize;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
 
 /// The verdict on one link (and, summarized, on a claim).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -84,10 +82,6 @@ impl Default for Options {
     }
 }
 
-/// Stack of each thread that verifies: the stages recurse over expressions,
-/// and a pathological input (a thousand nested parentheses) must end in a
-/// report, not a stack overflow, which no Rust code can catch.
-pub const STACK_SIZE: usize = 256 << 20;
 
 /// A location for humans: 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -347,43 +341,13 @@ fn witnesses(
         return (symbolic, numeric);
     }
     let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<NumericOutcome>>> = Mutex::new(vec![None; links.len()]);
-    let work = || loop {
-        let k = next.fetch_add(1, Ordering::Relaxed);
-        if k >= links.len() {
-            break;
-        }
-        let out = sample(&store, &symbols, k);
-        if let Some(slot) = done
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_mut(k)
-        {
-            *slot = Some(out);
-        }
-    };
-    let symbolic = std::thread::scope(|scope| {
-        for n in 1..threads.min(links.len()) {
-            let spawned = std::thread::Builder::new()
-                .name(format!("numeric-{n}"))
-                .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, work);
-            if spawned.is_err() {
-                break;
-            }
-        }
-        let symbolic = prove_all(lowered);
-        work();
-        symbolic
-    });
-    let numeric = done
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .enumerate()
-        .map(|(k, out)| out.unwrap_or_else(|| sample(&store, &symbols, k)))
-        .collect();
+    let (numeric, symbolic) = crate::parallel::map_while(
+        links.len(),
+        threads - 1,
+        true,
+        |k| sample(&store, &symbols, k),
+        || prove_all(lowered),
+    );
     (symbolic, numeric)
 }
 
