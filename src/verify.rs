@@ -82,7 +82,6 @@ impl Default for Options {
     }
 }
 
-
 /// A location for humans: 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {

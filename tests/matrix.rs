@@ -234,6 +234,14 @@ fn shape_errors_name_both_shapes_and_hint() {
         ("aᵀ = b", &["transposed vector"]),
         ("W + A = W", &["the same shape"]),
         ("aᵀ u = 1", &["a transposed vector[d] by a vector[m]"]),
+        (
+            "Σ_i (aᵀ ⊙ b)[i] = 1",
+            &[
+                "cannot apply `⊙` to a transposed vector[d] and a vector[d]",
+                "did you mean `a ⊙ b`?",
+            ],
+        ),
+        ("(a - bᵀ)[i] = 1", &["did you mean `a - b`?"]),
     ];
     for (claim, wants) in cases {
         let (v, msg) = step_of(claim);

@@ -298,6 +298,9 @@ impl<'a> Lowerer<'a> {
                 if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
                     return Ok(Shape(self.product(e, lhs, rhs, scope)?.1.dims));
                 }
+                if sl.rank() == 1 && sr.rank() == 1 {
+                    self.same_orientation(*op, lhs, rhs, scope)?;
+                }
                 sl.broadcast(&sr).ok_or_else(|| {
                     Diagnostic::new(
                         rhs.span,
@@ -1113,7 +1116,7 @@ fn expanded_from(d: Diagnostic, call: Span, name: &str) -> Diagnostic {
     d.with_label(call, format!("in this use of `{name}`"))
 }
 
-fn op_symbol(op: BinOp) -> &'static str {
+pub(super) fn op_symbol(op: BinOp) -> &'static str {
     match op {
         BinOp::Add => "+",
         BinOp::Sub => "-",

@@ -317,6 +317,60 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Rejects an elementwise operation between a transposed vector and a
+    /// plain one (`aᵀ ⊙ b`, `aᵀ + b`): a row and a column do not line up.
+    pub(crate) fn same_orientation(
+        &mut self,
+        op: BinOp,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+        scope: &Rc<Scope<'a>>,
+    ) -> R<()> {
+        let (l, r) = (self.factor(lhs, scope)?, self.factor(rhs, scope)?);
+        if l.row == r.row {
+            return Ok(());
+        }
+        let gap = Span::new(lhs.span.end, rhs.span.start);
+        let at = if gap.start < gap.end {
+            gap
+        } else {
+            lhs.span.join(rhs.span)
+        };
+        let d = Diagnostic::new(
+            at,
+            format!(
+                "cannot apply `{}` to {} and {}: a transposed vector and a vector do not line up elementwise; expected both transposed or neither",
+                super::op_symbol(op),
+                self.describe(&l),
+                self.describe(&r)
+            ),
+        )
+        .with_label(lhs.span, self.describe(&l))
+        .with_label(rhs.span, self.describe(&r));
+        // `aᵀ ⊙ b` most likely means `a ⊙ b`.
+        let untransposed = |e: &Expr| match &e.kind {
+            ExprKind::Transpose(inner) => Some(print_factor(inner)),
+            _ => None,
+        };
+        let hint = match (untransposed(lhs), untransposed(rhs)) {
+            (Some(a), None) => Some(format!(
+                "{a} {} {}",
+                super::op_symbol(op),
+                print_factor(rhs)
+            )),
+            (None, Some(b)) => Some(format!(
+                "{} {} {b}",
+                print_factor(lhs),
+                super::op_symbol(op)
+            )),
+            _ => None,
+        };
+        Err(match hint {
+            Some(h) => d.with_help(format!("did you mean `{h}`?")),
+            None => d,
+        })
+    }
+
     /// Rejects a transposed vector standing alone (not a factor of a
     /// product), where it has no meaning distinct from the vector.
     pub(crate) fn no_lone_row(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<()> {
