@@ -239,13 +239,7 @@ impl<'a> Lowerer<'a> {
                 Resolved::Const(_) => Ok(Shape::scalar()),
                 Resolved::Var(v) => Ok(Shape(self.symbols.var(v).dims.clone())),
                 Resolved::Let(l) => self.let_shape(l, id.span),
-                Resolved::Def(_) | Resolved::Builtin(_) => Err(Diagnostic::new(
-                    id.span,
-                    format!(
-                        "`{}` is a function; expected it to be called with arguments",
-                        id.name
-                    ),
-                )),
+                Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
                 Resolved::Unknown => Err(self.unknown(id)),
             },
             ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
@@ -256,14 +250,8 @@ impl<'a> Lowerer<'a> {
                     self.shape_of(a, scope)
                 }
                 Resolved::Def(d) => self.call_shape(d, func, args, scope, e.span),
-                Resolved::Unknown => Err(Diagnostic::new(
-                    func.span,
-                    format!("unknown function `{}`", func.name),
-                )),
-                _ => Err(Diagnostic::new(
-                    func.span,
-                    format!("`{}` is not a function, so it cannot be called", func.name),
-                )),
+                Resolved::Unknown => Err(unknown_function(func)),
+                _ => Err(not_a_function(func)),
             },
             ExprKind::Index { base, indices } => {
                 let bs = self.shape_of(base, scope)?;
@@ -410,28 +398,55 @@ impl<'a> Lowerer<'a> {
         }
         let result = self.nested(use_span, |this| {
             let scope = Rc::new(Scope::default());
-            let mut dims = Vec::new();
-            for ix in &item.indices {
-                match this.infer_dim(&ix.name, &item.value, &scope)? {
-                    Some((d, _)) => dims.push(d),
-                    None => {
-                        return Err(Diagnostic::new(ix.span, format!("cannot tell the range of index `{}`: it never indexes a vector or matrix", ix.name)))
-                    }
-                }
-            }
-            let vs = this.shape_of(&item.value, &scope)?;
-            if !item.indices.is_empty() && !vs.is_scalar() {
-                return Err(Diagnostic::new(
-                    item.value.span,
-                    format!("`let {}[...]` needs a scalar right side, but it is {}", item.name.name, vs.describe(&this.symbols)),
-                ));
-            }
-            dims.extend(vs.0);
-            Ok(Shape(dims))
+            this.indexed_shape(
+                &item.indices,
+                &item.value,
+                &scope,
+                |ix| {
+                    format!(
+                        "cannot tell the range of index `{}`: it never indexes a vector or matrix",
+                        ix.name
+                    )
+                },
+                |shape| {
+                    format!(
+                        "`let {}[...]` needs a scalar right side, but it is {shape}",
+                        item.name.name
+                    )
+                },
+            )
         });
         let s = result?;
         self.let_shapes.insert(item.name.name.clone(), s.clone());
         Ok(s)
+    }
+
+    /// The shape of `NAME[indices] = body` (a let or a vector-valued
+    /// definition): one dimension per written index, found from its uses in
+    /// `body`, then the body's own, which must be scalar when indices are
+    /// written. The two messages say what is wrong in the caller's words.
+    fn indexed_shape(
+        &mut self,
+        indices: &'a [Ident],
+        body: &'a Expr,
+        scope: &Rc<Scope<'a>>,
+        no_range: impl Fn(&Ident) -> String,
+        not_scalar: impl Fn(&str) -> String,
+    ) -> R<Shape> {
+        let mut dims = Vec::new();
+        for ix in indices {
+            match self.infer_dim(&ix.name, body, scope)? {
+                Some((d, _)) => dims.push(d),
+                None => return Err(Diagnostic::new(ix.span, no_range(ix))),
+            }
+        }
+        let shape = self.shape_of(body, scope)?;
+        if !indices.is_empty() && !shape.is_scalar() {
+            let described = shape.describe(&self.symbols);
+            return Err(Diagnostic::new(body.span, not_scalar(&described)));
+        }
+        dims.extend(shape.0);
+        Ok(Shape(dims))
     }
 
     /// Runs `f` one expansion level deeper, failing past [`MAX_DEPTH`].
@@ -573,22 +588,13 @@ impl<'a> Lowerer<'a> {
         let result = self.nested(span, |this| {
             let def = d.def;
             let inner = Rc::new(this.bind(d, args, scope, &[]));
-            let mut dims = Vec::new();
-            for r in &def.result_indices {
-                match this.infer_dim(&r.name, &def.body, &inner)? {
-                    Some((dim, _)) => dims.push(dim),
-                    None => return Err(Diagnostic::new(r.span, format!("cannot tell the range of result index `{}`", r.name))),
-                }
-            }
-            let body = this.shape_of(&def.body, &inner)?;
-            if !def.result_indices.is_empty() && !body.is_scalar() {
-                return Err(Diagnostic::new(
-                    def.body.span,
-                    format!("the body of `{}` is {}; expected a scalar, since its result indices are written on the left", def.name.name, body.describe(&this.symbols)),
-                ));
-            }
-            dims.extend(body.0);
-            Ok(Shape(dims))
+            this.indexed_shape(
+                &def.result_indices,
+                &def.body,
+                &inner,
+                |r| format!("cannot tell the range of result index `{}`", r.name),
+                |shape| format!("the body of `{}` is {shape}; expected a scalar, since its result indices are written on the left", def.name.name),
+            )
         })
         .map_err(|d| expanded_from(d, span, &func.name));
         result
@@ -801,13 +807,7 @@ impl<'a> Lowerer<'a> {
                         None => self.lower_let(l, idx, id.span),
                     }
                 }
-                Resolved::Def(_) | Resolved::Builtin(_) => Err(Diagnostic::new(
-                    id.span,
-                    format!(
-                        "`{}` is a function; expected it to be called with arguments",
-                        id.name
-                    ),
-                )),
+                Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
                 Resolved::Unknown => Err(self.unknown(id)),
             },
             ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
@@ -825,14 +825,8 @@ impl<'a> Lowerer<'a> {
                     })
                 }
                 Resolved::Def(d) => self.expand(d, func, args, scope, idx, e.span),
-                Resolved::Unknown => Err(Diagnostic::new(
-                    func.span,
-                    format!("unknown function `{}`", func.name),
-                )),
-                _ => Err(Diagnostic::new(
-                    func.span,
-                    format!("`{}` is not a function, so it cannot be called", func.name),
-                )),
+                Resolved::Unknown => Err(unknown_function(func)),
+                _ => Err(not_a_function(func)),
             },
             ExprKind::Index { base, indices } => {
                 let bs = self.shape_of(base, scope)?;
@@ -1070,6 +1064,27 @@ impl<'a> Lowerer<'a> {
 
 fn is_euler<'a>(e: &Expr, lw: &Lowerer<'a>, scope: &Scope<'a>) -> bool {
     matches!(&e.kind, ExprKind::Name(id) if matches!(lw.resolve(&id.name, scope), Resolved::Const(crate::expr::Constant::E)))
+}
+
+fn uncalled(id: &Ident) -> Diagnostic {
+    Diagnostic::new(
+        id.span,
+        format!(
+            "`{}` is a function; expected it to be called with arguments",
+            id.name
+        ),
+    )
+}
+
+fn unknown_function(func: &Ident) -> Diagnostic {
+    Diagnostic::new(func.span, format!("unknown function `{}`", func.name))
+}
+
+fn not_a_function(func: &Ident) -> Diagnostic {
+    Diagnostic::new(
+        func.span,
+        format!("`{}` is not a function, so it cannot be called", func.name),
+    )
 }
 
 fn not_a_variable(var: &Ident) -> Diagnostic {
