@@ -934,9 +934,55 @@ def sqrt_square_claim():
     return lhs, ctx(u), "sqrt_of_square"
 
 
+def classic_false():
+    """The textbook slips the issue names, made on purpose (they are rare in
+    random trees): (lhs, rhs, how, derivative variable or None)."""
+    kind = R.choice(["log_of_sum", "exp_of_sum", "quotient_no_square", "swap", "sigma_prime_is_sigma"])
+    if kind == "log_of_sum":
+        a, b = gen_pos(R.choice([0, 1])), gen_pos(0)
+        c = R.choice([1, 2, sp.Rational(1, 2), x])
+        if set(sp.Add.make_args(a + b)) != {a, b}:
+            return None
+        return c * sp.log(a + b), c * (sp.log(a) + sp.log(b)), kind, None
+    if kind == "exp_of_sum":
+        a, b = linear(), R.choice([linear(), gen(1)])
+        if set(sp.Add.make_args(a + b)) != {a, b}:
+            return None
+        return sp.exp(a + b), sp.exp(a) + sp.exp(b), kind, None
+    if kind == "quotient_no_square":
+        f = gen(R.choice([0, 1])) / R.choice([gen_pos(1), x ** 2 + small_int(), x + small_int(), sp.exp(x) + 1])
+    elif kind == "swap":
+        f = R.choice([sp.sin, sp.cos])(linear()) * R.choice([1, x, p, gen(1)])
+    else:
+        f = sigmoid(linear()) * R.choice([1, 1, x, gen(1)])
+    v = x if f.has(x) else dvar(f)
+    sites = [s for s in bug_sites(f, v) if s[1] == kind]
+    if not sites:
+        return None
+    return f, buggy_diff(f, v, kind, R.choice(sites)[0]), kind, v
+
+
 def new_false(true_ids, true_diffs):
     k = R.random()
-    if k < 0.45 and true_diffs:
+    if k < 0.15:
+        res = classic_false()
+        if res is None:
+            return None
+        lhs, rhs, how, v = res
+        if not allowed(lhs) or not allowed(rhs) or not size_ok(rhs) or not lhs.has(*VARS):
+            return None
+        texts = printable(lhs, rhs)
+        if not texts or not fits(*texts):
+            return None
+        if v is not None:
+            df = sp.diff(lhs, v)
+            if not check_false(df, rhs):
+                return None
+            return deriv_text(lhs, v), texts[1], how
+        if not check_false(lhs, rhs):
+            return None
+        return texts[0], texts[1], how
+    if k < 0.5 and true_diffs:
         f, v, df, r0, lhs_text, _, _ = R.choice(true_diffs)
         sites = bug_sites(f, v)
         if not sites or R.random() < 0.2:
