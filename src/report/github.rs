@@ -11,7 +11,7 @@
 //! property and message is escaped by the runner's rules: a newline in a
 //! justification must not end the command and start another.
 
-use super::text;
+use super::text::{self, one_line};
 use super::{terminal, FileOutcome, Summary};
 use crate::numeric::Counterexample;
 use crate::verify::{StepReport, Verdict};
@@ -144,13 +144,6 @@ pub(crate) fn counterexample(cx: &Counterexample) -> String {
             at.join(", ")
         )
     }
-}
-
-/// Text from the file on one line with runs of whitespace collapsed; the
-/// escaping below keeps any remaining line break from ending the command,
-/// but an annotation reads better without them.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The runner's escaping of a command's message: `%`, CR and LF.
