@@ -410,6 +410,29 @@ fn accent(mark: char) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// A combining mark after a base character.
+enum Mark {
+    /// One with an accent command: for text, and for math.
+    Accent(&'static str, &'static str),
+    /// One pdflatex has no accent for.
+    Other(char),
+}
+
+/// Hands each combining mark at the start of `chars` to `f`, in order, and
+/// returns how many there were.
+fn combining_marks(chars: &[char], mut f: impl FnMut(Mark)) -> usize {
+    let mut n = 0;
+    for &m in chars {
+        match accent(m) {
+            Some((text, math)) => f(Mark::Accent(text, math)),
+            None if unicode_normalization::char::is_combining_mark(m) => f(Mark::Other(m)),
+            None => break,
+        }
+        n += 1;
+    }
+    n
+}
+
 /// A character pdflatex's fonts lack, by its code point.
 fn code_point(c: char) -> String {
     format!("[U+{:04X}]", c as u32)
@@ -456,16 +479,10 @@ fn math_chars(s: &str) -> String {
         };
         k += 1;
         // Combining marks follow their base in NFD: wrap the base in each.
-        while let Some(&m) = chars.get(k) {
-            match accent(m) {
-                Some((_, cmd)) => base = format!("{cmd}{{{}}}", base.trim_end()),
-                None if unicode_normalization::char::is_combining_mark(m) => {
-                    base.push_str(&format!("\\text{{{}}}", code_point(m)));
-                }
-                None => break,
-            }
-            k += 1;
-        }
+        k += combining_marks(&chars[k..], |mark| match mark {
+            Mark::Accent(_, cmd) => base = format!("{cmd}{{{}}}", base.trim_end()),
+            Mark::Other(m) => base.push_str(&format!("\\text{{{}}}", code_point(m))),
+        });
         out.push_str(&base);
     }
     out
@@ -519,32 +536,20 @@ pub fn escape_text(s: &str) -> String {
                     // A symbol is set in math mode, where accents differ.
                     let mut math = cmd.to_string();
                     let mut unknown = String::new();
-                    while let Some(&m) = chars.get(k) {
-                        match accent(m) {
-                            Some((_, acc)) => math = format!("{acc}{{{math}}}"),
-                            None if unicode_normalization::char::is_combining_mark(m) => {
-                                unknown.push_str(&code_point(m));
-                            }
-                            None => break,
-                        }
-                        k += 1;
-                    }
+                    k += combining_marks(&chars[k..], |mark| match mark {
+                        Mark::Accent(_, acc) => math = format!("{acc}{{{math}}}"),
+                        Mark::Other(m) => unknown.push_str(&code_point(m)),
+                    });
                     format!("\\ensuremath{{{math}}}{unknown}")
                 }
                 None => code_point(c),
             },
         };
         let mut unknown = String::new();
-        while let Some(&m) = chars.get(k) {
-            match accent(m) {
-                Some((acc, _)) => piece = format!("{acc}{{{piece}}}"),
-                None if unicode_normalization::char::is_combining_mark(m) => {
-                    unknown.push_str(&code_point(m));
-                }
-                None => break,
-            }
-            k += 1;
-        }
+        k += combining_marks(&chars[k..], |mark| match mark {
+            Mark::Accent(acc, _) => piece = format!("{acc}{{{piece}}}"),
+            Mark::Other(m) => unknown.push_str(&code_point(m)),
+        });
         piece.push_str(&unknown);
         out.push_str(&piece);
     }
