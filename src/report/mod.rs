@@ -517,30 +517,14 @@ mod tests {
     use super::*;
     use crate::diag::Diagnostic;
     use crate::syntax::span::Span;
-    use crate::verify::{FileError, StepReport};
+    use crate::verify::FileError;
     use pretty_assertions::assert_eq;
 
-    fn step(verdict: Verdict) -> StepReport {
-        StepReport {
-            line: 1,
-            col: 1,
-            span: Span::default(),
-            verdict,
-            lhs: "a".into(),
-            rhs: "b".into(),
-            justification: None,
-            witness: None,
-            samples: None,
-            counterexample: None,
-            message: None,
-            diagnostic: None,
-            diagnosis: None,
-            trace: Vec::new(),
-        }
-    }
-
     fn claim(verdicts: &[Verdict]) -> ClaimReport {
-        let steps: Vec<StepReport> = verdicts.iter().map(|&v| step(v)).collect();
+        let steps: Vec<StepReport> = verdicts
+            .iter()
+            .map(|&v| testdata::step(1, 1, v, "a", "b"))
+            .collect();
         let verdict = verdicts
             .iter()
             .copied()
@@ -642,7 +626,7 @@ mod tests {
 
     #[test]
     fn the_walk_goes_file_by_file_and_link_by_link() {
-        let outcomes = [super::testdata::checked(), super::testdata::missing()];
+        let outcomes = [testdata::checked(), testdata::missing()];
         let mut seen = Vec::new();
         walk(&outcomes, |piece| {
             seen.push(match piece {
