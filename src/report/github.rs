@@ -12,7 +12,7 @@
 //! justification must not end the command and start another.
 
 use super::text::{self, one_line};
-use super::{terminal, FileOutcome, Summary};
+use super::{reason_and_help, terminal, FileOutcome, Summary};
 use crate::numeric::Counterexample;
 use crate::verify::{StepReport, Verdict};
 
@@ -104,14 +104,11 @@ fn step_message(step: &StepReport) -> String {
             }
         }
         _ => {
-            let detail = step
-                .message
-                .as_deref()
-                .or(step.diagnostic.as_ref().map(|d| d.message.as_str()));
+            let (detail, help) = reason_and_help(step);
             if let Some(detail) = detail {
                 m.push_str(&format!(" — {}", one_line(detail)));
             }
-            if let Some(help) = step.diagnostic.as_ref().and_then(|d| d.help.as_deref()) {
+            if let Some(help) = help {
                 m.push_str(&format!(" (help: {})", one_line(help)));
             }
         }

@@ -479,6 +479,18 @@ fn plain_diagnostic(report: &FileReport, source: &str, d: &crate::diag::Diagnost
     terminal::render_diagnostic(&report.path, source, d, &terminal::Config::default())
 }
 
+/// What the one-line reports (GitHub, JUnit) say about a link beyond its
+/// verdict when there is no counterexample to show: its message, or else
+/// its diagnostic's, and the diagnostic's help.
+pub(crate) fn reason_and_help(step: &StepReport) -> (Option<&str>, Option<&str>) {
+    let diagnostic = step.diagnostic.as_ref();
+    let reason = step
+        .message
+        .as_deref()
+        .or(diagnostic.map(|d| d.message.as_str()));
+    (reason, diagnostic.and_then(|d| d.help.as_deref()))
+}
+
 /// The `--color` setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
