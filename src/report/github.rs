@@ -11,8 +11,8 @@
 //! property and message is escaped by the runner's rules: a newline in a
 //! justification must not end the command and start another.
 
-use super::text;
-use super::{terminal, FileOutcome, Summary};
+use super::text::{self, one_line};
+use super::{reason_and_help, terminal, FileOutcome, Summary};
 use crate::numeric::Counterexample;
 use crate::verify::{StepReport, Verdict};
 
@@ -104,14 +104,11 @@ fn step_message(step: &StepReport) -> String {
             }
         }
         _ => {
-            let detail = step
-                .message
-                .as_deref()
-                .or(step.diagnostic.as_ref().map(|d| d.message.as_str()));
+            let (detail, help) = reason_and_help(step);
             if let Some(detail) = detail {
                 m.push_str(&format!(" — {}", one_line(detail)));
             }
-            if let Some(help) = step.diagnostic.as_ref().and_then(|d| d.help.as_deref()) {
+            if let Some(help) = help {
                 m.push_str(&format!(" (help: {})", one_line(help)));
             }
         }
@@ -144,13 +141,6 @@ pub(crate) fn counterexample(cx: &Counterexample) -> String {
             at.join(", ")
         )
     }
-}
-
-/// Text from the file on one line with runs of whitespace collapsed; the
-/// escaping below keeps any remaining line break from ending the command,
-/// but an annotation reads better without them.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The runner's escaping of a command's message: `%`, CR and LF.

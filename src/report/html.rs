@@ -14,9 +14,9 @@
 
 use super::mathml::{escape_xml as esc, layout_name, layout_source, to_mathml, Math};
 use super::text;
-use super::{terminal, ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED};
+use super::{terminal, ClaimStatus, Evidence, FileOutcome, Link, Piece, Summary, EXIT_VERIFIED};
 use crate::numeric::Counterexample;
-use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
+use crate::verify::{ClaimReport, StepReport, Verdict};
 use std::fmt::Write as _;
 
 /// The whole run as one page.
@@ -54,9 +54,7 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
         out.push_str("</ul></nav>\n");
     }
     out.push_str("</header>\n<main>\n");
-    for (n, outcome) in outcomes.iter().enumerate() {
-        render_file(&mut out, n + 1, outcome);
-    }
+    super::walk(outcomes, |piece| render_piece(&mut out, piece));
     out.push_str(
         "</main>\n<footer>Checked by derivcheck: ✓ proved symbolically or holds on every \
          random sample; ✗ false, with a counterexample; ! could not be decided or checked.\
@@ -65,14 +63,17 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
     out
 }
 
-fn render_file(out: &mut String, n: usize, outcome: &FileOutcome) {
-    let _ = writeln!(
-        out,
-        "<section class=\"file\" id=\"f{n}\">\n<h2>{}</h2>",
-        esc(outcome.path())
-    );
-    match outcome {
-        FileOutcome::Unreadable(e) => {
+/// Writes one piece of the page.
+fn render_piece(out: &mut String, piece: Piece<'_>) {
+    match piece {
+        Piece::File { index, path } => {
+            let _ = writeln!(
+                out,
+                "<section class=\"file\" id=\"f{index}\">\n<h2>{}</h2>",
+                esc(path)
+            );
+        }
+        Piece::Unreadable(e) => {
             let _ = writeln!(
                 out,
                 "<p class=\"file-error\">cannot read {}: {}</p>",
@@ -80,25 +81,22 @@ fn render_file(out: &mut String, n: usize, outcome: &FileOutcome) {
                 esc(&e.message)
             );
         }
-        FileOutcome::Checked { source, report } => {
-            for error in &report.errors {
-                let d = terminal::render_diagnostic(
-                    &report.path,
-                    source,
-                    &error.diagnostic,
-                    &terminal::Config::default(),
-                );
-                let _ = writeln!(out, "<pre class=\"file-error\">{}</pre>", esc(d.trim_end()));
-            }
-            if report.claims.is_empty() && report.errors.is_empty() {
-                out.push_str("<p class=\"empty\">no claims</p>\n");
-            }
-            for (m, claim) in report.claims.iter().enumerate() {
-                render_claim(out, &format!("f{n}-c{}", m + 1), report, source, claim);
-            }
+        Piece::FileError(d) => {
+            let _ = writeln!(out, "<pre class=\"file-error\">{}</pre>", esc(d.trim_end()));
         }
+        Piece::NoClaims => out.push_str("<p class=\"empty\">no claims</p>\n"),
+        Piece::Claim { file, index, claim } => {
+            claim_header(out, &format!("f{file}-c{index}"), claim)
+        }
+        Piece::NoLinks => out.push_str("<p class=\"empty\">no links</p>\n"),
+        Piece::ChainStart => {
+            out.push_str("<div class=\"scroll\"><table class=\"chain\">\n<tbody>\n")
+        }
+        Piece::Link(link) => render_link(out, &link),
+        Piece::ChainEnd => out.push_str("</tbody>\n</table></div>\n"),
+        Piece::ClaimEnd => out.push_str("</article>\n"),
+        Piece::FileEnd => out.push_str("</section>\n"),
     }
-    out.push_str("</section>\n");
 }
 
 /// The mark of a link, its CSS class and its label for screen readers.
@@ -124,17 +122,7 @@ fn math(m: &Math) -> String {
     format!("<math displaystyle=\"true\">{}</math>", to_mathml(m))
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn render_claim(
-    out: &mut String,
-    id: &str,
-    report: &FileReport,
-    source: &str,
-    claim: &ClaimReport,
-) {
+fn claim_header(out: &mut String, id: &str, claim: &ClaimReport) {
     let status = ClaimStatus::of(claim);
     let (sym, label) = match status {
         ClaimStatus::Verified => ("✓", "verified"),
@@ -150,83 +138,58 @@ fn render_claim(
         claim.verdict.as_str(),
         claim.line
     );
-    if claim.steps.is_empty() {
-        out.push_str("<p class=\"empty\">no links</p>\n</article>\n");
-        return;
-    }
-    out.push_str("<div class=\"scroll\"><table class=\"chain\">\n<tbody>\n");
-    let mut previous_rhs: Option<String> = None;
-    for step in &claim.steps {
-        let lhs = one_line(&step.lhs);
-        let lhs_cell = if previous_rhs.as_deref() == Some(lhs.as_str()) || lhs.is_empty() {
-            String::new()
-        } else {
-            math(&layout_source(&lhs))
-        };
-        let rhs = one_line(&step.rhs);
-        let (sym, class, label) = mark(step);
-        let _ = write!(
+}
+
+/// A link's row, and beneath it a row of details when there are any.
+fn render_link(out: &mut String, link: &Link<'_>) {
+    let step = link.step;
+    let lhs_cell = link
+        .lhs
+        .as_deref()
+        .map(|lhs| math(&layout_source(lhs)))
+        .unwrap_or_default();
+    let (sym, class, label) = mark(step);
+    let _ = write!(
+        out,
+        "<tr class=\"link {class}\">\n<td class=\"lhs\">{lhs_cell}</td>\
+         <td class=\"eq\"><math displaystyle=\"true\"><mo>=</mo></math></td>\
+         <td class=\"rhs\">{}</td>\n\
+         <td class=\"verdict\"><span class=\"mark {class}\" role=\"img\" aria-label=\"{label}\" \
+         title=\"{label}\">{sym}</span> <span class=\"word\">{label}</span></td>\
+         <td class=\"why\">{}</td><td class=\"loc\">{}:{}</td>\n</tr>\n",
+        math(&layout_source(&link.rhs)),
+        step.justification
+            .as_deref()
+            .map(|j| esc(&text::one_line(j)))
+            .unwrap_or_default(),
+        step.line,
+        step.col,
+    );
+    let details = step_details(link);
+    if !details.is_empty() {
+        let _ = writeln!(
             out,
-            "<tr class=\"link {class}\">\n<td class=\"lhs\">{lhs_cell}</td>\
-             <td class=\"eq\"><math displaystyle=\"true\"><mo>=</mo></math></td>\
-             <td class=\"rhs\">{}</td>\n\
-             <td class=\"verdict\"><span class=\"mark {class}\" role=\"img\" aria-label=\"{label}\" \
-             title=\"{label}\">{sym}</span> <span class=\"word\">{label}</span></td>\
-             <td class=\"why\">{}</td><td class=\"loc\">{}:{}</td>\n</tr>\n",
-            math(&layout_source(&rhs)),
-            step.justification
-                .as_deref()
-                .map(|j| esc(&one_line(j)))
-                .unwrap_or_default(),
-            step.line,
-            step.col,
+            "<tr class=\"detail {class}\"><td></td><td></td><td colspan=\"4\">{details}</td></tr>"
         );
-        let details = step_details(report, source, step);
-        if !details.is_empty() {
-            let _ = writeln!(
-                out,
-                "<tr class=\"detail {class}\"><td></td><td></td><td colspan=\"4\">{details}</td></tr>"
-            );
-        }
-        previous_rhs = Some(rhs);
     }
-    out.push_str("</tbody>\n</table></div>\n</article>\n");
 }
 
 /// What a row's mark does not say: evidence, diagnosis, rule trace.
-fn step_details(report: &FileReport, source: &str, step: &StepReport) -> String {
+fn step_details(link: &Link<'_>) -> String {
+    let step = link.step;
     let mut out = String::new();
-    match step.verdict {
-        Verdict::Proved | Verdict::Holds => {}
-        Verdict::False => match &step.counterexample {
-            Some(cx) => out.push_str(&counterexample(cx)),
-            None => {
-                let m = step.message.as_deref().unwrap_or("false");
-                let _ = write!(out, "<p class=\"message\">{}</p>", esc(m));
-            }
-        },
-        Verdict::Undefined | Verdict::Inconclusive => {
-            let m = step.message.as_deref().unwrap_or(step.verdict.as_str());
+    match &link.evidence {
+        Evidence::None => {}
+        Evidence::Counterexample(cx) => out.push_str(&counterexample(cx)),
+        Evidence::Message(m) => {
             let _ = write!(out, "<p class=\"message\">{}</p>", esc(m));
         }
-        Verdict::Error => match &step.diagnostic {
-            Some(d) => {
-                let d = terminal::render_diagnostic(
-                    &report.path,
-                    source,
-                    d,
-                    &terminal::Config::default(),
-                );
-                let _ = write!(out, "<pre class=\"diagnostic\">{}</pre>", esc(d.trim_end()));
-            }
-            None => {
-                let m = step
-                    .message
-                    .as_deref()
-                    .unwrap_or("this step could not be checked");
-                let _ = write!(out, "<p class=\"message\">error: {}</p>", esc(m));
-            }
-        },
+        Evidence::Diagnostic(d) => {
+            let _ = write!(out, "<pre class=\"diagnostic\">{}</pre>", esc(d.trim_end()));
+        }
+        Evidence::Error(m) => {
+            let _ = write!(out, "<p class=\"message\">error: {}</p>", esc(m));
+        }
     }
     if let Some(d) = &step.diagnosis {
         let _ = write!(

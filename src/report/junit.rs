@@ -18,7 +18,7 @@
 //! a name no claim can have, so that CI shows them too.
 
 use super::github::counterexample;
-use super::{ClaimStatus, FileOutcome};
+use super::{reason_and_help, ClaimStatus, FileOutcome};
 use crate::verify::{ClaimReport, StepReport, Verdict};
 use std::fmt::Write as _;
 
@@ -219,14 +219,11 @@ fn step_body(path: &str, step: &StepReport) -> String {
             let _ = writeln!(out, "  {}", counterexample(cx));
         }
         _ => {
-            let detail = step
-                .message
-                .as_deref()
-                .or(step.diagnostic.as_ref().map(|d| d.message.as_str()));
+            let (detail, help) = reason_and_help(step);
             if let Some(d) = detail {
                 let _ = writeln!(out, "  {d}");
             }
-            if let Some(help) = step.diagnostic.as_ref().and_then(|d| d.help.as_deref()) {
+            if let Some(help) = help {
                 let _ = writeln!(out, "  help: {help}");
             }
         }

@@ -15,9 +15,9 @@
 
 use super::mathml::{is_tall, layout_name, layout_source, Math};
 use super::text;
-use super::{terminal, ClaimStatus, FileOutcome, Summary};
+use super::{terminal, ClaimStatus, Evidence, FileOutcome, Link, Piece, Summary};
 use crate::numeric::Counterexample;
-use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
+use crate::verify::{ClaimReport, StepReport, Verdict};
 use std::fmt::Write as _;
 use unicode_normalization::UnicodeNormalization;
 
@@ -30,40 +30,7 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
         "\\section*{{derivcheck report}}\n\\noindent {}\n",
         escape_text(summary.trim_end())
     );
-    for outcome in outcomes {
-        let _ = writeln!(
-            out,
-            "\\subsection*{{\\texttt{{{}}}}}",
-            escape_text(outcome.path())
-        );
-        match outcome {
-            FileOutcome::Unreadable(e) => {
-                let _ = writeln!(
-                    out,
-                    "\\textcolor{{bad}}{{cannot read {}: {}}}\n",
-                    escape_text(&e.path),
-                    escape_text(&e.message)
-                );
-            }
-            FileOutcome::Checked { source, report } => {
-                for error in &report.errors {
-                    let d = terminal::render_diagnostic(
-                        &report.path,
-                        source,
-                        &error.diagnostic,
-                        &terminal::Config::default(),
-                    );
-                    out.push_str(&verbatim_block(&d));
-                }
-                if report.claims.is_empty() && report.errors.is_empty() {
-                    out.push_str("\\emph{no claims}\n\n");
-                }
-                for claim in &report.claims {
-                    render_claim(&mut out, report, source, claim);
-                }
-            }
-        }
-    }
+    super::walk(outcomes, |piece| render_piece(&mut out, piece));
     out.push_str("\\end{document}\n");
     out
 }
@@ -83,10 +50,6 @@ const PREAMBLE: &str = "\\documentclass[10pt]{article}
 \\begin{document}
 ";
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The mark and the colour of a link.
 fn mark(step: &StepReport) -> String {
     match step.verdict {
@@ -97,7 +60,32 @@ fn mark(step: &StepReport) -> String {
     }
 }
 
-fn render_claim(out: &mut String, report: &FileReport, source: &str, claim: &ClaimReport) {
+/// Writes one piece of the document.
+fn render_piece(out: &mut String, piece: Piece<'_>) {
+    match piece {
+        Piece::File { path, .. } => {
+            let _ = writeln!(out, "\\subsection*{{\\texttt{{{}}}}}", escape_text(path));
+        }
+        Piece::Unreadable(e) => {
+            let _ = writeln!(
+                out,
+                "\\textcolor{{bad}}{{cannot read {}: {}}}\n",
+                escape_text(&e.path),
+                escape_text(&e.message)
+            );
+        }
+        Piece::FileError(d) => out.push_str(&verbatim_block(&d)),
+        Piece::NoClaims => out.push_str("\\emph{no claims}\n\n"),
+        Piece::Claim { claim, .. } => claim_header(out, claim),
+        Piece::NoLinks => out.push_str("\n\\emph{no links}\n\n"),
+        Piece::ChainStart => out.push_str("\\begin{align*}\n"),
+        Piece::Link(link) => render_link(out, &link),
+        Piece::ChainEnd => out.push_str("\\end{align*}\n\n"),
+        Piece::ClaimEnd | Piece::FileEnd => {}
+    }
+}
+
+fn claim_header(out: &mut String, claim: &ClaimReport) {
     let (sym, colour) = match ClaimStatus::of(claim) {
         ClaimStatus::Verified => ("$\\checkmark$", "good"),
         ClaimStatus::Failed => ("$\\times$", "bad"),
@@ -110,75 +98,50 @@ fn render_claim(out: &mut String, report: &FileReport, source: &str, claim: &Cla
         claim.verdict.as_str(),
         claim.line
     );
-    if claim.steps.is_empty() {
-        out.push_str("\n\\emph{no links}\n\n");
-        return;
-    }
-    out.push_str("\\begin{align*}\n");
-    let mut previous_rhs: Option<String> = None;
-    for (k, step) in claim.steps.iter().enumerate() {
-        let lhs = one_line(&step.lhs);
-        let lhs_tex = if previous_rhs.as_deref() == Some(lhs.as_str()) || lhs.is_empty() {
-            String::new()
-        } else {
-            to_latex(&layout_source(&lhs))
-        };
-        let rhs = one_line(&step.rhs);
-        let why = step
-            .justification
-            .as_deref()
-            .map(|j| format!(" \\quad \\emph{{{}}}", escape_text(&one_line(j))))
-            .unwrap_or_default();
-        let _ = write!(
-            out,
-            "{lhs_tex} &= {} && \\text{{{}{why} \\quad \\small {}:{}}}",
-            to_latex(&layout_source(&rhs)),
-            mark(step),
-            step.line,
-            step.col
-        );
-        let details = step_details(report, source, step);
-        if !details.is_empty() {
-            // \intertext follows a row's `\\` and the next row follows it
-            // directly; another `\\` would make an empty row.
-            let _ = write!(out, "\\\\\n\\intertext{{{details}}}");
-        } else if k + 1 < claim.steps.len() {
-            out.push_str("\\\\");
-        }
-        out.push('\n');
-        previous_rhs = Some(rhs);
-    }
-    out.push_str("\\end{align*}\n\n");
 }
 
-fn step_details(report: &FileReport, source: &str, step: &StepReport) -> String {
+/// A link's row of the `align*`, and beneath it the details when there
+/// are any.
+fn render_link(out: &mut String, link: &Link<'_>) {
+    let step = link.step;
+    let lhs_tex = link
+        .lhs
+        .as_deref()
+        .map(|lhs| to_latex(&layout_source(lhs)))
+        .unwrap_or_default();
+    let why = step
+        .justification
+        .as_deref()
+        .map(|j| format!(" \\quad \\emph{{{}}}", escape_text(&text::one_line(j))))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "{lhs_tex} &= {} && \\text{{{}{why} \\quad \\small {}:{}}}",
+        to_latex(&layout_source(&link.rhs)),
+        mark(step),
+        step.line,
+        step.col
+    );
+    let details = step_details(link);
+    if !details.is_empty() {
+        // \intertext follows a row's `\\` and the next row follows it
+        // directly; another `\\` would make an empty row.
+        let _ = write!(out, "\\\\\n\\intertext{{{details}}}");
+    } else if !link.last {
+        out.push_str("\\\\");
+    }
+    out.push('\n');
+}
+
+fn step_details(link: &Link<'_>) -> String {
+    let step = link.step;
     let mut out = String::new();
-    match step.verdict {
-        Verdict::Proved | Verdict::Holds => {}
-        Verdict::False => match &step.counterexample {
-            Some(cx) => out.push_str(&counterexample(cx)),
-            None => out.push_str(&escape_text(step.message.as_deref().unwrap_or("false"))),
-        },
-        Verdict::Undefined | Verdict::Inconclusive => {
-            out.push_str(&escape_text(
-                step.message.as_deref().unwrap_or(step.verdict.as_str()),
-            ));
-        }
-        Verdict::Error => {
-            let text = match &step.diagnostic {
-                Some(d) => terminal::render_diagnostic(
-                    &report.path,
-                    source,
-                    d,
-                    &terminal::Config::default(),
-                ),
-                None => step
-                    .message
-                    .clone()
-                    .unwrap_or_else(|| "this step could not be checked".into()),
-            };
-            out.push_str(&verbatim_lines(&text));
-        }
+    match &link.evidence {
+        Evidence::None => {}
+        Evidence::Counterexample(cx) => out.push_str(&counterexample(cx)),
+        Evidence::Message(m) => out.push_str(&escape_text(m)),
+        Evidence::Diagnostic(d) => out.push_str(&verbatim_lines(d)),
+        Evidence::Error(m) => out.push_str(&verbatim_lines(m)),
     }
     if let Some(d) = &step.diagnosis {
         let _ = write!(
@@ -447,6 +410,29 @@ fn accent(mark: char) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// A combining mark after a base character.
+enum Mark {
+    /// One with an accent command: for text, and for math.
+    Accent(&'static str, &'static str),
+    /// One pdflatex has no accent for.
+    Other(char),
+}
+
+/// Hands each combining mark at the start of `chars` to `f`, in order, and
+/// returns how many there were.
+fn combining_marks(chars: &[char], mut f: impl FnMut(Mark)) -> usize {
+    let mut n = 0;
+    for &m in chars {
+        match accent(m) {
+            Some((text, math)) => f(Mark::Accent(text, math)),
+            None if unicode_normalization::char::is_combining_mark(m) => f(Mark::Other(m)),
+            None => break,
+        }
+        n += 1;
+    }
+    n
+}
+
 /// A character pdflatex's fonts lack, by its code point.
 fn code_point(c: char) -> String {
     format!("[U+{:04X}]", c as u32)
@@ -493,16 +479,10 @@ fn math_chars(s: &str) -> String {
         };
         k += 1;
         // Combining marks follow their base in NFD: wrap the base in each.
-        while let Some(&m) = chars.get(k) {
-            match accent(m) {
-                Some((_, cmd)) => base = format!("{cmd}{{{}}}", base.trim_end()),
-                None if unicode_normalization::char::is_combining_mark(m) => {
-                    base.push_str(&format!("\\text{{{}}}", code_point(m)));
-                }
-                None => break,
-            }
-            k += 1;
-        }
+        k += combining_marks(&chars[k..], |mark| match mark {
+            Mark::Accent(_, cmd) => base = format!("{cmd}{{{}}}", base.trim_end()),
+            Mark::Other(m) => base.push_str(&format!("\\text{{{}}}", code_point(m))),
+        });
         out.push_str(&base);
     }
     out
@@ -556,32 +536,20 @@ pub fn escape_text(s: &str) -> String {
                     // A symbol is set in math mode, where accents differ.
                     let mut math = cmd.to_string();
                     let mut unknown = String::new();
-                    while let Some(&m) = chars.get(k) {
-                        match accent(m) {
-                            Some((_, acc)) => math = format!("{acc}{{{math}}}"),
-                            None if unicode_normalization::char::is_combining_mark(m) => {
-                                unknown.push_str(&code_point(m));
-                            }
-                            None => break,
-                        }
-                        k += 1;
-                    }
+                    k += combining_marks(&chars[k..], |mark| match mark {
+                        Mark::Accent(_, acc) => math = format!("{acc}{{{math}}}"),
+                        Mark::Other(m) => unknown.push_str(&code_point(m)),
+                    });
                     format!("\\ensuremath{{{math}}}{unknown}")
                 }
                 None => code_point(c),
             },
         };
         let mut unknown = String::new();
-        while let Some(&m) = chars.get(k) {
-            match accent(m) {
-                Some((acc, _)) => piece = format!("{acc}{{{piece}}}"),
-                None if unicode_normalization::char::is_combining_mark(m) => {
-                    unknown.push_str(&code_point(m));
-                }
-                None => break,
-            }
-            k += 1;
-        }
+        k += combining_marks(&chars[k..], |mark| match mark {
+            Mark::Accent(acc, _) => piece = format!("{acc}{{{piece}}}"),
+            Mark::Other(m) => unknown.push_str(&code_point(m)),
+        });
         piece.push_str(&unknown);
         out.push_str(&piece);
     }

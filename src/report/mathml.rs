@@ -261,17 +261,7 @@ impl Layout<'_> {
             ExprKind::Call { .. } => {
                 Math::Sub(Box::new(self.expr(base)), Box::new(index_list(indices)))
             }
-            _ => {
-                let mut items = vec![self.script_base(base), op("[")];
-                for (k, i) in indices.iter().enumerate() {
-                    if k > 0 {
-                        items.push(op(","));
-                    }
-                    items.push(name_math(&i.name));
-                }
-                items.push(op("]"));
-                row(items)
-            }
+            _ => bracketed(self.script_base(base), indices),
         }
     }
 
@@ -373,15 +363,7 @@ impl Layout<'_> {
         let var_m = if indices.is_empty() {
             name_math(&var.name)
         } else if ends_in_digits(&var.name) {
-            let mut items = vec![name_math(&var.name), op("[")];
-            for (k, i) in indices.iter().enumerate() {
-                if k > 0 {
-                    items.push(op(","));
-                }
-                items.push(name_math(&i.name));
-            }
-            items.push(op("]"));
-            row(items)
+            bracketed(name_math(&var.name), indices)
         } else {
             Math::Sub(
                 Box::new(name_math(&var.name)),
@@ -407,6 +389,20 @@ impl Layout<'_> {
 
 fn ends_in_digits(name: &str) -> bool {
     name.ends_with(|c: char| c.is_ascii_digit()) && name.starts_with(|c: char| !c.is_ascii_digit())
+}
+
+/// `base[j, k]`: indices in brackets on the line, for bases a subscript
+/// would run into (`W1[j, k]`, not `W1_{jk}`).
+fn bracketed(base: Math, indices: &[Ident]) -> Math {
+    let mut items = vec![base, op("[")];
+    for (k, i) in indices.iter().enumerate() {
+        if k > 0 {
+            items.push(op(","));
+        }
+        items.push(name_math(&i.name));
+    }
+    items.push(op("]"));
+    row(items)
 }
 
 /// Indices in a subscript: `jk` when each is one letter, `j,k` otherwise.

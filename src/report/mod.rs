@@ -10,7 +10,8 @@
 //! This module also holds what both renderers share: the outcome of one file
 //! ([`FileOutcome`]), the description of a file that could not be read
 //! ([`ReadError`]), the counts of a run ([`Summary`]) and the exit code that
-//! follows from them.
+//! follows from them, and the walk through a run that the typeset reports
+//! (HTML, LaTeX) share ([`walk`]).
 
 pub mod json;
 pub mod terminal;
@@ -25,7 +26,8 @@ pub mod mathml;
 mod testdata;
 mod text;
 
-use crate::verify::{ClaimReport, FileReport, Verdict};
+use crate::numeric::Counterexample;
+use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
 
 /// Exit code when every claim of every file is verified.
 pub const EXIT_VERIFIED: u8 = 0;
@@ -321,6 +323,174 @@ impl Summary {
     }
 }
 
+/// One piece of a typeset report, in document order: files, their errors
+/// outside claims, their claims, each claim's chain of links.
+///
+/// The HTML page and the LaTeX document show the same things in the same
+/// order; [`walk`] decides what comes when, and each renderer only says how
+/// a piece is written.
+pub(crate) enum Piece<'a> {
+    /// A file begins; `index` counts the run's files from 1.
+    File { index: usize, path: &'a str },
+    /// The file could not be read (nothing else follows until `FileEnd`).
+    Unreadable(&'a ReadError),
+    /// An error outside claims, rendered as the text report shows it
+    /// (without colour).
+    FileError(String),
+    /// A file with neither claims nor errors outside them.
+    NoClaims,
+    /// A claim begins; `file` is its file's index, `index` counts the
+    /// file's claims from 1.
+    Claim {
+        file: usize,
+        index: usize,
+        claim: &'a ClaimReport,
+    },
+    /// The claim has no links (then no chain follows).
+    NoLinks,
+    /// The claim's chain of links begins.
+    ChainStart,
+    /// One link of the chain.
+    Link(Link<'a>),
+    /// The chain ends.
+    ChainEnd,
+    /// The claim ends.
+    ClaimEnd,
+    /// The file ends.
+    FileEnd,
+}
+
+/// One link as a typeset row and what goes beneath it.
+pub(crate) struct Link<'a> {
+    /// The link's report (verdict, witness, justification, line,
+    /// diagnosis, trace).
+    pub step: &'a StepReport,
+    /// The left side on one line, when the row shows it: not when it
+    /// continues the previous row's right side, nor when it is empty.
+    pub lhs: Option<String>,
+    /// The right side on one line.
+    pub rhs: String,
+    /// The chain's last link.
+    pub last: bool,
+    /// What the verdict alone does not say.
+    pub evidence: Evidence<'a>,
+}
+
+/// The evidence beneath a link, by verdict.
+pub(crate) enum Evidence<'a> {
+    /// Proved or holds: nothing.
+    None,
+    /// A false link's counterexample.
+    Counterexample(&'a Counterexample),
+    /// Why a link is false (without counterexample), undefined or
+    /// inconclusive: its message, or else its verdict.
+    Message(&'a str),
+    /// A link in error: its diagnostic, rendered as the text report shows
+    /// it (without colour).
+    Diagnostic(String),
+    /// A link in error without a diagnostic: its message.
+    Error(&'a str),
+}
+
+/// Walks a run in document order, handing each [`Piece`] to `emit`.
+pub(crate) fn walk<'a>(outcomes: &'a [FileOutcome], mut emit: impl FnMut(Piece<'a>)) {
+    for (n, outcome) in outcomes.iter().enumerate() {
+        let file = n + 1;
+        emit(Piece::File {
+            index: file,
+            path: outcome.path(),
+        });
+        match outcome {
+            FileOutcome::Unreadable(e) => emit(Piece::Unreadable(e)),
+            FileOutcome::Checked { source, report } => {
+                for error in &report.errors {
+                    emit(Piece::FileError(plain_diagnostic(
+                        report,
+                        source,
+                        &error.diagnostic,
+                    )));
+                }
+                if report.claims.is_empty() && report.errors.is_empty() {
+                    emit(Piece::NoClaims);
+                }
+                for (m, claim) in report.claims.iter().enumerate() {
+                    emit(Piece::Claim {
+                        file,
+                        index: m + 1,
+                        claim,
+                    });
+                    walk_chain(report, source, claim, &mut emit);
+                    emit(Piece::ClaimEnd);
+                }
+            }
+        }
+        emit(Piece::FileEnd);
+    }
+}
+
+fn walk_chain<'a>(
+    report: &FileReport,
+    source: &str,
+    claim: &'a ClaimReport,
+    emit: &mut impl FnMut(Piece<'a>),
+) {
+    if claim.steps.is_empty() {
+        emit(Piece::NoLinks);
+        return;
+    }
+    emit(Piece::ChainStart);
+    let mut previous_rhs: Option<String> = None;
+    for (k, step) in claim.steps.iter().enumerate() {
+        let lhs = text::one_line(&step.lhs);
+        let shown = !lhs.is_empty() && previous_rhs.as_deref() != Some(lhs.as_str());
+        let rhs = text::one_line(&step.rhs);
+        previous_rhs = Some(rhs.clone());
+        emit(Piece::Link(Link {
+            step,
+            lhs: shown.then_some(lhs),
+            rhs,
+            last: k + 1 == claim.steps.len(),
+            evidence: evidence(report, source, step),
+        }));
+    }
+    emit(Piece::ChainEnd);
+}
+
+fn evidence<'a>(report: &FileReport, source: &str, step: &'a StepReport) -> Evidence<'a> {
+    match (step.verdict, &step.counterexample) {
+        (Verdict::Proved | Verdict::Holds, _) => Evidence::None,
+        (Verdict::False, Some(cx)) => Evidence::Counterexample(cx),
+        (Verdict::False | Verdict::Undefined | Verdict::Inconclusive, _) => {
+            Evidence::Message(step.message.as_deref().unwrap_or(step.verdict.as_str()))
+        }
+        (Verdict::Error, _) => match &step.diagnostic {
+            Some(d) => Evidence::Diagnostic(plain_diagnostic(report, source, d)),
+            None => Evidence::Error(
+                step.message
+                    .as_deref()
+                    .unwrap_or("this step could not be checked"),
+            ),
+        },
+    }
+}
+
+/// A diagnostic as the text report shows it, without colour.
+fn plain_diagnostic(report: &FileReport, source: &str, d: &crate::diag::Diagnostic) -> String {
+    terminal::render_diagnostic(&report.path, source, d, &terminal::Config::default())
+}
+
+/// What the one-line reports (GitHub, JUnit) say about a link beyond its
+/// verdict when there is no counterexample to show: its message, or else
+/// its diagnostic's, and the diagnostic's help.
+pub(crate) fn reason_and_help(step: &StepReport) -> (Option<&str>, Option<&str>) {
+    let diagnostic = step.diagnostic.as_ref();
+    let reason = step
+        .message
+        .as_deref()
+        .or(diagnostic.map(|d| d.message.as_str()));
+    (reason, diagnostic.and_then(|d| d.help.as_deref()))
+}
+
 /// The `--color` setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
@@ -359,30 +529,14 @@ mod tests {
     use super::*;
     use crate::diag::Diagnostic;
     use crate::syntax::span::Span;
-    use crate::verify::{FileError, StepReport};
+    use crate::verify::FileError;
     use pretty_assertions::assert_eq;
 
-    fn step(verdict: Verdict) -> StepReport {
-        StepReport {
-            line: 1,
-            col: 1,
-            span: Span::default(),
-            verdict,
-            lhs: "a".into(),
-            rhs: "b".into(),
-            justification: None,
-            witness: None,
-            samples: None,
-            counterexample: None,
-            message: None,
-            diagnostic: None,
-            diagnosis: None,
-            trace: Vec::new(),
-        }
-    }
-
     fn claim(verdicts: &[Verdict]) -> ClaimReport {
-        let steps: Vec<StepReport> = verdicts.iter().map(|&v| step(v)).collect();
+        let steps: Vec<StepReport> = verdicts
+            .iter()
+            .map(|&v| testdata::step(1, 1, v, "a", "b"))
+            .collect();
         let verdict = verdicts
             .iter()
             .copied()
@@ -480,6 +634,47 @@ mod tests {
             }
         );
         assert_eq!(Summary::of(&outcomes).links.total(), 7);
+    }
+
+    #[test]
+    fn the_walk_goes_file_by_file_and_link_by_link() {
+        let outcomes = [testdata::checked(), testdata::missing()];
+        let mut seen = Vec::new();
+        walk(&outcomes, |piece| {
+            seen.push(match piece {
+                Piece::File { index, .. } => format!("file {index}"),
+                Piece::Unreadable(_) => "unreadable".into(),
+                Piece::FileError(_) => "file error".into(),
+                Piece::NoClaims => "no claims".into(),
+                Piece::Claim { file, index, .. } => format!("claim {file}.{index}"),
+                Piece::NoLinks => "no links".into(),
+                Piece::ChainStart => "(".into(),
+                Piece::Link(link) => {
+                    let evidence = match link.evidence {
+                        Evidence::None => "",
+                        Evidence::Counterexample(_) => " cx",
+                        Evidence::Message(_) => " message",
+                        Evidence::Diagnostic(_) => " diagnostic",
+                        Evidence::Error(_) => " error",
+                    };
+                    let lhs = if link.lhs.is_some() { "lhs " } else { "" };
+                    let last = if link.last { " last" } else { "" };
+                    format!("{lhs}= {}{evidence}{last}", link.rhs)
+                }
+                Piece::ChainEnd => ")".into(),
+                Piece::ClaimEnd => "end claim".into(),
+                Piece::FileEnd => "end file".into(),
+            });
+        });
+        assert_eq!(
+            seen.join("; "),
+            "file 1; file error; \
+             claim 1.1; (; lhs = exp(x) exp(c) / exp(c); = exp(x) last; ); end claim; \
+             claim 1.2; (; lhs = sum(i, v[i]^2) cx last; ); end claim; \
+             claim 1.3; (; lhs = 0 message last; ); end claim; \
+             claim 1.4; (; lhs = q + x diagnostic last; ); end claim; end file; \
+             file 2; unreadable; end file"
+        );
     }
 
     #[test]

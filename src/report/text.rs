@@ -1,5 +1,5 @@
-//! Small text helpers for the terminal renderer: numbers for humans, display
-//! widths, and ANSI styling that vanishes when colour is off.
+//! Small text helpers for the renderers: numbers for humans, text on one
+//! line, display widths, and ANSI styling that vanishes when colour is off.
 
 use crate::numeric::SampleValue;
 
@@ -70,6 +70,12 @@ pub(crate) fn sample_value(value: &SampleValue) -> String {
             format!("[{}]", rows.join(", "))
         }
     }
+}
+
+/// Text from the file on one line, with runs of whitespace (line breaks
+/// included) collapsed to one space.
+pub(crate) fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Columns `s` takes in a terminal: characters, minus combining marks
