@@ -46,7 +46,7 @@ impl Verdict {
     }
 
     /// How bad a verdict is, for summarizing a claim by its worst link.
-    fn severity(self) -> u8 {
+    pub(crate) fn severity(self) -> u8 {
         match self {
             Verdict::Proved => 0,
             Verdict::Holds => 1,
@@ -141,6 +141,36 @@ pub struct SampleCount {
     pub defined: u32,
     /// Samples drawn.
     pub tried: u32,
+}
+
+impl StepReport {
+    /// A step with the given place, verdict and sides, and nothing else
+    /// yet: no witness, samples, counterexample, message or trace.
+    pub fn new(
+        line: usize,
+        col: usize,
+        span: Span,
+        verdict: Verdict,
+        lhs: String,
+        rhs: String,
+    ) -> StepReport {
+        StepReport {
+            line,
+            col,
+            span,
+            verdict,
+            lhs,
+            rhs,
+            justification: None,
+            witness: None,
+            samples: None,
+            counterexample: None,
+            message: None,
+            diagnostic: None,
+            diagnosis: None,
+            trace: Vec::new(),
+        }
+    }
 }
 
 /// The report on one claim.
@@ -366,22 +396,16 @@ fn combine(
     defined: &[&str],
 ) -> StepReport {
     let (line, col) = lines.line_col(source, link.span.start);
-    let mut step = StepReport {
+    let mut step = StepReport::new(
         line,
         col,
-        span: link.span,
-        verdict: Verdict::Error,
-        lhs: link.lhs_span.text(source).trim().to_string(),
-        rhs: link.rhs_span.text(source).trim().to_string(),
-        justification: link.justification.clone(),
-        witness: Some("numeric"),
-        samples: None,
-        counterexample: None,
-        message: None,
-        diagnostic: None,
-        diagnosis: None,
-        trace: Vec::new(),
-    };
+        link.span,
+        Verdict::Error,
+        link.lhs_span.text(source).trim().to_string(),
+        link.rhs_span.text(source).trim().to_string(),
+    );
+    step.justification = link.justification.clone();
+    step.witness = Some("numeric");
     let Witnesses { symbolic, numeric } = witnesses;
     match numeric {
         NumericOutcome::Holds { defined, tried } => {
@@ -490,22 +514,18 @@ fn is_mark(c: char) -> bool {
 /// The report of a link that could not be checked.
 fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
     let (line, col) = lines.line_col(source, e.diagnostic.span.start);
-    StepReport {
+    let mut step = StepReport::new(
         line,
         col,
-        span: e.span,
-        verdict: Verdict::Error,
-        lhs: e.lhs_span.text(source).trim().to_string(),
-        rhs: e.rhs_span.text(source).trim().to_string(),
-        justification: e.justification.clone(),
-        witness: None,
-        samples: None,
-        counterexample: None,
-        message: Some(e.diagnostic.message.clone()),
-        diagnostic: Some(e.diagnostic.clone()),
-        diagnosis: None,
-        trace: Vec::new(),
-    }
+        e.span,
+        Verdict::Error,
+        e.lhs_span.text(source).trim().to_string(),
+        e.rhs_span.text(source).trim().to_string(),
+    );
+    step.justification = e.justification.clone();
+    step.message = Some(e.diagnostic.message.clone());
+    step.diagnostic = Some(e.diagnostic.clone());
+    step
 }
 
 /// A seed that depends only on the file's path and the claim's name, so a

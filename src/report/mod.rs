@@ -540,14 +540,7 @@ mod tests {
         let verdict = verdicts
             .iter()
             .copied()
-            .max_by_key(|v| match v {
-                Verdict::Proved => 0,
-                Verdict::Holds => 1,
-                Verdict::Inconclusive => 2,
-                Verdict::Undefined => 3,
-                Verdict::False => 4,
-                Verdict::Error => 5,
-            })
+            .max_by_key(|v| v.severity())
             .unwrap_or(Verdict::Proved);
         ClaimReport {
             name: "c".into(),

@@ -35,26 +35,14 @@ fn line_start(line: usize) -> usize {
 }
 
 pub(crate) fn step(line: usize, col: usize, verdict: Verdict, lhs: &str, rhs: &str) -> StepReport {
-    StepReport {
-        line,
-        col,
-        span: Span::new(line_start(line) + col - 1, line_start(line + 1) - 1),
-        verdict,
-        lhs: lhs.into(),
-        rhs: rhs.into(),
-        justification: None,
-        witness: match verdict {
-            Verdict::Proved => Some("symbolic"),
-            Verdict::Error => None,
-            _ => Some("numeric"),
-        },
-        samples: None,
-        counterexample: None,
-        message: None,
-        diagnostic: None,
-        diagnosis: None,
-        trace: Vec::new(),
-    }
+    let span = Span::new(line_start(line) + col - 1, line_start(line + 1) - 1);
+    let mut step = StepReport::new(line, col, span, verdict, lhs.into(), rhs.into());
+    step.witness = match verdict {
+        Verdict::Proved => Some("symbolic"),
+        Verdict::Error => None,
+        _ => Some("numeric"),
+    };
+    step
 }
 
 pub(crate) fn report() -> FileReport {
