@@ -479,6 +479,9 @@ impl Ctx<'_> {
         }
         let mut sums = 0u32;
         for (a, e) in &m.0 {
+            if self.frac_power_needs_work(*a, e) {
+                return true;
+            }
             match self.store.get(*a) {
                 Node::Var(v, ix)
                     if ix.len() == 1 && self.is_onehot(*v) && e.is_positive() && !e.is_one() =>
@@ -503,11 +506,36 @@ impl Ctx<'_> {
         false
     }
 
+    /// Whether `a^e` is a power of a non-integer power other than a
+    /// canonical root `(b^(1/q))^s` with `0 < s < q` (see `root_power`).
+    fn frac_power_needs_work(&self, a: Id, e: &super::poly::Exp) -> bool {
+        let Some((_, r)) = self.frac_power_atom(a) else {
+            return false;
+        };
+        // In lowest terms: (b^(1/4))^2 is b^(1/2).
+        let canonical = r.numer().is_one()
+            && matches!(e, super::poly::Exp::Int(s) if *s > 0
+                && r.denom().to_i64().is_some_and(|q| *s < q && num_integer::gcd(*s, q) == 1));
+        !canonical
+    }
+
     fn norm_mono(&mut self, m: &Mono) -> R<Rf> {
         let mut factors = Vec::new();
         let mut extra = Rf::one();
         let m = &self.merge_powers(m, &mut extra)?;
         for (a, e) in &m.0 {
+            if self.frac_power_needs_work(*a, e) {
+                // (b^r)^e = b^(r·e): b^r needs b ≥ 0 (b > 0 for r < 0),
+                // and there the powers combine; the result may be defined
+                // on more (sqrt(u)^2 = u), never on less.
+                if let Some((b, r)) = self.frac_power_atom(*a) {
+                    self.note(Rule::RootPower);
+                    let rb = self.rf_of(b)?;
+                    let p = self.pow_rf(&rb, &Rf::constant(r * e.to_rational()))?;
+                    extra = self.rf_mul(&extra, &p)?;
+                    continue;
+                }
+            }
             let node = self.store.get(*a).clone();
             match node {
                 Node::Var(v, ix) if ix.len() == 1 && self.is_onehot(v) && e.is_positive() => {

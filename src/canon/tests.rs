@@ -523,3 +523,33 @@ fn huge_coefficients_hit_the_size_limit() {
     let r = super::canonicalize(&mut t.store, &mut t.sym, id, &super::Budget::default());
     assert!(r.is_err(), "expected a size limit");
 }
+
+// A root of a sum is an atom b^(1/q) with its exponent reduced below q, so
+// its powers meet the sum itself.
+proved! {
+    root_chain_rule: "d(sqrt(x^2 + 1), x)" => "x/sqrt(x^2 + 1)";
+    root_squared: "sqrt(x^2 + 1)^2" => "x^2 + 1";
+    root_times_root: "sqrt(x + y)*sqrt(x + y)" => "x + y";
+    root_squared_of_square: "sqrt(x^2)^2" => "x^2";
+    three_halves_power: "(x^2 + 1)^(3/2)" => "(x^2 + 1)*sqrt(x^2 + 1)";
+    inverse_root: "1/sqrt(x^2 + 1)" => "sqrt(x^2 + 1)/(x^2 + 1)";
+    root_of_root: "sqrt(sqrt(x^2 + 1))^2" => "sqrt(x^2 + 1)";
+    quarter_root_squared: "((x^2 + 1)^(1/4))^2" => "sqrt(x^2 + 1)";
+    root_power_negative: "sqrt(x + y)^(-2)" => "1/(x + y)";
+    sqrt_two_squared: "sqrt(2)*sqrt(2)" => "2";
+    inverse_sqrt_two: "1/sqrt(2)" => "sqrt(2)/2";
+    log_of_root: "log(sqrt(x^2 + 1))" => "log(x^2 + 1)/2";
+    d_log_of_root: "d(log(sqrt(x^2 + 1)), x)" => "x/(x^2 + 1)";
+    d_three_halves: "d((x^2 + 1)^(3/2), x)" => "3*x*sqrt(x^2 + 1)";
+    d_inverse_root: "d(1/sqrt(x^2 + 1), x)" => "-x/(x^2 + 1)^(3/2)";
+}
+
+#[test]
+fn the_trace_names_the_root_rule() {
+    let mut t = t();
+    let o = t.prove("sqrt(x^2 + 1)^2", "x^2 + 1");
+    let super::Outcome::Proved { lhs_trace, .. } = o else {
+        panic!("not proved: {o:?}");
+    };
+    assert!(lhs_trace.contains(&super::Rule::RootPower), "{lhs_trace:?}");
+}
