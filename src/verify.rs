@@ -226,6 +226,8 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
 
     // The symbolic witness adds to the store while the claims are read.
     let lowered_claims = std::mem::take(&mut lowered.claims);
+    // Links share subexpressions: their canonical forms are computed once.
+    let mut canon_cache = canon::Cache::new();
     let claims = lowered_claims
         .iter()
         .map(|claim| {
@@ -240,7 +242,15 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                 .links
                 .iter()
                 .map(|link| match link {
-                    Ok(link) => check(&mut lowered, link, source, &lines, &config, &defined),
+                    Ok(link) => check(
+                        &mut lowered,
+                        &mut canon_cache,
+                        link,
+                        source,
+                        &lines,
+                        &config,
+                        &defined,
+                    ),
                     Err(e) => error_step(e, source, &lines),
                 })
                 .collect();
@@ -273,6 +283,7 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
 /// error, never resolved in favour of either side.
 fn check(
     lowered: &mut crate::lower::Lowered,
+    canon_cache: &mut canon::Cache,
     link: &Link,
     source: &str,
     lines: &LineIndex,
@@ -296,7 +307,8 @@ fn check(
         diagnosis: None,
         trace: Vec::new(),
     };
-    let symbolic = canon::prove(
+    let symbolic = canon::prove_cached(
+        canon_cache,
         &mut lowered.store,
         &mut lowered.symbols,
         link.lhs,

@@ -553,3 +553,63 @@ fn the_trace_names_the_root_rule() {
     };
     assert!(lhs_trace.contains(&super::Rule::RootPower), "{lhs_trace:?}");
 }
+
+/// The links of one file share a cache of canonical forms: outcomes and
+/// rule traces are those of a fresh start, and a cache shown another
+/// store forgets what it knew.
+#[test]
+fn a_shared_cache_changes_no_outcome_or_trace() {
+    use super::{prove_cached, Budget, Cache, Outcome};
+    let links = [
+        ("d(sigmoid(x), x)", "sigmoid(x)*(1 - sigmoid(x))"),
+        ("sigmoid(x)*(1 - sigmoid(x))", "exp(-x)/(1 + exp(-x))^2"),
+        ("d(sqrt(x^2 + 1), x)", "x/sqrt(x^2 + 1)"),
+        ("x + y", "x - y"),
+        ("log(exp(x)/(1 + exp(x)))", "x - log(1 + exp(x))"),
+        ("d(sigmoid(x), x)", "sigmoid(x)*(1 - sigmoid(x))"),
+        ("sqrt(x^2)", "x"),
+    ];
+    let mut shared = t();
+    let mut cache = Cache::new();
+    for (l, r) in links {
+        let fresh = t().prove(l, r);
+        let (li, ri) = (shared.parse(l), shared.parse(r));
+        let cached = prove_cached(
+            &mut cache,
+            &mut shared.store,
+            &mut shared.sym,
+            li,
+            ri,
+            &Budget::default(),
+        );
+        match (&fresh, &cached) {
+            (Outcome::Proved { .. }, Outcome::Proved { .. }) => {
+                assert_eq!(fresh, cached, "{l} = {r}")
+            }
+            (Outcome::NotProved { .. }, Outcome::NotProved { .. }) => {}
+            _ => panic!("{l} = {r}: {fresh:?} fresh, {cached:?} cached"),
+        }
+    }
+    // Another store: its ids mean other expressions.
+    let mut other = T::new("a b: real");
+    let (l, r) = (other.parse("(a + b)^2"), other.parse("a^2 + 2*a*b + b^2"));
+    let o = prove_cached(
+        &mut cache,
+        &mut other.store,
+        &mut other.sym,
+        l,
+        r,
+        &Budget::default(),
+    );
+    assert!(matches!(o, Outcome::Proved { .. }), "{o:?}");
+    let (l, r) = (other.parse("a + b"), other.parse("a*b"));
+    let o = prove_cached(
+        &mut cache,
+        &mut other.store,
+        &mut other.sym,
+        l,
+        r,
+        &Budget::default(),
+    );
+    assert!(matches!(o, Outcome::NotProved { .. }), "{o:?}");
+}
