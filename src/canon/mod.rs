@@ -19,7 +19,8 @@
 //! `lhs − rhs`, and retries with σ, tanh and tan in exp/sin/cos form when
 //! atoms don't meet.
 //!
-//! API: [`prove`] (what `verify` calls), [`canonicalize`] (for `simplify`
+//! API: [`prove`], [`prove_cached`] (what `verify` calls, with one
+//! [`Cache`] of canonical forms per file), [`canonicalize`] (for `simplify`
 //! and diagnostics), [`Budget`] (size and time limits: past them the answer
 //! is [`Outcome::Inconclusive`], never a hang), [`Rule`] (the trace).
 //! Both entry points run on a thread with a large stack, since recursion is
