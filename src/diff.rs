@@ -76,7 +76,8 @@ pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id 
 
 pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
     let mut memo = HashMap::new();
-    elim(store, symbols, id, &mut memo)
+    let mut has = HashMap::new();
+    elim(store, symbols, id, &mut memo, &mut has)
 }
 
 fn has_deriv(store: &Store, id: Id, memo: &mut HashMap<Id, bool>) -> bool {
@@ -92,18 +93,26 @@ fn has_deriv(store: &Store, id: Id, memo: &mut HashMap<Id, bool>) -> bool {
     b
 }
 
-fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut HashMap<Id, Id>) -> Id {
+fn elim(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    memo: &mut HashMap<Id, Id>,
+    has: &mut HashMap<Id, bool>,
+) -> Id {
     if let Some(&r) = memo.get(&id) {
         return r;
     }
-    if !has_deriv(store, id, &mut HashMap::new()) {
+    // One has_deriv memo for the whole elimination: a fresh one per node
+    // walked every Deriv-free subtree again at each ancestor.
+    if !has_deriv(store, id, has) {
         memo.insert(id, id);
         return id;
     }
     let node = store.get(id).clone();
     let kids: Vec<Id> = children(&node)
         .into_iter()
-        .map(|c| elim(store, symbols, c, memo))
+        .map(|c| elim(store, symbols, c, memo, has))
         .collect();
     let rebuilt = with_children(&node, &kids);
     let r = match rebuilt {

@@ -285,26 +285,31 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
             let steps: Vec<StepReport> = claim
                 .links
                 .iter()
-                .map(|link| match (link, outcomes.next()) {
-                    (Ok(link), Some((symbolic, numeric))) => {
-                        let w = Witnesses { symbolic, numeric };
-                        combine(&mut lowered, link, w, source, &lines, &defined)
-                    }
-                    (Err(e), _) => error_step(e, source, &lines),
-                    // `witnesses` answers for every link; were one missing,
-                    // ask both witnesses here.
-                    (Ok(link), None) => {
-                        let (symbolic, mut numeric) = witnesses(&mut lowered, &[(link, config)], 1);
-                        let w = Witnesses {
-                            symbolic: symbolic.into_iter().next().unwrap_or(
-                                canon::Outcome::Inconclusive("no symbolic verdict".into()),
-                            ),
-                            numeric: numeric.pop().unwrap_or(NumericOutcome::Inconclusive(
-                                "no numeric verdict".to_string(),
-                            )),
-                        };
-                        combine(&mut lowered, link, w, source, &lines, &defined)
-                    }
+                .map(|link| match link {
+                    Err(e) => error_step(e, source, &lines),
+                    // `outcomes` holds one answer per checkable link, in
+                    // order: take one only for such a link.
+                    Ok(link) => match outcomes.next() {
+                        Some((symbolic, numeric)) => {
+                            let w = Witnesses { symbolic, numeric };
+                            combine(&mut lowered, link, w, source, &lines, &defined)
+                        }
+                        // `witnesses` answers for every link; were one
+                        // missing, ask both witnesses here.
+                        None => {
+                            let (symbolic, mut numeric) =
+                                witnesses(&mut lowered, &[(link, config)], 1);
+                            let w = Witnesses {
+                                symbolic: symbolic.into_iter().next().unwrap_or(
+                                    canon::Outcome::Inconclusive("no symbolic verdict".into()),
+                                ),
+                                numeric: numeric.pop().unwrap_or(NumericOutcome::Inconclusive(
+                                    "no numeric verdict".to_string(),
+                                )),
+                            };
+                            combine(&mut lowered, link, w, source, &lines, &defined)
+                        }
+                    },
                 })
                 .collect();
             let verdict = steps
@@ -345,10 +350,13 @@ fn witnesses(
     threads: usize,
 ) -> (Vec<canon::Outcome>, Vec<NumericOutcome>) {
     let prove_all = |lowered: &mut crate::lower::Lowered| -> Vec<canon::Outcome> {
+        // Links share subexpressions: their canonical forms are computed once.
+        let mut cache = canon::Cache::new();
         links
             .iter()
             .map(|(link, _)| {
-                canon::prove(
+                canon::prove_cached(
+                    &mut cache,
                     &mut lowered.store,
                     &mut lowered.symbols,
                     link.lhs,

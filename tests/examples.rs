@@ -232,3 +232,59 @@ fn the_report_does_not_depend_on_the_number_of_threads() {
         assert_eq!(one, with(3), "{rel}");
     }
 }
+
+#[test]
+fn a_link_in_error_does_not_shift_the_verdicts_of_later_links() {
+    // Each claim alone, then all together with links in error among them:
+    // every claim must get the verdicts it gets alone.
+    let decls = "a : real\nsigma(t) := 1 / (1 + exp(-t))\n";
+    let claims = [
+        "claim bad: a = q\n",
+        "claim false1: a + 1 = a\n",
+        "claim chain: a + a = 2 a\n    a + a\n  = a + undefined_name\n  = 2 a + 1\n  = 2 a\n",
+        "claim false2: a + 2 = a\n",
+        "claim true1: a + a = 2 a\n",
+        "claim half: sigma(0) = 1/2\n    sigma(0)\n  = 1 / (1 + ee)\n",
+        "claim false3: d/da sigma(a) = -sigma(a) (1 - sigma(a))\n",
+    ];
+    // A step's verdict, with the sides of its counterexample: a verdict
+    // taken from another link would show that link's values.
+    type Seen = (String, Vec<(Verdict, Option<(f64, f64)>)>);
+    let verdicts = |report: &FileReport| -> Vec<Seen> {
+        report
+            .claims
+            .iter()
+            .map(|c| {
+                let steps = c.steps.iter().map(|s| {
+                    (
+                        s.verdict,
+                        s.counterexample.as_ref().map(|cx| (cx.lhs, cx.rhs)),
+                    )
+                });
+                (c.name.clone(), steps.collect())
+            })
+            .collect()
+    };
+    let alone: Vec<Seen> = claims
+        .iter()
+        .flat_map(|c| {
+            verdicts(&verify_source(
+                "t.txt",
+                &format!("{decls}{c}"),
+                &Options::default(),
+            ))
+        })
+        .collect();
+    let together = verify_source(
+        "t.txt",
+        &format!("{decls}{}", claims.concat()),
+        &Options::default(),
+    );
+    assert_eq!(verdicts(&together), alone);
+    // And the verdicts are the expected ones, so the comparison can fail.
+    let falses = alone
+        .iter()
+        .filter(|(_, v)| v.iter().any(|(v, _)| *v == Verdict::False))
+        .count();
+    assert_eq!(falses, 4, "{alone:?}");
+}

@@ -15,8 +15,11 @@ pub fn witness_split(text: &str) -> (Duration, Duration) {
         .collect();
     let (mut store, mut symbols) = (lowered.store.clone(), lowered.symbols.clone());
     let start = Instant::now();
+    // As verify does: one cache of canonical forms for the file's links.
+    let mut cache = derivcheck::canon::Cache::new();
     for link in &links {
-        derivcheck::canon::prove(
+        derivcheck::canon::prove_cached(
+            &mut cache,
             &mut store,
             &mut symbols,
             link.lhs,

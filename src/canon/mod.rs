@@ -19,7 +19,8 @@
 //! `lhs − rhs`, and retries with σ, tanh and tan in exp/sin/cos form when
 //! atoms don't meet.
 //!
-//! API: [`prove`] (what `verify` calls), [`canonicalize`] (for `simplify`
+//! API: [`prove`], [`prove_cached`] (what `verify` calls, with one
+//! [`Cache`] of canonical forms per file), [`canonicalize`] (for `simplify`
 //! and diagnostics), [`Budget`] (size and time limits: past them the answer
 //! is [`Outcome::Inconclusive`], never a hang), [`Rule`] (the trace).
 //! Both entry points run on a thread with a large stack, since recursion is
@@ -35,6 +36,7 @@
 
 mod facts;
 mod funcs;
+mod fxhash;
 mod poly;
 mod ratfun;
 mod sums;
@@ -53,12 +55,13 @@ mod tests;
 
 pub use trace::{rule_names, Rule};
 
-use crate::expr::{DimId, Id, IndexId, Node, Store, Symbols};
-use num_traits::One;
+use crate::expr::{DimId, Id, IndexId, Node, Rational, Store, Symbols};
+use fxhash::FxHashMap;
+use num_traits::{One, Zero};
 use ratfun::Rf;
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Limits on one symbolic check, so that a link never hangs or exhausts
@@ -129,15 +132,85 @@ type R<T> = Result<T, Limit>;
 /// on it stays fast.
 const MAX_COEFF_BITS: u64 = 1 << 16;
 
+/// Canonical forms remembered across the links of one store, so that the
+/// parts links share (a network's layers, a softmax's denominator) are
+/// brought to canonical form once per file instead of once per link.
+///
+/// Every entry is a function of the store's expression it is keyed by (ids
+/// are never reused: the store only grows), the declared domains and the
+/// mode, with the rules that produced it, so a cached form's trace is the
+/// trace of computing it. Use one cache with one store (and its symbols);
+/// a cache that sees a different store drops its contents.
+#[derive(Default)]
+pub struct Cache {
+    modes: [Tables; 2],
+    /// The store's length and last node when the cache was last used.
+    seen: Option<(usize, Node)>,
+}
+
+impl Cache {
+    /// An empty cache.
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    /// Drops everything unless `store` is the store last used (or grew
+    /// from it): its old last node must still be where it was.
+    fn check_store(&mut self, store: &Store) {
+        let same = match &self.seen {
+            None => true,
+            Some((len, node)) => {
+                *len <= store.len() && (*len == 0 || store.get(Id(*len as u32 - 1)) == node)
+            }
+        };
+        if !same {
+            *self = Cache::default();
+        }
+    }
+
+    fn remember_store(&mut self, store: &Store) {
+        let len = store.len();
+        self.seen = match len {
+            0 => Some((0, Node::Num(Rational::zero()))),
+            _ => Some((len, store.get(Id(len as u32 - 1)).clone())),
+        };
+    }
+}
+
+/// The memo tables of one mode.
+#[derive(Default)]
+pub(crate) struct Tables {
+    memo: FxHashMap<Id, (Arc<Rf>, u64)>,
+    factor_polys: FxHashMap<Id, Arc<poly::Poly>>,
+    free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
+    level_memo: FxHashMap<Id, Option<u32>>,
+    undefined_memo: FxHashMap<Id, bool>,
+}
+
+impl Tables {
+    /// Forgets the large forms: they are a link's own expansions, rarely
+    /// met again, and they are most of the memory (a network's gradient
+    /// held hundreds of MiB across links); the small forms are the shared
+    /// parts (layers, activations, a softmax's terms) and cheap to keep.
+    fn trim(&mut self) {
+        self.memo
+            .retain(|_, (rf, _)| rf.num.len() <= CACHE_MAX_TERMS);
+    }
+}
+
+/// The most terms a form kept across links may have.
+const CACHE_MAX_TERMS: usize = 256;
+
 /// The canonicalizer's state for one mode: memo tables and the budget.
 pub(crate) struct Ctx<'a> {
     pub(crate) store: &'a mut Store,
     pub(crate) symbols: &'a mut Symbols,
     mode: Mode,
-    memo: HashMap<Id, (Rc<Rf>, u64)>,
-    factor_polys: HashMap<Id, Rc<poly::Poly>>,
-    free_memo: HashMap<Id, Rc<Vec<IndexId>>>,
-    level_memo: HashMap<Id, Option<u32>>,
+    memo: FxHashMap<Id, (Arc<Rf>, u64)>,
+    factor_polys: FxHashMap<Id, Arc<poly::Poly>>,
+    free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
+    level_memo: FxHashMap<Id, Option<u32>>,
+    undefined_memo: FxHashMap<Id, bool>,
     canon_idx: HashMap<(DimId, u32), IndexId>,
     idx_level: HashMap<IndexId, u32>,
     rules: u64,
@@ -161,6 +234,7 @@ impl<'a> Ctx<'a> {
         mode: Mode,
         budget: &Budget,
         start: Instant,
+        tables: Tables,
     ) -> Ctx<'a> {
         let mut canon_idx = HashMap::new();
         let mut idx_level = HashMap::new();
@@ -183,10 +257,11 @@ impl<'a> Ctx<'a> {
             store,
             symbols,
             mode,
-            memo: HashMap::new(),
-            factor_polys: HashMap::new(),
-            free_memo: HashMap::new(),
-            level_memo: HashMap::new(),
+            memo: tables.memo,
+            factor_polys: tables.factor_polys,
+            free_memo: tables.free_memo,
+            level_memo: tables.level_memo,
+            undefined_memo: tables.undefined_memo,
             canon_idx,
             idx_level,
             rules: 0,
@@ -197,6 +272,17 @@ impl<'a> Ctx<'a> {
             ticks: 0,
             norm_depth: 0,
             undefined_atom,
+        }
+    }
+
+    /// The memo tables, to keep for later links of the same store.
+    fn into_tables(self) -> Tables {
+        Tables {
+            memo: self.memo,
+            factor_polys: self.factor_polys,
+            free_memo: self.free_memo,
+            level_memo: self.level_memo,
+            undefined_memo: self.undefined_memo,
         }
     }
 
@@ -247,17 +333,57 @@ impl<'a> Ctx<'a> {
 
     /// The canonical expression of `id` and the rules used.
     pub(crate) fn canon(&mut self, id: Id) -> R<(Id, u64)> {
+        let (rf, bits) = self.form(id)?;
+        Ok((self.rf_expr(&rf), bits))
+    }
+
+    /// The canonical form of `id` as a rational function, and the rules
+    /// used.
+    fn form(&mut self, id: Id) -> R<(Arc<Rf>, u64)> {
         let saved = self.rules;
         self.rules = 0;
         let rf = self.rf_of(id);
         let bits = self.rules;
         self.rules = saved | bits;
-        let rf = rf?;
-        Ok((self.rf_expr(&rf), bits))
+        Ok((rf?, bits))
+    }
+
+    /// Whether the expression of `rf` would mention the undefined atom:
+    /// exactly when one of its atoms or denominator factors does (the
+    /// sums, products and number powers around them never are it).
+    fn rf_mentions_undefined(&mut self, rf: &Rf) -> bool {
+        let atoms: Vec<Id> = rf
+            .num
+            .terms
+            .keys()
+            .flat_map(|m| m.0.iter().map(|(a, _)| *a))
+            .chain(rf.den.iter().map(|(f, _)| *f))
+            .collect();
+        atoms.into_iter().any(|a| self.mentions_undefined(a))
+    }
+
+    /// Whether the undefined atom occurs in the expression `id`
+    /// (remembered across links: atoms recur).
+    fn mentions_undefined(&mut self, id: Id) -> bool {
+        if id == self.undefined_atom {
+            return true;
+        }
+        // Children come before parents in the store.
+        if id < self.undefined_atom {
+            return false;
+        }
+        if let Some(&b) = self.undefined_memo.get(&id) {
+            return b;
+        }
+        let b = crate::expr::children(self.store.get(id))
+            .into_iter()
+            .any(|c| self.mentions_undefined(c));
+        self.undefined_memo.insert(id, b);
+        b
     }
 
     /// The rational-function form of any expression (memoized).
-    pub(crate) fn rf_of(&mut self, id: Id) -> R<Rc<Rf>> {
+    pub(crate) fn rf_of(&mut self, id: Id) -> R<Arc<Rf>> {
         if let Some((rf, bits)) = self.memo.get(&id) {
             self.rules |= *bits;
             return Ok(rf.clone());
@@ -268,7 +394,7 @@ impl<'a> Ctx<'a> {
         let result = self.rf_of_uncached(id);
         let bits = self.rules;
         self.rules = saved | bits;
-        let rf = Rc::new(result?);
+        let rf = Arc::new(result?);
         self.memo.insert(id, (rf.clone(), bits));
         Ok(rf)
     }
@@ -435,7 +561,14 @@ fn canonicalize_inner(
     budget: &Budget,
 ) -> Result<(Id, Vec<Rule>), Limit> {
     let id = crate::diff::eliminate_inner(store, symbols, id);
-    let mut ctx = Ctx::new(store, symbols, Mode::Atoms, budget, Instant::now());
+    let mut ctx = Ctx::new(
+        store,
+        symbols,
+        Mode::Atoms,
+        budget,
+        Instant::now(),
+        Tables::default(),
+    );
     let (c, bits) = ctx.canon(id)?;
     Ok((c, Rule::from_bits(bits)))
 }
@@ -451,10 +584,27 @@ pub fn prove(
     rhs: Id,
     budget: &Budget,
 ) -> Outcome {
-    with_big_stack(|| prove_inner(store, symbols, lhs, rhs, budget))
+    prove_cached(&mut Cache::new(), store, symbols, lhs, rhs, budget)
+}
+
+/// [`prove`] with canonical forms remembered in `cache` across calls on the
+/// same store (the links of one file): the outcome is the same, sooner.
+pub fn prove_cached(
+    cache: &mut Cache,
+    store: &mut Store,
+    symbols: &mut Symbols,
+    lhs: Id,
+    rhs: Id,
+    budget: &Budget,
+) -> Outcome {
+    cache.check_store(store);
+    let out = with_big_stack(|| prove_inner(cache, store, symbols, lhs, rhs, budget));
+    cache.remember_store(store);
+    out
 }
 
 fn prove_inner(
+    cache: &mut Cache,
     store: &mut Store,
     symbols: &mut Symbols,
     lhs: Id,
@@ -479,8 +629,20 @@ fn prove_inner(
                 }
             }
         };
-        let mut ctx = Ctx::new(store, symbols, mode, &mode_budget, start);
-        match prove_in(&mut ctx, l, r) {
+        let slot = &mut cache.modes[mode as usize];
+        let mut ctx = Ctx::new(
+            store,
+            symbols,
+            mode,
+            &mode_budget,
+            start,
+            std::mem::take(slot),
+        );
+        let result = prove_in(&mut ctx, l, r);
+        let mut tables = ctx.into_tables();
+        tables.trim();
+        *slot = tables;
+        match result {
             Ok(Ok((lt, rt))) => {
                 return Outcome::Proved {
                     lhs_trace: Rule::from_bits(lt),
@@ -535,37 +697,25 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bo
     b
 }
 
-/// Whether `target` occurs in the expression `id` (shared parts visited
-/// once).
-fn mentions(store: &Store, id: Id, target: Id, seen: &mut HashMap<Id, bool>) -> bool {
-    if id == target {
-        return true;
-    }
-    if let Some(&b) = seen.get(&id) {
-        return b;
-    }
-    let b = crate::expr::children(store.get(id))
-        .into_iter()
-        .any(|c| mentions(store, c, target, seen));
-    seen.insert(id, b);
-    b
-}
-
 /// Ok(Ok(traces)) when proved, Ok(Err(forms)) when the forms differ.
 fn prove_in(ctx: &mut Ctx, l: Id, r: Id) -> R<Result<(u64, u64), (Id, Id)>> {
-    let (cl, lt) = ctx.canon(l)?;
-    let (cr, rt) = ctx.canon(r)?;
+    let (lf, lt) = ctx.form(l)?;
+    let (rf, rt) = ctx.form(r)?;
     // A side defined nowhere is left to the numeric witness ("undefined"),
-    // never called proved. Its form is the undefined atom (memoized, so
-    // free to look up); an undefined atom anywhere inside a form is refused
-    // too. Re-canonicalizing the forms instead cost as much as both sides.
-    let lu = ctx.rf_of(l)?;
-    let ru = ctx.rf_of(r)?;
-    if ctx.is_undefined(&lu)
-        || ctx.is_undefined(&ru)
-        || mentions(ctx.store, cl, ctx.undefined_atom, &mut HashMap::new())
-        || mentions(ctx.store, cr, ctx.undefined_atom, &mut HashMap::new())
-    {
+    // never called proved: its form is the undefined atom, and an undefined
+    // atom anywhere inside a form is refused too.
+    let refused = ctx.is_undefined(&lf)
+        || ctx.is_undefined(&rf)
+        || ctx.rf_mentions_undefined(&lf)
+        || ctx.rf_mentions_undefined(&rf);
+    // Equal forms have equal expressions: the (large) canonical
+    // expressions are only built when the forms differ.
+    if !refused && lf == rf {
+        return Ok(Ok((lt, rt)));
+    }
+    let cl = ctx.rf_expr(&lf);
+    let cr = ctx.rf_expr(&rf);
+    if refused {
         return Ok(Err((cl, cr)));
     }
     if cl == cr {

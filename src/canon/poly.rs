@@ -11,8 +11,8 @@ use crate::expr::{Id, Rational};
 use num_traits::ToPrimitive;
 use num_traits::{Signed, Zero};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::rc::Rc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// An exponent: a machine integer on the fast path (nearly every exponent),
 /// an exact rational otherwise. The representation is unique (a rational
@@ -21,7 +21,7 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Exp {
     Int(i64),
-    Rat(Rc<Rational>),
+    Rat(Arc<Rational>),
 }
 
 impl Exp {
@@ -31,7 +31,7 @@ impl Exp {
                 return Exp::Int(n);
             }
         }
-        Exp::Rat(Rc::new(r.clone()))
+        Exp::Rat(Arc::new(r.clone()))
     }
 
     pub(crate) fn to_rational(&self) -> Rational {
@@ -534,40 +534,79 @@ fn value(a: Id) -> u64 {
 }
 
 /// The image in GF(P)[var, 1/var]: exponent of `var` → coefficient.
+/// A polynomial has few distinct degrees in one atom, so they are
+/// collected in a short vector first (a tree map per term cost more than
+/// the arithmetic).
 fn univariate(p: &Poly, var: Id) -> Option<BTreeMap<i64, u64>> {
-    let mut out: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut degs: Vec<(i64, u64)> = Vec::new();
+    let mut many: Option<BTreeMap<i64, u64>> = None;
     // An inverse costs ~120 multiplications; atoms recur across terms.
-    let mut inverses: HashMap<Id, u64> = HashMap::new();
+    let mut inverses: super::fxhash::FxHashMap<Id, u64> = Default::default();
     for (m, c) in &p.terms {
-        let mut coef = rat_mod(c)?;
-        let mut deg = 0i64;
-        for (a, e) in &m.0 {
-            let Exp::Int(k) = *e else {
-                return None;
-            };
-            if *a == var {
-                deg = k;
-            } else {
-                let v = if k < 0 {
-                    *inverses.entry(*a).or_insert_with(|| inv(value(*a)))
-                } else {
-                    value(*a)
-                };
-                coef = mulmod(
-                    coef,
-                    if k.unsigned_abs() == 1 {
-                        v
-                    } else {
-                        powmod(v, k.unsigned_abs())
-                    },
-                );
+        let (deg, coef) = term_image(m, c, var, &mut inverses)?;
+        if let Some(out) = many.as_mut() {
+            let slot = out.entry(deg).or_insert(0);
+            *slot = addmod(*slot, coef);
+            continue;
+        }
+        let n = degs.len();
+        match degs.iter_mut().find(|(d, _)| *d == deg) {
+            Some((_, slot)) => *slot = addmod(*slot, coef),
+            None if n < 64 => degs.push((deg, coef)),
+            // Many degrees: a linear search per term would be quadratic.
+            None => {
+                let mut out: BTreeMap<i64, u64> = degs.drain(..).collect();
+                out.insert(deg, coef);
+                many = Some(out);
             }
         }
-        let slot = out.entry(deg).or_insert(0);
-        *slot = (*slot + coef) % P;
     }
-    out.retain(|_, c| *c != 0);
-    Some(out)
+    let out = many.unwrap_or_else(|| degs.into_iter().collect());
+    Some(out.into_iter().filter(|(_, c)| *c != 0).collect())
+}
+
+/// One term's image: its degree in `var` and its coefficient.
+fn term_image(
+    m: &Mono,
+    c: &Rational,
+    var: Id,
+    inverses: &mut super::fxhash::FxHashMap<Id, u64>,
+) -> Option<(i64, u64)> {
+    let mut coef = rat_mod(c)?;
+    let mut deg = 0i64;
+    for (a, e) in &m.0 {
+        let Exp::Int(k) = *e else {
+            return None;
+        };
+        if *a == var {
+            deg = k;
+        } else {
+            let v = if k < 0 {
+                *inverses.entry(*a).or_insert_with(|| inv(value(*a)))
+            } else {
+                value(*a)
+            };
+            coef = mulmod(
+                coef,
+                if k.unsigned_abs() == 1 {
+                    v
+                } else {
+                    powmod(v, k.unsigned_abs())
+                },
+            );
+        }
+    }
+    Some((deg, coef))
+}
+
+/// `a + b mod P` for reduced a, b.
+fn addmod(a: u64, b: u64) -> u64 {
+    let s = a + b;
+    if s >= P {
+        s - P
+    } else {
+        s
+    }
 }
 
 fn uni_divides(n: &BTreeMap<i64, u64>, f: &BTreeMap<i64, u64>) -> bool {

@@ -13,7 +13,7 @@ use super::{Ctx, Mode, Rule, R};
 use crate::expr::{Id, Node, Rational};
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// `num / Π den_f^k`: den sorted by factor id, exponents positive.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,12 +88,12 @@ fn int(n: i64) -> Rational {
 
 impl Ctx<'_> {
     /// The polynomial behind a denominator factor id.
-    pub(crate) fn factor_poly(&mut self, f: Id) -> R<Rc<Poly>> {
+    pub(crate) fn factor_poly(&mut self, f: Id) -> R<Arc<Poly>> {
         if let Some(p) = self.factor_polys.get(&f) {
             return Ok(p.clone());
         }
         let rf = self.rf_of(f)?;
-        let p = Rc::new(rf.num.clone());
+        let p = Arc::new(rf.num.clone());
         self.factor_polys.insert(f, p.clone());
         Ok(p)
     }
@@ -365,7 +365,7 @@ impl Ctx<'_> {
             .unwrap_or_else(Rational::one);
         let f = shifted.scale(&(Rational::one() / &lc));
         let id = self.poly_expr(&f);
-        self.factor_polys.insert(id, Rc::new(f));
+        self.factor_polys.insert(id, Arc::new(f));
         Ok((lc, content, id))
     }
 
@@ -473,13 +473,21 @@ impl Ctx<'_> {
         })
     }
 
+    /// One pass over the atoms (this runs on every term of every
+    /// product): the symbolic-power test only when there is one.
     fn mono_needs_work(&mut self, m: &Mono) -> bool {
-        if self.powers_meet(m) {
-            return true;
-        }
         let mut sums = 0u32;
+        let mut symbolic = false;
         for (a, e) in &m.0 {
             match self.store.get(*a) {
+                Node::Pow(_, x) => match self.store.get(*x) {
+                    Node::Num(r) => {
+                        if !r.is_integer() && !canonical_root(r, e) {
+                            return true;
+                        }
+                    }
+                    _ => symbolic = true,
+                },
                 Node::Var(v, ix)
                     if ix.len() == 1 && self.is_onehot(*v) && e.is_positive() && !e.is_one() =>
                 {
@@ -500,7 +508,17 @@ impl Ctx<'_> {
                 _ => {}
             }
         }
-        false
+        symbolic && self.powers_meet(m)
+    }
+
+    /// Whether `a^e` is a power of a non-integer power other than a
+    /// canonical root `(b^(1/q))^s` (see `root_power`).
+    fn frac_power_needs_work(&self, a: Id, e: &super::poly::Exp) -> bool {
+        match self.store.get(a) {
+            Node::Pow(_, x) => matches!(self.store.get(*x),
+                Node::Num(r) if !r.is_integer() && !canonical_root(r, e)),
+            _ => false,
+        }
     }
 
     fn norm_mono(&mut self, m: &Mono) -> R<Rf> {
@@ -508,6 +526,18 @@ impl Ctx<'_> {
         let mut extra = Rf::one();
         let m = &self.merge_powers(m, &mut extra)?;
         for (a, e) in &m.0 {
+            if self.frac_power_needs_work(*a, e) {
+                // (b^r)^e = b^(r·e): b^r needs b ≥ 0 (b > 0 for r < 0),
+                // and there the powers combine; the result may be defined
+                // on more (sqrt(u)^2 = u), never on less.
+                if let Some((b, r)) = self.frac_power_atom(*a) {
+                    self.note(Rule::RootPower);
+                    let rb = self.rf_of(b)?;
+                    let p = self.pow_rf(&rb, &Rf::constant(r * e.to_rational()))?;
+                    extra = self.rf_mul(&extra, &p)?;
+                    continue;
+                }
+            }
             let node = self.store.get(*a).clone();
             match node {
                 Node::Var(v, ix) if ix.len() == 1 && self.is_onehot(v) && e.is_positive() => {
@@ -680,6 +710,14 @@ impl Ctx<'_> {
         }
         self.product(xs)
     }
+}
+
+/// Whether `(b^r)^e` is a canonical root power: r = 1/q and e = s with
+/// 0 < s < q, s and q coprime ((b^(1/4))^2 is b^(1/2)).
+fn canonical_root(r: &Rational, e: &super::poly::Exp) -> bool {
+    r.numer().is_one()
+        && matches!(e, super::poly::Exp::Int(s) if *s > 0
+            && r.denom().to_i64().is_some_and(|q| *s < q && num_integer::gcd(*s, q) == 1))
 }
 
 /// The monomial content: each atom to its least exponent over the terms,

@@ -187,3 +187,21 @@ unproved! {
     f132_symbolic_power_halved: "(p^x)^(1/2)" => "p^x";
     f133_power_of_power_symbolic: "(p^x)^y" => "p^(x + y)";
 }
+
+// Roots of sums are atoms b^(1/q) whose powers fold back ((b^(1/2))^2 = b,
+// which only enlarges the domain); the converse, (b^2)^(1/2) = b, is false
+// wherever b < 0 and must stay unproved for sums as for atoms.
+unproved! {
+    f134_sqrt_square_of_difference: "sqrt((x - 1)^2)" => "x - 1";
+    f135_sqrt_perfect_square: "sqrt(x^2 + 2*x + 1)" => "x + 1";
+    f136_sqrt_square_of_sum: "sqrt((x + y)^2)" => "x + y";
+    f137_cube_of_sqrt_square: "sqrt(x^2)^3" => "x^3";
+    f138_inverse_half_power: "(x^2)^(-1/2)" => "1/x";
+    f139_inverse_sqrt_square: "1/sqrt((x - 1)^2)" => "1/(x - 1)";
+    f140_quarter_root_squared: "(((x - 1)^2)^(1/4))^2" => "x - 1";
+    f141_sixth_root_of_square_of_cube: "((x^3)^2)^(1/6)" => "x";
+    f142_sqrt_split_real_factor: "sqrt(x^2*(y^2 + 1))" => "x*sqrt(y^2 + 1)";
+    f143_root_of_root_not_root: "sqrt(sqrt(x^2 + 1))" => "sqrt(x^2 + 1)";
+    f144_three_halves_of_square: "((x - 1)^2)^(3/2)" => "(x - 1)^3";
+    f145_sqrt_two_squared: "sqrt(2)^3" => "2";
+}

@@ -21,14 +21,14 @@ use super::{Ctx, Rule, R};
 use crate::expr::{children, Id, IndexId, Node, Rational};
 use num_traits::{One, Signed, ToPrimitive};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The fresh bound indices and the body factors of an opened sum.
 type Opened = (Vec<IndexId>, Vec<(Id, Rational)>);
 
 impl Ctx<'_> {
     /// The free indices of an expression, sorted.
-    pub(crate) fn free_indices(&mut self, id: Id) -> Rc<Vec<IndexId>> {
+    pub(crate) fn free_indices(&mut self, id: Id) -> Arc<Vec<IndexId>> {
         if let Some(v) = self.free_memo.get(&id) {
             return v.clone();
         }
@@ -65,7 +65,7 @@ impl Ctx<'_> {
         };
         out.sort();
         out.dedup();
-        let out = Rc::new(out);
+        let out = Arc::new(out);
         self.free_memo.insert(id, out.clone());
         out
     }

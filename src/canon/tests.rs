@@ -523,3 +523,93 @@ fn huge_coefficients_hit_the_size_limit() {
     let r = super::canonicalize(&mut t.store, &mut t.sym, id, &super::Budget::default());
     assert!(r.is_err(), "expected a size limit");
 }
+
+// A root of a sum is an atom b^(1/q) with its exponent reduced below q, so
+// its powers meet the sum itself.
+proved! {
+    root_chain_rule: "d(sqrt(x^2 + 1), x)" => "x/sqrt(x^2 + 1)";
+    root_squared: "sqrt(x^2 + 1)^2" => "x^2 + 1";
+    root_times_root: "sqrt(x + y)*sqrt(x + y)" => "x + y";
+    root_squared_of_square: "sqrt(x^2)^2" => "x^2";
+    three_halves_power: "(x^2 + 1)^(3/2)" => "(x^2 + 1)*sqrt(x^2 + 1)";
+    inverse_root: "1/sqrt(x^2 + 1)" => "sqrt(x^2 + 1)/(x^2 + 1)";
+    root_of_root: "sqrt(sqrt(x^2 + 1))^2" => "sqrt(x^2 + 1)";
+    quarter_root_squared: "((x^2 + 1)^(1/4))^2" => "sqrt(x^2 + 1)";
+    root_power_negative: "sqrt(x + y)^(-2)" => "1/(x + y)";
+    sqrt_two_squared: "sqrt(2)*sqrt(2)" => "2";
+    inverse_sqrt_two: "1/sqrt(2)" => "sqrt(2)/2";
+    log_of_root: "log(sqrt(x^2 + 1))" => "log(x^2 + 1)/2";
+    d_log_of_root: "d(log(sqrt(x^2 + 1)), x)" => "x/(x^2 + 1)";
+    d_three_halves: "d((x^2 + 1)^(3/2), x)" => "3*x*sqrt(x^2 + 1)";
+    d_inverse_root: "d(1/sqrt(x^2 + 1), x)" => "-x/(x^2 + 1)^(3/2)";
+}
+
+#[test]
+fn the_trace_names_the_root_rule() {
+    let mut t = t();
+    let o = t.prove("sqrt(x^2 + 1)^2", "x^2 + 1");
+    let super::Outcome::Proved { lhs_trace, .. } = o else {
+        panic!("not proved: {o:?}");
+    };
+    assert!(lhs_trace.contains(&super::Rule::RootPower), "{lhs_trace:?}");
+}
+
+/// The links of one file share a cache of canonical forms: outcomes and
+/// rule traces are those of a fresh start, and a cache shown another
+/// store forgets what it knew.
+#[test]
+fn a_shared_cache_changes_no_outcome_or_trace() {
+    use super::{prove_cached, Budget, Cache, Outcome};
+    let links = [
+        ("d(sigmoid(x), x)", "sigmoid(x)*(1 - sigmoid(x))"),
+        ("sigmoid(x)*(1 - sigmoid(x))", "exp(-x)/(1 + exp(-x))^2"),
+        ("d(sqrt(x^2 + 1), x)", "x/sqrt(x^2 + 1)"),
+        ("x + y", "x - y"),
+        ("log(exp(x)/(1 + exp(x)))", "x - log(1 + exp(x))"),
+        ("d(sigmoid(x), x)", "sigmoid(x)*(1 - sigmoid(x))"),
+        ("sqrt(x^2)", "x"),
+    ];
+    let mut shared = t();
+    let mut cache = Cache::new();
+    for (l, r) in links {
+        let fresh = t().prove(l, r);
+        let (li, ri) = (shared.parse(l), shared.parse(r));
+        let cached = prove_cached(
+            &mut cache,
+            &mut shared.store,
+            &mut shared.sym,
+            li,
+            ri,
+            &Budget::default(),
+        );
+        match (&fresh, &cached) {
+            (Outcome::Proved { .. }, Outcome::Proved { .. }) => {
+                assert_eq!(fresh, cached, "{l} = {r}")
+            }
+            (Outcome::NotProved { .. }, Outcome::NotProved { .. }) => {}
+            _ => panic!("{l} = {r}: {fresh:?} fresh, {cached:?} cached"),
+        }
+    }
+    // Another store: its ids mean other expressions.
+    let mut other = T::new("a b: real");
+    let (l, r) = (other.parse("(a + b)^2"), other.parse("a^2 + 2*a*b + b^2"));
+    let o = prove_cached(
+        &mut cache,
+        &mut other.store,
+        &mut other.sym,
+        l,
+        r,
+        &Budget::default(),
+    );
+    assert!(matches!(o, Outcome::Proved { .. }), "{o:?}");
+    let (l, r) = (other.parse("a + b"), other.parse("a*b"));
+    let o = prove_cached(
+        &mut cache,
+        &mut other.store,
+        &mut other.sym,
+        l,
+        r,
+        &Budget::default(),
+    );
+    assert!(matches!(o, Outcome::NotProved { .. }), "{o:?}");
+}
