@@ -267,8 +267,13 @@ impl<'a> Diagnoser<'a> {
         if let Some(s) = self.chain_factor(q) {
             return Some(s);
         }
-        if let Some(s) = self.outer_factor(q) {
-            return Some(s);
+        // A ratio that happens to be some f′(u) is a chain-rule slip only
+        // where something is differentiated: `1 − σ(x) = σ(x)` has the
+        // ratio e^(−x), which is not a forgotten exp′.
+        if has_derivative(self.store, self.lhs) || has_derivative(self.store, self.rhs) {
+            if let Some(s) = self.outer_factor(q) {
+                return Some(s);
+            }
         }
         if let Some(s) = self.exponent(q) {
             return Some(s);
@@ -913,6 +918,12 @@ mod tests {
         outer_derivative_dropped,
         "claim c: d/dx tanh(x^2) = 2 x",
         "a chain-rule factor is missing: tanh′(x^2) = 1 - tanh(x^2)^2"
+    );
+    case!(
+        no_chain_rule_without_a_derivative,
+        "claim c: 1 - sigmoid(x) = sigmoid(x)",
+        "the two sides differ by 1 - 2 * sigmoid(x) (left − right)",
+        alone
     );
     case!(
         exponent_off,
