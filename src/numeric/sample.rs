@@ -35,8 +35,9 @@ pub(crate) const MAX_DIM: usize = 5;
 const MAX_RANK: usize = 4;
 
 /// One draw, before slicing: (dimension values by position in the link's
-/// dimension list, raw free-index values, raw variable values).
-type Raw = (Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
+/// dimension list, raw free-index values, raw variable values: all
+/// variables' values one after the other, see [`Layout::raw_ranges`]).
+type Raw = (Vec<usize>, Vec<usize>, Vec<f64>);
 
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case).
@@ -143,36 +144,37 @@ impl ValueTree for NumTree {
 /// per variable; each element in a domain (for simplex and onehot: the raw
 /// encoding, a positive weight or a hot position) from one random word
 /// (see [`draw`]), shrinking straight to the simplest value that still
-/// fails (see [`NumTree`]).
+/// fails (see [`NumTree`]). The value is every variable's elements one
+/// after the other.
 ///
 /// It draws and shrinks exactly as a `Vec` of per-variable
 /// `collection::vec` strategies of elements did (the same random words,
 /// the same order of shrinking steps: element by element, variable by
-/// variable), but keeps every element's tree in one flat vector: the
-/// nested version allocated a boxed tree, a vector and a bit set per
-/// variable per sample.
+/// variable), but keeps the values in one flat vector and a shrinking
+/// state only for the element being shrunk: most draws are never shrunk.
 #[derive(Clone, Debug)]
 struct Values(Vec<(Domain, usize)>);
 
 impl Strategy for Values {
     type Tree = ValuesTree;
-    type Value = Vec<Vec<f64>>;
+    type Value = Vec<f64>;
 
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
         let total = self.0.iter().map(|&(_, n)| n).sum();
-        let mut elements = Vec::with_capacity(total);
+        let mut values = Vec::with_capacity(total);
         for &(domain, n) in &self.0 {
             // `collection::vec` draws its length even when it is fixed;
             // drawing it the same way keeps the random stream (and so
             // every seed's samples) as it was.
             let n = proptest::num::sample_uniform_incl(runner, n, n);
             for _ in 0..n {
-                elements.push(NumTree::new(domain, draw(domain, runner.rng().next_u64())));
+                values.push(draw(domain, runner.rng().next_u64()));
             }
         }
         Ok(ValuesTree {
-            lens: self.0.iter().map(|&(_, n)| n).collect(),
-            elements,
+            vars: self.0.clone(),
+            values,
+            live: None,
             next: 0,
             prev: None,
         })
@@ -182,48 +184,72 @@ impl Strategy for Values {
 /// The value tree of [`Values`]: shrinks one element at a time, in order.
 #[derive(Clone, Debug)]
 struct ValuesTree {
-    lens: Vec<usize>,
-    elements: Vec<NumTree>,
+    vars: Vec<(Domain, usize)>,
+    /// Every element's value (for the one being shrunk: its accepted one).
+    values: Vec<f64>,
+    /// The shrinking state of element `next`, once it has been started.
+    live: Option<NumTree>,
     /// The element being shrunk.
     next: usize,
     /// The element the last successful `simplify` changed.
     prev: Option<usize>,
 }
 
-impl ValueTree for ValuesTree {
-    type Value = Vec<Vec<f64>>;
+impl ValuesTree {
+    /// The domain of element `k`.
+    fn domain(&self, k: usize) -> Domain {
+        let mut start = 0;
+        for &(domain, n) in &self.vars {
+            if k < start + n {
+                return domain;
+            }
+            start += n;
+        }
+        Domain::Real
+    }
+}
 
-    fn current(&self) -> Vec<Vec<f64>> {
-        let mut rest = self.elements.as_slice();
-        self.lens
-            .iter()
-            .map(|&n| {
-                let (mine, tail) = rest.split_at(n.min(rest.len()));
-                rest = tail;
-                mine.iter().map(NumTree::current).collect()
-            })
-            .collect()
+impl ValueTree for ValuesTree {
+    type Value = Vec<f64>;
+
+    fn current(&self) -> Vec<f64> {
+        let mut out = self.values.clone();
+        if let (Some(tree), Some(e)) = (&self.live, out.get_mut(self.next)) {
+            *e = tree.current();
+        }
+        out
     }
 
     fn simplify(&mut self) -> bool {
-        while let Some(e) = self.elements.get_mut(self.next) {
-            if e.simplify() {
-                self.prev = Some(self.next);
+        while self.next < self.values.len() {
+            let k = self.next;
+            let domain = self.domain(k);
+            let tree = self
+                .live
+                .get_or_insert_with(|| NumTree::new(domain, self.values[k]));
+            if tree.simplify() {
+                self.prev = Some(k);
                 return true;
             }
+            // Done with this element: its accepted value stays.
+            self.values[k] = tree.current();
+            self.live = None;
             self.next += 1;
         }
         false
     }
 
     fn complicate(&mut self) -> bool {
-        match self.prev {
-            Some(k) if self.elements[k].complicate() => true,
-            _ => {
-                self.prev = None;
-                false
-            }
+        // Only the live element can still move (a finished one would
+        // refuse, as its tree has no candidates left).
+        let moved = match (self.prev, self.live.as_mut()) {
+            (Some(k), Some(tree)) if k == self.next => tree.complicate(),
+            _ => false,
+        };
+        if !moved {
+            self.prev = None;
         }
+        moved
     }
 }
 
@@ -241,6 +267,8 @@ pub(crate) struct Layout {
     dims: Vec<DimId>,
     free: Vec<IndexId>,
     vars: Vec<VarId>,
+    /// Where each variable's raw values start in a draw's flat values.
+    starts: Vec<usize>,
 }
 
 impl Layout {
@@ -249,11 +277,25 @@ impl Layout {
         dims.extend(free.iter().map(|i| symbols.index_dim(*i)));
         dims.sort_unstable();
         dims.dedup();
+        let mut starts = Vec::with_capacity(plan.vars.len() + 1);
+        let mut at = 0;
+        for v in &plan.vars {
+            starts.push(at);
+            let info = symbols.var(*v);
+            at += raw_len(info.dims.len(), info.domain);
+        }
+        starts.push(at);
         Layout {
             dims,
             free: free.to_vec(),
             vars: plan.vars.clone(),
+            starts,
         }
+    }
+
+    /// The range of variable number `k`'s raw values in a draw.
+    fn raw_range(&self, k: usize) -> std::ops::Range<usize> {
+        self.starts[k]..self.starts[k + 1]
     }
 
     fn strategy(&self, symbols: &Symbols) -> impl Strategy<Value = Raw> {
@@ -275,45 +317,59 @@ impl Layout {
 
     /// The point a raw draw stands for.
     fn point(&self, symbols: &Symbols, raw: &Raw) -> Point {
+        let mut point = Point::default();
+        self.point_into(symbols, raw, &mut point);
+        point
+    }
+
+    /// [`Layout::point`] into `point`, reusing its memory: a point filled
+    /// by this layout before is overwritten, not reallocated.
+    fn point_into(&self, symbols: &Symbols, raw: &Raw, point: &mut Point) {
         let (dvals, fvals, vvals) = raw;
-        let mut dims = vec![1usize; symbols.dims.len()];
+        let dims = &mut point.dims;
+        dims.clear();
+        dims.resize(symbols.dims.len(), 1);
         for (d, v) in self.dims.iter().zip(dvals) {
             if let Some(slot) = dims.get_mut(d.0 as usize) {
                 *slot = *v;
             }
         }
-        let mut indices = vec![0usize; symbols.indices.len()];
+        // Only the free indices are ever set, so the rest stay 0.
+        if point.indices.len() != symbols.indices.len() {
+            point.indices.clear();
+            point.indices.resize(symbols.indices.len(), 0);
+        }
         for (i, v) in self.free.iter().zip(fvals) {
             let n = dims[symbols.index_dim(*i).0 as usize].max(1);
-            if let Some(slot) = indices.get_mut(i.0 as usize) {
+            if let Some(slot) = point.indices.get_mut(i.0 as usize) {
                 *slot = v % n;
             }
         }
-        let mut vars = vec![Vec::new(); symbols.vars.len()];
-        for (v, raw) in self.vars.iter().zip(vvals) {
+        point.vars.resize_with(symbols.vars.len(), Vec::new);
+        for (k, v) in self.vars.iter().enumerate() {
             let info = symbols.var(*v);
-            let shape: Vec<usize> = info.dims.iter().map(|d| dims[d.0 as usize]).collect();
-            if let Some(slot) = vars.get_mut(v.0 as usize) {
-                *slot = shaped(&shape, info.domain, raw);
+            let mut shape = [0usize; MAX_RANK];
+            let rank = info.dims.len().min(MAX_RANK);
+            for (s, d) in shape.iter_mut().zip(&info.dims) {
+                *s = dims[d.0 as usize];
             }
-        }
-        Point {
-            dims,
-            indices,
-            vars,
+            let raw = vvals.get(self.raw_range(k)).unwrap_or(&[]);
+            if let Some(slot) = point.vars.get_mut(v.0 as usize) {
+                shaped(&shape[..rank], info.domain, raw, slot);
+            }
         }
     }
 }
 
 /// The row-major values of a variable of `shape`, from raw values laid out
 /// for the largest shape.
-fn shaped(shape: &[usize], domain: Domain, raw: &[f64]) -> Vec<f64> {
+fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
     let (rows_shape, last) = match shape.split_last() {
         Some((&last, rest)) => (rest, last),
         None => (shape, 1),
     };
     let rows: usize = rows_shape.iter().product();
-    let mut out = Vec::with_capacity(rows * last);
+    out.clear();
     for row in 0..rows {
         // The row's position in the largest layout.
         let mut rest = row;
@@ -343,7 +399,6 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64]) -> Vec<f64> {
             }
         }
     }
-    out
 }
 
 /// Scales positive weights to sum to exactly 1, not just to 1 up to
@@ -394,6 +449,8 @@ struct State {
     rechecks_left: u32,
     stopped: Option<Stop>,
     failure: Option<(Raw, f64, f64)>,
+    /// The point being judged, its memory reused from draw to draw.
+    point: Point,
 }
 
 /// Evaluates both sides at `point` and compares them (see `compare`).
@@ -537,6 +594,7 @@ pub(crate) fn run(
         rechecks_left: limits.precise_rechecks,
         stopped: None,
         failure: None,
+        point: Point::default(),
     });
     // The runner's verdict is not needed: the state records everything.
     let _ = runner.run(&strategy, |raw: Raw| {
@@ -554,8 +612,11 @@ pub(crate) fn run(
         if !st.shrinking {
             st.tried += 1;
         }
-        let point = layout.point(symbols, &raw);
-        match judge(&plan, &point, &mut st, limit) {
+        let mut point = std::mem::take(&mut st.point);
+        layout.point_into(symbols, &raw, &mut point);
+        let verdict = judge(&plan, &point, &mut st, limit);
+        st.point = point;
+        match verdict {
             Verdict::Pass => {
                 if !st.shrinking {
                     st.defined += 1;
@@ -644,8 +705,11 @@ fn polish(
     st.stopped = None;
     // Tries one change; keeps it when the point still fails.
     let mut attempt = |best: &mut (Raw, f64, f64), raw: Raw| -> Option<bool> {
-        let point = layout.point(symbols, &raw);
-        match judge(plan, &point, st, limits.shrink_ops) {
+        let mut point = std::mem::take(&mut st.point);
+        layout.point_into(symbols, &raw, &mut point);
+        let verdict = judge(plan, &point, st, limits.shrink_ops);
+        st.point = point;
+        match verdict {
             Verdict::Fail(l, r, _) => {
                 *best = (raw, l, r);
                 Some(true)
@@ -689,10 +753,10 @@ fn polish(
         }
         for (k, var) in layout.vars.iter().enumerate() {
             let domain = symbols.var(*var).domain;
-            for e in 0..best.0 .2[k].len() {
-                for y in simple_values(domain, best.0 .2[k][e]) {
+            for e in layout.raw_range(k) {
+                for y in simple_values(domain, best.0 .2[e]) {
                     let mut raw = best.0.clone();
-                    raw.2[k][e] = y;
+                    raw.2[e] = y;
                     match attempt(&mut best, raw) {
                         Some(true) => {
                             changed = true;
