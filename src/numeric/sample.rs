@@ -153,7 +153,7 @@ impl ValueTree for NumTree {
 /// variable), but keeps the values in one flat vector and a shrinking
 /// state only for the element being shrunk: most draws are never shrunk.
 #[derive(Clone, Debug)]
-struct Values(Vec<(Domain, usize)>);
+struct Values(std::rc::Rc<[(Domain, usize)]>);
 
 impl Strategy for Values {
     type Tree = ValuesTree;
@@ -162,7 +162,7 @@ impl Strategy for Values {
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
         let total = self.0.iter().map(|&(_, n)| n).sum();
         let mut values = Vec::with_capacity(total);
-        for &(domain, n) in &self.0 {
+        for &(domain, n) in self.0.iter() {
             // `collection::vec` draws its length even when it is fixed;
             // drawing it the same way keeps the random stream (and so
             // every seed's samples) as it was.
@@ -172,7 +172,7 @@ impl Strategy for Values {
             }
         }
         Ok(ValuesTree {
-            vars: self.0.clone(),
+            vars: std::rc::Rc::clone(&self.0),
             values,
             live: None,
             next: 0,
@@ -184,7 +184,7 @@ impl Strategy for Values {
 /// The value tree of [`Values`]: shrinks one element at a time, in order.
 #[derive(Clone, Debug)]
 struct ValuesTree {
-    vars: Vec<(Domain, usize)>,
+    vars: std::rc::Rc<[(Domain, usize)]>,
     /// Every element's value (for the one being shrunk: its accepted one).
     values: Vec<f64>,
     /// The shrinking state of element `next`, once it has been started.
@@ -199,7 +199,7 @@ impl ValuesTree {
     /// The domain of element `k`.
     fn domain(&self, k: usize) -> Domain {
         let mut start = 0;
-        for &(domain, n) in &self.vars {
+        for &(domain, n) in self.vars.iter() {
             if k < start + n {
                 return domain;
             }
