@@ -2,11 +2,8 @@
 //!
 //! A link is first compiled to a [`Plan`]: the nodes reachable from its two
 //! sides, children first, with each node's free-index set (the index
-//! variables its value depends on) and the variables it mentions, and the
-//! plan to a flat instruction tape (`tape`), which a machine reused across
-//! samples runs. The evaluation is defined by the recursive evaluator here
-//! (kept as the tests' reference; the tape does exactly what it does, visit
-//! for visit):
+//! variables its value depends on) and the variables it mentions. The
+//! evaluator then walks the plan recursively:
 //!
 //! - sums are loops over the index's dimension (skipping `except`), deltas
 //!   compare index values;

@@ -5,8 +5,6 @@
 //!   generic over the number type; sums are loops, deltas compare indices,
 //!   derivatives are forward-mode duals (never symbolic), and sums,
 //!   derivatives and shared nodes are memoized per sample.
-//! - `tape`: the plan as a flat instruction tape, and the machine that runs
-//!   it, reused across the samples of a link.
 //! - `scalar`: the number types (`f64`, nested duals); `dd`: double-double
 //!   for re-checking differences that `f64` cannot resolve.
 //! - `compare`: the tolerance (documented there and in docs/numeric.md).
