@@ -258,6 +258,10 @@ impl Dd {
     }
 }
 
+/// Where a double-double's low part (2⁻⁵³ of the high part) would be
+/// subnormal.
+const TINY_HI: f64 = f64::from_bits((1023 - 968) << 52); // 2⁻⁹⁶⁸
+
 impl Field for Dd {
     fn constant(_: f64, hi_prec: Dd) -> Dd {
         hi_prec
@@ -282,6 +286,16 @@ impl Field for Dd {
     }
     fn mul(self, o: Dd) -> Dd {
         self.times(o)
+    }
+    fn lost_precision(&self) -> f64 {
+        // Below 2⁻⁹⁶⁸ the low part is subnormal: 1 / e^699 or e^-700 is only
+        // as precise as an f64 (2⁻⁵³ relative, 2⁵¹ double-double roundings).
+        let a = self.hi.abs();
+        if a != 0.0 && a < TINY_HI {
+            a * (1u64 << 51) as f64
+        } else {
+            0.0
+        }
     }
     fn recip(self) -> Option<Dd> {
         (self.hi != 0.0).then(|| Dd::from(1.0).over(self))

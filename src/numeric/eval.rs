@@ -656,6 +656,7 @@ impl<T: Field> Evaluator<'_, T> {
             }
         }
         let (v, e) = self.compute(&node.op)?;
+        let e = e + v.lost_precision();
         if !v.is_finite() || !e.is_finite() {
             return Err(Stop::Undefined);
         }

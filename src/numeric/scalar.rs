@@ -55,6 +55,12 @@ pub(crate) trait Field: Copy + std::fmt::Debug {
     fn with_eps(self, slot: usize) -> Self;
     /// The coefficient of ε_slot.
     fn extract(self, slot: usize) -> Self;
+    /// Rounding error this value carries beyond one rounding, in units of
+    /// the precision's rounding: none, except where the number type loses
+    /// relative precision (a double-double whose low part underflows).
+    fn lost_precision(&self) -> f64 {
+        0.0
+    }
 
     /// tan = sin / cos, undefined where cos is 0.
     fn tan(self) -> Option<Self> {
@@ -262,6 +268,9 @@ impl<T: Field> Field for Dual<T> {
                 eps: self.eps,
             }
         }
+    }
+    fn lost_precision(&self) -> f64 {
+        self.re.lost_precision()
     }
     fn extract(self, slot: usize) -> Self {
         if slot == 0 {
