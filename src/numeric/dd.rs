@@ -260,7 +260,7 @@ impl Dd {
 
 /// Where a double-double's low part (2⁻⁵³ of the high part) would be
 /// subnormal.
-const TINY_HI: f64 = f64::from_bits((1023 - 968) << 52); // 2⁻⁹⁶⁸
+const TINY_HI: f64 = 4.008_336_720_017_946e-292; // 2⁻⁹⁶⁸ (exactly, to the nearest f64)
 
 impl Field for Dd {
     fn constant(_: f64, hi_prec: Dd) -> Dd {
