@@ -375,6 +375,15 @@ mod tests {
     }
 
     #[test]
+    fn low_part_underflows_below_tiny_hi() {
+        assert_eq!(TINY_HI, 2f64.powi(-968));
+        let tiny = Dd::from(1.0).over(Dd::from(1e300)).times(Dd::from(1e-5));
+        assert!(tiny.lost_precision() > 0.0);
+        assert_eq!(Dd::from(1e-290).lost_precision(), 0.0);
+        assert_eq!(Dd::from(0.0).lost_precision(), 0.0);
+    }
+
+    #[test]
     fn exp_of_one_is_e() {
         assert!(
             close(Dd::from(1.0).exp(), E, 1e-30),
