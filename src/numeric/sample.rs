@@ -40,30 +40,45 @@ const MAX_RANK: usize = 4;
 type Raw = (Vec<usize>, Vec<usize>, Vec<f64>);
 
 /// One element: a third small integers, a third simple fractions, a third
-/// uniform reals (the domain's range in each case).
+/// uniform reals (the domain's range in each case); a quarter of the
+/// uniform ones are wide instead, of magnitude 2^-6..2^6 on a log scale, so
+/// that a claim wrong only beyond the small range (sqrt((p − 6)²) = 6 − p)
+/// is caught.
 ///
 /// One random word serves all choices: the kind comes from the word mod 3,
-/// the uniform value from its top 53 bits, integers from middle bits.
+/// the uniform value from its top 53 bits, integers from middle bits, and
+/// the wide choice and its sign from bits 4 to 6.
 fn draw(domain: Domain, a: u64) -> f64 {
     let pick = |lo: i64, hi: i64, r: u64| (lo + (r % (hi - lo + 1) as u64) as i64) as f64;
     let unit = (a >> 11) as f64 / (1u64 << 53) as f64;
     let kind = a % 3;
     let (r1, r2) = (a >> 8, a >> 32);
     let frac = |lo: i64, hi: i64| pick(lo, hi, r1) / pick(2, 4, r2);
+    let wide = kind == 2 && (a >> 4) & 3 == 0;
+    let magnitude = (-6.0 + 12.0 * unit).exp2();
     match domain {
         Domain::Real => match kind {
             0 => pick(-3, 3, r1),
             1 => frac(-7, 7),
+            _ if wide => {
+                if a >> 6 & 1 == 0 {
+                    magnitude
+                } else {
+                    -magnitude
+                }
+            }
             _ => -4.0 + 8.0 * unit,
         },
         Domain::Positive => match kind {
             0 => pick(1, 3, r1),
             1 => frac(1, 7),
+            _ if wide => magnitude,
             _ => 0.05 + 4.95 * unit,
         },
         Domain::Nonnegative => match kind {
             0 => pick(0, 3, r1),
             1 => frac(0, 7),
+            _ if wide => magnitude,
             _ => 5.0 * unit,
         },
         Domain::Simplex => match kind {
