@@ -847,31 +847,45 @@ impl<T: Field> Evaluator<'_, T> {
         value: u32,
         params: &[IndexId],
     ) -> Result<Valued<T>, Stop> {
-        let mut at = Vec::with_capacity(idx.len());
-        for i in idx {
-            at.push(*self.env.get(i.0 as usize).ok_or(Stop::Undefined)?);
+        // Fixed arrays, not vectors: this runs at every visit of a
+        // let-name's element, and lets are at most matrices.
+        const MAX_RANK: usize = 4;
+        if idx.len() > MAX_RANK || params.len() != idx.len() {
+            return Err(Stop::Undefined);
         }
-        let mut saved_env = Vec::with_capacity(params.len());
-        for (p, &x) in params.iter().zip(&at) {
+        let mut at = [0usize; MAX_RANK];
+        for (k, i) in idx.iter().enumerate() {
+            at[k] = *self.env.get(i.0 as usize).ok_or(Stop::Undefined)?;
+        }
+        let mut saved_env = [0usize; MAX_RANK];
+        for (k, p) in params.iter().enumerate() {
             let slot = self.env.get_mut(p.0 as usize).ok_or(Stop::Undefined)?;
-            saved_env.push(*slot);
-            *slot = x;
+            saved_env[k] = *slot;
+            *slot = at[k];
         }
         let outer = self
             .stack
             .iter()
             .position(|&(v, _)| v == var)
             .unwrap_or(self.stack.len());
-        let inner = self.stack.split_off(outer);
+        // Derivatives nest at most MAX_DERIV_DEPTH deep, so the inner
+        // perturbations fit in a fixed array too.
+        let mut inner = [(VarId(0), 0usize); MAX_DERIV_DEPTH];
+        let n_inner = self.stack.len() - outer;
+        if n_inner > MAX_DERIV_DEPTH {
+            return Err(Stop::TooDeep);
+        }
+        inner[..n_inner].copy_from_slice(&self.stack[outer..]);
+        self.stack.truncate(outer);
         let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
         self.stack_mask = self.stack.iter().fold(0, |m, &(v, _)| m | var_bit(v));
         self.ctx = self.context();
         let r = self.eval(value);
-        self.stack.extend(inner);
+        self.stack.extend_from_slice(&inner[..n_inner]);
         self.ctx = saved_ctx;
         self.stack_mask = saved_mask;
-        for (p, x) in params.iter().zip(saved_env) {
-            self.env[p.0 as usize] = x;
+        for (k, p) in params.iter().enumerate() {
+            self.env[p.0 as usize] = saved_env[k];
         }
         r
     }
