@@ -136,6 +136,38 @@ fn an_error_in_one_claim_leaves_the_others_checked() {
 }
 
 #[test]
+fn a_claim_whose_chain_does_not_parse_is_never_verified() {
+    let file = "tests/fixtures/e2e/broken_chain.txt";
+    let (code, stdout, _) = run(&["verify", file]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("✗ c9  error"), "{stdout}");
+    assert!(stdout.contains("✗ c10  error"), "{stdout}");
+    assert!(stdout.contains("✓ fine"), "{stdout}");
+    assert!(stdout.contains(&format!("┌─ {file}:5:3")), "{stdout}");
+    assert!(stdout.contains(&format!("┌─ {file}:11:7")), "{stdout}");
+    assert!(
+        stdout.contains("3 claims: 1 verified, 2 with errors"),
+        "{stdout}"
+    );
+
+    let (code, v) = json(&[file]);
+    assert_eq!(code, 2);
+    let f = &v["files"][0];
+    assert_eq!(f["errors"].as_array().map(Vec::len), Some(0), "{f}");
+    let c9 = &f["claims"][0];
+    assert_eq!(c9["status"], "error");
+    assert_eq!(c9["steps"][0]["line"], 5);
+    assert_eq!(c9["steps"][0]["justification"], "restated");
+    assert!(c9["steps"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("expected `=`")));
+    // The steps around the broken continuation are still checked.
+    let c10 = &f["claims"][1]["steps"];
+    assert_eq!(c10[0]["verdict"], "proved");
+    assert_eq!(c10[1]["verdict"], "error");
+}
+
+#[test]
 fn a_syntax_error_names_file_line_and_column() {
     let (code, stdout, _) = run(&["verify", SYNTAX_ERROR]);
     assert_eq!(code, 2, "{stdout}");

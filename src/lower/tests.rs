@@ -150,6 +150,7 @@ fn chain_claim(lhs: Expr, rhs: Expr, chain: Vec<ChainLine>) -> Item {
         rhs,
         justification: None,
         chain,
+        broken: vec![],
         span: sp(),
     })
 }
