@@ -168,6 +168,45 @@ fn a_claim_whose_chain_does_not_parse_is_never_verified() {
 }
 
 #[test]
+fn builtins_cannot_be_redefined_and_unknown_names_get_sensible_hints() {
+    let file = "tests/fixtures/e2e/names.txt";
+    let (code, v) = json(&[file]);
+    assert_eq!(code, 2);
+    let f = &v["files"][0];
+    let errors: Vec<(u64, &str)> = f["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, 3);
+    assert!(errors[0].1.contains("`exp` is a builtin function"), "{errors:?}");
+    assert_eq!(errors[1].0, 4);
+    assert!(errors[1].1.contains("`sigmoid` is a builtin function"), "{errors:?}");
+    // The builtin exp is still the exponential.
+    let claims = f["claims"].as_array().unwrap();
+    let builtin = claims.iter().find(|c| c["name"] == "builtin_exp").unwrap();
+    assert_eq!(builtin["status"], "verified", "{builtin}");
+
+    let (_, stdout, _) = run(&["verify", "--color", "never", file]);
+    let help_after = |claim: &str| -> String {
+        let at = stdout.find(&format!(" {claim} ")).unwrap_or_else(|| panic!("{stdout}"));
+        let rest = &stdout[at..];
+        let h = rest.find("= help: ").unwrap_or_else(|| panic!("{rest}"));
+        rest[h + 8..].lines().next().unwrap().to_string()
+    };
+    assert_eq!(help_after("fullwidth"), "did you mean `x`?");
+    assert_eq!(help_after("other_letter"), "declare it, e.g. `z : real`");
+    assert!(help_after("spaced_derivative").contains("write `d/dx`"), "{stdout}");
+    assert!(
+        help_after("sigma_without_definition").contains("did you mean the builtin `sigmoid` (also written `σ`)?"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("did you mean `e`"), "{stdout}");
+}
+
+#[test]
 fn a_syntax_error_names_file_line_and_column() {
     let (code, stdout, _) = run(&["verify", SYNTAX_ERROR]);
     assert_eq!(code, 2, "{stdout}");
