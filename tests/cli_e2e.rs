@@ -181,9 +181,15 @@ fn builtins_cannot_be_redefined_and_unknown_names_get_sensible_hints() {
         .collect();
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(errors[0].0, 3);
-    assert!(errors[0].1.contains("`exp` is a builtin function"), "{errors:?}");
+    assert!(
+        errors[0].1.contains("`exp` is a builtin function"),
+        "{errors:?}"
+    );
     assert_eq!(errors[1].0, 4);
-    assert!(errors[1].1.contains("`sigmoid` is a builtin function"), "{errors:?}");
+    assert!(
+        errors[1].1.contains("`sigmoid` is a builtin function"),
+        "{errors:?}"
+    );
     // The builtin exp is still the exponential.
     let claims = f["claims"].as_array().unwrap();
     let builtin = claims.iter().find(|c| c["name"] == "builtin_exp").unwrap();
@@ -191,16 +197,22 @@ fn builtins_cannot_be_redefined_and_unknown_names_get_sensible_hints() {
 
     let (_, stdout, _) = run(&["verify", "--color", "never", file]);
     let help_after = |claim: &str| -> String {
-        let at = stdout.find(&format!(" {claim} ")).unwrap_or_else(|| panic!("{stdout}"));
+        let at = stdout
+            .find(&format!(" {claim} "))
+            .unwrap_or_else(|| panic!("{stdout}"));
         let rest = &stdout[at..];
         let h = rest.find("= help: ").unwrap_or_else(|| panic!("{rest}"));
         rest[h + 8..].lines().next().unwrap().to_string()
     };
     assert_eq!(help_after("fullwidth"), "did you mean `x`?");
     assert_eq!(help_after("other_letter"), "declare it, e.g. `z : real`");
-    assert!(help_after("spaced_derivative").contains("write `d/dx`"), "{stdout}");
     assert!(
-        help_after("sigma_without_definition").contains("did you mean the builtin `sigmoid` (also written `σ`)?"),
+        help_after("spaced_derivative").contains("write `d/dx`"),
+        "{stdout}"
+    );
+    assert!(
+        help_after("sigma_without_definition")
+            .contains("did you mean the builtin `sigmoid` (also written `σ`)?"),
         "{stdout}"
     );
     assert!(!stdout.contains("did you mean `e`"), "{stdout}");

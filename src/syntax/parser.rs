@@ -22,8 +22,8 @@ use num_rational::BigRational;
 use num_traits::Zero;
 
 use super::ast::{
-    BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Ident, Item, Let, ParseError,
-    ShapeSpec, TypeSpec,
+    BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Ident, Item, Let,
+    ParseError, ShapeSpec, TypeSpec,
 };
 use super::layout::{logical_lines, LogicalLine};
 use super::lexical::{
@@ -86,7 +86,10 @@ fn parse_file_here(source: &str) -> File {
                         justification: step.comment.clone(),
                         span: cx.span_of(step.content),
                         body: cx.span_of(
-                            step.content.strip_prefix('=').unwrap_or(step.content).trim(),
+                            step.content
+                                .strip_prefix('=')
+                                .unwrap_or(step.content)
+                                .trim(),
                         ),
                     }),
                 }

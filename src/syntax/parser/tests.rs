@@ -723,10 +723,7 @@ fn broken_chain_lines_stay_with_their_claim_in_order() {
         .collect();
     assert_eq!(
         got,
-        vec![
-            (1, "x + 0", Some("no eq")),
-            (2, "= f(x,\n      +)", None)
-        ]
+        vec![(1, "x + 0", Some("no eq")), (2, "= f(x,\n      +)", None)]
     );
     assert!(c.broken[0].error.message.contains("expected `=`"));
 }
