@@ -246,7 +246,7 @@ fn lower_sides<'a>(
                     format!("index `{}` is free on the {side} side but not on the {other} side; expected the same free indices on both sides", extra.name),
                 )
                 .with_label(other_span, format!("the {other} side has no free `{}`", extra.name))
-                .with_help(format!("use `{}` on both sides, or bind it with `sum({}, ...)`", extra.name, extra.name)));
+                .with_help(free_index_help(&extra.name, side, other)));
             }
         }
     }
@@ -314,6 +314,18 @@ fn lower_sides<'a>(
         .collect();
     free.extend(elems);
     Ok((ids, free))
+}
+
+/// What to do about a free index on one side only. An equality holds for
+/// each value of its free indices, so both sides must depend on the same
+/// ones (the design brief makes a mismatch an error, not a false claim).
+/// Binding the index with a sum is never suggested: it changes the claim.
+fn free_index_help(name: &str, side: &str, other: &str) -> String {
+    format!(
+        "an equality holds for each value of its free indices, so both sides must have the same ones; \
+         if the {other} side is the same for every `{name}`, multiply it by `δ({name}, {name})`, which is 1 \
+         for every `{name}`; otherwise the `{name}` of the {side} side may be meant as one of the {other} side's indices"
+    )
 }
 
 /// Fresh indices for every element of a value of `shape`: `i`, `j` for the

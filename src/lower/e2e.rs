@@ -494,3 +494,38 @@ claim c: x = 2 x  # alone
         ]
     );
 }
+
+#[test]
+fn a_free_index_on_one_side_only_gets_advice_that_keeps_the_claim() {
+    let src = "z : vector[n]\nclaim a: ∂/∂z[j] Σ_k z[k] = 1\nclaim b: 1 = ∂/∂z[j] Σ_k z[k]\n";
+    let l = lower_file(&parse_file(src));
+    for (c, side, other) in [(0, "left", "right"), (1, "right", "left")] {
+        let e = l.claims[c].links[0].as_ref().expect_err("an error");
+        let d = &e.diagnostic;
+        assert!(
+            d.message.contains(&format!(
+                "index `j` is free on the {side} side but not on the {other} side"
+            )),
+            "{d:?}"
+        );
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(
+            !help.contains("sum("),
+            "a sum would change the claim: {help}"
+        );
+        assert!(
+            help.contains("holds for each value of its free indices"),
+            "{help}"
+        );
+        assert!(
+            help.contains(&format!("multiply it by `δ(j, j)`")),
+            "{help}"
+        );
+        assert!(
+            help.contains(&format!("if the {other} side is the same for every `j`")),
+            "{help}"
+        );
+    }
+    // The advice works: the claim with `δ(j, j)` lowers and is the same.
+    all_ok("z : vector[n]\nclaim a: ∂/∂z[j] Σ_k z[k] = 1 δ(j, j)\n");
+}
