@@ -200,7 +200,7 @@ mod tests {
         let values = ["e", "pi", "x", "x1"];
         assert_eq!(did_you_mean("z", values), None);
         assert_eq!(did_you_mean("d", values), None);
-        assert_eq!(did_you_mean("x2", values), Some("x1".into()));
+        assert_eq!(did_you_mean("x2", ["e", "x1"]), Some("x1".into()));
         assert_eq!(did_you_mean("p", values), Some("pi".into()));
         // A full-width letter is its ASCII letter, when that exists.
         assert_eq!(did_you_mean("ｘ", values), Some("x".into()));

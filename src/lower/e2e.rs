@@ -517,10 +517,7 @@ fn a_free_index_on_one_side_only_gets_advice_that_keeps_the_claim() {
             help.contains("holds for each value of its free indices"),
             "{help}"
         );
-        assert!(
-            help.contains(&format!("multiply it by `δ(j, j)`")),
-            "{help}"
-        );
+        assert!(help.contains("multiply it by `δ(j, j)`"), "{help}");
         assert!(
             help.contains(&format!("if the {other} side is the same for every `j`")),
             "{help}"
