@@ -137,6 +137,10 @@ struct DiffArgs {
 }
 
 /// How to check, shared by `verify` and `report`.
+/// The most samples `--samples` takes: far more than any verdict needs,
+/// and few enough that a file of links still finishes in minutes, not days.
+const MAX_SAMPLES: i64 = 100_000;
+
 #[derive(Clone, Debug, Args)]
 struct CheckArgs {
     /// Seed of the random sampler; the same seed gives the same report.
@@ -146,12 +150,12 @@ struct CheckArgs {
     seed: Option<u64>,
 
     /// How many samples (where both sides are defined) a link must pass
-    /// to hold.
+    /// to hold: from 1 to 100000.
     #[arg(
         long,
         value_name = "N",
         default_value_t = 256,
-        value_parser = clap::value_parser!(u32).range(1..)
+        value_parser = clap::value_parser!(u32).range(1..=MAX_SAMPLES)
     )]
     samples: u32,
 
@@ -263,7 +267,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
     if let Some(path) = &args.decl {
         let shown = path.display().to_string();
         let read = std::fs::read(path)
-            .map_err(|e| ReadError::from_io(&shown, &e))
+            .map_err(|e| read_error(&shown, &e))
             .and_then(|bytes| report::decode(&shown, bytes));
         match read {
             Ok(t) => text = t,
@@ -278,10 +282,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
         }
         name = shown;
     }
-    for line in &args.with {
-        text.push('\n');
-        text.push_str(line);
-    }
+    append_with_lines(&mut text, &args.with);
     let decls = derivcheck::calc::Declarations {
         name: &name,
         text: &text,
@@ -330,6 +331,55 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
             let _ = writeln!(io::stderr(), "error: internal error: the calculation did not finish; this is a bug in derivcheck");
             report::EXIT_ERROR
         }
+    }
+}
+
+/// Appends the `--with` lines to the declarations' text, one per line. The
+/// first `--with` line is line 1 when there is no `--decl` file, so an error
+/// in it reads `--with:1:5`; after a `--decl` file, the lines follow its
+/// last line.
+fn append_with_lines(text: &mut String, lines: &[String]) {
+    for line in lines {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+}
+
+/// Why an I/O operation on a file failed, in the words every message of
+/// the command line uses, reading or writing: short and lower case for the
+/// common kinds, the operating system's own words (without its error number)
+/// otherwise.
+fn io_reason(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
+        io::ErrorKind::NotADirectory => "a component of the path is not a directory".to_string(),
+        io::ErrorKind::StorageFull => "no space left on the device".to_string(),
+        io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_string(),
+        _ => {
+            let text = error.to_string();
+            let text = match text.rfind(" (os error ") {
+                Some(at) if text.ends_with(')') => text[..at].to_string(),
+                _ => text,
+            };
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "unknown error".to_string(),
+            }
+        }
+    }
+}
+
+/// The report of a file that could not be read, in [`io_reason`]'s words.
+fn read_error(path: &str, error: &io::Error) -> ReadError {
+    ReadError {
+        message: io_reason(error),
+        ..ReadError::from_io(path, error)
     }
 }
 
@@ -418,7 +468,11 @@ fn verify(args: &VerifyArgs) -> u8 {
         // `derivcheck verify ... | head` is not a failure of derivcheck.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: cannot write the report: {e}");
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot write the report: {}",
+                io_reason(&e)
+            );
             report::EXIT_ERROR
         }
     }
@@ -463,7 +517,12 @@ fn typeset(args: &ReportArgs) -> u8 {
             }
             Ok(()) => {}
             Err(e) => {
-                let _ = writeln!(io::stderr(), "error: cannot write {}: {e}", path.display());
+                let _ = writeln!(
+                    io::stderr(),
+                    "error: cannot write {}: {}",
+                    path.display(),
+                    io_reason(&e)
+                );
                 code = report::EXIT_ERROR;
             }
         }
@@ -521,7 +580,7 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
             .lock()
             .read_to_end(&mut bytes)
             .map(|_| bytes)
-            .map_err(|e| ReadError::from_io(STDIN_NAME, &e))
+            .map_err(|e| read_error(STDIN_NAME, &e))
     });
     let check_file = |path: &Path| check_file(path, stdin.as_ref(), options);
     // Every file on a big-stack thread; this thread only waits.
@@ -548,8 +607,8 @@ fn check_file(
             let shown = path.to_string_lossy();
             match std::fs::metadata(path) {
                 Ok(meta) if meta.is_dir() => Err(ReadError::is_directory(&shown)),
-                Ok(_) => std::fs::read(path).map_err(|e| ReadError::from_io(&shown, &e)),
-                Err(e) => Err(ReadError::from_io(&shown, &e)),
+                Ok(_) => std::fs::read(path).map_err(|e| read_error(&shown, &e)),
+                Err(e) => Err(read_error(&shown, &e)),
             }
         }
     };

@@ -125,6 +125,8 @@ fn bad_option_values_are_usage_errors() {
     for args in [
         vec!["verify", "--samples", "0", &empty],
         vec!["verify", "--samples", "many", &empty],
+        vec!["verify", "--samples", "4294967295", &empty],
+        vec!["verify", "--samples", "100001", &empty],
         vec!["verify", "--seed", "-1", &empty],
         vec!["verify", "--format", "xml", &empty],
         vec!["verify", "--color", "sometimes", &empty],
@@ -161,6 +163,76 @@ fn missing_file_is_named_and_exits_2() {
             .contains(&format!("cannot read {missing}: no such file or directory")),
         "{}",
         out.all()
+    );
+}
+
+#[test]
+fn samples_are_capped_at_100000() {
+    let empty = fixture("empty.txt");
+    let out = run(&["verify", "--samples", "4294967295", &empty]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(out.stderr.contains("1..=100000"), "{}", out.stderr);
+    let out = run(&["verify", "--samples", "100000", &empty]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+}
+
+#[test]
+fn read_and_write_errors_use_the_same_words() {
+    let missing_dir = scratch("io-words.txt", b"").replace("io-words.txt", "no-such-dir/out.html");
+    let empty = fixture("empty.txt");
+    let out = run(&["report", &empty, "--html", &missing_dir]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(
+        out.stderr.contains(&format!(
+            "cannot write {missing_dir}: no such file or directory\n"
+        )),
+        "{}",
+        out.stderr
+    );
+    // A directory where a file should be written: not the OS's own words.
+    let dir = env!("CARGO_TARGET_TMPDIR");
+    let out = run(&["report", &empty, "--latex", dir]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(
+        out.stderr
+            .contains(&format!("cannot write {dir}: is a directory, not a file\n")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.all().contains("os error"), "{}", out.all());
+    let out = run(&["verify", &missing_dir]);
+    assert!(
+        out.stdout.contains(&format!(
+            "cannot read {missing_dir}: no such file or directory"
+        )),
+        "{}",
+        out.all()
+    );
+}
+
+#[test]
+fn the_first_with_line_is_line_1() {
+    let out = run(&["diff", "x^2", "--wrt", "x", "--with", "p : bogus"]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(out.stderr.contains("┌─ --with:1:5"), "{}", out.stderr);
+    let out = run(&[
+        "diff",
+        "x^2",
+        "--wrt",
+        "x",
+        "--with",
+        "p : real",
+        "--with",
+        "q : bogus",
+    ]);
+    assert!(out.stderr.contains("┌─ --with:2:5"), "{}", out.stderr);
+    // After a `--decl` file, `--with` lines follow its last line.
+    let decl = scratch("with-after-decl.txt", b"p : real\nq : real");
+    let out = run(&["simplify", "p", "--decl", &decl, "--with", "r : bogus"]);
+    assert!(
+        out.stderr.contains(&format!("┌─ {decl}:3:5")),
+        "{}",
+        out.stderr
     );
 }
 

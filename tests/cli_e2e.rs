@@ -136,6 +136,89 @@ fn an_error_in_one_claim_leaves_the_others_checked() {
 }
 
 #[test]
+fn a_claim_whose_chain_does_not_parse_is_never_verified() {
+    let file = "tests/fixtures/e2e/broken_chain.txt";
+    let (code, stdout, _) = run(&["verify", file]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("✗ c9  error"), "{stdout}");
+    assert!(stdout.contains("✗ c10  error"), "{stdout}");
+    assert!(stdout.contains("✓ fine"), "{stdout}");
+    assert!(stdout.contains(&format!("┌─ {file}:5:3")), "{stdout}");
+    assert!(stdout.contains(&format!("┌─ {file}:11:7")), "{stdout}");
+    assert!(
+        stdout.contains("3 claims: 1 verified, 2 with errors"),
+        "{stdout}"
+    );
+
+    let (code, v) = json(&[file]);
+    assert_eq!(code, 2);
+    let f = &v["files"][0];
+    assert_eq!(f["errors"].as_array().map(Vec::len), Some(0), "{f}");
+    let c9 = &f["claims"][0];
+    assert_eq!(c9["status"], "error");
+    assert_eq!(c9["steps"][0]["line"], 5);
+    assert_eq!(c9["steps"][0]["justification"], "restated");
+    assert!(c9["steps"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("expected `=`")));
+    // The steps around the broken continuation are still checked.
+    let c10 = &f["claims"][1]["steps"];
+    assert_eq!(c10[0]["verdict"], "proved");
+    assert_eq!(c10[1]["verdict"], "error");
+}
+
+#[test]
+fn builtins_cannot_be_redefined_and_unknown_names_get_sensible_hints() {
+    let file = "tests/fixtures/e2e/names.txt";
+    let (code, v) = json(&[file]);
+    assert_eq!(code, 2);
+    let f = &v["files"][0];
+    let errors: Vec<(u64, &str)> = f["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, 3);
+    assert!(
+        errors[0].1.contains("`exp` is a builtin function"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[1].0, 4);
+    assert!(
+        errors[1].1.contains("`sigmoid` is a builtin function"),
+        "{errors:?}"
+    );
+    // The builtin exp is still the exponential.
+    let claims = f["claims"].as_array().unwrap();
+    let builtin = claims.iter().find(|c| c["name"] == "builtin_exp").unwrap();
+    assert_eq!(builtin["status"], "verified", "{builtin}");
+
+    let (_, stdout, _) = run(&["verify", "--color", "never", file]);
+    let help_after = |claim: &str| -> String {
+        let at = stdout
+            .find(&format!(" {claim} "))
+            .unwrap_or_else(|| panic!("{stdout}"));
+        let rest = &stdout[at..];
+        let h = rest.find("= help: ").unwrap_or_else(|| panic!("{rest}"));
+        rest[h + 8..].lines().next().unwrap().to_string()
+    };
+    assert_eq!(help_after("fullwidth"), "did you mean `x`?");
+    assert_eq!(help_after("other_letter"), "declare it, e.g. `z : real`");
+    assert!(
+        help_after("spaced_derivative").contains("write `d/dx`"),
+        "{stdout}"
+    );
+    assert!(
+        help_after("sigma_without_definition")
+            .contains("did you mean the builtin `sigmoid` (also written `σ`)?"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("did you mean `e`"), "{stdout}");
+}
+
+#[test]
 fn a_syntax_error_names_file_line_and_column() {
     let (code, stdout, _) = run(&["verify", SYNTAX_ERROR]);
     assert_eq!(code, 2, "{stdout}");

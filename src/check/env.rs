@@ -265,6 +265,10 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                     errors.push(d);
                     continue;
                 }
+                if let Some(d) = builtin_redefined(&def.name) {
+                    errors.push(d);
+                    continue;
+                }
                 if let Some(d) = duplicate(&env, &def.name) {
                     errors.push(d);
                     continue;
@@ -420,6 +424,40 @@ fn reserved(name: &Ident, what: &str) -> Option<Diagnostic> {
             ),
         )
         .with_help("choose another name"),
+    )
+}
+
+/// A definition named like a builtin scalar function would silently change
+/// what every use of that function means (`exp(t) := t`), so it is an
+/// error. `softmax` is the exception: it is a definition the file may give
+/// itself (the design brief's own example does), and the file's replaces
+/// the builtin one.
+fn builtin_redefined(name: &Ident) -> Option<Diagnostic> {
+    let b = builtin_fn(&name.name)?;
+    let meaning = match b {
+        BuiltinFn::Sqrt => "the square root",
+        BuiltinFn::Func(f) => match f {
+            Func::Exp => "the exponential",
+            Func::Log => "the natural logarithm (also written `ln`)",
+            Func::Sin => "the sine",
+            Func::Cos => "the cosine",
+            Func::Tan => "the tangent",
+            Func::Tanh => "the hyperbolic tangent",
+            Func::Sigmoid => "the logistic function 1 / (1 + exp(-t)) (also written `σ`)",
+        },
+    };
+    Some(
+        Diagnostic::new(
+            name.span,
+            format!(
+                "`{}` is a builtin function, {meaning}, and cannot be redefined",
+                name.name
+            ),
+        )
+        .with_help(format!(
+            "use the builtin `{}` as it is, or give this definition another name, such as `my_{}`",
+            name.name, name.name
+        )),
     )
 }
 
@@ -637,7 +675,14 @@ fn unknown(name: &Ident, what: &str, candidates: &[&str]) -> Diagnostic {
         format!("unknown {what} `{}`; {expected}", name.name),
     );
     match did_you_mean(&name.name, candidates.iter().copied()) {
+        Some(s) if s == "sigmoid" => d.with_help(format!(
+            "did you mean the builtin `sigmoid` (also written `σ`)? Or define `{}(t) := ...`",
+            name.name
+        )),
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None if what == "name" && name.name == "d" => d.with_help(
+            "to differentiate, write `d/dx` with no blank inside: `d/d x` and `d / dx` divide by `d`",
+        ),
         None if what == "function" => {
             d.with_help(format!("define it, e.g. `{}(t) := ...`", name.name))
         }
@@ -773,6 +818,10 @@ mod tests {
             ("let h = 1\nh : real\n", 2, 1, "`h` is declared twice", Some(1)),
             ("pi : real\n", 1, 1, "reserved for π", None),
             ("f(e) := e\n", 1, 3, "reserved for Euler's number", None),
+            ("exp(t) := t\n", 1, 1, "`exp` is a builtin function, the exponential, and cannot be redefined", None),
+            ("x : real\nσ(t) := t\n", 2, 1, "`sigmoid` is a builtin function, the logistic", None),
+            ("ln(t) := t\n", 1, 1, "`log` is a builtin function", None),
+            ("sqrt(t) := t\n", 1, 1, "`sqrt` is a builtin function", None),
             ("f(t, t) := t\n", 1, 6, "parameter `t` appears twice", Some(1)),
             ("f(v)[i, i] := v[i]\n", 1, 9, "result index `i` appears twice", Some(1)),
             ("f(v)[i] := v[i] + sum(j, v[j, j])\n", 1, 26, "parameter `v` takes 2 indices here but 1 index", Some(1)),
@@ -798,8 +847,8 @@ mod tests {
     #[test]
     fn valid_declarations_have_no_errors() {
         let src = "x, c : real\np : positive\nv : positive vector[n]\nW1 : matrix[m, d]\n\
-                   y : onehot[n]\nsigmoid(t) := 1 / (1 + e^(-t))\nsoftmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))\n\
-                   L(y, p) := -sum(i, y[i] * log(p[i]))\nlet h = sigmoid(x)\nlet g = h + L(y, v)\n";
+                   y : onehot[n]\nsigma(t) := 1 / (1 + e^(-t))\nsoftmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))\n\
+                   L(y, p) := -sum(i, y[i] * log(p[i]))\nlet h = sigma(x) + sigmoid(x)\nlet g = h + L(y, v)\n";
         assert_eq!(errors(src), vec![]);
         let file = parse_file(src);
         let mut sy = Symbols::default();
@@ -807,7 +856,7 @@ mod tests {
         // The file's softmax replaces the builtin.
         assert!(!env.def("softmax").unwrap().builtin);
         assert_eq!(env.def("L").unwrap().ranks, vec![1, 1]);
-        assert_eq!(env.def("sigmoid").unwrap().ranks, vec![0]);
+        assert_eq!(env.def("sigma").unwrap().ranks, vec![0]);
         let w1 = sy.var_named("W1").unwrap();
         let dims: Vec<&str> = sy.var(w1).dims.iter().map(|&d| sy.dim_name(d)).collect();
         assert_eq!(dims, ["m", "d"]);

@@ -2,6 +2,7 @@
 
 use crate::syntax::ast::{Expr, ExprKind, Ident};
 use crate::syntax::span::Span;
+use unicode_normalization::UnicodeNormalization;
 
 /// The Levenshtein distance between two names, counted in characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -18,18 +19,44 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The candidate closest to `name`, if it is close enough to be a likely typo
-/// (one edit for short names, two for longer ones).
+/// Other names people give the builtins, and the builtin each means.
+const ALIASES: &[(&str, &str)] = &[
+    ("sigma", "sigmoid"),
+    ("logistic", "sigmoid"),
+    ("expit", "sigmoid"),
+    ("ln", "log"),
+];
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+///
+/// In order: the name's compatibility form (`ｘ`, a full-width letter, is
+/// `x`), a common other name of a builtin (`sigma` → `sigmoid`), then the
+/// closest candidate within one edit for names of up to three characters
+/// and two for longer ones, as long as the two share something: a one-letter
+/// name is never "one edit" from another one-letter name (`z` is not a typo
+/// of `e`).
 pub fn did_you_mean<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<String> {
-    let limit = if name.chars().count() <= 3 { 1 } else { 2 };
-    candidates
+    let cands: Vec<&str> = candidates.into_iter().filter(|c| *c != name).collect();
+    let folded: String = name.nfkc().collect();
+    if folded != name {
+        if let Some(c) = cands.iter().find(|c| **c == folded) {
+            return Some(c.to_string());
+        }
+    }
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == name) {
+        if cands.contains(to) {
+            return Some(to.to_string());
+        }
+    }
+    let len = name.chars().count();
+    let limit = if len <= 3 { 1 } else { 2 };
+    cands
         .into_iter()
-        .filter(|c| *c != name)
         .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|&(d, c)| d <= limit && d < len.max(c.chars().count()))
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
         .map(|(_, c)| c.to_string())
 }
@@ -169,5 +196,19 @@ mod tests {
         assert_eq!(did_you_mean("zzzzz", cands), None);
         // Short names need to be within one edit.
         assert_eq!(did_you_mean("ab", ["xy"]), None);
+        // A one-letter name is not a typo of another one-letter name.
+        let values = ["e", "pi", "x", "x1"];
+        assert_eq!(did_you_mean("z", values), None);
+        assert_eq!(did_you_mean("d", values), None);
+        assert_eq!(did_you_mean("x2", ["e", "x1"]), Some("x1".into()));
+        assert_eq!(did_you_mean("p", values), Some("pi".into()));
+        // A full-width letter is its ASCII letter, when that exists.
+        assert_eq!(did_you_mean("ｘ", values), Some("x".into()));
+        assert_eq!(did_you_mean("ｚ", values), None);
+        // Other names of builtins.
+        let funcs = ["exp", "log", "sigmoid", "sin"];
+        assert_eq!(did_you_mean("sigma", funcs), Some("sigmoid".into()));
+        assert_eq!(did_you_mean("logistic", funcs), Some("sigmoid".into()));
+        assert_eq!(did_you_mean("sigma", ["x"]), None);
     }
 }

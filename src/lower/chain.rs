@@ -6,7 +6,7 @@ use crate::check::env::check_names;
 use crate::check::names::{free_indices, sum_indices};
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Node, Store};
-use crate::syntax::ast::{Claim, Expr, ExprKind};
+use crate::syntax::ast::{BrokenLine, ChainLine, Claim, Expr, ExprKind};
 use crate::syntax::span::Span;
 use std::collections::HashMap;
 
@@ -29,7 +29,23 @@ struct Pair<'a> {
     implicit: bool,
 }
 
+/// One line of a claim's chain, in source order: parsed or not.
+enum Line<'a> {
+    Parsed(&'a ChainLine),
+    Broken(&'a BrokenLine),
+}
+
+/// A link to lower, or a chain line that did not parse, in chain order.
+enum Step<'a> {
+    Pair(Pair<'a>),
+    Broken { line: &'a BrokenLine, prev: Span },
+}
+
 /// Lowers one claim into its links.
+///
+/// A chain line that failed to parse is a link in error at its place, so
+/// the claim is never verified; it breaks the chain, and the next line
+/// starts afresh (the link across the broken line was never written).
 pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> LoweredClaim {
     let whole = Pair {
         a: &claim.lhs,
@@ -38,71 +54,96 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
         justification: claim.justification.as_ref(),
         implicit: false,
     };
-    let mut pairs: Vec<Pair<'a>> = Vec::new();
-    if !claim.chain.is_empty() {
-        let mut points: Vec<Point<'a>> = Vec::new();
-        let mut lines = claim.chain.iter();
-        if claim.chain[0].starts_with_eq {
-            points.push(Point {
-                expr: &claim.lhs,
-                line: claim.span,
-                justification: claim.justification.as_ref(),
-            });
-        } else if let Some(first) = lines.next() {
-            if !same_expr(&claim.lhs, &first.expr) {
-                pairs.push(Pair {
-                    a: &claim.lhs,
-                    b: &first.expr,
-                    line: first.span,
-                    justification: first.justification.as_ref(),
-                    implicit: true,
-                });
+    let mut lines: Vec<Line<'a>> = claim.chain.iter().map(Line::Parsed).collect();
+    for (k, b) in claim.broken.iter().enumerate() {
+        lines.insert((b.after + k).min(lines.len()), Line::Broken(b));
+    }
+    let mut steps: Vec<Step<'a>> = Vec::new();
+    // The previous point of the current run of parsed lines.
+    let mut prev: Option<Point<'a>> = None;
+    for (n, line) in lines.iter().enumerate() {
+        match *line {
+            Line::Parsed(l) => {
+                let here = Point {
+                    expr: &l.expr,
+                    line: l.span,
+                    justification: l.justification.as_ref(),
+                };
+                let from = match &prev {
+                    Some(p) => Some((p.expr, false)),
+                    // The first line: `= b` continues from the claim's
+                    // left side; a start line must restate it.
+                    None if n == 0 => Some((&claim.lhs, !l.starts_with_eq)),
+                    // Right after a broken line: a new run starts here.
+                    None => None,
+                };
+                if let Some((a, implicit)) = from {
+                    if !(implicit && same_expr(a, &l.expr)) {
+                        steps.push(Step::Pair(Pair {
+                            a,
+                            b: &l.expr,
+                            line: l.span,
+                            justification: here.justification,
+                            implicit,
+                        }));
+                    }
+                }
+                prev = Some(here);
             }
-            points.push(Point {
-                expr: &first.expr,
-                line: first.span,
-                justification: first.justification.as_ref(),
-            });
-        }
-        for line in lines {
-            points.push(Point {
-                expr: &line.expr,
-                line: line.span,
-                justification: line.justification.as_ref(),
-            });
-        }
-        for w in points.windows(2) {
-            pairs.push(Pair {
-                a: w[0].expr,
-                b: w[1].expr,
-                line: w[1].line,
-                justification: w[1].justification,
-                implicit: false,
-            });
-        }
-        if let Some(last) = points.last() {
-            if !same_expr(last.expr, &claim.rhs) {
-                pairs.push(Pair {
-                    a: last.expr,
-                    b: &claim.rhs,
-                    line: last.line,
-                    justification: None,
-                    implicit: true,
+            Line::Broken(b) => {
+                let before = prev.as_ref().map_or(claim.lhs.span, |p| p.expr.span);
+                steps.push(Step::Broken {
+                    line: b,
+                    prev: if n == 0 { claim.lhs.span } else { before },
                 });
+                prev = None;
             }
+        }
+    }
+    if let Some(last) = &prev {
+        if !same_expr(last.expr, &claim.rhs) {
+            steps.push(Step::Pair(Pair {
+                a: last.expr,
+                b: &claim.rhs,
+                line: last.line,
+                justification: None,
+                implicit: true,
+            }));
         }
     }
 
     let mut links = Vec::new();
-    for p in &pairs {
-        match lower_pair(lw, p.a, p.b) {
-            Ok((l, r, _)) if p.implicit && alpha_eq(&lw.store, l, r) => {}
-            result => links.push(link(p, result)),
+    for step in &steps {
+        match step {
+            Step::Pair(p) => match lower_pair(lw, p.a, p.b) {
+                Ok((l, r, _)) if p.implicit && alpha_eq(&lw.store, l, r) => {}
+                result => links.push(link(p, result)),
+            },
+            Step::Broken { line, prev } => links.push(Err(LinkError {
+                span: line.span,
+                lhs_span: *prev,
+                rhs_span: line.body,
+                justification: line.justification.clone(),
+                diagnostic: Diagnostic::new(line.error.span, line.error.message.clone()),
+            })),
         }
     }
     // A chain that only restates the claim still checks the claim.
     if links.is_empty() {
         links.push(link(&whole, lower_pair(lw, whole.a, whole.b)));
+    }
+    // The comment on a claim line that has a chain belongs to no step of
+    // its own: it goes with the first link, unless that link has one.
+    if !lines.is_empty() {
+        if let Some(first) = links.first_mut() {
+            let slot = match first {
+                Ok(l) => &mut l.justification,
+                Err(e) => &mut e.justification,
+            };
+            if slot.is_none() {
+                slot.clone_from(&claim.justification);
+            }
+        }
     }
     LoweredClaim {
         name: claim.name.name.clone(),
@@ -205,7 +246,7 @@ fn lower_sides<'a>(
                     format!("index `{}` is free on the {side} side but not on the {other} side; expected the same free indices on both sides", extra.name),
                 )
                 .with_label(other_span, format!("the {other} side has no free `{}`", extra.name))
-                .with_help(format!("use `{}` on both sides, or bind it with `sum({}, ...)`", extra.name, extra.name)));
+                .with_help(free_index_help(&extra.name, side, other)));
             }
         }
     }
@@ -273,6 +314,18 @@ fn lower_sides<'a>(
         .collect();
     free.extend(elems);
     Ok((ids, free))
+}
+
+/// What to do about a free index on one side only. An equality holds for
+/// each value of its free indices, so both sides must depend on the same
+/// ones (the design brief makes a mismatch an error, not a false claim).
+/// Binding the index with a sum is never suggested: it changes the claim.
+fn free_index_help(name: &str, side: &str, other: &str) -> String {
+    format!(
+        "an equality holds for each value of its free indices, so both sides must have the same ones; \
+         if the {other} side is the same for every `{name}`, multiply it by `δ({name}, {name})`, which is 1 \
+         for every `{name}`; otherwise the `{name}` of the {side} side may be meant as one of the {other} side's indices"
+    )
 }
 
 /// Fresh indices for every element of a value of `shape`: `i`, `j` for the

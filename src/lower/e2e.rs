@@ -423,3 +423,106 @@ claim deriv_index: ∂/∂W[a, b] sum(k, W[a, k] x[k]) = x[b] delta(a, a)
         "{errs:?}"
     );
 }
+
+/// `(line, col, verdict-ish, justification)` of each link of each claim.
+fn link_rows(src: &str) -> Vec<(String, usize, bool, Option<String>)> {
+    let l = lower_file(&parse_file(src));
+    let idx = LineIndex::new(src);
+    let mut out = Vec::new();
+    for c in &l.claims {
+        for k in &c.links {
+            let (span, ok, why) = match k {
+                Ok(link) => (link.span, true, link.justification.clone()),
+                Err(e) => (e.diagnostic.span, false, e.justification.clone()),
+            };
+            out.push((c.name.clone(), idx.line_col(src, span.start).0, ok, why));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_chain_line_that_does_not_parse_is_an_error_link_of_its_claim() {
+    // The broken line has no `=`; what is left restates the claim.
+    let src = "x : real\nclaim c9: x = x\n    x\n  x + 0\n  = x\n";
+    let l = lower_file(&parse_file(src));
+    assert_eq!(l.claims.len(), 1);
+    let links = &l.claims[0].links;
+    assert_eq!(links.len(), 1, "{links:?}");
+    let e = links[0].as_ref().expect_err("the broken line is an error");
+    assert!(e.diagnostic.message.contains("expected `=`"), "{e:?}");
+    assert_eq!(e.span.text(src), "x + 0");
+    assert_eq!(e.rhs_span.text(src), "x + 0");
+    assert_eq!(e.lhs_span.text(src), "x");
+    // A continuation that does not parse, between good steps: the steps
+    // before and after are still checked, the link across it is not.
+    let src = "x : real\nclaim c: 2 x = 2 x\n  = x + x\n  = f(x,\n      +)  # why\n  = 2 x\n";
+    let rows = link_rows(src);
+    assert_eq!(
+        rows,
+        vec![
+            ("c".to_string(), 3, true, None),
+            ("c".to_string(), 5, false, Some("why".to_string())),
+        ]
+    );
+}
+
+#[test]
+fn the_comment_on_a_claim_line_with_a_chain_goes_to_its_first_link() {
+    let src = "x : real
+claim a: x = 2 x  # oops
+  = x + x
+  = 2 x
+claim b: x = 2 x  # claim note
+  = x + x  # step note
+  = 2 x
+claim c: x = 2 x  # alone
+";
+    let rows = link_rows(src);
+    let why: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.0.as_str(), r.3.as_deref()))
+        .collect();
+    assert_eq!(
+        why,
+        vec![
+            ("a", Some("oops")),
+            ("a", None),
+            ("b", Some("step note")),
+            ("b", None),
+            ("c", Some("alone")),
+        ]
+    );
+}
+
+#[test]
+fn a_free_index_on_one_side_only_gets_advice_that_keeps_the_claim() {
+    let src = "z : vector[n]\nclaim a: ∂/∂z[j] Σ_k z[k] = 1\nclaim b: 1 = ∂/∂z[j] Σ_k z[k]\n";
+    let l = lower_file(&parse_file(src));
+    for (c, side, other) in [(0, "left", "right"), (1, "right", "left")] {
+        let e = l.claims[c].links[0].as_ref().expect_err("an error");
+        let d = &e.diagnostic;
+        assert!(
+            d.message.contains(&format!(
+                "index `j` is free on the {side} side but not on the {other} side"
+            )),
+            "{d:?}"
+        );
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(
+            !help.contains("sum("),
+            "a sum would change the claim: {help}"
+        );
+        assert!(
+            help.contains("holds for each value of its free indices"),
+            "{help}"
+        );
+        assert!(help.contains("multiply it by `δ(j, j)`"), "{help}");
+        assert!(
+            help.contains(&format!("if the {other} side is the same for every `j`")),
+            "{help}"
+        );
+    }
+    // The advice works: the claim with `δ(j, j)` lowers and is the same.
+    all_ok("z : vector[n]\nclaim a: ∂/∂z[j] Σ_k z[k] = 1 δ(j, j)\n");
+}

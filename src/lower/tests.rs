@@ -150,6 +150,7 @@ fn chain_claim(lhs: Expr, rhs: Expr, chain: Vec<ChainLine>) -> Item {
         rhs,
         justification: None,
         chain,
+        broken: vec![],
         span: sp(),
     })
 }
@@ -343,14 +344,30 @@ fn scalar_definition_applies_elementwise() {
 }
 
 #[test]
-fn file_definition_shadows_builtin() {
+fn a_definition_cannot_shadow_a_builtin_function() {
+    // `sigmoid(t) := 2 t` is an error at the definition, and `sigmoid`
+    // keeps its builtin meaning everywhere.
     let l = lower_file(&file(vec![
         real(&["x"]),
         def("sigmoid", &["t"], &[], mul(num(2), n("t"))),
         claim(call("sigmoid", vec![n("x")]), call("σ", vec![n("x")])),
     ]));
+    assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
+    assert!(l.errors[0]
+        .message
+        .contains("`sigmoid` is a builtin function"));
     let link = only_link(&l);
-    assert!(matches!(node(&l, link.lhs), Node::Mul(_)));
+    assert!(matches!(node(&l, link.lhs), Node::Apply(Func::Sigmoid, _)));
+    // `softmax` is a definition the file may give itself.
+    let sm = def("softmax", &["v"], &["i"], v("v", &["i"]));
+    let l = lower_file(&file(vec![
+        vector(&["x"], "n"),
+        sm,
+        claim(ix(call("softmax", vec![n("x")]), &["i"]), v("x", &["i"])),
+    ]));
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    let link = only_link(&l);
+    assert_eq!(link.lhs, link.rhs);
 }
 
 #[test]

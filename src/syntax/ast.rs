@@ -25,7 +25,9 @@ pub struct Ident {
 pub struct File {
     /// Declarations, definitions, lets and claims, in source order.
     pub items: Vec<Item>,
-    /// Syntax errors, in source order.
+    /// Syntax errors, in source order, except those of the chain lines of a
+    /// claim whose own line parsed: those are the claim's
+    /// [`Claim::broken`] lines.
     pub errors: Vec<ParseError>,
 }
 
@@ -123,10 +125,30 @@ pub struct Claim {
     pub rhs: Expr,
     /// The comment at the end of the claim line, if any.
     pub justification: Option<String>,
-    /// The indented chain lines, in order (may be empty).
+    /// The indented chain lines that parsed, in order (may be empty).
     pub chain: Vec<ChainLine>,
+    /// The indented chain lines that failed to parse, in order. They are
+    /// part of the claim: each becomes a link in error, so a claim whose
+    /// text does not parse is never verified.
+    pub broken: Vec<BrokenLine>,
     /// The claim line.
     pub span: Span,
+}
+
+/// A chain line that failed to parse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrokenLine {
+    /// How many lines of [`Claim::chain`] come before it.
+    pub after: usize,
+    /// What is wrong with it.
+    pub error: ParseError,
+    /// The comment at the end of the line.
+    pub justification: Option<String>,
+    /// The line's content, from its first non-blank character to before the comment.
+    pub span: Span,
+    /// The text after a leading `=` (the whole content if none), trimmed:
+    /// what the step would have said.
+    pub body: Span,
 }
 
 /// One line of a chain: `expr` (the start) or `= expr` (a step).

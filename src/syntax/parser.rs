@@ -22,8 +22,8 @@ use num_rational::BigRational;
 use num_traits::Zero;
 
 use super::ast::{
-    BinOp, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Ident, Item, Let, ParseError,
-    ShapeSpec, TypeSpec,
+    BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Ident, Item, Let,
+    ParseError, ShapeSpec, TypeSpec,
 };
 use super::layout::{logical_lines, LogicalLine};
 use super::lexical::{
@@ -65,6 +65,7 @@ fn parse_file_here(source: &str) -> File {
                 file.errors.push(e.clone());
             }
             let mut chain = Vec::new();
+            let mut broken = Vec::new();
             let mut first = true;
             while let Some(step) = lines.get(k) {
                 if step.content.is_empty() {
@@ -77,7 +78,20 @@ fn parse_file_here(source: &str) -> File {
                 k += 1;
                 match chain_line(&cx, step, first) {
                     Ok(c) => chain.push(c),
-                    Err(e) => file.errors.push(e),
+                    // Without its claim, the line's error stands alone.
+                    Err(e) if head.is_err() => file.errors.push(e),
+                    Err(error) => broken.push(BrokenLine {
+                        after: chain.len(),
+                        error,
+                        justification: step.comment.clone(),
+                        span: cx.span_of(step.content),
+                        body: cx.span_of(
+                            step.content
+                                .strip_prefix('=')
+                                .unwrap_or(step.content)
+                                .trim(),
+                        ),
+                    }),
                 }
                 first = false;
             }
@@ -88,6 +102,7 @@ fn parse_file_here(source: &str) -> File {
                     rhs,
                     justification: line.comment.clone(),
                     chain,
+                    broken,
                     span: cx.span_of(line.content),
                 }));
             }

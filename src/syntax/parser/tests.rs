@@ -79,11 +79,19 @@ fn expr_error(input: &str) -> (usize, usize, String) {
 }
 
 /// The errors of a file as `(line, column, message)`.
+/// Every syntax error of `src`: the file's own and its claims' broken chain
+/// lines, in source order.
 fn file_errors(src: &str) -> Vec<(usize, usize, String)> {
     let idx = LineIndex::new(src);
-    parse_file(src)
-        .errors
-        .into_iter()
+    let f = parse_file(src);
+    let mut all = f.errors.clone();
+    for item in &f.items {
+        if let Item::Claim(c) = item {
+            all.extend(c.broken.iter().map(|b| b.error.clone()));
+        }
+    }
+    all.sort_by_key(|e| e.span.start);
+    all.into_iter()
         .map(|e| {
             let (l, c) = idx.line_col(src, e.span.start);
             (l, c, e.message)
@@ -685,7 +693,39 @@ fn bad_lines_are_skipped_and_the_rest_still_parses() {
     let Item::Claim(c) = &f.items[2] else {
         panic!()
     };
-    assert_eq!(c.chain.len(), 1, "the bad step is left out");
+    assert_eq!(c.chain.len(), 1, "the bad step is left out of the chain");
+    assert_eq!(f.errors.len(), 2, "and out of the file's errors");
+    assert_eq!(c.broken.len(), 1, "it is the claim's broken line");
+    assert_eq!(c.broken[0].after, 0);
+    assert_eq!(c.broken[0].span.text(src), "= )");
+    assert_eq!(c.broken[0].body.text(src), ")");
+}
+
+#[test]
+fn broken_chain_lines_stay_with_their_claim_in_order() {
+    let src = "claim c: x = x  # note
+    x
+  x + 0  # no eq
+  = x
+  = f(x,
+      +)
+";
+    let f = parse_file(src);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let Item::Claim(c) = &f.items[0] else {
+        panic!()
+    };
+    assert_eq!(c.chain.len(), 2);
+    let got: Vec<(usize, &str, Option<&str>)> = c
+        .broken
+        .iter()
+        .map(|b| (b.after, b.span.text(src), b.justification.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(1, "x + 0", Some("no eq")), (2, "= f(x,\n      +)", None)]
+    );
+    assert!(c.broken[0].error.message.contains("expected `=`"));
 }
 
 #[test]
