@@ -160,10 +160,25 @@ fn canonical(
 ) -> Result<Calculation, CalcError> {
     let budget = Budget::default();
     match canon::canonicalize(&mut lowered.store, &mut lowered.symbols, id, &budget) {
-        Ok((c, rules)) => Ok(Calculation {
-            text: print(&lowered.store, &lowered.symbols, c),
-            rules: canon::rule_names(rules),
-        }),
+        Ok((c, rules)) => {
+            let mut text = print(&lowered.store, &lowered.symbols, c);
+            let mut rules = rules;
+            // The exp form meets identities the atom form leaves apart
+            // (sin² + cos², tanh against σ); print it when it is shorter.
+            let exp_form =
+                canon::canonicalize_exp_form(&mut lowered.store, &mut lowered.symbols, id, &budget);
+            if let Ok((e, exp_rules)) = exp_form {
+                let exp_text = print(&lowered.store, &lowered.symbols, e);
+                if exp_text.chars().count() < text.chars().count() {
+                    text = exp_text;
+                    rules = exp_rules;
+                }
+            }
+            Ok(Calculation {
+                text,
+                rules: canon::rule_names(rules),
+            })
+        }
         Err(limit) => Err(error(
             "EXPR",
             expr,

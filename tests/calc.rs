@@ -109,3 +109,16 @@ fn diff_by_a_let_name_holds_the_rest_fixed() {
     assert!(err.contains("takes 1 index, but 2 were given"), "{err}");
     assert!(err.contains("EXPR:1:"), "{err}");
 }
+
+#[test]
+fn simplify_reaches_identities_of_the_exp_form() {
+    for (expr, want) in [
+        ("sin(x)^2 + cos(x)^2", "1"),
+        ("tanh(x) - 2 sigmoid(2 x)", "-1"),
+        // The atom form is shorter here, and stays.
+        ("sigmoid(x)", "sigmoid(x)"),
+    ] {
+        let (code, out, err) = run(&["simplify", expr]);
+        assert_eq!((code, out.trim()), (0, want), "{expr}: {err}");
+    }
+}

@@ -551,7 +551,20 @@ pub fn canonicalize(
     id: Id,
     budget: &Budget,
 ) -> Result<(Id, Vec<Rule>), Limit> {
-    with_big_stack(|| canonicalize_inner(store, symbols, id, budget))
+    with_big_stack(|| canonicalize_inner(store, symbols, id, budget, Mode::Atoms))
+}
+
+/// [`canonicalize`] in the fallback exp form that `prove` also tries: σ and
+/// tanh in terms of exp, tan as sin/cos, sin² = 1 − cos². Longer for most
+/// expressions, but it meets identities the atom form leaves apart
+/// (`sin(x)^2 + cos(x)^2`, `tanh(x) - 2 sigmoid(2 x)`).
+pub fn canonicalize_exp_form(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    budget: &Budget,
+) -> Result<(Id, Vec<Rule>), Limit> {
+    with_big_stack(|| canonicalize_inner(store, symbols, id, budget, Mode::ExpForm))
 }
 
 fn canonicalize_inner(
@@ -559,12 +572,13 @@ fn canonicalize_inner(
     symbols: &mut Symbols,
     id: Id,
     budget: &Budget,
+    mode: Mode,
 ) -> Result<(Id, Vec<Rule>), Limit> {
     let id = crate::diff::eliminate_inner(store, symbols, id);
     let mut ctx = Ctx::new(
         store,
         symbols,
-        Mode::Atoms,
+        mode,
         budget,
         Instant::now(),
         Tables::default(),
