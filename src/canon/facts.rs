@@ -66,10 +66,9 @@ impl Ctx<'_> {
                 Domain::Positive | Domain::Nonnegative | Domain::Simplex | Domain::Onehot
             ),
             Node::Delta(..) => true,
-            // A non-integer power is ≥ 0 wherever it is defined.
             Node::Pow(b, e) => {
                 self.nonneg(*b)
-                    || matches!(self.store.get(*e), Node::Num(r) if !r.is_integer() || (r.to_integer() % 2u8).is_zero())
+                    || matches!(self.store.get(*e), Node::Num(r) if r.is_integer() && (r.to_integer() % 2u8).is_zero())
             }
             Node::Sum { body, .. } => self.nonneg(*body),
             Node::Add(xs) | Node::Mul(xs) => xs.iter().all(|x| self.nonneg(*x)),

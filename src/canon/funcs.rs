@@ -5,11 +5,8 @@
 //! - log of a product, quotient or power is split only when every factor is
 //!   known positive; `log(exp(a)) = a` always.
 //! - a non-integer power of a product is split only when the factors are
-//!   known nonnegative; `(a^k)^r = a^(k·r)` only for odd k; otherwise
-//!   `b^(p/q)` becomes `b^j·(b^(1/q))^s` (`p = j·q + s`, `0 < s < q`) with
-//!   the root `b^(1/q)` an atom, so `sqrt(u)^2` folds back to u while
-//!   `sqrt(x^2)` stays a root (it is not x). `log(b^r) = r·log(b)` for a
-//!   non-integer r (b^r > 0 forces b > 0).
+//!   known nonnegative; `(a^k)^r = a^(k·r)` only for odd k; otherwise the
+//!   power stays an opaque atom (`sqrt(x^2)` is not x).
 //! - σ, tanh, sin, tan are normalized by parity; in the fallback mode σ and
 //!   tanh are written with exp and tan as sin/cos.
 
@@ -163,16 +160,6 @@ impl Ctx<'_> {
                 Ok((*self.rf_of(u)?).clone())
             }
             Node::Const(Constant::E) => Ok(Rf::one()),
-            // log(b^r) = r·log(b) for a non-integer number r: where the log
-            // is defined, b^r > 0, so b > 0.
-            Node::Pow(b, e) if matches!(self.store.get(e), Node::Num(r) if !r.is_integer()) => {
-                let Node::Num(r) = self.store.get(e).clone() else {
-                    return Ok(self.opaque(Node::Apply(Func::Log, a)));
-                };
-                self.note(Rule::LogOfProduct);
-                let rb = self.rf_of(b)?;
-                Ok(self.log_rf(&rb)?.scale(&r))
-            }
             _ => Ok(self.opaque(Node::Apply(Func::Log, a))),
         }
     }
@@ -227,10 +214,9 @@ impl Ctx<'_> {
         let nothing_positive = c.is_one() && pos.is_empty() && pos_den.is_empty();
         if nothing_positive {
             // log(x^e) = e·log(x) where x^e > 0 forces x > 0: e odd, or not
-            // an integer (x^e then needs x ≥ 0), or x known ≥ 0 (a root).
-            // For even e, log(x^e) stays.
+            // an integer (x^e then needs x ≥ 0). For even e, log(x^e) stays.
             return Ok(match (&rest[..], &rest_den[..]) {
-                ([(a, e)], []) if e.is_odd() || !e.is_integer() || self.nonneg(*a) => {
+                ([(a, e)], []) if e.is_odd() || !e.is_integer() => {
                     if !e.is_one() {
                         self.note(Rule::LogOfProduct);
                     }
@@ -299,7 +285,11 @@ impl Ctx<'_> {
 
     /// `rb^r` for a non-integer rational r.
     fn pow_frac(&mut self, rb: &Rf, r: &Rational) -> R<Rf> {
-        let opaque = |ctx: &mut Self| ctx.root_power(rb, r);
+        let opaque = |ctx: &mut Self| {
+            let b = ctx.rf_expr(rb);
+            let e = ctx.store.num(r.clone());
+            ctx.opaque(Node::Pow(b, e))
+        };
         if let Some(c) = rb.as_constant() {
             if c.is_zero() {
                 return Ok(if r.is_positive() {
@@ -312,21 +302,20 @@ impl Ctx<'_> {
                 if let Some(v) = exact_root(&c, r) {
                     return Ok(Rf::constant(v));
                 }
-                return opaque(self);
+                return Ok(opaque(self));
             }
             // A non-integer power of a negative number is undefined.
             return Ok(self.undefined());
         }
         if !rb.den.is_empty() {
-            return opaque(self);
+            return Ok(opaque(self));
         }
         let Some((m, c)) = rb.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
-            return opaque(self);
+            return Ok(opaque(self));
         };
-        // A plain atom: x^r is the definition itself (normalized, since
-        // the atom may be a root itself: (b^(1/2))^(1/2) = b^(1/4)).
+        // A plain atom: x^r is the definition itself.
         if c.is_one() && m.0.len() == 1 && m.0[0].1.is_one() {
-            return self.normalize(Rf::mono(m.pow(r)));
+            return Ok(Rf::mono(m.pow(r)));
         }
         let coef = if c.is_one() {
             Some(Rational::one())
@@ -336,7 +325,7 @@ impl Ctx<'_> {
             None
         };
         let Some(coef) = coef else {
-            return opaque(self);
+            return Ok(opaque(self));
         };
         let nonneg = m.0.iter().all(|(a, _)| self.nonneg(*a));
         // (a^k)^r = a^(k·r) for odd integer k: where a^k ≥ 0 (needed for a
@@ -344,49 +333,9 @@ impl Ctx<'_> {
         let odd_single = c.is_one() && m.0.len() == 1 && m.0[0].1.is_odd();
         if nonneg || odd_single {
             self.note(Rule::PowerOfProduct);
-            return self.normalize(Rf::poly(Poly::term(m.pow(r), coef)));
+            return Ok(Rf::poly(Poly::term(m.pow(r), coef)));
         }
-        opaque(self)
-    }
-
-    /// `rb^(p/q)` (q ≥ 2, lowest terms) with no rule to split the base:
-    /// `rb^j · (rb^(1/q))^s` with `p = j·q + s`, `0 < s < q`, the root
-    /// `rb^(1/q)` an atom. One atom per base and root degree, with its
-    /// exponent reduced below q, makes the form canonical: `sqrt(u)^2`,
-    /// `u^(3/2)` and `u·sqrt(u)` all meet.
-    ///
-    /// Sound: a non-integer power is defined only for a base ≥ 0 (> 0 for
-    /// a negative exponent), and there `rb^(p/q) = rb^j · rb^(s/q)`; the
-    /// integer power `rb^j` may be defined on more (the domain only grows).
-    fn root_power(&mut self, rb: &Rf, r: &Rational) -> R<Rf> {
-        let b = self.rf_expr(rb);
-        let (Some(p), Some(q)) = (r.numer().to_i64(), r.denom().to_i64()) else {
-            let e = self.store.num(r.clone());
-            return Ok(self.opaque(Node::Pow(b, e)));
-        };
-        let (j, s) = (p.div_euclid(q), p.rem_euclid(q));
-        let root = self.store.num(Rational::new(1.into(), q.into()));
-        let atom = self.store.add(Node::Pow(b, root));
-        let frac = Rf::mono(Mono::atom(atom, int(s)));
-        if j == 0 {
-            return Ok(frac);
-        }
-        self.note(Rule::RootPower);
-        let whole = self.rf_pow_int(rb, j)?;
-        self.rf_mul(&whole, &frac)
-    }
-
-    /// An atom `b^r` with a non-integer number r, as `(b, r)`; the
-    /// canonical ones are the roots `b^(1/q)` that [`Self::root_power`]
-    /// builds.
-    pub(crate) fn frac_power_atom(&self, a: Id) -> Option<(Id, Rational)> {
-        match self.store.get(a) {
-            Node::Pow(b, e) => match self.store.get(*e) {
-                Node::Num(r) if !r.is_integer() => Some((*b, r.clone())),
-                _ => None,
-            },
-            _ => None,
-        }
+        Ok(opaque(self))
     }
 }
 

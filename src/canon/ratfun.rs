@@ -480,14 +480,7 @@ impl Ctx<'_> {
         let mut symbolic = false;
         for (a, e) in &m.0 {
             match self.store.get(*a) {
-                Node::Pow(_, x) => match self.store.get(*x) {
-                    Node::Num(r) => {
-                        if !r.is_integer() && !canonical_root(r, e) {
-                            return true;
-                        }
-                    }
-                    _ => symbolic = true,
-                },
+                Node::Pow(_, x) if !matches!(self.store.get(*x), Node::Num(_)) => symbolic = true,
                 Node::Var(v, ix)
                     if ix.len() == 1 && self.is_onehot(*v) && e.is_positive() && !e.is_one() =>
                 {
@@ -511,33 +504,11 @@ impl Ctx<'_> {
         symbolic && self.powers_meet(m)
     }
 
-    /// Whether `a^e` is a power of a non-integer power other than a
-    /// canonical root `(b^(1/q))^s` (see `root_power`).
-    fn frac_power_needs_work(&self, a: Id, e: &super::poly::Exp) -> bool {
-        match self.store.get(a) {
-            Node::Pow(_, x) => matches!(self.store.get(*x),
-                Node::Num(r) if !r.is_integer() && !canonical_root(r, e)),
-            _ => false,
-        }
-    }
-
     fn norm_mono(&mut self, m: &Mono) -> R<Rf> {
         let mut factors = Vec::new();
         let mut extra = Rf::one();
         let m = &self.merge_powers(m, &mut extra)?;
         for (a, e) in &m.0 {
-            if self.frac_power_needs_work(*a, e) {
-                // (b^r)^e = b^(r·e): b^r needs b ≥ 0 (b > 0 for r < 0),
-                // and there the powers combine; the result may be defined
-                // on more (sqrt(u)^2 = u), never on less.
-                if let Some((b, r)) = self.frac_power_atom(*a) {
-                    self.note(Rule::RootPower);
-                    let rb = self.rf_of(b)?;
-                    let p = self.pow_rf(&rb, &Rf::constant(r * e.to_rational()))?;
-                    extra = self.rf_mul(&extra, &p)?;
-                    continue;
-                }
-            }
             let node = self.store.get(*a).clone();
             match node {
                 Node::Var(v, ix) if ix.len() == 1 && self.is_onehot(v) && e.is_positive() => {
@@ -710,14 +681,6 @@ impl Ctx<'_> {
         }
         self.product(xs)
     }
-}
-
-/// Whether `(b^r)^e` is a canonical root power: r = 1/q and e = s with
-/// 0 < s < q, s and q coprime ((b^(1/4))^2 is b^(1/2)).
-fn canonical_root(r: &Rational, e: &super::poly::Exp) -> bool {
-    r.numer().is_one()
-        && matches!(e, super::poly::Exp::Int(s) if *s > 0
-            && r.denom().to_i64().is_some_and(|q| *s < q && num_integer::gcd(*s, q) == 1))
 }
 
 /// The monomial content: each atom to its least exponent over the terms,

@@ -545,13 +545,13 @@ proved! {
 }
 
 #[test]
-fn the_trace_names_the_root_rule() {
+fn the_trace_names_the_power_rule() {
     let mut t = t();
     let o = t.prove("sqrt(x^2 + 1)^2", "x^2 + 1");
     let super::Outcome::Proved { lhs_trace, .. } = o else {
         panic!("not proved: {o:?}");
     };
-    assert!(lhs_trace.contains(&super::Rule::RootPower), "{lhs_trace:?}");
+    assert!(lhs_trace.contains(&super::Rule::CombinePowers), "{lhs_trace:?}");
 }
 
 /// The links of one file share a cache of canonical forms: outcomes and

@@ -34,11 +34,6 @@ pub enum Rule {
     PowerOfProduct,
     /// `(a/b)^n`, `a^-n` with integer n: the power distributed exactly.
     IntegerPower,
-    /// `(b^r)^k = b^(r·k)` for a non-integer number r, and `b^(p/q) =
-    /// b^j·(b^(1/q))^s` with `p = j·q + s`, `0 < s < q`: valid wherever the
-    /// original is defined, since b^r is defined only for b ≥ 0 (so
-    /// `sqrt(u)^2 = u`, but `sqrt(x^2)` is not x).
-    RootPower,
     /// `σ(−a) = 1 − σ(a)`.
     SigmoidSymmetry,
     /// `f(−a) = −f(a)` for odd f (sin, tan, tanh), `cos(−a) = cos(a)`.
@@ -87,7 +82,6 @@ impl Rule {
             Rule::LogOfProduct => "log of a product (factors positive)",
             Rule::PowerOfProduct => "power of a product (factors nonnegative)",
             Rule::IntegerPower => "integer power",
-            Rule::RootPower => "power of a root",
             Rule::SigmoidSymmetry => "σ(−a) = 1 − σ(a)",
             Rule::Parity => "odd/even function of −a",
             Rule::SigmoidToExp => "σ(a) = 1/(1 + exp(−a))",
@@ -107,7 +101,7 @@ impl Rule {
     }
 
     /// Every rule, in trace order.
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 27] = [
         Rule::CollectLikeTerms,
         Rule::CombinePowers,
         Rule::Expand,
@@ -120,7 +114,6 @@ impl Rule {
         Rule::LogOfProduct,
         Rule::PowerOfProduct,
         Rule::IntegerPower,
-        Rule::RootPower,
         Rule::SigmoidSymmetry,
         Rule::Parity,
         Rule::SigmoidToExp,
