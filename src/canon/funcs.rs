@@ -302,7 +302,7 @@ impl Ctx<'_> {
                 if let Some(v) = exact_root(&c, r) {
                     return Ok(Rf::constant(v));
                 }
-                return Ok(opaque(self));
+                return self.const_power(&c, r); // powers.rs
             }
             // A non-integer power of a negative number is undefined.
             return Ok(self.undefined());
@@ -311,11 +311,11 @@ impl Ctx<'_> {
             return Ok(opaque(self));
         }
         let Some((m, c)) = rb.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
-            return Ok(opaque(self));
+            return self.compound_power(rb, r); // powers.rs
         };
         // A plain atom: x^r is the definition itself.
         if c.is_one() && m.0.len() == 1 && m.0[0].1.is_one() {
-            return Ok(Rf::mono(m.pow(r)));
+            return self.normalize(Rf::mono(m.pow(r)));
         }
         let coef = if c.is_one() {
             Some(Rational::one())

@@ -36,6 +36,7 @@
 mod facts;
 mod funcs;
 mod poly;
+mod powers;
 mod ratfun;
 mod sums;
 mod trace;

@@ -474,6 +474,9 @@ impl Ctx<'_> {
     }
 
     fn mono_needs_work(&mut self, m: &Mono) -> bool {
+        if self.roots_need_fold(m) {
+            return true; // powers.rs
+        }
         if self.powers_meet(m) {
             return true;
         }
@@ -504,6 +507,9 @@ impl Ctx<'_> {
     }
 
     fn norm_mono(&mut self, m: &Mono) -> R<Rf> {
+        if self.roots_need_fold(m) {
+            return self.fold_roots(m); // powers.rs
+        }
         let mut factors = Vec::new();
         let mut extra = Rf::one();
         let m = &self.merge_powers(m, &mut extra)?;

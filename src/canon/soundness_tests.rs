@@ -187,3 +187,18 @@ unproved! {
     f132_symbolic_power_halved: "(p^x)^(1/2)" => "p^x";
     f133_power_of_power_symbolic: "(p^x)^y" => "p^(x + y)";
 }
+
+// Rational powers of sums and constants (powers.rs): the folds that would be
+// wrong without the "defined only where the base is ≥ 0" argument.
+unproved! {
+    f134_sqrt_of_square_of_sum: "sqrt((x - 1)^2)" => "x - 1";
+    f135_three_halves_of_square: "((x - 1)^2)^(3/2)" => "(x - 1)^3";
+    f136_sqrt_square_expanded: "sqrt(x^2 - 2*x + 1)" => "x - 1";
+    f137_root_sign_lost: "(x^2 + 1)^(-1/2)" => "sqrt(x^2 + 1)";
+    f138_root_exponents_multiplied: "sqrt(p + 1)*sqrt(p + 1)" => "(p + 1)^(1/4)";
+    f139_sqrt8_wrong_factor: "sqrt(8)" => "4*sqrt(2)";
+    f140_sqrt_sum_of_constants: "sqrt(2)*sqrt(3)" => "sqrt(5)";
+    f141_sqrt_half_inverted: "sqrt(1/2)" => "2*sqrt(2)";
+    f142_cube_root_cubed_sq: "(x^2 + 1)^(1/3)*(x^2 + 1)^(1/3)" => "(x^2 + 1)^(1/9)";
+    f143_root_of_root: "sqrt(sqrt(p + 1))" => "sqrt(p + 1)";
+}

@@ -523,3 +523,19 @@ fn huge_coefficients_hit_the_size_limit() {
     let r = super::canonicalize(&mut t.store, &mut t.sym, id, &super::Budget::default());
     assert!(r.is_err(), "expected a size limit");
 }
+
+// Rational powers of sums and constants (powers.rs).
+proved! {
+    root_inverse_forms: "(p + 1)^(-1/2)" => "1/sqrt(p + 1)";
+    root_squared: "sqrt(p + 1)*sqrt(p + 1)" => "p + 1";
+    root_three_halves: "(p + 1)^(3/2)" => "(p + 1)*sqrt(p + 1)";
+    root_of_negative_base_squared: "sqrt(x - 1)^2" => "x - 1";
+    root_cubes: "(x^2 + 1)^(1/3)*(x^2 + 1)^(2/3)" => "x^2 + 1";
+    root_of_root: "sqrt(sqrt(x^2 + 1))" => "(x^2 + 1)^(1/4)";
+    sqrt2_squared: "sqrt(2)*sqrt(2)" => "2";
+    sqrt8: "sqrt(8)" => "2*sqrt(2)";
+    sqrt_half: "sqrt(1/2)" => "sqrt(2)/2";
+    sqrt12: "sqrt(12)" => "2*sqrt(3)";
+    root_derivative: "d(sqrt(p + 1), p)" => "(1/2)/sqrt(p + 1)";
+    cube_root_derivative: "d((x^2 + 1)^(1/3), x)" => "(2/3)*x/(x^2 + 1)^(2/3)";
+}
