@@ -153,18 +153,19 @@ impl Ctx<'_> {
     }
 
     /// log of a canonical atom known positive.
-    fn log_atom(&mut self, a: Id) -> R<Rf> {
+    pub(crate) fn log_atom(&mut self, a: Id) -> R<Rf> {
         match self.store.get(a).clone() {
             Node::Apply(Func::Exp, u) => {
                 self.note(Rule::LogOfExp);
                 Ok((*self.rf_of(u)?).clone())
             }
             Node::Const(Constant::E) => Ok(Rf::one()),
+            Node::Pow(b, e) => self.log_of_power_atom(a, b, e), // logs.rs
             _ => Ok(self.opaque(Node::Apply(Func::Log, a))),
         }
     }
 
-    fn log_const(&mut self, c: &Rational) -> Rf {
+    pub(crate) fn log_const(&mut self, c: &Rational) -> Rf {
         if c.is_one() {
             return Rf::zero();
         }
@@ -185,7 +186,7 @@ impl Ctx<'_> {
             return Ok(self.undefined());
         }
         let Some((m, c)) = ra.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
-            return Ok(self.func_atom(Func::Log, ra));
+            return self.log_of_sum(ra); // logs.rs
         };
         if !c.is_positive() {
             return Ok(self.func_atom(Func::Log, ra));

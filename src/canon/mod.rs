@@ -35,6 +35,7 @@
 
 mod facts;
 mod funcs;
+mod logs;
 mod poly;
 mod powers;
 mod ratfun;
@@ -360,6 +361,11 @@ impl<'a> Ctx<'a> {
                 self.pow_rf(&rb, &re)
             }
             Node::Apply(f, a) => {
+                if f == crate::expr::Func::Log {
+                    if let Some(r) = self.log_split(a)? {
+                        return Ok(r); // logs.rs
+                    }
+                }
                 let ra = self.rf_of(a)?;
                 self.apply_rf(f, &ra)
             }

@@ -202,3 +202,14 @@ unproved! {
     f142_cube_root_cubed_sq: "(x^2 + 1)^(1/3)*(x^2 + 1)^(1/3)" => "(x^2 + 1)^(1/9)";
     f143_root_of_root: "sqrt(sqrt(p + 1))" => "sqrt(p + 1)";
 }
+
+// log split over written factors (logs.rs).
+unproved! {
+    f144_log_product_as_product: "log((p + 1)*q)" => "log(p + 1)*log(q)";
+    f145_log_power_as_power_sum: "log((p + 1)^3)" => "log(p + 1)^3";
+    f146_log_quotient_as_quotient_sum: "log((x^2 + 1)/p)" => "log(x^2 + 1)/log(p)";
+    f147_log_symbolic_power_split: "log(p^(x + y))" => "x*log(p) + y";
+    f148_log_square_of_real_sum: "log((x - 1)^2*p)" => "2*log(x + 1) + log(p)";
+    f149_log_content_lost: "log(q*x^2 + q)" => "log(x^2 + 1)";
+    f150_log_sqrt_not_halved: "log(sqrt(x^2 + 1))" => "log(x^2 + 1)";
+}

@@ -539,3 +539,13 @@ proved! {
     root_derivative: "d(sqrt(p + 1), p)" => "(1/2)/sqrt(p + 1)";
     cube_root_derivative: "d((x^2 + 1)^(1/3), x)" => "(2/3)*x/(x^2 + 1)^(2/3)";
 }
+
+// log split over written factors (logs.rs).
+proved! {
+    log_of_sum_times_positive: "log((p + 1)*q)" => "log(p + 1) + log(q)";
+    log_of_power_of_sum: "log((exp(q) + 1)^3)" => "3*log(exp(q) + 1)";
+    log_of_root_quotient: "log(sqrt(x^2 + 1)/p)" => "-log(p) + (1/2)*log(x^2 + 1)";
+    log_of_symbolic_power: "(x + y)*log(p)" => "log(p^(x + y))";
+    log_of_sum_content: "log(q*x^2 + q)" => "log(q) + log(x^2 + 1)";
+    log_of_root_derivative: "d(log(sqrt(p + 1)), p)" => "(1/2)/(p + 1)";
+}
