@@ -36,6 +36,9 @@ impl Ctx<'_> {
                 });
             }
         }
+        if let Some(r) = self.trig_expand(f, ra)? {
+            return Ok(r); // trig.rs (fallback mode only)
+        }
         match f {
             Func::Exp => self.exp_rf(ra),
             Func::Log => self.log_rf(ra),

@@ -41,6 +41,7 @@ mod powers;
 mod ratfun;
 mod sums;
 mod trace;
+mod trig;
 
 #[cfg(test)]
 mod examples_tests;
@@ -532,7 +533,8 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bo
             crate::expr::Func::Sigmoid
                 | crate::expr::Func::Tanh
                 | crate::expr::Func::Tan
-                | crate::expr::Func::Sin,
+                | crate::expr::Func::Sin
+                | crate::expr::Func::Cos,
             _
         )
     ) || crate::expr::children(node)

@@ -213,3 +213,21 @@ unproved! {
     f149_log_content_lost: "log(q*x^2 + q)" => "log(x^2 + 1)";
     f150_log_sqrt_not_halved: "log(sqrt(x^2 + 1))" => "log(x^2 + 1)";
 }
+
+// Angle addition (trig.rs): the textbook slips it must not prove.
+unproved! {
+    f151_sin_additive: "sin(x + y)" => "sin(x) + sin(y)";
+    f152_cos_double_linear: "cos(2*x)" => "2*cos(x)";
+    f153_sin_double_linear: "sin(2*x)" => "2*sin(x)";
+    f154_cos_sum_sign: "cos(x + y)" => "cos(x)*cos(y) + sin(x)*sin(y)";
+    f155_sin_difference_sign: "sin(x - y)" => "sin(x)*cos(y) + cos(x)*sin(y)";
+    f156_cos_double_sign: "cos(2*x)" => "1 - 2*cos(x)^2";
+    f157_square_of_sin_plus_cos: "(sin(x) + cos(x))^2" => "1";
+    f158_phase_shift_scale: "sin(x + pi/4)" => "sin(x) + cos(x)";
+    f159_sin_shift_pi: "sin(x + pi)" => "sin(x)";
+    f160_cos_shift_half_pi: "cos(x + pi/2)" => "sin(x)";
+    f161_tan_additive: "tan(x + y)" => "tan(x) + tan(y)";
+    f162_triple_angle_exponent: "sin(3*x)" => "3*sin(x) - 4*sin(x)^2";
+    f163_cos_pi_third: "cos(pi/3)" => "sqrt(3)/2";
+    f164_constant_angle_split: "cos(x - 1)" => "cos(x)*cos(1) - sin(x)*sin(1)";
+}

@@ -549,3 +549,18 @@ proved! {
     log_of_sum_content: "log(q*x^2 + q)" => "log(q) + log(x^2 + 1)";
     log_of_root_derivative: "d(log(sqrt(p + 1)), p)" => "(1/2)/(p + 1)";
 }
+
+// Angle addition (trig.rs, fallback mode).
+proved! {
+    double_angle: "sin(2*x)" => "2*sin(x)*cos(x)";
+    constant_angle_difference: "cos(x - 1)" => "cos(x)*cos(1) + sin(x)*sin(1)";
+    square_of_sin_plus_cos: "(sin(x) + cos(x))^2" => "sin(2*x) + 1";
+    cos_double_angle: "2*cos(x)^2 - 1" => "cos(2*x)";
+    phase_shift: "sin(x + pi/4)" => "(sqrt(2)/2)*(sin(x) + cos(x))";
+    cos_quarter_turn: "cos(x + pi/2)" => "-sin(x)";
+    tan_period: "tan(x + pi)" => "tan(x)";
+    triple_angle: "sin(3*x)" => "3*sin(x) - 4*sin(x)^3";
+    sin_pi_sixth: "sin(pi/6)" => "1/2";
+    cos_sum: "cos(p + q)" => "cos(p)*cos(q) - sin(p)*sin(q)";
+    constants_as_multiples: "(cos(x - 2) - sin(x - 2))^2" => "1 - sin(2*x - 4)";
+}
