@@ -159,7 +159,7 @@ impl Ctx<'_> {
         self.note(Rule::CombinePowers);
         let mut acc = Rf::mono(Mono::from_factors(rest));
         for (p, t) in constant {
-            let r = self.prime_power(&p, &t);
+            let r = self.prime_power(&p, &t)?;
             acc = self.rf_mul(&acc, &r)?;
         }
         for (b, t) in compound {
@@ -171,18 +171,19 @@ impl Ctx<'_> {
 
     /// `p^t` for a base `p` that does not split: a rational coefficient
     /// times at most one root atom.
-    fn prime_power(&mut self, p: &BigInt, t: &Rational) -> Rf {
+    fn prime_power(&mut self, p: &BigInt, t: &Rational) -> R<Rf> {
         let (n, f) = floor_frac(t);
         let base = Rational::from_integer(p.clone());
-        let k = n.to_integer().to_i32().unwrap_or(0);
+        let k = n.to_integer().to_i32().ok_or_else(huge_power)?;
+        self.check_bits(p.bits().saturating_mul(u64::from(k.unsigned_abs())))?;
         let c = num_traits::pow::Pow::pow(&base, k);
         if f.is_zero() {
-            return Rf::constant(c);
+            return Ok(Rf::constant(c));
         }
         let b = self.store.num(base);
         let e = self.store.num(f);
         let a = self.store.add(Node::Pow(b, e));
-        Rf::poly(Poly::term(Mono::atom(a, Rational::one()), c))
+        Ok(Rf::poly(Poly::term(Mono::atom(a, Rational::one()), c)))
     }
 
     /// `c^r` for a positive rational `c` and a non-integer `r`, in prime
@@ -202,7 +203,7 @@ impl Ctx<'_> {
                 let e = self.store.num(r.clone());
                 return Ok(Rf::atom(self.store.add(Node::Pow(b, e))));
             }
-            let f = self.prime_power(&p, &t);
+            let f = self.prime_power(&p, &t)?;
             acc = self.rf_mul(&acc, &f)?;
         }
         Ok(acc)
@@ -211,6 +212,11 @@ impl Ctx<'_> {
     /// `rb^r` for a polynomial `rb` of two or more terms (no denominator)
     /// and a non-integer `r`.
     pub(crate) fn compound_power(&mut self, rb: &Rf, r: &Rational) -> R<Rf> {
+        // A non-integer power of a base known negative is defined nowhere,
+        // like that of a negative number.
+        if self.poly_positive(&rb.num.scale(&-Rational::one())) {
+            return Ok(self.undefined());
+        }
         let b = self.rf_expr(rb);
         if r.abs() > Rational::from_integer(MAX_FOLD_POWER.into())
             || !matches!(self.store.get(b), Node::Add(_))
@@ -225,7 +231,7 @@ impl Ctx<'_> {
     fn compound_power_of(&mut self, b: Id, t: &Rational) -> R<Rf> {
         let (n, f) = floor_frac(t);
         let rb = self.rf_of(b)?;
-        let n = n.to_integer().to_i64().unwrap_or(0);
+        let n = n.to_integer().to_i64().ok_or_else(huge_power)?;
         let int_part = if rb.den.is_empty() {
             self.rf_pow_int(&rb, n)?
         } else {
@@ -240,6 +246,10 @@ impl Ctx<'_> {
         let a = self.store.add(Node::Pow(b, e));
         self.rf_mul(&int_part, &Rf::atom(a))
     }
+}
+
+fn huge_power() -> super::Limit {
+    super::Limit("the symbolic size limit was reached (a huge power)".into())
 }
 
 /// A total exponent that is not already a root atom's own exponent.

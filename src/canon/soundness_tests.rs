@@ -231,3 +231,10 @@ unproved! {
     f163_cos_pi_third: "cos(pi/3)" => "sqrt(3)/2";
     f164_constant_angle_split: "cos(x - 1)" => "cos(x)*cos(1) - sin(x)*sin(1)";
 }
+
+#[test]
+fn a_root_of_a_negative_sum_is_undefined_not_folded() {
+    let mut t = T::new(DECLS);
+    let o = t.prove("sqrt(-1 - x^2)^2", "-1 - x^2");
+    assert!(!matches!(o, Outcome::Proved { .. }), "{o:?}");
+}
