@@ -9,6 +9,9 @@
 //!   power stays an opaque atom (`sqrt(x^2)` is not x).
 //! - σ, tanh, sin, tan are normalized by parity; in the fallback mode σ and
 //!   tanh are written with exp and tan as sin/cos.
+//! - Hooks into sibling files: non-integer powers of sums and constants
+//!   (`powers.rs`), log of a sum's content and of power atoms (`logs.rs`),
+//!   angle addition in the fallback mode (`trig.rs`).
 
 use super::poly::{Mono, Poly};
 use super::ratfun::Rf;
