@@ -9,6 +9,9 @@
 //!   power stays an opaque atom (`sqrt(x^2)` is not x).
 //! - σ, tanh, sin, tan are normalized by parity; in the fallback mode σ and
 //!   tanh are written with exp and tan as sin/cos.
+//! - Hooks into sibling files: non-integer powers of sums and constants
+//!   (`powers.rs`), log of a sum's content and of power atoms (`logs.rs`),
+//!   angle addition in the fallback mode (`trig.rs`).
 
 use super::poly::{Mono, Poly};
 use super::ratfun::Rf;
@@ -35,6 +38,9 @@ impl Ctx<'_> {
                     Func::Log => self.undefined(),
                 });
             }
+        }
+        if let Some(r) = self.trig_expand(f, ra)? {
+            return Ok(r); // trig.rs (fallback mode only)
         }
         match f {
             Func::Exp => self.exp_rf(ra),
@@ -153,18 +159,19 @@ impl Ctx<'_> {
     }
 
     /// log of a canonical atom known positive.
-    fn log_atom(&mut self, a: Id) -> R<Rf> {
+    pub(crate) fn log_atom(&mut self, a: Id) -> R<Rf> {
         match self.store.get(a).clone() {
             Node::Apply(Func::Exp, u) => {
                 self.note(Rule::LogOfExp);
                 Ok((*self.rf_of(u)?).clone())
             }
             Node::Const(Constant::E) => Ok(Rf::one()),
+            Node::Pow(b, e) => self.log_of_power_atom(a, b, e), // logs.rs
             _ => Ok(self.opaque(Node::Apply(Func::Log, a))),
         }
     }
 
-    fn log_const(&mut self, c: &Rational) -> Rf {
+    pub(crate) fn log_const(&mut self, c: &Rational) -> Rf {
         if c.is_one() {
             return Rf::zero();
         }
@@ -185,7 +192,7 @@ impl Ctx<'_> {
             return Ok(self.undefined());
         }
         let Some((m, c)) = ra.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
-            return Ok(self.func_atom(Func::Log, ra));
+            return self.log_of_sum(ra); // logs.rs
         };
         if !c.is_positive() {
             return Ok(self.func_atom(Func::Log, ra));
@@ -302,7 +309,7 @@ impl Ctx<'_> {
                 if let Some(v) = exact_root(&c, r) {
                     return Ok(Rf::constant(v));
                 }
-                return Ok(opaque(self));
+                return self.const_power(&c, r); // powers.rs
             }
             // A non-integer power of a negative number is undefined.
             return Ok(self.undefined());
@@ -311,11 +318,11 @@ impl Ctx<'_> {
             return Ok(opaque(self));
         }
         let Some((m, c)) = rb.num.single().map(|(m, c)| (m.clone(), c.clone())) else {
-            return Ok(opaque(self));
+            return self.compound_power(rb, r); // powers.rs
         };
         // A plain atom: x^r is the definition itself.
         if c.is_one() && m.0.len() == 1 && m.0[0].1.is_one() {
-            return Ok(Rf::mono(m.pow(r)));
+            return self.normalize(Rf::mono(m.pow(r)));
         }
         let coef = if c.is_one() {
             Some(Rational::one())

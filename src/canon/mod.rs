@@ -28,8 +28,10 @@
 //!
 //! Files: `poly` (monomials and polynomials, exact division), `ratfun`
 //! (rational functions, cancellation, building expressions), `funcs` (exp,
-//! log, powers and the other functions), `sums` (index sums and deltas),
-//! `facts` (positivity), `trace` (named rules). Tests: `tests`
+//! log, powers and the other functions), `powers` (rational powers of sums
+//! and constants), `logs` (log over written factors), `trig` (angle
+//! addition, fallback mode), `sums` (index sums and deltas), `facts`
+//! (positivity), `trace` (named rules). Tests: `tests`
 //! (completeness, backprop, the scalar network), `soundness_tests` (false
 //! claims), `prop_tests` (random expressions), `examples_tests` (the brief's
 //! derivations through the real parser and lowering).
@@ -37,10 +39,13 @@
 mod facts;
 mod funcs;
 mod fxhash;
+mod logs;
 mod poly;
+mod powers;
 mod ratfun;
 mod sums;
 mod trace;
+mod trig;
 
 #[cfg(test)]
 mod examples_tests;
@@ -120,8 +125,9 @@ pub enum Outcome {
 pub(crate) enum Mode {
     /// σ, tanh and tan stay atoms (small forms, derivative rules suffice).
     Atoms,
-    /// σ, tanh in terms of exp, tan as sin/cos, sin² = 1 − cos²: the
-    /// fallback that meets hand-expanded forms.
+    /// σ, tanh in terms of exp, tan as sin/cos, sin² = 1 − cos², sin and
+    /// cos of sums by angle addition: the fallback that meets hand-expanded
+    /// forms.
     ExpForm,
 }
 
@@ -485,6 +491,11 @@ impl<'a> Ctx<'a> {
                 self.pow_rf(&rb, &re)
             }
             Node::Apply(f, a) => {
+                if f == crate::expr::Func::Log {
+                    if let Some(r) = self.log_split(a)? {
+                        return Ok(r); // logs.rs
+                    }
+                }
                 let ra = self.rf_of(a)?;
                 self.apply_rf(f, &ra)
             }
@@ -666,7 +677,7 @@ fn prove_inner(
             Ok(Err(forms)) => {
                 let (cl, cr) = forms;
                 first.get_or_insert(forms);
-                // The fallback mode rewrites only σ, tanh, tan and sin; when
+                // The fallback mode rewrites only σ, tanh, tan, sin and cos; when
                 // neither form has them it would repeat the same work.
                 if mode == Mode::Atoms
                     && !has_fallback_atoms(store, cl, &mut HashMap::new())
@@ -701,7 +712,8 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bo
             crate::expr::Func::Sigmoid
                 | crate::expr::Func::Tanh
                 | crate::expr::Func::Tan
-                | crate::expr::Func::Sin,
+                | crate::expr::Func::Sin
+                | crate::expr::Func::Cos,
             _
         )
     ) || crate::expr::children(node)

@@ -476,6 +476,9 @@ impl Ctx<'_> {
     /// One pass over the atoms (this runs on every term of every
     /// product): the symbolic-power test only when there is one.
     fn mono_needs_work(&mut self, m: &Mono) -> bool {
+        if self.roots_need_fold(m) {
+            return true; // powers.rs
+        }
         let mut sums = 0u32;
         let mut symbolic = false;
         for (a, e) in &m.0 {
@@ -505,6 +508,9 @@ impl Ctx<'_> {
     }
 
     fn norm_mono(&mut self, m: &Mono) -> R<Rf> {
+        if self.roots_need_fold(m) {
+            return self.fold_roots(m); // powers.rs
+        }
         let mut factors = Vec::new();
         let mut extra = Rf::one();
         let m = &self.merge_powers(m, &mut extra)?;

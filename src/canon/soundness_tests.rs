@@ -188,20 +188,71 @@ unproved! {
     f133_power_of_power_symbolic: "(p^x)^y" => "p^(x + y)";
 }
 
-// Roots of sums are atoms b^(1/q) whose powers fold back ((b^(1/2))^2 = b,
-// which only enlarges the domain); the converse, (b^2)^(1/2) = b, is false
-// wherever b < 0 and must stay unproved for sums as for atoms.
+// Powers of roots of sums fold back ((b^(1/2))^2 = b, which only enlarges
+// the domain); the converse, (b^2)^(1/2) = b, is false wherever b < 0 and
+// must stay unproved for sums as for atoms.
 unproved! {
-    f134_sqrt_square_of_difference: "sqrt((x - 1)^2)" => "x - 1";
-    f135_sqrt_perfect_square: "sqrt(x^2 + 2*x + 1)" => "x + 1";
-    f136_sqrt_square_of_sum: "sqrt((x + y)^2)" => "x + y";
-    f137_cube_of_sqrt_square: "sqrt(x^2)^3" => "x^3";
-    f138_inverse_half_power: "(x^2)^(-1/2)" => "1/x";
-    f139_inverse_sqrt_square: "1/sqrt((x - 1)^2)" => "1/(x - 1)";
-    f140_quarter_root_squared: "(((x - 1)^2)^(1/4))^2" => "x - 1";
-    f141_sixth_root_of_square_of_cube: "((x^3)^2)^(1/6)" => "x";
-    f142_sqrt_split_real_factor: "sqrt(x^2*(y^2 + 1))" => "x*sqrt(y^2 + 1)";
-    f143_root_of_root_not_root: "sqrt(sqrt(x^2 + 1))" => "sqrt(x^2 + 1)";
-    f144_three_halves_of_square: "((x - 1)^2)^(3/2)" => "(x - 1)^3";
-    f145_sqrt_two_squared: "sqrt(2)^3" => "2";
+    f201_sqrt_square_of_difference: "sqrt((x - 1)^2)" => "x - 1";
+    f202_sqrt_perfect_square: "sqrt(x^2 + 2*x + 1)" => "x + 1";
+    f203_sqrt_square_of_sum: "sqrt((x + y)^2)" => "x + y";
+    f204_cube_of_sqrt_square: "sqrt(x^2)^3" => "x^3";
+    f205_inverse_half_power: "(x^2)^(-1/2)" => "1/x";
+    f206_inverse_sqrt_square: "1/sqrt((x - 1)^2)" => "1/(x - 1)";
+    f207_quarter_root_squared: "(((x - 1)^2)^(1/4))^2" => "x - 1";
+    f208_sixth_root_of_square_of_cube: "((x^3)^2)^(1/6)" => "x";
+    f209_sqrt_split_real_factor: "sqrt(x^2*(y^2 + 1))" => "x*sqrt(y^2 + 1)";
+    f210_root_of_root_not_root: "sqrt(sqrt(x^2 + 1))" => "sqrt(x^2 + 1)";
+    f211_three_halves_of_square: "((x - 1)^2)^(3/2)" => "(x - 1)^3";
+    f212_sqrt_two_squared: "sqrt(2)^3" => "2";
+}
+
+// Rational powers of sums and constants (powers.rs): the folds that would be
+// wrong without the "defined only where the base is ≥ 0" argument.
+unproved! {
+    f134_sqrt_of_square_of_sum: "sqrt((x - 1)^2)" => "x - 1";
+    f135_three_halves_of_square: "((x - 1)^2)^(3/2)" => "(x - 1)^3";
+    f136_sqrt_square_expanded: "sqrt(x^2 - 2*x + 1)" => "x - 1";
+    f137_root_sign_lost: "(x^2 + 1)^(-1/2)" => "sqrt(x^2 + 1)";
+    f138_root_exponents_multiplied: "sqrt(p + 1)*sqrt(p + 1)" => "(p + 1)^(1/4)";
+    f139_sqrt8_wrong_factor: "sqrt(8)" => "4*sqrt(2)";
+    f140_sqrt_sum_of_constants: "sqrt(2)*sqrt(3)" => "sqrt(5)";
+    f141_sqrt_half_inverted: "sqrt(1/2)" => "2*sqrt(2)";
+    f142_cube_root_cubed_sq: "(x^2 + 1)^(1/3)*(x^2 + 1)^(1/3)" => "(x^2 + 1)^(1/9)";
+    f143_root_of_root: "sqrt(sqrt(p + 1))" => "sqrt(p + 1)";
+}
+
+// log split over written factors (logs.rs).
+unproved! {
+    f144_log_product_as_product: "log((p + 1)*q)" => "log(p + 1)*log(q)";
+    f145_log_power_as_power_sum: "log((p + 1)^3)" => "log(p + 1)^3";
+    f146_log_quotient_as_quotient_sum: "log((x^2 + 1)/p)" => "log(x^2 + 1)/log(p)";
+    f147_log_symbolic_power_split: "log(p^(x + y))" => "x*log(p) + y";
+    f148_log_square_of_real_sum: "log((x - 1)^2*p)" => "2*log(x + 1) + log(p)";
+    f149_log_content_lost: "log(q*x^2 + q)" => "log(x^2 + 1)";
+    f150_log_sqrt_not_halved: "log(sqrt(x^2 + 1))" => "log(x^2 + 1)";
+}
+
+// Angle addition (trig.rs): the textbook slips it must not prove.
+unproved! {
+    f151_sin_additive: "sin(x + y)" => "sin(x) + sin(y)";
+    f152_cos_double_linear: "cos(2*x)" => "2*cos(x)";
+    f153_sin_double_linear: "sin(2*x)" => "2*sin(x)";
+    f154_cos_sum_sign: "cos(x + y)" => "cos(x)*cos(y) + sin(x)*sin(y)";
+    f155_sin_difference_sign: "sin(x - y)" => "sin(x)*cos(y) + cos(x)*sin(y)";
+    f156_cos_double_sign: "cos(2*x)" => "1 - 2*cos(x)^2";
+    f157_square_of_sin_plus_cos: "(sin(x) + cos(x))^2" => "1";
+    f158_phase_shift_scale: "sin(x + pi/4)" => "sin(x) + cos(x)";
+    f159_sin_shift_pi: "sin(x + pi)" => "sin(x)";
+    f160_cos_shift_half_pi: "cos(x + pi/2)" => "sin(x)";
+    f161_tan_additive: "tan(x + y)" => "tan(x) + tan(y)";
+    f162_triple_angle_exponent: "sin(3*x)" => "3*sin(x) - 4*sin(x)^2";
+    f163_cos_pi_third: "cos(pi/3)" => "sqrt(3)/2";
+    f164_constant_angle_split: "cos(x - 1)" => "cos(x)*cos(1) - sin(x)*sin(1)";
+}
+
+#[test]
+fn a_root_of_a_negative_sum_is_undefined_not_folded() {
+    let mut t = T::new(DECLS);
+    let o = t.prove("sqrt(-1 - x^2)^2", "-1 - x^2");
+    assert!(!matches!(o, Outcome::Proved { .. }), "{o:?}");
 }

