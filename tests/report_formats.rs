@@ -23,7 +23,7 @@ const EXAMPLES: [&str; 4] = [
 /// Each mistakes file, and the lines of its links that are not verified,
 /// as the files' comments describe them.
 const MISTAKES: [(&str, &[usize]); 5] = [
-    ("derivations/mistakes/bound_index_reused.txt", &[11, 11]),
+    ("derivations/mistakes/bound_index_reused.txt", &[11, 12]),
     ("derivations/mistakes/dropped_factor.txt", &[10]),
     ("derivations/mistakes/exp_of_sum.txt", &[11]),
     ("derivations/mistakes/index_typo.txt", &[13]),
