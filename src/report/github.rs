@@ -94,15 +94,23 @@ fn command(
     title: &str,
     message: &str,
 ) -> String {
-    let mut props = vec![format!("file={}", escape_property(path))];
+    // Text from the file is escaped as in the text report (`\u{1b}`)
+    // first: the log is read in a terminal too, and GitHub's log viewer
+    // acts on escape sequences.
+    let (path, title, message) = (
+        text::escape(path),
+        text::escape(title),
+        text::escape(message),
+    );
+    let mut props = vec![format!("file={}", escape_property(&path))];
     if let Some(line) = line {
         props.push(format!("line={line}"));
     }
     if let Some(col) = col {
         props.push(format!("col={col}"));
     }
-    props.push(format!("title={}", escape_property(title)));
-    format!("::error {}::{}\n", props.join(","), escape_data(message))
+    props.push(format!("title={}", escape_property(&title)));
+    format!("::error {}::{}\n", props.join(","), escape_data(&message))
 }
 
 /// What is wrong with a link, on one line: the verdict and the step, then
@@ -213,6 +221,30 @@ mod tests {
                 "✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, 1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable",
             ]
         );
+    }
+
+    #[test]
+    fn nothing_from_the_file_acts_on_the_terminal() {
+        let mut report = testdata::report();
+        report.claims[1].name = "n\u{1b}]0;t\u{7}".into();
+        report.claims[1].steps[0].diagnosis = Some("a \u{202e}b\u{200b}".into());
+        report.claims[1].steps[0].rhs = "x \u{1b}[2J".into();
+        report.errors[0].message = "bad \u{1b}[31m".into();
+        let out = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(
+            !out.chars().any(|c| text::is_unsafe(c) && c != '\n'),
+            "{out:?}"
+        );
+        assert!(
+            out.contains("title=derivcheck%3A n\\u{1b}]0;t\\u{7}::"),
+            "{out}"
+        );
+        assert!(out.contains("= x \\u{1b}[2J"), "{out}");
+        assert!(out.contains(" — a \\u{202e}b\\u{200b}\n"), "{out}");
+        assert!(out.contains("::bad \\u{1b}[31m\n"), "{out}");
     }
 
     #[test]
