@@ -520,8 +520,13 @@ fn is_mark(c: char) -> bool {
 }
 
 /// The report of a link that could not be checked.
+///
+/// Its line and column are the step's, as for every other link (where the
+/// step's line content starts: its `=`, or `claim` for the claim's own
+/// link), so a row is never labelled with another step's line; the
+/// diagnostic keeps the error's own place for the underline.
 fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
-    let (line, col) = lines.line_col(source, e.diagnostic.span.start);
+    let (line, col) = lines.line_col(source, e.span.start);
     let mut step = StepReport::new(
         line,
         col,

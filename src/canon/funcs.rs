@@ -171,23 +171,25 @@ impl Ctx<'_> {
         }
     }
 
-    pub(crate) fn log_const(&mut self, c: &Rational) -> Rf {
-        if c.is_one() {
-            return Rf::zero();
+    /// log of a positive rational, over its factors found by trial
+    /// division: log(3/2) = log 3 − log 2 and log 4 = 2 log 2, so the log of
+    /// a constant has one form however the constant is written.
+    pub(crate) fn log_const(&mut self, c: &Rational) -> R<Rf> {
+        let mut acc = Rf::zero();
+        for (int, sign) in [(c.numer(), 1i64), (c.denom(), -1i64)] {
+            for (p, k) in super::powers::split_integer(int) {
+                let n = self.store.num(Rational::from_integer(p));
+                let l = self.opaque(Node::Apply(Func::Log, n));
+                acc = self.rf_add(&acc, &l.scale(&Rational::from_integer((sign * k).into())))?;
+            }
         }
-        // log(1/c) = −log(c): keep the argument above 1.
-        if *c < Rational::one() {
-            let n = self.store.num(c.recip());
-            return self.opaque(Node::Apply(Func::Log, n)).neg();
-        }
-        let n = self.store.num(c.clone());
-        self.opaque(Node::Apply(Func::Log, n))
+        Ok(acc)
     }
 
     pub(crate) fn log_rf(&mut self, ra: &Rf) -> R<Rf> {
         if let Some(c) = ra.as_constant() {
             if c.is_positive() {
-                return Ok(self.log_const(&c));
+                return self.log_const(&c);
             }
             return Ok(self.undefined());
         }
@@ -241,7 +243,7 @@ impl Ctx<'_> {
         if m.0.len() + ra.den.len() > 1 || !c.is_one() || m.0.iter().any(|(_, e)| !e.is_one()) {
             self.note(Rule::LogOfProduct);
         }
-        let mut acc = self.log_const(&c);
+        let mut acc = self.log_const(&c)?;
         for (a, e) in &pos {
             let l = self.log_atom(*a)?;
             acc = self.rf_add(&acc, &l.scale(&e.to_rational()))?;

@@ -130,7 +130,7 @@ impl Ctx<'_> {
             return plain(self);
         }
         self.note(Rule::LogOfProduct);
-        let mut acc = self.log_const(&c);
+        let mut acc = self.log_const(&c)?;
         for (a, e) in m.factors() {
             let l = self.log_atom(a)?;
             acc = self.rf_add(&acc, &l.scale(&e))?;

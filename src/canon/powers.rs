@@ -38,7 +38,7 @@ const MAX_FOLD_POWER: i64 = 64;
 
 /// `n` split into (factor, multiplicity) by trial division; the cofactor
 /// left over (no prime below the bound divides it) is one more factor.
-fn split_integer(n: &BigInt) -> Vec<(BigInt, i64)> {
+pub(super) fn split_integer(n: &BigInt) -> Vec<(BigInt, i64)> {
     let mut out = Vec::new();
     let mut n = n.clone();
     let mut p = 2u32;

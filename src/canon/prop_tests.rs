@@ -129,14 +129,15 @@ proptest! {
         };
         let forward = t.store.add(crate::expr::Node::Deriv { body: f, var: x, at: vec![] });
         let free: Vec<_> = (0..t.sym.indices.len() as u32).map(crate::expr::IndexId).collect();
-        let points = crate::numeric::random_points(&t.store, &t.sym, &[forward, dc], &free, 7, 10);
-        for point in &points {
-            let numeric = crate::numeric::eval_at(&t.store, &t.sym, forward, point);
-            let symbolic = crate::numeric::eval_at(&t.store, &t.sym, dc, point);
-            if let (Some(n), Some(sym)) = (numeric, symbolic) {
-                prop_assert!(close(sym, n, 1e-6), "d/dx {} = {}: {} vs forward mode {}", s, t.show(dc), sym, n);
-            }
-        }
+        // The numeric witness's own comparison, with its rounding-error
+        // bounds: the wide draws make sin(p^(p + x)) ill-conditioned, where a
+        // fixed relative tolerance would blame the engines for rounding.
+        let config = crate::numeric::SampleConfig { samples: 10, seed: 7 };
+        let out = crate::numeric::check_link(&t.store, &t.sym, forward, dc, &free, &config);
+        prop_assert!(
+            !matches!(out, crate::numeric::NumericOutcome::False(_)),
+            "d/dx {} = {}: {:?}", s, t.show(dc), out
+        );
     }
 }
 

@@ -640,6 +640,10 @@ proved! {
     log_of_symbolic_power: "(x + y)*log(p)" => "log(p^(x + y))";
     log_of_sum_content: "log(q*x^2 + q)" => "log(q) + log(x^2 + 1)";
     log_of_root_derivative: "d(log(sqrt(p + 1)), p)" => "(1/2)/(p + 1)";
+    // One form for the log of a constant however it is written (a printed
+    // `log(3/2)` must read back as the form it came from).
+    log_of_fraction: "log(1/2 + 1)" => "log(3) - log(2)";
+    log_of_composite: "log(12)" => "2*log(2) + log(3)";
 }
 
 // Angle addition (trig.rs, fallback mode).

@@ -20,19 +20,30 @@ use crate::verify::{StepReport, Verdict};
 /// summary line.
 pub fn render(outcomes: &[FileOutcome]) -> String {
     let mut out = String::new();
+    // Two links can say exactly the same (a repeated step): GitHub would
+    // show the same annotation twice on one line, so each is written once.
+    let mut seen = std::collections::HashSet::new();
+    let mut push = |out: &mut String, command: String| {
+        if seen.insert(command.clone()) {
+            out.push_str(&command);
+        }
+    };
     for outcome in outcomes {
         match outcome {
             FileOutcome::Unreadable(e) => {
                 let (line, col) = e
                     .invalid_utf8
                     .map_or((None, None), |p| (Some(p.line), Some(p.col)));
-                out.push_str(&command(
-                    &e.path,
-                    line,
-                    col,
-                    "derivcheck: cannot read file",
-                    &format!("cannot read {}: {}", e.path, e.message),
-                ));
+                push(
+                    &mut out,
+                    command(
+                        &e.path,
+                        line,
+                        col,
+                        "derivcheck: cannot read file",
+                        &format!("cannot read {}: {}", e.path, e.message),
+                    ),
+                );
             }
             FileOutcome::Checked { report, .. } => {
                 for error in &report.errors {
@@ -40,23 +51,29 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                     if let Some(help) = &error.diagnostic.help {
                         message.push_str(&format!(" (help: {help})"));
                     }
-                    out.push_str(&command(
-                        &report.path,
-                        Some(error.line),
-                        Some(error.col),
-                        "derivcheck: error",
-                        &message,
-                    ));
+                    push(
+                        &mut out,
+                        command(
+                            &report.path,
+                            Some(error.line),
+                            Some(error.col),
+                            "derivcheck: error",
+                            &message,
+                        ),
+                    );
                 }
                 for claim in &report.claims {
                     for step in claim.steps.iter().filter(|s| !s.verdict.is_ok()) {
-                        out.push_str(&command(
-                            &report.path,
-                            Some(step.line),
-                            Some(step.col),
-                            &format!("derivcheck: {}", claim.name),
-                            &step_message(step),
-                        ));
+                        push(
+                            &mut out,
+                            command(
+                                &report.path,
+                                Some(step.line),
+                                Some(step.col),
+                                &format!("derivcheck: {}", claim.name),
+                                &step_message(step),
+                            ),
+                        );
                     }
                 }
             }
@@ -77,15 +94,23 @@ fn command(
     title: &str,
     message: &str,
 ) -> String {
-    let mut props = vec![format!("file={}", escape_property(path))];
+    // Text from the file is escaped as in the text report (`\u{1b}`)
+    // first: the log is read in a terminal too, and GitHub's log viewer
+    // acts on escape sequences.
+    let (path, title, message) = (
+        text::escape(path),
+        text::escape(title),
+        text::escape(message),
+    );
+    let mut props = vec![format!("file={}", escape_property(&path))];
     if let Some(line) = line {
         props.push(format!("line={line}"));
     }
     if let Some(col) = col {
         props.push(format!("col={col}"));
     }
-    props.push(format!("title={}", escape_property(title)));
-    format!("::error {}::{}\n", props.join(","), escape_data(message))
+    props.push(format!("title={}", escape_property(&title)));
+    format!("::error {}::{}\n", props.join(","), escape_data(&message))
 }
 
 /// What is wrong with a link, on one line: the verdict and the step, then
@@ -196,6 +221,45 @@ mod tests {
                 "✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, 1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable",
             ]
         );
+    }
+
+    #[test]
+    fn nothing_from_the_file_acts_on_the_terminal() {
+        let mut report = testdata::report();
+        report.claims[1].name = "n\u{1b}]0;t\u{7}".into();
+        report.claims[1].steps[0].diagnosis = Some("a \u{202e}b\u{200b}".into());
+        report.claims[1].steps[0].rhs = "x \u{1b}[2J".into();
+        report.errors[0].message = "bad \u{1b}[31m".into();
+        let out = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(
+            !out.chars().any(|c| text::is_unsafe(c) && c != '\n'),
+            "{out:?}"
+        );
+        assert!(
+            out.contains("title=derivcheck%3A n\\u{1b}]0;t\\u{7}::"),
+            "{out}"
+        );
+        assert!(out.contains("= x \\u{1b}[2J"), "{out}");
+        assert!(out.contains(" — a \\u{202e}b\\u{200b}\n"), "{out}");
+        assert!(out.contains("::bad \\u{1b}[31m\n"), "{out}");
+    }
+
+    #[test]
+    fn an_annotation_is_written_once() {
+        // A chain that repeats a false step gives two links with the same
+        // line, column and message.
+        let mut report = testdata::report();
+        let twice = report.claims[1].steps[0].clone();
+        report.claims[1].steps.push(twice);
+        let out = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let wrong: Vec<&str> = out.lines().filter(|l| l.contains("line=7,")).collect();
+        assert_eq!(wrong.len(), 1, "{out}");
     }
 
     #[test]

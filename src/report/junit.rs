@@ -176,7 +176,7 @@ fn claim_case(path: &str, claim: &ClaimReport) -> Case {
             format!("claim is {}", claim.verdict.as_str())
         } else {
             format!(
-                "{} of {} links {}: line {}",
+                "{} of {} links {}: {} {}",
                 bad.len(),
                 claim.steps.len(),
                 if bad.iter().all(|s| s.verdict == bad[0].verdict) {
@@ -184,6 +184,7 @@ fn claim_case(path: &str, claim: &ClaimReport) -> Case {
                 } else {
                     "not verified"
                 },
+                if lines.len() == 1 { "line" } else { "lines" },
                 lines.join(", ")
             )
         };
@@ -314,6 +315,22 @@ mod tests {
             "<error type=\"read\" message=\"cannot read missing.txt: no such file or directory\">"
         ));
         assert!(out.ends_with("</testsuites>\n"));
+    }
+
+    #[test]
+    fn the_message_names_the_lines_of_the_bad_links() {
+        let mut report = testdata::report();
+        let mut second = report.claims[1].steps[0].clone();
+        second.line = 8;
+        report.claims[1].steps.push(second);
+        let out = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(
+            out.contains("<failure type=\"false\" message=\"2 of 2 links false: lines 7, 8\">"),
+            "{out}"
+        );
     }
 
     #[test]

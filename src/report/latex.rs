@@ -585,6 +585,10 @@ mod tests {
             "\\frac{{\\partial L}}{{\\partial {z}_{j}}}"
         );
         assert_eq!(
+            to_latex(&layout_source("(∂L/∂h)")),
+            to_latex(&layout_source("∂L/∂h"))
+        );
+        assert_eq!(
             to_latex(&layout_source("yhat[i] - log(Σ_k exp(z[k]))")),
             "{{\\hat{y}}_{i}-{\\log\\mathopen{}\\left({{\\sum_{{k}}{\\exp({{z}_{k}})}}}\\right)\\mathclose{}}}"
         );

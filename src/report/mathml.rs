@@ -351,8 +351,16 @@ impl Layout<'_> {
     }
 
     fn deriv(&self, whole: &Expr, var: &Ident, indices: &[Ident], body: &Expr) -> Math {
-        let text = self.src.get(whole.span.start..whole.span.end).unwrap_or("");
-        let partial = text.starts_with('∂') || !indices.is_empty();
+        // How the derivative was written shows just before its variable:
+        // `∂L/∂h`, `(∂L/∂h)`, `∂/∂x f` (∂) against `d/dx f`, `diff(f, x)`.
+        // The whole expression's text would not do: a parenthesized one
+        // starts with `(`.
+        let before = self
+            .src
+            .get(whole.span.start..var.span.start)
+            .unwrap_or("")
+            .trim_end();
+        let partial = before.ends_with('∂') || !indices.is_empty();
         let d = || {
             if partial {
                 op("∂")
@@ -687,6 +695,20 @@ mod tests {
             ml("d/dx sigma(x)"),
             "<mrow><mfrac><mi mathvariant=\"normal\">d</mi><mrow><mi mathvariant=\"normal\">d</mi><mi>x</mi></mrow></mfrac><mspace width=\"0.17em\"/><mrow><mi>σ</mi><mo>\u{2061}</mo><mrow><mo stretchy=\"false\">(</mo><mrow><mi>x</mi></mrow><mo stretchy=\"false\">)</mo></mrow></mrow></mrow>"
         );
+    }
+
+    #[test]
+    fn parentheses_keep_the_partial_sign() {
+        // `(∂L/∂h)` is the same derivative as `∂L/∂h`: it keeps its ∂, and
+        // `(d/dx f)` keeps its upright d.
+        let bare = ml("∂L/∂h");
+        assert!(bare.contains("<mo rspace=\"0\">∂</mo>"), "{bare}");
+        assert_eq!(ml("(∂L/∂h)"), bare);
+        assert_eq!(ml("( ∂L / ∂ h )"), bare);
+        assert!(ml("(∂/∂x f(x)) y").contains("<mo rspace=\"0\">∂</mo>"));
+        let upright = ml("(d/dx f(x)) y");
+        assert!(!upright.contains('∂'), "{upright}");
+        assert!(!ml("diff(x^2, x)").contains('∂'));
     }
 
     #[test]

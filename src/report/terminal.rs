@@ -34,7 +34,7 @@ use crate::diag::Diagnostic;
 use crate::numeric::Counterexample;
 use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor};
 
 /// How to render.
@@ -74,7 +74,7 @@ pub fn render_file(outcome: &FileOutcome, config: &Config) -> String {
     let p = Painter {
         color: config.color,
     };
-    let mut out = format!("{}\n", p.paint(Style::Bold, outcome.path()));
+    let mut out = format!("{}\n", p.paint(Style::Bold, &one_line(outcome.path())));
     match outcome {
         FileOutcome::Unreadable(e) => {
             out.push_str(&indent(&render_read_error(e, config), "  "));
@@ -152,20 +152,7 @@ fn verdict_style(verdict: Verdict) -> Style {
 /// would break the table, and a control character from the file (an
 /// escape sequence in a comment) must not drive the user's terminal.
 fn one_line(s: &str) -> String {
-    s.split_whitespace()
-        .map(|word| {
-            word.chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_default().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    text::safe_line(s)
 }
 
 /// One claim: a header, the chain's start, and one row per link.
@@ -278,10 +265,13 @@ fn render_step_details(step: &StepReport, path: &str, source: &str, config: &Con
     let p = Painter {
         color: config.color,
     };
-    let at = p.paint(Style::Dim, &format!("{path}:{}:{}:", step.line, step.col));
+    let at = p.paint(
+        Style::Dim,
+        &format!("{}:{}:{}:", one_line(path), step.line, step.col),
+    );
     let message = |style: Style| {
         let m = step.message.as_deref().unwrap_or(step.verdict.as_str());
-        format!("{at} {}\n", p.paint(style, m))
+        format!("{at} {}\n", p.paint(style, &one_line(m)))
     };
     match step.verdict {
         Verdict::Proved if config.explain => render_rules(step, config),
@@ -294,9 +284,11 @@ fn render_step_details(step: &StepReport, path: &str, source: &str, config: &Con
             None if source.is_empty() => format!(
                 "{at} {}: {}\n",
                 p.paint(Style::BoldRed, "error"),
-                step.message
-                    .as_deref()
-                    .unwrap_or("this step could not be checked")
+                one_line(
+                    step.message
+                        .as_deref()
+                        .unwrap_or("this step could not be checked")
+                )
             ),
             None => {
                 let message = step
@@ -307,7 +299,11 @@ fn render_step_details(step: &StepReport, path: &str, source: &str, config: &Con
                     .with_message(message)
                     .with_labels(vec![cs::Label::primary((), step_range(source, step))]);
                 emit(path, source, &d, config).unwrap_or_else(|| {
-                    format!("{at} {}: {message}\n", p.paint(Style::BoldRed, "error"))
+                    format!(
+                        "{at} {}: {}\n",
+                        p.paint(Style::BoldRed, "error"),
+                        one_line(message)
+                    )
                 })
             }
         },
@@ -336,7 +332,10 @@ fn render_false(step: &StepReport, path: &str, source: &str, config: &Config) ->
     let p = Painter {
         color: config.color,
     };
-    let at = p.paint(Style::Dim, &format!("{path}:{}:{}:", step.line, step.col));
+    let at = p.paint(
+        Style::Dim,
+        &format!("{}:{}:{}:", one_line(path), step.line, step.col),
+    );
     let plain = Config {
         color: false,
         ..*config
@@ -365,7 +364,7 @@ fn render_false(step: &StepReport, path: &str, source: &str, config: &Config) ->
             "{at} {}\n",
             p.paint(
                 Style::Red,
-                step.message.as_deref().unwrap_or(step.verdict.as_str())
+                &one_line(step.message.as_deref().unwrap_or(step.verdict.as_str()))
             )
         ),
     };
@@ -400,7 +399,7 @@ pub fn render_counterexample(cx: &Counterexample, config: &Config) -> String {
         .dims
         .iter()
         .chain(&cx.indices)
-        .map(|(name, v)| format!("{name} = {v}"))
+        .map(|(name, v)| format!("{} = {v}", one_line(name)))
         .collect();
     let mut out = p.paint(Style::Red, "counterexample");
     if !at.is_empty() {
@@ -408,16 +407,16 @@ pub fn render_counterexample(cx: &Counterexample, config: &Config) -> String {
     }
     out.push('\n');
     let (lhs, rhs) = text::distinct_pair(cx.lhs, cx.rhs);
-    let mut rows: Vec<(&str, String)> = cx
+    let mut rows: Vec<(String, String)> = cx
         .values
         .iter()
-        .map(|(name, v)| (name.as_str(), text::sample_value(v)))
+        .map(|(name, v)| (one_line(name), text::sample_value(v)))
         .collect();
-    rows.push(("left", lhs));
-    rows.push(("right", rhs));
+    rows.push(("left".into(), lhs));
+    rows.push(("right".into(), rhs));
     let name_width = rows.iter().map(|(n, _)| text::width(n)).max().unwrap_or(0);
     for (name, value) in rows {
-        out.push_str(&format!("  {} = {value}\n", text::pad(name, name_width)));
+        out.push_str(&format!("  {} = {value}\n", text::pad(&name, name_width)));
     }
     out
 }
@@ -454,7 +453,7 @@ pub fn render_diagnostic(
             format!(
                 "{}: {}\n",
                 p.paint(Style::BoldRed, "error"),
-                diagnostic.message
+                one_line(&diagnostic.message)
             )
         }
     }
@@ -462,15 +461,29 @@ pub fn render_diagnostic(
 
 /// A codespan diagnostic as text, with no line ending in spaces; `None`
 /// when codespan refuses it (inconsistent input).
+///
+/// Everything from the file is escaped first, as in the chain's rows: the
+/// source lines shown (through [`SafeFile`], which moves the labels along
+/// so the underline stays under the escaped text), the path, the message,
+/// the labels and the notes.
 fn emit(path: &str, source: &str, d: &cs::Diagnostic<()>, config: &Config) -> Option<String> {
-    let file = SimpleFile::new(path, source);
+    let file = SafeFile::new(path, source);
+    let mut d = d.clone();
+    d.message = text::escape(&d.message);
+    for label in &mut d.labels {
+        label.range = file.to_shown(label.range.start)..file.to_shown(label.range.end);
+        label.message = text::escape(&label.message);
+    }
+    for note in &mut d.notes {
+        *note = text::escape(note);
+    }
     let term_config = term::Config::default();
     let rendered = if config.color {
         let mut w = termcolor::Ansi::new(Vec::new());
-        term::emit(&mut w, &term_config, &file, d).map(|()| w.into_inner())
+        term::emit(&mut w, &term_config, &file, &d).map(|()| w.into_inner())
     } else {
         let mut w = termcolor::NoColor::new(Vec::new());
-        term::emit(&mut w, &term_config, &file, d).map(|()| w.into_inner())
+        term::emit(&mut w, &term_config, &file, &d).map(|()| w.into_inner())
     };
     let s = String::from_utf8(rendered.ok()?).ok()?;
     Some(
@@ -481,6 +494,145 @@ fn emit(path: &str, source: &str, d: &cs::Diagnostic<()>, config: &Config) -> Op
             .to_string()
             + "\n",
     )
+}
+
+/// A file as codespan shows it: the source with every unsafe character
+/// escaped ([`text::escape`]), so nothing from the file acts on the
+/// terminal and each escape is as wide as it prints, which keeps carets
+/// under it. Byte offsets move with the escapes ([`SafeFile::to_shown`]);
+/// line numbers do not (line breaks are kept), and columns are counted in
+/// the original text, so `path:line:col` is the one an editor knows.
+struct SafeFile<'s> {
+    name: String,
+    original: &'s str,
+    shown: std::borrow::Cow<'s, str>,
+    /// For each escaped character, where it ends in the original and in
+    /// the shown text, in order.
+    ends: Vec<(usize, usize)>,
+    /// Where each line starts in the shown text.
+    line_starts: Vec<usize>,
+}
+
+impl<'s> SafeFile<'s> {
+    fn new(path: &str, original: &'s str) -> SafeFile<'s> {
+        let mut ends = Vec::new();
+        let shown = if original
+            .chars()
+            .any(|c| text::is_unsafe(c) && c != '\n' && c != '\t')
+        {
+            let mut shown = String::with_capacity(original.len() + 16);
+            for (i, c) in original.char_indices() {
+                let escaped = text::escape(original.get(i..i + c.len_utf8()).unwrap_or(""));
+                // A CR is kept only before LF, which one character alone
+                // cannot tell.
+                let escaped = if c == '\r' && original[i + 1..].starts_with('\n') {
+                    "\r".to_string()
+                } else {
+                    escaped
+                };
+                shown.push_str(&escaped);
+                if escaped.len() != c.len_utf8() {
+                    ends.push((i + c.len_utf8(), shown.len()));
+                }
+            }
+            std::borrow::Cow::Owned(shown)
+        } else {
+            std::borrow::Cow::Borrowed(original)
+        };
+        let line_starts = codespan_reporting::files::line_starts(&shown).collect();
+        SafeFile {
+            name: text::safe_line(path),
+            original,
+            shown,
+            ends,
+            line_starts,
+        }
+    }
+
+    /// A byte offset of the original text (on a character boundary) in
+    /// the shown text.
+    fn to_shown(&self, offset: usize) -> usize {
+        match self.ends.partition_point(|&(o, _)| o <= offset) {
+            0 => offset,
+            k => {
+                let (o, s) = self.ends[k - 1];
+                s + (offset - o)
+            }
+        }
+    }
+
+    /// A byte offset of the shown text (outside escapes) in the original.
+    fn to_original(&self, offset: usize) -> usize {
+        let at = match self.ends.partition_point(|&(_, s)| s <= offset) {
+            0 => offset,
+            k => {
+                let (o, s) = self.ends[k - 1];
+                o + (offset - s)
+            }
+        };
+        let mut at = at.min(self.original.len());
+        while !self.original.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    fn line_start(&self, line_index: usize) -> Result<usize, FilesError> {
+        match line_index.cmp(&self.line_starts.len()) {
+            std::cmp::Ordering::Less => Ok(self.line_starts[line_index]),
+            std::cmp::Ordering::Equal => Ok(self.shown.len()),
+            std::cmp::Ordering::Greater => Err(FilesError::LineTooLarge {
+                given: line_index,
+                max: self.line_starts.len().saturating_sub(1),
+            }),
+        }
+    }
+}
+
+impl<'a> Files<'a> for SafeFile<'_> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.shown)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self
+            .line_starts
+            .binary_search(&byte_index)
+            .unwrap_or_else(|next| next.saturating_sub(1)))
+    }
+
+    fn line_range(
+        &'a self,
+        (): (),
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
+        Ok(self.line_start(line_index)?..self.line_start(line_index + 1)?)
+    }
+
+    /// The column in characters of the original line, as the chain's rows
+    /// and editors count it, not of the escaped text.
+    fn column_number(
+        &'a self,
+        (): (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        let start = self.to_original(self.line_start(line_index)?);
+        let end = self.to_original(byte_index).max(start);
+        Ok(self
+            .original
+            .get(start..end)
+            .map_or(0, |s| s.chars().count())
+            + 1)
+    }
 }
 
 /// A byte range that is inside `source` and on character boundaries, so
@@ -505,8 +657,8 @@ pub fn render_read_error(error: &ReadError, config: &Config) -> String {
     format!(
         "{}: cannot read {}: {}\n",
         p.paint(Style::BoldRed, "error"),
-        error.path,
-        error.message
+        one_line(&error.path),
+        one_line(&error.message)
     )
 }
 
@@ -1037,6 +1189,46 @@ error: this step is false
         assert_eq!(
             render_step_details(&s, "f", "", &PLAIN),
             "f:1:1: error: shape mismatch\n"
+        );
+    }
+
+    #[test]
+    fn escapes_before_the_span_move_the_underline_not_the_column() {
+        let source = "x : real\nclaim a: x = \u{1b}[1m\u{202e} q + 1\r\n";
+        let q = source.find('q').unwrap_or(0);
+        let d = Diagnostic::new(Span::new(q, q + 1), "unknown name `q`\u{7}")
+            .with_label(Span::new(0, 1), "declared \u{1b}[2J here");
+        let out = render_diagnostic("f\u{1b}.txt", source, &d, &PLAIN);
+        assert!(
+            !out.chars().any(|c| text::is_unsafe(c) && c != '\n'),
+            "{out:?}"
+        );
+        assert_eq!(
+            out,
+            "\
+error: unknown name `q`\\u{7}
+  ┌─ f\\u{1b}.txt:2:20
+  │
+1 │ x : real
+  │ - declared \\u{1b}[2J here
+2 │ claim a: x = \\u{1b}[1m\\u{202e} q + 1
+  │                                ^
+"
+        );
+        let colored = render_diagnostic("f.txt", source, &d, &COLOR);
+        assert!(colored.contains("\\u{1b}[1m"), "{colored:?}");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_escaped() {
+        let source = "x : real\nclaim a: x = x\r + 1\n";
+        let at = source.find('+').unwrap_or(0);
+        let d = Diagnostic::new(Span::new(at, at + 1), "odd");
+        let out = render_diagnostic("f.txt", source, &d, &PLAIN);
+        assert!(out.contains("┌─ f.txt:2:17\n"), "{out}");
+        assert!(
+            out.contains("2 │ claim a: x = x\\r + 1\n  │                  ^\n"),
+            "{out}"
         );
     }
 

@@ -78,6 +78,61 @@ pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Characters that must not reach a terminal as they are: control
+/// characters (an escape sequence, a bell, a carriage return that rewrites
+/// the line) and the invisible ones that change how a line reads without
+/// showing — bidi overrides, isolates and marks, zero-width spaces and
+/// joiners, a soft hyphen, a byte-order mark.
+pub(crate) fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+/// How an unsafe character is shown: its Rust escape (`\u{1b}`, `\u{202e}`).
+pub(crate) fn escaped_char(c: char) -> String {
+    c.escape_default().to_string()
+}
+
+/// Text safe to print that keeps its layout: line breaks (LF, and CR
+/// before LF) and tabs stay, every other unsafe character is escaped.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let kept = matches!(c, '\n' | '\t') || (c == '\r' && chars.peek() == Some(&'\n'));
+        if is_unsafe(c) && !kept {
+            out.push_str(&escaped_char(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text from the file on one line and safe to print: whitespace collapsed
+/// as by [`one_line`], every unsafe character left escaped. The chain's
+/// rows, names and comments are shown this way.
+pub(crate) fn safe_line(s: &str) -> String {
+    one_line(s)
+        .chars()
+        .map(|c| {
+            if is_unsafe(c) {
+                escaped_char(c)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Columns `s` takes in a terminal: characters, minus combining marks
 /// (`ŷ` written as y + U+0302 is one column).
 pub(crate) fn width(s: &str) -> usize {
@@ -194,6 +249,19 @@ mod tests {
             "[[1, 2], [3, 4]]"
         );
         assert_eq!(sample_value(&SampleValue::Vector(vec![])), "[]");
+    }
+
+    #[test]
+    fn unsafe_characters_are_escaped() {
+        assert_eq!(
+            safe_line("a \u{1b}[2J\u{7}\n b\u{202e}c\u{200b}\u{2066}"),
+            "a \\u{1b}[2J\\u{7} b\\u{202e}c\\u{200b}\\u{2066}"
+        );
+        assert_eq!(
+            escape("a\tb\r\nc\rd\u{0}\u{feff}\n"),
+            "a\tb\r\nc\\rd\\u{0}\\u{feff}\n"
+        );
+        assert_eq!(escape("ŷ ∂ Σ → é"), "ŷ ∂ Σ → é");
     }
 
     #[test]
