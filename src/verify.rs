@@ -350,21 +350,24 @@ fn witnesses(
     threads: usize,
 ) -> (Vec<canon::Outcome>, Vec<NumericOutcome>) {
     let prove_all = |lowered: &mut crate::lower::Lowered| -> Vec<canon::Outcome> {
-        // Links share subexpressions: their canonical forms are computed once.
-        let mut cache = canon::Cache::new();
-        links
-            .iter()
-            .map(|(link, _)| {
-                canon::prove_cached(
-                    &mut cache,
-                    &mut lowered.store,
-                    &mut lowered.symbols,
-                    link.lhs,
-                    link.rhs,
-                    &canon::Budget::default(),
-                )
-            })
-            .collect()
+        // One big stack for the whole pass, not a thread per link.
+        crate::parallel::with_big_stack(|| {
+            // Links share subexpressions: their canonical forms are computed once.
+            let mut cache = canon::Cache::new();
+            links
+                .iter()
+                .map(|(link, _)| {
+                    canon::prove_cached(
+                        &mut cache,
+                        &mut lowered.store,
+                        &mut lowered.symbols,
+                        link.lhs,
+                        link.rhs,
+                        &canon::Budget::default(),
+                    )
+                })
+                .collect()
+        })
     };
     let sample = |store: &crate::expr::Store, symbols: &crate::expr::Symbols, k: usize| {
         let (link, config) = links[k];

@@ -525,34 +525,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Runs `f` on a thread with a large stack: expression recursion is as
-/// deep as the expression, and the callers' threads may have small stacks.
-/// Falls back to the current thread if no thread can be started.
-pub(crate) fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    let slot = std::sync::Mutex::new(Some(f));
-    let run = || {
-        let f = slot.lock().ok().and_then(|mut g| g.take());
-        f.map(|f| f())
-    };
-    let spawned = std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn_scoped(s, run)
-            .ok()
-            .map(|h| h.join())
-    });
-    match spawned {
-        Some(Ok(Some(v))) => v,
-        Some(Err(panic)) => std::panic::resume_unwind(panic),
-        _ => {
-            let f = slot.lock().ok().and_then(|mut g| g.take());
-            match f {
-                Some(f) => f(),
-                None => unreachable!("the closure ran on the spawned thread"),
-            }
-        }
-    }
-}
+pub(crate) use crate::parallel::with_big_stack;
 
 /// Brings `id` to its canonical form (σ, tanh and tan kept as atoms), with
 /// the rules applied. Deriv nodes are eliminated first.
