@@ -15,8 +15,9 @@
 //!   those in `KNOWN_UNVERIFIED`, and the share proved must stay at or above
 //!   `PROVED_FLOOR_PERCENT` (the test prints it).
 
+mod claim_files;
+use claim_files::{verdicts, verify};
 use derivcheck::verify::Verdict;
-use derivcheck::{verify_source, FileReport, Options};
 use pretty_assertions::assert_eq;
 
 /// The share of true claims that must be proved, in percent: what is
@@ -33,23 +34,6 @@ const KNOWN_UNSOUND: &[&str] = &[];
 /// True claims that derivcheck does not verify (false, undefined,
 /// inconclusive or error): listed by name while they are open. None today.
 const KNOWN_UNVERIFIED: &[&str] = &[];
-
-fn verify(rel: &str) -> FileReport {
-    let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let report = verify_source(rel, &text, &Options::default());
-    assert_eq!(report.errors, vec![], "{rel}: file errors");
-    report
-}
-
-/// Each claim's name and the verdicts of its links.
-fn verdicts(report: &FileReport) -> Vec<(String, Vec<Verdict>)> {
-    report
-        .claims
-        .iter()
-        .map(|c| (c.name.clone(), c.steps.iter().map(|s| s.verdict).collect()))
-        .collect()
-}
 
 /// Every name of a known-issue list is a claim of the file, so a list
 /// cannot silently go stale when the files are regenerated.

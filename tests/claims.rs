@@ -7,29 +7,14 @@
 //!   must be verified, and the share proved symbolically must stay at or
 //!   above the floor below (the test prints it).
 
+mod claim_files;
+use claim_files::{verdicts, verify};
 use derivcheck::verify::Verdict;
-use derivcheck::{verify_source, FileReport, Options};
+use derivcheck::{verify_source, Options};
 use pretty_assertions::assert_eq;
 
 /// The share of true claims that must be proved, not just hold.
 const PROVED_FLOOR: f64 = 0.90;
-
-fn verify(rel: &str) -> FileReport {
-    let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let report = verify_source(rel, &text, &Options::default());
-    assert_eq!(report.errors, vec![], "{rel}: file errors");
-    report
-}
-
-/// Each claim's name and the verdicts of its links.
-fn verdicts(report: &FileReport) -> Vec<(String, Vec<Verdict>)> {
-    report
-        .claims
-        .iter()
-        .map(|c| (c.name.clone(), c.steps.iter().map(|s| s.verdict).collect()))
-        .collect()
-}
 
 #[test]
 fn every_false_claim_is_false() {
