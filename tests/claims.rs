@@ -87,3 +87,14 @@ fn a_false_claim_with_huge_coefficients_is_not_proved() {
     let report = verify_source("big.txt", &text, &Options::default());
     assert!(!report.claims[0].steps[0].verdict.is_ok());
 }
+
+#[test]
+fn cancellation_traps_are_never_verified() {
+    let report = verify("tests/claims/cancellation_traps.txt");
+    assert!(report.claims.len() >= 8, "{}", report.claims.len());
+    let verified: Vec<_> = verdicts(&report)
+        .into_iter()
+        .filter(|(_, v)| v.iter().all(|v| v.is_ok()))
+        .collect();
+    assert_eq!(verified, vec![], "false claims verified");
+}

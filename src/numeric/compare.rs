@@ -48,6 +48,12 @@ pub(crate) const DD_MEASURED_FACTOR: f64 = 1.0 / (1u64 << 38) as f64;
 /// precision with it.
 const TINY: f64 = 1e-280;
 
+/// The coarsest tolerance that still tells values apart, relative to the
+/// larger of them (and to 1, so that a sum that cancels to about 0 is judged
+/// against the scale of its terms' rounding, not against 0): 2⁻¹⁶, so that a
+/// coefficient off by 1/1000 is always outside it.
+const RESOLUTION: f64 = 1.0 / (1u64 << 16) as f64;
+
 /// How two values compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Cmp {
@@ -55,6 +61,11 @@ pub(crate) enum Cmp {
     Equal,
     /// Different, but within the tolerance.
     Close,
+    /// Within the tolerance, but the tolerance is too wide to tell the
+    /// values apart: the rounding-error bound of a cancellation exceeds the
+    /// values themselves (`10^30 ((x+1)^2 - x^2 - 2x - 1)` against 5). The
+    /// point says nothing either way.
+    Vague,
     /// Outside the tolerance.
     Differ,
 }
@@ -72,12 +83,18 @@ pub(crate) fn compare_with_slack<B: Field>(
     slack: f64,
 ) -> Cmp {
     let d = l.0.add(r.0.neg()).value().abs();
-    if d == 0.0 {
-        Cmp::Equal
-    } else if d <= factor * (l.1 + r.1) + slack + TINY {
-        Cmp::Close
-    } else {
+    let tolerance = factor * (l.1 + r.1) + slack + TINY;
+    // Equal bits are no evidence either when the bound says the bits are
+    // noise: (1 + 10^-20)^(10^20) rounds to 1 in f64.
+    let informative = tolerance <= RESOLUTION * l.0.value().abs().max(r.0.value().abs()).max(1.0);
+    if d > tolerance {
         Cmp::Differ
+    } else if !informative {
+        Cmp::Vague
+    } else if d == 0.0 {
+        Cmp::Equal
+    } else {
+        Cmp::Close
     }
 }
 
@@ -100,6 +117,17 @@ mod tests {
             Cmp::Close
         );
         assert_eq!(compare((0.0, 0.0), (0.0, 0.0), F64_FACTOR), Cmp::Equal);
+    }
+
+    #[test]
+    fn a_tolerance_wider_than_the_values_decides_nothing() {
+        // 10^30 times a cancellation of terms about 4: the bound is 10^19.
+        assert_eq!(compare((0.0, 4e30), (5.0, 1.0), F64_FACTOR), Cmp::Vague);
+        assert_eq!(compare((4.4e14, 4e30), (0.0, 1.0), F64_FACTOR), Cmp::Vague);
+        // The same in double-double, still far wider than 5.
+        assert_eq!(compare((0.0, 4e30), (5.0, 1.0), DD_FACTOR), Cmp::Vague);
+        // A cancellation to about 0 of terms about 1 is still resolved.
+        assert_eq!(compare((1e-16, 3.0), (0.0, 0.0), F64_FACTOR), Cmp::Close);
     }
 
     #[test]

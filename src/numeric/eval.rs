@@ -715,7 +715,12 @@ impl<T: Field> Evaluator<'_, T> {
                 for &x in xs {
                     let (v, e) = self.eval(x)?;
                     err = err * v.value().abs() + acc.value().abs() * e;
+                    let nonzero = acc.value() != 0.0 && v.value() != 0.0;
                     acc = acc.mul(v);
+                    // Underflow to 0 (see `pow_int`).
+                    if nonzero && acc.value() == 0.0 {
+                        return Err(Undefined);
+                    }
                 }
                 (acc, err + acc.value().abs())
             }
@@ -758,6 +763,11 @@ impl<T: Field> Evaluator<'_, T> {
                     Func::Sigmoid => av.sigmoid(),
                 };
                 let y = v.value();
+                // e^x and σ(x) are never 0: a 0 is an underflow (see
+                // `pow_int`).
+                if y == 0.0 && matches!(f, Func::Exp | Func::Sigmoid) {
+                    return Err(Undefined);
+                }
                 // |f'(x)|: how the argument's error carries over.
                 let slope = match f {
                     Func::Exp => y.abs(),
@@ -909,6 +919,11 @@ impl<T: Field> Evaluator<'_, T> {
 
     fn pow_int(&mut self, bv: T, be: f64, n: i64) -> Result<Valued<T>, Stop> {
         let v = bv.powi(n).ok_or(Stop::Undefined)?;
+        // 0.29^1000 underflows to 0: a value the number type cannot hold
+        // is no value, as an overflow to infinity is not.
+        if v.value() == 0.0 && bv.value() != 0.0 {
+            return Err(Stop::Undefined);
+        }
         let slope = if n == 0 {
             0.0
         } else {
