@@ -296,22 +296,29 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                         }
                         // `witnesses` answers for every link; were one
                         // missing, ask both witnesses here.
-                        None => {
-                            let (symbolic, mut numeric) =
-                                witnesses(&mut lowered, &[(link, config)], 1);
-                            let w = Witnesses {
-                                symbolic: symbolic.into_iter().next().unwrap_or(
-                                    canon::Outcome::Inconclusive("no symbolic verdict".into()),
-                                ),
-                                numeric: numeric.pop().unwrap_or(NumericOutcome::Inconclusive(
-                                    "no numeric verdict".to_string(),
-                                )),
-                            };
-                            combine(&mut lowered, link, w, source, &lines, &defined)
-                        }
+                        None => check_one(&mut lowered, link, config, source, &lines, &defined),
                     },
                 })
                 .collect();
+            let mut steps = steps;
+            // Links that merely hold are judged where their own sides are
+            // defined, so a chain through a side defined on less can pass
+            // while the claim is false (sqrt(x^2) = sqrt(x)^2 = x). Proved
+            // links cannot do that: their canonical forms compose.
+            let narrows = steps.iter().all(|s| s.verdict.is_ok())
+                && steps.iter().any(|s| s.verdict == Verdict::Holds);
+            if let (true, Some(whole)) = (narrows, &claim.whole) {
+                let mut step = check_one(&mut lowered, whole, config, source, &lines, &defined);
+                if step.verdict == Verdict::False {
+                    let why = "every step holds where its own sides are defined, but the claim \
+                               does not: a step is defined on less than the claim";
+                    step.diagnosis = Some(match step.diagnosis.take() {
+                        Some(d) => format!("{why}; {d}"),
+                        None => why.to_string(),
+                    });
+                    steps.push(step);
+                }
+            }
             let verdict = steps
                 .iter()
                 .map(|s| s.verdict)
@@ -330,6 +337,28 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         claims,
         errors,
     }
+}
+
+/// Both witnesses on one link, on this thread.
+fn check_one(
+    lowered: &mut crate::lower::Lowered,
+    link: &Link,
+    config: &SampleConfig,
+    source: &str,
+    lines: &LineIndex,
+    defined: &[&str],
+) -> StepReport {
+    let (symbolic, mut numeric) = witnesses(lowered, &[(link, config)], 1);
+    let w = Witnesses {
+        symbolic: symbolic
+            .into_iter()
+            .next()
+            .unwrap_or(canon::Outcome::Inconclusive("no symbolic verdict".into())),
+        numeric: numeric.pop().unwrap_or(NumericOutcome::Inconclusive(
+            "no numeric verdict".to_string(),
+        )),
+    };
+    combine(lowered, link, w, source, lines, defined)
 }
 
 /// The two witnesses' answers on one link.

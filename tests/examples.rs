@@ -288,3 +288,32 @@ fn a_link_in_error_does_not_shift_the_verdicts_of_later_links() {
         .count();
     assert_eq!(falses, 4, "{alone:?}");
 }
+
+#[test]
+fn a_chain_through_a_narrower_domain_does_not_verify_a_false_claim() {
+    let src = "x : real
+claim narrows: sqrt(x^2) = x
+  = sqrt(x)^2
+  = x
+claim does_not: sqrt(sigmoid(2 - x)) = sqrt(2)/2 sqrt(1 - tanh(x/2 - 1))
+    sqrt(sigmoid(2 - x))
+  = (1/2) sqrt(2) sqrt(1 - tanh(x/2 - 1))
+  = sqrt(2)/2 sqrt(1 - tanh(x/2 - 1))
+";
+    let report = verify_source("t.txt", src, &Options::default());
+    let narrows = &report.claims[0];
+    // Each link holds where its sides are defined (x ≥ 0 in the middle)...
+    assert_eq!(narrows.steps[0].verdict, Verdict::Holds);
+    assert_eq!(narrows.steps[1].verdict, Verdict::Proved);
+    // ...but the claim is false at x < 0, and says so on its own line.
+    assert_eq!(narrows.verdict, Verdict::False);
+    let whole = narrows.steps.last().expect("a step for the claim");
+    assert_eq!((whole.line, whole.verdict), (2, Verdict::False));
+    let why = whole.diagnosis.as_deref().unwrap_or("");
+    assert!(why.contains("defined on less than the claim"), "{why}");
+    // A chain with a step that merely holds, where the claim is true, gets
+    // no extra step.
+    let fine = &report.claims[1];
+    assert!(fine.verified(), "{:?}", fine.verdict);
+    assert_eq!(fine.steps.len(), 2);
+}

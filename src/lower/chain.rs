@@ -145,10 +145,16 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
             }
         }
     }
+    let whole = if links.len() >= 2 {
+        link(&whole, lower_pair(lw, whole.a, whole.b)).ok()
+    } else {
+        None
+    };
     LoweredClaim {
         name: claim.name.name.clone(),
         span: claim.span,
         links,
+        whole,
     }
 }
 

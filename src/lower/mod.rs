@@ -67,6 +67,11 @@ pub struct LoweredClaim {
     /// Each link in chain order, or the error that kept it from being lowered.
     /// A link with an error carries the spans it would have had.
     pub links: Vec<Result<Link, LinkError>>,
+    /// For a chain of several links, the claim's own equality (its left side
+    /// against its right side), when it lowers: each link is judged where
+    /// its own sides are defined, so a chain through a side defined on less
+    /// can pass while the claim is false (`sqrt(x^2) = sqrt(x)^2 = x`).
+    pub whole: Option<Link>,
 }
 
 /// A link that could not be checked, with where it stands.
