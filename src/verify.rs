@@ -317,6 +317,16 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                         None => why.to_string(),
                     });
                     steps.push(step);
+                } else if !step.verdict.is_ok() {
+                    // Undefined or inconclusive: the steps alone do not show
+                    // the claim, so it is not verified either.
+                    let why = "every step holds where its own sides are defined, but the claim \
+                               itself could not be checked";
+                    step.message = Some(match step.message.take() {
+                        Some(m) => format!("{why}: {m}"),
+                        None => why.to_string(),
+                    });
+                    steps.push(step);
                 }
             }
             let verdict = steps

@@ -311,6 +311,24 @@ claim does_not: sqrt(sigmoid(2 - x)) = sqrt(2)/2 sqrt(1 - tanh(x/2 - 1))
     assert_eq!((whole.line, whole.verdict), (2, Verdict::False));
     let why = whole.diagnosis.as_deref().unwrap_or("");
     assert!(why.contains("defined on less than the claim"), "{why}");
+    // A claim that cannot be checked at all is not verified by its steps.
+    let src2 = "r, t, u : real
+claim unchecked: sqrt(r^2) = r + 0 log(-r - 7/2) + 0 log(t - 7/2) + 0 log(u - 7/2)
+  = sqrt(r)^2
+  = r + 0 log(-r - 7/2) + 0 log(t - 7/2) + 0 log(u - 7/2)
+";
+    let unchecked = verify_source("t.txt", src2, &Options::default());
+    let claim = &unchecked.claims[0];
+    assert!(!claim.verified(), "{:?}", claim.verdict);
+    let why = claim
+        .steps
+        .last()
+        .and_then(|s| s.message.clone())
+        .unwrap_or_default();
+    assert!(
+        why.contains("the claim itself could not be checked"),
+        "{why}"
+    );
     // A chain with a step that merely holds, where the claim is true, gets
     // no extra step.
     let fine = &report.claims[1];

@@ -41,9 +41,10 @@ type Raw = (Vec<usize>, Vec<usize>, Vec<f64>);
 
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case); a quarter of the
-/// uniform ones are wide instead, of magnitude 2^-6..2^6 on a log scale, so
-/// that a claim wrong only beyond the small range (sqrt((p − 6)²) = 6 − p)
-/// is caught.
+/// uniform ones are wide instead, of magnitude 2^-10..2^6 on a log scale,
+/// so that a claim wrong only beyond the small range (sqrt((p − 6)²) = 6 −
+/// p), or only for tiny positive values (sqrt((p − 0.01)²) = p − 0.01), is
+/// caught.
 ///
 /// One random word serves all choices: the kind comes from the word mod 3,
 /// the uniform value from its top 53 bits, integers from middle bits, and
@@ -55,7 +56,7 @@ fn draw(domain: Domain, a: u64) -> f64 {
     let (r1, r2) = (a >> 8, a >> 32);
     let frac = |lo: i64, hi: i64| pick(lo, hi, r1) / pick(2, 4, r2);
     let wide = kind == 2 && (a >> 4) & 3 == 0;
-    let magnitude = (-6.0 + 12.0 * unit).exp2();
+    let magnitude = (-10.0 + 16.0 * unit).exp2();
     match domain {
         Domain::Real => match kind {
             0 => pick(-3, 3, r1),
