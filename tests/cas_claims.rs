@@ -16,7 +16,7 @@
 //!   `PROVED_FLOOR_PERCENT` (the test prints it).
 
 mod claim_files;
-use claim_files::{verdicts, verify};
+use claim_files::{count_proved, verdicts, verify};
 use derivcheck::verify::Verdict;
 use pretty_assertions::assert_eq;
 
@@ -85,21 +85,8 @@ fn every_cas_true_claim_is_verified_and_most_are_proved() {
         Vec::<&(String, Vec<Verdict>)>::new(),
         "true claims not verified"
     );
-    let proved = all
-        .iter()
-        .filter(|(_, v)| v.iter().all(|&v| v == Verdict::Proved))
-        .count();
-    println!(
-        "completeness (CAS proxy): {proved} of {} true claims proved ({:.1}%, floor {PROVED_FLOOR_PERCENT}%)",
-        all.len(),
-        proved as f64 * 100.0 / all.len() as f64
-    );
-    for (name, v) in all
-        .iter()
-        .filter(|(_, v)| !v.iter().all(|&v| v == Verdict::Proved))
-    {
-        println!("  not proved: {name} {v:?}");
-    }
+    let label = format!("completeness (CAS proxy, floor {PROVED_FLOOR_PERCENT}%)");
+    let proved = count_proved(&label, &all);
     assert!(
         proved * 100 >= PROVED_FLOOR_PERCENT * all.len(),
         "only {proved} of {} proved (floor {PROVED_FLOOR_PERCENT}%)",

@@ -25,3 +25,19 @@ pub fn verdicts(report: &FileReport) -> Vec<(String, Vec<Verdict>)> {
         .map(|c| (c.name.clone(), c.steps.iter().map(|s| s.verdict).collect()))
         .collect()
 }
+
+/// How many claims have every link proved; prints that count under
+/// `label` and lists the claims that are not proved.
+pub fn count_proved(label: &str, all: &[(String, Vec<Verdict>)]) -> usize {
+    let fully = |v: &[Verdict]| v.iter().all(|&v| v == Verdict::Proved);
+    let proved = all.iter().filter(|(_, v)| fully(v)).count();
+    println!(
+        "{label}: {proved} of {} true claims proved ({:.1}%)",
+        all.len(),
+        proved as f64 * 100.0 / all.len() as f64
+    );
+    for (name, v) in all.iter().filter(|(_, v)| !fully(v)) {
+        println!("  not proved: {name} {v:?}");
+    }
+    proved
+}
