@@ -39,6 +39,9 @@ const MAX_RANK: usize = 4;
 /// variables' values one after the other, see [`Layout::raw_ranges`]).
 type Raw = (Vec<usize>, Vec<usize>, Vec<f64>);
 
+/// One of a draw's integer lists (dimensions or index values).
+type RawField = fn(&mut Raw) -> &mut Vec<usize>;
+
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case); a quarter of the
 /// uniform ones are wide instead, of magnitude 2^-10..2^6 on a log scale,
@@ -765,31 +768,21 @@ fn polish(
     // with the simplified ones: repeat until nothing changes.
     for _ in 0..3 {
         let mut changed = false;
-        for k in 0..best.0 .0.len() {
-            for v in 1..best.0 .0[k] {
-                let mut raw = best.0.clone();
-                raw.0[k] = v;
-                match attempt(&mut best, raw) {
-                    Some(true) => {
-                        changed = true;
-                        break;
+        // Smaller dimensions (at least 1), then smaller index values.
+        let fields: [(RawField, usize); 2] = [(|r| &mut r.0, 1), (|r| &mut r.1, 0)];
+        for (field, least) in fields {
+            for k in 0..field(&mut best.0).len() {
+                for v in least..field(&mut best.0)[k] {
+                    let mut raw = best.0.clone();
+                    field(&mut raw)[k] = v;
+                    match attempt(&mut best, raw) {
+                        Some(true) => {
+                            changed = true;
+                            break;
+                        }
+                        Some(false) => {}
+                        None => return best,
                     }
-                    Some(false) => {}
-                    None => return best,
-                }
-            }
-        }
-        for k in 0..best.0 .1.len() {
-            for v in 0..best.0 .1[k] {
-                let mut raw = best.0.clone();
-                raw.1[k] = v;
-                match attempt(&mut best, raw) {
-                    Some(true) => {
-                        changed = true;
-                        break;
-                    }
-                    Some(false) => {}
-                    None => return best,
                 }
             }
         }
