@@ -32,7 +32,7 @@ pub fn derive(
     var: VarId,
     at: &[IndexId],
 ) -> Id {
-    crate::canon::with_big_stack(|| derive_inner(store, symbols, body, var, at))
+    crate::parallel::with_big_stack(|| derive_inner(store, symbols, body, var, at))
 }
 
 pub(crate) fn derive_inner(
@@ -71,7 +71,7 @@ fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId) -> Id {
 
 /// Replaces every Deriv node by its derivative, innermost first.
 pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
-    crate::canon::with_big_stack(|| eliminate_inner(store, symbols, id))
+    crate::parallel::with_big_stack(|| eliminate_inner(store, symbols, id))
 }
 
 pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {

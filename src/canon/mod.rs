@@ -525,7 +525,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-pub(crate) use crate::parallel::with_big_stack;
+use crate::parallel::with_big_stack;
 
 /// Brings `id` to its canonical form (σ, tanh and tan kept as atoms), with
 /// the rules applied. Deriv nodes are eliminated first.

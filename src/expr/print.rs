@@ -31,7 +31,7 @@ struct Printer<'a> {
 
 /// `id` in the derivation language.
 pub fn print(store: &Store, symbols: &Symbols, id: Id) -> String {
-    crate::canon::with_big_stack(|| print_inner(store, symbols, id))
+    crate::parallel::with_big_stack(|| print_inner(store, symbols, id))
 }
 
 fn print_inner(store: &Store, symbols: &Symbols, id: Id) -> String {
