@@ -124,12 +124,7 @@ impl Ctx<'_> {
         }
         let mut mono = Mono::one();
         let mut extra = Rf::one();
-        let terms: Vec<(Mono, Rational)> = ra
-            .num
-            .terms
-            .iter()
-            .map(|(m, c)| (m.clone(), c.clone()))
-            .collect();
+        let terms = ra.num.owned_terms();
         for (m, c) in terms {
             if m.is_one() {
                 let e = self.store.add(Node::Const(Constant::E));

@@ -288,6 +288,15 @@ pub(crate) struct Poly {
 }
 
 impl Poly {
+    /// The terms, copied out: for loops that build new forms (and so need
+    /// the context mutably) while walking a polynomial's terms.
+    pub(crate) fn owned_terms(&self) -> Vec<(Mono, Rational)> {
+        self.terms
+            .iter()
+            .map(|(m, c)| (m.clone(), c.clone()))
+            .collect()
+    }
+
     /// The size in bits of the largest coefficient (numerator plus
     /// denominator), for the size budget.
     pub(crate) fn max_coeff_bits(&self) -> u64 {

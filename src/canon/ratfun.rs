@@ -642,10 +642,7 @@ impl Ctx<'_> {
 
     pub(crate) fn poly_expr(&mut self, p: &Poly) -> Id {
         let mut terms: Vec<Id> = p
-            .terms
-            .iter()
-            .map(|(m, c)| (m.clone(), c.clone()))
-            .collect::<Vec<_>>()
+            .owned_terms()
             .iter()
             .map(|(m, c)| self.term_expr(m, c))
             .collect();

@@ -225,12 +225,7 @@ impl Ctx<'_> {
         if rb.num.len() > 1 {
             self.note(Rule::SumLinearity);
         }
-        let terms: Vec<(Mono, Rational)> = rb
-            .num
-            .terms
-            .iter()
-            .map(|(m, c)| (m.clone(), c.clone()))
-            .collect();
+        let terms = rb.num.owned_terms();
         let mut total = Rf::zero();
         for (m, c) in terms {
             let mut factors = m.factors();

@@ -115,12 +115,7 @@ impl Ctx<'_> {
         let pi = self.store.add(Node::Const(Constant::Pi));
         let mut out = Vec::new();
         let mut total = 0i64;
-        let terms: Vec<(Mono, Rational)> = ra
-            .num
-            .terms
-            .iter()
-            .map(|(m, c)| (m.clone(), c.clone()))
-            .collect();
+        let terms = ra.num.owned_terms();
         for (m, c) in terms {
             if m.is_one() {
                 // n/d = n·(1/d) while n is small, so cos(x − 2) and
