@@ -270,18 +270,23 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                 .unwrap_or_else(|| default_seed(path, &claim.name)),
         })
         .collect();
-    let links: Vec<(&Link, &SampleConfig)> = lowered_claims
+    let groups: Vec<Group> = lowered_claims
         .iter()
         .zip(&configs)
-        .flat_map(|(claim, config)| claim.links.iter().flatten().map(move |l| (l, config)))
+        .map(|(claim, config)| Group {
+            links: claim.links.iter().flatten().collect(),
+            whole: claim.whole.as_ref(),
+            config,
+        })
         .collect();
-    let (symbolic, numeric) = witnesses(&mut lowered, &links, options.threads);
+    let (symbolic, numeric, mut wholes) = witnesses(&mut lowered, &groups, options.threads);
     let mut outcomes = symbolic.into_iter().zip(numeric);
 
     let claims = lowered_claims
         .iter()
         .zip(&configs)
-        .map(|(claim, config)| {
+        .zip(wholes.iter_mut())
+        .map(|((claim, config), whole_numeric)| {
             let steps: Vec<StepReport> = claim
                 .links
                 .iter()
@@ -296,7 +301,9 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                         }
                         // `witnesses` answers for every link; were one
                         // missing, ask both witnesses here.
-                        None => check_one(&mut lowered, link, config, source, &lines, &defined),
+                        None => {
+                            check_one(&mut lowered, link, config, None, source, &lines, &defined)
+                        }
                     },
                 })
                 .collect();
@@ -308,7 +315,17 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
             let narrows = steps.iter().all(|s| s.verdict.is_ok())
                 && steps.iter().any(|s| s.verdict == Verdict::Holds);
             if let (true, Some(whole)) = (narrows, &claim.whole) {
-                let mut step = check_one(&mut lowered, whole, config, source, &lines, &defined);
+                // The claim's own equality was sampled with its links.
+                let numeric = whole_numeric.take();
+                let mut step = check_one(
+                    &mut lowered,
+                    whole,
+                    config,
+                    numeric,
+                    source,
+                    &lines,
+                    &defined,
+                );
                 if step.verdict == Verdict::False {
                     let why = "every step holds where its own sides are defined, but the claim \
                                does not: a step is defined on less than the claim";
@@ -349,26 +366,45 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
     }
 }
 
-/// Both witnesses on one link, on this thread.
+/// Both witnesses on one link, on this thread; the numeric one only if its
+/// answer is not given.
 fn check_one(
     lowered: &mut crate::lower::Lowered,
     link: &Link,
     config: &SampleConfig,
+    numeric: Option<NumericOutcome>,
     source: &str,
     lines: &LineIndex,
     defined: &[&str],
 ) -> StepReport {
-    let (symbolic, mut numeric) = witnesses(lowered, &[(link, config)], 1);
-    let w = Witnesses {
-        symbolic: symbolic
-            .into_iter()
-            .next()
-            .unwrap_or(canon::Outcome::Inconclusive("no symbolic verdict".into())),
-        numeric: numeric.pop().unwrap_or(NumericOutcome::Inconclusive(
-            "no numeric verdict".to_string(),
-        )),
-    };
+    let symbolic = canon::prove(
+        &mut lowered.store,
+        &mut lowered.symbols,
+        link.lhs,
+        link.rhs,
+        &canon::Budget::default(),
+    );
+    let numeric = numeric.unwrap_or_else(|| {
+        numeric::check_link(
+            &lowered.store,
+            &lowered.symbols,
+            link.lhs,
+            link.rhs,
+            &link.free,
+            config,
+        )
+    });
+    let w = Witnesses { symbolic, numeric };
     combine(lowered, link, w, source, lines, defined)
+}
+
+/// One claim's checkable links, sampled together (see
+/// [`numeric::check_links`]).
+struct Group<'a> {
+    links: Vec<&'a Link>,
+    /// The claim's own equality, for a chain (see `LoweredClaim::whole`).
+    whole: Option<&'a Link>,
+    config: &'a SampleConfig,
 }
 
 /// The two witnesses' answers on one link.
@@ -377,25 +413,31 @@ struct Witnesses {
     numeric: NumericOutcome,
 }
 
-/// Runs both witnesses on every link, in order. With more than one thread,
-/// the numeric witness samples on worker threads (over a snapshot of the
-/// store: the symbolic witness adds to the store as it goes) while the
-/// symbolic witness runs here, then this thread helps sample. Each link's
-/// sampling depends only on the link and its seed, so the answers do not
+/// Runs both witnesses on every link of every group, in order, and the
+/// numeric one on each group's claim equality. With more than one thread,
+/// the numeric witness samples claims on worker threads (over a snapshot of
+/// the store: the symbolic witness adds to the store as it goes) while the
+/// symbolic witness runs here, then this thread helps sample. Each claim's
+/// sampling depends only on its links and its seed, so the answers do not
 /// depend on the scheduling.
 fn witnesses(
     lowered: &mut crate::lower::Lowered,
-    links: &[(&Link, &SampleConfig)],
+    groups: &[Group],
     threads: usize,
-) -> (Vec<canon::Outcome>, Vec<NumericOutcome>) {
+) -> (
+    Vec<canon::Outcome>,
+    Vec<NumericOutcome>,
+    Vec<Option<NumericOutcome>>,
+) {
     let prove_all = |lowered: &mut crate::lower::Lowered| -> Vec<canon::Outcome> {
         // One big stack for the whole pass, not a thread per link.
         crate::parallel::with_big_stack(|| {
             // Links share subexpressions: their canonical forms are computed once.
             let mut cache = canon::Cache::new();
-            links
+            groups
                 .iter()
-                .map(|(link, _)| {
+                .flat_map(|g| &g.links)
+                .map(|link| {
                     canon::prove_cached(
                         &mut cache,
                         &mut lowered.store,
@@ -409,25 +451,58 @@ fn witnesses(
         })
     };
     let sample = |store: &crate::expr::Store, symbols: &crate::expr::Symbols, k: usize| {
-        let (link, config) = links[k];
-        numeric::check_link(store, symbols, link.lhs, link.rhs, &link.free, config)
+        let group = &groups[k];
+        let sides: Vec<(crate::expr::Id, crate::expr::Id, &[crate::expr::IndexId])> = group
+            .links
+            .iter()
+            .copied()
+            .chain(group.whole)
+            .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
+            .collect();
+        numeric::check_links(store, symbols, &sides, group.config)
     };
-    if threads <= 1 || links.len() <= 1 {
+    if threads <= 1 || groups.is_empty() {
         let symbolic = prove_all(lowered);
-        let numeric = (0..links.len())
+        let numeric = (0..groups.len())
             .map(|k| sample(&lowered.store, &lowered.symbols, k))
             .collect();
-        return (symbolic, numeric);
+        return split(symbolic, numeric, groups);
     }
     let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
     let (numeric, symbolic) = crate::parallel::map_while(
-        links.len(),
+        groups.len(),
         threads - 1,
         true,
         |k| sample(&store, &symbols, k),
         || prove_all(lowered),
     );
-    (symbolic, numeric)
+    split(symbolic, numeric, groups)
+}
+
+/// Per-group numeric answers split into the links' (flattened, in order)
+/// and each group's claim equality.
+fn split(
+    symbolic: Vec<canon::Outcome>,
+    numeric: Vec<Vec<NumericOutcome>>,
+    groups: &[Group],
+) -> (
+    Vec<canon::Outcome>,
+    Vec<NumericOutcome>,
+    Vec<Option<NumericOutcome>>,
+) {
+    let mut links = Vec::with_capacity(symbolic.len());
+    let mut wholes = Vec::with_capacity(groups.len());
+    for (mut answers, group) in numeric.into_iter().zip(groups) {
+        let whole = if group.whole.is_some() && answers.len() > group.links.len() {
+            answers.pop()
+        } else {
+            None
+        };
+        answers.truncate(group.links.len());
+        links.extend(answers);
+        wholes.push(whole);
+    }
+    (symbolic, links, wholes)
 }
 
 /// Combines the two witnesses' answers on one link.

@@ -105,6 +105,8 @@ pub(crate) struct Plan {
     nodes: Vec<PlanNode>,
     n_shapes: usize,
     roots: Vec<u32>,
+    /// The deepest nesting of `Deriv` nodes in each root.
+    pub root_depth: Vec<usize>,
     /// The deepest nesting of `Deriv` nodes.
     pub depth: usize,
     /// The variables mentioned, sorted.
@@ -116,6 +118,8 @@ pub(crate) struct Plan {
     /// Some constant is not exactly an `f64` (like 1 + 10⁻¹⁷), so sides that
     /// agree exactly in `f64` may still differ.
     pub inexact: bool,
+    /// The same, for each root.
+    pub root_inexact: Vec<bool>,
 }
 
 fn var_bit(v: VarId) -> u64 {
@@ -360,12 +364,29 @@ impl Plan {
             return Err(format!("unknown dimension {}", d.0));
         }
         let roots: Vec<u32> = roots.iter().map(local).collect();
-        let depth = roots.iter().map(|&r| depth[r as usize]).max().unwrap_or(0);
-        let inexact = nodes
-            .iter()
-            .any(|n| matches!(n.op, Op::Const(_, d) if d.lo != 0.0));
+        let root_depth: Vec<usize> = roots.iter().map(|&r| depth[r as usize]).collect();
+        let depth = root_depth.iter().copied().max().unwrap_or(0);
+        // Children come first, so one pass carries inexactness upward.
+        let mut inexact_at = vec![false; nodes.len()];
+        for (pos, id) in order.iter().enumerate() {
+            let via_binding = match &nodes[pos].op {
+                Op::Const(_, d) => d.lo != 0.0,
+                Op::Var {
+                    bound: Some((value, _)),
+                    ..
+                } => inexact_at[*value as usize],
+                _ => false,
+            };
+            inexact_at[pos] = via_binding
+                || crate::expr::children(store.get(*id))
+                    .iter()
+                    .any(|c| inexact_at[local(c) as usize]);
+        }
+        let root_inexact: Vec<bool> = roots.iter().map(|&r| inexact_at[r as usize]).collect();
         Ok(Plan {
-            inexact,
+            inexact: root_inexact.iter().any(|&b| b),
+            root_inexact,
+            root_depth,
             nodes,
             n_shapes,
             roots,
@@ -544,6 +565,8 @@ fn flat_index(idx: &[IndexId], dims: &[DimId], env: &[usize], point: &Point) -> 
 struct Evaluator<'p, T> {
     plan: &'p Plan,
     point: &'p Point,
+    /// The deepest nesting of derivatives `T` has slots for.
+    depth: usize,
     env: Vec<usize>,
     /// The perturbations in force, by slot: (variable, flat element).
     stack: Vec<(VarId, usize)>,
@@ -828,7 +851,7 @@ impl<T: Field> Evaluator<'_, T> {
             } => {
                 let flat = flat_index(at, dims, &self.env, self.point).ok_or(Undefined)?;
                 let slot = self.stack.len();
-                if slot >= self.plan.depth {
+                if slot >= self.depth {
                     return Err(Stop::TooDeep);
                 }
                 let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
@@ -982,50 +1005,60 @@ impl<B, T: RealPart<B>> RealPart<B> for Dual<T> {
     }
 }
 
+impl<'p, T: Field> Evaluator<'p, T> {
+    /// An evaluator with empty memo tables, laid out for `point`'s
+    /// dimensions, for roots nesting derivatives at most `depth` deep.
+    fn new(plan: &'p Plan, point: &'p Point, depth: usize, limit: u64) -> Self {
+        let mut env = point.indices.clone();
+        if env.len() < plan.n_indices {
+            env.resize(plan.n_indices, 0);
+        }
+        // Lay out the dense memo tables for this point's dimensions.
+        let mut dense_offset = vec![u32::MAX; plan.n_shapes];
+        let mut dense_len = 0usize;
+        for node in &plan.nodes {
+            let offset = &mut dense_offset[node.shape as usize];
+            if !node.memo || *offset != u32::MAX {
+                continue;
+            }
+            let size = node.dep_dims.iter().try_fold(1usize, |acc, d| {
+                acc.checked_mul(*point.dims.get(d.0 as usize)?)
+            });
+            if let Some(size) = size {
+                if dense_len + size <= DENSE_LIMIT {
+                    *offset = dense_len as u32;
+                    dense_len += size;
+                }
+            }
+        }
+        Evaluator {
+            plan,
+            point,
+            depth,
+            env,
+            stack: Vec::new(),
+            stack_mask: 0,
+            ctx: 0,
+            ctxs: HashMap::default(),
+            dense: Vec::new(),
+            dense_offset,
+            dense_len,
+            dense_contexts: DENSE_BYTES
+                / (dense_len.max(1) * std::mem::size_of::<Option<Valued<T>>>()),
+            memo: HashMap::default(),
+            ops: 0,
+            limit,
+        }
+    }
+}
+
 fn run<T: Field + RealPart<B>, B>(
     plan: &Plan,
     point: &Point,
     limit: u64,
     ops: &mut u64,
 ) -> Result<Vec<Valued<B>>, Stop> {
-    let mut env = point.indices.clone();
-    if env.len() < plan.n_indices {
-        env.resize(plan.n_indices, 0);
-    }
-    // Lay out the dense memo tables for this point's dimensions.
-    let mut dense_offset = vec![u32::MAX; plan.n_shapes];
-    let mut dense_len = 0usize;
-    for node in &plan.nodes {
-        let offset = &mut dense_offset[node.shape as usize];
-        if !node.memo || *offset != u32::MAX {
-            continue;
-        }
-        let size = node.dep_dims.iter().try_fold(1usize, |acc, d| {
-            acc.checked_mul(*point.dims.get(d.0 as usize)?)
-        });
-        if let Some(size) = size {
-            if dense_len + size <= DENSE_LIMIT {
-                *offset = dense_len as u32;
-                dense_len += size;
-            }
-        }
-    }
-    let mut ev: Evaluator<'_, T> = Evaluator {
-        plan,
-        point,
-        env,
-        stack: Vec::new(),
-        stack_mask: 0,
-        ctx: 0,
-        ctxs: HashMap::default(),
-        dense: Vec::new(),
-        dense_offset,
-        dense_len,
-        dense_contexts: DENSE_BYTES / (dense_len.max(1) * std::mem::size_of::<Option<Valued<T>>>()),
-        memo: HashMap::default(),
-        ops: 0,
-        limit,
-    };
+    let mut ev = Evaluator::<T>::new(plan, point, plan.depth, limit);
     let mut out = Vec::with_capacity(plan.roots.len());
     let mut result = Ok(());
     for &r in &plan.roots {
@@ -1039,4 +1072,83 @@ fn run<T: Field + RealPart<B>, B>(
     }
     *ops += ev.ops;
     result.map(|()| out)
+}
+
+/// One root's value from [`eval_each`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RootValue<B> {
+    /// The real part and its rounding-error bound, or why there is none.
+    pub value: Result<Valued<B>, Stop>,
+    /// The node visits this root took beyond what earlier roots memoized.
+    pub ops: u64,
+}
+
+/// The values of the plan's roots `which` (positions in its root list) at
+/// `point`, in precision `B`, each on its own: one root's failure does not
+/// stop the others. Roots with the same nesting of derivatives share one
+/// evaluator and so its memo (the network's forward pass is computed once
+/// for every side of a chain); each is evaluated with the number type its
+/// own nesting needs, so a side without derivatives is not carried along
+/// in duals. `limits[k]` caps the node visits of `which[k]`.
+pub(crate) fn eval_each<B: Field + RealPart<B>>(
+    plan: &Plan,
+    point: &Point,
+    which: &[usize],
+    limits: &[u64],
+) -> Vec<RootValue<B>> {
+    let mut out = vec![
+        RootValue {
+            value: Err(Stop::Undefined),
+            ops: 0,
+        };
+        which.len()
+    ];
+    for depth in 0..=MAX_DERIV_DEPTH {
+        let ks: Vec<usize> = (0..which.len())
+            .filter(|&k| plan.root_depth.get(which[k]) == Some(&depth))
+            .collect();
+        if ks.is_empty() {
+            continue;
+        }
+        match depth {
+            0 => each::<B, B>(plan, point, depth, which, limits, &ks, &mut out),
+            1 => each::<Dual<B>, B>(plan, point, depth, which, limits, &ks, &mut out),
+            2 => each::<Dual<Dual<B>>, B>(plan, point, depth, which, limits, &ks, &mut out),
+            3 => each::<Dual<Dual<Dual<B>>>, B>(plan, point, depth, which, limits, &ks, &mut out),
+            _ => each::<Dual<Dual<Dual<Dual<B>>>>, B>(
+                plan, point, depth, which, limits, &ks, &mut out,
+            ),
+        }
+    }
+    // Roots nested deeper than any number type (or not in the plan) keep
+    // their `Undefined`, except that too deep is said as such.
+    for (k, &w) in which.iter().enumerate() {
+        if plan.root_depth.get(w).is_some_and(|&d| d > MAX_DERIV_DEPTH) {
+            out[k].value = Err(Stop::TooDeep);
+        }
+    }
+    out
+}
+
+/// [`eval_each`] for the roots `ks` (positions in `which`), of nesting
+/// `depth`, with one evaluator of type `T`.
+fn each<T: Field + RealPart<B>, B>(
+    plan: &Plan,
+    point: &Point,
+    depth: usize,
+    which: &[usize],
+    limits: &[u64],
+    ks: &[usize],
+    out: &mut [RootValue<B>],
+) {
+    let mut ev = Evaluator::<T>::new(plan, point, depth, 0);
+    for &k in ks {
+        let Some(&root) = plan.roots.get(which[k]) else {
+            continue;
+        };
+        ev.ops = 0;
+        ev.limit = limits.get(k).copied().unwrap_or(0);
+        let value = ev.eval(root).map(|(v, e)| (v.real_part(), e));
+        out[k] = RootValue { value, ops: ev.ops };
+    }
 }

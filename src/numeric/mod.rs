@@ -186,6 +186,23 @@ pub fn check_link_with(
     sample::run(store, symbols, lhs, rhs, free, config, limits)
 }
 
+/// Samples the links `lhs = rhs` of one claim, each with its free indices,
+/// at the same points: free indices of the same name and dimension take the
+/// same value in every link. The answers, in order, are each link's own
+/// (its own counts, budget and counterexample, naming only what the link
+/// mentions), but the draws are shared, and so is evaluation: sides and
+/// subexpressions that are the same up to renaming of indices are computed
+/// once per point, so a chain of n links costs far less than n links
+/// sampled apart. The answers depend only on the links given and the seed.
+pub fn check_links(
+    store: &Store,
+    symbols: &Symbols,
+    links: &[(Id, Id, &[IndexId])],
+    config: &SampleConfig,
+) -> Vec<NumericOutcome> {
+    sample::run_group(store, symbols, links, config, &Limits::default())
+}
+
 /// The value of node `id` at `point` in `f64` (derivatives by forward mode),
 /// or `None` where it is undefined, not finite, or too costly to evaluate
 /// (more than `Limits::default().ops` node visits).

@@ -1,17 +1,24 @@
-//! Sampling a link with proptest's runner, and shrinking what fails.
+//! Sampling the links of a claim with proptest's strategies and its
+//! generator, and shrinking what fails.
 //!
 //! The strategy draws, independently: a value in 1..=5 for every dimension
-//! the link uses; a raw value in 0..5 for every free index (taken modulo
-//! its dimension); and, for every variable the link mentions, values for
-//! its largest shape (5 or 5×5 elements), which evaluation slices to the
-//! drawn dimensions. Keeping the parts independent lets proptest shrink each
-//! on its own: dimensions toward 1, indices toward 0, values toward simple
+//! the links use; a raw value in 0..5 for every free index (taken modulo
+//! its dimension; same-named free indices of different links share one);
+//! and, for every variable the links mention, values for its largest shape
+//! (5 or 5×5 elements), which evaluation slices to the drawn dimensions.
+//! Keeping the parts independent lets proptest's value trees shrink each on
+//! its own: dimensions toward 1, indices toward 0, values toward simple
 //! numbers (0, ±1, ±2, halves, ...; see [`NumTree`]). A last pass
 //! ([`polish`]) revisits dimensions and indices once the values are simple.
 //!
-//! A sample where either side is undefined is rejected; while shrinking, a
-//! rejected candidate counts as "not failing", so an undefined point never
-//! becomes the counterexample.
+//! Draws follow proptest's runner exactly (it reseeds its generator before
+//! each case, and so do we), so a link sampled alone draws the points the
+//! runner drew; the loop is ours so that one draw can serve every link of
+//! a claim, each judged with its own counts.
+//!
+//! A sample where either side is undefined is skipped for that link; while
+//! shrinking, such a candidate counts as "not failing", so an undefined
+//! point never becomes the counterexample.
 //!
 //! The undefined rule: at most `4 × samples` points are drawn. If they run
 //! out before `samples` defined points, the link "holds" if at least
@@ -19,14 +26,13 @@
 
 use super::compare::{compare, compare_with_slack, Cmp, DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
 use super::dd::Dd;
-use super::eval::{eval_roots, Plan, Stop};
+use super::eval::{eval_each, eval_roots, Plan, RootValue, Stop, Valued};
 use super::scalar::Field;
 use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
 use crate::expr::{DimId, Domain, Id, IndexId, Symbols, VarId};
 use proptest::prelude::*;
 use proptest::strategy::{NewTree, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-use std::cell::RefCell;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// The largest dimension sampled.
 pub(crate) const MAX_DIM: usize = 5;
@@ -281,19 +287,52 @@ fn raw_len(rank: usize, domain: Domain) -> usize {
     MAX_DIM.pow(rank as u32)
 }
 
-/// The link's sampling setup: which dimensions, indices and variables.
+/// The sampling setup of a link or of a claim's links: which dimensions,
+/// indices and variables.
 pub(crate) struct Layout {
     dims: Vec<DimId>,
+    /// The free indices of every link.
     free: Vec<IndexId>,
+    /// Each free index's position among a draw's raw index values: links
+    /// of one claim each have their own index variables for the claim's
+    /// free index `i`, and they take the same value, so that the links
+    /// are judged at the same point and share their sides' values.
+    free_raw: Vec<usize>,
+    /// How many raw index values a draw has.
+    n_free_raw: usize,
     vars: Vec<VarId>,
     /// Where each variable's raw values start in a draw's flat values.
     starts: Vec<usize>,
 }
 
 impl Layout {
-    pub fn new(symbols: &Symbols, plan: &Plan, free: &[IndexId]) -> Layout {
+    /// The layout for `plan`, whose links have the free indices `frees`.
+    pub fn new(symbols: &Symbols, plan: &Plan, frees: &[&[IndexId]]) -> Layout {
         let mut dims = plan.dims.clone();
-        dims.extend(free.iter().map(|i| symbols.index_dim(*i)));
+        let mut free: Vec<IndexId> = Vec::new();
+        let mut free_raw: Vec<usize> = Vec::new();
+        // One raw value per (name, dimension), shared across links; within
+        // one link, distinct index variables always get distinct values.
+        let mut classes: Vec<(&str, DimId)> = Vec::new();
+        for link_free in frees {
+            let mut taken: Vec<usize> = Vec::new();
+            for &i in *link_free {
+                if free.contains(&i) {
+                    continue;
+                }
+                let key = (symbols.index(i).name.as_str(), symbols.index_dim(i));
+                let class = (0..classes.len())
+                    .find(|c| classes[*c] == key && !taken.contains(c))
+                    .unwrap_or_else(|| {
+                        classes.push(key);
+                        classes.len() - 1
+                    });
+                taken.push(class);
+                free.push(i);
+                free_raw.push(class);
+                dims.push(key.1);
+            }
+        }
         dims.sort_unstable();
         dims.dedup();
         let mut starts = Vec::with_capacity(plan.vars.len() + 1);
@@ -306,7 +345,9 @@ impl Layout {
         starts.push(at);
         Layout {
             dims,
-            free: free.to_vec(),
+            free,
+            free_raw,
+            n_free_raw: classes.len(),
             vars: plan.vars.clone(),
             starts,
         }
@@ -317,7 +358,7 @@ impl Layout {
         self.starts[k]..self.starts[k + 1]
     }
 
-    fn strategy(&self, symbols: &Symbols) -> impl Strategy<Value = Raw> {
+    fn strategy(&self, symbols: &Symbols) -> RawStrategy {
         let vars = Values(
             self.vars
                 .iter()
@@ -329,7 +370,7 @@ impl Layout {
         );
         (
             proptest::collection::vec(1..=MAX_DIM, self.dims.len()),
-            proptest::collection::vec(0..MAX_DIM, self.free.len()),
+            proptest::collection::vec(0..MAX_DIM, self.n_free_raw),
             vars,
         )
     }
@@ -358,7 +399,10 @@ impl Layout {
             point.indices.clear();
             point.indices.resize(symbols.indices.len(), 0);
         }
-        for (i, v) in self.free.iter().zip(fvals) {
+        for (i, &k) in self.free.iter().zip(&self.free_raw) {
+            let Some(v) = fvals.get(k) else {
+                continue;
+            };
             let n = dims[symbols.index_dim(*i).0 as usize].max(1);
             if let Some(slot) = point.indices.get_mut(i.0 as usize) {
                 *slot = v % n;
@@ -457,67 +501,54 @@ enum Verdict {
     Stop(Stop),
 }
 
-struct State {
-    /// Counting samples (before the first failure) or shrinking (after).
-    shrinking: bool,
-    /// While shrinking: only differences visible in `f64` count, because
-    /// the first failure was one. Shrinking toward simple points must not
-    /// trade a plain counterexample for one that differs by 1e-20.
-    clear_only: bool,
-    tried: u32,
-    defined: u32,
-    /// Samples where the sides could not be told apart (`Verdict::Vague`).
-    vague: u32,
-    ops: u64,
-    rechecks_left: u32,
-    stopped: Option<Stop>,
-    failure: Option<(Raw, f64, f64)>,
-    /// The point being judged, its memory reused from draw to draw.
-    point: Point,
+/// What a link's `f64` values alone say at a point.
+enum FirstLook {
+    /// The verdict is settled.
+    Settled(Verdict),
+    /// Only double-double can settle it; `f64` compared them as this.
+    Recheck(Cmp),
 }
 
-/// Evaluates both sides at `point` and compares them (see `compare`).
-fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
-    let budget = limit.saturating_sub(state.ops);
-    let fast = match eval_roots::<f64>(plan, point, budget, &mut state.ops) {
-        Ok(v) => v,
-        Err(Stop::Undefined) => return Verdict::Skip,
-        Err(stop) => return Verdict::Stop(stop),
-    };
-    let (l, r) = (fast[0], fast[1]);
+/// Judges a link's two `f64` values (see `compare`). `inexact`: some
+/// constant of the link is not exactly an `f64`. `rechecks_left` is the
+/// link's allowance of re-checks of values that agree only up to rounding.
+fn first_look(
+    l: Valued<f64>,
+    r: Valued<f64>,
+    inexact: bool,
+    shrinking: bool,
+    clear_only: bool,
+    rechecks_left: &mut u32,
+) -> FirstLook {
     let cmp = compare(l, r, F64_FACTOR);
     // Equal in f64 is only trustworthy when every constant is an f64:
     // x = (1 + 10^-17) x rounds to x = x.
-    let close = cmp == Cmp::Close || (cmp == Cmp::Equal && plan.inexact);
+    let close = cmp == Cmp::Close || (cmp == Cmp::Equal && inexact);
     let recheck = match cmp {
         Cmp::Differ => true,
         // Only double-double can decide a vague point, so it always gets
         // the re-check (the operation budget bounds the cost); it never
         // counts as agreeing on f64 alone.
-        Cmp::Vague if state.shrinking => return Verdict::Vague,
+        Cmp::Vague if shrinking => return FirstLook::Settled(Verdict::Vague),
         Cmp::Vague => true,
         _ if !close => false,
-        _ if state.shrinking => !state.clear_only,
-        _ if state.rechecks_left > 0 => {
-            state.rechecks_left -= 1;
+        _ if shrinking => !clear_only,
+        _ if *rechecks_left > 0 => {
+            *rechecks_left -= 1;
             true
         }
         _ => false,
     };
-    if !recheck {
-        return Verdict::Pass;
+    if recheck {
+        FirstLook::Recheck(cmp)
+    } else {
+        FirstLook::Settled(Verdict::Pass)
     }
-    // A double-double operation costs about ten f64 ones; charge it as
-    // DD_COST so the budget bounds time, not just operation counts.
-    let budget = limit.saturating_sub(state.ops) / DD_COST;
-    let mut used = 0;
-    let precise = eval_roots::<Dd>(plan, point, budget, &mut used);
-    state.ops = state.ops.saturating_add(used.saturating_mul(DD_COST));
-    let precise = match precise {
-        Ok(v) => v,
-        Err(Stop::Undefined) => return Verdict::Skip,
-        Err(stop) => return Verdict::Stop(stop),
-    };
+}
+
+/// Judges a link by its double-double values, given its `f64` ones and how
+/// `f64` compared them.
+fn second_look(l: Valued<f64>, r: Valued<f64>, cmp: Cmp, precise: [Valued<Dd>; 2]) -> Verdict {
     // Each side's measured f64 error (see DD_MEASURED_FACTOR).
     let measured = precise[0].0.minus(Dd::from(l.0)).value().abs()
         + precise[1].0.minus(Dd::from(r.0)).value().abs();
@@ -526,6 +557,45 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
         Cmp::Differ => Verdict::Fail(l.0, r.0, cmp == Cmp::Differ),
         Cmp::Vague => Verdict::Vague,
         Cmp::Equal | Cmp::Close => Verdict::Pass,
+    }
+}
+
+/// A link's state while it is shrunk.
+struct State {
+    /// Only differences visible in `f64` count, because the first failure
+    /// was one. Shrinking toward simple points must not trade a plain
+    /// counterexample for one that differs by 1e-20.
+    clear_only: bool,
+    ops: u64,
+    stopped: Option<Stop>,
+    /// The point being judged, its memory reused from draw to draw.
+    point: Point,
+}
+
+/// Evaluates both sides of a one-link plan at `point` and compares them,
+/// as while shrinking (see [`first_look`]).
+fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
+    let budget = limit.saturating_sub(state.ops);
+    let fast = match eval_roots::<f64>(plan, point, budget, &mut state.ops) {
+        Ok(v) => v,
+        Err(Stop::Undefined) => return Verdict::Skip,
+        Err(stop) => return Verdict::Stop(stop),
+    };
+    let (l, r) = (fast[0], fast[1]);
+    let cmp = match first_look(l, r, plan.inexact, true, state.clear_only, &mut 0) {
+        FirstLook::Settled(v) => return v,
+        FirstLook::Recheck(cmp) => cmp,
+    };
+    // A double-double operation costs about ten f64 ones; charge it as
+    // DD_COST so the budget bounds time, not just operation counts.
+    let budget = limit.saturating_sub(state.ops) / DD_COST;
+    let mut used = 0;
+    let precise = eval_roots::<Dd>(plan, point, budget, &mut used);
+    state.ops = state.ops.saturating_add(used.saturating_mul(DD_COST));
+    match precise {
+        Ok(p) => second_look(l, r, cmp, [p[0], p[1]]),
+        Err(Stop::Undefined) => Verdict::Skip,
+        Err(stop) => Verdict::Stop(stop),
     }
 }
 
@@ -556,7 +626,57 @@ fn stop_message(stop: Stop, limit: u64) -> String {
     }
 }
 
-/// Samples `lhs = rhs`; see the module docs for the rules.
+/// The value tree of one draw.
+type RawTree = <RawStrategy as Strategy>::Tree;
+
+/// The strategy of a draw (see [`Layout::strategy`]).
+type RawStrategy = (
+    proptest::collection::VecStrategy<std::ops::RangeInclusive<usize>>,
+    proptest::collection::VecStrategy<std::ops::Range<usize>>,
+    Values,
+);
+
+/// One link of a group while the group is sampled.
+struct Tally {
+    /// Positions of its two sides in the group plan's roots.
+    sides: [usize; 2],
+    tried: u32,
+    defined: u32,
+    /// Samples where the sides could not be told apart (`Verdict::Vague`).
+    vague: u32,
+    ops: u64,
+    rechecks_left: u32,
+    stopped: Option<Stop>,
+    /// The first failing draw: its tree (to shrink), its value, the sides'
+    /// `f64` values, and whether `f64` alone saw the difference.
+    failure: Option<(RawTree, Raw, f64, f64, bool)>,
+}
+
+impl Tally {
+    /// Still drawing: no verdict yet, and draws left.
+    fn active(&self, samples: u32, draws: u32) -> bool {
+        self.stopped.is_none()
+            && self.failure.is_none()
+            && self.defined < samples
+            && self.tried < draws
+    }
+
+    /// Counts one sample's verdict.
+    fn count(&mut self, verdict: Verdict, tree: &RawTree, raw: &Raw) {
+        match verdict {
+            Verdict::Pass => self.defined += 1,
+            Verdict::Skip => {}
+            Verdict::Vague => self.vague += 1,
+            Verdict::Fail(l, r, clear) => {
+                self.defined += 1;
+                self.failure = Some((tree.clone(), raw.clone(), l, r, clear));
+            }
+            Verdict::Stop(stop) => self.stopped = Some(stop),
+        }
+    }
+}
+
+/// Samples `lhs = rhs`; see [`run_group`].
 pub(crate) fn run(
     store: &crate::expr::Store,
     symbols: &Symbols,
@@ -566,12 +686,49 @@ pub(crate) fn run(
     config: &SampleConfig,
     limits: &Limits,
 ) -> NumericOutcome {
+    run_group(store, symbols, &[(lhs, rhs, free)], config, limits)
+        .pop()
+        .unwrap_or_else(|| NumericOutcome::Inconclusive("no verdict".into()))
+}
+
+/// Samples the links `lhs = rhs` (with their free indices) of one claim at
+/// the same points; see the module docs for the rules. Each link is judged as if sampled alone, with
+/// its own counts, re-check allowance, budget and shrinking; what they
+/// share is the draws and the evaluation: every side is evaluated once per
+/// point, and subexpressions the sides share (a network's forward pass)
+/// once for all of them.
+pub(crate) fn run_group(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    links: &[(Id, Id, &[IndexId])],
+    config: &SampleConfig,
+    limits: &Limits,
+) -> Vec<NumericOutcome> {
+    let all = |o: NumericOutcome| vec![o; links.len()];
     if config.samples == 0 {
-        return NumericOutcome::Inconclusive("no samples were requested".into());
+        return all(NumericOutcome::Inconclusive(
+            "no samples were requested".into(),
+        ));
     }
-    let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
+    let mut roots: Vec<Id> = Vec::new();
+    let mut position = |id: Id| match roots.iter().position(|&r| r == id) {
+        Some(p) => p,
+        None => {
+            roots.push(id);
+            roots.len() - 1
+        }
+    };
+    let sides: Vec<[usize; 2]> = links
+        .iter()
+        .map(|&(l, r, _)| [position(l), position(r)])
+        .collect();
+    let plan = match Plan::new(store, symbols, &roots) {
         Ok(p) => p,
-        Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
+        Err(e) => {
+            return all(NumericOutcome::Inconclusive(format!(
+                "cannot evaluate: {e}"
+            )))
+        }
     };
     let known = |i: &IndexId| {
         symbols
@@ -579,121 +736,225 @@ pub(crate) fn run(
             .get(i.0 as usize)
             .is_some_and(|info| (info.dim.0 as usize) < symbols.dims.len())
     };
-    if !free.iter().all(known) {
-        return NumericOutcome::Inconclusive("cannot evaluate: unknown free index".into());
-    }
-    if plan.depth > super::eval::MAX_DERIV_DEPTH {
-        return NumericOutcome::Inconclusive(stop_message(Stop::TooDeep, limits.ops));
+    if !links.iter().all(|(_, _, free)| free.iter().all(known)) {
+        return all(NumericOutcome::Inconclusive(
+            "cannot evaluate: unknown free index".into(),
+        ));
     }
     if plan
         .vars
         .iter()
         .any(|v| symbols.var(*v).dims.len() > MAX_RANK)
     {
-        return NumericOutcome::Inconclusive(format!(
+        if links.len() > 1 {
+            // Say it of the links that mention such a variable only.
+            return links
+                .iter()
+                .flat_map(|link| run_group(store, symbols, &[*link], config, limits))
+                .collect();
+        }
+        return all(NumericOutcome::Inconclusive(format!(
             "variables with more than {MAX_RANK} dimensions are not sampled"
-        ));
+        )));
     }
-    let layout = Layout::new(symbols, &plan, free);
+    let frees: Vec<&[IndexId]> = links.iter().map(|l| l.2).collect();
+    let layout = Layout::new(symbols, &plan, &frees);
     let strategy = layout.strategy(symbols);
-
     let draws = config.samples.saturating_mul(4);
-    let runner_config = Config {
-        cases: config.samples,
-        // Our own cap on draws (below) ends sampling first.
-        max_global_rejects: draws,
-        max_local_rejects: draws,
-        failure_persistence: None,
-        source_file: None,
-        verbose: 0,
-        max_shrink_iters: limits.max_shrink_iters,
-        max_shrink_time: 0,
-        rng_algorithm: RngAlgorithm::ChaCha,
-        ..Config::default()
-    };
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(config.seed));
-    let mut runner = TestRunner::new_with_rng(runner_config, rng);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
 
-    let state = RefCell::new(State {
-        shrinking: false,
-        clear_only: false,
-        tried: 0,
-        defined: 0,
-        vague: 0,
-        ops: 0,
-        rechecks_left: limits.precise_rechecks,
-        stopped: None,
-        failure: None,
-        point: Point::default(),
-    });
-    // The runner's verdict is not needed: the state records everything.
-    let _ = runner.run(&strategy, |raw: Raw| {
-        let mut st = state.borrow_mut();
-        if st.stopped.is_some() || (!st.shrinking && st.tried >= draws) {
-            // Out of budget or out of draws: let the runner finish its
-            // remaining cases without evaluating anything.
-            return Ok(());
+    let mut tallies: Vec<Tally> = sides
+        .iter()
+        .map(|&sides| Tally {
+            sides,
+            tried: 0,
+            defined: 0,
+            vague: 0,
+            ops: 0,
+            rechecks_left: limits.precise_rechecks,
+            // Too deep for the number types: said at once, never sampled.
+            stopped: sides
+                .iter()
+                .any(|&s| plan.root_depth[s] > super::eval::MAX_DERIV_DEPTH)
+                .then_some(Stop::TooDeep),
+            failure: None,
+        })
+        .collect();
+    let mut point = Point::default();
+    loop {
+        let active: Vec<usize> = (0..tallies.len())
+            .filter(|&k| tallies[k].active(config.samples, draws))
+            .collect();
+        if active.is_empty() {
+            break;
         }
-        let limit = if st.shrinking {
-            limits.shrink_ops
-        } else {
-            limits.ops
+        // proptest's runner reseeds its generator from itself before each
+        // case; doing the same keeps every seed's draws as they were.
+        // (Its seed for ChaCha: 32 bytes, each the low byte of a `u32`.)
+        let mut seed = [0u8; 32];
+        for b in &mut seed {
+            *b = runner.rng().next_u32() as u8;
+        }
+        *runner.rng() = TestRng::from_seed(RngAlgorithm::ChaCha, &seed);
+        let Ok(tree) = strategy.new_tree(&mut runner) else {
+            break;
         };
-        if !st.shrinking {
-            st.tried += 1;
-        }
-        let mut point = std::mem::take(&mut st.point);
+        let raw = tree.current();
         layout.point_into(symbols, &raw, &mut point);
-        let verdict = judge(&plan, &point, &mut st, limit);
-        st.point = point;
-        match verdict {
-            Verdict::Pass => {
-                if !st.shrinking {
-                    st.defined += 1;
+        for &k in &active {
+            tallies[k].tried += 1;
+        }
+        let verdicts = judge_group(&plan, &point, &mut tallies, &active, limits);
+        for (k, verdict) in active.into_iter().zip(verdicts) {
+            tallies[k].count(verdict, &tree, &raw);
+        }
+    }
+    tallies
+        .into_iter()
+        .zip(links)
+        .map(|(tally, &link)| conclude(store, symbols, &layout, link, tally, config, limits))
+        .collect()
+}
+
+/// Judges the links `active` at `point` (see [`first_look`]), evaluating
+/// each side they need once, and charges each link the work its own sides
+/// took.
+fn judge_group(
+    plan: &Plan,
+    point: &Point,
+    tallies: &mut [Tally],
+    active: &[usize],
+    limits: &Limits,
+) -> Vec<Verdict> {
+    // The sides to evaluate, each once, with the largest allowance left
+    // among the links that need it.
+    let sides_of = |links: &[usize], tallies: &[Tally], cost: u64| {
+        let mut which: Vec<usize> = Vec::new();
+        let mut allow: Vec<u64> = Vec::new();
+        for &k in links {
+            let left = limits.ops.saturating_sub(tallies[k].ops) / cost;
+            for s in tallies[k].sides {
+                match which.iter().position(|&w| w == s) {
+                    Some(p) => allow[p] = allow[p].max(left),
+                    None => {
+                        which.push(s);
+                        allow.push(left);
+                    }
                 }
-                Ok(())
-            }
-            Verdict::Skip => Err(TestCaseError::reject("a side is undefined")),
-            Verdict::Vague => {
-                if !st.shrinking {
-                    st.vague += 1;
-                }
-                Err(TestCaseError::reject("the sides cannot be told apart"))
-            }
-            Verdict::Fail(l, r, clear) => {
-                if !st.shrinking {
-                    st.defined += 1;
-                    st.shrinking = true;
-                    st.clear_only = clear;
-                    // Shrinking gets its own allowance.
-                    st.ops = 0;
-                }
-                st.failure = Some((raw, l, r));
-                Err(TestCaseError::fail("the sides differ"))
-            }
-            Verdict::Stop(stop) => {
-                st.stopped = Some(stop);
-                Ok(())
             }
         }
-    });
-    let mut st = state.into_inner();
-    if let Some(failure) = st.failure.take() {
-        let (raw, l, r) = polish(&plan, symbols, &layout, &mut st, limits, failure);
-        let point = layout.point(symbols, &raw);
-        return NumericOutcome::False(Box::new(counterexample(symbols, &layout, &point, l, r)));
+        (which, allow)
+    };
+    // A link's two sides (once when they are the same node), its charge.
+    fn pick<B: Copy>(
+        tally: &Tally,
+        which: &[usize],
+        vals: &[RootValue<B>],
+        cost: u64,
+    ) -> (Result<[Valued<B>; 2], Stop>, u64) {
+        let at = |s: usize| which.iter().position(|&w| w == s).map(|p| vals[p]);
+        let [ls, rs] = tally.sides;
+        let (Some(l), Some(r)) = (at(ls), at(rs)) else {
+            return (Err(Stop::Undefined), 0);
+        };
+        let ops = l.ops + if ls == rs { 0 } else { r.ops };
+        let values = match (l.value, r.value) {
+            (Ok(a), Ok(b)) => Ok([a, b]),
+            // The left side first, as one evaluation of both would stop.
+            (Err(stop), _) | (Ok(_), Err(stop)) => Err(stop),
+        };
+        (values, ops.saturating_mul(cost))
     }
-    if let Some(stop) = st.stopped {
+    let (which, allow) = sides_of(active, tallies, 1);
+    let fast = eval_each::<f64>(plan, point, &which, &allow);
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(active.len());
+    let mut rechecks: Vec<(usize, Valued<f64>, Valued<f64>, Cmp)> = Vec::new();
+    for (n, &k) in active.iter().enumerate() {
+        let t = &mut tallies[k];
+        let (values, ops) = pick(t, &which, &fast, 1);
+        t.ops = t.ops.saturating_add(ops);
+        let verdict = match values {
+            Err(Stop::Undefined) => Verdict::Skip,
+            Err(stop) => Verdict::Stop(stop),
+            // Another link's larger allowance let the side finish.
+            Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
+            Ok([l, r]) => {
+                let inexact = t.sides.iter().any(|&s| plan.root_inexact[s]);
+                match first_look(l, r, inexact, false, false, &mut t.rechecks_left) {
+                    FirstLook::Settled(v) => v,
+                    FirstLook::Recheck(cmp) => {
+                        rechecks.push((n, l, r, cmp));
+                        Verdict::Pass
+                    }
+                }
+            }
+        };
+        verdicts.push(verdict);
+    }
+    if rechecks.is_empty() {
+        return verdicts;
+    }
+    // A double-double operation costs about ten f64 ones; charge it as
+    // DD_COST so the budget bounds time, not just operation counts.
+    let links: Vec<usize> = rechecks.iter().map(|&(n, ..)| active[n]).collect();
+    let (which, allow) = sides_of(&links, tallies, DD_COST);
+    let precise = eval_each::<Dd>(plan, point, &which, &allow);
+    for (n, l, r, cmp) in rechecks {
+        let t = &mut tallies[active[n]];
+        let (values, ops) = pick(t, &which, &precise, DD_COST);
+        t.ops = t.ops.saturating_add(ops);
+        verdicts[n] = match values {
+            Err(Stop::Undefined) => Verdict::Skip,
+            Err(stop) => Verdict::Stop(stop),
+            Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
+            Ok(p) => second_look(l, r, cmp, p),
+        };
+    }
+    verdicts
+}
+
+/// A link's outcome once its group is sampled: a failure is shrunk (over
+/// the group's draws, judged by the link alone) into a counterexample that
+/// names only what the link mentions.
+#[allow(clippy::too_many_arguments)]
+fn conclude(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    layout: &Layout,
+    (lhs, rhs, free): (Id, Id, &[IndexId]),
+    tally: Tally,
+    config: &SampleConfig,
+    limits: &Limits,
+) -> NumericOutcome {
+    if let Some((tree, raw, l, r, clear)) = tally.failure {
+        let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
+            Ok(p) => p,
+            Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
+        };
+        let own = Layout::new(symbols, &plan, &[free]);
+        let mut st = State {
+            clear_only: clear,
+            ops: 0,
+            stopped: None,
+            point: Point::default(),
+        };
+        let failure = shrink(&plan, symbols, layout, &mut st, limits, tree, (raw, l, r));
+        let (raw, l, r) = polish(&plan, symbols, layout, &own, &mut st, limits, failure);
+        let point = layout.point(symbols, &raw);
+        return NumericOutcome::False(Box::new(counterexample(symbols, &own, &point, l, r)));
+    }
+    if let Some(stop) = tally.stopped {
         return NumericOutcome::Inconclusive(stop_message(stop, limits.ops));
     }
-    let (defined, tried) = (st.defined, st.tried);
+    let (defined, tried) = (tally.defined, tally.tried);
     // Points where the sides could not be told apart are not evidence; when
     // they are many, the defined ones are a biased few (10^40 (cos² + sin² −
     // 1) = x can only be resolved at x = 0, where it happens to hold).
-    if st.vague > tried / 8 {
+    if tally.vague > tried / 8 {
         return NumericOutcome::Inconclusive(format!(
             "the sides could not be told apart at {} of {tried} samples: the bound on the rounding error of a cancellation exceeds the values",
-            st.vague
+            tally.vague
         ));
     }
     if defined >= config.samples || defined >= (config.samples / 8).max(1) {
@@ -701,6 +962,55 @@ pub(crate) fn run(
     } else {
         NumericOutcome::Undefined { defined, tried }
     }
+}
+
+/// proptest's shrinking loop over the failing draw's tree: simplify while
+/// the link still fails, complicate when it passes; a candidate where a
+/// side is undefined, or the sides cannot be told apart, counts as passing.
+fn shrink(
+    plan: &Plan,
+    symbols: &Symbols,
+    layout: &Layout,
+    st: &mut State,
+    limits: &Limits,
+    mut tree: RawTree,
+    failure: (Raw, f64, f64),
+) -> (Raw, f64, f64) {
+    let mut best = failure;
+    if limits.max_shrink_iters == 0 || !tree.simplify() {
+        return best;
+    }
+    let mut iterations = 0;
+    while iterations < limits.max_shrink_iters {
+        iterations += 1;
+        let raw = tree.current();
+        let fails = st.stopped.is_none() && {
+            let mut point = std::mem::take(&mut st.point);
+            layout.point_into(symbols, &raw, &mut point);
+            let verdict = judge(plan, &point, st, limits.shrink_ops);
+            st.point = point;
+            match verdict {
+                Verdict::Fail(l, r, _) => {
+                    best = (raw, l, r);
+                    true
+                }
+                Verdict::Stop(stop) => {
+                    st.stopped = Some(stop);
+                    false
+                }
+                Verdict::Pass | Verdict::Skip | Verdict::Vague => false,
+            }
+        };
+        let moved = if fails {
+            tree.simplify()
+        } else {
+            tree.complicate()
+        };
+        if !moved {
+            break;
+        }
+    }
+    best
 }
 
 /// Values simpler than `x` for an element in `domain` (the raw encoding:
@@ -737,16 +1047,19 @@ fn simple_values(domain: Domain, x: f64) -> Vec<f64> {
 /// stops wherever the claim happens to hold, tries the simplest values for
 /// each element in turn and keeps any that still fail. Only failures
 /// confirmed by `judge` are kept, so the result is still a counterexample.
+///
+/// `layout` is the group's, which the draws follow; only the dimensions,
+/// indices and variables of `own`, the link's own layout, are revisited.
 fn polish(
     plan: &Plan,
     symbols: &Symbols,
     layout: &Layout,
+    own: &Layout,
     st: &mut State,
     limits: &Limits,
     failure: (Raw, f64, f64),
 ) -> (Raw, f64, f64) {
     let mut best = failure;
-    st.shrinking = true;
     st.stopped = None;
     // Tries one change; keeps it when the point still fails.
     let mut attempt = |best: &mut (Raw, f64, f64), raw: Raw| -> Option<bool> {
@@ -770,8 +1083,17 @@ fn polish(
         let mut changed = false;
         // Smaller dimensions (at least 1), then smaller index values.
         let fields: [(RawField, usize); 2] = [(|r| &mut r.0, 1), (|r| &mut r.1, 0)];
-        for (field, least) in fields {
+        for (n, (field, least)) in fields.into_iter().enumerate() {
             for k in 0..field(&mut best.0).len() {
+                let mine = if n == 0 {
+                    layout.dims.get(k).is_some_and(|d| own.dims.contains(d))
+                } else {
+                    (layout.free.iter().zip(&layout.free_raw))
+                        .any(|(i, &raw)| raw == k && own.free.contains(i))
+                };
+                if !mine {
+                    continue;
+                }
                 for v in least..field(&mut best.0)[k] {
                     let mut raw = best.0.clone();
                     field(&mut raw)[k] = v;
@@ -787,6 +1109,9 @@ fn polish(
             }
         }
         for (k, var) in layout.vars.iter().enumerate() {
+            if !own.vars.contains(var) {
+                continue;
+            }
             let domain = symbols.var(*var).domain;
             for e in layout.raw_range(k) {
                 for y in simple_values(domain, best.0 .2[e]) {
@@ -840,7 +1165,7 @@ pub(crate) fn random_points(
     if !free.iter().all(known) {
         return Vec::new();
     }
-    let layout = Layout::new(symbols, &plan, free);
+    let layout = Layout::new(symbols, &plan, &[free]);
     let strategy = layout.strategy(symbols);
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed));
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
@@ -923,8 +1248,27 @@ mod tests {
         ];
         let root = st.add(Node::Add(terms));
         let plan = Plan::new(&st, &y, &[root]).unwrap();
-        let layout = Layout::new(&y, &plan, &[i, j]);
+        let layout = Layout::new(&y, &plan, &[&[i, j]]);
         (st, y, plan, layout)
+    }
+
+    #[test]
+    fn links_of_a_claim_share_same_named_free_indices() {
+        let mut y = Symbols::default();
+        let n = y.dim("n");
+        let (a, b) = (y.fresh_index("i", n), y.fresh_index("i", n));
+        let j = y.fresh_index("j", n);
+        let plan = Plan::new(&crate::expr::Store::default(), &y, &[]).unwrap();
+        // Two links, each with its own `i`: one raw value, one index value.
+        let layout = Layout::new(&y, &plan, &[&[a, j], &[b]]);
+        assert_eq!(layout.n_free_raw, 2);
+        let point = layout.point(&y, &(vec![5], vec![3, 1], vec![]));
+        assert_eq!(point.indices[a.0 as usize], 3);
+        assert_eq!(point.indices[b.0 as usize], 3);
+        assert_eq!(point.indices[j.0 as usize], 1);
+        // Within one link, two indices named alike stay apart.
+        let layout = Layout::new(&y, &plan, &[&[a, b]]);
+        assert_eq!(layout.n_free_raw, 2);
     }
 
     #[test]

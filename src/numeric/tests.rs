@@ -1083,3 +1083,104 @@ fn rarely_defined_links_hold_on_what_is_defined_or_are_undefined() {
         }
     }
 }
+
+/// A claim's links sampled together: `x[i]·2 = x[i] + x[i] = 2 x[i]² / x[i]`
+/// with its own index variable `i` in each link (as lowering makes them),
+/// and a false link `x[i] + x[i] = x[i] + c`.
+#[test]
+fn links_sampled_together_keep_their_own_verdicts() {
+    let mut b = B::default();
+    let x = b.declare("x", &["n"], Domain::Real);
+    let c = b.scalar("c", Domain::Real);
+    let (i1, i2, i3) = (b.index("i", "n"), b.index("i", "n"), b.index("i", "n"));
+    let two = b.s.int(2);
+    let x1 = b.at(x, &[i1]);
+    let lhs1 = b.s.mul2(x1, two);
+    let rhs1 = b.s.add2(x1, x1);
+    let x2 = b.at(x, &[i2]);
+    let lhs2 = b.s.add2(x2, x2);
+    let two_b = b.s.int(2);
+    let sq = b.s.pow(x2, two_b);
+    let ratio = b.s.div(sq, x2);
+    let rhs2 = b.s.mul2(two, ratio);
+    let x3 = b.at(x, &[i3]);
+    let lhs3 = b.s.add2(x3, x3);
+    let rhs3 = b.s.add2(x3, c);
+    let config = SampleConfig {
+        samples: 256,
+        seed: 3,
+    };
+    let links = [
+        (lhs1, rhs1, &[i1][..]),
+        (lhs2, rhs2, &[i2][..]),
+        (lhs3, rhs3, &[i3][..]),
+    ];
+    let out = check_links(&b.s, &b.y, &links, &config);
+    assert_eq!(out.len(), 3);
+    assert_eq!(
+        out[0],
+        NumericOutcome::Holds {
+            defined: 256,
+            tried: 256
+        }
+    );
+    // 2 x[i]² / x[i] is undefined where x[i] = 0: some draws are skipped.
+    match &out[1] {
+        NumericOutcome::Holds { defined, tried } => {
+            assert_eq!(*defined, 256);
+            assert!(*tried > 256, "no draw had x[i] = 0: {tried}");
+        }
+        other => panic!("expected holds, got {other:?}"),
+    }
+    // The counterexample names the false link's own index and variables.
+    let cx = assert_false(&out[2]);
+    assert_eq!(cx.indices, vec![("i".to_string(), 0)]);
+    let names: Vec<&str> = cx.values.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["x", "c"]);
+    assert_ne!(cx.lhs, cx.rhs);
+}
+
+/// Two free indices of one link never share a value, even with the same
+/// name: only indices of different links are identified.
+#[test]
+fn free_indices_of_one_link_stay_apart_in_a_group() {
+    let mut b = B::default();
+    let x = b.declare("x", &["n"], Domain::Real);
+    let (i1, i2) = (b.index("i", "n"), b.index("i", "n"));
+    let x1 = b.at(x, &[i1]);
+    let x2 = b.at(x, &[i2]);
+    let zero = b.s.int(0);
+    let diff = b.s.sub(x1, x2);
+    let config = SampleConfig {
+        samples: 64,
+        seed: 5,
+    };
+    assert_false(&check_link(&b.s, &b.y, diff, zero, &[i1, i2], &config));
+    let links = [(diff, zero, &[i1, i2][..]), (x1, x1, &[i1][..])];
+    assert_false(&check_links(&b.s, &b.y, &links, &config)[0]);
+}
+
+/// One side undefined at a point does not keep the group's other sides
+/// from being evaluated there.
+#[test]
+fn an_undefined_side_stops_only_its_own_links() {
+    let mut b = B::default();
+    let p = b.scalar("p", Domain::Real);
+    let lg = b.s.apply(Func::Log, p);
+    let config = SampleConfig {
+        samples: 128,
+        seed: 9,
+    };
+    let links = [(lg, lg, &[][..]), (p, p, &[][..])];
+    let out = check_links(&b.s, &b.y, &links, &config);
+    match (&out[0], &out[1]) {
+        (
+            NumericOutcome::Holds { tried: t0, .. },
+            NumericOutcome::Holds {
+                defined: 128,
+                tried: 128,
+            },
+        ) => assert!(*t0 > 128, "log(p) was defined at every draw"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
