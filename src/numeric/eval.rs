@@ -1085,53 +1085,45 @@ pub(crate) struct RootValue<B> {
 
 /// The values of the plan's roots `which` (positions in its root list) at
 /// `point`, in precision `B`, each on its own: one root's failure does not
-/// stop the others. Roots with the same nesting of derivatives share one
-/// evaluator and so its memo (the network's forward pass is computed once
-/// for every side of a chain); each is evaluated with the number type its
-/// own nesting needs, so a side without derivatives is not carried along
-/// in duals. `limits[k]` caps the node visits of `which[k]`.
+/// stop the others. They share one evaluator and so its memo (the
+/// network's forward pass is computed once for every side of a chain), of
+/// the number type the deepest nesting among them needs: measured on the
+/// example derivations, sharing the memo saves more than evaluating sides
+/// without derivatives in plain numbers would. `limits[k]` caps the node
+/// visits of `which[k]`.
 pub(crate) fn eval_each<B: Field + RealPart<B>>(
     plan: &Plan,
     point: &Point,
     which: &[usize],
     limits: &[u64],
 ) -> Vec<RootValue<B>> {
-    let mut out = vec![
-        RootValue {
-            value: Err(Stop::Undefined),
+    let depth_of = |k: usize| plan.root_depth.get(which[k]).copied();
+    let mut out: Vec<RootValue<B>> = (0..which.len())
+        .map(|k| RootValue {
+            value: Err(match depth_of(k) {
+                Some(d) if d > MAX_DERIV_DEPTH => Stop::TooDeep,
+                _ => Stop::Undefined,
+            }),
             ops: 0,
-        };
-        which.len()
-    ];
-    for depth in 0..=MAX_DERIV_DEPTH {
-        let ks: Vec<usize> = (0..which.len())
-            .filter(|&k| plan.root_depth.get(which[k]) == Some(&depth))
-            .collect();
-        if ks.is_empty() {
-            continue;
-        }
-        match depth {
-            0 => each::<B, B>(plan, point, depth, which, limits, &ks, &mut out),
-            1 => each::<Dual<B>, B>(plan, point, depth, which, limits, &ks, &mut out),
-            2 => each::<Dual<Dual<B>>, B>(plan, point, depth, which, limits, &ks, &mut out),
-            3 => each::<Dual<Dual<Dual<B>>>, B>(plan, point, depth, which, limits, &ks, &mut out),
-            _ => each::<Dual<Dual<Dual<Dual<B>>>>, B>(
-                plan, point, depth, which, limits, &ks, &mut out,
-            ),
-        }
-    }
-    // Roots nested deeper than any number type (or not in the plan) keep
-    // their `Undefined`, except that too deep is said as such.
-    for (k, &w) in which.iter().enumerate() {
-        if plan.root_depth.get(w).is_some_and(|&d| d > MAX_DERIV_DEPTH) {
-            out[k].value = Err(Stop::TooDeep);
-        }
-    }
+        })
+        .collect();
+    let ks: Vec<usize> = (0..which.len())
+        .filter(|&k| depth_of(k).is_some_and(|d| d <= MAX_DERIV_DEPTH))
+        .collect();
+    let depth = ks.iter().filter_map(|&k| depth_of(k)).max().unwrap_or(0);
+    let run = match depth {
+        0 => each::<B, B>,
+        1 => each::<Dual<B>, B>,
+        2 => each::<Dual<Dual<B>>, B>,
+        3 => each::<Dual<Dual<Dual<B>>>, B>,
+        _ => each::<Dual<Dual<Dual<Dual<B>>>>, B>,
+    };
+    run(plan, point, depth, which, limits, &ks, &mut out);
     out
 }
 
-/// [`eval_each`] for the roots `ks` (positions in `which`), of nesting
-/// `depth`, with one evaluator of type `T`.
+/// [`eval_each`] for the roots `ks` (positions in `which`), nesting at
+/// most `depth` deep, with one evaluator of type `T`.
 fn each<T: Field + RealPart<B>, B>(
     plan: &Plan,
     point: &Point,
