@@ -104,6 +104,9 @@ struct PlanNode {
 pub(crate) struct Plan {
     nodes: Vec<PlanNode>,
     n_shapes: usize,
+    /// Each memoized shape once, with a node of that shape: what the memo
+    /// tables are laid out for at every point.
+    memo_shapes: Vec<u32>,
     roots: Vec<u32>,
     /// The deepest nesting of `Deriv` nodes in each root.
     pub root_depth: Vec<usize>,
@@ -356,6 +359,13 @@ impl Plan {
             let shared = p > 1 || per_shape[node.shape as usize] > 1;
             node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (shared && !leaf);
         }
+        let mut memo_shapes: Vec<u32> = Vec::new();
+        let mut listed = vec![false; n_shapes];
+        for (pos, node) in nodes.iter().enumerate() {
+            if node.memo && !std::mem::replace(&mut listed[node.shape as usize], true) {
+                memo_shapes.push(pos as u32);
+            }
+        }
         vars.sort_unstable();
         vars.dedup();
         dims.sort_unstable();
@@ -389,6 +399,7 @@ impl Plan {
             root_depth,
             nodes,
             n_shapes,
+            memo_shapes,
             roots,
             depth,
             vars,
@@ -1016,11 +1027,9 @@ impl<'p, T: Field> Evaluator<'p, T> {
         // Lay out the dense memo tables for this point's dimensions.
         let mut dense_offset = vec![u32::MAX; plan.n_shapes];
         let mut dense_len = 0usize;
-        for node in &plan.nodes {
+        for &n in &plan.memo_shapes {
+            let node = &plan.nodes[n as usize];
             let offset = &mut dense_offset[node.shape as usize];
-            if !node.memo || *offset != u32::MAX {
-                continue;
-            }
             let size = node.dep_dims.iter().try_fold(1usize, |acc, d| {
                 acc.checked_mul(*point.dims.get(d.0 as usize)?)
             });

@@ -65,16 +65,16 @@ fn draw(domain: Domain, a: u64) -> f64 {
     let (r1, r2) = (a >> 8, a >> 32);
     let frac = |lo: i64, hi: i64| pick(lo, hi, r1) / pick(2, 4, r2);
     let wide = kind == 2 && (a >> 4) & 3 == 0;
-    let magnitude = (-10.0 + 16.0 * unit).exp2();
+    let magnitude = || (-10.0 + 16.0 * unit).exp2();
     match domain {
         Domain::Real => match kind {
             0 => pick(-3, 3, r1),
             1 => frac(-7, 7),
             _ if wide => {
                 if a >> 6 & 1 == 0 {
-                    magnitude
+                    magnitude()
                 } else {
-                    -magnitude
+                    -magnitude()
                 }
             }
             _ => -4.0 + 8.0 * unit,
@@ -82,13 +82,13 @@ fn draw(domain: Domain, a: u64) -> f64 {
         Domain::Positive => match kind {
             0 => pick(1, 3, r1),
             1 => frac(1, 7),
-            _ if wide => magnitude,
+            _ if wide => magnitude(),
             _ => 0.05 + 4.95 * unit,
         },
         Domain::Nonnegative => match kind {
             0 => pick(0, 3, r1),
             1 => frac(0, 7),
-            _ if wide => magnitude,
+            _ if wide => magnitude(),
             _ => 5.0 * unit,
         },
         Domain::Simplex => match kind {
