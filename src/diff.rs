@@ -8,19 +8,19 @@
 //! expressions small: σ′ = σ(1 − σ), tanh′ = 1 − tanh², exp′ = exp,
 //! tan′ = 1 + tan².
 
+use crate::expr::fxhash::FxHashMap;
 use crate::expr::subst::substitute_binding;
 use crate::expr::{
     children, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
 };
 use num_traits::{One, Zero};
-use std::collections::HashMap;
 
 struct Diff<'a> {
     store: &'a mut Store,
     var: VarId,
     at: &'a [IndexId],
-    memo: HashMap<Id, Id>,
-    mentions: HashMap<Id, bool>,
+    memo: FxHashMap<Id, Id>,
+    mentions: FxHashMap<Id, bool>,
 }
 
 /// `∂body/∂var[at]` (`at` empty for a scalar variable). Deriv nodes inside
@@ -47,8 +47,8 @@ pub(crate) fn derive_inner(
         store,
         var,
         at,
-        memo: HashMap::new(),
-        mentions: HashMap::new(),
+        memo: FxHashMap::default(),
+        mentions: FxHashMap::default(),
     };
     let r = d.d(body);
     unbind(store, symbols, r, var)
@@ -62,7 +62,7 @@ fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId) -> Id {
         return id;
     }
     let r = substitute_binding(store, symbols, id, var);
-    if has_deriv(store, r, &mut HashMap::new()) {
+    if has_deriv(store, r, &mut FxHashMap::default()) {
         eliminate_inner(store, symbols, r)
     } else {
         r
@@ -75,12 +75,12 @@ pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id 
 }
 
 pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
-    let mut memo = HashMap::new();
-    let mut has = HashMap::new();
+    let mut memo = FxHashMap::default();
+    let mut has = FxHashMap::default();
     elim(store, symbols, id, &mut memo, &mut has)
 }
 
-fn has_deriv(store: &Store, id: Id, memo: &mut HashMap<Id, bool>) -> bool {
+fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = memo.get(&id) {
         return b;
     }
@@ -97,8 +97,8 @@ fn elim(
     store: &mut Store,
     symbols: &mut Symbols,
     id: Id,
-    memo: &mut HashMap<Id, Id>,
-    has: &mut HashMap<Id, bool>,
+    memo: &mut FxHashMap<Id, Id>,
+    has: &mut FxHashMap<Id, bool>,
 ) -> Id {
     if let Some(&r) = memo.get(&id) {
         return r;
@@ -121,8 +121,8 @@ fn elim(
                 store,
                 var,
                 at: &at,
-                memo: HashMap::new(),
-                mentions: HashMap::new(),
+                memo: FxHashMap::default(),
+                mentions: FxHashMap::default(),
             };
             let r = d.d(body);
             unbind(store, symbols, r, var)

@@ -38,7 +38,6 @@
 
 mod facts;
 mod funcs;
-mod fxhash;
 mod logs;
 mod poly;
 mod powers;
@@ -60,11 +59,10 @@ mod tests;
 
 pub use trace::{rule_names, Rule};
 
+use crate::expr::fxhash::FxHashMap;
 use crate::expr::{DimId, Id, IndexId, Node, Rational, Store, Symbols};
-use fxhash::FxHashMap;
 use num_traits::{One, Zero};
 use ratfun::Rf;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -217,8 +215,8 @@ pub(crate) struct Ctx<'a> {
     free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
     level_memo: FxHashMap<Id, Option<u32>>,
     undefined_memo: FxHashMap<Id, bool>,
-    canon_idx: HashMap<(DimId, u32), IndexId>,
-    idx_level: HashMap<IndexId, u32>,
+    canon_idx: FxHashMap<(DimId, u32), IndexId>,
+    idx_level: FxHashMap<IndexId, u32>,
     rules: u64,
     start: Instant,
     max_time: Duration,
@@ -242,8 +240,8 @@ impl<'a> Ctx<'a> {
         start: Instant,
         tables: Tables,
     ) -> Ctx<'a> {
-        let mut canon_idx = HashMap::new();
-        let mut idx_level = HashMap::new();
+        let mut canon_idx = FxHashMap::default();
+        let mut idx_level = FxHashMap::default();
         for (k, info) in symbols.indices.iter().enumerate() {
             if let Some(level) = info
                 .name
@@ -653,8 +651,8 @@ fn prove_inner(
                 // The fallback mode rewrites only σ, tanh, tan, sin and cos; when
                 // neither form has them it would repeat the same work.
                 if mode == Mode::Atoms
-                    && !has_fallback_atoms(store, cl, &mut HashMap::new())
-                    && !has_fallback_atoms(store, cr, &mut HashMap::new())
+                    && !has_fallback_atoms(store, cl, &mut FxHashMap::default())
+                    && !has_fallback_atoms(store, cr, &mut FxHashMap::default())
                 {
                     break;
                 }
@@ -674,7 +672,7 @@ fn prove_inner(
 }
 
 /// Whether an expression mentions a function the fallback mode rewrites.
-fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bool {
+fn has_fallback_atoms(store: &Store, id: Id, seen: &mut FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = seen.get(&id) {
         return b;
     }

@@ -18,9 +18,9 @@
 use super::poly::Mono;
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
+use crate::expr::fxhash::FxHashMap;
 use crate::expr::{children, Id, IndexId, Node, Rational};
 use num_traits::{One, Signed, ToPrimitive};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The fresh bound indices and the body factors of an opened sum.
@@ -92,16 +92,16 @@ impl Ctx<'_> {
     }
 
     /// Renames free indices simultaneously (no simplification).
-    pub(crate) fn rename(&mut self, id: Id, map: &HashMap<IndexId, IndexId>) -> Id {
-        let mut memo = HashMap::new();
+    pub(crate) fn rename(&mut self, id: Id, map: &FxHashMap<IndexId, IndexId>) -> Id {
+        let mut memo = FxHashMap::default();
         self.rename_in(id, map, &mut memo)
     }
 
     fn rename_in(
         &mut self,
         id: Id,
-        map: &HashMap<IndexId, IndexId>,
-        memo: &mut HashMap<Id, Id>,
+        map: &FxHashMap<IndexId, IndexId>,
+        memo: &mut FxHashMap<Id, Id>,
     ) -> Id {
         if !self.free_indices(id).iter().any(|i| map.contains_key(i)) {
             return id;
@@ -122,7 +122,7 @@ impl Ctx<'_> {
                 let body = if map.contains_key(&index) {
                     let mut inner = map.clone();
                     inner.remove(&index);
-                    self.rename_in(body, &inner, &mut HashMap::new())
+                    self.rename_in(body, &inner, &mut FxHashMap::default())
                 } else {
                     self.rename_in(body, map, memo)
                 };
@@ -186,7 +186,7 @@ impl Ctx<'_> {
                 except: None,
                 body,
             });
-            let at_j = self.rename(body, &HashMap::from([(index, j)]));
+            let at_j = self.rename(body, &FxHashMap::from_iter([(index, j)]));
             let e = self.store.sub(full, at_j);
             return Ok((*self.rf_of(e)?).clone());
         }
@@ -303,7 +303,7 @@ impl Ctx<'_> {
                 idx.retain(|x| *x != b);
                 fs.remove(pos);
                 let prod = self.raw_product(&fs);
-                let prod = self.rename(prod, &HashMap::from([(b, o)]));
+                let prod = self.rename(prod, &FxHashMap::from_iter([(b, o)]));
                 if idx.is_empty() {
                     return Ok((*self.rf_of(prod)?).clone());
                 }
@@ -378,7 +378,7 @@ impl Ctx<'_> {
         if js.is_empty() || matches!(self.store.get(b), Node::Sum { .. }) {
             return Ok(None);
         }
-        let mut map = HashMap::new();
+        let mut map = FxHashMap::default();
         let mut fresh = Vec::new();
         for j in js {
             let dim = self.symbols.index_dim(j);
@@ -418,7 +418,7 @@ impl Ctx<'_> {
         let mut best: Option<(Id, Vec<IndexId>)> = None;
         for perm in perms {
             self.tick()?;
-            let mut map = HashMap::new();
+            let mut map = FxHashMap::default();
             let mut targets = Vec::with_capacity(n);
             for (p, &k) in perm.iter().enumerate() {
                 let i = idx[k];

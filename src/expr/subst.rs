@@ -3,6 +3,7 @@
 //! Used by the symbolic engine once a derivative by a let-name has been
 //! taken (see [`super::Binding`]); nothing here simplifies.
 
+use super::fxhash::FxHashMap;
 use super::{children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
 use std::collections::HashMap;
 
@@ -17,12 +18,12 @@ pub fn substitute_binding(store: &mut Store, symbols: &Symbols, id: Id, var: Var
         return id;
     };
     let (params, value) = (binding.indices.clone(), binding.value);
-    let mut memo = HashMap::new();
-    let mut mentions = HashMap::new();
+    let mut memo = FxHashMap::default();
+    let mut mentions = FxHashMap::default();
     replace(store, id, var, &params, value, &mut memo, &mut mentions)
 }
 
-fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut HashMap<Id, bool>) -> bool {
+fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = memo.get(&id) {
         return b;
     }
@@ -44,8 +45,8 @@ fn replace(
     var: VarId,
     params: &[IndexId],
     value: Id,
-    memo: &mut HashMap<Id, Id>,
-    mentions: &mut HashMap<Id, bool>,
+    memo: &mut FxHashMap<Id, Id>,
+    mentions: &mut FxHashMap<Id, bool>,
 ) -> Id {
     if !mentions_var(store, id, var, mentions) {
         return id;
@@ -77,7 +78,7 @@ pub fn rename_indices(store: &mut Store, id: Id, map: &HashMap<IndexId, IndexId>
     if map.iter().all(|(a, b)| a == b) {
         return id;
     }
-    let mut memo = HashMap::new();
+    let mut memo = FxHashMap::default();
     rename_in(store, id, map, &mut memo)
 }
 
@@ -85,7 +86,7 @@ fn rename_in(
     store: &mut Store,
     id: Id,
     map: &HashMap<IndexId, IndexId>,
-    memo: &mut HashMap<Id, Id>,
+    memo: &mut FxHashMap<Id, Id>,
 ) -> Id {
     if let Some(&r) = memo.get(&id) {
         return r;
@@ -104,7 +105,7 @@ fn rename_in(
             let body = if map.contains_key(&index) {
                 let mut inner = map.clone();
                 inner.remove(&index);
-                rename_in(store, body, &inner, &mut HashMap::new())
+                rename_in(store, body, &inner, &mut FxHashMap::default())
             } else {
                 rename_in(store, body, map, memo)
             };
