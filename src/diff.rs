@@ -19,8 +19,27 @@ struct Diff<'a> {
     store: &'a mut Store,
     var: VarId,
     at: &'a [IndexId],
-    memo: FxHashMap<Id, Id>,
-    mentions: FxHashMap<Id, bool>,
+    memo: &'a mut FxHashMap<Id, Id>,
+    mentions: &'a mut FxHashMap<Id, bool>,
+}
+
+/// What eliminations have learned about a store, kept for later
+/// eliminations in the same store: the links of a file repeat their sides
+/// (`a = b`, `b = c`) and differentiate the same subexpressions by the same
+/// element. Every entry is a function of store nodes, which never change,
+/// and of variable bindings, which are fixed at lowering; so an answer from
+/// here is the answer a fresh elimination would give, and skipping the
+/// recomputation adds no node (it would only have found existing ones).
+#[derive(Default)]
+pub(crate) struct ElimMemo {
+    /// Expression → the expression with its Deriv nodes eliminated.
+    done: FxHashMap<Id, Id>,
+    /// Whether an expression has a Deriv node.
+    has: FxHashMap<Id, bool>,
+    /// Per element differentiated by: derivatives taken so far.
+    derivs: FxHashMap<(VarId, Vec<IndexId>), FxHashMap<Id, Id>>,
+    /// Per variable: whether an expression mentions it.
+    mentions: FxHashMap<VarId, FxHashMap<Id, bool>>,
 }
 
 /// `∂body/∂var[at]` (`at` empty for a scalar variable). Deriv nodes inside
@@ -42,31 +61,41 @@ pub(crate) fn derive_inner(
     var: VarId,
     at: &[IndexId],
 ) -> Id {
-    let body = eliminate_inner(store, symbols, body);
+    let memo = &mut ElimMemo::default();
+    let body = elim(store, symbols, body, memo);
+    differentiate(store, symbols, body, var, at, memo)
+}
+
+/// `∂body/∂var[at]` for a Deriv-free body, with the variable's binding
+/// substituted back.
+fn differentiate(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    body: Id,
+    var: VarId,
+    at: &[IndexId],
+    memo: &mut ElimMemo,
+) -> Id {
     let mut d = Diff {
         store,
         var,
         at,
-        memo: FxHashMap::default(),
-        mentions: FxHashMap::default(),
+        memo: memo.derivs.entry((var, at.to_vec())).or_default(),
+        mentions: memo.mentions.entry(var).or_default(),
     };
     let r = d.d(body);
-    unbind(store, symbols, r, var)
+    unbind(store, symbols, r, var, memo)
 }
 
 /// Once the derivative by a let-name's variable is taken, the variable
 /// stands for the let's value again (see [`crate::expr::Binding`]). The value
 /// may itself hold derivatives, which are eliminated in turn.
-fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId) -> Id {
+fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId, memo: &mut ElimMemo) -> Id {
     if symbols.binding(var).is_none() {
         return id;
     }
     let r = substitute_binding(store, symbols, id, var);
-    if has_deriv(store, r, &mut FxHashMap::default()) {
-        eliminate_inner(store, symbols, r)
-    } else {
-        r
-    }
+    elim(store, symbols, r, memo)
 }
 
 /// Replaces every Deriv node by its derivative, innermost first.
@@ -75,9 +104,18 @@ pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id 
 }
 
 pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
-    let mut memo = FxHashMap::default();
-    let mut has = FxHashMap::default();
-    elim(store, symbols, id, &mut memo, &mut has)
+    elim(store, symbols, id, &mut ElimMemo::default())
+}
+
+/// [`eliminate_inner`] with what earlier eliminations in the same store
+/// learned (see [`ElimMemo`]).
+pub(crate) fn eliminate_with(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    memo: &mut ElimMemo,
+) -> Id {
+    elim(store, symbols, id, memo)
 }
 
 fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
@@ -93,43 +131,27 @@ fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
     b
 }
 
-fn elim(
-    store: &mut Store,
-    symbols: &mut Symbols,
-    id: Id,
-    memo: &mut FxHashMap<Id, Id>,
-    has: &mut FxHashMap<Id, bool>,
-) -> Id {
-    if let Some(&r) = memo.get(&id) {
+fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -> Id {
+    if let Some(&r) = memo.done.get(&id) {
         return r;
     }
     // One has_deriv memo for the whole elimination: a fresh one per node
     // walked every Deriv-free subtree again at each ancestor.
-    if !has_deriv(store, id, has) {
-        memo.insert(id, id);
+    if !has_deriv(store, id, &mut memo.has) {
+        memo.done.insert(id, id);
         return id;
     }
     let node = store.get(id).clone();
     let kids: Vec<Id> = children(&node)
         .into_iter()
-        .map(|c| elim(store, symbols, c, memo, has))
+        .map(|c| elim(store, symbols, c, memo))
         .collect();
     let rebuilt = with_children(&node, &kids);
     let r = match rebuilt {
-        Node::Deriv { body, var, at } => {
-            let mut d = Diff {
-                store,
-                var,
-                at: &at,
-                memo: FxHashMap::default(),
-                mentions: FxHashMap::default(),
-            };
-            let r = d.d(body);
-            unbind(store, symbols, r, var)
-        }
+        Node::Deriv { body, var, at } => differentiate(store, symbols, body, var, &at, memo),
         other => store.add(other),
     };
-    memo.insert(id, r);
+    memo.done.insert(id, r);
     r
 }
 

@@ -148,6 +148,8 @@ const MAX_COEFF_BITS: u64 = 1 << 16;
 #[derive(Default)]
 pub struct Cache {
     modes: [Tables; 2],
+    /// Both sides of every link have their derivatives eliminated first.
+    elim: crate::diff::ElimMemo,
     /// The store's length and last node when the cache was last used.
     seen: Option<(usize, Node)>,
 }
@@ -608,8 +610,8 @@ fn prove_inner(
     budget: &Budget,
 ) -> Outcome {
     let start = Instant::now();
-    let l = crate::diff::eliminate_inner(store, symbols, lhs);
-    let r = crate::diff::eliminate_inner(store, symbols, rhs);
+    let l = crate::diff::eliminate_with(store, symbols, lhs, &mut cache.elim);
+    let r = crate::diff::eliminate_with(store, symbols, rhs, &mut cache.elim);
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
         // The fallback usually meets forms small enough to settle quickly;
