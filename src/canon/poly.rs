@@ -9,7 +9,7 @@
 
 use crate::expr::{Id, Rational};
 use num_traits::ToPrimitive;
-use num_traits::{Signed, Zero};
+use num_traits::{One, Signed, Zero};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -27,7 +27,8 @@ pub(crate) enum Exp {
 impl Exp {
     pub(crate) fn from_rational(r: &Rational) -> Exp {
         if r.is_integer() {
-            if let Some(n) = r.to_integer().to_i64() {
+            // The numerator itself: `to_integer` divides by the denominator.
+            if let Some(n) = r.numer().to_i64() {
                 return Exp::Int(n);
             }
         }
@@ -389,8 +390,16 @@ impl Poly {
         if c.is_zero() {
             return Poly::zero();
         }
+        // Products fold from 1, so scaling by 1 is the common case.
+        if c.is_one() {
+            return self.clone();
+        }
         Poly {
-            terms: self.terms.iter().map(|(m, d)| (m.clone(), d * c)).collect(),
+            terms: self
+                .terms
+                .iter()
+                .map(|(m, d)| (m.clone(), mul_coeff(d, c)))
+                .collect(),
         }
     }
 
