@@ -11,7 +11,7 @@
 use crate::expr::fxhash::FxHashMap;
 use crate::expr::subst::substitute_binding;
 use crate::expr::{
-    children, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
+    child_iter, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
 };
 use num_traits::{One, Zero};
 
@@ -123,10 +123,8 @@ fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
         return b;
     }
     let node = store.get(id);
-    let b = matches!(node, Node::Deriv { .. })
-        || children(node)
-            .into_iter()
-            .any(|c| has_deriv(store, c, memo));
+    let b =
+        matches!(node, Node::Deriv { .. }) || child_iter(node).any(|c| has_deriv(store, c, memo));
     memo.insert(id, b);
     b
 }
@@ -142,8 +140,7 @@ fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -
         return id;
     }
     let node = store.get(id).clone();
-    let kids: Vec<Id> = children(&node)
-        .into_iter()
+    let kids: Vec<Id> = child_iter(&node)
         .map(|c| elim(store, symbols, c, memo))
         .collect();
     let rebuilt = with_children(&node, &kids);
@@ -153,6 +150,21 @@ fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -
     };
     memo.done.insert(id, r);
     r
+}
+
+/// Whether `id` mentions `var` at all (any element). A function of the
+/// store, so that the walk borrows it instead of cloning every node.
+fn mentions(store: &Store, var: VarId, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
+    if let Some(&b) = memo.get(&id) {
+        return b;
+    }
+    let node = store.get(id);
+    let b = match node {
+        Node::Var(v, _) => *v == var,
+        _ => child_iter(node).any(|c| mentions(store, var, c, memo)),
+    };
+    memo.insert(id, b);
+    b
 }
 
 fn is_zero(store: &Store, id: Id) -> bool {
@@ -166,16 +178,7 @@ fn is_one(store: &Store, id: Id) -> bool {
 impl Diff<'_> {
     /// Whether `id` mentions the variable at all (any element).
     fn mentions(&mut self, id: Id) -> bool {
-        if let Some(&b) = self.mentions.get(&id) {
-            return b;
-        }
-        let node = self.store.get(id).clone();
-        let b = match &node {
-            Node::Var(v, _) => *v == self.var,
-            _ => children(&node).into_iter().any(|c| self.mentions(c)),
-        };
-        self.mentions.insert(id, b);
-        b
+        mentions(self.store, self.var, id, self.mentions)
     }
 
     fn zero(&mut self) -> Id {

@@ -371,21 +371,12 @@ impl<'a> Ctx<'a> {
     /// Whether the undefined atom occurs in the expression `id`
     /// (remembered across links: atoms recur).
     fn mentions_undefined(&mut self, id: Id) -> bool {
-        if id == self.undefined_atom {
-            return true;
-        }
-        // Children come before parents in the store.
-        if id < self.undefined_atom {
-            return false;
-        }
-        if let Some(&b) = self.undefined_memo.get(&id) {
-            return b;
-        }
-        let b = crate::expr::children(self.store.get(id))
-            .into_iter()
-            .any(|c| self.mentions_undefined(c));
-        self.undefined_memo.insert(id, b);
-        b
+        mentions_undefined(
+            self.store,
+            self.undefined_atom,
+            id,
+            &mut self.undefined_memo,
+        )
     }
 
     /// The rational-function form of any expression (memoized).
@@ -423,8 +414,8 @@ impl<'a> Ctx<'a> {
     fn rf_of_uncached(&mut self, id: Id) -> R<Rf> {
         let node = self.store.get(id).clone();
         // A nowhere-defined part makes the whole nowhere defined.
-        for c in crate::expr::children(&node) {
-            if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+        if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+            for c in crate::expr::child_iter(&node) {
                 let r = self.rf_of(c)?;
                 if self.is_undefined(&r) {
                     return Ok(self.undefined());
@@ -673,6 +664,30 @@ fn prove_inner(
     }
 }
 
+/// Whether `undefined` occurs in the expression `id`; a function of the
+/// store, so that the walk borrows it instead of cloning nodes.
+fn mentions_undefined(
+    store: &Store,
+    undefined: Id,
+    id: Id,
+    memo: &mut FxHashMap<Id, bool>,
+) -> bool {
+    if id == undefined {
+        return true;
+    }
+    // Children come before parents in the store.
+    if id < undefined {
+        return false;
+    }
+    if let Some(&b) = memo.get(&id) {
+        return b;
+    }
+    let b = crate::expr::child_iter(store.get(id))
+        .any(|c| mentions_undefined(store, undefined, c, memo));
+    memo.insert(id, b);
+    b
+}
+
 /// Whether an expression mentions a function the fallback mode rewrites.
 fn has_fallback_atoms(store: &Store, id: Id, seen: &mut FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = seen.get(&id) {
@@ -689,9 +704,7 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut FxHashMap<Id, bool>) -> 
                 | crate::expr::Func::Cos,
             _
         )
-    ) || crate::expr::children(node)
-        .into_iter()
-        .any(|c| has_fallback_atoms(store, c, seen));
+    ) || crate::expr::child_iter(node).any(|c| has_fallback_atoms(store, c, seen));
     seen.insert(id, b);
     b
 }

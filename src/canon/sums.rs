@@ -19,7 +19,7 @@ use super::poly::Mono;
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
 use crate::expr::fxhash::FxHashMap;
-use crate::expr::{children, Id, IndexId, Node, Rational};
+use crate::expr::{child_iter, Id, IndexId, Node, Rational, Store};
 use num_traits::{One, Signed, ToPrimitive};
 use std::sync::Arc;
 
@@ -29,45 +29,7 @@ type Opened = (Vec<IndexId>, Vec<(Id, Rational)>);
 impl Ctx<'_> {
     /// The free indices of an expression, sorted.
     pub(crate) fn free_indices(&mut self, id: Id) -> Arc<Vec<IndexId>> {
-        if let Some(v) = self.free_memo.get(&id) {
-            return v.clone();
-        }
-        let node = self.store.get(id).clone();
-        let mut out: Vec<IndexId> = match &node {
-            Node::Var(_, ix) => ix.clone(),
-            Node::Delta(a, b) => vec![*a, *b],
-            Node::Sum {
-                index,
-                except,
-                body,
-            } => {
-                let mut v: Vec<IndexId> = self
-                    .free_indices(*body)
-                    .iter()
-                    .copied()
-                    .filter(|i| i != index)
-                    .collect();
-                v.extend(except);
-                v
-            }
-            Node::Deriv { body, at, .. } => {
-                let mut v = (*self.free_indices(*body)).clone();
-                v.extend(at.iter().copied());
-                v
-            }
-            _ => {
-                let mut v = Vec::new();
-                for c in children(&node) {
-                    v.extend(self.free_indices(c).iter().copied());
-                }
-                v
-            }
-        };
-        out.sort();
-        out.dedup();
-        let out = Arc::new(out);
-        self.free_memo.insert(id, out.clone());
-        out
+        free_indices(self.store, id, &mut self.free_memo)
     }
 
     fn depends(&mut self, id: Id, idx: &[IndexId]) -> bool {
@@ -76,19 +38,7 @@ impl Ctx<'_> {
 
     /// The highest canonical level bound anywhere inside.
     fn max_level(&mut self, id: Id) -> Option<u32> {
-        if let Some(l) = self.level_memo.get(&id) {
-            return *l;
-        }
-        let node = self.store.get(id).clone();
-        let mut best = match &node {
-            Node::Sum { index, .. } => self.idx_level.get(index).copied(),
-            _ => None,
-        };
-        for c in children(&node) {
-            best = best.max(self.max_level(c));
-        }
-        self.level_memo.insert(id, best);
-        best
+        max_level(self.store, &self.idx_level, id, &mut self.level_memo)
     }
 
     /// Renames free indices simultaneously (no simplification).
@@ -447,6 +397,76 @@ impl Ctx<'_> {
         }
         Ok(e)
     }
+}
+
+/// The free indices of an expression, sorted. Free functions of the store
+/// (here and in [`max_level`]), so that these walks over every node borrow
+/// it instead of cloning each node.
+fn free_indices(
+    store: &Store,
+    id: Id,
+    memo: &mut FxHashMap<Id, Arc<Vec<IndexId>>>,
+) -> Arc<Vec<IndexId>> {
+    if let Some(v) = memo.get(&id) {
+        return v.clone();
+    }
+    let node = store.get(id);
+    let mut out: Vec<IndexId> = match node {
+        Node::Var(_, ix) => ix.clone(),
+        Node::Delta(a, b) => vec![*a, *b],
+        Node::Sum {
+            index,
+            except,
+            body,
+        } => {
+            let mut v: Vec<IndexId> = free_indices(store, *body, memo)
+                .iter()
+                .copied()
+                .filter(|i| i != index)
+                .collect();
+            v.extend(except);
+            v
+        }
+        Node::Deriv { body, at, .. } => {
+            let mut v = (*free_indices(store, *body, memo)).clone();
+            v.extend(at.iter().copied());
+            v
+        }
+        _ => {
+            let mut v = Vec::new();
+            for c in child_iter(node) {
+                v.extend(free_indices(store, c, memo).iter().copied());
+            }
+            v
+        }
+    };
+    out.sort();
+    out.dedup();
+    let out = Arc::new(out);
+    memo.insert(id, out.clone());
+    out
+}
+
+/// The highest canonical level bound anywhere inside.
+fn max_level(
+    store: &Store,
+    levels: &FxHashMap<IndexId, u32>,
+    id: Id,
+    memo: &mut FxHashMap<Id, Option<u32>>,
+) -> Option<u32> {
+    if let Some(l) = memo.get(&id) {
+        return *l;
+    }
+    let node = store.get(id);
+    let mut best = match node {
+        Node::Sum { index, .. } => levels.get(index).copied(),
+        _ => None,
+    };
+    for c in child_iter(node) {
+        best = best.max(max_level(store, levels, c, memo));
+    }
+    memo.insert(id, best);
+    best
 }
 
 fn permutations(n: usize) -> Vec<Vec<usize>> {

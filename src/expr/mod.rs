@@ -408,13 +408,21 @@ impl Store {
 
 /// The direct children of a node, in order.
 pub fn children(node: &Node) -> Vec<Id> {
-    match node {
-        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => vec![],
-        Node::Add(xs) | Node::Mul(xs) => xs.clone(),
-        Node::Pow(a, b) => vec![*a, *b],
-        Node::Apply(_, a) => vec![*a],
-        Node::Sum { body, .. } | Node::Deriv { body, .. } => vec![*body],
-    }
+    child_iter(node).collect()
+}
+
+/// The direct children of a node, in [`children`] order, without
+/// collecting them: the store's walks visit every node, and a vector per
+/// visit was a visible share of canonicalization.
+pub fn child_iter(node: &Node) -> impl Iterator<Item = Id> + '_ {
+    let (xs, pair): (&[Id], [Option<Id>; 2]) = match node {
+        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => (&[], [None, None]),
+        Node::Add(xs) | Node::Mul(xs) => (xs, [None, None]),
+        Node::Pow(a, b) => (&[], [Some(*a), Some(*b)]),
+        Node::Apply(_, a) => (&[], [Some(*a), None]),
+        Node::Sum { body, .. } | Node::Deriv { body, .. } => (&[], [Some(*body), None]),
+    };
+    xs.iter().copied().chain(pair.into_iter().flatten())
 }
 
 impl fmt::Display for Id {

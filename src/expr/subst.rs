@@ -4,7 +4,7 @@
 //! taken (see [`super::Binding`]); nothing here simplifies.
 
 use super::fxhash::FxHashMap;
-use super::{children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
+use super::{child_iter, children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
 use std::collections::HashMap;
 
 /// `id` with every element `var[e]` replaced by the variable's bound value
@@ -31,9 +31,7 @@ fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut FxHashMap<Id, bool
     let b = match node {
         Node::Var(v, _) => *v == var,
         Node::Deriv { var: v, .. } if *v == var => true,
-        _ => children(node)
-            .into_iter()
-            .any(|c| mentions_var(store, c, var, memo)),
+        _ => child_iter(node).any(|c| mentions_var(store, c, var, memo)),
     };
     memo.insert(id, b);
     b
