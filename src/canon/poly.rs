@@ -273,12 +273,11 @@ impl Mono {
     }
 
     /// The exponent of `atom` (zero when absent).
-    pub(crate) fn exponent(&self, atom: Id) -> Rational {
+    pub(crate) fn exp_of(&self, atom: Id) -> Exp {
         self.0
             .iter()
             .find(|(a, _)| *a == atom)
-            .map(|(_, e)| e.to_rational())
-            .unwrap_or_else(Rational::zero)
+            .map_or(Exp::Int(0), |(_, e)| e.clone())
     }
 }
 
@@ -405,11 +404,18 @@ impl Poly {
 
     /// `c·m · self`.
     pub(crate) fn mul_term(&self, m: &Mono, c: &Rational) -> Poly {
-        let mut out = Poly::zero();
-        for (n, d) in &self.terms {
-            out.add_term(n.mul(m), d * c);
+        if c.is_zero() {
+            return Poly::zero();
         }
-        out
+        // Multiplying by a monomial is injective and keeps the group order,
+        // so the products are distinct and already sorted: no merging.
+        Poly {
+            terms: self
+                .terms
+                .iter()
+                .map(|(n, d)| (n.mul(m), mul_coeff(d, c)))
+                .collect(),
+        }
     }
 
     /// `self · other`, term by term (no normalization of the products).
