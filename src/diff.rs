@@ -9,7 +9,7 @@
 //! tan′ = 1 + tan².
 
 use crate::expr::fxhash::FxHashMap;
-use crate::expr::subst::substitute_binding;
+use crate::expr::subst::{substitute_binding_with, SubstMemo};
 use crate::expr::{
     child_iter, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
 };
@@ -40,6 +40,8 @@ pub(crate) struct ElimMemo {
     derivs: FxHashMap<(VarId, Vec<IndexId>), FxHashMap<Id, Id>>,
     /// Per variable: whether an expression mentions it.
     mentions: FxHashMap<VarId, FxHashMap<Id, bool>>,
+    /// Per let-name variable: its substitutions by its value.
+    substs: FxHashMap<VarId, SubstMemo>,
 }
 
 /// `∂body/∂var[at]` (`at` empty for a scalar variable). Deriv nodes inside
@@ -94,7 +96,8 @@ fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId, memo: &m
     if symbols.binding(var).is_none() {
         return id;
     }
-    let r = substitute_binding(store, symbols, id, var);
+    let subst = memo.substs.entry(var).or_default();
+    let r = substitute_binding_with(store, symbols, id, var, subst);
     elim(store, symbols, r, memo)
 }
 

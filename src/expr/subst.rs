@@ -14,13 +14,43 @@ use std::collections::HashMap;
 /// possible: lowering gives the value's bound indices fresh ids, so they
 /// differ from every index at a use.
 pub fn substitute_binding(store: &mut Store, symbols: &Symbols, id: Id, var: VarId) -> Id {
+    substitute_binding_with(store, symbols, id, var, &mut SubstMemo::default())
+}
+
+/// What substitutions of one variable have learned about a store: both
+/// tables are functions of store nodes and the variable's binding, so they
+/// may be kept for later substitutions of the same variable in the same
+/// store.
+#[derive(Default)]
+pub(crate) struct SubstMemo {
+    /// Expression → the expression with the variable substituted.
+    done: FxHashMap<Id, Id>,
+    /// Whether an expression mentions the variable.
+    mentions: FxHashMap<Id, bool>,
+}
+
+/// [`substitute_binding`] with `memo` from earlier substitutions of `var`
+/// in the same store.
+pub(crate) fn substitute_binding_with(
+    store: &mut Store,
+    symbols: &Symbols,
+    id: Id,
+    var: VarId,
+    memo: &mut SubstMemo,
+) -> Id {
     let Some(binding) = symbols.binding(var) else {
         return id;
     };
     let (params, value) = (binding.indices.clone(), binding.value);
-    let mut memo = FxHashMap::default();
-    let mut mentions = FxHashMap::default();
-    replace(store, id, var, &params, value, &mut memo, &mut mentions)
+    replace(
+        store,
+        id,
+        var,
+        &params,
+        value,
+        &mut memo.done,
+        &mut memo.mentions,
+    )
 }
 
 fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut FxHashMap<Id, bool>) -> bool {
