@@ -412,6 +412,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn rf_of_uncached(&mut self, id: Id) -> R<Rf> {
+        // Atoms as they are, before the clone below (a variable's indices
+        // are a vector).
+        if matches!(self.store.get(id), Node::Const(_) | Node::Var(..)) {
+            return Ok(Rf::atom(id));
+        }
         let node = self.store.get(id).clone();
         // A nowhere-defined part makes the whole nowhere defined.
         if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
