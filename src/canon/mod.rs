@@ -448,15 +448,26 @@ impl<'a> Ctx<'a> {
                 self.cancel(acc)
             }
             Node::Mul(xs) => {
-                let mut acc = Rf::one();
-                for x in xs {
+                // The product starts from the first factor's form itself
+                // (1 · f would only copy it).
+                let Some((&x0, rest)) = xs.split_first() else {
+                    return Ok(Rf::one());
+                };
+                let first = self.rf_of(x0)?;
+                if first.num.is_zero() {
+                    return Ok(Rf::zero());
+                }
+                let mut acc: Option<Rf> = None;
+                for &x in rest {
                     let r = self.rf_of(x)?;
-                    acc = self.rf_mul(&acc, &r)?;
-                    if acc.num.is_zero() {
+                    let next = self.rf_mul(acc.as_ref().unwrap_or(&first), &r)?;
+                    let zero = next.num.is_zero();
+                    acc = Some(next);
+                    if zero {
                         break;
                     }
                 }
-                Ok(acc)
+                Ok(acc.unwrap_or_else(|| (*first).clone()))
             }
             Node::Pow(b, e) => {
                 // (b^m)^n = b^(m·n) for integers m, n keeps a denominator

@@ -416,14 +416,14 @@ impl Ctx<'_> {
     }
 
     fn normalize_inner(&mut self, rf: Rf) -> R<Rf> {
-        let needs: Vec<bool> = rf
-            .num
-            .terms
-            .keys()
-            .map(|m| self.mono_needs_work(m))
-            .collect();
-        if !needs.iter().any(|&b| b) {
+        // Most forms need nothing: find that out before collecting anything.
+        let Some(first) = rf.num.terms.keys().position(|m| self.mono_needs_work(m)) else {
             return Ok(rf);
+        };
+        let mut needs = vec![false; first];
+        needs.push(true);
+        for m in rf.num.terms.keys().skip(first + 1) {
+            needs.push(self.mono_needs_work(m));
         }
         let mut plain = Poly::zero();
         let mut worked = Rf::zero();
