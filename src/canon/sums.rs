@@ -183,7 +183,14 @@ impl Ctx<'_> {
                 factors.push((f, -Rational::from_integer(k.into())));
             }
             let r = self.sum_single(idx.clone(), factors)?;
-            total = self.rf_add_uncancelled(total, &r.scale(&c))?;
+            // Moved, not copied, where adding would only copy: a unit
+            // coefficient, and the first term (0 + r is a copy of r).
+            let r = if c.is_one() { r } else { r.scale(&c) };
+            total = if total.num.is_zero() {
+                r
+            } else {
+                self.rf_add_uncancelled(total, &r)?
+            };
         }
         if !den_out.is_empty() {
             self.note(Rule::PullOutOfSum);
