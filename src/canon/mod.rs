@@ -187,6 +187,9 @@ impl Cache {
 #[derive(Default)]
 pub(crate) struct Tables {
     memo: FxHashMap<Id, (Arc<Rf>, u64)>,
+    /// The ids given a form of more than [`CACHE_MAX_TERMS`] terms since
+    /// the last trim, so that trimming does not walk the whole memo.
+    large: Vec<Id>,
     factor_polys: FxHashMap<Id, Arc<poly::Poly>>,
     free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
     level_memo: FxHashMap<Id, Option<u32>>,
@@ -199,8 +202,17 @@ impl Tables {
     /// held hundreds of MiB across links); the small forms are the shared
     /// parts (layers, activations, a softmax's terms) and cheap to keep.
     fn trim(&mut self) {
-        self.memo
-            .retain(|_, (rf, _)| rf.num.len() <= CACHE_MAX_TERMS);
+        // Every large form in the memo was entered since the last trim, so
+        // this drops exactly the forms of more than CACHE_MAX_TERMS terms.
+        for id in self.large.drain(..) {
+            if self
+                .memo
+                .get(&id)
+                .is_some_and(|(rf, _)| rf.num.len() > CACHE_MAX_TERMS)
+            {
+                self.memo.remove(&id);
+            }
+        }
     }
 }
 
@@ -213,6 +225,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) symbols: &'a mut Symbols,
     mode: Mode,
     memo: FxHashMap<Id, (Arc<Rf>, u64)>,
+    large: Vec<Id>,
     factor_polys: FxHashMap<Id, Arc<poly::Poly>>,
     free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
     level_memo: FxHashMap<Id, Option<u32>>,
@@ -264,6 +277,7 @@ impl<'a> Ctx<'a> {
             symbols,
             mode,
             memo: tables.memo,
+            large: tables.large,
             factor_polys: tables.factor_polys,
             free_memo: tables.free_memo,
             level_memo: tables.level_memo,
@@ -285,6 +299,7 @@ impl<'a> Ctx<'a> {
     fn into_tables(self) -> Tables {
         Tables {
             memo: self.memo,
+            large: self.large,
             factor_polys: self.factor_polys,
             free_memo: self.free_memo,
             level_memo: self.level_memo,
@@ -392,6 +407,9 @@ impl<'a> Ctx<'a> {
         let bits = self.rules;
         self.rules = saved | bits;
         let rf = Arc::new(result?);
+        if rf.num.len() > CACHE_MAX_TERMS {
+            self.large.push(id);
+        }
         self.memo.insert(id, (rf.clone(), bits));
         Ok(rf)
     }
