@@ -8,19 +8,40 @@
 //! expressions small: σ′ = σ(1 − σ), tanh′ = 1 − tanh², exp′ = exp,
 //! tan′ = 1 + tan².
 
-use crate::expr::subst::substitute_binding;
+use crate::expr::fxhash::FxHashMap;
+use crate::expr::subst::{substitute_binding_with, SubstMemo};
 use crate::expr::{
-    children, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
+    child_iter, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
 };
 use num_traits::{One, Zero};
-use std::collections::HashMap;
 
 struct Diff<'a> {
     store: &'a mut Store,
     var: VarId,
     at: &'a [IndexId],
-    memo: HashMap<Id, Id>,
-    mentions: HashMap<Id, bool>,
+    memo: &'a mut FxHashMap<Id, Id>,
+    mentions: &'a mut FxHashMap<Id, bool>,
+}
+
+/// What eliminations have learned about a store, kept for later
+/// eliminations in the same store: the links of a file repeat their sides
+/// (`a = b`, `b = c`) and differentiate the same subexpressions by the same
+/// element. Every entry is a function of store nodes, which never change,
+/// and of variable bindings, which are fixed at lowering; so an answer from
+/// here is the answer a fresh elimination would give, and skipping the
+/// recomputation adds no node (it would only have found existing ones).
+#[derive(Default)]
+pub(crate) struct ElimMemo {
+    /// Expression → the expression with its Deriv nodes eliminated.
+    done: FxHashMap<Id, Id>,
+    /// Whether an expression has a Deriv node.
+    has: FxHashMap<Id, bool>,
+    /// Per element differentiated by: derivatives taken so far.
+    derivs: FxHashMap<(VarId, Vec<IndexId>), FxHashMap<Id, Id>>,
+    /// Per variable: whether an expression mentions it.
+    mentions: FxHashMap<VarId, FxHashMap<Id, bool>>,
+    /// Per let-name variable: its substitutions by its value.
+    substs: FxHashMap<VarId, SubstMemo>,
 }
 
 /// `∂body/∂var[at]` (`at` empty for a scalar variable). Deriv nodes inside
@@ -42,31 +63,42 @@ pub(crate) fn derive_inner(
     var: VarId,
     at: &[IndexId],
 ) -> Id {
-    let body = eliminate_inner(store, symbols, body);
+    let memo = &mut ElimMemo::default();
+    let body = elim(store, symbols, body, memo);
+    differentiate(store, symbols, body, var, at, memo)
+}
+
+/// `∂body/∂var[at]` for a Deriv-free body, with the variable's binding
+/// substituted back.
+fn differentiate(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    body: Id,
+    var: VarId,
+    at: &[IndexId],
+    memo: &mut ElimMemo,
+) -> Id {
     let mut d = Diff {
         store,
         var,
         at,
-        memo: HashMap::new(),
-        mentions: HashMap::new(),
+        memo: memo.derivs.entry((var, at.to_vec())).or_default(),
+        mentions: memo.mentions.entry(var).or_default(),
     };
     let r = d.d(body);
-    unbind(store, symbols, r, var)
+    unbind(store, symbols, r, var, memo)
 }
 
 /// Once the derivative by a let-name's variable is taken, the variable
 /// stands for the let's value again (see [`crate::expr::Binding`]). The value
 /// may itself hold derivatives, which are eliminated in turn.
-fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId) -> Id {
+fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId, memo: &mut ElimMemo) -> Id {
     if symbols.binding(var).is_none() {
         return id;
     }
-    let r = substitute_binding(store, symbols, id, var);
-    if has_deriv(store, r, &mut HashMap::new()) {
-        eliminate_inner(store, symbols, r)
-    } else {
-        r
-    }
+    let subst = memo.substs.entry(var).or_default();
+    let r = substitute_binding_with(store, symbols, id, var, subst);
+    elim(store, symbols, r, memo)
 }
 
 /// Replaces every Deriv node by its derivative, innermost first.
@@ -75,62 +107,67 @@ pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id 
 }
 
 pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
-    let mut memo = HashMap::new();
-    let mut has = HashMap::new();
-    elim(store, symbols, id, &mut memo, &mut has)
+    elim(store, symbols, id, &mut ElimMemo::default())
 }
 
-fn has_deriv(store: &Store, id: Id, memo: &mut HashMap<Id, bool>) -> bool {
+/// [`eliminate_inner`] with what earlier eliminations in the same store
+/// learned (see [`ElimMemo`]).
+pub(crate) fn eliminate_with(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    memo: &mut ElimMemo,
+) -> Id {
+    elim(store, symbols, id, memo)
+}
+
+fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = memo.get(&id) {
         return b;
     }
     let node = store.get(id);
-    let b = matches!(node, Node::Deriv { .. })
-        || children(node)
-            .into_iter()
-            .any(|c| has_deriv(store, c, memo));
+    let b =
+        matches!(node, Node::Deriv { .. }) || child_iter(node).any(|c| has_deriv(store, c, memo));
     memo.insert(id, b);
     b
 }
 
-fn elim(
-    store: &mut Store,
-    symbols: &mut Symbols,
-    id: Id,
-    memo: &mut HashMap<Id, Id>,
-    has: &mut HashMap<Id, bool>,
-) -> Id {
-    if let Some(&r) = memo.get(&id) {
+fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -> Id {
+    if let Some(&r) = memo.done.get(&id) {
         return r;
     }
     // One has_deriv memo for the whole elimination: a fresh one per node
     // walked every Deriv-free subtree again at each ancestor.
-    if !has_deriv(store, id, has) {
-        memo.insert(id, id);
+    if !has_deriv(store, id, &mut memo.has) {
+        memo.done.insert(id, id);
         return id;
     }
     let node = store.get(id).clone();
-    let kids: Vec<Id> = children(&node)
-        .into_iter()
-        .map(|c| elim(store, symbols, c, memo, has))
+    let kids: Vec<Id> = child_iter(&node)
+        .map(|c| elim(store, symbols, c, memo))
         .collect();
     let rebuilt = with_children(&node, &kids);
     let r = match rebuilt {
-        Node::Deriv { body, var, at } => {
-            let mut d = Diff {
-                store,
-                var,
-                at: &at,
-                memo: HashMap::new(),
-                mentions: HashMap::new(),
-            };
-            let r = d.d(body);
-            unbind(store, symbols, r, var)
-        }
+        Node::Deriv { body, var, at } => differentiate(store, symbols, body, var, &at, memo),
         other => store.add(other),
     };
-    memo.insert(id, r);
+    memo.done.insert(id, r);
     r
+}
+
+/// Whether `id` mentions `var` at all (any element). A function of the
+/// store, so that the walk borrows it instead of cloning every node.
+fn mentions(store: &Store, var: VarId, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
+    if let Some(&b) = memo.get(&id) {
+        return b;
+    }
+    let node = store.get(id);
+    let b = match node {
+        Node::Var(v, _) => *v == var,
+        _ => child_iter(node).any(|c| mentions(store, var, c, memo)),
+    };
+    memo.insert(id, b);
+    b
 }
 
 fn is_zero(store: &Store, id: Id) -> bool {
@@ -144,16 +181,7 @@ fn is_one(store: &Store, id: Id) -> bool {
 impl Diff<'_> {
     /// Whether `id` mentions the variable at all (any element).
     fn mentions(&mut self, id: Id) -> bool {
-        if let Some(&b) = self.mentions.get(&id) {
-            return b;
-        }
-        let node = self.store.get(id).clone();
-        let b = match &node {
-            Node::Var(v, _) => *v == self.var,
-            _ => children(&node).into_iter().any(|c| self.mentions(c)),
-        };
-        self.mentions.insert(id, b);
-        b
+        mentions(self.store, self.var, id, self.mentions)
     }
 
     fn zero(&mut self) -> Id {

@@ -38,7 +38,6 @@
 
 mod facts;
 mod funcs;
-mod fxhash;
 mod logs;
 mod poly;
 mod powers;
@@ -60,11 +59,10 @@ mod tests;
 
 pub use trace::{rule_names, Rule};
 
+use crate::expr::fxhash::FxHashMap;
 use crate::expr::{DimId, Id, IndexId, Node, Rational, Store, Symbols};
-use fxhash::FxHashMap;
 use num_traits::{One, Zero};
 use ratfun::Rf;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -150,6 +148,8 @@ const MAX_COEFF_BITS: u64 = 1 << 16;
 #[derive(Default)]
 pub struct Cache {
     modes: [Tables; 2],
+    /// Both sides of every link have their derivatives eliminated first.
+    elim: crate::diff::ElimMemo,
     /// The store's length and last node when the cache was last used.
     seen: Option<(usize, Node)>,
 }
@@ -187,6 +187,9 @@ impl Cache {
 #[derive(Default)]
 pub(crate) struct Tables {
     memo: FxHashMap<Id, (Arc<Rf>, u64)>,
+    /// The ids given a form of more than [`CACHE_MAX_TERMS`] terms since
+    /// the last trim, so that trimming does not walk the whole memo.
+    large: Vec<Id>,
     factor_polys: FxHashMap<Id, Arc<poly::Poly>>,
     free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
     level_memo: FxHashMap<Id, Option<u32>>,
@@ -199,8 +202,17 @@ impl Tables {
     /// held hundreds of MiB across links); the small forms are the shared
     /// parts (layers, activations, a softmax's terms) and cheap to keep.
     fn trim(&mut self) {
-        self.memo
-            .retain(|_, (rf, _)| rf.num.len() <= CACHE_MAX_TERMS);
+        // Every large form in the memo was entered since the last trim, so
+        // this drops exactly the forms of more than CACHE_MAX_TERMS terms.
+        for id in self.large.drain(..) {
+            if self
+                .memo
+                .get(&id)
+                .is_some_and(|(rf, _)| rf.num.len() > CACHE_MAX_TERMS)
+            {
+                self.memo.remove(&id);
+            }
+        }
     }
 }
 
@@ -213,12 +225,13 @@ pub(crate) struct Ctx<'a> {
     pub(crate) symbols: &'a mut Symbols,
     mode: Mode,
     memo: FxHashMap<Id, (Arc<Rf>, u64)>,
+    large: Vec<Id>,
     factor_polys: FxHashMap<Id, Arc<poly::Poly>>,
     free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
     level_memo: FxHashMap<Id, Option<u32>>,
     undefined_memo: FxHashMap<Id, bool>,
-    canon_idx: HashMap<(DimId, u32), IndexId>,
-    idx_level: HashMap<IndexId, u32>,
+    canon_idx: FxHashMap<(DimId, u32), IndexId>,
+    idx_level: FxHashMap<IndexId, u32>,
     rules: u64,
     start: Instant,
     max_time: Duration,
@@ -242,8 +255,8 @@ impl<'a> Ctx<'a> {
         start: Instant,
         tables: Tables,
     ) -> Ctx<'a> {
-        let mut canon_idx = HashMap::new();
-        let mut idx_level = HashMap::new();
+        let mut canon_idx = FxHashMap::default();
+        let mut idx_level = FxHashMap::default();
         for (k, info) in symbols.indices.iter().enumerate() {
             if let Some(level) = info
                 .name
@@ -264,6 +277,7 @@ impl<'a> Ctx<'a> {
             symbols,
             mode,
             memo: tables.memo,
+            large: tables.large,
             factor_polys: tables.factor_polys,
             free_memo: tables.free_memo,
             level_memo: tables.level_memo,
@@ -285,6 +299,7 @@ impl<'a> Ctx<'a> {
     fn into_tables(self) -> Tables {
         Tables {
             memo: self.memo,
+            large: self.large,
             factor_polys: self.factor_polys,
             free_memo: self.free_memo,
             level_memo: self.level_memo,
@@ -371,21 +386,12 @@ impl<'a> Ctx<'a> {
     /// Whether the undefined atom occurs in the expression `id`
     /// (remembered across links: atoms recur).
     fn mentions_undefined(&mut self, id: Id) -> bool {
-        if id == self.undefined_atom {
-            return true;
-        }
-        // Children come before parents in the store.
-        if id < self.undefined_atom {
-            return false;
-        }
-        if let Some(&b) = self.undefined_memo.get(&id) {
-            return b;
-        }
-        let b = crate::expr::children(self.store.get(id))
-            .into_iter()
-            .any(|c| self.mentions_undefined(c));
-        self.undefined_memo.insert(id, b);
-        b
+        mentions_undefined(
+            self.store,
+            self.undefined_atom,
+            id,
+            &mut self.undefined_memo,
+        )
     }
 
     /// The rational-function form of any expression (memoized).
@@ -401,6 +407,9 @@ impl<'a> Ctx<'a> {
         let bits = self.rules;
         self.rules = saved | bits;
         let rf = Arc::new(result?);
+        if rf.num.len() > CACHE_MAX_TERMS {
+            self.large.push(id);
+        }
         self.memo.insert(id, (rf.clone(), bits));
         Ok(rf)
     }
@@ -421,10 +430,15 @@ impl<'a> Ctx<'a> {
     }
 
     fn rf_of_uncached(&mut self, id: Id) -> R<Rf> {
+        // Atoms as they are, before the clone below (a variable's indices
+        // are a vector).
+        if matches!(self.store.get(id), Node::Const(_) | Node::Var(..)) {
+            return Ok(Rf::atom(id));
+        }
         let node = self.store.get(id).clone();
         // A nowhere-defined part makes the whole nowhere defined.
-        for c in crate::expr::children(&node) {
-            if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+        if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+            for c in crate::expr::child_iter(&node) {
                 let r = self.rf_of(c)?;
                 if self.is_undefined(&r) {
                     return Ok(self.undefined());
@@ -452,15 +466,26 @@ impl<'a> Ctx<'a> {
                 self.cancel(acc)
             }
             Node::Mul(xs) => {
-                let mut acc = Rf::one();
-                for x in xs {
+                // The product starts from the first factor's form itself
+                // (1 · f would only copy it).
+                let Some((&x0, rest)) = xs.split_first() else {
+                    return Ok(Rf::one());
+                };
+                let first = self.rf_of(x0)?;
+                if first.num.is_zero() {
+                    return Ok(Rf::zero());
+                }
+                let mut acc: Option<Rf> = None;
+                for &x in rest {
                     let r = self.rf_of(x)?;
-                    acc = self.rf_mul(&acc, &r)?;
-                    if acc.num.is_zero() {
+                    let next = self.rf_mul(acc.as_ref().unwrap_or(&first), &r)?;
+                    let zero = next.num.is_zero();
+                    acc = Some(next);
+                    if zero {
                         break;
                     }
                 }
-                Ok(acc)
+                Ok(acc.unwrap_or_else(|| (*first).clone()))
             }
             Node::Pow(b, e) => {
                 // (b^m)^n = b^(m·n) for integers m, n keeps a denominator
@@ -610,8 +635,8 @@ fn prove_inner(
     budget: &Budget,
 ) -> Outcome {
     let start = Instant::now();
-    let l = crate::diff::eliminate_inner(store, symbols, lhs);
-    let r = crate::diff::eliminate_inner(store, symbols, rhs);
+    let l = crate::diff::eliminate_with(store, symbols, lhs, &mut cache.elim);
+    let r = crate::diff::eliminate_with(store, symbols, rhs, &mut cache.elim);
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
         // The fallback usually meets forms small enough to settle quickly;
@@ -653,8 +678,8 @@ fn prove_inner(
                 // The fallback mode rewrites only σ, tanh, tan, sin and cos; when
                 // neither form has them it would repeat the same work.
                 if mode == Mode::Atoms
-                    && !has_fallback_atoms(store, cl, &mut HashMap::new())
-                    && !has_fallback_atoms(store, cr, &mut HashMap::new())
+                    && !has_fallback_atoms(store, cl, &mut FxHashMap::default())
+                    && !has_fallback_atoms(store, cr, &mut FxHashMap::default())
                 {
                     break;
                 }
@@ -673,8 +698,32 @@ fn prove_inner(
     }
 }
 
+/// Whether `undefined` occurs in the expression `id`; a function of the
+/// store, so that the walk borrows it instead of cloning nodes.
+fn mentions_undefined(
+    store: &Store,
+    undefined: Id,
+    id: Id,
+    memo: &mut FxHashMap<Id, bool>,
+) -> bool {
+    if id == undefined {
+        return true;
+    }
+    // Children come before parents in the store.
+    if id < undefined {
+        return false;
+    }
+    if let Some(&b) = memo.get(&id) {
+        return b;
+    }
+    let b = crate::expr::child_iter(store.get(id))
+        .any(|c| mentions_undefined(store, undefined, c, memo));
+    memo.insert(id, b);
+    b
+}
+
 /// Whether an expression mentions a function the fallback mode rewrites.
-fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bool {
+fn has_fallback_atoms(store: &Store, id: Id, seen: &mut FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = seen.get(&id) {
         return b;
     }
@@ -689,9 +738,7 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bo
                 | crate::expr::Func::Cos,
             _
         )
-    ) || crate::expr::children(node)
-        .into_iter()
-        .any(|c| has_fallback_atoms(store, c, seen));
+    ) || crate::expr::child_iter(node).any(|c| has_fallback_atoms(store, c, seen));
     seen.insert(id, b);
     b
 }

@@ -9,7 +9,7 @@
 
 use crate::expr::{Id, Rational};
 use num_traits::ToPrimitive;
-use num_traits::{Signed, Zero};
+use num_traits::{One, Signed, Zero};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -27,7 +27,8 @@ pub(crate) enum Exp {
 impl Exp {
     pub(crate) fn from_rational(r: &Rational) -> Exp {
         if r.is_integer() {
-            if let Some(n) = r.to_integer().to_i64() {
+            // The numerator itself: `to_integer` divides by the denominator.
+            if let Some(n) = r.numer().to_i64() {
                 return Exp::Int(n);
             }
         }
@@ -272,12 +273,11 @@ impl Mono {
     }
 
     /// The exponent of `atom` (zero when absent).
-    pub(crate) fn exponent(&self, atom: Id) -> Rational {
+    pub(crate) fn exp_of(&self, atom: Id) -> Exp {
         self.0
             .iter()
             .find(|(a, _)| *a == atom)
-            .map(|(_, e)| e.to_rational())
-            .unwrap_or_else(Rational::zero)
+            .map_or(Exp::Int(0), |(_, e)| e.clone())
     }
 }
 
@@ -389,18 +389,33 @@ impl Poly {
         if c.is_zero() {
             return Poly::zero();
         }
+        // Products fold from 1, so scaling by 1 is the common case.
+        if c.is_one() {
+            return self.clone();
+        }
         Poly {
-            terms: self.terms.iter().map(|(m, d)| (m.clone(), d * c)).collect(),
+            terms: self
+                .terms
+                .iter()
+                .map(|(m, d)| (m.clone(), mul_coeff(d, c)))
+                .collect(),
         }
     }
 
     /// `c·m · self`.
     pub(crate) fn mul_term(&self, m: &Mono, c: &Rational) -> Poly {
-        let mut out = Poly::zero();
-        for (n, d) in &self.terms {
-            out.add_term(n.mul(m), d * c);
+        if c.is_zero() {
+            return Poly::zero();
         }
-        out
+        // Multiplying by a monomial is injective and keeps the group order,
+        // so the products are distinct and already sorted: no merging.
+        Poly {
+            terms: self
+                .terms
+                .iter()
+                .map(|(n, d)| (n.mul(m), mul_coeff(d, c)))
+                .collect(),
+        }
     }
 
     /// `self · other`, term by term (no normalization of the products).
@@ -550,7 +565,7 @@ fn univariate(p: &Poly, var: Id) -> Option<BTreeMap<i64, u64>> {
     let mut degs: Vec<(i64, u64)> = Vec::new();
     let mut many: Option<BTreeMap<i64, u64>> = None;
     // An inverse costs ~120 multiplications; atoms recur across terms.
-    let mut inverses: super::fxhash::FxHashMap<Id, u64> = Default::default();
+    let mut inverses: crate::expr::fxhash::FxHashMap<Id, u64> = Default::default();
     for (m, c) in &p.terms {
         let (deg, coef) = term_image(m, c, var, &mut inverses)?;
         if let Some(out) = many.as_mut() {
@@ -579,7 +594,7 @@ fn term_image(
     m: &Mono,
     c: &Rational,
     var: Id,
-    inverses: &mut super::fxhash::FxHashMap<Id, u64>,
+    inverses: &mut crate::expr::fxhash::FxHashMap<Id, u64>,
 ) -> Option<(i64, u64)> {
     let mut coef = rat_mod(c)?;
     let mut deg = 0i64;

@@ -416,14 +416,14 @@ impl Ctx<'_> {
     }
 
     fn normalize_inner(&mut self, rf: Rf) -> R<Rf> {
-        let needs: Vec<bool> = rf
-            .num
-            .terms
-            .keys()
-            .map(|m| self.mono_needs_work(m))
-            .collect();
-        if !needs.iter().any(|&b| b) {
+        // Most forms need nothing: find that out before collecting anything.
+        let Some(first) = rf.num.terms.keys().position(|m| self.mono_needs_work(m)) else {
             return Ok(rf);
+        };
+        let mut needs = vec![false; first];
+        needs.push(true);
+        for m in rf.num.terms.keys().skip(first + 1) {
+            needs.push(self.mono_needs_work(m));
         }
         let mut plain = Poly::zero();
         let mut worked = Rf::zero();
@@ -689,17 +689,14 @@ impl Ctx<'_> {
 /// The monomial content: each atom to its least exponent over the terms,
 /// so that dividing by it leaves no atom dividing every term.
 fn content_of(p: &Poly) -> Mono {
+    // Atoms come sorted and each once, and zero exponents are left out:
+    // already a monomial's form.
     let mut fs = Vec::new();
     for a in p.atoms() {
-        let min = p
-            .terms
-            .keys()
-            .map(|m| m.exponent(a))
-            .min()
-            .unwrap_or_else(Rational::zero);
-        if !min.is_zero() {
+        let min = p.terms.keys().map(|m| m.exp_of(a)).min();
+        if let Some(min) = min.filter(|e| !e.is_zero()) {
             fs.push((a, min));
         }
     }
-    Mono::from_factors(fs)
+    Mono(fs)
 }

@@ -18,9 +18,9 @@
 use super::poly::Mono;
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
-use crate::expr::{children, Id, IndexId, Node, Rational};
+use crate::expr::fxhash::FxHashMap;
+use crate::expr::{child_iter, Id, IndexId, Node, Rational, Store};
 use num_traits::{One, Signed, ToPrimitive};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The fresh bound indices and the body factors of an opened sum.
@@ -29,45 +29,7 @@ type Opened = (Vec<IndexId>, Vec<(Id, Rational)>);
 impl Ctx<'_> {
     /// The free indices of an expression, sorted.
     pub(crate) fn free_indices(&mut self, id: Id) -> Arc<Vec<IndexId>> {
-        if let Some(v) = self.free_memo.get(&id) {
-            return v.clone();
-        }
-        let node = self.store.get(id).clone();
-        let mut out: Vec<IndexId> = match &node {
-            Node::Var(_, ix) => ix.clone(),
-            Node::Delta(a, b) => vec![*a, *b],
-            Node::Sum {
-                index,
-                except,
-                body,
-            } => {
-                let mut v: Vec<IndexId> = self
-                    .free_indices(*body)
-                    .iter()
-                    .copied()
-                    .filter(|i| i != index)
-                    .collect();
-                v.extend(except);
-                v
-            }
-            Node::Deriv { body, at, .. } => {
-                let mut v = (*self.free_indices(*body)).clone();
-                v.extend(at.iter().copied());
-                v
-            }
-            _ => {
-                let mut v = Vec::new();
-                for c in children(&node) {
-                    v.extend(self.free_indices(c).iter().copied());
-                }
-                v
-            }
-        };
-        out.sort();
-        out.dedup();
-        let out = Arc::new(out);
-        self.free_memo.insert(id, out.clone());
-        out
+        free_indices(self.store, id, &mut self.free_memo)
     }
 
     fn depends(&mut self, id: Id, idx: &[IndexId]) -> bool {
@@ -76,32 +38,20 @@ impl Ctx<'_> {
 
     /// The highest canonical level bound anywhere inside.
     fn max_level(&mut self, id: Id) -> Option<u32> {
-        if let Some(l) = self.level_memo.get(&id) {
-            return *l;
-        }
-        let node = self.store.get(id).clone();
-        let mut best = match &node {
-            Node::Sum { index, .. } => self.idx_level.get(index).copied(),
-            _ => None,
-        };
-        for c in children(&node) {
-            best = best.max(self.max_level(c));
-        }
-        self.level_memo.insert(id, best);
-        best
+        max_level(self.store, &self.idx_level, id, &mut self.level_memo)
     }
 
     /// Renames free indices simultaneously (no simplification).
-    pub(crate) fn rename(&mut self, id: Id, map: &HashMap<IndexId, IndexId>) -> Id {
-        let mut memo = HashMap::new();
+    pub(crate) fn rename(&mut self, id: Id, map: &FxHashMap<IndexId, IndexId>) -> Id {
+        let mut memo = FxHashMap::default();
         self.rename_in(id, map, &mut memo)
     }
 
     fn rename_in(
         &mut self,
         id: Id,
-        map: &HashMap<IndexId, IndexId>,
-        memo: &mut HashMap<Id, Id>,
+        map: &FxHashMap<IndexId, IndexId>,
+        memo: &mut FxHashMap<Id, Id>,
     ) -> Id {
         if !self.free_indices(id).iter().any(|i| map.contains_key(i)) {
             return id;
@@ -122,7 +72,7 @@ impl Ctx<'_> {
                 let body = if map.contains_key(&index) {
                     let mut inner = map.clone();
                     inner.remove(&index);
-                    self.rename_in(body, &inner, &mut HashMap::new())
+                    self.rename_in(body, &inner, &mut FxHashMap::default())
                 } else {
                     self.rename_in(body, map, memo)
                 };
@@ -186,7 +136,7 @@ impl Ctx<'_> {
                 except: None,
                 body,
             });
-            let at_j = self.rename(body, &HashMap::from([(index, j)]));
+            let at_j = self.rename(body, &FxHashMap::from_iter([(index, j)]));
             let e = self.store.sub(full, at_j);
             return Ok((*self.rf_of(e)?).clone());
         }
@@ -233,7 +183,14 @@ impl Ctx<'_> {
                 factors.push((f, -Rational::from_integer(k.into())));
             }
             let r = self.sum_single(idx.clone(), factors)?;
-            total = self.rf_add_uncancelled(total, &r.scale(&c))?;
+            // Moved, not copied, where adding would only copy: a unit
+            // coefficient, and the first term (0 + r is a copy of r).
+            let r = if c.is_one() { r } else { r.scale(&c) };
+            total = if total.num.is_zero() {
+                r
+            } else {
+                self.rf_add_uncancelled(total, &r)?
+            };
         }
         if !den_out.is_empty() {
             self.note(Rule::PullOutOfSum);
@@ -303,7 +260,7 @@ impl Ctx<'_> {
                 idx.retain(|x| *x != b);
                 fs.remove(pos);
                 let prod = self.raw_product(&fs);
-                let prod = self.rename(prod, &HashMap::from([(b, o)]));
+                let prod = self.rename(prod, &FxHashMap::from_iter([(b, o)]));
                 if idx.is_empty() {
                     return Ok((*self.rf_of(prod)?).clone());
                 }
@@ -378,7 +335,7 @@ impl Ctx<'_> {
         if js.is_empty() || matches!(self.store.get(b), Node::Sum { .. }) {
             return Ok(None);
         }
-        let mut map = HashMap::new();
+        let mut map = FxHashMap::default();
         let mut fresh = Vec::new();
         for j in js {
             let dim = self.symbols.index_dim(j);
@@ -418,7 +375,7 @@ impl Ctx<'_> {
         let mut best: Option<(Id, Vec<IndexId>)> = None;
         for perm in perms {
             self.tick()?;
-            let mut map = HashMap::new();
+            let mut map = FxHashMap::default();
             let mut targets = Vec::with_capacity(n);
             for (p, &k) in perm.iter().enumerate() {
                 let i = idx[k];
@@ -447,6 +404,76 @@ impl Ctx<'_> {
         }
         Ok(e)
     }
+}
+
+/// The free indices of an expression, sorted. Free functions of the store
+/// (here and in [`max_level`]), so that these walks over every node borrow
+/// it instead of cloning each node.
+fn free_indices(
+    store: &Store,
+    id: Id,
+    memo: &mut FxHashMap<Id, Arc<Vec<IndexId>>>,
+) -> Arc<Vec<IndexId>> {
+    if let Some(v) = memo.get(&id) {
+        return v.clone();
+    }
+    let node = store.get(id);
+    let mut out: Vec<IndexId> = match node {
+        Node::Var(_, ix) => ix.clone(),
+        Node::Delta(a, b) => vec![*a, *b],
+        Node::Sum {
+            index,
+            except,
+            body,
+        } => {
+            let mut v: Vec<IndexId> = free_indices(store, *body, memo)
+                .iter()
+                .copied()
+                .filter(|i| i != index)
+                .collect();
+            v.extend(except);
+            v
+        }
+        Node::Deriv { body, at, .. } => {
+            let mut v = (*free_indices(store, *body, memo)).clone();
+            v.extend(at.iter().copied());
+            v
+        }
+        _ => {
+            let mut v = Vec::new();
+            for c in child_iter(node) {
+                v.extend(free_indices(store, c, memo).iter().copied());
+            }
+            v
+        }
+    };
+    out.sort();
+    out.dedup();
+    let out = Arc::new(out);
+    memo.insert(id, out.clone());
+    out
+}
+
+/// The highest canonical level bound anywhere inside.
+fn max_level(
+    store: &Store,
+    levels: &FxHashMap<IndexId, u32>,
+    id: Id,
+    memo: &mut FxHashMap<Id, Option<u32>>,
+) -> Option<u32> {
+    if let Some(l) = memo.get(&id) {
+        return *l;
+    }
+    let node = store.get(id);
+    let mut best = match node {
+        Node::Sum { index, .. } => levels.get(index).copied(),
+        _ => None,
+    };
+    for c in child_iter(node) {
+        best = best.max(max_level(store, levels, c, memo));
+    }
+    memo.insert(id, best);
+    best
 }
 
 fn permutations(n: usize) -> Vec<Vec<usize>> {

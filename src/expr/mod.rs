@@ -11,12 +11,14 @@
 //!   claim as stated. Simplification lives in `canon`.
 //! - Expressions carry no spans; names live in [`Symbols`].
 
+pub(crate) mod fxhash;
 pub mod print;
 pub mod subst;
 
+use fxhash::{FxHashMap, FxHasher};
 use num_rational::BigRational;
-use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault};
 
 /// Exact rational numbers (arbitrary precision, never overflow).
 pub type Rational = BigRational;
@@ -316,7 +318,13 @@ impl Symbols {
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     nodes: Vec<Node>,
-    ids: HashMap<Node, Id>,
+    /// A node's hash → the first node added with that hash. Keyed by hash
+    /// rather than by node so that each node is kept once, in `nodes`,
+    /// instead of cloned into the table too (a clone per new node was a
+    /// visible share of canonicalization); nodes are compared on lookup.
+    ids: FxHashMap<u64, Id>,
+    /// Later nodes whose hash is already taken in `ids` (rare).
+    collisions: FxHashMap<u64, Vec<Id>>,
 }
 
 impl Store {
@@ -328,13 +336,31 @@ impl Store {
     /// The id of `node`, adding it if it is new. Children must already be in
     /// the store.
     pub fn add(&mut self, node: Node) -> Id {
-        if let Some(&id) = self.ids.get(&node) {
-            return id;
+        let hash = BuildHasherDefault::<FxHasher>::default().hash_one(&node);
+        self.add_hashed(node, hash)
+    }
+
+    /// [`Store::add`] with the node's hash given (tests force collisions).
+    fn add_hashed(&mut self, node: Node, hash: u64) -> Id {
+        let first = self.ids.get(&hash).copied();
+        if let Some(id) = first {
+            if self.nodes[id.index()] == node {
+                return id;
+            }
+            let more = self.collisions.get(&hash).map_or(&[][..], |v| &v[..]);
+            if let Some(&id) = more.iter().find(|id| self.nodes[id.index()] == node) {
+                return id;
+            }
         }
         debug_assert!(children(&node).iter().all(|c| c.index() < self.nodes.len()));
         let id = Id(u32::try_from(self.nodes.len()).expect("expression store overflow"));
-        self.nodes.push(node.clone());
-        self.ids.insert(node, id);
+        self.nodes.push(node);
+        match first {
+            None => {
+                self.ids.insert(hash, id);
+            }
+            Some(_) => self.collisions.entry(hash).or_default().push(id),
+        }
         id
     }
 
@@ -405,13 +431,21 @@ impl Store {
 
 /// The direct children of a node, in order.
 pub fn children(node: &Node) -> Vec<Id> {
-    match node {
-        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => vec![],
-        Node::Add(xs) | Node::Mul(xs) => xs.clone(),
-        Node::Pow(a, b) => vec![*a, *b],
-        Node::Apply(_, a) => vec![*a],
-        Node::Sum { body, .. } | Node::Deriv { body, .. } => vec![*body],
-    }
+    child_iter(node).collect()
+}
+
+/// The direct children of a node, in [`children`] order, without
+/// collecting them: the store's walks visit every node, and a vector per
+/// visit was a visible share of canonicalization.
+pub fn child_iter(node: &Node) -> impl Iterator<Item = Id> + '_ {
+    let (xs, pair): (&[Id], [Option<Id>; 2]) = match node {
+        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => (&[], [None, None]),
+        Node::Add(xs) | Node::Mul(xs) => (xs, [None, None]),
+        Node::Pow(a, b) => (&[], [Some(*a), Some(*b)]),
+        Node::Apply(_, a) => (&[], [Some(*a), None]),
+        Node::Sum { body, .. } | Node::Deriv { body, .. } => (&[], [Some(*body), None]),
+    };
+    xs.iter().copied().chain(pair.into_iter().flatten())
 }
 
 impl fmt::Display for Id {
@@ -438,5 +472,28 @@ pub fn with_children(node: &Node, kids: &[Id]) -> Node {
             var: *var,
             at: at.clone(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_with_colliding_hashes_stay_distinct() {
+        let mut store = Store::new();
+        let nodes: Vec<Node> = (1..=3)
+            .map(|n| Node::Num(Rational::from_integer(n.into())))
+            .collect();
+        let ids: Vec<Id> = nodes
+            .iter()
+            .map(|n| store.add_hashed(n.clone(), 7))
+            .collect();
+        assert_eq!(ids, vec![Id(0), Id(1), Id(2)]);
+        for (n, id) in nodes.iter().zip(&ids) {
+            assert_eq!(store.add_hashed(n.clone(), 7), *id);
+            assert_eq!(store.get(*id), n);
+        }
+        assert_eq!(store.len(), 3);
     }
 }

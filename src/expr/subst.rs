@@ -3,7 +3,8 @@
 //! Used by the symbolic engine once a derivative by a let-name has been
 //! taken (see [`super::Binding`]); nothing here simplifies.
 
-use super::{children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
+use super::fxhash::FxHashMap;
+use super::{child_iter, children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
 use std::collections::HashMap;
 
 /// `id` with every element `var[e]` replaced by the variable's bound value
@@ -13,16 +14,46 @@ use std::collections::HashMap;
 /// possible: lowering gives the value's bound indices fresh ids, so they
 /// differ from every index at a use.
 pub fn substitute_binding(store: &mut Store, symbols: &Symbols, id: Id, var: VarId) -> Id {
+    substitute_binding_with(store, symbols, id, var, &mut SubstMemo::default())
+}
+
+/// What substitutions of one variable have learned about a store: both
+/// tables are functions of store nodes and the variable's binding, so they
+/// may be kept for later substitutions of the same variable in the same
+/// store.
+#[derive(Default)]
+pub(crate) struct SubstMemo {
+    /// Expression → the expression with the variable substituted.
+    done: FxHashMap<Id, Id>,
+    /// Whether an expression mentions the variable.
+    mentions: FxHashMap<Id, bool>,
+}
+
+/// [`substitute_binding`] with `memo` from earlier substitutions of `var`
+/// in the same store.
+pub(crate) fn substitute_binding_with(
+    store: &mut Store,
+    symbols: &Symbols,
+    id: Id,
+    var: VarId,
+    memo: &mut SubstMemo,
+) -> Id {
     let Some(binding) = symbols.binding(var) else {
         return id;
     };
     let (params, value) = (binding.indices.clone(), binding.value);
-    let mut memo = HashMap::new();
-    let mut mentions = HashMap::new();
-    replace(store, id, var, &params, value, &mut memo, &mut mentions)
+    replace(
+        store,
+        id,
+        var,
+        &params,
+        value,
+        &mut memo.done,
+        &mut memo.mentions,
+    )
 }
 
-fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut HashMap<Id, bool>) -> bool {
+fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = memo.get(&id) {
         return b;
     }
@@ -30,9 +61,7 @@ fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut HashMap<Id, bool>)
     let b = match node {
         Node::Var(v, _) => *v == var,
         Node::Deriv { var: v, .. } if *v == var => true,
-        _ => children(node)
-            .into_iter()
-            .any(|c| mentions_var(store, c, var, memo)),
+        _ => child_iter(node).any(|c| mentions_var(store, c, var, memo)),
     };
     memo.insert(id, b);
     b
@@ -44,8 +73,8 @@ fn replace(
     var: VarId,
     params: &[IndexId],
     value: Id,
-    memo: &mut HashMap<Id, Id>,
-    mentions: &mut HashMap<Id, bool>,
+    memo: &mut FxHashMap<Id, Id>,
+    mentions: &mut FxHashMap<Id, bool>,
 ) -> Id {
     if !mentions_var(store, id, var, mentions) {
         return id;
@@ -77,7 +106,7 @@ pub fn rename_indices(store: &mut Store, id: Id, map: &HashMap<IndexId, IndexId>
     if map.iter().all(|(a, b)| a == b) {
         return id;
     }
-    let mut memo = HashMap::new();
+    let mut memo = FxHashMap::default();
     rename_in(store, id, map, &mut memo)
 }
 
@@ -85,7 +114,7 @@ fn rename_in(
     store: &mut Store,
     id: Id,
     map: &HashMap<IndexId, IndexId>,
-    memo: &mut HashMap<Id, Id>,
+    memo: &mut FxHashMap<Id, Id>,
 ) -> Id {
     if let Some(&r) = memo.get(&id) {
         return r;
@@ -104,7 +133,7 @@ fn rename_in(
             let body = if map.contains_key(&index) {
                 let mut inner = map.clone();
                 inner.remove(&index);
-                rename_in(store, body, &inner, &mut HashMap::new())
+                rename_in(store, body, &inner, &mut FxHashMap::default())
             } else {
                 rename_in(store, body, map, memo)
             };

@@ -1,7 +1,8 @@
-//! A fast deterministic hasher for the memo tables, keyed by small integer
-//! ids: std's SipHash (built to resist collision attacks on untrusted keys)
-//! was a visible share of canonicalization. This is the multiply-rotate
-//! hash rustc uses for its own tables.
+//! A fast deterministic hasher for the store's hash-consing table and the
+//! memo tables keyed by small integer ids: std's SipHash (built to resist
+//! collision attacks on untrusted keys) was a visible share of
+//! canonicalization. This is the multiply-rotate hash rustc uses for its
+//! own tables.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
