@@ -29,7 +29,7 @@ use super::Point;
 use crate::expr::{Constant, DimId, Func, Id, IndexId, Node, Store, Symbols, VarId};
 use num_traits::ToPrimitive;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 /// Why an evaluation ended without a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -528,32 +528,9 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
     Ok(interned.len())
 }
 
-/// A fast, non-cryptographic hasher (FxHash) for the memo tables: their
-/// keys are small integers, for which SipHash is needlessly slow.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub(crate) type Fx = BuildHasherDefault<FxHasher>;
+/// The memo tables' hasher: their keys are small integers, for which
+/// SipHash is needlessly slow (see `expr::fxhash`).
+type Fx = BuildHasherDefault<crate::expr::fxhash::FxHasher>;
 
 /// A value and its rounding-error bound (in units of the precision's
 /// rounding, see `compare`).
