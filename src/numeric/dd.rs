@@ -275,6 +275,9 @@ impl Field for Dd {
     fn is_finite(&self) -> bool {
         self.hi.is_finite() && self.lo.is_finite()
     }
+    fn is_zero(&self) -> bool {
+        self.hi == 0.0 && self.lo == 0.0
+    }
     fn is_constant(&self) -> bool {
         true
     }

@@ -24,6 +24,8 @@ pub(crate) trait Field: Copy + std::fmt::Debug {
     fn value(&self) -> f64;
     /// Every component is finite.
     fn is_finite(&self) -> bool;
+    /// Every component is exactly zero.
+    fn is_zero(&self) -> bool;
     /// No infinitesimal part is nonzero.
     fn is_constant(&self) -> bool;
     /// The value as an integer when it is exactly one (and modest).
@@ -84,6 +86,9 @@ impl Field for f64 {
     }
     fn is_finite(&self) -> bool {
         f64::is_finite(*self)
+    }
+    fn is_zero(&self) -> bool {
+        *self == 0.0
     }
     fn is_constant(&self) -> bool {
         true
@@ -170,8 +175,15 @@ impl<T: Field> Dual<T> {
         }
     }
 
-    /// The chain rule: f(re + eps ε) = f(re) + f'(re)·eps ε.
+    /// The chain rule: f(re + eps ε) = f(re) + f'(re)·eps ε. An argument
+    /// that does not move (eps = 0) gives a value that does not move,
+    /// whatever f' is there: x + sqrt(t) at t = 0 has derivative 1 by x,
+    /// although sqrt has none at 0, and an f' that overflows (1/t² for a
+    /// tiny t) must not turn 0·∞ into an undefined value.
     fn chain(f: T, df: T, eps: T) -> Dual<T> {
+        if eps.is_zero() {
+            return Dual::real(f);
+        }
         Dual {
             re: f,
             eps: df.mul(eps),
@@ -191,6 +203,9 @@ impl<T: Field> Field for Dual<T> {
     }
     fn is_finite(&self) -> bool {
         self.re.is_finite() && self.eps.is_finite()
+    }
+    fn is_zero(&self) -> bool {
+        self.re.is_zero() && self.eps.is_zero()
     }
     fn is_constant(&self) -> bool {
         self.re.is_constant() && self.eps.is_constant() && self.eps.value() == 0.0
@@ -253,6 +268,11 @@ impl<T: Field> Field for Dual<T> {
     }
     fn powc(self, r: Self) -> Option<Self> {
         let f = self.re.powc(r.re)?;
+        // sqrt(t) at t = 0 has a value but no slope: only a moving argument
+        // needs the slope (see `chain`).
+        if self.eps.is_zero() {
+            return Some(Dual::real(f));
+        }
         let df = self.re.powc(r.re.add(T::from_f64(-1.0)))?.mul(r.re);
         Some(Dual::chain(f, df, self.eps))
     }
@@ -297,6 +317,19 @@ mod tests {
         let x2 = Dual::<Dual<f64>>::from_f64(2.0).with_eps(0).with_eps(1);
         let y2 = x2.mul(x2).mul(x2);
         assert_eq!(y2.extract(1).extract(0).value(), 12.0);
+    }
+
+    #[test]
+    fn a_value_that_does_not_move_needs_no_slope() {
+        // sqrt(0): a value, and no derivative unless the argument moves.
+        let still = Dual::<f64>::from_f64(0.0);
+        assert_eq!(still.powc(Dual::from_f64(0.5)), Some(Dual::from_f64(0.0)));
+        assert!(still.with_eps(0).powc(Dual::from_f64(0.5)).is_none());
+        let deep = Dual::<Dual<f64>>::from_f64(0.0);
+        assert_eq!(deep.powc(Dual::from_f64(1.5)).map(|v| v.value()), Some(0.0));
+        // 1/t for a tiny t: its slope overflows, its value does not.
+        let r = Dual::<f64>::from_f64(1e-200).recip().unwrap();
+        assert!(r.is_finite() && r.value() == 1e200);
     }
 
     #[test]
