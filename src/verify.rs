@@ -261,24 +261,15 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         .collect();
 
     let lowered_claims = std::mem::take(&mut lowered.claims);
-    let configs: Vec<SampleConfig> = lowered_claims
-        .iter()
-        .map(|claim| SampleConfig {
-            samples: options.samples,
-            seed: options
-                .seed
-                .unwrap_or_else(|| default_seed(path, &claim.name)),
-        })
-        .collect();
-    let groups: Vec<Group> = lowered_claims
-        .iter()
-        .zip(&configs)
-        .map(|(claim, config)| Group {
-            links: claim.links.iter().flatten().collect(),
-            whole: claim.whole.as_ref(),
-            config,
-        })
-        .collect();
+    // One seed for the file: the sampler draws each variable, dimension and
+    // index from a stream keyed by its name, so claims that share a
+    // variable are sampled at the same values of it, and share work.
+    let config = SampleConfig {
+        samples: options.samples,
+        seed: options.seed.unwrap_or_else(|| default_seed(path)),
+    };
+    let configs = vec![config; lowered_claims.len()];
+    let groups = claim_groups(&lowered_claims, &configs[..]);
     let (symbolic, numeric, mut wholes) = witnesses(&mut lowered, &groups, options.threads);
     let mut outcomes = symbolic.into_iter().zip(numeric);
 
@@ -398,13 +389,46 @@ fn check_one(
     combine(lowered, link, w, source, lines, defined)
 }
 
-/// One claim's checkable links, sampled together (see
-/// [`numeric::check_links`]).
+/// Consecutive claims whose links are sampled together (see
+/// [`numeric::check_links`]): each claim's checkable links and, for a
+/// chain, its own equality (see `LoweredClaim::whole`).
 struct Group<'a> {
-    links: Vec<&'a Link>,
-    /// The claim's own equality, for a chain (see `LoweredClaim::whole`).
-    whole: Option<&'a Link>,
+    claims: Vec<(Vec<&'a Link>, Option<&'a Link>)>,
     config: &'a SampleConfig,
+}
+
+/// About this many links make a group: sampled together, links share the
+/// evaluation of what their sides have in common (the network's forward
+/// pass), while separate groups run on separate threads. The grouping
+/// depends only on the file, never on the thread count, so neither do the
+/// answers.
+const GROUP_LINKS: usize = 24;
+
+/// The claims in groups of consecutive claims of about [`GROUP_LINKS`]
+/// links; all claims share the file's sampling config.
+fn claim_groups<'a>(
+    claims: &'a [crate::lower::LoweredClaim],
+    configs: &'a [SampleConfig],
+) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    let mut size = 0;
+    for (claim, config) in claims.iter().zip(configs) {
+        let links: Vec<&Link> = claim.links.iter().flatten().collect();
+        match groups.last_mut() {
+            Some(_) if size < GROUP_LINKS => size += links.len(),
+            _ => {
+                groups.push(Group {
+                    claims: Vec::new(),
+                    config,
+                });
+                size = links.len();
+            }
+        }
+        if let Some(g) = groups.last_mut() {
+            g.claims.push((links, claim.whole.as_ref()));
+        }
+    }
+    groups
 }
 
 /// The two witnesses' answers on one link.
@@ -436,7 +460,8 @@ fn witnesses(
             let mut cache = canon::Cache::new();
             groups
                 .iter()
-                .flat_map(|g| &g.links)
+                .flat_map(|g| &g.claims)
+                .flat_map(|(links, _)| links)
                 .map(|link| {
                     canon::prove_cached(
                         &mut cache,
@@ -452,11 +477,14 @@ fn witnesses(
     };
     let sample = |store: &crate::expr::Store, symbols: &crate::expr::Symbols, k: usize| {
         let group = &groups[k];
-        let sides: Vec<(crate::expr::Id, crate::expr::Id, &[crate::expr::IndexId])> = group
-            .links
+        // Every claim's links, then the claims' own equalities.
+        let links = group
+            .claims
             .iter()
-            .copied()
-            .chain(group.whole)
+            .flat_map(|(links, _)| links.iter().copied());
+        let wholes = group.claims.iter().filter_map(|(_, whole)| *whole);
+        let sides: Vec<(crate::expr::Id, crate::expr::Id, &[crate::expr::IndexId])> = links
+            .chain(wholes)
             .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
             .collect();
         numeric::check_links(store, symbols, &sides, group.config)
@@ -480,7 +508,7 @@ fn witnesses(
 }
 
 /// Per-group numeric answers split into the links' (flattened, in order)
-/// and each group's claim equality.
+/// and each claim's own equality's.
 fn split(
     symbolic: Vec<canon::Outcome>,
     numeric: Vec<Vec<NumericOutcome>>,
@@ -491,16 +519,14 @@ fn split(
     Vec<Option<NumericOutcome>>,
 ) {
     let mut links = Vec::with_capacity(symbolic.len());
-    let mut wholes = Vec::with_capacity(groups.len());
-    for (mut answers, group) in numeric.into_iter().zip(groups) {
-        let whole = if group.whole.is_some() && answers.len() > group.links.len() {
-            answers.pop()
-        } else {
-            None
-        };
-        answers.truncate(group.links.len());
-        links.extend(answers);
-        wholes.push(whole);
+    let mut wholes = Vec::new();
+    for (answers, group) in numeric.into_iter().zip(groups) {
+        let n_links: usize = group.claims.iter().map(|(l, _)| l.len()).sum();
+        let mut answers = answers.into_iter();
+        links.extend(answers.by_ref().take(n_links));
+        for (_, whole) in &group.claims {
+            wholes.push(whole.and_then(|_| answers.next()));
+        }
     }
     (symbolic, links, wholes)
 }
@@ -658,12 +684,11 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
     step
 }
 
-/// A seed that depends only on the file's path and the claim's name, so a
-/// run is reproducible and claims do not share samples.
-fn default_seed(path: &str, claim: &str) -> u64 {
+/// A seed that depends only on the file's path, so a run is reproducible.
+fn default_seed(path: &str) -> u64 {
     // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in path.bytes().chain([0]).chain(claim.bytes()) {
+    for b in path.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }

@@ -186,14 +186,14 @@ pub fn check_link_with(
     sample::run(store, symbols, lhs, rhs, free, config, limits)
 }
 
-/// Samples the links `lhs = rhs` of one claim, each with its free indices,
-/// at the same points: free indices of the same name and dimension take the
-/// same value in every link. The answers, in order, are each link's own
-/// (its own counts, budget and counterexample, naming only what the link
-/// mentions), but the draws are shared, and so is evaluation: sides and
-/// subexpressions that are the same up to renaming of indices are computed
-/// once per point, so a chain of n links costs far less than n links
-/// sampled apart. The answers depend only on the links given and the seed.
+/// Samples the links `lhs = rhs`, each with its free indices, at the same
+/// points. Each answer, in order, is the link's own, as [`check_link`]
+/// would give it: draws are keyed by name (see `sample`), so what a link
+/// sees does not depend on the other links, and it keeps its own counts,
+/// budget and counterexample (naming only what the link mentions). What
+/// the links share is the work: sides and subexpressions that are the same
+/// up to renaming of indices (a network's forward pass, a derivative
+/// several claims take) are computed once per point.
 pub fn check_links(
     store: &Store,
     symbols: &Symbols,

@@ -1,20 +1,19 @@
-//! Sampling the links of a claim with proptest's strategies and its
-//! generator, and shrinking what fails.
+//! Sampling links, alone or several at the same points, and shrinking what
+//! fails.
 //!
-//! The strategy draws, independently: a value in 1..=5 for every dimension
-//! the links use; a raw value in 0..5 for every free index (taken modulo
-//! its dimension; same-named free indices of different links share one);
-//! and, for every variable the links mention, values for its largest shape
-//! (5 or 5×5 elements), which evaluation slices to the drawn dimensions.
-//! Keeping the parts independent lets proptest's value trees shrink each on
-//! its own: dimensions toward 1, indices toward 0, values toward simple
-//! numbers (0, ±1, ±2, halves, ...; see [`NumTree`]). A last pass
+//! A draw has independent parts: a value in 1..=5 for every dimension the
+//! links use; a raw value in 0..5 for every free index (taken modulo its
+//! dimension); and, for every variable the links mention, values for its
+//! largest shape (5 or 5×5 elements), which evaluation slices to the drawn
+//! dimensions. Each part comes from its own stream keyed by its name
+//! ([`Layout::draw`]), so what a link sees at draw n does not depend on
+//! what else is drawn: links sampled together share their points, and the
+//! work of evaluating them, without changing each other's answers.
+//!
+//! Keeping the parts independent lets a failing draw shrink each on its own
+//! ([`RawTree`]): dimensions toward 1, indices toward 0, values toward
+//! simple numbers (0, ±1, ±2, halves, ...; see [`NumTree`]). A last pass
 //! ([`polish`]) revisits dimensions and indices once the values are simple.
-//!
-//! Draws follow proptest's runner exactly (it reseeds its generator before
-//! each case, and so do we), so a link sampled alone draws the points the
-//! runner drew; the loop is ours so that one draw can serve every link of
-//! a claim, each judged with its own counts.
 //!
 //! A sample where either side is undefined is skipped for that link; while
 //! shrinking, such a candidate counts as "not failing", so an undefined
@@ -30,9 +29,7 @@ use super::eval::{eval_each, eval_roots, Plan, RootValue, Stop, Valued};
 use super::scalar::Field;
 use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
 use crate::expr::{DimId, Domain, Id, IndexId, Symbols, VarId};
-use proptest::prelude::*;
-use proptest::strategy::{NewTree, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use proptest::strategy::ValueTree;
 
 /// The largest dimension sampled.
 pub(crate) const MAX_DIM: usize = 5;
@@ -165,48 +162,11 @@ impl ValueTree for NumTree {
     }
 }
 
-/// The strategy for all variables' raw values: `(domain, element count)`
-/// per variable; each element in a domain (for simplex and onehot: the raw
-/// encoding, a positive weight or a hot position) from one random word
-/// (see [`draw`]), shrinking straight to the simplest value that still
-/// fails (see [`NumTree`]). The value is every variable's elements one
-/// after the other.
-///
-/// It draws and shrinks exactly as a `Vec` of per-variable
-/// `collection::vec` strategies of elements did (the same random words,
-/// the same order of shrinking steps: element by element, variable by
-/// variable), but keeps the values in one flat vector and a shrinking
-/// state only for the element being shrunk: most draws are never shrunk.
-#[derive(Clone, Debug)]
-struct Values(std::rc::Rc<[(Domain, usize)]>);
-
-impl Strategy for Values {
-    type Tree = ValuesTree;
-    type Value = Vec<f64>;
-
-    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
-        let total = self.0.iter().map(|&(_, n)| n).sum();
-        let mut values = Vec::with_capacity(total);
-        for &(domain, n) in self.0.iter() {
-            // `collection::vec` draws its length even when it is fixed;
-            // drawing it the same way keeps the random stream (and so
-            // every seed's samples) as it was.
-            let n = proptest::num::sample_uniform_incl(runner, n, n);
-            for _ in 0..n {
-                values.push(draw(domain, runner.rng().next_u64()));
-            }
-        }
-        Ok(ValuesTree {
-            vars: std::rc::Rc::clone(&self.0),
-            values,
-            live: None,
-            next: 0,
-            prev: None,
-        })
-    }
-}
-
-/// The value tree of [`Values`]: shrinks one element at a time, in order.
+/// The shrinking of all variables' raw values (`(domain, element count)`
+/// per variable, every variable's elements one after the other): one
+/// element at a time, in order, each straight to the simplest value that
+/// still fails (see [`NumTree`]), keeping a shrinking state only for the
+/// element being shrunk.
 #[derive(Clone, Debug)]
 struct ValuesTree {
     vars: std::rc::Rc<[(Domain, usize)]>,
@@ -287,7 +247,7 @@ fn raw_len(rank: usize, domain: Domain) -> usize {
     MAX_DIM.pow(rank as u32)
 }
 
-/// The sampling setup of a link or of a claim's links: which dimensions,
+/// The sampling setup of a link or of links sampled together: which dimensions,
 /// indices and variables.
 pub(crate) struct Layout {
     dims: Vec<DimId>,
@@ -298,11 +258,14 @@ pub(crate) struct Layout {
     /// free index `i`, and they take the same value, so that the links
     /// are judged at the same point and share their sides' values.
     free_raw: Vec<usize>,
-    /// How many raw index values a draw has.
-    n_free_raw: usize,
     vars: Vec<VarId>,
     /// Where each variable's raw values start in a draw's flat values.
     starts: Vec<usize>,
+    /// The stream keys of the dimensions, of the raw index values, and of
+    /// the variables (with their domains); see [`Layout::draw`].
+    dim_keys: Vec<u64>,
+    free_keys: Vec<u64>,
+    var_keys: Vec<(u64, Domain)>,
 }
 
 impl Layout {
@@ -311,26 +274,27 @@ impl Layout {
         let mut dims = plan.dims.clone();
         let mut free: Vec<IndexId> = Vec::new();
         let mut free_raw: Vec<usize> = Vec::new();
-        // One raw value per (name, dimension), shared across links; within
-        // one link, distinct index variables always get distinct values.
-        let mut classes: Vec<(&str, DimId)> = Vec::new();
+        // One raw value per (name, dimension, occurrence in its link),
+        // shared across links; within one link, distinct index variables
+        // always get distinct values.
+        let mut classes: Vec<(&str, DimId, usize)> = Vec::new();
         for link_free in frees {
-            let mut taken: Vec<usize> = Vec::new();
+            let mut seen: Vec<(&str, DimId)> = Vec::new();
             for &i in *link_free {
+                let (name, dim) = (symbols.index(i).name.as_str(), symbols.index_dim(i));
+                let occurrence = seen.iter().filter(|&&k| k == (name, dim)).count();
+                seen.push((name, dim));
                 if free.contains(&i) {
                     continue;
                 }
-                let key = (symbols.index(i).name.as_str(), symbols.index_dim(i));
-                let class = (0..classes.len())
-                    .find(|c| classes[*c] == key && !taken.contains(c))
-                    .unwrap_or_else(|| {
-                        classes.push(key);
-                        classes.len() - 1
-                    });
-                taken.push(class);
+                let key = (name, dim, occurrence);
+                let class = classes.iter().position(|&c| c == key).unwrap_or_else(|| {
+                    classes.push(key);
+                    classes.len() - 1
+                });
                 free.push(i);
                 free_raw.push(class);
-                dims.push(key.1);
+                dims.push(dim);
             }
         }
         dims.sort_unstable();
@@ -343,13 +307,39 @@ impl Layout {
             at += raw_len(info.dims.len(), info.domain);
         }
         starts.push(at);
+        let dim_keys = (dims.iter())
+            .map(|d| name_key(&["dim", symbols.dim_name(*d)]))
+            .collect();
+        let free_keys = (classes.iter())
+            .map(|&(name, dim, occurrence)| {
+                name_key(&[
+                    "index",
+                    name,
+                    symbols.dim_name(dim),
+                    &occurrence.to_string(),
+                ])
+            })
+            .collect();
+        // Two variables of one name (not expected) still get streams of
+        // their own.
+        let mut var_keys: Vec<(u64, Domain)> = Vec::with_capacity(plan.vars.len());
+        for v in &plan.vars {
+            let info = symbols.var(*v);
+            let mut key = name_key(&["var", &info.name]);
+            while var_keys.iter().any(|&(k, _)| k == key) {
+                key = mix(key);
+            }
+            var_keys.push((key, info.domain));
+        }
         Layout {
             dims,
             free,
             free_raw,
-            n_free_raw: classes.len(),
             vars: plan.vars.clone(),
             starts,
+            dim_keys,
+            free_keys,
+            var_keys,
         }
     }
 
@@ -358,21 +348,39 @@ impl Layout {
         self.starts[k]..self.starts[k + 1]
     }
 
-    fn strategy(&self, symbols: &Symbols) -> RawStrategy {
-        let vars = Values(
-            self.vars
-                .iter()
-                .map(|v| {
-                    let info = symbols.var(*v);
-                    (info.domain, raw_len(info.dims.len(), info.domain))
-                })
-                .collect(),
-        );
-        (
-            proptest::collection::vec(1..=MAX_DIM, self.dims.len()),
-            proptest::collection::vec(0..MAX_DIM, self.n_free_raw),
-            vars,
-        )
+    /// Each variable's domain and raw element count, in draw order.
+    fn value_parts(&self, symbols: &Symbols) -> std::rc::Rc<[(Domain, usize)]> {
+        self.vars
+            .iter()
+            .map(|v| {
+                let info = symbols.var(*v);
+                (info.domain, raw_len(info.dims.len(), info.domain))
+            })
+            .collect()
+    }
+
+    /// Draw number `n` of the stream `seed`. Every part comes from its own
+    /// stream, keyed by its name (a dimension's, a free index's name with
+    /// its dimension, a variable's), not by its position: the draw of a
+    /// part does not depend on what else is drawn, so links that share a
+    /// variable see the same values of it at draw `n`, whichever claim or
+    /// group they are sampled in.
+    fn draw(&self, seed: u64, n: u32) -> Raw {
+        let stream = |key: u64| mix(mix(seed ^ key) ^ u64::from(n));
+        let dims = (self.dim_keys.iter())
+            .map(|&k| 1 + (stream(k) % MAX_DIM as u64) as usize)
+            .collect();
+        let free = (self.free_keys.iter())
+            .map(|&k| (stream(k) % MAX_DIM as u64) as usize)
+            .collect();
+        let mut values = Vec::with_capacity(self.starts.last().copied().unwrap_or(0));
+        for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
+            let base = stream(key);
+            for e in 0..self.raw_range(k).len() {
+                values.push(draw(domain, mix(base ^ e as u64)));
+            }
+        }
+        (dims, free, values)
     }
 
     /// The point a raw draw stands for.
@@ -599,22 +607,6 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
     }
 }
 
-/// A 32-byte ChaCha seed from a `u64` (SplitMix64), so that nearby seeds
-/// give unrelated streams.
-fn seed_bytes(seed: u64) -> [u8; 32] {
-    let mut s = seed;
-    let mut out = [0u8; 32];
-    for chunk in out.chunks_mut(8) {
-        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        chunk.copy_from_slice(&z.to_le_bytes());
-    }
-    out
-}
-
 fn stop_message(stop: Stop, limit: u64) -> String {
     match stop {
         Stop::Budget => format!("numeric evaluation budget of {limit} operations exceeded"),
@@ -626,15 +618,104 @@ fn stop_message(stop: Stop, limit: u64) -> String {
     }
 }
 
-/// The value tree of one draw.
-type RawTree = <RawStrategy as Strategy>::Tree;
+/// The shrinking of one draw, part by part in order: each dimension
+/// (toward 1), each raw index value (toward 0), then the variables' values
+/// (see [`ValuesTree`]), as proptest shrinks a tuple of vectors: a part is
+/// simplified until it cannot be, and `complicate` moves back only the
+/// part last simplified.
+#[derive(Clone, Debug)]
+struct RawTree {
+    /// Dimensions, then raw index values.
+    ints: Vec<proptest::num::usize::BinarySearch>,
+    n_dims: usize,
+    values: ValuesTree,
+    /// The part being simplified (`ints.len()` for the values).
+    part: usize,
+    prev: Option<usize>,
+}
 
-/// The strategy of a draw (see [`Layout::strategy`]).
-type RawStrategy = (
-    proptest::collection::VecStrategy<std::ops::RangeInclusive<usize>>,
-    proptest::collection::VecStrategy<std::ops::Range<usize>>,
-    Values,
-);
+impl RawTree {
+    fn new(layout: &Layout, symbols: &Symbols, raw: &Raw) -> RawTree {
+        let ints = (raw
+            .0
+            .iter()
+            .map(|&d| proptest::num::usize::BinarySearch::new_above(1, d)))
+        .chain(
+            raw.1
+                .iter()
+                .map(|&i| proptest::num::usize::BinarySearch::new(i)),
+        )
+        .collect();
+        RawTree {
+            ints,
+            n_dims: raw.0.len(),
+            values: ValuesTree {
+                vars: layout.value_parts(symbols),
+                values: raw.2.clone(),
+                live: None,
+                next: 0,
+                prev: None,
+            },
+            part: 0,
+            prev: None,
+        }
+    }
+}
+
+impl ValueTree for RawTree {
+    type Value = Raw;
+
+    fn current(&self) -> Raw {
+        let ints: Vec<usize> = self.ints.iter().map(ValueTree::current).collect();
+        let (dims, free) = ints.split_at(self.n_dims);
+        (dims.to_vec(), free.to_vec(), self.values.current())
+    }
+
+    fn simplify(&mut self) -> bool {
+        while self.part < self.ints.len() {
+            if self.ints[self.part].simplify() {
+                self.prev = Some(self.part);
+                return true;
+            }
+            self.part += 1;
+        }
+        if self.values.simplify() {
+            self.prev = Some(self.ints.len());
+            return true;
+        }
+        false
+    }
+
+    fn complicate(&mut self) -> bool {
+        let moved = match self.prev {
+            Some(p) if p < self.ints.len() => self.ints[p].complicate(),
+            Some(_) => self.values.complicate(),
+            None => false,
+        };
+        if !moved {
+            self.prev = None;
+        }
+        moved
+    }
+}
+
+/// SplitMix64's finalizer: consecutive inputs give unrelated outputs.
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A name's stream key (FNV-1a: stable across Rust versions).
+fn name_key(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.iter().flat_map(|p| p.bytes().chain([0])) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
 
 /// One link of a group while the group is sampled.
 struct Tally {
@@ -647,9 +728,9 @@ struct Tally {
     ops: u64,
     rechecks_left: u32,
     stopped: Option<Stop>,
-    /// The first failing draw: its tree (to shrink), its value, the sides'
-    /// `f64` values, and whether `f64` alone saw the difference.
-    failure: Option<(RawTree, Raw, f64, f64, bool)>,
+    /// The number of the first failing draw, the sides' `f64` values
+    /// there, and whether `f64` alone saw the difference.
+    failure: Option<(u32, f64, f64, bool)>,
 }
 
 impl Tally {
@@ -662,14 +743,14 @@ impl Tally {
     }
 
     /// Counts one sample's verdict.
-    fn count(&mut self, verdict: Verdict, tree: &RawTree, raw: &Raw) {
+    fn count(&mut self, verdict: Verdict, draw: u32) {
         match verdict {
             Verdict::Pass => self.defined += 1,
             Verdict::Skip => {}
             Verdict::Vague => self.vague += 1,
             Verdict::Fail(l, r, clear) => {
                 self.defined += 1;
-                self.failure = Some((tree.clone(), raw.clone(), l, r, clear));
+                self.failure = Some((draw, l, r, clear));
             }
             Verdict::Stop(stop) => self.stopped = Some(stop),
         }
@@ -691,8 +772,8 @@ pub(crate) fn run(
         .unwrap_or_else(|| NumericOutcome::Inconclusive("no verdict".into()))
 }
 
-/// Samples the links `lhs = rhs` (with their free indices) of one claim at
-/// the same points; see the module docs for the rules. Each link is judged as if sampled alone, with
+/// Samples the links `lhs = rhs` (with their free indices) at the same
+/// points; see the module docs for the rules. Each link is judged as if sampled alone, with
 /// its own counts, re-check allowance, budget and shrinking; what they
 /// share is the draws and the evaluation: every side is evaluated once per
 /// point, and subexpressions the sides share (a network's forward pass)
@@ -759,10 +840,7 @@ pub(crate) fn run_group(
     }
     let frees: Vec<&[IndexId]> = links.iter().map(|l| l.2).collect();
     let layout = Layout::new(symbols, &plan, &frees);
-    let strategy = layout.strategy(symbols);
     let draws = config.samples.saturating_mul(4);
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(config.seed));
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
 
     let mut tallies: Vec<Tally> = sides
         .iter()
@@ -782,6 +860,7 @@ pub(crate) fn run_group(
         })
         .collect();
     let mut point = Point::default();
+    let mut draw = 0u32;
     loop {
         let active: Vec<usize> = (0..tallies.len())
             .filter(|&k| tallies[k].active(config.samples, draws))
@@ -789,31 +868,21 @@ pub(crate) fn run_group(
         if active.is_empty() {
             break;
         }
-        // proptest's runner reseeds its generator from itself before each
-        // case; doing the same keeps every seed's draws as they were.
-        // (Its seed for ChaCha: 32 bytes, each the low byte of a `u32`.)
-        let mut seed = [0u8; 32];
-        for b in &mut seed {
-            *b = runner.rng().next_u32() as u8;
-        }
-        *runner.rng() = TestRng::from_seed(RngAlgorithm::ChaCha, &seed);
-        let Ok(tree) = strategy.new_tree(&mut runner) else {
-            break;
-        };
-        let raw = tree.current();
+        let raw = layout.draw(config.seed, draw);
         layout.point_into(symbols, &raw, &mut point);
         for &k in &active {
             tallies[k].tried += 1;
         }
         let verdicts = judge_group(&plan, &point, &mut tallies, &active, limits);
         for (k, verdict) in active.into_iter().zip(verdicts) {
-            tallies[k].count(verdict, &tree, &raw);
+            tallies[k].count(verdict, draw);
         }
+        draw += 1;
     }
     tallies
         .into_iter()
         .zip(links)
-        .map(|(tally, &link)| conclude(store, symbols, &layout, link, tally, config, limits))
+        .map(|(tally, &link)| conclude(store, symbols, link, tally, config, limits))
         .collect()
 }
 
@@ -914,35 +983,37 @@ fn judge_group(
     verdicts
 }
 
-/// A link's outcome once its group is sampled: a failure is shrunk (over
-/// the group's draws, judged by the link alone) into a counterexample that
-/// names only what the link mentions.
-#[allow(clippy::too_many_arguments)]
+/// A link's outcome once its group is sampled. A failure is shrunk as if
+/// the link had been sampled alone: its own layout gives its part of the
+/// failing draw (draws are keyed by name), and only the link is judged, so
+/// the counterexample names only what the link mentions and does not
+/// depend on the group.
 fn conclude(
     store: &crate::expr::Store,
     symbols: &Symbols,
-    layout: &Layout,
     (lhs, rhs, free): (Id, Id, &[IndexId]),
     tally: Tally,
     config: &SampleConfig,
     limits: &Limits,
 ) -> NumericOutcome {
-    if let Some((tree, raw, l, r, clear)) = tally.failure {
+    if let Some((draw, l, r, clear)) = tally.failure {
         let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
             Ok(p) => p,
             Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
         };
-        let own = Layout::new(symbols, &plan, &[free]);
+        let layout = Layout::new(symbols, &plan, &[free]);
+        let raw = layout.draw(config.seed, draw);
         let mut st = State {
             clear_only: clear,
             ops: 0,
             stopped: None,
             point: Point::default(),
         };
-        let failure = shrink(&plan, symbols, layout, &mut st, limits, tree, (raw, l, r));
-        let (raw, l, r) = polish(&plan, symbols, layout, &own, &mut st, limits, failure);
+        let tree = RawTree::new(&layout, symbols, &raw);
+        let failure = shrink(&plan, symbols, &layout, &mut st, limits, tree, (raw, l, r));
+        let (raw, l, r) = polish(&plan, symbols, &layout, &mut st, limits, failure);
         let point = layout.point(symbols, &raw);
-        return NumericOutcome::False(Box::new(counterexample(symbols, &own, &point, l, r)));
+        return NumericOutcome::False(Box::new(counterexample(symbols, &layout, &point, l, r)));
     }
     if let Some(stop) = tally.stopped {
         return NumericOutcome::Inconclusive(stop_message(stop, limits.ops));
@@ -964,7 +1035,7 @@ fn conclude(
     }
 }
 
-/// proptest's shrinking loop over the failing draw's tree: simplify while
+/// proptest's shrinking loop over the failing draw's [`RawTree`]: simplify while
 /// the link still fails, complicate when it passes; a candidate where a
 /// side is undefined, or the sides cannot be told apart, counts as passing.
 fn shrink(
@@ -1047,14 +1118,10 @@ fn simple_values(domain: Domain, x: f64) -> Vec<f64> {
 /// stops wherever the claim happens to hold, tries the simplest values for
 /// each element in turn and keeps any that still fail. Only failures
 /// confirmed by `judge` are kept, so the result is still a counterexample.
-///
-/// `layout` is the group's, which the draws follow; only the dimensions,
-/// indices and variables of `own`, the link's own layout, are revisited.
 fn polish(
     plan: &Plan,
     symbols: &Symbols,
     layout: &Layout,
-    own: &Layout,
     st: &mut State,
     limits: &Limits,
     failure: (Raw, f64, f64),
@@ -1083,17 +1150,8 @@ fn polish(
         let mut changed = false;
         // Smaller dimensions (at least 1), then smaller index values.
         let fields: [(RawField, usize); 2] = [(|r| &mut r.0, 1), (|r| &mut r.1, 0)];
-        for (n, (field, least)) in fields.into_iter().enumerate() {
+        for (field, least) in fields {
             for k in 0..field(&mut best.0).len() {
-                let mine = if n == 0 {
-                    layout.dims.get(k).is_some_and(|d| own.dims.contains(d))
-                } else {
-                    (layout.free.iter().zip(&layout.free_raw))
-                        .any(|(i, &raw)| raw == k && own.free.contains(i))
-                };
-                if !mine {
-                    continue;
-                }
                 for v in least..field(&mut best.0)[k] {
                     let mut raw = best.0.clone();
                     field(&mut raw)[k] = v;
@@ -1109,9 +1167,6 @@ fn polish(
             }
         }
         for (k, var) in layout.vars.iter().enumerate() {
-            if !own.vars.contains(var) {
-                continue;
-            }
             let domain = symbols.var(*var).domain;
             for e in layout.raw_range(k) {
                 for y in simple_values(domain, best.0 .2[e]) {
@@ -1166,12 +1221,8 @@ pub(crate) fn random_points(
         return Vec::new();
     }
     let layout = Layout::new(symbols, &plan, &[free]);
-    let strategy = layout.strategy(symbols);
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed));
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
     (0..count)
-        .filter_map(|_| strategy.new_tree(&mut runner).ok())
-        .map(|tree| layout.point(symbols, &tree.current()))
+        .map(|n| layout.point(symbols, &layout.draw(seed, n as u32)))
         .collect()
 }
 
@@ -1261,27 +1312,22 @@ mod tests {
         let plan = Plan::new(&crate::expr::Store::default(), &y, &[]).unwrap();
         // Two links, each with its own `i`: one raw value, one index value.
         let layout = Layout::new(&y, &plan, &[&[a, j], &[b]]);
-        assert_eq!(layout.n_free_raw, 2);
+        assert_eq!(layout.free_keys.len(), 2);
         let point = layout.point(&y, &(vec![5], vec![3, 1], vec![]));
         assert_eq!(point.indices[a.0 as usize], 3);
         assert_eq!(point.indices[b.0 as usize], 3);
         assert_eq!(point.indices[j.0 as usize], 1);
         // Within one link, two indices named alike stay apart.
         let layout = Layout::new(&y, &plan, &[&[a, b]]);
-        assert_eq!(layout.n_free_raw, 2);
+        assert_eq!(layout.free_keys.len(), 2);
     }
 
     #[test]
     fn samples_respect_their_domains() {
         let (_, symbols, _, layout) = zoo();
-        let strategy = layout.strategy(&symbols);
-        let mut runner = TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(3)),
-        );
         let mut seen_dims = std::collections::BTreeSet::new();
-        for _ in 0..500 {
-            let raw = strategy.new_tree(&mut runner).unwrap().current();
+        for n in 0..500 {
+            let raw = layout.draw(3, n);
             let pt = layout.point(&symbols, &raw);
             let (n, m) = (pt.dims[0], pt.dims[1]);
             assert!((1..=MAX_DIM).contains(&n) && (1..=MAX_DIM).contains(&m));

@@ -1117,6 +1117,10 @@ fn links_sampled_together_keep_their_own_verdicts() {
     ];
     let out = check_links(&b.s, &b.y, &links, &config);
     assert_eq!(out.len(), 3);
+    // Each exactly as sampled alone: draws are keyed by name.
+    for (o, &(l, r, free)) in out.iter().zip(&links) {
+        assert_eq!(o, &check_link(&b.s, &b.y, l, r, free, &config));
+    }
     assert_eq!(
         out[0],
         NumericOutcome::Holds {
