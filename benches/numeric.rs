@@ -1,6 +1,6 @@
 //! `cargo bench --bench numeric`: the numeric witness alone over every link
-//! of the four example derivations (256 samples per link), for profiling
-//! and comparing evaluator changes.
+//! of the four example derivations (256 samples per link, links sampled in
+//! the groups `verify` uses), for profiling and comparing evaluator changes.
 //!
 //! - no arguments: times the witness (median and minimum of 15 runs);
 //! - `-- --once`: one pass, nothing printed (for `valgrind --tool=callgrind`,
@@ -11,7 +11,7 @@
 //! - `--no-recheck` (with the above): no double-double re-checks, to see
 //!   what they cost (profiling only: it weakens the witness).
 
-use derivcheck::numeric::{check_link, check_link_with, Limits, SampleConfig};
+use derivcheck::numeric::{check_link, check_links_with, Limits, SampleConfig};
 use std::time::{Duration, Instant};
 
 const EXAMPLES: [&str; 4] = [
@@ -45,14 +45,19 @@ fn pass(
     limits: &Limits,
 ) {
     let config = SampleConfig { samples: 256, seed };
-    for (lowered, links) in files {
-        for link in links {
-            std::hint::black_box(check_link_with(
+    for (lowered, _) in files {
+        for range in derivcheck::verify::sampling_groups(&lowered.claims) {
+            let claims = &lowered.claims[range];
+            let sides: Vec<_> = claims
+                .iter()
+                .flat_map(|c| c.links.iter().flatten())
+                .chain(claims.iter().filter_map(|c| c.whole.as_ref()))
+                .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
+                .collect();
+            std::hint::black_box(check_links_with(
                 &lowered.store,
                 &lowered.symbols,
-                link.lhs,
-                link.rhs,
-                &link.free,
+                &sides,
                 &config,
                 limits,
             ));

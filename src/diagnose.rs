@@ -640,17 +640,25 @@ fn is_negative(store: &Store, id: Id) -> bool {
 }
 
 fn has_add(store: &Store, id: Id) -> bool {
-    fn walk(store: &Store, id: Id, seen: &mut HashSet<Id>) -> bool {
-        if !seen.insert(id) {
-            return false;
+    any_node(store, id, |n| matches!(n, Node::Add(_)))
+}
+
+/// Whether some node of `id` satisfies `pred`, each shared node looked at
+/// once (lowered sides share much: a let's value everywhere it is used).
+fn any_node(store: &Store, id: Id, pred: impl Fn(&Node) -> bool) -> bool {
+    let mut seen: HashSet<Id, std::hash::BuildHasherDefault<crate::expr::fxhash::FxHasher>> =
+        HashSet::default();
+    let mut todo = vec![id];
+    while let Some(id) = todo.pop() {
+        if seen.insert(id) {
+            let node = store.get(id);
+            if pred(node) {
+                return true;
+            }
+            todo.extend(crate::expr::children(node));
         }
-        let node = store.get(id);
-        matches!(node, Node::Add(_))
-            || crate::expr::children(node)
-                .into_iter()
-                .any(|c| walk(store, c, seen))
     }
-    walk(store, id, &mut HashSet::new())
+    false
 }
 
 /// True when `id` divides by something (a negative power).
@@ -700,17 +708,7 @@ fn exponent_of(store: &Store, id: Id, base: Id) -> Option<Rational> {
 
 /// True when `id` has a derivative in it (`d/dx`, `∂/∂z[j]`).
 pub fn has_derivative(store: &Store, id: Id) -> bool {
-    fn walk(store: &Store, id: Id, seen: &mut HashSet<Id>) -> bool {
-        if !seen.insert(id) {
-            return false;
-        }
-        let node = store.get(id);
-        matches!(node, Node::Deriv { .. })
-            || crate::expr::children(node)
-                .into_iter()
-                .any(|c| walk(store, c, seen))
-    }
-    walk(store, id, &mut HashSet::new())
+    any_node(store, id, |n| matches!(n, Node::Deriv { .. }))
 }
 
 /// Every derivative in `id`: (body, variable, element).

@@ -268,16 +268,14 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         samples: options.samples,
         seed: options.seed.unwrap_or_else(|| default_seed(path)),
     };
-    let configs = vec![config; lowered_claims.len()];
-    let groups = claim_groups(&lowered_claims, &configs[..]);
+    let groups = claim_groups(&lowered_claims, &config);
     let (symbolic, numeric, mut wholes) = witnesses(&mut lowered, &groups, options.threads);
     let mut outcomes = symbolic.into_iter().zip(numeric);
 
     let claims = lowered_claims
         .iter()
-        .zip(&configs)
         .zip(wholes.iter_mut())
-        .map(|((claim, config), whole_numeric)| {
+        .map(|(claim, whole_numeric)| {
             let steps: Vec<StepReport> = claim
                 .links
                 .iter()
@@ -293,7 +291,7 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                         // `witnesses` answers for every link; were one
                         // missing, ask both witnesses here.
                         None => {
-                            check_one(&mut lowered, link, config, None, source, &lines, &defined)
+                            check_one(&mut lowered, link, &config, None, source, &lines, &defined)
                         }
                     },
                 })
@@ -311,7 +309,7 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
                 let mut step = check_one(
                     &mut lowered,
                     whole,
-                    config,
+                    &config,
                     numeric,
                     source,
                     &lines,
@@ -404,31 +402,43 @@ struct Group<'a> {
 /// answers.
 const GROUP_LINKS: usize = 24;
 
-/// The claims in groups of consecutive claims of about [`GROUP_LINKS`]
-/// links; all claims share the file's sampling config.
-fn claim_groups<'a>(
-    claims: &'a [crate::lower::LoweredClaim],
-    configs: &'a [SampleConfig],
-) -> Vec<Group<'a>> {
-    let mut groups: Vec<Group<'a>> = Vec::new();
+/// Which claims `verify` samples together: consecutive claims of about
+/// [`GROUP_LINKS`] checkable links, as ranges of positions in `claims`.
+pub fn sampling_groups(claims: &[crate::lower::LoweredClaim]) -> Vec<std::ops::Range<usize>> {
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let mut size = 0;
-    for (claim, config) in claims.iter().zip(configs) {
-        let links: Vec<&Link> = claim.links.iter().flatten().collect();
+    for (k, claim) in claims.iter().enumerate() {
+        let links = claim.links.iter().flatten().count();
         match groups.last_mut() {
-            Some(_) if size < GROUP_LINKS => size += links.len(),
-            _ => {
-                groups.push(Group {
-                    claims: Vec::new(),
-                    config,
-                });
-                size = links.len();
+            Some(g) if size < GROUP_LINKS => {
+                g.end = k + 1;
+                size += links;
             }
-        }
-        if let Some(g) = groups.last_mut() {
-            g.claims.push((links, claim.whole.as_ref()));
+            _ => {
+                groups.push(k..k + 1);
+                size = links;
+            }
         }
     }
     groups
+}
+
+/// [`sampling_groups`] with each claim's links and own equality; all
+/// claims share the file's sampling config.
+fn claim_groups<'a>(
+    claims: &'a [crate::lower::LoweredClaim],
+    config: &'a SampleConfig,
+) -> Vec<Group<'a>> {
+    sampling_groups(claims)
+        .into_iter()
+        .map(|range| Group {
+            claims: claims[range]
+                .iter()
+                .map(|c| (c.links.iter().flatten().collect(), c.whole.as_ref()))
+                .collect(),
+            config,
+        })
+        .collect()
 }
 
 /// The two witnesses' answers on one link.

@@ -152,7 +152,7 @@ impl Plan {
             if seen.insert(id, 0).is_none() {
                 order.push(id);
                 let node = store.get(id);
-                todo.extend(crate::expr::children(node));
+                todo.extend(crate::expr::child_iter(node));
                 // A let-name's variable is evaluated through its value.
                 if let Node::Var(v, _) = node {
                     todo.extend(symbols.binding(*v).map(|b| b.value));
@@ -186,7 +186,7 @@ impl Plan {
         let mut dims: Vec<DimId> = Vec::new();
         for (pos, id) in order.iter().enumerate() {
             let node = store.get(*id);
-            for c in crate::expr::children(node) {
+            for c in crate::expr::child_iter(node) {
                 parents[local(&c) as usize] += 1;
             }
             let child = |c: &Id| &nodes[local(c) as usize];
@@ -388,9 +388,7 @@ impl Plan {
                 _ => false,
             };
             inexact_at[pos] = via_binding
-                || crate::expr::children(store.get(*id))
-                    .iter()
-                    .any(|c| inexact_at[local(c) as usize]);
+                || crate::expr::child_iter(store.get(*id)).any(|c| inexact_at[local(&c) as usize]);
         }
         let root_inexact: Vec<bool> = roots.iter().map(|&r| inexact_at[r as usize]).collect();
         Ok(Plan {

@@ -200,7 +200,18 @@ pub fn check_links(
     links: &[(Id, Id, &[IndexId])],
     config: &SampleConfig,
 ) -> Vec<NumericOutcome> {
-    sample::run_group(store, symbols, links, config, &Limits::default())
+    check_links_with(store, symbols, links, config, &Limits::default())
+}
+
+/// [`check_links`] with explicit [`Limits`] (each link's own).
+pub fn check_links_with(
+    store: &Store,
+    symbols: &Symbols,
+    links: &[(Id, Id, &[IndexId])],
+    config: &SampleConfig,
+    limits: &Limits,
+) -> Vec<NumericOutcome> {
+    sample::run_group(store, symbols, links, config, limits)
 }
 
 /// The value of node `id` at `point` in `f64` (derivatives by forward mode),

@@ -897,32 +897,39 @@ fn judge_group(
     limits: &Limits,
 ) -> Vec<Verdict> {
     // The sides to evaluate, each once, with the largest allowance left
-    // among the links that need it.
+    // among the links that need it; `slot[side]` is its position in them.
+    let n_roots = tallies
+        .iter()
+        .flat_map(|t| t.sides)
+        .max()
+        .map_or(0, |m| m + 1);
     let sides_of = |links: &[usize], tallies: &[Tally], cost: u64| {
         let mut which: Vec<usize> = Vec::new();
         let mut allow: Vec<u64> = Vec::new();
+        let mut slot: Vec<Option<usize>> = vec![None; n_roots];
         for &k in links {
             let left = limits.ops.saturating_sub(tallies[k].ops) / cost;
             for s in tallies[k].sides {
-                match which.iter().position(|&w| w == s) {
+                match slot[s] {
                     Some(p) => allow[p] = allow[p].max(left),
                     None => {
+                        slot[s] = Some(which.len());
                         which.push(s);
                         allow.push(left);
                     }
                 }
             }
         }
-        (which, allow)
+        (which, allow, slot)
     };
     // A link's two sides (once when they are the same node), its charge.
     fn pick<B: Copy>(
         tally: &Tally,
-        which: &[usize],
+        slot: &[Option<usize>],
         vals: &[RootValue<B>],
         cost: u64,
     ) -> (Result<[Valued<B>; 2], Stop>, u64) {
-        let at = |s: usize| which.iter().position(|&w| w == s).map(|p| vals[p]);
+        let at = |s: usize| slot[s].map(|p| vals[p]);
         let [ls, rs] = tally.sides;
         let (Some(l), Some(r)) = (at(ls), at(rs)) else {
             return (Err(Stop::Undefined), 0);
@@ -935,13 +942,13 @@ fn judge_group(
         };
         (values, ops.saturating_mul(cost))
     }
-    let (which, allow) = sides_of(active, tallies, 1);
+    let (which, allow, slot) = sides_of(active, tallies, 1);
     let fast = eval_each::<f64>(plan, point, &which, &allow);
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(active.len());
     let mut rechecks: Vec<(usize, Valued<f64>, Valued<f64>, Cmp)> = Vec::new();
     for (n, &k) in active.iter().enumerate() {
         let t = &mut tallies[k];
-        let (values, ops) = pick(t, &which, &fast, 1);
+        let (values, ops) = pick(t, &slot, &fast, 1);
         t.ops = t.ops.saturating_add(ops);
         let verdict = match values {
             Err(Stop::Undefined) => Verdict::Skip,
@@ -967,11 +974,11 @@ fn judge_group(
     // A double-double operation costs about ten f64 ones; charge it as
     // DD_COST so the budget bounds time, not just operation counts.
     let links: Vec<usize> = rechecks.iter().map(|&(n, ..)| active[n]).collect();
-    let (which, allow) = sides_of(&links, tallies, DD_COST);
+    let (which, allow, slot) = sides_of(&links, tallies, DD_COST);
     let precise = eval_each::<Dd>(plan, point, &which, &allow);
     for (n, l, r, cmp) in rechecks {
         let t = &mut tallies[active[n]];
-        let (values, ops) = pick(t, &which, &precise, DD_COST);
+        let (values, ops) = pick(t, &slot, &precise, DD_COST);
         t.ops = t.ops.saturating_add(ops);
         verdicts[n] = match values {
             Err(Stop::Undefined) => Verdict::Skip,
