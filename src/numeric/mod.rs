@@ -193,7 +193,9 @@ pub fn check_link_with(
 /// budget and counterexample (naming only what the link mentions). What
 /// the links share is the work: sides and subexpressions that are the same
 /// up to renaming of indices (a network's forward pass, a derivative
-/// several claims take) are computed once per point.
+/// several claims take) are computed once per point. (So a link is charged
+/// only for work not already done for the others: one that would run out
+/// of its operation budget alone may not in company.)
 pub fn check_links(
     store: &Store,
     symbols: &Symbols,
