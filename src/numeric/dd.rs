@@ -273,7 +273,8 @@ impl Field for Dd {
         self.hi + self.lo
     }
     fn is_finite(&self) -> bool {
-        self.hi.is_finite() && self.lo.is_finite()
+        // Branch-free, as for `Dual` (see there).
+        self.hi.is_finite() & self.lo.is_finite()
     }
     fn is_zero(&self) -> bool {
         self.hi == 0.0 && self.lo == 0.0
