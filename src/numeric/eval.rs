@@ -47,7 +47,12 @@ pub(crate) enum Stop {
 pub(crate) const MAX_DERIV_DEPTH: usize = 4;
 
 /// One compiled node; children are positions in [`Plan::nodes`].
+///
+/// `repr(u8)` gives the variant a tag byte of its own: otherwise it is
+/// folded into a niche of a vector's capacity and every dispatch (one
+/// per node visit) first decodes it in several instructions.
 #[derive(Clone, Debug)]
+#[repr(u8)]
 enum Op {
     Const(f64, Dd),
     Var {
