@@ -711,8 +711,8 @@ impl<T: Field> Evaluator<'_, T> {
     #[inline(always)]
     fn checked(v: T, e: f64) -> Result<Valued<T>, Stop> {
         let e = e + v.lost_precision();
-        // One branch for both (see `Dual::is_finite`).
-        if !(v.is_finite() & e.is_finite()) {
+        // One comparison for both (see `Field::finite_probe`).
+        if (v.finite_probe() + e.finite_probe()) != 0.0 {
             return Err(Stop::Undefined);
         }
         Ok((v, e))
