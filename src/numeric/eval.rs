@@ -28,6 +28,8 @@ use super::scalar::{Dual, Field};
 use super::Point;
 use crate::expr::{Constant, DimId, Func, Id, IndexId, Node, Store, Symbols, VarId};
 use num_traits::ToPrimitive;
+use std::any::Any;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -564,10 +566,14 @@ struct Evaluator<'p, T> {
     stack_mask: u64,
     ctx: u32,
     ctxs: HashMap<Vec<(VarId, usize)>, u32, Fx>,
-    /// Dense memo tables, one per context, created on first use: a node's
-    /// entries start at `dense_offset[node]` and are laid out row-major
-    /// over its free indices' dimensions. Much faster than hashing.
-    dense: Vec<Vec<Option<Valued<T>>>>,
+    /// Dense memo tables, one per context, created on first use (or taken
+    /// from the thread's spares): a node's entries start at
+    /// `dense_offset[node]` and are laid out row-major over its free
+    /// indices' dimensions. Much faster than hashing.
+    dense: Vec<Vec<Entry<T>>>,
+    /// This evaluator's entries in `dense` carry this stamp; others are
+    /// left over from earlier evaluators and empty.
+    stamp: u64,
     dense_offset: Vec<u32>,
     dense_len: usize,
     /// Contexts with an id below this get dense tables; the rest hash, so
@@ -577,6 +583,81 @@ struct Evaluator<'p, T> {
     memo: HashMap<(u32, u32, u64), Valued<T>, Fx>,
     ops: u64,
     limit: u64,
+}
+
+/// A dense memo table entry: a value, present only if `stamp` is the
+/// evaluator's (see `Evaluator::stamp`).
+#[derive(Clone, Copy)]
+struct Entry<T> {
+    stamp: u64,
+    value: Valued<T>,
+}
+
+/// Dense memo tables that no evaluator is using, kept by each thread for
+/// the next evaluator of the same number type. Allocating and clearing
+/// an evaluator's tables (one per derivative context) was a good part of
+/// evaluating at a point; stamps make clearing a spare unnecessary.
+struct SpareTables<T>(Vec<Vec<Entry<T>>>);
+
+/// A thread's spare tables, and the stamps that tell their entries apart.
+struct Spares {
+    /// The last stamp handed out (0: none; entries never written carry 0).
+    last_stamp: u64,
+    /// A `SpareTables<T>` for each number type `T` used.
+    tables: Vec<Box<dyn Any>>,
+}
+
+thread_local! {
+    static SPARES: RefCell<Spares> = const {
+        RefCell::new(Spares {
+            last_stamp: 0,
+            tables: Vec::new(),
+        })
+    };
+}
+
+/// Spare tables are kept up to this many bytes per number type and thread.
+const SPARE_BYTES: usize = 4 << 20;
+
+/// A stamp no other evaluator on this thread has had, and the thread's
+/// spare tables for `T` (none if it has none).
+fn take_spare_tables<T: Field>() -> (u64, Vec<Vec<Entry<T>>>) {
+    let taken = SPARES.try_with(|spares| {
+        let mut spares = spares.try_borrow_mut().ok()?;
+        spares.last_stamp += 1;
+        let stamp = spares.last_stamp;
+        let tables = spares
+            .tables
+            .iter_mut()
+            .find_map(|b| b.downcast_mut::<SpareTables<T>>())
+            .map(|kept| std::mem::take(&mut kept.0))
+            .unwrap_or_default();
+        Some((stamp, tables))
+    });
+    // Without the thread's spares, new tables: their entries carry 0.
+    taken.ok().flatten().unwrap_or((1, Vec::new()))
+}
+
+/// Keeps `tables` (up to [`SPARE_BYTES`]) for the thread's next evaluator.
+fn give_back_tables<T: Field>(mut tables: Vec<Vec<Entry<T>>>) {
+    let mut bytes = 0usize;
+    tables.retain(|t| {
+        bytes = bytes.saturating_add(t.capacity() * std::mem::size_of::<Entry<T>>());
+        bytes <= SPARE_BYTES
+    });
+    let _ = SPARES.try_with(|spares| {
+        let Ok(mut spares) = spares.try_borrow_mut() else {
+            return;
+        };
+        match spares
+            .tables
+            .iter_mut()
+            .find_map(|b| b.downcast_mut::<SpareTables<T>>())
+        {
+            Some(kept) => kept.0 = tables,
+            None => spares.tables.push(Box::new(SpareTables(tables))),
+        }
+    });
 }
 
 /// Where a node's value at the current indices is memoized.
@@ -630,7 +711,10 @@ impl<T: Field> Evaluator<'_, T> {
 
     fn recall(&self, slot: Slot) -> Option<Valued<T>> {
         match slot {
-            Slot::Dense(ctx, pos) => *self.dense.get(ctx as usize)?.get(pos)?,
+            Slot::Dense(ctx, pos) => {
+                let e = self.dense.get(ctx as usize)?.get(pos)?;
+                (e.stamp == self.stamp).then_some(e.value)
+            }
             Slot::Hashed(k) => self.memo.get(&k).copied(),
         }
     }
@@ -643,11 +727,21 @@ impl<T: Field> Evaluator<'_, T> {
                     self.dense.resize_with(ctx + 1, Vec::new);
                 }
                 let table = &mut self.dense[ctx];
-                if table.is_empty() {
-                    table.resize(self.dense_len, None);
+                if table.len() < self.dense_len {
+                    // New, or a spare laid out for fewer entries: replaced
+                    // by an empty one rather than grown, which would copy
+                    // its stale entries.
+                    let empty = Entry {
+                        stamp: 0,
+                        value: (T::from_f64(0.0), 0.0),
+                    };
+                    *table = vec![empty; self.dense_len];
                 }
                 if let Some(e) = table.get_mut(pos) {
-                    *e = Some(v);
+                    *e = Entry {
+                        stamp: self.stamp,
+                        value: v,
+                    };
                 }
             }
             Slot::Hashed(k) => {
@@ -1069,6 +1163,7 @@ impl<'p, T: Field> Evaluator<'p, T> {
         if env.len() < plan.n_indices {
             env.resize(plan.n_indices, 0);
         }
+        let (stamp, dense) = take_spare_tables();
         // Lay out the dense memo tables for this point's dimensions.
         let mut dense_offset = vec![u32::MAX; plan.n_shapes];
         let mut dense_len = 0usize;
@@ -1094,9 +1189,13 @@ impl<'p, T: Field> Evaluator<'p, T> {
             stack_mask: 0,
             ctx: 0,
             ctxs: HashMap::default(),
-            dense: Vec::new(),
+            dense,
+            stamp,
             dense_offset,
             dense_len,
+            // Sized by the entries' former type, which is what decided
+            // which contexts memoize densely (and so the counts of node
+            // visits) before tables were reused.
             dense_contexts: DENSE_BYTES
                 / (dense_len.max(1) * std::mem::size_of::<Option<Valued<T>>>()),
             memo: HashMap::default(),
@@ -1125,6 +1224,7 @@ fn run<T: Field + RealPart<B>, B>(
         }
     }
     *ops += ev.ops;
+    give_back_tables(ev.dense);
     result.map(|()| out)
 }
 
@@ -1196,5 +1296,81 @@ fn each<T: Field + RealPart<B>, B>(
         ev.limit = limits.get(k).copied().unwrap_or(0);
         let value = ev.eval(root).map(|(v, e)| (v.real_part(), e));
         out[k] = RootValue { value, ops: ev.ops };
+    }
+    give_back_tables(ev.dense);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::Domain;
+
+    /// ∂/∂z[k] Σ_i exp(z[i])·z[i] / Σ_j exp(z[j]): memoized sums, in and
+    /// out of a derivative's context.
+    fn plan() -> Plan {
+        let mut s = Store::default();
+        let mut y = Symbols::default();
+        let n = y.dim("n");
+        let z = y.add_var("z", vec![n], Domain::Real);
+        let (i, j, k) = (
+            y.fresh_index("i", n),
+            y.fresh_index("j", n),
+            y.fresh_index("k", n),
+        );
+        let zi = s.add(Node::Var(z, vec![i]));
+        let zj = s.add(Node::Var(z, vec![j]));
+        let ei = s.apply(Func::Exp, zi);
+        let ej = s.apply(Func::Exp, zj);
+        let den = s.add(Node::Sum {
+            index: j,
+            except: None,
+            body: ej,
+        });
+        let term = s.mul2(ei, zi);
+        let q = s.div(term, den);
+        let total = s.add(Node::Sum {
+            index: i,
+            except: None,
+            body: q,
+        });
+        let d = s.add(Node::Deriv {
+            body: total,
+            var: z,
+            at: vec![k],
+        });
+        Plan::new(&s, &y, &[d, total]).unwrap()
+    }
+
+    fn point(n: usize, shift: f64) -> Point {
+        Point {
+            dims: vec![n],
+            indices: vec![0, 0, n - 1],
+            vars: vec![(0..n).map(|x| x as f64 * 0.25 - shift).collect()],
+        }
+    }
+
+    /// Values' bits and node visits.
+    fn run_at(plan: &Plan, p: &Point) -> (Vec<(u64, u64)>, u64) {
+        let mut ops = 0;
+        let v = eval_roots::<f64>(plan, p, 1_000_000, &mut ops).unwrap();
+        let bits = v.iter().map(|(x, e)| (x.to_bits(), e.to_bits())).collect();
+        (bits, ops)
+    }
+
+    #[test]
+    fn spare_tables_hold_nothing_for_the_next_evaluation() {
+        let plan = plan();
+        let points = [point(3, 0.5), point(5, -1.0), point(3, 2.0), point(4, 0.0)];
+        // Each on a fresh thread, which has no spare tables...
+        let fresh: Vec<_> = points
+            .iter()
+            .map(|p| std::thread::scope(|s| s.spawn(|| run_at(&plan, p)).join().unwrap()))
+            .collect();
+        // ...and all on this one, each reusing the tables of the last.
+        for _ in 0..2 {
+            for (p, want) in points.iter().zip(&fresh) {
+                assert_eq!(&run_at(&plan, p), want);
+            }
+        }
     }
 }

@@ -21,7 +21,10 @@ pub(crate) fn probe(x: f64) -> f64 {
 /// Partial operations return `None` where the result is undefined (log of a
 /// non-positive, division by zero, a non-integer power of a negative base);
 /// the caller also rejects non-finite results, so overflow is undefined too.
-pub(crate) trait Field: Copy + std::fmt::Debug {
+///
+/// `'static` so that the evaluator can keep spare memo tables per number
+/// type (see `eval::SpareTables`).
+pub(crate) trait Field: Copy + std::fmt::Debug + 'static {
     /// A constant, given at both precisions (so `Dd` keeps all of a
     /// rational's digits rather than those of its `f64` rounding).
     fn constant(lo_prec: f64, hi_prec: Dd) -> Self;
