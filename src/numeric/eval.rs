@@ -565,7 +565,8 @@ struct Evaluator<'p, T> {
     stack: Vec<(VarId, usize)>,
     stack_mask: u64,
     ctx: u32,
-    ctxs: HashMap<Vec<(VarId, usize)>, u32, Fx>,
+    /// The id of each stack of perturbations met, by [`CtxKey`].
+    ctxs: HashMap<CtxKey, u32, Fx>,
     /// Dense memo tables, one per context, created on first use (or taken
     /// from the thread's spares): a node's entries start at
     /// `dense_offset[node]` and are laid out row-major over its free
@@ -659,6 +660,13 @@ fn give_back_tables<T: Field>(mut tables: Vec<Vec<Entry<T>>>) {
         }
     });
 }
+
+/// A stack of perturbations as a memo context's key: its length and its
+/// entries (the rest zero). The stack is never deeper than
+/// [`MAX_DERIV_DEPTH`] (`Evaluator::depth` bounds it), so a fixed array
+/// holds it: a vector key was an allocation for every new context, and a
+/// free when the evaluator was done.
+type CtxKey = (usize, [(VarId, usize); MAX_DERIV_DEPTH]);
 
 /// Where a node's value at the current indices is memoized.
 #[derive(Clone, Copy)]
@@ -1078,16 +1086,12 @@ impl<T: Field> Evaluator<'_, T> {
         if self.stack.is_empty() {
             return 0;
         }
-        // Look up by slice first: cloning the stack for every derivative
-        // evaluation was an allocation per visit.
-        match self.ctxs.get(self.stack.as_slice()) {
-            Some(&c) => c,
-            None => {
-                let next = self.ctxs.len() as u32 + 1;
-                self.ctxs.insert(self.stack.clone(), next);
-                next
-            }
+        let mut key: CtxKey = (self.stack.len(), [(VarId(0), 0); MAX_DERIV_DEPTH]);
+        for (k, &s) in key.1.iter_mut().zip(&self.stack) {
+            *k = s;
         }
+        let next = self.ctxs.len() as u32 + 1;
+        *self.ctxs.entry(key).or_insert(next)
     }
 
     fn pow_int(&mut self, bv: T, be: f64, n: i64) -> Result<Valued<T>, Stop> {
@@ -1183,7 +1187,9 @@ impl<'p, T: Field> Evaluator<'p, T> {
         Evaluator {
             plan,
             point,
-            depth,
+            // No deeper than the context keys can hold (callers already
+            // pass no more).
+            depth: depth.min(MAX_DERIV_DEPTH),
             env,
             stack: Vec::new(),
             stack_mask: 0,
