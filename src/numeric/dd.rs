@@ -8,7 +8,7 @@
 //! argument sizes sampling produces; that is far more than the comparison
 //! needs (its tolerance is about 1e-24 relative to the terms).
 
-use super::scalar::Field;
+use super::scalar::{probe, Field};
 use crate::expr::Rational;
 use num_traits::ToPrimitive;
 
@@ -272,8 +272,8 @@ impl Field for Dd {
     fn value(&self) -> f64 {
         self.hi + self.lo
     }
-    fn is_finite(&self) -> bool {
-        self.hi.is_finite() && self.lo.is_finite()
+    fn finite_probe(&self) -> f64 {
+        probe(self.hi) + probe(self.lo)
     }
     fn is_zero(&self) -> bool {
         self.hi == 0.0 && self.lo == 0.0

@@ -28,6 +28,8 @@ use super::scalar::{Dual, Field};
 use super::Point;
 use crate::expr::{Constant, DimId, Func, Id, IndexId, Node, Store, Symbols, VarId};
 use num_traits::ToPrimitive;
+use std::any::Any;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -47,7 +49,12 @@ pub(crate) enum Stop {
 pub(crate) const MAX_DERIV_DEPTH: usize = 4;
 
 /// One compiled node; children are positions in [`Plan::nodes`].
+///
+/// `repr(u8)` gives the variant a tag byte of its own: otherwise it is
+/// folded into a niche of a vector's capacity and every dispatch (one
+/// per node visit) first decodes it in several instructions.
 #[derive(Clone, Debug)]
+#[repr(u8)]
 enum Op {
     Const(f64, Dd),
     Var {
@@ -558,11 +565,16 @@ struct Evaluator<'p, T> {
     stack: Vec<(VarId, usize)>,
     stack_mask: u64,
     ctx: u32,
-    ctxs: HashMap<Vec<(VarId, usize)>, u32, Fx>,
-    /// Dense memo tables, one per context, created on first use: a node's
-    /// entries start at `dense_offset[node]` and are laid out row-major
-    /// over its free indices' dimensions. Much faster than hashing.
-    dense: Vec<Vec<Option<Valued<T>>>>,
+    /// The id of each stack of perturbations met, by [`CtxKey`].
+    ctxs: HashMap<CtxKey, u32, Fx>,
+    /// Dense memo tables, one per context, created on first use (or taken
+    /// from the thread's spares): a node's entries start at
+    /// `dense_offset[node]` and are laid out row-major over its free
+    /// indices' dimensions. Much faster than hashing.
+    dense: Vec<Vec<Entry<T>>>,
+    /// This evaluator's entries in `dense` carry this stamp; others are
+    /// left over from earlier evaluators and empty.
+    stamp: u64,
     dense_offset: Vec<u32>,
     dense_len: usize,
     /// Contexts with an id below this get dense tables; the rest hash, so
@@ -573,6 +585,88 @@ struct Evaluator<'p, T> {
     ops: u64,
     limit: u64,
 }
+
+/// A dense memo table entry: a value, present only if `stamp` is the
+/// evaluator's (see `Evaluator::stamp`).
+#[derive(Clone, Copy)]
+struct Entry<T> {
+    stamp: u64,
+    value: Valued<T>,
+}
+
+/// Dense memo tables that no evaluator is using, kept by each thread for
+/// the next evaluator of the same number type. Allocating and clearing
+/// an evaluator's tables (one per derivative context) was a good part of
+/// evaluating at a point; stamps make clearing a spare unnecessary.
+struct SpareTables<T>(Vec<Vec<Entry<T>>>);
+
+/// A thread's spare tables, and the stamps that tell their entries apart.
+struct Spares {
+    /// The last stamp handed out (0: none; entries never written carry 0).
+    last_stamp: u64,
+    /// A `SpareTables<T>` for each number type `T` used.
+    tables: Vec<Box<dyn Any>>,
+}
+
+thread_local! {
+    static SPARES: RefCell<Spares> = const {
+        RefCell::new(Spares {
+            last_stamp: 0,
+            tables: Vec::new(),
+        })
+    };
+}
+
+/// Spare tables are kept up to this many bytes per number type and thread.
+const SPARE_BYTES: usize = 4 << 20;
+
+/// A stamp no other evaluator on this thread has had, and the thread's
+/// spare tables for `T` (none if it has none).
+fn take_spare_tables<T: Field>() -> (u64, Vec<Vec<Entry<T>>>) {
+    let taken = SPARES.try_with(|spares| {
+        let mut spares = spares.try_borrow_mut().ok()?;
+        spares.last_stamp += 1;
+        let stamp = spares.last_stamp;
+        let tables = spares
+            .tables
+            .iter_mut()
+            .find_map(|b| b.downcast_mut::<SpareTables<T>>())
+            .map(|kept| std::mem::take(&mut kept.0))
+            .unwrap_or_default();
+        Some((stamp, tables))
+    });
+    // Without the thread's spares, new tables: their entries carry 0.
+    taken.ok().flatten().unwrap_or((1, Vec::new()))
+}
+
+/// Keeps `tables` (up to [`SPARE_BYTES`]) for the thread's next evaluator.
+fn give_back_tables<T: Field>(mut tables: Vec<Vec<Entry<T>>>) {
+    let mut bytes = 0usize;
+    tables.retain(|t| {
+        bytes = bytes.saturating_add(t.capacity() * std::mem::size_of::<Entry<T>>());
+        bytes <= SPARE_BYTES
+    });
+    let _ = SPARES.try_with(|spares| {
+        let Ok(mut spares) = spares.try_borrow_mut() else {
+            return;
+        };
+        match spares
+            .tables
+            .iter_mut()
+            .find_map(|b| b.downcast_mut::<SpareTables<T>>())
+        {
+            Some(kept) => kept.0 = tables,
+            None => spares.tables.push(Box::new(SpareTables(tables))),
+        }
+    });
+}
+
+/// A stack of perturbations as a memo context's key: its length and its
+/// entries (the rest zero). The stack is never deeper than
+/// [`MAX_DERIV_DEPTH`] (`Evaluator::depth` bounds it), so a fixed array
+/// holds it: a vector key was an allocation for every new context, and a
+/// free when the evaluator was done.
+type CtxKey = (usize, [(VarId, usize); MAX_DERIV_DEPTH]);
 
 /// Where a node's value at the current indices is memoized.
 #[derive(Clone, Copy)]
@@ -625,7 +719,10 @@ impl<T: Field> Evaluator<'_, T> {
 
     fn recall(&self, slot: Slot) -> Option<Valued<T>> {
         match slot {
-            Slot::Dense(ctx, pos) => *self.dense.get(ctx as usize)?.get(pos)?,
+            Slot::Dense(ctx, pos) => {
+                let e = self.dense.get(ctx as usize)?.get(pos)?;
+                (e.stamp == self.stamp).then_some(e.value)
+            }
             Slot::Hashed(k) => self.memo.get(&k).copied(),
         }
     }
@@ -638,11 +735,21 @@ impl<T: Field> Evaluator<'_, T> {
                     self.dense.resize_with(ctx + 1, Vec::new);
                 }
                 let table = &mut self.dense[ctx];
-                if table.is_empty() {
-                    table.resize(self.dense_len, None);
+                if table.len() < self.dense_len {
+                    // New, or a spare laid out for fewer entries: replaced
+                    // by an empty one rather than grown, which would copy
+                    // its stale entries.
+                    let empty = Entry {
+                        stamp: 0,
+                        value: (T::from_f64(0.0), 0.0),
+                    };
+                    *table = vec![empty; self.dense_len];
                 }
                 if let Some(e) = table.get_mut(pos) {
-                    *e = Some(v);
+                    *e = Entry {
+                        stamp: self.stamp,
+                        value: v,
+                    };
                 }
             }
             Slot::Hashed(k) => {
@@ -651,6 +758,15 @@ impl<T: Field> Evaluator<'_, T> {
         }
     }
 
+    /// The value of node `n` at the current indices and perturbations,
+    /// with its rounding-error bound.
+    ///
+    /// Inlined into every caller, so that a leaf (a constant, or an element
+    /// of a sampled variable: about a third of all visits) is evaluated
+    /// right there, without a call of the large `eval_node`, whose prologue
+    /// and epilogue cost more than the leaf itself. Leaves are never
+    /// memoized (see `Plan::new`), so they skip nothing but the call.
+    #[inline(always)]
     fn eval(&mut self, n: u32) -> Result<Valued<T>, Stop> {
         self.ops += 1;
         if self.ops > self.limit {
@@ -658,55 +774,111 @@ impl<T: Field> Evaluator<'_, T> {
         }
         let plan = self.plan;
         let node = &plan.nodes[n as usize];
+        match &node.op {
+            Op::Const(f, d) => {
+                let (v, e) = Self::constant(*f, *d);
+                Self::checked(v, e)
+            }
+            Op::Var {
+                var,
+                idx,
+                dims,
+                bound: None,
+            } => {
+                let (v, e) = self.sampled(*var, idx, dims)?;
+                Self::checked(v, e)
+            }
+            _ => self.eval_node(node),
+        }
+    }
+
+    /// [`Self::eval`] of an inner node: memoized, and checked.
+    #[inline(never)]
+    fn eval_node(&mut self, node: &PlanNode) -> Result<Valued<T>, Stop> {
         let slot = if node.memo { self.slot(node) } else { None };
         if let Some(slot) = slot {
             if let Some(v) = self.recall(slot) {
                 return Ok(v);
             }
         }
-        let (v, e) = self.compute(&node.op)?;
-        let e = e + v.lost_precision();
-        if !v.is_finite() || !e.is_finite() {
-            return Err(Stop::Undefined);
-        }
+        let (v, e) = Self::checked_parts(self.compute(&node.op)?)?;
         if let Some(slot) = slot {
             self.remember(slot, (v, e));
         }
         Ok((v, e))
     }
 
+    /// A computed value with its bound, completed by what the number type
+    /// lost, or `Undefined` when either is not finite.
+    #[inline(always)]
+    fn checked(v: T, e: f64) -> Result<Valued<T>, Stop> {
+        let e = e + v.lost_precision();
+        // One comparison for both (see `Field::finite_probe`).
+        if (v.finite_probe() + e.finite_probe()) != 0.0 {
+            return Err(Stop::Undefined);
+        }
+        Ok((v, e))
+    }
+
+    /// [`Self::checked`] of a pair.
+    #[inline(always)]
+    fn checked_parts((v, e): Valued<T>) -> Result<Valued<T>, Stop> {
+        Self::checked(v, e)
+    }
+
+    /// A constant's value and bound.
+    #[inline(always)]
+    fn constant(f: f64, d: Dd) -> Valued<T> {
+        let v = T::constant(f, d);
+        (v, v.value().abs())
+    }
+
+    /// The element of sampled variable `var` at indices `idx` (of
+    /// dimensions `dims`), perturbed by the derivatives in force.
+    #[inline(always)]
+    fn sampled(&self, var: VarId, idx: &[IndexId], dims: &[DimId]) -> Result<Valued<T>, Stop> {
+        let flat = flat_index(idx, dims, &self.env, self.point).ok_or(Stop::Undefined)?;
+        let x = *self
+            .point
+            .vars
+            .get(var.0 as usize)
+            .and_then(|vals| vals.get(flat))
+            .ok_or(Stop::Undefined)?;
+        Ok((self.perturbed(T::from_f64(x), var, flat), 0.0))
+    }
+
+    /// `t`, the value of element `flat` of `var`, plus the infinitesimal
+    /// of every derivative in force by that element.
+    #[inline(always)]
+    fn perturbed(&self, mut t: T, var: VarId, flat: usize) -> T {
+        for (slot, &(v, e)) in self.stack.iter().enumerate() {
+            if v == var && e == flat {
+                t = t.with_eps(slot);
+            }
+        }
+        t
+    }
+
     fn compute(&mut self, op: &Op) -> Result<Valued<T>, Stop> {
         use Stop::Undefined;
         Ok(match op {
-            Op::Const(f, d) => {
-                let v = T::constant(*f, *d);
-                (v, v.value().abs())
-            }
+            // `eval` takes leaves itself; these arms keep `compute` whole.
+            Op::Const(f, d) => Self::constant(*f, *d),
             Op::Var {
                 var,
                 idx,
                 dims,
-                bound,
+                bound: None,
+            } => self.sampled(*var, idx, dims)?,
+            Op::Var {
+                var,
+                idx,
+                dims,
+                bound: Some((value, params)),
             } => {
                 let flat = flat_index(idx, dims, &self.env, self.point).ok_or(Undefined)?;
-                let (mut t, err) = match bound {
-                    None => {
-                        let x = *self
-                            .point
-                            .vars
-                            .get(var.0 as usize)
-                            .and_then(|vals| vals.get(flat))
-                            .ok_or(Undefined)?;
-                        (T::from_f64(x), 0.0)
-                    }
-                    Some((value, params)) => self.bound_value(*var, idx, *value, params)?,
-                };
-                for (slot, &(v, e)) in self.stack.iter().enumerate() {
-                    if v == *var && e == flat {
-                        t = t.with_eps(slot);
-                    }
-                }
-                (t, err)
+                let (t, err) = self.bound_value(*var, idx, *value, params)?;
+                (self.perturbed(t, *var, flat), err)
             }
             Op::Add(xs) => {
                 let mut acc = T::from_f64(0.0);
@@ -914,16 +1086,12 @@ impl<T: Field> Evaluator<'_, T> {
         if self.stack.is_empty() {
             return 0;
         }
-        // Look up by slice first: cloning the stack for every derivative
-        // evaluation was an allocation per visit.
-        match self.ctxs.get(self.stack.as_slice()) {
-            Some(&c) => c,
-            None => {
-                let next = self.ctxs.len() as u32 + 1;
-                self.ctxs.insert(self.stack.clone(), next);
-                next
-            }
+        let mut key: CtxKey = (self.stack.len(), [(VarId(0), 0); MAX_DERIV_DEPTH]);
+        for (k, &s) in key.1.iter_mut().zip(&self.stack) {
+            *k = s;
         }
+        let next = self.ctxs.len() as u32 + 1;
+        *self.ctxs.entry(key).or_insert(next)
     }
 
     fn pow_int(&mut self, bv: T, be: f64, n: i64) -> Result<Valued<T>, Stop> {
@@ -999,6 +1167,7 @@ impl<'p, T: Field> Evaluator<'p, T> {
         if env.len() < plan.n_indices {
             env.resize(plan.n_indices, 0);
         }
+        let (stamp, dense) = take_spare_tables();
         // Lay out the dense memo tables for this point's dimensions.
         let mut dense_offset = vec![u32::MAX; plan.n_shapes];
         let mut dense_len = 0usize;
@@ -1018,15 +1187,21 @@ impl<'p, T: Field> Evaluator<'p, T> {
         Evaluator {
             plan,
             point,
-            depth,
+            // No deeper than the context keys can hold (callers already
+            // pass no more).
+            depth: depth.min(MAX_DERIV_DEPTH),
             env,
             stack: Vec::new(),
             stack_mask: 0,
             ctx: 0,
             ctxs: HashMap::default(),
-            dense: Vec::new(),
+            dense,
+            stamp,
             dense_offset,
             dense_len,
+            // Sized by the entries' former type, which is what decided
+            // which contexts memoize densely (and so the counts of node
+            // visits) before tables were reused.
             dense_contexts: DENSE_BYTES
                 / (dense_len.max(1) * std::mem::size_of::<Option<Valued<T>>>()),
             memo: HashMap::default(),
@@ -1055,6 +1230,7 @@ fn run<T: Field + RealPart<B>, B>(
         }
     }
     *ops += ev.ops;
+    give_back_tables(ev.dense);
     result.map(|()| out)
 }
 
@@ -1126,5 +1302,81 @@ fn each<T: Field + RealPart<B>, B>(
         ev.limit = limits.get(k).copied().unwrap_or(0);
         let value = ev.eval(root).map(|(v, e)| (v.real_part(), e));
         out[k] = RootValue { value, ops: ev.ops };
+    }
+    give_back_tables(ev.dense);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::Domain;
+
+    /// ∂/∂z[k] Σ_i exp(z[i])·z[i] / Σ_j exp(z[j]): memoized sums, in and
+    /// out of a derivative's context.
+    fn plan() -> Plan {
+        let mut s = Store::default();
+        let mut y = Symbols::default();
+        let n = y.dim("n");
+        let z = y.add_var("z", vec![n], Domain::Real);
+        let (i, j, k) = (
+            y.fresh_index("i", n),
+            y.fresh_index("j", n),
+            y.fresh_index("k", n),
+        );
+        let zi = s.add(Node::Var(z, vec![i]));
+        let zj = s.add(Node::Var(z, vec![j]));
+        let ei = s.apply(Func::Exp, zi);
+        let ej = s.apply(Func::Exp, zj);
+        let den = s.add(Node::Sum {
+            index: j,
+            except: None,
+            body: ej,
+        });
+        let term = s.mul2(ei, zi);
+        let q = s.div(term, den);
+        let total = s.add(Node::Sum {
+            index: i,
+            except: None,
+            body: q,
+        });
+        let d = s.add(Node::Deriv {
+            body: total,
+            var: z,
+            at: vec![k],
+        });
+        Plan::new(&s, &y, &[d, total]).unwrap()
+    }
+
+    fn point(n: usize, shift: f64) -> Point {
+        Point {
+            dims: vec![n],
+            indices: vec![0, 0, n - 1],
+            vars: vec![(0..n).map(|x| x as f64 * 0.25 - shift).collect()],
+        }
+    }
+
+    /// Values' bits and node visits.
+    fn run_at(plan: &Plan, p: &Point) -> (Vec<(u64, u64)>, u64) {
+        let mut ops = 0;
+        let v = eval_roots::<f64>(plan, p, 1_000_000, &mut ops).unwrap();
+        let bits = v.iter().map(|(x, e)| (x.to_bits(), e.to_bits())).collect();
+        (bits, ops)
+    }
+
+    #[test]
+    fn spare_tables_hold_nothing_for_the_next_evaluation() {
+        let plan = plan();
+        let points = [point(3, 0.5), point(5, -1.0), point(3, 2.0), point(4, 0.0)];
+        // Each on a fresh thread, which has no spare tables...
+        let fresh: Vec<_> = points
+            .iter()
+            .map(|p| std::thread::scope(|s| s.spawn(|| run_at(&plan, p)).join().unwrap()))
+            .collect();
+        // ...and all on this one, each reusing the tables of the last.
+        for _ in 0..2 {
+            for (p, want) in points.iter().zip(&fresh) {
+                assert_eq!(&run_at(&plan, p), want);
+            }
+        }
     }
 }

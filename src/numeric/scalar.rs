@@ -9,12 +9,22 @@
 
 use super::dd::Dd;
 
+/// +0 for a finite `x`, NaN for ±∞ and NaN (see `Field::finite_probe`).
+#[inline(always)]
+#[allow(clippy::eq_op)] // x - x is the point: it is 0 exactly when x is finite.
+pub(crate) fn probe(x: f64) -> f64 {
+    x - x
+}
+
 /// A number the evaluator computes with.
 ///
 /// Partial operations return `None` where the result is undefined (log of a
 /// non-positive, division by zero, a non-integer power of a negative base);
 /// the caller also rejects non-finite results, so overflow is undefined too.
-pub(crate) trait Field: Copy + std::fmt::Debug {
+///
+/// `'static` so that the evaluator can keep spare memo tables per number
+/// type (see `eval::SpareTables`).
+pub(crate) trait Field: Copy + std::fmt::Debug + 'static {
     /// A constant, given at both precisions (so `Dd` keeps all of a
     /// rational's digits rather than those of its `f64` rounding).
     fn constant(lo_prec: f64, hi_prec: Dd) -> Self;
@@ -22,8 +32,12 @@ pub(crate) trait Field: Copy + std::fmt::Debug {
     fn from_f64(x: f64) -> Self;
     /// The real part (the value without infinitesimals), rounded to `f64`.
     fn value(&self) -> f64;
-    /// Every component is finite.
-    fn is_finite(&self) -> bool;
+    /// 0 when every component is finite, NaN otherwise: the sum of `x - x`
+    /// over the components, as `x - x` is +0 for a finite `x` and NaN for
+    /// ±∞ and NaN. Every value the evaluator makes is tested; this tests
+    /// all components with a few subtractions and one comparison rather
+    /// than a mask, comparison and branch for each.
+    fn finite_probe(&self) -> f64;
     /// Every component is exactly zero.
     fn is_zero(&self) -> bool;
     /// No infinitesimal part is nonzero.
@@ -84,8 +98,8 @@ impl Field for f64 {
     fn value(&self) -> f64 {
         *self
     }
-    fn is_finite(&self) -> bool {
-        f64::is_finite(*self)
+    fn finite_probe(&self) -> f64 {
+        probe(*self)
     }
     fn is_zero(&self) -> bool {
         *self == 0.0
@@ -201,8 +215,8 @@ impl<T: Field> Field for Dual<T> {
     fn value(&self) -> f64 {
         self.re.value()
     }
-    fn is_finite(&self) -> bool {
-        self.re.is_finite() && self.eps.is_finite()
+    fn finite_probe(&self) -> f64 {
+        self.re.finite_probe() + self.eps.finite_probe()
     }
     fn is_zero(&self) -> bool {
         self.re.is_zero() && self.eps.is_zero()
@@ -329,7 +343,7 @@ mod tests {
         assert_eq!(deep.powc(Dual::from_f64(1.5)).map(|v| v.value()), Some(0.0));
         // 1/t for a tiny t: its slope overflows, its value does not.
         let r = Dual::<f64>::from_f64(1e-200).recip().unwrap();
-        assert!(r.is_finite() && r.value() == 1e200);
+        assert!(r.finite_probe() == 0.0 && r.value() == 1e200);
     }
 
     #[test]
@@ -342,6 +356,34 @@ mod tests {
         // sqrt has an infinite slope at 0: its dual is undefined there.
         let x = Dual::<f64>::from_f64(0.0).with_eps(0);
         assert!(x.powc(Dual::from_f64(0.5)).is_none());
+    }
+
+    #[test]
+    fn finite_probe_is_zero_exactly_when_every_component_is_finite() {
+        for x in [0.0, -0.0, 1.5, -1e308, f64::MAX, f64::MIN_POSITIVE, 5e-324] {
+            assert_eq!(x.finite_probe(), 0.0, "{x}");
+            let d = Dual::<Dual<f64>>::from_f64(x).with_eps(1);
+            assert_eq!(d.finite_probe(), 0.0, "{x}");
+            assert_eq!(Dd::from(x).finite_probe(), 0.0, "{x}");
+        }
+        for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            assert!(bad.finite_probe().is_nan());
+            assert!(Dd::from(bad).finite_probe().is_nan());
+            // A bad component anywhere in a nested dual.
+            let re = Dual {
+                re: Dual { re: bad, eps: 1.0 },
+                eps: Dual { re: 2.0, eps: 3.0 },
+            };
+            let deep = Dual {
+                re: Dual { re: 1.0, eps: 0.0 },
+                eps: Dual { re: 2.0, eps: bad },
+            };
+            assert!(re.finite_probe().is_nan() && deep.finite_probe().is_nan());
+            assert!(Dual::<Dd>::from_f64(1.0)
+                .mul(Dual::from_f64(bad))
+                .finite_probe()
+                .is_nan());
+        }
     }
 
     #[test]
