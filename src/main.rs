@@ -144,8 +144,8 @@ const MAX_SAMPLES: i64 = 100_000;
 #[derive(Clone, Debug, Args)]
 struct CheckArgs {
     /// Seed of the random sampler; the same seed gives the same report.
-    /// Without it, each claim's seed is derived from the file path and the
-    /// claim's name, so runs are reproducible anyway.
+    /// Without it, each file's seed is derived from its path, so runs are
+    /// reproducible anyway.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
 

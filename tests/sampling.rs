@@ -116,3 +116,39 @@ fn a_claim_reports_the_same_alone_and_among_others() {
         ]
     );
 }
+
+/// A slope that happens to be 0 is not an argument that does not move:
+/// sqrt(x²) has no derivative by x at x = 0, so points there are skipped,
+/// not read as slope 0. (Found in review: with "zero slope means not
+/// moving", relu′ was false at 0, proofs of d/dp sqrt(p²) = 1 met a
+/// numeric "counterexample", and a step defined only at p = 0 held.)
+///
+/// And 0^t jumps at t = 0: where rounding cannot tell t from 0 (relu(x)
+/// for x < 0 is x + |x|, 0 up to rounding), the point decides nothing,
+/// rather than letting rounding pick 0^0 = 1 or 0^tiny = 0. A claim wrong
+/// where t is exactly 0 is still found there.
+#[test]
+fn a_root_of_a_moving_argument_keeps_its_missing_slope() {
+    let report = check(
+        "x : real\n\
+         p : nonnegative\n\
+         relu(t) := (t + sqrt(t^2)) / 2\n\
+         \n\
+         claim relu_grad: d/dx relu(x) = 1 - 0^relu(x)\n\
+         claim a: d/dp sqrt(p^2) = 1\n\
+         claim b: d/dp (p^2)^(1/2) = 1\n\
+         claim c: d/dp sqrt(p^2) + sqrt(-p) = 0\n\
+         claim step: 0^relu(x) = 0\n",
+    );
+    use Verdict::{False, Inconclusive, Proved, Undefined};
+    assert_eq!(
+        steps(&report),
+        vec![
+            vec![(5, Inconclusive)],
+            vec![(6, Proved)],
+            vec![(7, Proved)],
+            vec![(8, Undefined)],
+            vec![(9, False)],
+        ]
+    );
+}

@@ -275,8 +275,10 @@ impl Field for Dd {
     fn finite_probe(&self) -> f64 {
         probe(self.hi) + probe(self.lo)
     }
-    fn is_zero(&self) -> bool {
-        self.hi == 0.0 && self.lo == 0.0
+    type Base = Dd;
+    const TOLERANCE: f64 = super::compare::DD_FACTOR;
+    fn from_base(b: Dd) -> Dd {
+        b
     }
     fn is_constant(&self) -> bool {
         true

@@ -104,6 +104,8 @@ struct PlanNode {
     /// correctness.
     vars: u64,
     memo: bool,
+    /// A derivative is taken somewhere in the node.
+    has_deriv: bool,
 }
 
 /// A link's nodes compiled for evaluation.
@@ -351,6 +353,7 @@ impl Plan {
                 dep_dims,
                 vars: mask,
                 memo: false,
+                has_deriv: depth[pos] > 0,
             });
         }
         let n_shapes = assign_shapes(&mut nodes, &order, symbols)?;
@@ -555,7 +558,7 @@ fn flat_index(idx: &[IndexId], dims: &[DimId], env: &[usize], point: &Point) -> 
     Some(flat)
 }
 
-struct Evaluator<'p, T> {
+struct Evaluator<'p, T: Field> {
     plan: &'p Plan,
     point: &'p Point,
     /// The deepest nesting of derivatives `T` has slots for.
@@ -584,6 +587,9 @@ struct Evaluator<'p, T> {
     memo: HashMap<(u32, u32, u64), Valued<T>, Fx>,
     ops: u64,
     limit: u64,
+    /// For a dual type: the evaluator in plain numbers of the nodes that
+    /// no derivative in force moves (see [`Evaluator::eval_node`]).
+    base: Option<Box<Evaluator<'p, T::Base>>>,
 }
 
 /// A dense memo table entry: a value, present only if `stamp` is the
@@ -788,13 +794,25 @@ impl<T: Field> Evaluator<'_, T> {
                 let (v, e) = self.sampled(*var, idx, dims)?;
                 Self::checked(v, e)
             }
-            _ => self.eval_node(node),
+            _ => self.eval_node(n, node),
         }
     }
 
-    /// [`Self::eval`] of an inner node: memoized, and checked.
+    /// [`Self::eval`] of an inner node `n`: memoized, and checked.
+    ///
+    /// In a dual type, a node without derivatives that mentions no
+    /// variable a derivative in force is taken by does not move: its value
+    /// is a plain number, so it is computed in plain numbers, by `base`.
+    /// Dual arithmetic would also compute slopes nothing needs, and lose
+    /// the value where a slope does not exist (sqrt at 0: `0^sqrt(t) +
+    /// d/dx x^2` at t = 0) or overflows. Only the plan's structure decides
+    /// this, never a slope that happens to be 0: sqrt(x²) at x = 0 moves
+    /// with x and has no derivative there.
     #[inline(never)]
-    fn eval_node(&mut self, node: &PlanNode) -> Result<Valued<T>, Stop> {
+    fn eval_node(&mut self, n: u32, node: &PlanNode) -> Result<Valued<T>, Stop> {
+        if T::DUAL && !node.has_deriv && node.vars & self.stack_mask == 0 {
+            return self.eval_in_base(n).map(|(v, e)| (T::from_base(v), e));
+        }
         let slot = if node.memo { self.slot(node) } else { None };
         if let Some(slot) = slot {
             if let Some(v) = self.recall(slot) {
@@ -806,6 +824,23 @@ impl<T: Field> Evaluator<'_, T> {
             self.remember(slot, (v, e));
         }
         Ok((v, e))
+    }
+
+    /// Node `n` evaluated by the plain-number evaluator, at the current
+    /// indices and within what is left of this evaluator's budget.
+    fn eval_in_base(&mut self, n: u32) -> Result<Valued<T::Base>, Stop> {
+        let (plan, point) = (self.plan, self.point);
+        let base = self
+            .base
+            .get_or_insert_with(|| Box::new(Evaluator::new(plan, point, 0, 0)));
+        // The indices bound by the sums around `n` are in this `env`.
+        std::mem::swap(&mut base.env, &mut self.env);
+        base.ops = 0;
+        base.limit = self.limit.saturating_sub(self.ops);
+        let r = base.eval(n);
+        std::mem::swap(&mut base.env, &mut self.env);
+        self.ops = self.ops.saturating_add(base.ops);
+        r
     }
 
     /// A computed value with its bound, completed by what the number type
@@ -912,7 +947,14 @@ impl<T: Field> Evaluator<'_, T> {
             Op::Pow(b, x) => {
                 let (bv, be) = self.eval(*b)?;
                 let (xv, xe) = self.eval(*x)?;
-                if let Some(n) = xv.as_integer() {
+                if bv.value() == 0.0 && xe > 0.0 && xv.value().abs() <= T::TOLERANCE * xe {
+                    // 0^x is 1 at x = 0, 0 above and undefined below: with
+                    // an exponent that cannot be told from 0, the value is
+                    // anywhere in [0, 1]. A bound of 1 says so, and makes
+                    // every comparison through it vague (never evidence),
+                    // rather than letting rounding pick a side.
+                    (T::from_f64(0.5), 1.0 / T::TOLERANCE)
+                } else if let Some(n) = xv.as_integer() {
                     self.pow_int(bv, be, n)?
                 } else {
                     let v = if xv.is_constant() {
@@ -1207,7 +1249,16 @@ impl<'p, T: Field> Evaluator<'p, T> {
             memo: HashMap::default(),
             ops: 0,
             limit,
+            base: None,
         }
+    }
+
+    /// Hands this evaluator's memo tables (and its base's) to the next.
+    fn finish(self) {
+        if let Some(base) = self.base {
+            base.finish();
+        }
+        give_back_tables(self.dense);
     }
 }
 
@@ -1230,7 +1281,7 @@ fn run<T: Field + RealPart<B>, B>(
         }
     }
     *ops += ev.ops;
-    give_back_tables(ev.dense);
+    ev.finish();
     result.map(|()| out)
 }
 
@@ -1303,7 +1354,7 @@ fn each<T: Field + RealPart<B>, B>(
         let value = ev.eval(root).map(|(v, e)| (v.real_part(), e));
         out[k] = RootValue { value, ops: ev.ops };
     }
-    give_back_tables(ev.dense);
+    ev.finish();
 }
 
 #[cfg(test)]

@@ -38,8 +38,16 @@ pub(crate) trait Field: Copy + std::fmt::Debug + 'static {
     /// all components with a few subtractions and one comparison rather
     /// than a mask, comparison and branch for each.
     fn finite_probe(&self) -> f64;
-    /// Every component is exactly zero.
-    fn is_zero(&self) -> bool;
+    /// The number type of the innermost real part (`f64` or `Dd`), which
+    /// is its own base.
+    type Base: Field<Base = Self::Base>;
+    /// Whether this is a dual type (has infinitesimal parts).
+    const DUAL: bool = false;
+    /// The comparisons' tolerance per unit of rounding-error bound in this
+    /// precision (see `compare`).
+    const TOLERANCE: f64;
+    /// A real value with every infinitesimal part zero.
+    fn from_base(b: Self::Base) -> Self;
     /// No infinitesimal part is nonzero.
     fn is_constant(&self) -> bool;
     /// The value as an integer when it is exactly one (and modest).
@@ -101,8 +109,10 @@ impl Field for f64 {
     fn finite_probe(&self) -> f64 {
         probe(*self)
     }
-    fn is_zero(&self) -> bool {
-        *self == 0.0
+    type Base = f64;
+    const TOLERANCE: f64 = super::compare::F64_FACTOR;
+    fn from_base(b: f64) -> f64 {
+        b
     }
     fn is_constant(&self) -> bool {
         true
@@ -189,15 +199,10 @@ impl<T: Field> Dual<T> {
         }
     }
 
-    /// The chain rule: f(re + eps ε) = f(re) + f'(re)·eps ε. An argument
-    /// that does not move (eps = 0) gives a value that does not move,
-    /// whatever f' is there: x + sqrt(t) at t = 0 has derivative 1 by x,
-    /// although sqrt has none at 0, and an f' that overflows (1/t² for a
-    /// tiny t) must not turn 0·∞ into an undefined value.
+    /// The chain rule: f(re + eps ε) = f(re) + f'(re)·eps ε. (Values that
+    /// no derivative moves are not computed in duals at all; see the
+    /// evaluator's `eval_node`.)
     fn chain(f: T, df: T, eps: T) -> Dual<T> {
-        if eps.is_zero() {
-            return Dual::real(f);
-        }
         Dual {
             re: f,
             eps: df.mul(eps),
@@ -218,8 +223,11 @@ impl<T: Field> Field for Dual<T> {
     fn finite_probe(&self) -> f64 {
         self.re.finite_probe() + self.eps.finite_probe()
     }
-    fn is_zero(&self) -> bool {
-        self.re.is_zero() && self.eps.is_zero()
+    type Base = T::Base;
+    const DUAL: bool = true;
+    const TOLERANCE: f64 = T::TOLERANCE;
+    fn from_base(b: T::Base) -> Self {
+        Dual::real(T::from_base(b))
     }
     fn is_constant(&self) -> bool {
         self.re.is_constant() && self.eps.is_constant() && self.eps.value() == 0.0
@@ -282,11 +290,6 @@ impl<T: Field> Field for Dual<T> {
     }
     fn powc(self, r: Self) -> Option<Self> {
         let f = self.re.powc(r.re)?;
-        // sqrt(t) at t = 0 has a value but no slope: only a moving argument
-        // needs the slope (see `chain`).
-        if self.eps.is_zero() {
-            return Some(Dual::real(f));
-        }
         let df = self.re.powc(r.re.add(T::from_f64(-1.0)))?.mul(r.re);
         Some(Dual::chain(f, df, self.eps))
     }
@@ -331,19 +334,6 @@ mod tests {
         let x2 = Dual::<Dual<f64>>::from_f64(2.0).with_eps(0).with_eps(1);
         let y2 = x2.mul(x2).mul(x2);
         assert_eq!(y2.extract(1).extract(0).value(), 12.0);
-    }
-
-    #[test]
-    fn a_value_that_does_not_move_needs_no_slope() {
-        // sqrt(0): a value, and no derivative unless the argument moves.
-        let still = Dual::<f64>::from_f64(0.0);
-        assert_eq!(still.powc(Dual::from_f64(0.5)), Some(Dual::from_f64(0.0)));
-        assert!(still.with_eps(0).powc(Dual::from_f64(0.5)).is_none());
-        let deep = Dual::<Dual<f64>>::from_f64(0.0);
-        assert_eq!(deep.powc(Dual::from_f64(1.5)).map(|v| v.value()), Some(0.0));
-        // 1/t for a tiny t: its slope overflows, its value does not.
-        let r = Dual::<f64>::from_f64(1e-200).recip().unwrap();
-        assert!(r.finite_probe() == 0.0 && r.value() == 1e200);
     }
 
     #[test]
