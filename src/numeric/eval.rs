@@ -151,14 +151,17 @@ impl Plan {
     pub fn new(store: &Store, symbols: &Symbols, roots: &[Id]) -> Result<Plan, String> {
         let n_store = store.len();
         // Reachable set, then ascending ids: children come before parents.
-        let mut seen: HashMap<Id, u32, Fx> = HashMap::default();
+        // Position in the plan by store id (`UNSEEN` until reached): a
+        // table over the store, which is cheaper than hashing every node.
+        const UNSEEN: u32 = u32::MAX;
+        let mut seen: Vec<u32> = vec![UNSEEN; n_store];
         let mut todo: Vec<Id> = roots.to_vec();
         let mut order: Vec<Id> = Vec::new();
         while let Some(id) = todo.pop() {
             if id.index() >= n_store {
                 return Err(format!("node {id} is not in the store"));
             }
-            if seen.insert(id, 0).is_none() {
+            if std::mem::replace(&mut seen[id.index()], 0) == UNSEEN {
                 order.push(id);
                 let node = store.get(id);
                 todo.extend(crate::expr::child_iter(node));
@@ -170,9 +173,9 @@ impl Plan {
         }
         order.sort_unstable();
         for (pos, id) in order.iter().enumerate() {
-            seen.insert(*id, pos as u32);
+            seen[id.index()] = pos as u32;
         }
-        let local = |id: &Id| seen[id];
+        let local = |id: &Id| seen[id.index()];
         let index_dim = |i: IndexId| -> Result<DimId, String> {
             symbols
                 .indices
@@ -452,7 +455,8 @@ fn position_in(free: &mut Vec<IndexId>, i: IndexId) -> Result<u16, String> {
 /// Computes every node's shape and its free indices in first-occurrence
 /// order; returns how many shapes there are.
 fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Result<usize, String> {
-    let mut interned: HashMap<(ShapeKey, Vec<DimId>), u32, Fx> = HashMap::default();
+    let mut interned: HashMap<(ShapeKey, Vec<DimId>), u32, Fx> =
+        HashMap::with_capacity_and_hasher(nodes.len(), Fx::default());
     for n in 0..nodes.len() {
         let mut free: Vec<IndexId> = Vec::new();
         let child = |c: u32,
