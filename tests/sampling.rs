@@ -152,3 +152,44 @@ fn a_root_of_a_moving_argument_keeps_its_missing_slope() {
         ]
     );
 }
+
+/// 0^t where t is exactly 0 is 1, and claims that scale, shift or
+/// differentiate it are judged by that; where t is only within rounding
+/// of 0 the point decides nothing, and such a link is never verified.
+/// (Found in review: a first version gave 0^t there the value 1/2 with a
+/// wide error bound, which scaling, a large neighbour or a derivative
+/// shrank back into a precise-looking 1/2, so false claims held.)
+#[test]
+fn zero_to_an_exponent_rounding_cannot_place_is_never_evidence() {
+    let report = check(
+        "p : positive\n\
+         x : real\n\
+         \n\
+         claim small: 0^(p - p) / 1000000 = 0\n\
+         claim big: 1000000 + 0^(p - p) = 1000000\n\
+         claim expo: exp(-40 * 0^(p - p)) = exp(-20)\n\
+         claim one: d/dx (x 0^(p - p)) = 1\n\
+         claim half: d/dx (x 0^(p - p)) = 1/2\n\
+         claim region: 0^(sqrt((p - 4.5)^2) - (p - 4.5)) = 0\n",
+    );
+    use Verdict::{False, Inconclusive, Proved};
+    let all = steps(&report);
+    assert_eq!(
+        all[..5],
+        vec![
+            vec![(4, False)],
+            vec![(5, False)],
+            vec![(6, False)],
+            vec![(7, Proved)],
+            vec![(8, False)],
+        ]
+    );
+    // False for every p ≥ 4.5, where the exponent is 0 but rounding may
+    // leave it a hair above: false where it came out exactly 0, and
+    // otherwise not verified either.
+    assert!(
+        matches!(all[5][..], [(9, False | Inconclusive)]),
+        "{:?}",
+        all[5]
+    );
+}

@@ -42,6 +42,12 @@ pub(crate) enum Stop {
     Budget,
     /// Derivatives nest deeper than [`MAX_DERIV_DEPTH`].
     TooDeep,
+    /// The value jumps where rounding cannot tell on which side the point
+    /// is: `0^t` is 1 at t = 0, 0 above and undefined below, and `t` came
+    /// out nonzero but within its own rounding-error bound of 0. The
+    /// point decides nothing, and a link with such points is not
+    /// verified (see `sample`).
+    Indeterminate,
 }
 
 /// The deepest nesting of derivatives the evaluator instantiates a dual type
@@ -951,14 +957,14 @@ impl<T: Field> Evaluator<'_, T> {
             Op::Pow(b, x) => {
                 let (bv, be) = self.eval(*b)?;
                 let (xv, xe) = self.eval(*x)?;
-                if bv.value() == 0.0 && xe > 0.0 && xv.value().abs() <= T::TOLERANCE * xe {
-                    // 0^x is 1 at x = 0, 0 above and undefined below: with
-                    // an exponent that cannot be told from 0, the value is
-                    // anywhere in [0, 1]. A bound of 1 says so, and makes
-                    // every comparison through it vague (never evidence),
-                    // rather than letting rounding pick a side.
-                    (T::from_f64(0.5), 1.0 / T::TOLERANCE)
-                } else if let Some(n) = xv.as_integer() {
+                let x = xv.value();
+                if bv.value() == 0.0 && x != 0.0 && x.abs() <= T::TOLERANCE * xe {
+                    // 0^x jumps at x = 0; rounding must not pick a side. An
+                    // exponent computed as exactly 0 is taken as 0 (0^0 =
+                    // 1), as every other exact value is taken at its word.
+                    return Err(Stop::Indeterminate);
+                }
+                if let Some(n) = xv.as_integer() {
                     self.pow_int(bv, be, n)?
                 } else {
                     let v = if xv.is_constant() {

@@ -503,6 +503,9 @@ enum Verdict {
     Skip,
     /// The sides could not be told apart at this point (see `Cmp::Vague`).
     Vague,
+    /// A side jumps where rounding cannot tell on which side the point is
+    /// (see `Stop::Indeterminate`).
+    Indeterminate,
     /// The two sides' `f64` values, and whether `f64` alone saw the
     /// difference (rather than only the double-double re-check).
     Fail(f64, f64, bool),
@@ -587,6 +590,7 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
     let fast = match eval_roots::<f64>(plan, point, budget, &mut state.ops) {
         Ok(v) => v,
         Err(Stop::Undefined) => return Verdict::Skip,
+        Err(Stop::Indeterminate) => return Verdict::Indeterminate,
         Err(stop) => return Verdict::Stop(stop),
     };
     let (l, r) = (fast[0], fast[1]);
@@ -603,6 +607,7 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
     match precise {
         Ok(p) => second_look(l, r, cmp, [p[0], p[1]]),
         Err(Stop::Undefined) => Verdict::Skip,
+        Err(Stop::Indeterminate) => Verdict::Indeterminate,
         Err(stop) => Verdict::Stop(stop),
     }
 }
@@ -615,6 +620,7 @@ fn stop_message(stop: Stop, limit: u64) -> String {
             super::eval::MAX_DERIV_DEPTH
         ),
         Stop::Undefined => "undefined".to_string(),
+        Stop::Indeterminate => "indeterminate".to_string(),
     }
 }
 
@@ -725,6 +731,9 @@ struct Tally {
     defined: u32,
     /// Samples where the sides could not be told apart (`Verdict::Vague`).
     vague: u32,
+    /// Samples where a side jumps at a point rounding cannot place
+    /// (`Verdict::Indeterminate`).
+    indeterminate: u32,
     ops: u64,
     rechecks_left: u32,
     stopped: Option<Stop>,
@@ -748,6 +757,7 @@ impl Tally {
             Verdict::Pass => self.defined += 1,
             Verdict::Skip => {}
             Verdict::Vague => self.vague += 1,
+            Verdict::Indeterminate => self.indeterminate += 1,
             Verdict::Fail(l, r, clear) => {
                 self.defined += 1;
                 self.failure = Some((draw, l, r, clear));
@@ -849,6 +859,7 @@ pub(crate) fn run_group(
             tried: 0,
             defined: 0,
             vague: 0,
+            indeterminate: 0,
             ops: 0,
             rechecks_left: limits.precise_rechecks,
             // Too deep for the number types: said at once, never sampled.
@@ -952,6 +963,7 @@ fn judge_group(
         t.ops = t.ops.saturating_add(ops);
         let verdict = match values {
             Err(Stop::Undefined) => Verdict::Skip,
+            Err(Stop::Indeterminate) => Verdict::Indeterminate,
             Err(stop) => Verdict::Stop(stop),
             // Another link's larger allowance let the side finish.
             Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
@@ -982,6 +994,7 @@ fn judge_group(
         t.ops = t.ops.saturating_add(ops);
         verdicts[n] = match values {
             Err(Stop::Undefined) => Verdict::Skip,
+            Err(Stop::Indeterminate) => Verdict::Indeterminate,
             Err(stop) => Verdict::Stop(stop),
             Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
             Ok(p) => second_look(l, r, cmp, p),
@@ -1026,6 +1039,15 @@ fn conclude(
         return NumericOutcome::Inconclusive(stop_message(stop, limits.ops));
     }
     let (defined, tried) = (tally.defined, tally.tried);
+    // Unlike a vague point, a jump rounding cannot place may be exactly
+    // where the claim is wrong (0^(|p − c| − (p − c)) = 0 fails for every
+    // p ≥ c): no allowance, one such point leaves the link unverified.
+    if tally.indeterminate > 0 {
+        return NumericOutcome::Inconclusive(format!(
+            "at {} of {tried} samples a side jumps where rounding cannot tell on which side the point is (0^t with t within its rounding error of 0)",
+            tally.indeterminate
+        ));
+    }
     // Points where the sides could not be told apart are not evidence; when
     // they are many, the defined ones are a biased few (10^40 (cos² + sin² −
     // 1) = x can only be resolved at x = 0, where it happens to hold).
@@ -1076,7 +1098,7 @@ fn shrink(
                     st.stopped = Some(stop);
                     false
                 }
-                Verdict::Pass | Verdict::Skip | Verdict::Vague => false,
+                Verdict::Pass | Verdict::Skip | Verdict::Vague | Verdict::Indeterminate => false,
             }
         };
         let moved = if fails {
@@ -1147,7 +1169,7 @@ fn polish(
                 Some(true)
             }
             Verdict::Stop(_) => None,
-            Verdict::Pass | Verdict::Skip | Verdict::Vague => Some(false),
+            Verdict::Pass | Verdict::Skip | Verdict::Vague | Verdict::Indeterminate => Some(false),
         }
     };
     // proptest shrinks dimensions before values and never goes back, so a
