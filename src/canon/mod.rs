@@ -224,12 +224,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) store: &'a mut Store,
     pub(crate) symbols: &'a mut Symbols,
     mode: Mode,
-    memo: FxHashMap<Id, (Arc<Rf>, u64)>,
-    large: Vec<Id>,
-    factor_polys: FxHashMap<Id, Arc<poly::Poly>>,
-    free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
-    level_memo: FxHashMap<Id, Option<u32>>,
-    undefined_memo: FxHashMap<Id, bool>,
+    /// The memo tables, kept across links (see [`Cache`]).
+    tables: Tables,
     canon_idx: FxHashMap<(DimId, u32), IndexId>,
     idx_level: FxHashMap<IndexId, u32>,
     rules: u64,
@@ -276,12 +272,7 @@ impl<'a> Ctx<'a> {
             store,
             symbols,
             mode,
-            memo: tables.memo,
-            large: tables.large,
-            factor_polys: tables.factor_polys,
-            free_memo: tables.free_memo,
-            level_memo: tables.level_memo,
-            undefined_memo: tables.undefined_memo,
+            tables,
             canon_idx,
             idx_level,
             rules: 0,
@@ -297,14 +288,7 @@ impl<'a> Ctx<'a> {
 
     /// The memo tables, to keep for later links of the same store.
     fn into_tables(self) -> Tables {
-        Tables {
-            memo: self.memo,
-            large: self.large,
-            factor_polys: self.factor_polys,
-            free_memo: self.free_memo,
-            level_memo: self.level_memo,
-            undefined_memo: self.undefined_memo,
-        }
+        self.tables
     }
 
     pub(crate) fn note(&mut self, rule: Rule) {
@@ -390,13 +374,13 @@ impl<'a> Ctx<'a> {
             self.store,
             self.undefined_atom,
             id,
-            &mut self.undefined_memo,
+            &mut self.tables.undefined_memo,
         )
     }
 
     /// The rational-function form of any expression (memoized).
     pub(crate) fn rf_of(&mut self, id: Id) -> R<Arc<Rf>> {
-        if let Some((rf, bits)) = self.memo.get(&id) {
+        if let Some((rf, bits)) = self.tables.memo.get(&id) {
             self.rules |= *bits;
             return Ok(rf.clone());
         }
@@ -408,9 +392,9 @@ impl<'a> Ctx<'a> {
         self.rules = saved | bits;
         let rf = Arc::new(result?);
         if rf.num.len() > CACHE_MAX_TERMS {
-            self.large.push(id);
+            self.tables.large.push(id);
         }
-        self.memo.insert(id, (rf.clone(), bits));
+        self.tables.memo.insert(id, (rf.clone(), bits));
         Ok(rf)
     }
 

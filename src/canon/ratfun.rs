@@ -89,12 +89,12 @@ fn int(n: i64) -> Rational {
 impl Ctx<'_> {
     /// The polynomial behind a denominator factor id.
     pub(crate) fn factor_poly(&mut self, f: Id) -> R<Arc<Poly>> {
-        if let Some(p) = self.factor_polys.get(&f) {
+        if let Some(p) = self.tables.factor_polys.get(&f) {
             return Ok(p.clone());
         }
         let rf = self.rf_of(f)?;
         let p = Arc::new(rf.num.clone());
-        self.factor_polys.insert(f, p.clone());
+        self.tables.factor_polys.insert(f, p.clone());
         Ok(p)
     }
 
@@ -365,7 +365,7 @@ impl Ctx<'_> {
             .unwrap_or_else(Rational::one);
         let f = shifted.scale(&(Rational::one() / &lc));
         let id = self.poly_expr(&f);
-        self.factor_polys.insert(id, Arc::new(f));
+        self.tables.factor_polys.insert(id, Arc::new(f));
         Ok((lc, content, id))
     }
 

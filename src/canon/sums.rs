@@ -29,7 +29,7 @@ type Opened = (Vec<IndexId>, Vec<(Id, Rational)>);
 impl Ctx<'_> {
     /// The free indices of an expression, sorted.
     pub(crate) fn free_indices(&mut self, id: Id) -> Arc<Vec<IndexId>> {
-        free_indices(self.store, id, &mut self.free_memo)
+        free_indices(self.store, id, &mut self.tables.free_memo)
     }
 
     fn depends(&mut self, id: Id, idx: &[IndexId]) -> bool {
@@ -38,7 +38,7 @@ impl Ctx<'_> {
 
     /// The highest canonical level bound anywhere inside.
     fn max_level(&mut self, id: Id) -> Option<u32> {
-        max_level(self.store, &self.idx_level, id, &mut self.level_memo)
+        max_level(self.store, &self.idx_level, id, &mut self.tables.level_memo)
     }
 
     /// Renames free indices simultaneously (no simplification).
