@@ -47,11 +47,8 @@ fn pass(
     let config = SampleConfig { samples: 256, seed };
     for (lowered, _) in files {
         for range in derivcheck::verify::sampling_groups(&lowered.claims) {
-            let claims = &lowered.claims[range];
-            let sides: Vec<_> = claims
-                .iter()
-                .flat_map(|c| c.links.iter().flatten())
-                .chain(claims.iter().filter_map(|c| c.whole.as_ref()))
+            let sides: Vec<_> = derivcheck::verify::group_links(&lowered.claims[range])
+                .into_iter()
                 .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
                 .collect();
             std::hint::black_box(check_links_with(

@@ -268,8 +268,8 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         samples: options.samples,
         seed: options.seed.unwrap_or_else(|| default_seed(path)),
     };
-    let groups = claim_groups(&lowered_claims, &config);
-    let (symbolic, numeric, mut wholes) = witnesses(&mut lowered, &groups, options.threads);
+    let (symbolic, numeric, mut wholes) =
+        witnesses(&mut lowered, &lowered_claims, &config, options.threads);
     let mut outcomes = symbolic.into_iter().zip(numeric);
 
     let claims = lowered_claims
@@ -387,14 +387,6 @@ fn check_one(
     combine(lowered, link, w, source, lines, defined)
 }
 
-/// Consecutive claims whose links are sampled together (see
-/// [`numeric::check_links`]): each claim's checkable links and, for a
-/// chain, its own equality (see `LoweredClaim::whole`).
-struct Group<'a> {
-    claims: Vec<(Vec<&'a Link>, Option<&'a Link>)>,
-    config: &'a SampleConfig,
-}
-
 /// About this many links make a group: sampled together, links share the
 /// evaluation of what their sides have in common (the network's forward
 /// pass), while separate groups run on separate threads. The grouping
@@ -423,21 +415,13 @@ pub fn sampling_groups(claims: &[crate::lower::LoweredClaim]) -> Vec<std::ops::R
     groups
 }
 
-/// [`sampling_groups`] with each claim's links and own equality; all
-/// claims share the file's sampling config.
-fn claim_groups<'a>(
-    claims: &'a [crate::lower::LoweredClaim],
-    config: &'a SampleConfig,
-) -> Vec<Group<'a>> {
-    sampling_groups(claims)
-        .into_iter()
-        .map(|range| Group {
-            claims: claims[range]
-                .iter()
-                .map(|c| (c.links.iter().flatten().collect(), c.whole.as_ref()))
-                .collect(),
-            config,
-        })
+/// What `verify` samples together for one group of claims (see
+/// [`sampling_groups`]): every claim's checkable links in order, then the
+/// own equality of each chain (see `LoweredClaim::whole`).
+pub fn group_links(claims: &[crate::lower::LoweredClaim]) -> Vec<&Link> {
+    let links = claims.iter().flat_map(|c| c.links.iter().flatten());
+    links
+        .chain(claims.iter().filter_map(|c| c.whole.as_ref()))
         .collect()
 }
 
@@ -447,31 +431,33 @@ struct Witnesses {
     numeric: NumericOutcome,
 }
 
-/// Runs both witnesses on every link of every group, in order, and the
-/// numeric one on each group's claim equality. With more than one thread,
-/// the numeric witness samples claims on worker threads (over a snapshot of
+/// Runs both witnesses on every checkable link of `claims`, in order, and
+/// the numeric one on each chain's own equality (`None` for a claim
+/// without one). With more than one thread, the numeric witness samples
+/// the groups of [`sampling_groups`] on worker threads (over a snapshot of
 /// the store: the symbolic witness adds to the store as it goes) while the
-/// symbolic witness runs here, then this thread helps sample. Each claim's
-/// sampling depends only on its links and its seed, so the answers do not
+/// symbolic witness runs here, then this thread helps sample. A link's
+/// samples depend only on the link and the seed, so the answers do not
 /// depend on the scheduling.
 fn witnesses(
     lowered: &mut crate::lower::Lowered,
-    groups: &[Group],
+    claims: &[crate::lower::LoweredClaim],
+    config: &SampleConfig,
     threads: usize,
 ) -> (
     Vec<canon::Outcome>,
     Vec<NumericOutcome>,
     Vec<Option<NumericOutcome>>,
 ) {
+    let groups = sampling_groups(claims);
     let prove_all = |lowered: &mut crate::lower::Lowered| -> Vec<canon::Outcome> {
         // One big stack for the whole pass, not a thread per link.
         crate::parallel::with_big_stack(|| {
             // Links share subexpressions: their canonical forms are computed once.
             let mut cache = canon::Cache::new();
-            groups
+            claims
                 .iter()
-                .flat_map(|g| &g.claims)
-                .flat_map(|(links, _)| links)
+                .flat_map(|c| c.links.iter().flatten())
                 .map(|link| {
                     canon::prove_cached(
                         &mut cache,
@@ -486,57 +472,46 @@ fn witnesses(
         })
     };
     let sample = |store: &crate::expr::Store, symbols: &crate::expr::Symbols, k: usize| {
-        let group = &groups[k];
-        // Every claim's links, then the claims' own equalities.
-        let links = group
-            .claims
-            .iter()
-            .flat_map(|(links, _)| links.iter().copied());
-        let wholes = group.claims.iter().filter_map(|(_, whole)| *whole);
-        let sides: Vec<(crate::expr::Id, crate::expr::Id, &[crate::expr::IndexId])> = links
-            .chain(wholes)
+        let sides: Vec<_> = group_links(&claims[groups[k].clone()])
+            .into_iter()
             .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
             .collect();
-        numeric::check_links(store, symbols, &sides, group.config)
+        numeric::check_links(store, symbols, &sides, config)
     };
-    if threads <= 1 || groups.is_empty() {
+    let (symbolic, numeric) = if threads <= 1 || groups.is_empty() {
         let symbolic = prove_all(lowered);
         let numeric = (0..groups.len())
             .map(|k| sample(&lowered.store, &lowered.symbols, k))
             .collect();
-        return split(symbolic, numeric, groups);
-    }
-    let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
-    let (numeric, symbolic) = crate::parallel::map_while(
-        groups.len(),
-        threads - 1,
-        true,
-        |k| sample(&store, &symbols, k),
-        || prove_all(lowered),
-    );
-    split(symbolic, numeric, groups)
-}
-
-/// Per-group numeric answers split into the links' (flattened, in order)
-/// and each claim's own equality's.
-fn split(
-    symbolic: Vec<canon::Outcome>,
-    numeric: Vec<Vec<NumericOutcome>>,
-    groups: &[Group],
-) -> (
-    Vec<canon::Outcome>,
-    Vec<NumericOutcome>,
-    Vec<Option<NumericOutcome>>,
-) {
+        (symbolic, numeric)
+    } else {
+        let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
+        let (numeric, symbolic) = crate::parallel::map_while(
+            groups.len(),
+            threads - 1,
+            true,
+            |k| sample(&store, &symbols, k),
+            || prove_all(lowered),
+        );
+        (symbolic, numeric)
+    };
+    // Each group's answers, in `group_links` order: the links', then the
+    // chains' own equalities'.
     let mut links = Vec::with_capacity(symbolic.len());
-    let mut wholes = Vec::new();
-    for (answers, group) in numeric.into_iter().zip(groups) {
-        let n_links: usize = group.claims.iter().map(|(l, _)| l.len()).sum();
+    let mut wholes = Vec::with_capacity(claims.len());
+    for (answers, range) in numeric.into_iter().zip(groups) {
+        let claims = &claims[range];
+        let n_links: usize = claims
+            .iter()
+            .map(|c| c.links.iter().flatten().count())
+            .sum();
         let mut answers = answers.into_iter();
         links.extend(answers.by_ref().take(n_links));
-        for (_, whole) in &group.claims {
-            wholes.push(whole.and_then(|_| answers.next()));
-        }
+        wholes.extend(
+            claims
+                .iter()
+                .map(|c| c.whole.as_ref().and_then(|_| answers.next())),
+        );
     }
     (symbolic, links, wholes)
 }

@@ -39,11 +39,8 @@ pub fn witness_split(text: &str) -> (Duration, Duration) {
     // own equalities) sampled together, on one thread here.
     let start = Instant::now();
     for range in derivcheck::verify::sampling_groups(&lowered.claims) {
-        let claims = &lowered.claims[range];
-        let sides: Vec<_> = claims
-            .iter()
-            .flat_map(|c| c.links.iter().flatten())
-            .chain(claims.iter().filter_map(|c| c.whole.as_ref()))
+        let sides: Vec<_> = derivcheck::verify::group_links(&lowered.claims[range])
+            .into_iter()
             .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
             .collect();
         derivcheck::numeric::check_links(&lowered.store, &lowered.symbols, &sides, &config);
