@@ -42,9 +42,6 @@ const MAX_RANK: usize = 4;
 /// variables' values one after the other, see [`Layout::raw_ranges`]).
 type Raw = (Vec<usize>, Vec<usize>, Vec<f64>);
 
-/// One of a draw's integer lists (dimensions or index values).
-type RawField = fn(&mut Raw) -> &mut Vec<usize>;
-
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case); a quarter of the
 /// uniform ones are wide instead, of magnitude 2^-10..2^6 on a log scale,
@@ -1084,12 +1081,8 @@ fn shrink(
     while iterations < limits.max_shrink_iters {
         iterations += 1;
         let raw = tree.current();
-        let fails = st.stopped.is_none() && {
-            let mut point = std::mem::take(&mut st.point);
-            layout.point_into(symbols, &raw, &mut point);
-            let verdict = judge(plan, &point, st, limits.shrink_ops);
-            st.point = point;
-            match verdict {
+        let fails = st.stopped.is_none()
+            && match judge_raw(plan, symbols, layout, st, limits, &raw) {
                 Verdict::Fail(l, r, _) => {
                     best = (raw, l, r);
                     true
@@ -1099,8 +1092,7 @@ fn shrink(
                     false
                 }
                 Verdict::Pass | Verdict::Skip | Verdict::Vague | Verdict::Indeterminate => false,
-            }
-        };
+            };
         let moved = if fails {
             tree.simplify()
         } else {
@@ -1157,58 +1149,23 @@ fn polish(
 ) -> (Raw, f64, f64) {
     let mut best = failure;
     st.stopped = None;
-    // Tries one change; keeps it when the point still fails.
-    let mut attempt = |best: &mut (Raw, f64, f64), raw: Raw| -> Option<bool> {
-        let mut point = std::mem::take(&mut st.point);
-        layout.point_into(symbols, &raw, &mut point);
-        let verdict = judge(plan, &point, st, limits.shrink_ops);
-        st.point = point;
-        match verdict {
-            Verdict::Fail(l, r, _) => {
-                *best = (raw, l, r);
-                Some(true)
-            }
-            Verdict::Stop(_) => None,
-            Verdict::Pass | Verdict::Skip | Verdict::Vague | Verdict::Indeterminate => Some(false),
-        }
-    };
     // proptest shrinks dimensions before values and never goes back, so a
     // dimension that could not shrink with the original values may shrink
     // with the simplified ones: repeat until nothing changes.
     for _ in 0..3 {
         let mut changed = false;
-        // Smaller dimensions (at least 1), then smaller index values.
-        let fields: [(RawField, usize); 2] = [(|r| &mut r.0, 1), (|r| &mut r.1, 0)];
-        for (field, least) in fields {
-            for k in 0..field(&mut best.0).len() {
-                for v in least..field(&mut best.0)[k] {
-                    let mut raw = best.0.clone();
-                    field(&mut raw)[k] = v;
-                    match attempt(&mut best, raw) {
-                        Some(true) => {
-                            changed = true;
-                            break;
-                        }
-                        Some(false) => {}
-                        None => return best,
+        let (raw, _, _) = &best;
+        for pos in 0..raw.0.len() + raw.1.len() + raw.2.len() {
+            // The first simpler draw that still fails, if any, is kept.
+            for raw in simpler_at(layout, symbols, &best.0, pos) {
+                match judge_raw(plan, symbols, layout, st, limits, &raw) {
+                    Verdict::Fail(l, r, _) => {
+                        best = (raw, l, r);
+                        changed = true;
+                        break;
                     }
-                }
-            }
-        }
-        for (k, var) in layout.vars.iter().enumerate() {
-            let domain = symbols.var(*var).domain;
-            for e in layout.raw_range(k) {
-                for y in simple_values(domain, best.0 .2[e]) {
-                    let mut raw = best.0.clone();
-                    raw.2[e] = y;
-                    match attempt(&mut best, raw) {
-                        Some(true) => {
-                            changed = true;
-                            break;
-                        }
-                        Some(false) => {}
-                        None => return best,
-                    }
+                    Verdict::Stop(_) => return best,
+                    Verdict::Pass | Verdict::Skip | Verdict::Vague | Verdict::Indeterminate => {}
                 }
             }
         }
@@ -1217,6 +1174,51 @@ fn polish(
         }
     }
     best
+}
+
+/// Judges one link (`plan`) at the point a draw of `layout` stands for, as
+/// while shrinking.
+fn judge_raw(
+    plan: &Plan,
+    symbols: &Symbols,
+    layout: &Layout,
+    st: &mut State,
+    limits: &Limits,
+    raw: &Raw,
+) -> Verdict {
+    let mut point = std::mem::take(&mut st.point);
+    layout.point_into(symbols, raw, &mut point);
+    let verdict = judge(plan, &point, st, limits.shrink_ops);
+    st.point = point;
+    verdict
+}
+
+/// Draws that differ from `raw` only at part `pos` (dimensions, then raw
+/// index values, then variables' values, in draw order) and are simpler
+/// there, simplest first: a smaller dimension (at least 1), a smaller
+/// index, a simpler value (see [`simple_values`]).
+fn simpler_at(layout: &Layout, symbols: &Symbols, raw: &Raw, pos: usize) -> Vec<Raw> {
+    let (n_dims, n_free) = (raw.0.len(), raw.1.len());
+    let with = |edit: &dyn Fn(&mut Raw)| {
+        let mut r = raw.clone();
+        edit(&mut r);
+        r
+    };
+    if pos < n_dims {
+        (1..raw.0[pos]).map(|v| with(&|r| r.0[pos] = v)).collect()
+    } else if pos < n_dims + n_free {
+        let k = pos - n_dims;
+        (0..raw.1[k]).map(|v| with(&|r| r.1[k] = v)).collect()
+    } else {
+        let e = pos - n_dims - n_free;
+        let Some(k) = (0..layout.vars.len()).find(|&k| layout.raw_range(k).contains(&e)) else {
+            return Vec::new();
+        };
+        let domain = symbols.var(layout.vars[k]).domain;
+        (simple_values(domain, raw.2[e]).into_iter())
+            .map(|y| with(&|r| r.2[e] = y))
+            .collect()
+    }
 }
 
 /// `count` points drawn as `check_link` draws them (dimensions 1..=5, the
