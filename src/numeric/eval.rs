@@ -125,19 +125,27 @@ pub(crate) struct Plan {
     roots: Vec<u32>,
     /// The deepest nesting of `Deriv` nodes in each root.
     pub root_depth: Vec<usize>,
-    /// The deepest nesting of `Deriv` nodes.
-    pub depth: usize,
     /// The variables mentioned, sorted.
     pub vars: Vec<VarId>,
     /// The dimensions used (by indices or variables), sorted.
     pub dims: Vec<DimId>,
     /// How many index variables `Symbols` has (the environment's size).
     pub n_indices: usize,
-    /// Some constant is not exactly an `f64` (like 1 + 10⁻¹⁷), so sides that
-    /// agree exactly in `f64` may still differ.
-    pub inexact: bool,
-    /// The same, for each root.
+    /// For each root: some constant in it is not exactly an `f64` (like 1 +
+    /// 10⁻¹⁷), so sides that agree exactly in `f64` may still differ.
     pub root_inexact: Vec<bool>,
+}
+
+impl Plan {
+    /// The deepest nesting of `Deriv` nodes over all roots.
+    pub fn depth(&self) -> usize {
+        self.root_depth.iter().copied().max().unwrap_or(0)
+    }
+
+    /// Some root has a constant that is not exactly an `f64`.
+    pub fn inexact(&self) -> bool {
+        self.root_inexact.iter().any(|&b| b)
+    }
 }
 
 fn var_bit(v: VarId) -> u64 {
@@ -394,7 +402,6 @@ impl Plan {
         }
         let roots: Vec<u32> = roots.iter().map(local).collect();
         let root_depth: Vec<usize> = roots.iter().map(|&r| depth[r as usize]).collect();
-        let depth = root_depth.iter().copied().max().unwrap_or(0);
         // Children come first, so one pass carries inexactness upward.
         let mut inexact_at = vec![false; nodes.len()];
         for (pos, id) in order.iter().enumerate() {
@@ -411,14 +418,12 @@ impl Plan {
         }
         let root_inexact: Vec<bool> = roots.iter().map(|&r| inexact_at[r as usize]).collect();
         Ok(Plan {
-            inexact: root_inexact.iter().any(|&b| b),
             root_inexact,
             root_depth,
             nodes,
             n_shapes,
             memo_shapes,
             roots,
-            depth,
             vars,
             dims,
             n_indices: symbols.indices.len(),
@@ -1180,7 +1185,7 @@ pub(crate) fn eval_roots<B: Field + RealPart<B>>(
     limit: u64,
     ops: &mut u64,
 ) -> Result<Vec<Valued<B>>, Stop> {
-    match plan.depth {
+    match plan.depth() {
         0 => run::<B, B>(plan, point, limit, ops),
         1 => run::<Dual<B>, B>(plan, point, limit, ops),
         2 => run::<Dual<Dual<B>>, B>(plan, point, limit, ops),
@@ -1278,7 +1283,7 @@ fn run<T: Field + RealPart<B>, B>(
     limit: u64,
     ops: &mut u64,
 ) -> Result<Vec<Valued<B>>, Stop> {
-    let mut ev = Evaluator::<T>::new(plan, point, plan.depth, limit);
+    let mut ev = Evaluator::<T>::new(plan, point, plan.depth(), limit);
     let mut out = Vec::with_capacity(plan.roots.len());
     let mut result = Ok(());
     for &r in &plan.roots {

@@ -591,7 +591,7 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
         Err(stop) => return Verdict::Stop(stop),
     };
     let (l, r) = (fast[0], fast[1]);
-    let cmp = match first_look(l, r, plan.inexact, true, state.clear_only, &mut 0) {
+    let cmp = match first_look(l, r, plan.inexact(), true, state.clear_only, &mut 0) {
         FirstLook::Settled(v) => return v,
         FirstLook::Recheck(cmp) => cmp,
     };
