@@ -1,8 +1,9 @@
 //! The derivcheck command line: the only place that does file I/O.
 //!
 //! Everything here is plumbing: parse the arguments, read each file, hand
-//! its text to [`derivcheck::verify_source`] on worker threads with large
-//! stacks (one file per thread at a time, `--jobs` of them), render the reports with [`derivcheck::report`], write them out, and turn
+//! its text to [`derivcheck::verify_source`] on a pool of `--jobs` threads
+//! with large stacks (files at once, sharing the pool), render the reports
+//! with [`derivcheck::report`], write them out, and turn
 //! the summary into the exit code. See docs/cli.md.
 #![forbid(unsafe_code)]
 
@@ -160,8 +161,8 @@ struct CheckArgs {
     samples: u32,
 
     /// Threads to check with [default: the number of CPUs]: files at once,
-    /// and the links of a file in parallel when there are fewer files than
-    /// threads. The report is the same whatever the number.
+    /// and each file's links in parallel, all sharing the threads. The
+    /// report is the same whatever the number.
     #[arg(
         short,
         long,
@@ -556,21 +557,21 @@ fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -
     })
 }
 
-/// Reads and verifies every file on `--jobs` threads with large stacks, and
+/// Reads and verifies every file on a pool of `--jobs` threads, and
 /// returns the outcomes in the order of `files`, whatever order the threads
-/// finish in, so that the report does not depend on scheduling.
+/// finish in, so that the report does not depend on scheduling. The files'
+/// work is one queue (see `derivcheck::parallel`): a thread done with the
+/// small files helps with a big file's sampling. The biggest files are
+/// begun first, so that none is left to run alone at the end.
 fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
     let jobs = check.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         |n| n as usize,
     );
-    // Threads left over when there are fewer files than jobs sample the
-    // links of each file in parallel.
-    let at_once = jobs.clamp(1, files.len().max(1));
     let options = &Options {
         samples: check.samples,
         seed: check.seed,
-        threads: (jobs / at_once).max(1),
+        threads: jobs.max(1),
     };
     // Standard input can be read only once; read it before the threads
     // start, so every `-` gets the same text whichever thread takes it.
@@ -582,16 +583,15 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
             .map(|_| bytes)
             .map_err(|e| read_error(STDIN_NAME, &e))
     });
+    let size = |path: &Path| match (path == Path::new("-"), &stdin) {
+        (true, Some(Ok(bytes))) => bytes.len() as u64,
+        _ => std::fs::metadata(path).map_or(0, |m| m.len()),
+    };
+    let sizes: Vec<u64> = files.iter().map(|p| size(p)).collect();
     let check_file = |path: &Path| check_file(path, stdin.as_ref(), options);
-    // Every file on a big-stack thread; this thread only waits.
-    let (outcomes, ()) = derivcheck::parallel::map_while(
-        files.len(),
-        at_once,
-        false,
-        |i| check_file(&files[i]),
-        || (),
-    );
-    outcomes
+    derivcheck::parallel::in_pool(options.threads, || {
+        derivcheck::parallel::map_largest_first(&sizes, |i| check_file(&files[i]))
+    })
 }
 
 /// Reads and verifies one file; never fails, since a bad file is reported

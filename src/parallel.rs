@@ -1,12 +1,13 @@
-//! A work queue over big-stack threads, shared by the CLI (files at once)
-//! and `verify` (a file's links sampled in parallel).
+//! Big-stack threads with work stealing (rayon), shared by the CLI (files
+//! at once) and `verify` (a file's symbolic pass and its sampling groups):
+//! one queue for all of a run's work, so no thread idles while another
+//! still has a big file's groups to sample.
 //!
 //! Results come back in index order whatever order the threads finish in,
 //! so that nothing downstream depends on scheduling.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 thread_local! {
     /// Set on the threads this module starts, whose stacks are
@@ -54,62 +55,80 @@ pub fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// report, not a stack overflow, which no Rust code can catch.
 pub const STACK_SIZE: usize = 256 << 20;
 
-/// `f(0), …, f(count - 1)`, computed on `workers` threads with
-/// [`STACK_SIZE`] stacks while `caller` runs on this thread.
+/// Runs `f` on a pool of `threads` threads with [`STACK_SIZE`] stacks,
+/// where [`join`] and [`map`] spread work over them; the calling thread
+/// waits. On a pool thread already (a file of several checked at once),
+/// `f` runs right there and shares that pool: the files' work is one
+/// queue, so a thread done with a small file takes part of a big one.
 ///
-/// Once `caller` is done, this thread takes items too if `help` is set;
-/// items no thread took (none could be spawned) are computed here at the
-/// end either way, on this thread's stack, which beats refusing.
-pub fn map_while<T: Send, R>(
-    count: usize,
-    workers: usize,
-    help: bool,
-    f: impl Fn(usize) -> T + Sync,
-    caller: impl FnOnce() -> R,
-) -> (Vec<T>, R) {
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<T>>> = Mutex::new((0..count).map(|_| None).collect());
-    let work = || loop {
-        let k = next.fetch_add(1, Ordering::Relaxed);
-        if k >= count {
-            break;
-        }
-        let out = f(k);
-        if let Some(slot) = done
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_mut(k)
-        {
-            *slot = Some(out);
-        }
-    };
-    let r = std::thread::scope(|scope| {
-        for n in 0..workers.min(count) {
-            let spawned = std::thread::Builder::new()
-                .name(format!("derivcheck-{n}"))
-                .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, || {
-                    BIG_STACK.with(|b| b.set(true));
-                    work()
-                });
-            if spawned.is_err() {
-                break;
-            }
-        }
-        let r = caller();
-        if help {
-            work();
-        }
-        r
-    });
-    let results = done
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .enumerate()
-        .map(|(k, out)| out.unwrap_or_else(|| f(k)))
-        .collect();
-    (results, r)
+/// Pools are kept, one per thread count, and reused by later calls: a
+/// library caller verifying many texts does not start threads for each.
+/// If no pool can be started, `f` runs on a big-stack thread of its own.
+pub fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+    if rayon::current_thread_index().is_some() {
+        return f();
+    }
+    match pool(threads.max(1)) {
+        Some(pool) => pool.install(f),
+        None => with_big_stack(f),
+    }
+}
+
+/// The kept pool of `threads` threads, started on first use.
+fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
+    static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, pool)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Some(pool.clone());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(STACK_SIZE)
+        .thread_name(|n| format!("derivcheck-{n}"))
+        .start_handler(|_| BIG_STACK.with(|b| b.set(true)))
+        .build()
+        .ok()?;
+    let pool = Arc::new(pool);
+    pools.push((threads, pool.clone()));
+    Some(pool)
+}
+
+/// The number of threads work can be spread over here: the pool's size on
+/// a pool thread, else 1.
+pub fn threads_here() -> usize {
+    if rayon::current_thread_index().is_some() {
+        rayon::current_num_threads()
+    } else {
+        1
+    }
+}
+
+/// `(a(), b())`, in parallel when run in a pool (see [`in_pool`]): this
+/// thread runs `a`, another may take `b`, and a thread that is done takes
+/// other waiting work.
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    rayon::join(a, b)
+}
+
+/// `f(0), …, f(count - 1)`, in index order whatever order they are
+/// computed in; in parallel when run in a pool (see [`in_pool`]).
+pub fn map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    (0..count).into_par_iter().map(f).collect()
+}
+
+/// [`map`], started in decreasing order of `sizes[k]` (ties in index
+/// order), so that the biggest item is not the last one begun while the
+/// other threads run out of work. The results are in index order.
+pub fn map_largest_first<T: Send>(sizes: &[u64], f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(sizes[k]));
+    let mut out: Vec<(usize, T)> = map(order.len(), |n| (order[n], f(order[n])));
+    out.sort_by_key(|(k, _)| *k);
+    out.into_iter().map(|(_, t)| t).collect()
 }
 
 #[cfg(test)]
@@ -121,31 +140,37 @@ mod tests {
         let here = std::thread::current().id();
         // From an ordinary thread: a new one.
         assert_ne!(with_big_stack(|| std::thread::current().id()), here);
-        // On a thread started here: no new one, nested or in a worker.
+        // On a thread started here: no new one, nested or in a pool.
         let nested = with_big_stack(|| {
             let outer = std::thread::current().id();
             (outer, with_big_stack(|| std::thread::current().id()))
         });
         assert_eq!(nested.0, nested.1);
-        let (ids, ()) = map_while(
-            4,
-            2,
-            false,
-            |_| {
+        let ids = in_pool(2, || {
+            map(4, |_| {
                 let worker = std::thread::current().id();
                 (worker, with_big_stack(|| std::thread::current().id()))
-            },
-            || (),
-        );
+            })
+        });
         assert!(ids.iter().all(|(w, inner)| w == inner), "{ids:?}");
     }
 
     #[test]
     fn results_come_back_in_index_order() {
-        for (workers, help) in [(0, false), (0, true), (1, false), (3, true), (8, false)] {
-            let (squares, r) = map_while(20, workers, help, |k| k * k, || "caller ran");
+        for threads in [1, 2, 3, 8] {
+            let squares = in_pool(threads, || map(20, |k| k * k));
             assert_eq!(squares, (0..20).map(|k| k * k).collect::<Vec<_>>());
-            assert_eq!(r, "caller ran");
+            let sizes: Vec<u64> = (0..20).map(|k| (k * 7 % 5) as u64).collect();
+            let cubes = in_pool(threads, || map_largest_first(&sizes, |k| k * k * k));
+            assert_eq!(cubes, (0..20).map(|k| k * k * k).collect::<Vec<_>>());
+            assert_eq!(in_pool(threads, threads_here), threads);
         }
+        assert_eq!(threads_here(), 1);
+    }
+
+    #[test]
+    fn a_pool_inside_a_pool_is_the_same_pool() {
+        let (outer, inner) = in_pool(2, || (threads_here(), in_pool(5, threads_here)));
+        assert_eq!((outer, inner), (2, 2));
     }
 }

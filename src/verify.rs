@@ -65,10 +65,12 @@ pub struct Options {
     pub samples: u32,
     /// The sampler's seed; `None` derives one from the file path and claim.
     pub seed: Option<u64>,
-    /// Threads for one file: the numeric witness samples links on them
-    /// while the symbolic witness runs on the calling thread. 1 runs
-    /// everything on the calling thread. The report is the same whatever
-    /// the number.
+    /// Threads to verify on: the numeric witness samples groups of links
+    /// on them while the symbolic witness runs (see
+    /// [`crate::parallel::in_pool`]). 1 runs everything on one thread.
+    /// Called on a pool's thread already (several files at once), the
+    /// verification shares that pool instead. The report is the same
+    /// whatever the number.
     pub threads: usize,
 }
 
@@ -227,6 +229,11 @@ impl FileReport {
 
 /// Parses, checks, lowers and verifies one file's text.
 pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport {
+    crate::parallel::in_pool(options.threads, || verify_here(path, source, options))
+}
+
+/// [`verify_source`] on this thread and the pool it is in, if any.
+fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
     let lines = LineIndex::new(source);
     let parsed = parse_file(source);
     let mut lowered = lower_file(&parsed);
@@ -268,8 +275,7 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
         samples: options.samples,
         seed: options.seed.unwrap_or_else(|| default_seed(path)),
     };
-    let (symbolic, numeric, mut wholes) =
-        witnesses(&mut lowered, &lowered_claims, &config, options.threads);
+    let (symbolic, numeric, mut wholes) = witnesses(&mut lowered, &lowered_claims, &config);
     let mut outcomes = symbolic.into_iter().zip(numeric);
 
     let claims = lowered_claims
@@ -433,17 +439,16 @@ struct Witnesses {
 
 /// Runs both witnesses on every checkable link of `claims`, in order, and
 /// the numeric one on each chain's own equality (`None` for a claim
-/// without one). With more than one thread, the numeric witness samples
-/// the groups of [`sampling_groups`] on worker threads (over a snapshot of
-/// the store: the symbolic witness adds to the store as it goes) while the
-/// symbolic witness runs here, then this thread helps sample. A link's
-/// samples depend only on the link and the seed, so the answers do not
-/// depend on the scheduling.
+/// without one). In a pool of several threads, the numeric witness
+/// samples the groups of [`sampling_groups`] on other threads (over a
+/// snapshot of the store: the symbolic witness adds to the store as it
+/// goes) while the symbolic witness runs here, and this thread takes
+/// groups once it is done. A link's samples depend only on the link and
+/// the seed, so the answers do not depend on the scheduling.
 fn witnesses(
     lowered: &mut crate::lower::Lowered,
     claims: &[crate::lower::LoweredClaim],
     config: &SampleConfig,
-    threads: usize,
 ) -> (
     Vec<canon::Outcome>,
     Vec<NumericOutcome>,
@@ -478,7 +483,7 @@ fn witnesses(
             .collect();
         numeric::check_links(store, symbols, &sides, config)
     };
-    let (symbolic, numeric) = if threads <= 1 || groups.is_empty() {
+    let (symbolic, numeric) = if crate::parallel::threads_here() <= 1 || groups.is_empty() {
         let symbolic = prove_all(lowered);
         let numeric = (0..groups.len())
             .map(|k| sample(&lowered.store, &lowered.symbols, k))
@@ -486,14 +491,10 @@ fn witnesses(
         (symbolic, numeric)
     } else {
         let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
-        let (numeric, symbolic) = crate::parallel::map_while(
-            groups.len(),
-            threads - 1,
-            true,
-            |k| sample(&store, &symbols, k),
+        crate::parallel::join(
             || prove_all(lowered),
-        );
-        (symbolic, numeric)
+            || crate::parallel::map(groups.len(), |k| sample(&store, &symbols, k)),
+        )
     };
     // Each group's answers, in `group_links` order: the links', then the
     // chains' own equalities'.
