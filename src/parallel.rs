@@ -105,18 +105,26 @@ pub fn threads_here() -> usize {
 
 /// `(a(), b())`, in parallel when run in a pool (see [`in_pool`]): this
 /// thread runs `a`, another may take `b`, and a thread that is done takes
-/// other waiting work.
+/// other waiting work. Outside a pool, one after the other here (rayon
+/// would use its global pool, whose threads have small stacks).
 pub fn join<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
+    if rayon::current_thread_index().is_none() {
+        return (a(), b());
+    }
     rayon::join(a, b)
 }
 
 /// `f(0), …, f(count - 1)`, in index order whatever order they are
-/// computed in; in parallel when run in a pool (see [`in_pool`]).
+/// computed in; in parallel when run in a pool (see [`in_pool`]), else
+/// here, one after the other.
 pub fn map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
     use rayon::prelude::*;
+    if rayon::current_thread_index().is_none() {
+        return (0..count).map(f).collect();
+    }
     (0..count).into_par_iter().map(f).collect()
 }
 
@@ -166,6 +174,12 @@ mod tests {
             assert_eq!(in_pool(threads, threads_here), threads);
         }
         assert_eq!(threads_here(), 1);
+        // Outside a pool: here, never on rayon's global pool.
+        let here = std::thread::current().id();
+        let ids = map(4, |_| std::thread::current().id());
+        assert!(ids.iter().all(|id| *id == here));
+        let (a, b) = join(|| std::thread::current().id(), || std::thread::current().id());
+        assert_eq!((a, b), (here, here));
     }
 
     #[test]
