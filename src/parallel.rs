@@ -178,7 +178,10 @@ mod tests {
         let here = std::thread::current().id();
         let ids = map(4, |_| std::thread::current().id());
         assert!(ids.iter().all(|id| *id == here));
-        let (a, b) = join(|| std::thread::current().id(), || std::thread::current().id());
+        let (a, b) = join(
+            || std::thread::current().id(),
+            || std::thread::current().id(),
+        );
         assert_eq!((a, b), (here, here));
     }
 

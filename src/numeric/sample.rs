@@ -869,29 +869,89 @@ pub(crate) fn run_group(
         .collect();
     let mut point = Point::default();
     let mut draw = 0u32;
-    loop {
+    let mut wave = 0u32;
+    'waves: loop {
         let active: Vec<usize> = (0..tallies.len())
             .filter(|&k| tallies[k].active(config.samples, draws))
             .collect();
         if active.is_empty() {
             break;
         }
-        let raw = layout.draw(config.seed, draw);
-        layout.point_into(symbols, &raw, &mut point);
-        for &k in &active {
-            tallies[k].tried += 1;
+        // The next draws' `f64` values, computed ahead in parallel for the
+        // links active now (see `Speculation`), then judged in order.
+        wave = next_wave(wave, &tallies, &active, config.samples, draws - draw);
+        let ahead = Speculation::new(
+            &plan,
+            &layout,
+            symbols,
+            config.seed,
+            &tallies,
+            &active,
+            limits.ops,
+            draw,
+            wave,
+        );
+        for n in 0..wave {
+            let now: Vec<usize> = (0..tallies.len())
+                .filter(|&k| tallies[k].active(config.samples, draws))
+                .collect();
+            if now != active {
+                // A link is done: what was computed ahead for the others
+                // is only good for the same links; compute afresh.
+                continue 'waves;
+            }
+            let raw = layout.draw(config.seed, draw);
+            layout.point_into(symbols, &raw, &mut point);
+            for &k in &active {
+                tallies[k].tried += 1;
+            }
+            let computed = ahead.values.get(n as usize).map(Vec::as_slice);
+            let verdicts = judge_group(&plan, &point, &mut tallies, &active, limits, computed);
+            for (&k, verdict) in active.iter().zip(verdicts) {
+                tallies[k].count(verdict, draw);
+            }
+            draw += 1;
         }
-        let verdicts = judge_group(&plan, &point, &mut tallies, &active, limits);
-        for (k, verdict) in active.into_iter().zip(verdicts) {
-            tallies[k].count(verdict, draw);
-        }
-        draw += 1;
     }
     tallies
         .into_iter()
         .zip(links)
         .map(|(tally, &link)| conclude(store, symbols, link, tally, config, limits))
         .collect()
+}
+
+/// The sides links `links` need, each once, in order of first need, with
+/// the largest allowance of node visits (of cost `cost` each, within
+/// `limit` per link) left among the links that need it; and `slot[side]`,
+/// a side's position among them.
+fn sides_of(
+    links: &[usize],
+    tallies: &[Tally],
+    cost: u64,
+    limit: u64,
+) -> (Vec<usize>, Vec<u64>, Vec<Option<usize>>) {
+    let n_roots = tallies
+        .iter()
+        .flat_map(|t| t.sides)
+        .max()
+        .map_or(0, |m| m + 1);
+    let mut which: Vec<usize> = Vec::new();
+    let mut allow: Vec<u64> = Vec::new();
+    let mut slot: Vec<Option<usize>> = vec![None; n_roots];
+    for &k in links {
+        let left = limit.saturating_sub(tallies[k].ops) / cost;
+        for s in tallies[k].sides {
+            match slot[s] {
+                Some(p) => allow[p] = allow[p].max(left),
+                None => {
+                    slot[s] = Some(which.len());
+                    which.push(s);
+                    allow.push(left);
+                }
+            }
+        }
+    }
+    (which, allow, slot)
 }
 
 /// Judges the links `active` at `point` (see [`first_look`]), evaluating
@@ -903,33 +963,10 @@ fn judge_group(
     tallies: &mut [Tally],
     active: &[usize],
     limits: &Limits,
+    computed: Option<&[RootValue<f64>]>,
 ) -> Vec<Verdict> {
-    // The sides to evaluate, each once, with the largest allowance left
-    // among the links that need it; `slot[side]` is its position in them.
-    let n_roots = tallies
-        .iter()
-        .flat_map(|t| t.sides)
-        .max()
-        .map_or(0, |m| m + 1);
-    let sides_of = |links: &[usize], tallies: &[Tally], cost: u64| {
-        let mut which: Vec<usize> = Vec::new();
-        let mut allow: Vec<u64> = Vec::new();
-        let mut slot: Vec<Option<usize>> = vec![None; n_roots];
-        for &k in links {
-            let left = limits.ops.saturating_sub(tallies[k].ops) / cost;
-            for s in tallies[k].sides {
-                match slot[s] {
-                    Some(p) => allow[p] = allow[p].max(left),
-                    None => {
-                        slot[s] = Some(which.len());
-                        which.push(s);
-                        allow.push(left);
-                    }
-                }
-            }
-        }
-        (which, allow, slot)
-    };
+    let sides_of =
+        |links: &[usize], tallies: &[Tally], cost: u64| sides_of(links, tallies, cost, limits.ops);
     // A link's two sides (once when they are the same node), its charge.
     fn pick<B: Copy>(
         tally: &Tally,
@@ -951,7 +988,10 @@ fn judge_group(
         (values, ops.saturating_mul(cost))
     }
     let (which, allow, slot) = sides_of(active, tallies, 1);
-    let fast = eval_each::<f64>(plan, point, &which, &allow);
+    let fast = match computed {
+        Some(values) if computed_in_time(values, &allow) => values.to_vec(),
+        _ => eval_each::<f64>(plan, point, &which, &allow),
+    };
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(active.len());
     let mut rechecks: Vec<(usize, Valued<f64>, Valued<f64>, Cmp)> = Vec::new();
     for (n, &k) in active.iter().enumerate() {
@@ -998,6 +1038,83 @@ fn judge_group(
         };
     }
     verdicts
+}
+
+/// Whether values computed ahead (see [`Speculation`]), with allowances at
+/// least `allow`, are what evaluating now with `allow` gives: every side
+/// finished within its allowance. The evaluator is deterministic, so
+/// the same sides at the same point with the same order give the same
+/// values and the same counts of visits; only a side cut short by its
+/// (larger) allowance then might have been cut sooner now.
+fn computed_in_time(values: &[RootValue<f64>], allow: &[u64]) -> bool {
+    values.len() == allow.len()
+        && values
+            .iter()
+            .zip(allow)
+            .all(|(v, &a)| v.ops <= a && !matches!(v.value, Err(Stop::Budget)))
+}
+
+/// The first wave of draws computed ahead: small, so that a false link,
+/// which usually fails at one of its first draws, wastes little.
+const FIRST_WAVE: u32 = 8;
+
+/// How many draws to compute ahead next: twice the last wave, but no
+/// more than the fewest samples an active link still needs (so that no
+/// link is done by its count before the wave ends), nor than the draws
+/// left.
+fn next_wave(last: u32, tallies: &[Tally], active: &[usize], samples: u32, left: u32) -> u32 {
+    let needed = active
+        .iter()
+        .map(|&k| samples.saturating_sub(tallies[k].defined))
+        .min()
+        .unwrap_or(1);
+    let grown = if last == 0 {
+        FIRST_WAVE
+    } else {
+        last.saturating_mul(2)
+    };
+    grown.min(needed).min(left).max(1)
+}
+
+/// The `f64` values of the sides of links `active` at the draws
+/// `first..first + count`, computed ahead of judging, on the threads of
+/// the pool if there is one (see `crate::parallel`).
+///
+/// Judging stays in draw order and exact: a draw's values computed ahead
+/// are used only while the same links are active (else the wave is
+/// abandoned and a new one begins) and only where every side finished
+/// within the allowance it has at its turn ([`computed_in_time`]); else
+/// that draw is evaluated again. So answers do not depend on the number
+/// of threads, nor on whether anything was computed ahead.
+struct Speculation {
+    values: Vec<Vec<RootValue<f64>>>,
+}
+
+impl Speculation {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        plan: &Plan,
+        layout: &Layout,
+        symbols: &Symbols,
+        seed: u64,
+        tallies: &[Tally],
+        active: &[usize],
+        limit: u64,
+        first: u32,
+        count: u32,
+    ) -> Speculation {
+        if count <= 1 || crate::parallel::threads_here() <= 1 {
+            // Nothing to gain: judging evaluates each draw itself.
+            return Speculation { values: Vec::new() };
+        }
+        let (which, allow, _) = sides_of(active, tallies, 1, limit);
+        let values = crate::parallel::map(count as usize, |n| {
+            let raw = layout.draw(seed, first + n as u32);
+            let point = layout.point(symbols, &raw);
+            eval_each::<f64>(plan, &point, &which, &allow)
+        });
+        Speculation { values }
+    }
 }
 
 /// A link's outcome once its group is sampled. A failure is shrunk as if

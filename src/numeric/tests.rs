@@ -1144,6 +1144,74 @@ fn links_sampled_together_keep_their_own_verdicts() {
     assert_ne!(cx.lhs, cx.rhs);
 }
 
+/// Draws computed ahead on a pool's threads change no answer: the same
+/// outcomes as judging draw by draw on one thread, with links that fail
+/// mid-wave (the wave is abandoned), links with undefined draws (they need
+/// more draws than the others), and operation budgets that run out part
+/// way (values computed ahead with a larger allowance are evaluated again).
+#[test]
+fn computing_ahead_on_threads_changes_no_answer() {
+    let mut b = B::default();
+    let x = b.declare("x", &["n"], Domain::Real);
+    let c = b.scalar("c", Domain::Real);
+    let (i1, i2, i3, j) = (
+        b.index("i", "n"),
+        b.index("i", "n"),
+        b.index("i", "n"),
+        b.index("j", "n"),
+    );
+    let two = b.s.int(2);
+    let x1 = b.at(x, &[i1]);
+    let lhs1 = b.s.mul2(x1, two);
+    let rhs1 = b.s.add2(x1, x1);
+    let x2 = b.at(x, &[i2]);
+    let lg = b.s.apply(Func::Log, x2);
+    let lhs2 = b.s.mul2(two, lg);
+    let sq = b.s.pow(x2, two);
+    let rhs2 = b.s.apply(Func::Log, sq);
+    let x3 = b.at(x, &[i3]);
+    // False only where c > 1: relu(c - 1) = 0, relu(t) = (t + √(t²))/2.
+    let one = b.s.int(1);
+    let t = b.s.sub(c, one);
+    let t2 = b.s.pow(t, two);
+    let half = b.s.div(one, two);
+    let root = b.s.pow(t2, half);
+    let twice_relu = b.s.add2(t, root);
+    let relu = b.s.div(twice_relu, two);
+    let lhs3 = b.s.add2(x3, relu);
+    let xj = b.at(x, &[j]);
+    let e = b.s.apply(Func::Exp, xj);
+    let costly = b.sum(j, e);
+    let four = b.s.int(4);
+    let quarter = b.s.div(one, four);
+    let wrong = b.s.add2(costly, quarter);
+    let config = SampleConfig {
+        samples: 256,
+        seed: 11,
+    };
+    let links = [
+        (lhs1, rhs1, &[i1][..]),
+        (lhs2, rhs2, &[i2][..]),
+        (lhs3, x3, &[i3][..]),
+        (costly, costly, &[][..]),
+        (costly, wrong, &[][..]),
+        (lhs3, lhs1, &[i3, i1][..]),
+    ];
+    for ops in [40, 300, 2_000, 9_000, 60_000, Limits::default().ops] {
+        let limits = Limits {
+            ops,
+            ..Limits::default()
+        };
+        let alone = check_links_with(&b.s, &b.y, &links, &config, &limits);
+        for threads in [2, 3] {
+            let ahead = crate::parallel::in_pool(threads, || {
+                check_links_with(&b.s, &b.y, &links, &config, &limits)
+            });
+            assert_eq!(ahead, alone, "{threads} threads, {ops} ops");
+        }
+    }
+}
+
 /// Two free indices of one link never share a value, even with the same
 /// name: only indices of different links are identified.
 #[test]
