@@ -12,11 +12,11 @@ use crate::check::env::{builtin_fn, constant, plural, BuiltinFn, DefEntry, Env, 
 use crate::check::names::did_you_mean;
 use crate::check::Shape;
 use crate::diag::Diagnostic;
+use crate::expr::fxhash::FxHashMap;
 use crate::expr::{DimId, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
 use crate::syntax::span::Span;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 mod matrix;
@@ -38,7 +38,7 @@ pub(crate) struct Arg<'a> {
     /// call is bound to one element of a vector argument.
     at: Vec<IndexId>,
     /// Keyed by the let-names shadowed where it is lowered, then indices.
-    cache: RefCell<HashMap<ArgKey, Id>>,
+    cache: RefCell<FxHashMap<ArgKey, Id>>,
 }
 
 /// The let-names shadowed where an argument is lowered, and its indices.
@@ -91,9 +91,9 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) store: Store,
     /// The free indices of the link being lowered, with the span that fixed
     /// each one's range.
-    pub(crate) free: HashMap<String, (IndexId, Span)>,
+    pub(crate) free: FxHashMap<String, (IndexId, Span)>,
     /// Lowered lets, by name, indices and the let-names shadowed.
-    let_cache: HashMap<(String, Vec<IndexId>, Vec<VarId>), Id>,
+    let_cache: FxHashMap<(String, Vec<IndexId>, Vec<VarId>), Id>,
     /// Let-names that stand for themselves here, innermost last: inside the
     /// body of `∂…/∂z2`, `z2` is lowered as a variable (see
     /// [`crate::expr::Binding`]).
@@ -101,12 +101,12 @@ pub(crate) struct Lowerer<'a> {
     /// The variable made for each let-name differentiated by, by name and
     /// the let-names shadowed where the derivative is taken (its value is
     /// lowered with those shadowed too).
-    let_vars: HashMap<(String, Vec<VarId>), VarId>,
-    let_shapes: HashMap<String, Shape>,
-    shapes: HashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
+    let_vars: FxHashMap<(String, Vec<VarId>), VarId>,
+    let_shapes: FxHashMap<String, Shape>,
+    shapes: FxHashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
     /// Whether a node is a transposed vector, per node and scope, like
     /// `shapes` (products ask it of their factors at every level).
-    rows: HashMap<(usize, usize), (bool, Rc<Scope<'a>>)>,
+    rows: FxHashMap<(usize, usize), (bool, Rc<Scope<'a>>)>,
     depth: usize,
     steps: u64,
     /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
@@ -122,13 +122,13 @@ impl<'a> Lowerer<'a> {
             env,
             symbols,
             store: Store::new(),
-            free: HashMap::new(),
-            let_cache: HashMap::new(),
+            free: FxHashMap::default(),
+            let_cache: FxHashMap::default(),
             shadowed: Vec::new(),
-            let_vars: HashMap::new(),
-            let_shapes: HashMap::new(),
-            shapes: HashMap::new(),
-            rows: HashMap::new(),
+            let_vars: FxHashMap::default(),
+            let_shapes: FxHashMap::default(),
+            shapes: FxHashMap::default(),
+            rows: FxHashMap::default(),
             depth: 0,
             steps: 0,
             recursion: 0,
@@ -482,7 +482,7 @@ impl<'a> Lowerer<'a> {
                     expr: a,
                     scope: scope.clone(),
                     at: at.get(k).cloned().unwrap_or_default(),
-                    cache: RefCell::new(HashMap::new()),
+                    cache: RefCell::new(FxHashMap::default()),
                 };
                 (p.name.clone(), Rc::new(arg))
             })
