@@ -44,10 +44,26 @@ pub(crate) struct Arg<'a> {
 /// The let-names shadowed where an argument is lowered, and its indices.
 type ArgKey = (Vec<VarId>, Vec<IndexId>);
 
+/// Identifies what shapes depend on in a scope: its parameters' bindings.
+/// Bound indices never change a shape, so the scopes of a sum's body or a
+/// definition's result indices share the frame of the scope they extend,
+/// and each binding of the same call to the same arguments is one frame.
+type Frame = usize;
+
+/// The frame of a scope without parameters (claims, lets).
+const NO_PARAMS: Frame = 0;
+
+/// What makes two bindings one frame: the definition, whether it is the
+/// builtin, and per parameter its argument's expression, frame and number
+/// of leading indices applied.
+type FrameKey = (usize, bool, Vec<(usize, Frame, usize)>);
+
 /// What names and indices mean where an expression is lowered.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Scope<'a> {
     params: Vec<(String, Rc<Arg<'a>>)>,
+    /// The frame of `params` and `builtin`, for the shape memos.
+    frame: Frame,
     /// Bound indices, innermost last, with the span that fixed their range.
     indices: Vec<(String, IndexId, Span)>,
     /// Unknown indices are the link's free indices (claims only).
@@ -59,10 +75,18 @@ pub(crate) struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// The scope of a claim's expressions.
     pub(crate) fn top() -> Rc<Scope<'a>> {
-        Rc::new(Scope {
-            link: true,
-            ..Scope::default()
-        })
+        Rc::new(Scope::plain(true))
+    }
+
+    /// A scope without parameters or indices.
+    fn plain(link: bool) -> Scope<'a> {
+        Scope {
+            params: Vec::new(),
+            frame: NO_PARAMS,
+            indices: Vec::new(),
+            link,
+            builtin: false,
+        }
     }
 
     fn with_index(self: &Rc<Self>, name: &str, id: IndexId, span: Span) -> Rc<Scope<'a>> {
@@ -103,10 +127,13 @@ pub(crate) struct Lowerer<'a> {
     /// lowered with those shadowed too).
     let_vars: FxHashMap<(String, Vec<VarId>), VarId>,
     let_shapes: FxHashMap<String, Shape>,
-    shapes: FxHashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
-    /// Whether a node is a transposed vector, per node and scope, like
+    /// The frame of each binding made so far.
+    frames: FxHashMap<FrameKey, Frame>,
+    /// Shapes by node and frame.
+    shapes: FxHashMap<(usize, Frame), Shape>,
+    /// Whether a node is a transposed vector, by node and frame, like
     /// `shapes` (products ask it of their factors at every level).
-    rows: FxHashMap<(usize, usize), (bool, Rc<Scope<'a>>)>,
+    rows: FxHashMap<(usize, Frame), bool>,
     depth: usize,
     steps: u64,
     /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
@@ -127,6 +154,7 @@ impl<'a> Lowerer<'a> {
             shadowed: Vec::new(),
             let_vars: FxHashMap::default(),
             let_shapes: FxHashMap::default(),
+            frames: FxHashMap::default(),
             shapes: FxHashMap::default(),
             rows: FxHashMap::default(),
             depth: 0,
@@ -209,11 +237,17 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The shape of `e` in `scope`.
+    ///
+    /// It depends on what names mean in `scope` (its [`Frame`]) but not on
+    /// its bound indices or whether it is a link's: no shape rule consults
+    /// those, and the memo relies on that.
     pub(crate) fn shape_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
-        // Lowering asks for the shape of every operand at every level, so
-        // shapes are remembered per node and scope.
-        let key = (e as *const Expr as usize, Rc::as_ptr(scope) as usize);
-        if let Some((s, _)) = self.shapes.get(&key) {
+        // Lowering asks for the shape of every operand at every level, and
+        // again in each scope a sum or an expansion makes, so shapes are
+        // remembered per node and frame. Nodes are borrowed for the
+        // Lowerer's whole life, so their addresses are never reused.
+        let key = (e as *const Expr as usize, scope.frame);
+        if let Some(s) = self.shapes.get(&key) {
             return Ok(s.clone());
         }
         self.tick(e.span)?;
@@ -221,9 +255,7 @@ impl<'a> Lowerer<'a> {
         let r = self.shape_of_inner(e, scope);
         self.recursion -= 1;
         if let Ok(s) = &r {
-            // The scope is kept alive with its entry so that its address
-            // cannot be reused by another scope.
-            self.shapes.insert(key, (s.clone(), scope.clone()));
+            self.shapes.insert(key, s.clone());
         }
         r
     }
@@ -397,7 +429,7 @@ impl<'a> Lowerer<'a> {
             return Err(broken_use(&item.name.name, use_span, item.name.span, "let"));
         }
         let result = self.nested(use_span, |this| {
-            let scope = Rc::new(Scope::default());
+            let scope = Rc::new(Scope::plain(false));
             this.indexed_shape(
                 &item.indices,
                 &item.value,
@@ -486,9 +518,20 @@ impl<'a> Lowerer<'a> {
                 };
                 (p.name.clone(), Rc::new(arg))
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let key = (
+            d.def as *const crate::syntax::ast::Def as usize,
+            d.builtin,
+            params
+                .iter()
+                .map(|(_, a)| (a.expr as *const Expr as usize, a.scope.frame, a.at.len()))
+                .collect(),
+        );
+        let next = self.frames.len() + 1;
+        let frame = *self.frames.entry(key).or_insert(next);
         Scope {
             params,
+            frame,
             indices: Vec::new(),
             link: false,
             builtin: d.builtin,
@@ -1008,7 +1051,7 @@ impl<'a> Lowerer<'a> {
             ));
         }
         let result = self.nested(use_span, |this| {
-            let mut scope = Scope::default();
+            let mut scope = Scope::plain(false);
             for (ix, &id) in item.indices.iter().zip(idx) {
                 scope.indices.push((ix.name.clone(), id, ix.span));
             }

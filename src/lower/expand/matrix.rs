@@ -90,17 +90,16 @@ impl<'a> Lowerer<'a> {
     /// True when `e` is a row: a transposed vector, or built from one
     /// elementwise or by `aᵀ W`.
     pub(crate) fn is_row(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<bool> {
-        let key = (e as *const Expr as usize, Rc::as_ptr(scope) as usize);
-        if let Some((r, _)) = self.rows.get(&key) {
-            return Ok(*r);
+        let key = (e as *const Expr as usize, scope.frame);
+        if let Some(&r) = self.rows.get(&key) {
+            return Ok(r);
         }
         self.tick(e.span)?;
         self.recursion += 1;
         let r = self.is_row_inner(e, scope);
         self.recursion -= 1;
         if let Ok(r) = r {
-            // The scope is kept alive with its entry, as in `shape_of`.
-            self.rows.insert(key, (r, scope.clone()));
+            self.rows.insert(key, r);
         }
         r
     }
