@@ -61,11 +61,12 @@ type FrameKey = (usize, bool, Vec<(usize, Frame, usize)>);
 /// What names and indices mean where an expression is lowered.
 #[derive(Clone)]
 pub(crate) struct Scope<'a> {
-    params: Vec<(String, Rc<Arg<'a>>)>,
+    /// Parameters by name, shared by the scopes that extend this one.
+    params: Rc<[(&'a str, Rc<Arg<'a>>)]>,
     /// The frame of `params` and `builtin`, for the shape memos.
     frame: Frame,
     /// Bound indices, innermost last, with the span that fixed their range.
-    indices: Vec<(String, IndexId, Span)>,
+    indices: Vec<(&'a str, IndexId, Span)>,
     /// Unknown indices are the link's free indices (claims only).
     link: bool,
     /// In the body of a builtin definition: globals are not consulted.
@@ -81,7 +82,7 @@ impl<'a> Scope<'a> {
     /// A scope without parameters or indices.
     fn plain(link: bool) -> Scope<'a> {
         Scope {
-            params: Vec::new(),
+            params: Rc::new([]),
             frame: NO_PARAMS,
             indices: Vec::new(),
             link,
@@ -89,9 +90,9 @@ impl<'a> Scope<'a> {
         }
     }
 
-    fn with_index(self: &Rc<Self>, name: &str, id: IndexId, span: Span) -> Rc<Scope<'a>> {
+    fn with_index(self: &Rc<Self>, name: &'a str, id: IndexId, span: Span) -> Rc<Scope<'a>> {
         let mut s = (**self).clone();
-        s.indices.push((name.to_string(), id, span));
+        s.indices.push((name, id, span));
         Rc::new(s)
     }
 }
@@ -117,15 +118,15 @@ pub(crate) struct Lowerer<'a> {
     /// each one's range.
     pub(crate) free: FxHashMap<String, (IndexId, Span)>,
     /// Lowered lets, by name, indices and the let-names shadowed.
-    let_cache: FxHashMap<(String, Vec<IndexId>, Vec<VarId>), Id>,
+    let_cache: FxHashMap<(&'a str, Vec<IndexId>, Vec<VarId>), Id>,
     /// Let-names that stand for themselves here, innermost last: inside the
     /// body of `∂…/∂z2`, `z2` is lowered as a variable (see
     /// [`crate::expr::Binding`]).
-    shadowed: Vec<(String, VarId)>,
+    shadowed: Vec<(&'a str, VarId)>,
     /// The variable made for each let-name differentiated by, by name and
     /// the let-names shadowed where the derivative is taken (its value is
     /// lowered with those shadowed too).
-    let_vars: FxHashMap<(String, Vec<VarId>), VarId>,
+    let_vars: FxHashMap<(&'a str, Vec<VarId>), VarId>,
     let_shapes: FxHashMap<String, Shape>,
     /// The frame of each binding made so far.
     frames: FxHashMap<FrameKey, Frame>,
@@ -189,7 +190,7 @@ impl<'a> Lowerer<'a> {
 
     fn resolve(&self, name: &str, scope: &Scope<'a>) -> Resolved<'a, 'a> {
         let env: &'a Env<'a> = self.env;
-        if let Some((_, arg)) = scope.params.iter().rev().find(|(n, _)| n == name) {
+        if let Some((_, arg)) = scope.params.iter().rev().find(|(n, _)| *n == name) {
             return Resolved::Param(arg.clone());
         }
         if let Some(c) = constant(name) {
@@ -382,8 +383,8 @@ impl<'a> Lowerer<'a> {
             Resolved::Let(l) => l,
             _ => return Err(not_a_variable(var)),
         };
-        let name = l.item.name.name.clone();
-        let key = (name.clone(), self.shadow_key());
+        let name = l.item.name.name.as_str();
+        let key = (name, self.shadow_key());
         if let Some(&v) = self.let_vars.get(&key) {
             return Ok(v);
         }
@@ -396,7 +397,7 @@ impl<'a> Lowerer<'a> {
             None => self.lower_let(l, &indices, var.span)?,
         };
         let binding = crate::expr::Binding { indices, value };
-        let v = self.symbols.add_bound_var(&name, shape.0, binding);
+        let v = self.symbols.add_bound_var(name, shape.0, binding);
         self.let_vars.insert(key, v);
         Ok(v)
     }
@@ -516,9 +517,9 @@ impl<'a> Lowerer<'a> {
                     at: at.get(k).cloned().unwrap_or_default(),
                     cache: RefCell::new(FxHashMap::default()),
                 };
-                (p.name.clone(), Rc::new(arg))
+                (p.name.as_str(), Rc::new(arg))
             })
-            .collect::<Vec<_>>();
+            .collect::<Rc<[_]>>();
         let key = (
             d.def as *const crate::syntax::ast::Def as usize,
             d.builtin,
@@ -983,7 +984,7 @@ impl<'a> Lowerer<'a> {
                 // itself.
                 let by_let = self.symbols.var(v).binding.is_some();
                 if by_let {
-                    self.shadowed.push((var.name.clone(), v));
+                    self.shadowed.push((var.name.as_str(), v));
                 }
                 let b = self.lower_at(body, scope, body_idx);
                 if by_let {
@@ -1035,7 +1036,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_let(&mut self, l: &LetEntry<'a>, idx: &[IndexId], use_span: Span) -> R<Id> {
         let item = l.item;
-        let key = (item.name.name.clone(), idx.to_vec(), self.shadow_key());
+        let key = (item.name.name.as_str(), idx.to_vec(), self.shadow_key());
         if let Some(&id) = self.let_cache.get(&key) {
             return Ok(id);
         }
@@ -1053,7 +1054,7 @@ impl<'a> Lowerer<'a> {
         let result = self.nested(use_span, |this| {
             let mut scope = Scope::plain(false);
             for (ix, &id) in item.indices.iter().zip(idx) {
-                scope.indices.push((ix.name.clone(), id, ix.span));
+                scope.indices.push((ix.name.as_str(), id, ix.span));
             }
             let rest = &idx[item.indices.len().min(idx.len())..];
             this.lower_at(&item.value, &Rc::new(scope), rest)
@@ -1096,7 +1097,7 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
                 for (ix, &id) in def.result_indices.iter().zip(idx) {
-                    inner.indices.push((ix.name.clone(), id, span));
+                    inner.indices.push((ix.name.as_str(), id, span));
                 }
                 this.lower_at(&def.body, &Rc::new(inner), &idx[r..])
             })
