@@ -91,9 +91,17 @@ impl<'a> Scope<'a> {
     }
 
     fn with_index(self: &Rc<Self>, name: &'a str, id: IndexId, span: Span) -> Rc<Scope<'a>> {
-        let mut s = (**self).clone();
-        s.indices.push((name, id, span));
-        Rc::new(s)
+        // Sized for the new index up front: a clone has no room to spare.
+        let mut indices = Vec::with_capacity(self.indices.len() + 1);
+        indices.extend_from_slice(&self.indices);
+        indices.push((name, id, span));
+        Rc::new(Scope {
+            params: self.params.clone(),
+            frame: self.frame,
+            indices,
+            link: self.link,
+            builtin: self.builtin,
+        })
     }
 }
 
@@ -259,6 +267,17 @@ impl<'a> Lowerer<'a> {
             self.shapes.insert(key, s.clone());
         }
         r
+    }
+
+    /// The rank of `e` in `scope`: [`Self::shape_of`]`(e, scope)?.rank()`,
+    /// without copying a remembered shape (most callers only ask whether
+    /// an operand is a scalar).
+    pub(crate) fn rank_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<usize> {
+        let key = (e as *const Expr as usize, scope.frame);
+        match self.shapes.get(&key) {
+            Some(s) => Ok(s.rank()),
+            None => Ok(self.shape_of(e, scope)?.rank()),
+        }
     }
 
     fn shape_of_inner(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
@@ -891,13 +910,12 @@ impl<'a> Lowerer<'a> {
                 Ok(self.store.neg(x))
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                let sl = self.shape_of(lhs, scope)?;
-                let sr = self.shape_of(rhs, scope)?;
-                if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
+                let (rl, rr) = (self.rank_of(lhs, scope)?, self.rank_of(rhs, scope)?);
+                if *op == BinOp::Mul && rl > 0 && rr > 0 {
                     return self.lower_product(e, lhs, rhs, scope, idx);
                 }
-                let il: &[IndexId] = if sl.is_scalar() { &[] } else { idx };
-                let ir: &[IndexId] = if sr.is_scalar() { &[] } else { idx };
+                let il: &[IndexId] = if rl == 0 { &[] } else { idx };
+                let ir: &[IndexId] = if rr == 0 { &[] } else { idx };
                 if *op == BinOp::Pow && is_euler(lhs, self, scope) {
                     let x = self.lower_at(rhs, scope, ir)?;
                     return Ok(self.store.apply(Func::Exp, x));
