@@ -136,6 +136,9 @@ pub(crate) struct Lowerer<'a> {
     /// lowered with those shadowed too).
     let_vars: FxHashMap<(&'a str, Vec<VarId>), VarId>,
     let_shapes: FxHashMap<String, Shape>,
+    /// Globals by the address and length of a name that refers to them
+    /// (see [`Self::global`]).
+    globals: FxHashMap<(usize, usize), Option<&'a Global<'a>>>,
     /// The frame of each binding made so far.
     frames: FxHashMap<FrameKey, Frame>,
     /// Shapes by node and frame.
@@ -163,6 +166,7 @@ impl<'a> Lowerer<'a> {
             shadowed: Vec::new(),
             let_vars: FxHashMap::default(),
             let_shapes: FxHashMap::default(),
+            globals: FxHashMap::default(),
             frames: FxHashMap::default(),
             shapes: FxHashMap::default(),
             rows: FxHashMap::default(),
@@ -196,7 +200,7 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn resolve(&self, name: &str, scope: &Scope<'a>) -> Resolved<'a, 'a> {
+    fn resolve(&mut self, name: &'a str, scope: &Scope<'a>) -> Resolved<'a, 'a> {
         let env: &'a Env<'a> = self.env;
         if let Some((_, arg)) = scope.params.iter().rev().find(|(n, _)| *n == name) {
             return Resolved::Param(arg.clone());
@@ -205,7 +209,7 @@ impl<'a> Lowerer<'a> {
             return Resolved::Const(c);
         }
         if !scope.builtin {
-            match env.get(name) {
+            match self.global(name) {
                 Some(Global::Var(v)) => return Resolved::Var(v.id),
                 Some(Global::Let(l)) => return Resolved::Let(l),
                 Some(Global::Def(d)) => return Resolved::Def(d),
@@ -220,6 +224,17 @@ impl<'a> Lowerer<'a> {
             Some(b) => Resolved::Builtin(b),
             None => Resolved::Unknown,
         }
+    }
+
+    /// The global called `name`. Each name written in the file is looked
+    /// up once: the environment's table hashes the whole string with
+    /// SipHash, and lowering resolves the same names over and over.
+    fn global(&mut self, name: &'a str) -> Option<&'a Global<'a>> {
+        // Two names borrowed for `'a` at the same address and length are
+        // the same text, so the address stands for the name.
+        let key = (name.as_ptr() as usize, name.len());
+        let env: &'a Env<'a> = self.env;
+        *self.globals.entry(key).or_insert_with(|| env.get(name))
     }
 
     fn unknown(&self, id: &Ident) -> Diagnostic {
@@ -386,7 +401,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The dimensions of what `∂/∂var` differentiates by.
-    fn deriv_dims(&mut self, var: &Ident, scope: &Scope<'a>) -> R<Vec<DimId>> {
+    fn deriv_dims(&mut self, var: &'a Ident, scope: &Scope<'a>) -> R<Vec<DimId>> {
         match self.resolve(&var.name, scope) {
             Resolved::Var(v) => Ok(self.symbols.var(v).dims.clone()),
             Resolved::Let(l) => Ok(self.let_shape(l, var.span)?.0),
@@ -396,7 +411,7 @@ impl<'a> Lowerer<'a> {
 
     /// The variable `∂/∂var` differentiates by: a declared variable, or the
     /// variable that stands for a let-name (made on first use).
-    fn deriv_var(&mut self, var: &Ident, scope: &Scope<'a>) -> R<VarId> {
+    fn deriv_var(&mut self, var: &'a Ident, scope: &Scope<'a>) -> R<VarId> {
         let l = match self.resolve(&var.name, scope) {
             Resolved::Var(v) => return Ok(v),
             Resolved::Let(l) => l,
@@ -1124,7 +1139,7 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn is_euler<'a>(e: &Expr, lw: &Lowerer<'a>, scope: &Scope<'a>) -> bool {
+fn is_euler<'a>(e: &'a Expr, lw: &mut Lowerer<'a>, scope: &Scope<'a>) -> bool {
     matches!(&e.kind, ExprKind::Name(id) if matches!(lw.resolve(&id.name, scope), Resolved::Const(crate::expr::Constant::E)))
 }
 
