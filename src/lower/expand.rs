@@ -12,11 +12,11 @@ use crate::check::env::{builtin_fn, constant, plural, BuiltinFn, DefEntry, Env, 
 use crate::check::names::did_you_mean;
 use crate::check::Shape;
 use crate::diag::Diagnostic;
+use crate::expr::fxhash::FxHashMap;
 use crate::expr::{DimId, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
 use crate::syntax::span::Span;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 mod matrix;
@@ -38,18 +38,35 @@ pub(crate) struct Arg<'a> {
     /// call is bound to one element of a vector argument.
     at: Vec<IndexId>,
     /// Keyed by the let-names shadowed where it is lowered, then indices.
-    cache: RefCell<HashMap<ArgKey, Id>>,
+    cache: RefCell<FxHashMap<ArgKey, Id>>,
 }
 
 /// The let-names shadowed where an argument is lowered, and its indices.
 type ArgKey = (Vec<VarId>, Vec<IndexId>);
 
+/// Identifies what shapes depend on in a scope: its parameters' bindings.
+/// Bound indices never change a shape, so the scopes of a sum's body or a
+/// definition's result indices share the frame of the scope they extend,
+/// and each binding of the same call to the same arguments is one frame.
+type Frame = usize;
+
+/// The frame of a scope without parameters (claims, lets).
+const NO_PARAMS: Frame = 0;
+
+/// What makes two bindings one frame: the definition, whether it is the
+/// builtin, and per parameter its argument's expression, frame and number
+/// of leading indices applied.
+type FrameKey = (usize, bool, Vec<(usize, Frame, usize)>);
+
 /// What names and indices mean where an expression is lowered.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Scope<'a> {
-    params: Vec<(String, Rc<Arg<'a>>)>,
+    /// Parameters by name, shared by the scopes that extend this one.
+    params: Rc<[(&'a str, Rc<Arg<'a>>)]>,
+    /// The frame of `params` and `builtin`, for the shape memos.
+    frame: Frame,
     /// Bound indices, innermost last, with the span that fixed their range.
-    indices: Vec<(String, IndexId, Span)>,
+    indices: Vec<(&'a str, IndexId, Span)>,
     /// Unknown indices are the link's free indices (claims only).
     link: bool,
     /// In the body of a builtin definition: globals are not consulted.
@@ -59,16 +76,32 @@ pub(crate) struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// The scope of a claim's expressions.
     pub(crate) fn top() -> Rc<Scope<'a>> {
-        Rc::new(Scope {
-            link: true,
-            ..Scope::default()
-        })
+        Rc::new(Scope::plain(true))
     }
 
-    fn with_index(self: &Rc<Self>, name: &str, id: IndexId, span: Span) -> Rc<Scope<'a>> {
-        let mut s = (**self).clone();
-        s.indices.push((name.to_string(), id, span));
-        Rc::new(s)
+    /// A scope without parameters or indices.
+    fn plain(link: bool) -> Scope<'a> {
+        Scope {
+            params: Rc::new([]),
+            frame: NO_PARAMS,
+            indices: Vec::new(),
+            link,
+            builtin: false,
+        }
+    }
+
+    fn with_index(self: &Rc<Self>, name: &'a str, id: IndexId, span: Span) -> Rc<Scope<'a>> {
+        // Sized for the new index up front: a clone has no room to spare.
+        let mut indices = Vec::with_capacity(self.indices.len() + 1);
+        indices.extend_from_slice(&self.indices);
+        indices.push((name, id, span));
+        Rc::new(Scope {
+            params: self.params.clone(),
+            frame: self.frame,
+            indices,
+            link: self.link,
+            builtin: self.builtin,
+        })
     }
 }
 
@@ -91,22 +124,28 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) store: Store,
     /// The free indices of the link being lowered, with the span that fixed
     /// each one's range.
-    pub(crate) free: HashMap<String, (IndexId, Span)>,
+    pub(crate) free: FxHashMap<String, (IndexId, Span)>,
     /// Lowered lets, by name, indices and the let-names shadowed.
-    let_cache: HashMap<(String, Vec<IndexId>, Vec<VarId>), Id>,
+    let_cache: FxHashMap<(&'a str, Vec<IndexId>, Vec<VarId>), Id>,
     /// Let-names that stand for themselves here, innermost last: inside the
     /// body of `∂…/∂z2`, `z2` is lowered as a variable (see
     /// [`crate::expr::Binding`]).
-    shadowed: Vec<(String, VarId)>,
+    shadowed: Vec<(&'a str, VarId)>,
     /// The variable made for each let-name differentiated by, by name and
     /// the let-names shadowed where the derivative is taken (its value is
     /// lowered with those shadowed too).
-    let_vars: HashMap<(String, Vec<VarId>), VarId>,
-    let_shapes: HashMap<String, Shape>,
-    shapes: HashMap<(usize, usize), (Shape, Rc<Scope<'a>>)>,
-    /// Whether a node is a transposed vector, per node and scope, like
+    let_vars: FxHashMap<(&'a str, Vec<VarId>), VarId>,
+    let_shapes: FxHashMap<String, Shape>,
+    /// Globals by the address and length of a name that refers to them
+    /// (see [`Self::global`]).
+    globals: FxHashMap<(usize, usize), Option<&'a Global<'a>>>,
+    /// The frame of each binding made so far.
+    frames: FxHashMap<FrameKey, Frame>,
+    /// Shapes by node and frame.
+    shapes: FxHashMap<(usize, Frame), Shape>,
+    /// Whether a node is a transposed vector, by node and frame, like
     /// `shapes` (products ask it of their factors at every level).
-    rows: HashMap<(usize, usize), (bool, Rc<Scope<'a>>)>,
+    rows: FxHashMap<(usize, Frame), bool>,
     depth: usize,
     steps: u64,
     /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
@@ -122,13 +161,15 @@ impl<'a> Lowerer<'a> {
             env,
             symbols,
             store: Store::new(),
-            free: HashMap::new(),
-            let_cache: HashMap::new(),
+            free: FxHashMap::default(),
+            let_cache: FxHashMap::default(),
             shadowed: Vec::new(),
-            let_vars: HashMap::new(),
-            let_shapes: HashMap::new(),
-            shapes: HashMap::new(),
-            rows: HashMap::new(),
+            let_vars: FxHashMap::default(),
+            let_shapes: FxHashMap::default(),
+            globals: FxHashMap::default(),
+            frames: FxHashMap::default(),
+            shapes: FxHashMap::default(),
+            rows: FxHashMap::default(),
             depth: 0,
             steps: 0,
             recursion: 0,
@@ -159,16 +200,16 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn resolve(&self, name: &str, scope: &Scope<'a>) -> Resolved<'a, 'a> {
+    fn resolve(&mut self, name: &'a str, scope: &Scope<'a>) -> Resolved<'a, 'a> {
         let env: &'a Env<'a> = self.env;
-        if let Some((_, arg)) = scope.params.iter().rev().find(|(n, _)| n == name) {
+        if let Some((_, arg)) = scope.params.iter().rev().find(|(n, _)| *n == name) {
             return Resolved::Param(arg.clone());
         }
         if let Some(c) = constant(name) {
             return Resolved::Const(c);
         }
         if !scope.builtin {
-            match env.get(name) {
+            match self.global(name) {
                 Some(Global::Var(v)) => return Resolved::Var(v.id),
                 Some(Global::Let(l)) => return Resolved::Let(l),
                 Some(Global::Def(d)) => return Resolved::Def(d),
@@ -183,6 +224,17 @@ impl<'a> Lowerer<'a> {
             Some(b) => Resolved::Builtin(b),
             None => Resolved::Unknown,
         }
+    }
+
+    /// The global called `name`. Each name written in the file is looked
+    /// up once: the environment's table hashes the whole string with
+    /// SipHash, and lowering resolves the same names over and over.
+    fn global(&mut self, name: &'a str) -> Option<&'a Global<'a>> {
+        // Two names borrowed for `'a` at the same address and length are
+        // the same text, so the address stands for the name.
+        let key = (name.as_ptr() as usize, name.len());
+        let env: &'a Env<'a> = self.env;
+        *self.globals.entry(key).or_insert_with(|| env.get(name))
     }
 
     fn unknown(&self, id: &Ident) -> Diagnostic {
@@ -209,11 +261,17 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The shape of `e` in `scope`.
+    ///
+    /// It depends on what names mean in `scope` (its [`Frame`]) but not on
+    /// its bound indices or whether it is a link's: no shape rule consults
+    /// those, and the memo relies on that.
     pub(crate) fn shape_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
-        // Lowering asks for the shape of every operand at every level, so
-        // shapes are remembered per node and scope.
-        let key = (e as *const Expr as usize, Rc::as_ptr(scope) as usize);
-        if let Some((s, _)) = self.shapes.get(&key) {
+        // Lowering asks for the shape of every operand at every level, and
+        // again in each scope a sum or an expansion makes, so shapes are
+        // remembered per node and frame. Nodes are borrowed for the
+        // Lowerer's whole life, so their addresses are never reused.
+        let key = (e as *const Expr as usize, scope.frame);
+        if let Some(s) = self.shapes.get(&key) {
             return Ok(s.clone());
         }
         self.tick(e.span)?;
@@ -221,11 +279,20 @@ impl<'a> Lowerer<'a> {
         let r = self.shape_of_inner(e, scope);
         self.recursion -= 1;
         if let Ok(s) = &r {
-            // The scope is kept alive with its entry so that its address
-            // cannot be reused by another scope.
-            self.shapes.insert(key, (s.clone(), scope.clone()));
+            self.shapes.insert(key, s.clone());
         }
         r
+    }
+
+    /// The rank of `e` in `scope`: [`Self::shape_of`]`(e, scope)?.rank()`,
+    /// without copying a remembered shape (most callers only ask whether
+    /// an operand is a scalar).
+    pub(crate) fn rank_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<usize> {
+        let key = (e as *const Expr as usize, scope.frame);
+        match self.shapes.get(&key) {
+            Some(s) => Ok(s.rank()),
+            None => Ok(self.shape_of(e, scope)?.rank()),
+        }
     }
 
     fn shape_of_inner(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
@@ -334,7 +401,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The dimensions of what `∂/∂var` differentiates by.
-    fn deriv_dims(&mut self, var: &Ident, scope: &Scope<'a>) -> R<Vec<DimId>> {
+    fn deriv_dims(&mut self, var: &'a Ident, scope: &Scope<'a>) -> R<Vec<DimId>> {
         match self.resolve(&var.name, scope) {
             Resolved::Var(v) => Ok(self.symbols.var(v).dims.clone()),
             Resolved::Let(l) => Ok(self.let_shape(l, var.span)?.0),
@@ -344,14 +411,14 @@ impl<'a> Lowerer<'a> {
 
     /// The variable `∂/∂var` differentiates by: a declared variable, or the
     /// variable that stands for a let-name (made on first use).
-    fn deriv_var(&mut self, var: &Ident, scope: &Scope<'a>) -> R<VarId> {
+    fn deriv_var(&mut self, var: &'a Ident, scope: &Scope<'a>) -> R<VarId> {
         let l = match self.resolve(&var.name, scope) {
             Resolved::Var(v) => return Ok(v),
             Resolved::Let(l) => l,
             _ => return Err(not_a_variable(var)),
         };
-        let name = l.item.name.name.clone();
-        let key = (name.clone(), self.shadow_key());
+        let name = l.item.name.name.as_str();
+        let key = (name, self.shadow_key());
         if let Some(&v) = self.let_vars.get(&key) {
             return Ok(v);
         }
@@ -364,7 +431,7 @@ impl<'a> Lowerer<'a> {
             None => self.lower_let(l, &indices, var.span)?,
         };
         let binding = crate::expr::Binding { indices, value };
-        let v = self.symbols.add_bound_var(&name, shape.0, binding);
+        let v = self.symbols.add_bound_var(name, shape.0, binding);
         self.let_vars.insert(key, v);
         Ok(v)
     }
@@ -397,7 +464,7 @@ impl<'a> Lowerer<'a> {
             return Err(broken_use(&item.name.name, use_span, item.name.span, "let"));
         }
         let result = self.nested(use_span, |this| {
-            let scope = Rc::new(Scope::default());
+            let scope = Rc::new(Scope::plain(false));
             this.indexed_shape(
                 &item.indices,
                 &item.value,
@@ -482,13 +549,24 @@ impl<'a> Lowerer<'a> {
                     expr: a,
                     scope: scope.clone(),
                     at: at.get(k).cloned().unwrap_or_default(),
-                    cache: RefCell::new(HashMap::new()),
+                    cache: RefCell::new(FxHashMap::default()),
                 };
-                (p.name.clone(), Rc::new(arg))
+                (p.name.as_str(), Rc::new(arg))
             })
-            .collect();
+            .collect::<Rc<[_]>>();
+        let key = (
+            d.def as *const crate::syntax::ast::Def as usize,
+            d.builtin,
+            params
+                .iter()
+                .map(|(_, a)| (a.expr as *const Expr as usize, a.scope.frame, a.at.len()))
+                .collect(),
+        );
+        let next = self.frames.len() + 1;
+        let frame = *self.frames.entry(key).or_insert(next);
         Scope {
             params,
+            frame,
             indices: Vec::new(),
             link: false,
             builtin: d.builtin,
@@ -847,13 +925,12 @@ impl<'a> Lowerer<'a> {
                 Ok(self.store.neg(x))
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                let sl = self.shape_of(lhs, scope)?;
-                let sr = self.shape_of(rhs, scope)?;
-                if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
+                let (rl, rr) = (self.rank_of(lhs, scope)?, self.rank_of(rhs, scope)?);
+                if *op == BinOp::Mul && rl > 0 && rr > 0 {
                     return self.lower_product(e, lhs, rhs, scope, idx);
                 }
-                let il: &[IndexId] = if sl.is_scalar() { &[] } else { idx };
-                let ir: &[IndexId] = if sr.is_scalar() { &[] } else { idx };
+                let il: &[IndexId] = if rl == 0 { &[] } else { idx };
+                let ir: &[IndexId] = if rr == 0 { &[] } else { idx };
                 if *op == BinOp::Pow && is_euler(lhs, self, scope) {
                     let x = self.lower_at(rhs, scope, ir)?;
                     return Ok(self.store.apply(Func::Exp, x));
@@ -940,7 +1017,7 @@ impl<'a> Lowerer<'a> {
                 // itself.
                 let by_let = self.symbols.var(v).binding.is_some();
                 if by_let {
-                    self.shadowed.push((var.name.clone(), v));
+                    self.shadowed.push((var.name.as_str(), v));
                 }
                 let b = self.lower_at(body, scope, body_idx);
                 if by_let {
@@ -992,7 +1069,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_let(&mut self, l: &LetEntry<'a>, idx: &[IndexId], use_span: Span) -> R<Id> {
         let item = l.item;
-        let key = (item.name.name.clone(), idx.to_vec(), self.shadow_key());
+        let key = (item.name.name.as_str(), idx.to_vec(), self.shadow_key());
         if let Some(&id) = self.let_cache.get(&key) {
             return Ok(id);
         }
@@ -1008,9 +1085,9 @@ impl<'a> Lowerer<'a> {
             ));
         }
         let result = self.nested(use_span, |this| {
-            let mut scope = Scope::default();
+            let mut scope = Scope::plain(false);
             for (ix, &id) in item.indices.iter().zip(idx) {
-                scope.indices.push((ix.name.clone(), id, ix.span));
+                scope.indices.push((ix.name.as_str(), id, ix.span));
             }
             let rest = &idx[item.indices.len().min(idx.len())..];
             this.lower_at(&item.value, &Rc::new(scope), rest)
@@ -1053,7 +1130,7 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
                 for (ix, &id) in def.result_indices.iter().zip(idx) {
-                    inner.indices.push((ix.name.clone(), id, span));
+                    inner.indices.push((ix.name.as_str(), id, span));
                 }
                 this.lower_at(&def.body, &Rc::new(inner), &idx[r..])
             })
@@ -1062,7 +1139,7 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn is_euler<'a>(e: &Expr, lw: &Lowerer<'a>, scope: &Scope<'a>) -> bool {
+fn is_euler<'a>(e: &'a Expr, lw: &mut Lowerer<'a>, scope: &Scope<'a>) -> bool {
     matches!(&e.kind, ExprKind::Name(id) if matches!(lw.resolve(&id.name, scope), Resolved::Const(crate::expr::Constant::E)))
 }
 

@@ -90,35 +90,30 @@ impl<'a> Lowerer<'a> {
     /// True when `e` is a row: a transposed vector, or built from one
     /// elementwise or by `aᵀ W`.
     pub(crate) fn is_row(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<bool> {
-        let key = (e as *const Expr as usize, Rc::as_ptr(scope) as usize);
-        if let Some((r, _)) = self.rows.get(&key) {
-            return Ok(*r);
+        let key = (e as *const Expr as usize, scope.frame);
+        if let Some(&r) = self.rows.get(&key) {
+            return Ok(r);
         }
         self.tick(e.span)?;
         self.recursion += 1;
         let r = self.is_row_inner(e, scope);
         self.recursion -= 1;
         if let Ok(r) = r {
-            // The scope is kept alive with its entry, as in `shape_of`.
-            self.rows.insert(key, (r, scope.clone()));
+            self.rows.insert(key, r);
         }
         r
     }
 
     fn is_row_inner(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<bool> {
         match &e.kind {
-            ExprKind::Transpose(a) => {
-                Ok(self.shape_of(a, scope)?.rank() == 1 && !self.is_row(a, scope)?)
-            }
+            ExprKind::Transpose(a) => Ok(self.rank_of(a, scope)? == 1 && !self.is_row(a, scope)?),
             ExprKind::Neg(a) => self.is_row(a, scope),
             ExprKind::Binary { op, lhs, rhs } => {
-                let sl = self.shape_of(lhs, scope)?;
-                let sr = self.shape_of(rhs, scope)?;
-                if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
+                let (rl, rr) = (self.rank_of(lhs, scope)?, self.rank_of(rhs, scope)?);
+                if *op == BinOp::Mul && rl > 0 && rr > 0 {
                     return Ok(self.product(e, lhs, rhs, scope)?.1.row);
                 }
-                Ok((!sl.is_scalar() && self.is_row(lhs, scope)?)
-                    || (!sr.is_scalar() && self.is_row(rhs, scope)?))
+                Ok((rl > 0 && self.is_row(lhs, scope)?) || (rr > 0 && self.is_row(rhs, scope)?))
             }
             _ => Ok(false),
         }
@@ -374,7 +369,7 @@ impl<'a> Lowerer<'a> {
     /// Rejects a transposed vector standing alone (not a factor of a
     /// product), where it has no meaning distinct from the vector.
     pub(crate) fn no_lone_row(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<()> {
-        if self.shape_of(e, scope)?.rank() == 1 && self.is_row(e, scope)? {
+        if self.rank_of(e, scope)? == 1 && self.is_row(e, scope)? {
             return Err(Diagnostic::new(
                 e.span,
                 "this is a transposed vector; expected it inside a product, as in `aᵀ b` (a scalar) or `a bᵀ` (a matrix)",
