@@ -152,13 +152,6 @@ fn var_bit(v: VarId) -> u64 {
     1u64 << (v.0 % 64)
 }
 
-fn union(a: &[IndexId], b: &[IndexId]) -> Vec<IndexId> {
-    let mut out: Vec<IndexId> = a.iter().chain(b).copied().collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 impl Plan {
     /// Compiles the nodes reachable from `roots`. Fails (with a message) only
     /// when a handle does not belong to `symbols`.
@@ -216,14 +209,14 @@ impl Plan {
                 parents[local(&c) as usize] += 1;
             }
             let child = |c: &Id| &nodes[local(c) as usize];
-            let (op, deps, mask) = match node {
+            let (op, mask) = match node {
                 Node::Num(r) => {
                     let f = r.to_f64().unwrap_or(f64::NAN);
                     let d = dd::Dd::from_rational(r).unwrap_or(Dd::from(f64::NAN));
-                    (Op::Const(f, d), vec![], 0)
+                    (Op::Const(f, d), 0)
                 }
-                Node::Const(Constant::E) => (Op::Const(std::f64::consts::E, dd::E), vec![], 0),
-                Node::Const(Constant::Pi) => (Op::Const(std::f64::consts::PI, dd::PI), vec![], 0),
+                Node::Const(Constant::E) => (Op::Const(std::f64::consts::E, dd::E), 0),
+                Node::Const(Constant::Pi) => (Op::Const(std::f64::consts::PI, dd::PI), 0),
                 Node::Var(v, idx) => {
                     let vd = var_dims(*v)?;
                     if vd.len() != idx.len() {
@@ -235,7 +228,9 @@ impl Plan {
                         ));
                     }
                     dims.extend(&vd);
-                    let deps = union(idx, &[]);
+                    for i in idx {
+                        dims.push(index_dim(*i)?);
+                    }
                     let mut mask = var_bit(*v);
                     let bound = match symbols.binding(*v) {
                         None => {
@@ -260,13 +255,11 @@ impl Plan {
                         dims: vd,
                         bound,
                     };
-                    (op, deps, mask)
+                    (op, mask)
                 }
                 Node::Add(xs) | Node::Mul(xs) => {
-                    let mut deps = vec![];
                     let mut mask = 0;
                     for x in xs {
-                        deps = union(&deps, &child(x).deps);
                         mask |= child(x).vars;
                         depth[pos] = depth[pos].max(depth[local(x) as usize]);
                     }
@@ -276,10 +269,9 @@ impl Plan {
                     } else {
                         Op::Mul(ids)
                     };
-                    (op, deps, mask)
+                    (op, mask)
                 }
                 Node::Pow(b, e) => {
-                    let deps = union(&child(b).deps, &child(e).deps);
                     let mask = child(b).vars | child(e).vars;
                     depth[pos] = depth[local(b) as usize].max(depth[local(e) as usize]);
                     let int_exp = match store.get(*e) {
@@ -290,15 +282,11 @@ impl Plan {
                         Some(n) => Op::PowInt(local(b), n),
                         None => Op::Pow(local(b), local(e)),
                     };
-                    (op, deps, mask)
+                    (op, mask)
                 }
                 Node::Apply(f, a) => {
                     depth[pos] = depth[local(a) as usize];
-                    (
-                        Op::Apply(*f, local(a)),
-                        child(a).deps.clone(),
-                        child(a).vars,
-                    )
+                    (Op::Apply(*f, local(a)), child(a).vars)
                 }
                 Node::Sum {
                     index,
@@ -307,15 +295,8 @@ impl Plan {
                 } => {
                     let dim = index_dim(*index)?;
                     dims.push(dim);
-                    let mut deps: Vec<IndexId> = child(body)
-                        .deps
-                        .iter()
-                        .copied()
-                        .filter(|i| i != index)
-                        .collect();
                     if let Some(j) = except {
                         dims.push(index_dim(*j)?);
-                        deps = union(&deps, &[*j]);
                     }
                     depth[pos] = depth[local(body) as usize];
                     let op = Op::Sum {
@@ -324,12 +305,12 @@ impl Plan {
                         body: local(body),
                         dim,
                     };
-                    (op, deps, child(body).vars)
+                    (op, child(body).vars)
                 }
                 Node::Delta(i, j) => {
                     dims.push(index_dim(*i)?);
                     dims.push(index_dim(*j)?);
-                    (Op::Delta(*i, *j), union(&[*i], &[*j]), 0)
+                    (Op::Delta(*i, *j), 0)
                 }
                 Node::Deriv { body, var, at } => {
                     let vd = var_dims(*var)?;
@@ -354,20 +335,16 @@ impl Plan {
                         at: at.clone(),
                         dims: vd,
                     };
-                    let deps = union(&child(body).deps, at);
-                    (op, deps, child(body).vars | var_bit(*var))
+                    (op, child(body).vars | var_bit(*var))
                 }
             };
-            let dep_dims = deps
-                .iter()
-                .map(|i| index_dim(*i))
-                .collect::<Result<Vec<_>, _>>()?;
-            dims.extend(&dep_dims);
+            // The free indices, and their dimensions, are `assign_shapes`'s:
+            // each comes from a leaf, whose dimension is in `dims` already.
             nodes.push(PlanNode {
                 op,
                 shape: 0,
-                deps,
-                dep_dims,
+                deps: Vec::new(),
+                dep_dims: Vec::new(),
                 vars: mask,
                 memo: false,
                 has_deriv: depth[pos] > 0,
@@ -431,20 +408,6 @@ impl Plan {
     }
 }
 
-/// A node's structure with index variables replaced by positions in its
-/// free-index list (bound indices by [`BOUND`]).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum ShapeKey {
-    /// A number or constant: its store node.
-    Leaf(u32),
-    Var(VarId, Vec<u16>),
-    Delta(u16, u16),
-    /// Add (0), Mul (1), PowInt (2, exponent), Pow (3), Apply (4, function).
-    Inner(u8, i64, Vec<(u32, Vec<u16>)>),
-    Sum(DimId, u32, Vec<u16>, Option<u16>),
-    Deriv(VarId, u32, Vec<u16>, Vec<u16>),
-}
-
 /// Marks a child's free index that the parent binds.
 const BOUND: u16 = u16::MAX;
 
@@ -463,60 +426,89 @@ fn position_in(free: &mut Vec<IndexId>, i: IndexId) -> Result<u16, String> {
         .ok_or_else(|| "too many free indices".to_string())
 }
 
+/// Kinds of node in a shape key (see [`assign_shapes`]).
+mod kind {
+    pub const LEAF: u32 = 0;
+    pub const VAR: u32 = 1;
+    pub const DELTA: u32 = 2;
+    pub const INNER: u32 = 3;
+    pub const SUM: u32 = 4;
+    pub const DERIV: u32 = 5;
+}
+
 /// Computes every node's shape and its free indices in first-occurrence
 /// order; returns how many shapes there are.
+///
+/// A shape is a node's structure with its index variables replaced by
+/// positions in its free-index list (bound ones by [`BOUND`]), and the
+/// dimensions of those free indices. Its key is written as one flat list
+/// of numbers, every variable-length part preceded by its length so that
+/// different structures never write the same list: one allocation per
+/// node rather than one per child.
 fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Result<usize, String> {
-    let mut interned: HashMap<(ShapeKey, Vec<DimId>), u32, Fx> =
+    let mut interned: HashMap<Vec<u32>, u32, Fx> =
         HashMap::with_capacity_and_hasher(nodes.len(), Fx::default());
+    let mut free: Vec<IndexId> = Vec::new();
     for n in 0..nodes.len() {
-        let mut free: Vec<IndexId> = Vec::new();
+        free.clear();
+        let mut key: Vec<u32> = Vec::with_capacity(16);
+        // A child's shape and where its free indices are among ours.
         let child = |c: u32,
                      free: &mut Vec<IndexId>,
+                     key: &mut Vec<u32>,
                      bound: Option<IndexId>|
-         -> Result<(u32, Vec<u16>), String> {
+         -> Result<(), String> {
             let node: &PlanNode = &nodes[c as usize];
-            let map = node
-                .deps
-                .iter()
-                .map(|&i| {
-                    if Some(i) == bound {
-                        Ok(BOUND)
-                    } else {
-                        position_in(free, i)
-                    }
-                })
-                .collect::<Result<Vec<u16>, String>>()?;
-            Ok((node.shape, map))
+            key.push(node.shape);
+            key.push(node.deps.len() as u32);
+            for &i in &node.deps {
+                let p = if Some(i) == bound {
+                    BOUND
+                } else {
+                    position_in(free, i)?
+                };
+                key.push(u32::from(p));
+            }
+            Ok(())
         };
-        let key = match &nodes[n].op {
-            Op::Const(..) => ShapeKey::Leaf(order[n].0),
+        let positions = |idx: &[IndexId], free: &mut Vec<IndexId>, key: &mut Vec<u32>| {
+            key.push(idx.len() as u32);
+            for &i in idx {
+                key.push(u32::from(position_in(free, i)?));
+            }
+            Ok::<(), String>(())
+        };
+        match &nodes[n].op {
+            Op::Const(..) => key.extend([kind::LEAF, order[n].0]),
             Op::Var { var, idx, .. } => {
-                let p = idx
-                    .iter()
-                    .map(|&i| position_in(&mut free, i))
-                    .collect::<Result<_, _>>()?;
-                ShapeKey::Var(*var, p)
+                key.extend([kind::VAR, var.0]);
+                positions(idx, &mut free, &mut key)?;
             }
             Op::Delta(i, j) => {
-                ShapeKey::Delta(position_in(&mut free, *i)?, position_in(&mut free, *j)?)
+                key.push(kind::DELTA);
+                positions(&[*i, *j], &mut free, &mut key)?;
             }
             Op::Add(xs) | Op::Mul(xs) => {
-                let tag = u8::from(matches!(nodes[n].op, Op::Mul(_)));
-                let cs = xs
-                    .iter()
-                    .map(|&x| child(x, &mut free, None))
-                    .collect::<Result<_, _>>()?;
-                ShapeKey::Inner(tag, 0, cs)
+                let tag = u32::from(matches!(nodes[n].op, Op::Mul(_)));
+                key.extend([kind::INNER, tag, 0, 0, xs.len() as u32]);
+                for &x in xs {
+                    child(x, &mut free, &mut key, None)?;
+                }
             }
-            Op::PowInt(b, k) => ShapeKey::Inner(2, *k, vec![child(*b, &mut free, None)?]),
+            Op::PowInt(b, k) => {
+                // The exponent in two halves: low, then high bits.
+                key.extend([kind::INNER, 2, *k as u32, (*k >> 32) as u32, 1]);
+                child(*b, &mut free, &mut key, None)?;
+            }
             Op::Pow(b, e) => {
-                let cb = child(*b, &mut free, None)?;
-                let ce = child(*e, &mut free, None)?;
-                ShapeKey::Inner(3, 0, vec![cb, ce])
+                key.extend([kind::INNER, 3, 0, 0, 2]);
+                child(*b, &mut free, &mut key, None)?;
+                child(*e, &mut free, &mut key, None)?;
             }
             Op::Apply(f, a) => {
-                let k = Func::ALL.iter().position(|g| g == f).unwrap_or(0) as i64;
-                ShapeKey::Inner(4, k, vec![child(*a, &mut free, None)?])
+                let k = Func::ALL.iter().position(|g| g == f).unwrap_or(0) as u32;
+                key.extend([kind::INNER, 4, k, 0, 1]);
+                child(*a, &mut free, &mut key, None)?;
             }
             Op::Sum {
                 index,
@@ -524,28 +516,27 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
                 body,
                 dim,
             } => {
-                let (shape, map) = child(*body, &mut free, Some(*index))?;
-                let e = match except {
-                    Some(j) => Some(position_in(&mut free, *j)?),
-                    None => None,
-                };
-                ShapeKey::Sum(*dim, shape, map, e)
+                key.extend([kind::SUM, dim.0]);
+                child(*body, &mut free, &mut key, Some(*index))?;
+                match except {
+                    Some(j) => key.push(u32::from(position_in(&mut free, *j)?)),
+                    None => key.push(u32::MAX),
+                }
             }
             Op::Deriv { body, var, at, .. } => {
-                let (shape, map) = child(*body, &mut free, None)?;
-                let a = at
-                    .iter()
-                    .map(|&i| position_in(&mut free, i))
-                    .collect::<Result<_, _>>()?;
-                ShapeKey::Deriv(*var, shape, map, a)
+                key.extend([kind::DERIV, var.0]);
+                child(*body, &mut free, &mut key, None)?;
+                positions(at, &mut free, &mut key)?;
             }
-        };
+        }
         let dims: Vec<DimId> = free.iter().map(|i| symbols.index_dim(*i)).collect();
+        key.push(dims.len() as u32);
+        key.extend(dims.iter().map(|d| d.0));
         let next = interned.len() as u32;
-        let shape = *interned.entry((key, dims.clone())).or_insert(next);
+        let shape = *interned.entry(key).or_insert(next);
         let node = &mut nodes[n];
         node.shape = shape;
-        node.deps = free;
+        node.deps = free.clone();
         node.dep_dims = dims;
     }
     Ok(interned.len())
