@@ -359,8 +359,7 @@ impl<'a> Ctx<'a> {
     fn rf_mentions_undefined(&mut self, rf: &Rf) -> bool {
         let atoms: Vec<Id> = rf
             .num
-            .terms
-            .keys()
+            .monos()
             .flat_map(|m| m.0.iter().map(|(a, _)| *a))
             .chain(rf.den.iter().map(|(f, _)| *f))
             .collect();
