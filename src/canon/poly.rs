@@ -196,11 +196,35 @@ impl Mono {
 
     /// The product of atoms with exponents, in any order, duplicates merged.
     pub(crate) fn from_factors(fs: Vec<(Id, Rational)>) -> Mono {
-        let mut m = Mono::one();
+        Mono::from_exps(
+            fs.into_iter()
+                .map(|(a, e)| (a, Exp::from_rational(&e)))
+                .collect(),
+        )
+    }
+
+    /// [`Mono::from_factors`] for exponents already in [`Exp`] form: one
+    /// sort and merge instead of a product (a new vector) per factor. The
+    /// exponents of an atom are added exactly, so the result is the
+    /// product's whatever the order.
+    pub(crate) fn from_exps(mut fs: Vec<(Id, Exp)>) -> Mono {
+        fs.sort_by_key(|(a, _)| *a);
+        let mut out: Vec<(Id, Exp)> = Vec::with_capacity(fs.len());
         for (a, e) in fs {
-            m = m.mul(&Mono::atom(a, e));
+            match out.last_mut() {
+                Some((b, sum)) if *b == a => *sum = sum.add(&e),
+                _ => {
+                    if out.last().is_some_and(|(_, s)| s.is_zero()) {
+                        out.pop();
+                    }
+                    out.push((a, e));
+                }
+            }
         }
-        m
+        if out.last().is_some_and(|(_, s)| s.is_zero()) {
+            out.pop();
+        }
+        Mono(out)
     }
 
     /// The factors with rational exponents.

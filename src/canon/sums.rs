@@ -15,7 +15,7 @@
 //!   inside), trying every order of up to four indices and keeping the least
 //!   id, so alpha-equivalent and commuted sums meet.
 
-use super::poly::Mono;
+use super::poly::{Exp, Mono};
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
 use crate::expr::fxhash::FxHashMap;
@@ -121,11 +121,11 @@ impl Ctx<'_> {
 
     /// The canonical form of a `Sum` node.
     pub(crate) fn sum_rf(&mut self, id: Id) -> R<Rf> {
-        let Node::Sum {
+        let &Node::Sum {
             index,
             except,
             body,
-        } = self.store.get(id).clone()
+        } = self.store.get(id)
         else {
             return Ok(Rf::atom(id));
         };
@@ -142,11 +142,11 @@ impl Ctx<'_> {
         }
         let mut idx = vec![index];
         let mut b = body;
-        while let Node::Sum {
+        while let &Node::Sum {
             index,
             except: None,
             body,
-        } = self.store.get(b).clone()
+        } = self.store.get(b)
         {
             idx.push(index);
             b = body;
@@ -210,7 +210,8 @@ impl Ctx<'_> {
         factors: Vec<(Id, Rational)>,
     ) -> R<Rf> {
         self.tick()?;
-        let mut mono = Mono::one();
+        // The product's factors, multiplied out once at the end.
+        let mut exps: Vec<(Id, Exp)> = Vec::with_capacity(factors.len());
         let mut merged = false;
         for (a, e) in factors {
             let positive_sum =
@@ -227,21 +228,19 @@ impl Ctx<'_> {
                         Some((js, fs)) => {
                             merged = true;
                             idx.extend(js);
-                            for (b, f) in fs {
-                                mono = mono.mul(&Mono::atom(b, f));
-                            }
+                            exps.extend(fs.iter().map(|(b, f)| (*b, Exp::from_rational(f))));
                         }
-                        None => mono = mono.mul(&Mono::atom(a, Rational::one())),
+                        None => exps.push((a, Exp::Int(1))),
                     }
                 }
             } else {
-                mono = mono.mul(&Mono::atom(a, e));
+                exps.push((a, Exp::from_rational(&e)));
             }
         }
         if merged {
             self.note(Rule::MergeSums);
         }
-        let mut fs = mono.factors();
+        let mut fs = Mono::from_exps(exps).factors();
 
         for pos in 0..fs.len() {
             let (a, e) = &fs[pos];
@@ -323,11 +322,11 @@ impl Ctx<'_> {
     fn open_sum(&mut self, a: Id) -> R<Option<Opened>> {
         let mut js = Vec::new();
         let mut b = a;
-        while let Node::Sum {
+        while let &Node::Sum {
             index,
             except: None,
             body,
-        } = self.store.get(b).clone()
+        } = self.store.get(b)
         {
             js.push(index);
             b = body;
