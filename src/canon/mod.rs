@@ -194,6 +194,14 @@ pub(crate) struct Tables {
     free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
     level_memo: FxHashMap<Id, Option<u32>>,
     undefined_memo: FxHashMap<Id, bool>,
+    /// The canonical bound indices by dimension and level, and their
+    /// levels: built from the symbols, which only grow, so each link scans
+    /// only the indices added since the last (a full scan per link and mode
+    /// was most of starting a link).
+    canon_idx: FxHashMap<(DimId, u32), IndexId>,
+    idx_level: FxHashMap<IndexId, u32>,
+    /// How many of the symbols' indices `canon_idx` has seen.
+    scanned: usize,
 }
 
 impl Tables {
@@ -236,6 +244,8 @@ pub(crate) struct Ctx<'a> {
     ticks: u64,
     norm_depth: u32,
     undefined_atom: Id,
+    /// Memo tables of finished renamings, kept for their allocations.
+    rename_memos: Vec<FxHashMap<Id, Id>>,
 }
 
 /// The name prefix of canonical bound indices; `#` cannot occur in a
@@ -249,11 +259,18 @@ impl<'a> Ctx<'a> {
         mode: Mode,
         budget: &Budget,
         start: Instant,
-        tables: Tables,
+        mut tables: Tables,
     ) -> Ctx<'a> {
-        let mut canon_idx = FxHashMap::default();
-        let mut idx_level = FxHashMap::default();
-        for (k, info) in symbols.indices.iter().enumerate() {
+        let mut canon_idx = std::mem::take(&mut tables.canon_idx);
+        let mut idx_level = std::mem::take(&mut tables.idx_level);
+        if tables.scanned > symbols.indices.len() {
+            // Not the symbols these tables saw: start over.
+            canon_idx.clear();
+            idx_level.clear();
+            tables.scanned = 0;
+        }
+        // In order, so that (as in a full scan) the last index of a name wins.
+        for (k, info) in symbols.indices.iter().enumerate().skip(tables.scanned) {
             if let Some(level) = info
                 .name
                 .strip_prefix(CANON_PREFIX)
@@ -264,6 +281,7 @@ impl<'a> Ctx<'a> {
                 idx_level.insert(id, level);
             }
         }
+        tables.scanned = symbols.indices.len();
         let z = store.int(0);
         let m1 = store.int(-1);
         let undefined_atom = store.add(Node::Pow(z, m1));
@@ -283,12 +301,16 @@ impl<'a> Ctx<'a> {
             ticks: 0,
             norm_depth: 0,
             undefined_atom,
+            rename_memos: Vec::new(),
         }
     }
 
     /// The memo tables, to keep for later links of the same store.
     fn into_tables(self) -> Tables {
-        self.tables
+        let mut tables = self.tables;
+        tables.canon_idx = self.canon_idx;
+        tables.idx_level = self.idx_level;
+        tables
     }
 
     pub(crate) fn note(&mut self, rule: Rule) {
