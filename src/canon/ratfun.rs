@@ -633,8 +633,9 @@ impl Ctx<'_> {
     }
 
     pub(crate) fn poly_expr(&mut self, p: &Poly) -> Id {
+        // `p` is not the context's: its terms are read in place.
         let mut terms: Vec<Id> = p
-            .owned_terms()
+            .terms
             .iter()
             .map(|(m, c)| self.term_expr(m, c))
             .collect();

@@ -197,9 +197,10 @@ impl Ctx<'_> {
         if rb.num.len() > 1 {
             self.note(Rule::SumLinearity);
         }
-        let terms = rb.num.owned_terms();
+        // The body's form is held here (an Arc), not borrowed from the
+        // context: its terms are read in place.
         let mut total = Rf::zero();
-        for (m, c) in terms {
+        for (m, c) in &rb.num.terms {
             let mut factors = m.factors();
             for &(f, k) in &den_in {
                 factors.push((f, -Rational::from_integer(k.into())));
@@ -207,7 +208,7 @@ impl Ctx<'_> {
             let r = self.sum_single(idx.clone(), factors)?;
             // Moved, not copied, where adding would only copy: a unit
             // coefficient, and the first term (0 + r is a copy of r).
-            let r = if c.is_one() { r } else { r.scale(&c) };
+            let r = if c.is_one() { r } else { r.scale(c) };
             total = if total.num.is_zero() {
                 r
             } else {
@@ -388,10 +389,12 @@ impl Ctx<'_> {
             .max()
             .map_or(0, |l| l + 1);
         let n = idx.len();
-        let perms = if n <= 4 {
-            permutations(n)
+        let identity: Vec<Vec<usize>>;
+        let perms: &[Vec<usize>] = if n <= 4 {
+            &small_permutations()[n]
         } else {
-            vec![(0..n).collect()]
+            identity = vec![(0..n).collect()];
+            &identity
         };
         let mut best: Option<(Id, Vec<IndexId>)> = None;
         for perm in perms {
@@ -509,6 +512,13 @@ fn max_level(
     }
     memo.insert(id, best);
     best
+}
+
+/// The permutations of up to four indices, in [`permutations`] order,
+/// computed once: every multi-sum tries them all.
+fn small_permutations() -> &'static [Vec<Vec<usize>>; 5] {
+    static PERMS: std::sync::OnceLock<[Vec<Vec<usize>>; 5]> = std::sync::OnceLock::new();
+    PERMS.get_or_init(|| std::array::from_fn(permutations))
 }
 
 fn permutations(n: usize) -> Vec<Vec<usize>> {
