@@ -634,11 +634,7 @@ impl Ctx<'_> {
 
     pub(crate) fn poly_expr(&mut self, p: &Poly) -> Id {
         // `p` is not the context's: its terms are read in place.
-        let mut terms: Vec<Id> = p
-            .terms
-            .iter()
-            .map(|(m, c)| self.term_expr(m, c))
-            .collect();
+        let mut terms: Vec<Id> = p.terms.iter().map(|(m, c)| self.term_expr(m, c)).collect();
         match terms.len() {
             0 => self.store.int(0),
             1 => terms[0],

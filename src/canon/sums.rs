@@ -65,7 +65,11 @@ impl Ctx<'_> {
         map: &[(IndexId, IndexId)],
         memo: &mut FxHashMap<Id, Id>,
     ) -> Id {
-        if !self.free_indices(id).iter().any(|i| map_get(map, *i).is_some()) {
+        if !self
+            .free_indices(id)
+            .iter()
+            .any(|i| map_get(map, *i).is_some())
+        {
             return id;
         }
         if let Some(&r) = memo.get(&id) {
