@@ -92,6 +92,6 @@ impl Ctx<'_> {
             && p.terms
                 .iter()
                 .all(|(m, c)| c.is_positive() && self.mono_nonneg(m))
-            && p.terms.keys().any(|m| self.mono_positive(m))
+            && p.monos().any(|m| self.mono_positive(m))
     }
 }

@@ -194,6 +194,14 @@ pub(crate) struct Tables {
     free_memo: FxHashMap<Id, Arc<Vec<IndexId>>>,
     level_memo: FxHashMap<Id, Option<u32>>,
     undefined_memo: FxHashMap<Id, bool>,
+    /// The canonical bound indices by dimension and level, and their
+    /// levels: built from the symbols, which only grow, so each link scans
+    /// only the indices added since the last (a full scan per link and mode
+    /// was most of starting a link).
+    canon_idx: FxHashMap<(DimId, u32), IndexId>,
+    idx_level: FxHashMap<IndexId, u32>,
+    /// How many of the symbols' indices `canon_idx` has seen.
+    scanned: usize,
 }
 
 impl Tables {
@@ -236,6 +244,8 @@ pub(crate) struct Ctx<'a> {
     ticks: u64,
     norm_depth: u32,
     undefined_atom: Id,
+    /// Memo tables of finished renamings, kept for their allocations.
+    rename_memos: Vec<FxHashMap<Id, Id>>,
 }
 
 /// The name prefix of canonical bound indices; `#` cannot occur in a
@@ -249,11 +259,18 @@ impl<'a> Ctx<'a> {
         mode: Mode,
         budget: &Budget,
         start: Instant,
-        tables: Tables,
+        mut tables: Tables,
     ) -> Ctx<'a> {
-        let mut canon_idx = FxHashMap::default();
-        let mut idx_level = FxHashMap::default();
-        for (k, info) in symbols.indices.iter().enumerate() {
+        let mut canon_idx = std::mem::take(&mut tables.canon_idx);
+        let mut idx_level = std::mem::take(&mut tables.idx_level);
+        if tables.scanned > symbols.indices.len() {
+            // Not the symbols these tables saw: start over.
+            canon_idx.clear();
+            idx_level.clear();
+            tables.scanned = 0;
+        }
+        // In order, so that (as in a full scan) the last index of a name wins.
+        for (k, info) in symbols.indices.iter().enumerate().skip(tables.scanned) {
             if let Some(level) = info
                 .name
                 .strip_prefix(CANON_PREFIX)
@@ -264,6 +281,7 @@ impl<'a> Ctx<'a> {
                 idx_level.insert(id, level);
             }
         }
+        tables.scanned = symbols.indices.len();
         let z = store.int(0);
         let m1 = store.int(-1);
         let undefined_atom = store.add(Node::Pow(z, m1));
@@ -283,12 +301,16 @@ impl<'a> Ctx<'a> {
             ticks: 0,
             norm_depth: 0,
             undefined_atom,
+            rename_memos: Vec::new(),
         }
     }
 
     /// The memo tables, to keep for later links of the same store.
     fn into_tables(self) -> Tables {
-        self.tables
+        let mut tables = self.tables;
+        tables.canon_idx = self.canon_idx;
+        tables.idx_level = self.idx_level;
+        tables
     }
 
     pub(crate) fn note(&mut self, rule: Rule) {
@@ -359,8 +381,7 @@ impl<'a> Ctx<'a> {
     fn rf_mentions_undefined(&mut self, rf: &Rf) -> bool {
         let atoms: Vec<Id> = rf
             .num
-            .terms
-            .keys()
+            .monos()
             .flat_map(|m| m.0.iter().map(|(a, _)| *a))
             .chain(rf.den.iter().map(|(f, _)| *f))
             .collect();
@@ -414,25 +435,28 @@ impl<'a> Ctx<'a> {
     }
 
     fn rf_of_uncached(&mut self, id: Id) -> R<Rf> {
-        // Atoms as they are, before the clone below (a variable's indices
-        // are a vector).
-        if matches!(self.store.get(id), Node::Const(_) | Node::Var(..)) {
+        // The node is read in place, never cloned: its children are copied
+        // out one at a time (an Add's or a Var's vector would otherwise be
+        // allocated and freed on every form computed).
+        let node = self.store.get(id);
+        if matches!(node, Node::Const(_) | Node::Var(..)) {
             return Ok(Rf::atom(id));
         }
-        let node = self.store.get(id).clone();
         // A nowhere-defined part makes the whole nowhere defined.
         if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
-            for c in crate::expr::child_iter(&node) {
+            let mut k = 0;
+            while let Some(c) = child_at(self.store.get(id), k) {
                 let r = self.rf_of(c)?;
                 if self.is_undefined(&r) {
                     return Ok(self.undefined());
                 }
+                k += 1;
             }
         }
-        match node {
-            Node::Num(r) => Ok(Rf::constant(r)),
+        match self.store.get(id) {
+            Node::Num(r) => Ok(Rf::constant(r.clone())),
             Node::Const(_) | Node::Var(..) => Ok(Rf::atom(id)),
-            Node::Delta(i, j) => {
+            &Node::Delta(i, j) => {
                 if i == j {
                     self.note(Rule::DeltaSame);
                     return Ok(Rf::one());
@@ -441,18 +465,20 @@ impl<'a> Ctx<'a> {
                 let d = self.store.add(Node::Delta(a, b));
                 Ok(Rf::atom(d))
             }
-            Node::Add(xs) => {
+            Node::Add(_) => {
                 let mut acc = Rf::zero();
-                for x in xs {
+                let mut k = 0;
+                while let Some(x) = child_at(self.store.get(id), k) {
                     let r = self.rf_of(x)?;
                     acc = self.rf_add_uncancelled(acc, &r)?;
+                    k += 1;
                 }
                 self.cancel(acc)
             }
             Node::Mul(xs) => {
                 // The product starts from the first factor's form itself
                 // (1 · f would only copy it).
-                let Some((&x0, rest)) = xs.split_first() else {
+                let Some(&x0) = xs.first() else {
                     return Ok(Rf::one());
                 };
                 let first = self.rf_of(x0)?;
@@ -460,7 +486,8 @@ impl<'a> Ctx<'a> {
                     return Ok(Rf::zero());
                 }
                 let mut acc: Option<Rf> = None;
-                for &x in rest {
+                let mut k = 1;
+                while let Some(x) = child_at(self.store.get(id), k) {
                     let r = self.rf_of(x)?;
                     let next = self.rf_mul(acc.as_ref().unwrap_or(&first), &r)?;
                     let zero = next.num.is_zero();
@@ -468,28 +495,32 @@ impl<'a> Ctx<'a> {
                     if zero {
                         break;
                     }
+                    k += 1;
                 }
                 Ok(acc.unwrap_or_else(|| (*first).clone()))
             }
-            Node::Pow(b, e) => {
-                // (b^m)^n = b^(m·n) for integers m, n keeps a denominator
-                // like (1 + e^-x)^2 factored instead of expanded.
-                if let (Node::Pow(b2, e2), Node::Num(n)) =
-                    (self.store.get(b).clone(), self.store.get(e).clone())
-                {
-                    if let Node::Num(m) = self.store.get(e2).clone() {
-                        if m.is_integer() && n.is_integer() {
-                            let rb = self.rf_of(b2)?;
-                            return self.pow_rf(&rb, &Rf::constant(m * n));
+            &Node::Pow(b, e) => {
+                let int_exp = match self.store.get(e) {
+                    Node::Num(n) if n.is_integer() => Some(n.clone()),
+                    _ => None,
+                };
+                if let Some(n) = int_exp {
+                    // (b^m)^n = b^(m·n) for integers m, n keeps a denominator
+                    // like (1 + e^-x)^2 factored instead of expanded.
+                    if let &Node::Pow(b2, e2) = self.store.get(b) {
+                        if let Node::Num(m) = self.store.get(e2) {
+                            if m.is_integer() {
+                                let mn = m * &n;
+                                let rb = self.rf_of(b2)?;
+                                return self.pow_rf(&rb, &Rf::constant(mn));
+                            }
                         }
                     }
-                }
-                // (a·b)^n = a^n·b^n for an integer n keeps each factor of a
-                // denominator separate instead of expanding their product.
-                if let (Node::Mul(xs), Node::Num(n)) =
-                    (self.store.get(b).clone(), self.store.get(e).clone())
-                {
-                    if n.is_integer() {
+                    // (a·b)^n = a^n·b^n for an integer n keeps each factor of
+                    // a denominator separate instead of expanding their
+                    // product.
+                    if let Node::Mul(xs) = self.store.get(b) {
+                        let xs = xs.clone();
                         let ps: Vec<Id> = xs.iter().map(|&x| self.store.pow(x, e)).collect();
                         let m = self.store.add(Node::Mul(ps));
                         return Ok((*self.rf_of(m)?).clone());
@@ -499,7 +530,7 @@ impl<'a> Ctx<'a> {
                 let re = self.rf_of(e)?;
                 self.pow_rf(&rb, &re)
             }
-            Node::Apply(f, a) => {
+            &Node::Apply(f, a) => {
                 if f == crate::expr::Func::Log {
                     if let Some(r) = self.log_split(a)? {
                         return Ok(r); // logs.rs
@@ -679,6 +710,19 @@ fn prove_inner(
     match first {
         Some((lhs, rhs)) => Outcome::NotProved { lhs, rhs },
         None => Outcome::Inconclusive("no canonical form".into()),
+    }
+}
+
+/// The `k`-th child of a node in [`crate::expr::child_iter`] order, for
+/// walks that need the context mutably between children and so cannot
+/// hold the node borrowed.
+fn child_at(node: &Node, k: usize) -> Option<Id> {
+    match node {
+        Node::Add(xs) | Node::Mul(xs) => xs.get(k).copied(),
+        &Node::Pow(a, b) => [a, b].get(k).copied(),
+        &Node::Apply(_, a) => (k == 0).then_some(a),
+        &Node::Sum { body, .. } | &Node::Deriv { body, .. } => (k == 0).then_some(body),
+        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => None,
     }
 }
 

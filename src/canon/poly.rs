@@ -196,11 +196,35 @@ impl Mono {
 
     /// The product of atoms with exponents, in any order, duplicates merged.
     pub(crate) fn from_factors(fs: Vec<(Id, Rational)>) -> Mono {
-        let mut m = Mono::one();
+        Mono::from_exps(
+            fs.into_iter()
+                .map(|(a, e)| (a, Exp::from_rational(&e)))
+                .collect(),
+        )
+    }
+
+    /// [`Mono::from_factors`] for exponents already in [`Exp`] form: one
+    /// sort and merge instead of a product (a new vector) per factor. The
+    /// exponents of an atom are added exactly, so the result is the
+    /// product's whatever the order.
+    pub(crate) fn from_exps(mut fs: Vec<(Id, Exp)>) -> Mono {
+        fs.sort_by_key(|(a, _)| *a);
+        let mut out: Vec<(Id, Exp)> = Vec::with_capacity(fs.len());
         for (a, e) in fs {
-            m = m.mul(&Mono::atom(a, e));
+            match out.last_mut() {
+                Some((b, sum)) if *b == a => *sum = sum.add(&e),
+                _ => {
+                    if out.last().is_some_and(|(_, s)| s.is_zero()) {
+                        out.pop();
+                    }
+                    out.push((a, e));
+                }
+            }
         }
-        m
+        if out.last().is_some_and(|(_, s)| s.is_zero()) {
+            out.pop();
+        }
+        Mono(out)
     }
 
     /// The factors with rational exponents.
@@ -282,27 +306,35 @@ impl Mono {
 }
 
 /// A finite sum of monomials with nonzero rational coefficients.
+///
+/// The terms are a vector sorted by monomial (ascending in the group
+/// order), each monomial once: most polynomials have one to three terms,
+/// and a tree map allocated a large node for each of them, cloned and
+/// dropped on every product (a quarter of the symbolic witness went to
+/// the allocator).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Poly {
-    pub(crate) terms: BTreeMap<Mono, Rational>,
+    pub(crate) terms: Vec<(Mono, Rational)>,
 }
 
 impl Poly {
     /// The terms, copied out: for loops that build new forms (and so need
     /// the context mutably) while walking a polynomial's terms.
     pub(crate) fn owned_terms(&self) -> Vec<(Mono, Rational)> {
-        self.terms
-            .iter()
-            .map(|(m, c)| (m.clone(), c.clone()))
-            .collect()
+        self.terms.clone()
+    }
+
+    /// The monomials, in ascending order.
+    pub(crate) fn monos(&self) -> impl Iterator<Item = &Mono> + '_ {
+        self.terms.iter().map(|(m, _)| m)
     }
 
     /// The size in bits of the largest coefficient (numerator plus
     /// denominator), for the size budget.
     pub(crate) fn max_coeff_bits(&self) -> u64 {
         self.terms
-            .values()
-            .map(|c| c.numer().bits() + c.denom().bits())
+            .iter()
+            .map(|(_, c)| c.numer().bits() + c.denom().bits())
             .max()
             .unwrap_or(0)
     }
@@ -319,9 +351,12 @@ impl Poly {
 
     /// One term.
     pub(crate) fn term(m: Mono, c: Rational) -> Poly {
-        let mut p = Poly::zero();
-        p.add_term(m, c);
-        p
+        if c.is_zero() {
+            return Poly::zero();
+        }
+        Poly {
+            terms: vec![(m, c)],
+        }
     }
 
     /// True for zero.
@@ -336,33 +371,29 @@ impl Poly {
 
     /// The value when the polynomial is a constant.
     pub(crate) fn as_constant(&self) -> Option<Rational> {
-        match self.terms.len() {
-            0 => Some(Rational::zero()),
-            1 => {
-                let (m, c) = self.terms.iter().next()?;
-                m.is_one().then(|| c.clone())
-            }
+        match &self.terms[..] {
+            [] => Some(Rational::zero()),
+            [(m, c)] => m.is_one().then(|| c.clone()),
             _ => None,
         }
     }
 
     /// The only term, if there is exactly one.
     pub(crate) fn single(&self) -> Option<(&Mono, &Rational)> {
-        if self.terms.len() == 1 {
-            self.terms.iter().next()
-        } else {
-            None
+        match &self.terms[..] {
+            [(m, c)] => Some((m, c)),
+            _ => None,
         }
     }
 
     /// The greatest term in the group order.
     pub(crate) fn leading(&self) -> Option<(&Mono, &Rational)> {
-        self.terms.iter().next_back()
+        self.terms.last().map(|(m, c)| (m, c))
     }
 
     /// The least term in the group order.
     pub(crate) fn lowest(&self) -> Option<(&Mono, &Rational)> {
-        self.terms.iter().next()
+        self.terms.first().map(|(m, c)| (m, c))
     }
 
     /// Adds `c·m` in place, dropping the term if it cancels.
@@ -370,18 +401,51 @@ impl Poly {
         if c.is_zero() {
             return;
         }
-        // One tree search instead of a lookup and then an insert.
-        match self.terms.entry(m) {
-            std::collections::btree_map::Entry::Occupied(mut e) => {
-                add_coeff(e.get_mut(), &c);
-                if e.get().is_zero() {
-                    e.remove();
+        // Terms mostly come in ascending order: try the end first.
+        let pos = match self.terms.last() {
+            None => Err(0),
+            Some((last, _)) => match last.cmp(&m) {
+                Ordering::Less => Err(self.terms.len()),
+                Ordering::Equal => Ok(self.terms.len() - 1),
+                Ordering::Greater => self.terms.binary_search_by(|(k, _)| k.cmp(&m)),
+            },
+        };
+        match pos {
+            Ok(i) => {
+                add_coeff(&mut self.terms[i].1, &c);
+                if self.terms[i].1.is_zero() {
+                    self.terms.remove(i);
                 }
             }
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(c);
-            }
+            Err(i) => self.terms.insert(i, (m, c)),
         }
+    }
+
+    /// `self += other`, merging the two sorted term lists in one pass
+    /// (adding term by term would shift the vector for each).
+    pub(crate) fn add_poly(&mut self, other: &Poly) {
+        if other.terms.is_empty() {
+            return;
+        }
+        if self.terms.is_empty() {
+            self.terms = other.terms.clone();
+            return;
+        }
+        let mine = std::mem::take(&mut self.terms);
+        self.terms = merge_terms(mine, other.terms.iter().cloned());
+    }
+
+    /// `self += other`, consuming `other`.
+    pub(crate) fn add_poly_owned(&mut self, other: Poly) {
+        if other.terms.is_empty() {
+            return;
+        }
+        if self.terms.is_empty() {
+            self.terms = other.terms;
+            return;
+        }
+        let mine = std::mem::take(&mut self.terms);
+        self.terms = merge_terms(mine, other.terms.into_iter());
     }
 
     /// `c · self`.
@@ -409,31 +473,56 @@ impl Poly {
         }
         // Multiplying by a monomial is injective and keeps the group order,
         // so the products are distinct and already sorted: no merging.
-        Poly {
-            terms: self
-                .terms
-                .iter()
-                .map(|(n, d)| (n.mul(m), mul_coeff(d, c)))
-                .collect(),
-        }
+        let terms: Vec<(Mono, Rational)> = self
+            .terms
+            .iter()
+            .map(|(n, d)| (n.mul(m), mul_coeff(d, c)))
+            .collect();
+        debug_assert!(terms.windows(2).all(|w| w[0].0 < w[1].0));
+        Poly { terms }
     }
 
     /// `self · other`, term by term (no normalization of the products).
     pub(crate) fn mul(&self, other: &Poly) -> Poly {
-        let mut out = Poly::zero();
+        match (&self.terms[..], &other.terms[..]) {
+            ([], _) | (_, []) => return Poly::zero(),
+            ([(m, c)], _) => return other.mul_term(m, c),
+            (_, [(n, d)]) => return self.mul_term(n, d),
+            _ => {}
+        }
+        // All products, then one sort and a merge of equal monomials: the
+        // sum is exact, so the order of additions does not matter.
+        let mut prods: Vec<(Mono, Rational)> =
+            Vec::with_capacity(self.terms.len() * other.terms.len());
         for (m, c) in &self.terms {
             for (n, d) in &other.terms {
-                out.add_term(m.mul(n), mul_coeff(c, d));
+                prods.push((m.mul(n), mul_coeff(c, d)));
             }
         }
-        out
+        prods.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Mono, Rational)> = Vec::with_capacity(prods.len());
+        for (m, c) in prods {
+            match out.last_mut() {
+                Some((last, sum)) if *last == m => add_coeff(sum, &c),
+                _ => {
+                    if out.last().is_some_and(|(_, s)| s.is_zero()) {
+                        out.pop();
+                    }
+                    out.push((m, c));
+                }
+            }
+        }
+        if out.last().is_some_and(|(_, s)| s.is_zero()) {
+            out.pop();
+        }
+        Poly { terms: out }
     }
 
     /// Every atom that occurs in some term.
     pub(crate) fn atoms(&self) -> BTreeSet<Id> {
         self.terms
-            .keys()
-            .flat_map(|m| m.0.iter().map(|(a, _)| *a))
+            .iter()
+            .flat_map(|(m, _)| m.0.iter().map(|(a, _)| *a))
             .collect()
     }
 
@@ -458,7 +547,9 @@ impl Poly {
         };
         let bound = low_n.div(low_f);
         let mut r = self.clone();
-        let mut q = Poly::zero();
+        // Quotient terms come in strictly descending order (each step's
+        // leading term is below the last): collected, then reversed.
+        let mut q: Vec<(Mono, Rational)> = Vec::new();
         let mut steps = 0;
         while let Some((m, c)) = r.leading() {
             steps += 1;
@@ -473,10 +564,47 @@ impl Poly {
             for (fm, fc) in &f.terms {
                 r.add_term(fm.mul(&t), -(fc * &tc));
             }
-            q.add_term(t, tc);
+            debug_assert!(q.last().map_or(true, |(p, _)| t < *p));
+            if !tc.is_zero() {
+                q.push((t, tc));
+            }
         }
-        Some(q)
+        q.reverse();
+        Some(Poly { terms: q })
     }
+}
+
+/// Merges two sorted term lists, adding the coefficients of equal
+/// monomials and dropping the sums that cancel.
+fn merge_terms(
+    a: Vec<(Mono, Rational)>,
+    b: impl Iterator<Item = (Mono, Rational)>,
+) -> Vec<(Mono, Rational)> {
+    let mut out = Vec::with_capacity(a.len() + b.size_hint().0);
+    let mut a = a.into_iter().peekable();
+    let mut b = b.peekable();
+    loop {
+        let ord = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+        };
+        match ord {
+            Ordering::Less => out.extend(a.next()),
+            Ordering::Greater => out.extend(b.next()),
+            Ordering::Equal => {
+                let (Some((m, mut c)), Some((_, d))) = (a.next(), b.next()) else {
+                    break;
+                };
+                add_coeff(&mut c, &d);
+                if !c.is_zero() {
+                    out.push((m, c));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A cheap necessary condition for exact division, so that failed trial

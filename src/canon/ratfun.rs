@@ -135,9 +135,7 @@ impl Ctx<'_> {
         }
         if a.den == b.den {
             let before = a.num.len() + b.num.len();
-            for (m, c) in &b.num.terms {
-                a.num.add_term(m.clone(), c.clone());
-            }
+            a.num.add_poly(&b.num);
             if a.num.len() < before {
                 self.note(Rule::CollectLikeTerms);
             }
@@ -166,13 +164,7 @@ impl Ctx<'_> {
                 }
             }
             // Moved in, not cloned: these numerators are the big ones.
-            if num.is_zero() {
-                num = n;
-            } else {
-                for (m, c) in n.terms {
-                    num.add_term(m, c);
-                }
-            }
+            num.add_poly_owned(n);
         }
         let rf = Rf {
             num,
@@ -417,12 +409,12 @@ impl Ctx<'_> {
 
     fn normalize_inner(&mut self, rf: Rf) -> R<Rf> {
         // Most forms need nothing: find that out before collecting anything.
-        let Some(first) = rf.num.terms.keys().position(|m| self.mono_needs_work(m)) else {
+        let Some(first) = rf.num.monos().position(|m| self.mono_needs_work(m)) else {
             return Ok(rf);
         };
         let mut needs = vec![false; first];
         needs.push(true);
-        for m in rf.num.terms.keys().skip(first + 1) {
+        for m in rf.num.monos().skip(first + 1) {
             needs.push(self.mono_needs_work(m));
         }
         let mut plain = Poly::zero();
@@ -641,11 +633,8 @@ impl Ctx<'_> {
     }
 
     pub(crate) fn poly_expr(&mut self, p: &Poly) -> Id {
-        let mut terms: Vec<Id> = p
-            .owned_terms()
-            .iter()
-            .map(|(m, c)| self.term_expr(m, c))
-            .collect();
+        // `p` is not the context's: its terms are read in place.
+        let mut terms: Vec<Id> = p.terms.iter().map(|(m, c)| self.term_expr(m, c)).collect();
         match terms.len() {
             0 => self.store.int(0),
             1 => terms[0],
@@ -693,7 +682,7 @@ fn content_of(p: &Poly) -> Mono {
     // already a monomial's form.
     let mut fs = Vec::new();
     for a in p.atoms() {
-        let min = p.terms.keys().map(|m| m.exp_of(a)).min();
+        let min = p.monos().map(|m| m.exp_of(a)).min();
         if let Some(min) = min.filter(|e| !e.is_zero()) {
             fs.push((a, min));
         }

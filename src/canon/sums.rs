@@ -15,7 +15,7 @@
 //!   inside), trying every order of up to four indices and keeping the least
 //!   id, so alpha-equivalent and commuted sums meet.
 
-use super::poly::Mono;
+use super::poly::{Exp, Mono};
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
 use crate::expr::fxhash::FxHashMap;
@@ -41,38 +41,56 @@ impl Ctx<'_> {
         max_level(self.store, &self.idx_level, id, &mut self.tables.level_memo)
     }
 
-    /// Renames free indices simultaneously (no simplification).
-    pub(crate) fn rename(&mut self, id: Id, map: &FxHashMap<IndexId, IndexId>) -> Id {
-        let mut memo = FxHashMap::default();
-        self.rename_in(id, map, &mut memo)
+    /// Renames free indices simultaneously (no simplification). The map
+    /// is a short list (one to four bound indices), searched linearly.
+    pub(crate) fn rename(&mut self, id: Id, map: &[(IndexId, IndexId)]) -> Id {
+        let mut memo = self.take_rename_memo();
+        let r = self.rename_in(id, map, &mut memo);
+        self.rename_memos.push(memo);
+        r
+    }
+
+    /// An empty memo for a renaming, reusing an earlier one's allocation
+    /// (renamings are many and small; a new table grew by rehashing each
+    /// time).
+    fn take_rename_memo(&mut self) -> FxHashMap<Id, Id> {
+        let mut memo = self.rename_memos.pop().unwrap_or_default();
+        memo.clear();
+        memo
     }
 
     fn rename_in(
         &mut self,
         id: Id,
-        map: &FxHashMap<IndexId, IndexId>,
+        map: &[(IndexId, IndexId)],
         memo: &mut FxHashMap<Id, Id>,
     ) -> Id {
-        if !self.free_indices(id).iter().any(|i| map.contains_key(i)) {
+        if !self
+            .free_indices(id)
+            .iter()
+            .any(|i| map_get(map, *i).is_some())
+        {
             return id;
         }
         if let Some(&r) = memo.get(&id) {
             return r;
         }
-        let f = |i: IndexId| *map.get(&i).unwrap_or(&i);
-        let node = self.store.get(id).clone();
-        let new = match node {
-            Node::Var(v, ix) => Node::Var(v, ix.into_iter().map(f).collect()),
-            Node::Delta(a, b) => Node::Delta(f(a), f(b)),
-            Node::Sum {
+        let f = |i: IndexId| map_get(map, i).unwrap_or(i);
+        let new = match self.store.get(id) {
+            Node::Var(v, ix) => Node::Var(*v, ix.iter().map(|&i| f(i)).collect()),
+            &Node::Delta(a, b) => Node::Delta(f(a), f(b)),
+            &Node::Sum {
                 index,
                 except,
                 body,
             } => {
-                let body = if map.contains_key(&index) {
-                    let mut inner = map.clone();
-                    inner.remove(&index);
-                    self.rename_in(body, &inner, &mut FxHashMap::default())
+                let body = if map_get(map, index).is_some() {
+                    let inner: Vec<(IndexId, IndexId)> =
+                        map.iter().copied().filter(|(k, _)| *k != index).collect();
+                    let mut fresh = self.take_rename_memo();
+                    let r = self.rename_in(body, &inner, &mut fresh);
+                    self.rename_memos.push(fresh);
+                    r
                 } else {
                     self.rename_in(body, map, memo)
                 };
@@ -82,28 +100,36 @@ impl Ctx<'_> {
                     body,
                 }
             }
-            Node::Deriv { body, var, at } => Node::Deriv {
-                body: self.rename_in(body, map, memo),
-                var,
-                at: at.into_iter().map(f).collect(),
-            },
-            Node::Add(xs) => Node::Add(
-                xs.into_iter()
-                    .map(|x| self.rename_in(x, map, memo))
-                    .collect(),
-            ),
-            Node::Mul(xs) => Node::Mul(
-                xs.into_iter()
-                    .map(|x| self.rename_in(x, map, memo))
-                    .collect(),
-            ),
-            Node::Pow(a, b) => {
+            Node::Deriv { body, var, at } => {
+                let (body, var) = (*body, *var);
+                let at: Vec<IndexId> = at.iter().map(|&i| f(i)).collect();
+                Node::Deriv {
+                    body: self.rename_in(body, map, memo),
+                    var,
+                    at,
+                }
+            }
+            Node::Add(xs) => {
+                let mut xs = xs.clone();
+                for x in xs.iter_mut() {
+                    *x = self.rename_in(*x, map, memo);
+                }
+                Node::Add(xs)
+            }
+            Node::Mul(xs) => {
+                let mut xs = xs.clone();
+                for x in xs.iter_mut() {
+                    *x = self.rename_in(*x, map, memo);
+                }
+                Node::Mul(xs)
+            }
+            &Node::Pow(a, b) => {
                 let a = self.rename_in(a, map, memo);
                 let b = self.rename_in(b, map, memo);
                 Node::Pow(a, b)
             }
-            Node::Apply(g, a) => Node::Apply(g, self.rename_in(a, map, memo)),
-            n @ (Node::Num(_) | Node::Const(_)) => n,
+            &Node::Apply(g, a) => Node::Apply(g, self.rename_in(a, map, memo)),
+            n @ (Node::Num(_) | Node::Const(_)) => n.clone(),
         };
         let r = self.store.add(new);
         memo.insert(id, r);
@@ -121,11 +147,11 @@ impl Ctx<'_> {
 
     /// The canonical form of a `Sum` node.
     pub(crate) fn sum_rf(&mut self, id: Id) -> R<Rf> {
-        let Node::Sum {
+        let &Node::Sum {
             index,
             except,
             body,
-        } = self.store.get(id).clone()
+        } = self.store.get(id)
         else {
             return Ok(Rf::atom(id));
         };
@@ -136,17 +162,17 @@ impl Ctx<'_> {
                 except: None,
                 body,
             });
-            let at_j = self.rename(body, &FxHashMap::from_iter([(index, j)]));
+            let at_j = self.rename(body, &[(index, j)]);
             let e = self.store.sub(full, at_j);
             return Ok((*self.rf_of(e)?).clone());
         }
         let mut idx = vec![index];
         let mut b = body;
-        while let Node::Sum {
+        while let &Node::Sum {
             index,
             except: None,
             body,
-        } = self.store.get(b).clone()
+        } = self.store.get(b)
         {
             idx.push(index);
             b = body;
@@ -175,9 +201,10 @@ impl Ctx<'_> {
         if rb.num.len() > 1 {
             self.note(Rule::SumLinearity);
         }
-        let terms = rb.num.owned_terms();
+        // The body's form is held here (an Arc), not borrowed from the
+        // context: its terms are read in place.
         let mut total = Rf::zero();
-        for (m, c) in terms {
+        for (m, c) in &rb.num.terms {
             let mut factors = m.factors();
             for &(f, k) in &den_in {
                 factors.push((f, -Rational::from_integer(k.into())));
@@ -185,7 +212,7 @@ impl Ctx<'_> {
             let r = self.sum_single(idx.clone(), factors)?;
             // Moved, not copied, where adding would only copy: a unit
             // coefficient, and the first term (0 + r is a copy of r).
-            let r = if c.is_one() { r } else { r.scale(&c) };
+            let r = if c.is_one() { r } else { r.scale(c) };
             total = if total.num.is_zero() {
                 r
             } else {
@@ -210,7 +237,8 @@ impl Ctx<'_> {
         factors: Vec<(Id, Rational)>,
     ) -> R<Rf> {
         self.tick()?;
-        let mut mono = Mono::one();
+        // The product's factors, multiplied out once at the end.
+        let mut exps: Vec<(Id, Exp)> = Vec::with_capacity(factors.len());
         let mut merged = false;
         for (a, e) in factors {
             let positive_sum =
@@ -227,21 +255,19 @@ impl Ctx<'_> {
                         Some((js, fs)) => {
                             merged = true;
                             idx.extend(js);
-                            for (b, f) in fs {
-                                mono = mono.mul(&Mono::atom(b, f));
-                            }
+                            exps.extend(fs.iter().map(|(b, f)| (*b, Exp::from_rational(f))));
                         }
-                        None => mono = mono.mul(&Mono::atom(a, Rational::one())),
+                        None => exps.push((a, Exp::Int(1))),
                     }
                 }
             } else {
-                mono = mono.mul(&Mono::atom(a, e));
+                exps.push((a, Exp::from_rational(&e)));
             }
         }
         if merged {
             self.note(Rule::MergeSums);
         }
-        let mut fs = mono.factors();
+        let mut fs = Mono::from_exps(exps).factors();
 
         for pos in 0..fs.len() {
             let (a, e) = &fs[pos];
@@ -260,7 +286,7 @@ impl Ctx<'_> {
                 idx.retain(|x| *x != b);
                 fs.remove(pos);
                 let prod = self.raw_product(&fs);
-                let prod = self.rename(prod, &FxHashMap::from_iter([(b, o)]));
+                let prod = self.rename(prod, &[(b, o)]);
                 if idx.is_empty() {
                     return Ok((*self.rf_of(prod)?).clone());
                 }
@@ -323,11 +349,11 @@ impl Ctx<'_> {
     fn open_sum(&mut self, a: Id) -> R<Option<Opened>> {
         let mut js = Vec::new();
         let mut b = a;
-        while let Node::Sum {
+        while let &Node::Sum {
             index,
             except: None,
             body,
-        } = self.store.get(b).clone()
+        } = self.store.get(b)
         {
             js.push(index);
             b = body;
@@ -335,12 +361,12 @@ impl Ctx<'_> {
         if js.is_empty() || matches!(self.store.get(b), Node::Sum { .. }) {
             return Ok(None);
         }
-        let mut map = FxHashMap::default();
+        let mut map = Vec::with_capacity(js.len());
         let mut fresh = Vec::new();
         for j in js {
             let dim = self.symbols.index_dim(j);
             let f = self.symbols.fresh_index("k", dim);
-            map.insert(j, f);
+            map_set(&mut map, j, f);
             fresh.push(f);
         }
         let renamed = self.rename(b, &map);
@@ -367,21 +393,23 @@ impl Ctx<'_> {
             .max()
             .map_or(0, |l| l + 1);
         let n = idx.len();
-        let perms = if n <= 4 {
-            permutations(n)
+        let identity: Vec<Vec<usize>>;
+        let perms: &[Vec<usize>] = if n <= 4 {
+            &small_permutations()[n]
         } else {
-            vec![(0..n).collect()]
+            identity = vec![(0..n).collect()];
+            &identity
         };
         let mut best: Option<(Id, Vec<IndexId>)> = None;
         for perm in perms {
             self.tick()?;
-            let mut map = FxHashMap::default();
+            let mut map = Vec::with_capacity(n);
             let mut targets = Vec::with_capacity(n);
             for (p, &k) in perm.iter().enumerate() {
                 let i = idx[k];
                 let dim = self.symbols.index_dim(i);
                 let t = self.canon_index(dim, h + p as u32);
-                map.insert(i, t);
+                map_set(&mut map, i, t);
                 targets.push(t);
             }
             let renamed = self.rename(body, &map);
@@ -403,6 +431,20 @@ impl Ctx<'_> {
             self.note(Rule::RenameBound);
         }
         Ok(e)
+    }
+}
+
+/// Where a renaming sends `i`, if it renames it.
+fn map_get(map: &[(IndexId, IndexId)], i: IndexId) -> Option<IndexId> {
+    map.iter().find(|(k, _)| *k == i).map(|(_, v)| *v)
+}
+
+/// Sends `k` to `v` in a renaming, replacing an earlier target of `k`
+/// (as inserting into a map would).
+fn map_set(map: &mut Vec<(IndexId, IndexId)>, k: IndexId, v: IndexId) {
+    match map.iter_mut().find(|(a, _)| *a == k) {
+        Some(slot) => slot.1 = v,
+        None => map.push((k, v)),
     }
 }
 
@@ -474,6 +516,13 @@ fn max_level(
     }
     memo.insert(id, best);
     best
+}
+
+/// The permutations of up to four indices, in [`permutations`] order,
+/// computed once: every multi-sum tries them all.
+fn small_permutations() -> &'static [Vec<Vec<usize>>; 5] {
+    static PERMS: std::sync::OnceLock<[Vec<Vec<usize>>; 5]> = std::sync::OnceLock::new();
+    PERMS.get_or_init(|| std::array::from_fn(permutations))
 }
 
 fn permutations(n: usize) -> Vec<Vec<usize>> {
