@@ -6,6 +6,11 @@
 //! The derivation text is generated here so the sizes can be changed; run
 //! with `-- --print` to see it.
 
+/// The allocator the command line uses (see the `mimalloc` feature).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod common;
 
 use derivcheck::{verify_source, Options, Verdict};

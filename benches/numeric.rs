@@ -14,6 +14,11 @@
 use derivcheck::numeric::{check_link, check_links_with, Limits, SampleConfig};
 use std::time::{Duration, Instant};
 
+/// The allocator the command line uses (see the `mimalloc` feature).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: [&str; 4] = [
     "derivations/sigmoid.txt",
     "derivations/softmax.txt",

@@ -5,6 +5,11 @@
 //! minimum are printed. Numbers depend on the machine; compare runs on the
 //! same machine only.
 
+/// The allocator the command line uses (see the `mimalloc` feature).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod common;
 
 use derivcheck::{verify_source, Options};

@@ -7,6 +7,11 @@
 //! the summary into the exit code. See docs/cli.md.
 #![forbid(unsafe_code)]
 
+/// See the `mimalloc` feature in Cargo.toml.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::diag::Diagnostic;
 use derivcheck::report::{self, github, html, json, junit, latex, terminal};
