@@ -209,22 +209,7 @@ impl Mono {
     /// product's whatever the order.
     pub(crate) fn from_exps(mut fs: Vec<(Id, Exp)>) -> Mono {
         fs.sort_by_key(|(a, _)| *a);
-        let mut out: Vec<(Id, Exp)> = Vec::with_capacity(fs.len());
-        for (a, e) in fs {
-            match out.last_mut() {
-                Some((b, sum)) if *b == a => *sum = sum.add(&e),
-                _ => {
-                    if out.last().is_some_and(|(_, s)| s.is_zero()) {
-                        out.pop();
-                    }
-                    out.push((a, e));
-                }
-            }
-        }
-        if out.last().is_some_and(|(_, s)| s.is_zero()) {
-            out.pop();
-        }
-        Mono(out)
+        Mono(merge_sorted(fs, |sum, e| *sum = sum.add(&e), Exp::is_zero))
     }
 
     /// The factors with rational exponents.
@@ -500,22 +485,9 @@ impl Poly {
             }
         }
         prods.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(Mono, Rational)> = Vec::with_capacity(prods.len());
-        for (m, c) in prods {
-            match out.last_mut() {
-                Some((last, sum)) if *last == m => add_coeff(sum, &c),
-                _ => {
-                    if out.last().is_some_and(|(_, s)| s.is_zero()) {
-                        out.pop();
-                    }
-                    out.push((m, c));
-                }
-            }
+        Poly {
+            terms: merge_sorted(prods, |sum, c| add_coeff(sum, &c), Rational::is_zero),
         }
-        if out.last().is_some_and(|(_, s)| s.is_zero()) {
-            out.pop();
-        }
-        Poly { terms: out }
     }
 
     /// Every atom that occurs in some term.
@@ -816,6 +788,32 @@ fn mul_coeff(a: &Rational, b: &Rational) -> Rational {
 }
 
 /// `old += c`, skipping the gcd when both are integers (see [`mul_coeff`]).
+/// `items`, sorted by key, with the values of equal keys summed by `add`
+/// and the pairs whose sum is zero dropped: the terms of a product once
+/// its factors (or a polynomial product's terms) are sorted.
+fn merge_sorted<K: PartialEq, V>(
+    items: Vec<(K, V)>,
+    add: impl Fn(&mut V, V),
+    is_zero: impl Fn(&V) -> bool,
+) -> Vec<(K, V)> {
+    let mut out: Vec<(K, V)> = Vec::with_capacity(items.len());
+    for (k, v) in items {
+        match out.last_mut() {
+            Some((last, sum)) if *last == k => add(sum, v),
+            _ => {
+                if out.last().is_some_and(|(_, s)| is_zero(s)) {
+                    out.pop();
+                }
+                out.push((k, v));
+            }
+        }
+    }
+    if out.last().is_some_and(|(_, s)| is_zero(s)) {
+        out.pop();
+    }
+    out
+}
+
 fn add_coeff(old: &mut Rational, c: &Rational) {
     if old.is_integer() && c.is_integer() {
         *old = Rational::from_integer(old.numer() + c.numer());
