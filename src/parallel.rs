@@ -15,6 +15,13 @@ thread_local! {
     static BIG_STACK: Cell<bool> = const { Cell::new(false) };
 }
 
+/// On a thread of one of this module's pools: a rayon thread with a big
+/// stack. A thread of some other rayon pool (a library caller's) is not
+/// one: its stack may be small, so work is never spread over its pool.
+fn in_our_pool() -> bool {
+    rayon::current_thread_index().is_some() && BIG_STACK.with(Cell::get)
+}
+
 /// Runs `f` with a [`STACK_SIZE`] stack: directly when this thread has one
 /// (a thread started here), else on a new thread. Expression recursion is as
 /// deep as the expression, and callers' threads may have small stacks;
@@ -57,15 +64,18 @@ pub const STACK_SIZE: usize = 256 << 20;
 
 /// Runs `f` on a pool of `threads` threads with [`STACK_SIZE`] stacks,
 /// where [`join`] and [`map`] spread work over them; the calling thread
-/// waits. On a pool thread already (a file of several checked at once),
-/// `f` runs right there and shares that pool: the files' work is one
-/// queue, so a thread done with a small file takes part of a big one.
+/// waits. On a thread of such a pool already (a file of several checked
+/// at once), `f` runs right there and shares that pool: the files' work
+/// is one queue, so a thread done with a small file takes part of a big
+/// one. (A thread of another rayon pool is not one of ours, and waits
+/// like any other.)
 ///
-/// Pools are kept, one per thread count, and reused by later calls: a
-/// library caller verifying many texts does not start threads for each.
-/// If no pool can be started, `f` runs on a big-stack thread of its own.
+/// The last few pools are kept, by thread count, and reused by later
+/// calls: a library caller verifying many texts does not start threads
+/// for each. If no pool can be started, `f` runs on a big-stack thread of
+/// its own.
 pub fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
-    if rayon::current_thread_index().is_some() {
+    if in_our_pool() {
         return f();
     }
     match pool(threads.max(1)) {
@@ -74,12 +84,24 @@ pub fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// How many pools are kept (see [`in_pool`]); a caller that asks for
+/// ever new thread counts does not pile up idle threads.
+const KEPT_POOLS: usize = 4;
+
 /// The kept pool of `threads` threads, started on first use.
 fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
+    // Most recently used last.
     static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
     let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, pool)) = pools.iter().find(|(n, _)| *n == threads) {
-        return Some(pool.clone());
+    if let Some(k) = pools.iter().position(|(n, _)| *n == threads) {
+        let kept = pools.remove(k);
+        let pool = kept.1.clone();
+        pools.push(kept);
+        return Some(pool);
+    }
+    if pools.len() >= KEPT_POOLS {
+        // Its threads end once the work they were given is done.
+        pools.remove(0);
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -94,35 +116,36 @@ fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
 }
 
 /// The number of threads work can be spread over here: the pool's size on
-/// a pool thread, else 1.
+/// a thread of one of ours, else 1.
 pub fn threads_here() -> usize {
-    if rayon::current_thread_index().is_some() {
+    if in_our_pool() {
         rayon::current_num_threads()
     } else {
         1
     }
 }
 
-/// `(a(), b())`, in parallel when run in a pool (see [`in_pool`]): this
-/// thread runs `a`, another may take `b`, and a thread that is done takes
-/// other waiting work. Outside a pool, one after the other here (rayon
-/// would use its global pool, whose threads have small stacks).
+/// `(a(), b())`, in parallel when run in one of our pools (see
+/// [`in_pool`]): this thread runs `a`, another may take `b`, and a thread
+/// that is done takes other waiting work. Elsewhere, one after the other
+/// here (rayon would use its global pool, or the caller's, whose threads
+/// may have small stacks).
 pub fn join<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
-    if rayon::current_thread_index().is_none() {
+    if !in_our_pool() {
         return (a(), b());
     }
     rayon::join(a, b)
 }
 
 /// `f(0), …, f(count - 1)`, in index order whatever order they are
-/// computed in; in parallel when run in a pool (see [`in_pool`]), else
-/// here, one after the other.
+/// computed in; in parallel when run in one of our pools (see
+/// [`in_pool`]), else here, one after the other.
 pub fn map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
     use rayon::prelude::*;
-    if rayon::current_thread_index().is_none() {
+    if !in_our_pool() {
         return (0..count).map(f).collect();
     }
     (0..count).into_par_iter().map(f).collect()
@@ -183,6 +206,21 @@ mod tests {
             || std::thread::current().id(),
         );
         assert_eq!((a, b), (here, here));
+    }
+
+    /// On another rayon pool's thread (a library caller's, with a small
+    /// stack), work goes to our own pool, never to theirs.
+    #[test]
+    fn another_rayon_pool_is_not_ours() {
+        let theirs = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .stack_size(256 << 10)
+            .build()
+            .expect("a pool");
+        let (here, big) = theirs.install(|| (threads_here(), in_pool(2, threads_here)));
+        assert_eq!((here, big), (1, 2));
+        let stacks = theirs.install(|| in_pool(2, || map(4, |_| BIG_STACK.with(Cell::get))));
+        assert_eq!(stacks, [true; 4]);
     }
 
     #[test]

@@ -193,3 +193,47 @@ fn zero_to_an_exponent_rounding_cannot_place_is_never_evidence() {
         all[5]
     );
 }
+
+/// Links that fail at scattered draws, each ending the wave of draws
+/// computed ahead for the group, next to a costly link: the report is the
+/// same on one thread and on several. (Found in review: every dropped wave
+/// made the next one bigger, and each draw ahead had the costly side's
+/// whole budget, so such a file took seconds on two threads.)
+#[test]
+fn links_failing_at_scattered_draws_report_the_same_on_any_threads() {
+    let mut text = String::from("x : vector[n]\n");
+    let names: Vec<String> = (0..12).map(|k| format!("c{k}")).collect();
+    text.push_str(&format!("{} : real\n\n", names.join(", ")));
+    text.push_str(
+        "claim heavy: sum(a, sum(b, sum(d, sum(f, x[a] x[b] x[d] x[f])))) = sum(a, x[a])^4\n",
+    );
+    for (k, c) in names.iter().enumerate() {
+        // relu(c - t) = 0 is false only where c > t: rarely, for large t.
+        let t = 1.0 + 0.25 * k as f64;
+        text.push_str(&format!(
+            "claim r{k}: ({c} - {t} + sqrt(({c} - {t})^2)) / 2 = 0\n"
+        ));
+    }
+    let with = |threads: usize| {
+        let options = Options {
+            threads,
+            ..Options::default()
+        };
+        verify_source("scattered.txt", &text, &options)
+    };
+    let one = with(1);
+    assert!(one.errors.is_empty(), "{:?}", one.errors);
+    let verdicts: Vec<Verdict> = one.claims.iter().map(|c| c.verdict).collect();
+    assert_eq!(verdicts[0], Verdict::Proved);
+    assert!(
+        verdicts[1..]
+            .iter()
+            .filter(|v| **v == Verdict::False)
+            .count()
+            >= 6,
+        "{verdicts:?}"
+    );
+    for threads in [2, 3] {
+        assert_eq!(with(threads), one, "{threads} threads");
+    }
+}

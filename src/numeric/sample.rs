@@ -870,6 +870,7 @@ pub(crate) fn run_group(
     let mut point = Point::default();
     let mut draw = 0u32;
     let mut wave = 0u32;
+    let mut dropped = false;
     'waves: loop {
         let active: Vec<usize> = (0..tallies.len())
             .filter(|&k| tallies[k].active(config.samples, draws))
@@ -879,7 +880,15 @@ pub(crate) fn run_group(
         }
         // The next draws' `f64` values, computed ahead in parallel for the
         // links active now (see `Speculation`), then judged in order.
-        wave = next_wave(wave, &tallies, &active, config.samples, draws - draw);
+        wave = next_wave(
+            wave,
+            dropped,
+            &tallies,
+            &active,
+            config.samples,
+            draws - draw,
+        );
+        dropped = false;
         let ahead = Speculation::new(
             &plan,
             &layout,
@@ -898,6 +907,7 @@ pub(crate) fn run_group(
             if now != active {
                 // A link is done: what was computed ahead for the others
                 // is only good for the same links; compute afresh.
+                dropped = true;
                 continue 'waves;
             }
             let raw = layout.draw(config.seed, draw);
@@ -1040,12 +1050,12 @@ fn judge_group(
     verdicts
 }
 
-/// Whether values computed ahead (see [`Speculation`]), with allowances at
-/// least `allow`, are what evaluating now with `allow` gives: every side
-/// finished within its allowance. The evaluator is deterministic, so
-/// the same sides at the same point with the same order give the same
-/// values and the same counts of visits; only a side cut short by its
-/// (larger) allowance then might have been cut sooner now.
+/// Whether values computed ahead (see [`Speculation`]), with whatever
+/// allowances, are what evaluating now with allowances `allow` gives:
+/// every side finished, and within `allow`. The evaluator is
+/// deterministic, so the same sides at the same point in the same order
+/// give the same values and the same counts of visits, whatever the
+/// allowance, as long as none cuts a side short.
 fn computed_in_time(values: &[RootValue<f64>], allow: &[u64]) -> bool {
     values.len() == allow.len()
         && values
@@ -1058,22 +1068,31 @@ fn computed_in_time(values: &[RootValue<f64>], allow: &[u64]) -> bool {
 /// which usually fails at one of its first draws, wastes little.
 const FIRST_WAVE: u32 = 8;
 
-/// How many draws to compute ahead next: twice the last wave, but no
-/// more than the fewest samples an active link still needs (so that no
-/// link is done by its count before the wave ends), nor than the draws
+/// How many draws to compute ahead next: twice the last wave, or half
+/// of it when the last was dropped (links that fail at scattered draws
+/// then cost about what they cost on one thread, not a wave each), but
+/// no more than the fewest samples an active link still needs (so that
+/// no link is done by its count before the wave ends), nor than the draws
 /// left.
-fn next_wave(last: u32, tallies: &[Tally], active: &[usize], samples: u32, left: u32) -> u32 {
+fn next_wave(
+    last: u32,
+    dropped: bool,
+    tallies: &[Tally],
+    active: &[usize],
+    samples: u32,
+    left: u32,
+) -> u32 {
     let needed = active
         .iter()
         .map(|&k| samples.saturating_sub(tallies[k].defined))
         .min()
         .unwrap_or(1);
-    let grown = if last == 0 {
-        FIRST_WAVE
-    } else {
-        last.saturating_mul(2)
+    let next = match (last, dropped) {
+        (0, _) => FIRST_WAVE,
+        (_, true) => last / 2,
+        (_, false) => last.saturating_mul(2),
     };
-    grown.min(needed).min(left).max(1)
+    next.min(needed).min(left).max(1)
 }
 
 /// The `f64` values of the sides of links `active` at the draws
@@ -1082,10 +1101,12 @@ fn next_wave(last: u32, tallies: &[Tally], active: &[usize], samples: u32, left:
 ///
 /// Judging stays in draw order and exact: a draw's values computed ahead
 /// are used only while the same links are active (else the wave is
-/// abandoned and a new one begins) and only where every side finished
+/// dropped and a new one begins) and only where every side finished
 /// within the allowance it has at its turn ([`computed_in_time`]); else
 /// that draw is evaluated again. So answers do not depend on the number
-/// of threads, nor on whether anything was computed ahead.
+/// of threads, nor on whether anything was computed ahead. What is
+/// computed ahead in vain is bounded: a wave gives each side at most the
+/// budget it has left, and a dropped wave halves the next.
 struct Speculation {
     values: Vec<Vec<RootValue<f64>>>,
 }
@@ -1107,7 +1128,13 @@ impl Speculation {
             // Nothing to gain: judging evaluates each draw itself.
             return Speculation { values: Vec::new() };
         }
-        let (which, allow, _) = sides_of(active, tallies, 1, limit);
+        let (which, mut allow, _) = sides_of(active, tallies, 1, limit);
+        // Each draw ahead gets its share of a side's allowance, so that a
+        // wave never does more work for a side than its budget has left;
+        // a draw that needed more is evaluated again when judged.
+        for a in &mut allow {
+            *a /= u64::from(count);
+        }
         let values = crate::parallel::map(count as usize, |n| {
             let raw = layout.draw(seed, first + n as u32);
             let point = layout.point(symbols, &raw);
@@ -1449,6 +1476,34 @@ mod tests {
         let plan = Plan::new(&st, &y, &[root]).unwrap();
         let layout = Layout::new(&y, &plan, &[&[i, j]]);
         (st, y, plan, layout)
+    }
+
+    /// Waves of draws computed ahead grow while they are used and shrink
+    /// when dropped, within what the links still need.
+    #[test]
+    fn waves_grow_when_used_and_shrink_when_dropped() {
+        let tally = |defined: u32| Tally {
+            sides: [0, 1],
+            tried: defined,
+            defined,
+            vague: 0,
+            indeterminate: 0,
+            ops: 0,
+            rechecks_left: 0,
+            stopped: None,
+            failure: None,
+        };
+        let tallies = [tally(0), tally(200)];
+        let next = |last, dropped, active: &[usize], left| {
+            next_wave(last, dropped, &tallies, active, 256, left)
+        };
+        assert_eq!(next(0, false, &[0, 1], 1024), FIRST_WAVE);
+        assert_eq!(next(16, false, &[0], 1024), 32);
+        assert_eq!(next(16, true, &[0], 1024), 8);
+        assert_eq!(next(1, true, &[0], 1024), 1);
+        // No more than the 56 samples link 1 still needs, nor the draws left.
+        assert_eq!(next(64, false, &[0, 1], 1024), 56);
+        assert_eq!(next(64, false, &[0], 20), 20);
     }
 
     #[test]
