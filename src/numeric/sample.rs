@@ -910,13 +910,19 @@ pub(crate) fn run_group(
                 dropped = true;
                 continue 'waves;
             }
-            let raw = layout.draw(config.seed, draw);
-            layout.point_into(symbols, &raw, &mut point);
+            let mut at = DrawPoint {
+                layout: &layout,
+                symbols,
+                seed: config.seed,
+                draw,
+                point: &mut point,
+                built: false,
+            };
             for &k in &active {
                 tallies[k].tried += 1;
             }
             let computed = ahead.values.get(n as usize).map(Vec::as_slice);
-            let verdicts = judge_group(&plan, &point, &mut tallies, &active, limits, computed);
+            let verdicts = judge_group(&plan, &mut at, &mut tallies, &active, limits, computed);
             for (&k, verdict) in active.iter().zip(verdicts) {
                 tallies[k].count(verdict, draw);
             }
@@ -964,12 +970,37 @@ fn sides_of(
     (which, allow, slot)
 }
 
+/// The point of one draw, built only if judging needs it: a draw whose
+/// values were computed ahead and are used needs none, unless a link is
+/// re-checked in double-double. (Building it can cost more than
+/// evaluating the links: every element of every variable is drawn.)
+struct DrawPoint<'a> {
+    layout: &'a Layout,
+    symbols: &'a Symbols,
+    seed: u64,
+    draw: u32,
+    /// Filled in place, so that its memory serves every draw.
+    point: &'a mut Point,
+    built: bool,
+}
+
+impl DrawPoint<'_> {
+    fn get(&mut self) -> &Point {
+        if !self.built {
+            let raw = self.layout.draw(self.seed, self.draw);
+            self.layout.point_into(self.symbols, &raw, self.point);
+            self.built = true;
+        }
+        self.point
+    }
+}
+
 /// Judges the links `active` at `point` (see [`first_look`]), evaluating
 /// each side they need once, and charges each link the work its own sides
 /// took.
 fn judge_group(
     plan: &Plan,
-    point: &Point,
+    point: &mut DrawPoint,
     tallies: &mut [Tally],
     active: &[usize],
     limits: &Limits,
@@ -1000,7 +1031,7 @@ fn judge_group(
     let (which, allow, slot) = sides_of(active, tallies, 1);
     let fast = match computed {
         Some(values) if computed_in_time(values, &allow) => values.to_vec(),
-        _ => eval_each::<f64>(plan, point, &which, &allow),
+        _ => eval_each::<f64>(plan, point.get(), &which, &allow),
     };
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(active.len());
     let mut rechecks: Vec<(usize, Valued<f64>, Valued<f64>, Cmp)> = Vec::new();
@@ -1034,7 +1065,7 @@ fn judge_group(
     // DD_COST so the budget bounds time, not just operation counts.
     let links: Vec<usize> = rechecks.iter().map(|&(n, ..)| active[n]).collect();
     let (which, allow, slot) = sides_of(&links, tallies, DD_COST);
-    let precise = eval_each::<Dd>(plan, point, &which, &allow);
+    let precise = eval_each::<Dd>(plan, point.get(), &which, &allow);
     for (n, l, r, cmp) in rechecks {
         let t = &mut tallies[active[n]];
         let (values, ops) = pick(t, &slot, &precise, DD_COST);
