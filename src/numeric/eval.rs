@@ -142,6 +142,12 @@ impl Plan {
         self.root_depth.iter().copied().max().unwrap_or(0)
     }
 
+    /// How many roots the plan was made for (a root's position in that
+    /// list is how samplers name it).
+    pub fn n_roots(&self) -> usize {
+        self.roots.len()
+    }
+
     /// Some root has a constant that is not exactly an `f64`.
     pub fn inexact(&self) -> bool {
         self.root_inexact.iter().any(|&b| b)

@@ -30,6 +30,7 @@ use super::scalar::Field;
 use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
 use crate::expr::{DimId, Domain, Id, IndexId, Symbols, VarId};
 use proptest::strategy::ValueTree;
+use std::borrow::Cow;
 
 /// The largest dimension sampled.
 pub(crate) const MAX_DIM: usize = 5;
@@ -494,6 +495,16 @@ fn normalize_exactly(ws: &mut [f64]) {
 /// What one double-double node visit counts for in the budget.
 const DD_COST: u64 = 4;
 
+/// What a sample says when an evaluation stops: a side undefined there
+/// skips it, an indeterminate jump decides nothing, a limit stops the link.
+fn stopped(stop: Stop) -> Verdict {
+    match stop {
+        Stop::Undefined => Verdict::Skip,
+        Stop::Indeterminate => Verdict::Indeterminate,
+        stop => Verdict::Stop(stop),
+    }
+}
+
 /// What one sample says.
 enum Verdict {
     Pass,
@@ -586,9 +597,7 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
     let budget = limit.saturating_sub(state.ops);
     let fast = match eval_roots::<f64>(plan, point, budget, &mut state.ops) {
         Ok(v) => v,
-        Err(Stop::Undefined) => return Verdict::Skip,
-        Err(Stop::Indeterminate) => return Verdict::Indeterminate,
-        Err(stop) => return Verdict::Stop(stop),
+        Err(stop) => return stopped(stop),
     };
     let (l, r) = (fast[0], fast[1]);
     let cmp = match first_look(l, r, plan.inexact(), true, state.clear_only, &mut 0) {
@@ -603,9 +612,7 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
     state.ops = state.ops.saturating_add(used.saturating_mul(DD_COST));
     match precise {
         Ok(p) => second_look(l, r, cmp, [p[0], p[1]]),
-        Err(Stop::Undefined) => Verdict::Skip,
-        Err(Stop::Indeterminate) => Verdict::Indeterminate,
-        Err(stop) => Verdict::Stop(stop),
+        Err(stop) => stopped(stop),
     }
 }
 
@@ -939,18 +946,15 @@ pub(crate) fn run_group(
 /// The sides links `links` need, each once, in order of first need, with
 /// the largest allowance of node visits (of cost `cost` each, within
 /// `limit` per link) left among the links that need it; and `slot[side]`,
-/// a side's position among them.
+/// a side's position among them (sides are positions among the plan's
+/// `n_roots` roots).
 fn sides_of(
     links: &[usize],
     tallies: &[Tally],
+    n_roots: usize,
     cost: u64,
     limit: u64,
 ) -> (Vec<usize>, Vec<u64>, Vec<Option<usize>>) {
-    let n_roots = tallies
-        .iter()
-        .flat_map(|t| t.sides)
-        .max()
-        .map_or(0, |m| m + 1);
     let mut which: Vec<usize> = Vec::new();
     let mut allow: Vec<u64> = Vec::new();
     let mut slot: Vec<Option<usize>> = vec![None; n_roots];
@@ -1006,8 +1010,9 @@ fn judge_group(
     limits: &Limits,
     computed: Option<&[RootValue<f64>]>,
 ) -> Vec<Verdict> {
-    let sides_of =
-        |links: &[usize], tallies: &[Tally], cost: u64| sides_of(links, tallies, cost, limits.ops);
+    let sides_of = |links: &[usize], tallies: &[Tally], cost: u64| {
+        sides_of(links, tallies, plan.n_roots(), cost, limits.ops)
+    };
     // A link's two sides (once when they are the same node), its charge.
     fn pick<B: Copy>(
         tally: &Tally,
@@ -1030,8 +1035,8 @@ fn judge_group(
     }
     let (which, allow, slot) = sides_of(active, tallies, 1);
     let fast = match computed {
-        Some(values) if computed_in_time(values, &allow) => values.to_vec(),
-        _ => eval_each::<f64>(plan, point.get(), &which, &allow),
+        Some(values) if computed_in_time(values, &allow) => Cow::Borrowed(values),
+        _ => Cow::Owned(eval_each::<f64>(plan, point.get(), &which, &allow)),
     };
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(active.len());
     let mut rechecks: Vec<(usize, Valued<f64>, Valued<f64>, Cmp)> = Vec::new();
@@ -1040,9 +1045,7 @@ fn judge_group(
         let (values, ops) = pick(t, &slot, &fast, 1);
         t.ops = t.ops.saturating_add(ops);
         let verdict = match values {
-            Err(Stop::Undefined) => Verdict::Skip,
-            Err(Stop::Indeterminate) => Verdict::Indeterminate,
-            Err(stop) => Verdict::Stop(stop),
+            Err(stop) => stopped(stop),
             // Another link's larger allowance let the side finish.
             Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
             Ok([l, r]) => {
@@ -1071,9 +1074,7 @@ fn judge_group(
         let (values, ops) = pick(t, &slot, &precise, DD_COST);
         t.ops = t.ops.saturating_add(ops);
         verdicts[n] = match values {
-            Err(Stop::Undefined) => Verdict::Skip,
-            Err(Stop::Indeterminate) => Verdict::Indeterminate,
-            Err(stop) => Verdict::Stop(stop),
+            Err(stop) => stopped(stop),
             Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
             Ok(p) => second_look(l, r, cmp, p),
         };
@@ -1159,7 +1160,7 @@ impl Speculation {
             // Nothing to gain: judging evaluates each draw itself.
             return Speculation { values: Vec::new() };
         }
-        let (which, mut allow, _) = sides_of(active, tallies, 1, limit);
+        let (which, mut allow, _) = sides_of(active, tallies, plan.n_roots(), 1, limit);
         // Each draw ahead gets its share of a side's allowance, so that a
         // wave never does more work for a side than its budget has left;
         // a draw that needed more is evaluated again when judged.
