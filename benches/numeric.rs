@@ -32,8 +32,7 @@ fn links(text: &str) -> (derivcheck::lower::Lowered, Vec<derivcheck::lower::Link
     let links = lowered
         .claims
         .iter()
-        .flat_map(|c| &c.links)
-        .flatten()
+        .flat_map(|c| c.checkable())
         .cloned()
         .collect();
     (lowered, links)

@@ -63,7 +63,7 @@ impl Verdict {
 pub struct Options {
     /// Defined samples per link for "holds".
     pub samples: u32,
-    /// The sampler's seed; `None` derives one from the file path and claim.
+    /// The sampler's seed; `None` derives one from the file path.
     pub seed: Option<u64>,
     /// Threads to verify on: the numeric witness samples groups of links
     /// on them while the symbolic witness runs (see
@@ -282,7 +282,7 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
         .iter()
         .zip(wholes.iter_mut())
         .map(|(claim, whole_numeric)| {
-            let steps: Vec<StepReport> = claim
+            let mut steps: Vec<StepReport> = claim
                 .links
                 .iter()
                 .map(|link| match link {
@@ -302,7 +302,6 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
                     },
                 })
                 .collect();
-            let mut steps = steps;
             // Links that merely hold are judged where their own sides are
             // defined, so a chain through a side defined on less can pass
             // while the claim is false (sqrt(x^2) = sqrt(x)^2 = x). Proved
@@ -324,20 +323,14 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
                 if step.verdict == Verdict::False {
                     let why = "every step holds where its own sides are defined, but the claim \
                                does not: a step is defined on less than the claim";
-                    step.diagnosis = Some(match step.diagnosis.take() {
-                        Some(d) => format!("{why}; {d}"),
-                        None => why.to_string(),
-                    });
+                    step.diagnosis = Some(prefixed(why, "; ", step.diagnosis.take()));
                     steps.push(step);
                 } else if !step.verdict.is_ok() {
                     // Undefined or inconclusive: the steps alone do not show
                     // the claim, so it is not verified either.
                     let why = "every step holds where its own sides are defined, but the claim \
                                itself could not be checked";
-                    step.message = Some(match step.message.take() {
-                        Some(m) => format!("{why}: {m}"),
-                        None => why.to_string(),
-                    });
+                    step.message = Some(prefixed(why, ": ", step.message.take()));
                     steps.push(step);
                 }
             }
@@ -358,6 +351,14 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
         path: path.to_string(),
         claims,
         errors,
+    }
+}
+
+/// `why`, followed by what was already said (after `sep`), if anything.
+fn prefixed(why: &str, sep: &str, said: Option<String>) -> String {
+    match said {
+        Some(said) => format!("{why}{sep}{said}"),
+        None => why.to_string(),
     }
 }
 
@@ -408,7 +409,7 @@ pub fn sampling_groups(claims: &[crate::lower::LoweredClaim]) -> Vec<std::ops::R
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let mut size = 0;
     for (k, claim) in claims.iter().enumerate() {
-        let links = claim.links.iter().flatten().count();
+        let links = claim.checkable().count();
         match groups.last_mut() {
             Some(g) if size < GROUP_LINKS => {
                 g.end = k + 1;
@@ -427,7 +428,7 @@ pub fn sampling_groups(claims: &[crate::lower::LoweredClaim]) -> Vec<std::ops::R
 /// [`sampling_groups`]): every claim's checkable links in order, then the
 /// own equality of each chain (see `LoweredClaim::whole`).
 pub fn group_links(claims: &[crate::lower::LoweredClaim]) -> Vec<&Link> {
-    let links = claims.iter().flat_map(|c| c.links.iter().flatten());
+    let links = claims.iter().flat_map(|c| c.checkable());
     links
         .chain(claims.iter().filter_map(|c| c.whole.as_ref()))
         .collect()
@@ -464,7 +465,7 @@ fn witnesses(
             let mut cache = canon::Cache::new();
             claims
                 .iter()
-                .flat_map(|c| c.links.iter().flatten())
+                .flat_map(|c| c.checkable())
                 .map(|link| {
                     canon::prove_cached(
                         &mut cache,
@@ -504,10 +505,7 @@ fn witnesses(
     let mut wholes = Vec::with_capacity(claims.len());
     for (answers, range) in numeric.into_iter().zip(groups) {
         let claims = &claims[range];
-        let n_links: usize = claims
-            .iter()
-            .map(|c| c.links.iter().flatten().count())
-            .sum();
+        let n_links: usize = claims.iter().map(|c| c.checkable().count()).sum();
         let mut answers = answers.into_iter();
         links.extend(answers.by_ref().take(n_links));
         wholes.extend(

@@ -7,12 +7,7 @@ use std::time::{Duration, Instant};
 /// each alone on one thread, over every link of `text`.
 pub fn witness_split(text: &str) -> (Duration, Duration) {
     let lowered = derivcheck::lower::lower_file(&derivcheck::syntax::parse_file(text));
-    let links: Vec<_> = lowered
-        .claims
-        .iter()
-        .flat_map(|c| &c.links)
-        .flatten()
-        .collect();
+    let links: Vec<_> = lowered.claims.iter().flat_map(|c| c.checkable()).collect();
     let (mut store, mut symbols) = (lowered.store.clone(), lowered.symbols.clone());
     // As verify does: one cache of canonical forms for the file's links,
     // and one big-stack thread for them all.

@@ -178,7 +178,7 @@ fn round_trip(src: &str) {
         .join("\n");
     let mut checked = 0;
     for claim in &lowered.claims.clone() {
-        for link in claim.links.iter().flatten() {
+        for link in claim.checkable() {
             let (c, _) = crate::canon::canonicalize(
                 &mut lowered.store,
                 &mut lowered.symbols,

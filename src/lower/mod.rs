@@ -74,6 +74,13 @@ pub struct LoweredClaim {
     pub whole: Option<Link>,
 }
 
+impl LoweredClaim {
+    /// The links that lowered, in chain order: the ones the witnesses check.
+    pub fn checkable(&self) -> impl Iterator<Item = &Link> {
+        self.links.iter().flatten()
+    }
+}
+
 /// A link that could not be checked, with where it stands.
 #[derive(Clone, Debug)]
 pub struct LinkError {
