@@ -646,19 +646,8 @@ fn has_add(store: &Store, id: Id) -> bool {
 /// Whether some node of `id` satisfies `pred`, each shared node looked at
 /// once (lowered sides share much: a let's value everywhere it is used).
 fn any_node(store: &Store, id: Id, pred: impl Fn(&Node) -> bool) -> bool {
-    let mut seen: HashSet<Id, std::hash::BuildHasherDefault<crate::expr::fxhash::FxHasher>> =
-        HashSet::default();
-    let mut todo = vec![id];
-    while let Some(id) = todo.pop() {
-        if seen.insert(id) {
-            let node = store.get(id);
-            if pred(node) {
-                return true;
-            }
-            todo.extend(crate::expr::children(node));
-        }
-    }
-    false
+    let mut memo = crate::expr::fxhash::FxHashMap::default();
+    crate::expr::any_node(store, id, &mut memo, &|_, node| pred(node).then_some(true))
 }
 
 /// True when `id` divides by something (a negative power).

@@ -122,14 +122,9 @@ pub(crate) fn eliminate_with(
 }
 
 fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
-    if let Some(&b) = memo.get(&id) {
-        return b;
-    }
-    let node = store.get(id);
-    let b =
-        matches!(node, Node::Deriv { .. }) || child_iter(node).any(|c| has_deriv(store, c, memo));
-    memo.insert(id, b);
-    b
+    crate::expr::any_node(store, id, memo, &|_, node| {
+        matches!(node, Node::Deriv { .. }).then_some(true)
+    })
 }
 
 fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -> Id {
@@ -155,21 +150,6 @@ fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -
     r
 }
 
-/// Whether `id` mentions `var` at all (any element). A function of the
-/// store, so that the walk borrows it instead of cloning every node.
-fn mentions(store: &Store, var: VarId, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
-    if let Some(&b) = memo.get(&id) {
-        return b;
-    }
-    let node = store.get(id);
-    let b = match node {
-        Node::Var(v, _) => *v == var,
-        _ => child_iter(node).any(|c| mentions(store, var, c, memo)),
-    };
-    memo.insert(id, b);
-    b
-}
-
 fn is_zero(store: &Store, id: Id) -> bool {
     matches!(store.get(id), Node::Num(r) if r.is_zero())
 }
@@ -180,8 +160,10 @@ fn is_one(store: &Store, id: Id) -> bool {
 
 impl Diff<'_> {
     /// Whether `id` mentions the variable at all (any element).
+    /// (The bodies differentiated hold no derivatives: `elim` takes the
+    /// innermost first.)
     fn mentions(&mut self, id: Id) -> bool {
-        mentions(self.store, self.var, id, self.mentions)
+        crate::expr::subst::mentions_var(self.store, id, self.var, self.mentions)
     }
 
     fn zero(&mut self) -> Id {

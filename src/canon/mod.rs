@@ -734,41 +734,25 @@ fn mentions_undefined(
     id: Id,
     memo: &mut FxHashMap<Id, bool>,
 ) -> bool {
-    if id == undefined {
-        return true;
-    }
-    // Children come before parents in the store.
-    if id < undefined {
-        return false;
-    }
-    if let Some(&b) = memo.get(&id) {
-        return b;
-    }
-    let b = crate::expr::child_iter(store.get(id))
-        .any(|c| mentions_undefined(store, undefined, c, memo));
-    memo.insert(id, b);
-    b
+    crate::expr::any_node(store, id, memo, &|id, _| {
+        // Children come before parents in the store.
+        (id <= undefined).then_some(id == undefined)
+    })
 }
 
 /// Whether an expression mentions a function the fallback mode rewrites.
 fn has_fallback_atoms(store: &Store, id: Id, seen: &mut FxHashMap<Id, bool>) -> bool {
-    if let Some(&b) = seen.get(&id) {
-        return b;
-    }
-    let node = store.get(id);
-    let b = matches!(
-        node,
-        Node::Apply(
-            crate::expr::Func::Sigmoid
-                | crate::expr::Func::Tanh
-                | crate::expr::Func::Tan
-                | crate::expr::Func::Sin
-                | crate::expr::Func::Cos,
-            _
+    use crate::expr::Func;
+    crate::expr::any_node(store, id, seen, &|_, node| {
+        matches!(
+            node,
+            Node::Apply(
+                Func::Sigmoid | Func::Tanh | Func::Tan | Func::Sin | Func::Cos,
+                _
+            )
         )
-    ) || crate::expr::child_iter(node).any(|c| has_fallback_atoms(store, c, seen));
-    seen.insert(id, b);
-    b
+        .then_some(true)
+    })
 }
 
 /// Ok(Ok(traces)) when proved, Ok(Err(forms)) when the forms differ.

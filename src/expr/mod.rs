@@ -448,6 +448,29 @@ pub fn child_iter(node: &Node) -> impl Iterator<Item = Id> + '_ {
     xs.iter().copied().chain(pair.into_iter().flatten())
 }
 
+/// Whether some node of `id` is settled `true` by `rule`: `rule(id, node)`
+/// settles a node (`Some`) or leaves it to its children (`None`). What
+/// children settle is kept in `memo`, which may serve later calls with
+/// the same rule: lowered expressions share much (a let's value wherever
+/// it is used), and each shared node is walked once.
+pub(crate) fn any_node(
+    store: &Store,
+    id: Id,
+    memo: &mut fxhash::FxHashMap<Id, bool>,
+    rule: &impl Fn(Id, &Node) -> Option<bool>,
+) -> bool {
+    let node = store.get(id);
+    if let Some(b) = rule(id, node) {
+        return b;
+    }
+    if let Some(&b) = memo.get(&id) {
+        return b;
+    }
+    let b = child_iter(node).any(|c| any_node(store, c, memo, rule));
+    memo.insert(id, b);
+    b
+}
+
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.0)

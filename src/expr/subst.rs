@@ -4,7 +4,7 @@
 //! taken (see [`super::Binding`]); nothing here simplifies.
 
 use super::fxhash::FxHashMap;
-use super::{child_iter, children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
+use super::{children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
 use std::collections::HashMap;
 
 /// `id` with every element `var[e]` replaced by the variable's bound value
@@ -53,18 +53,19 @@ pub(crate) fn substitute_binding_with(
     )
 }
 
-fn mentions_var(store: &Store, id: Id, var: VarId, memo: &mut FxHashMap<Id, bool>) -> bool {
-    if let Some(&b) = memo.get(&id) {
-        return b;
-    }
-    let node = store.get(id);
-    let b = match node {
-        Node::Var(v, _) => *v == var,
-        Node::Deriv { var: v, .. } if *v == var => true,
-        _ => child_iter(node).any(|c| mentions_var(store, c, var, memo)),
-    };
-    memo.insert(id, b);
-    b
+/// Whether `id` mentions `var` at all (any element, or a derivative by
+/// it), `memo` kept per variable.
+pub(crate) fn mentions_var(
+    store: &Store,
+    id: Id,
+    var: VarId,
+    memo: &mut FxHashMap<Id, bool>,
+) -> bool {
+    crate::expr::any_node(store, id, memo, &|_, node| match node {
+        Node::Var(v, _) => Some(*v == var),
+        Node::Deriv { var: v, .. } if *v == var => Some(true),
+        _ => None,
+    })
 }
 
 fn replace(
