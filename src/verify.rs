@@ -275,13 +275,12 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
         samples: options.samples,
         seed: options.seed.unwrap_or_else(|| default_seed(path)),
     };
-    let (symbolic, numeric, mut wholes) = witnesses(&mut lowered, &lowered_claims, &config);
+    let (symbolic, numeric) = witnesses(&mut lowered, &lowered_claims, &config);
     let mut outcomes = symbolic.into_iter().zip(numeric);
 
     let claims = lowered_claims
         .iter()
-        .zip(wholes.iter_mut())
-        .map(|(claim, whole_numeric)| {
+        .map(|claim| {
             let mut steps: Vec<StepReport> = claim
                 .links
                 .iter()
@@ -309,17 +308,9 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
             let narrows = steps.iter().all(|s| s.verdict.is_ok())
                 && steps.iter().any(|s| s.verdict == Verdict::Holds);
             if let (true, Some(whole)) = (narrows, &claim.whole) {
-                // The claim's own equality was sampled with its links.
-                let numeric = whole_numeric.take();
-                let mut step = check_one(
-                    &mut lowered,
-                    whole,
-                    &config,
-                    numeric,
-                    source,
-                    &lines,
-                    &defined,
-                );
+                // Sampled only here: most chains never need it.
+                let mut step =
+                    check_one(&mut lowered, whole, &config, None, source, &lines, &defined);
                 if step.verdict == Verdict::False {
                     let why = "every step holds where its own sides are defined, but the claim \
                                does not: a step is defined on less than the claim";
@@ -425,12 +416,17 @@ pub fn sampling_groups(claims: &[crate::lower::LoweredClaim]) -> Vec<std::ops::R
 }
 
 /// What `verify` samples together for one group of claims (see
-/// [`sampling_groups`]): every claim's checkable links in order, then the
-/// own equality of each chain (see `LoweredClaim::whole`).
-pub fn group_links(claims: &[crate::lower::LoweredClaim]) -> Vec<&Link> {
-    let links = claims.iter().flat_map(|c| c.checkable());
-    links
-        .chain(claims.iter().filter_map(|c| c.whole.as_ref()))
+/// [`sampling_groups`]): every claim's checkable links in order, as the
+/// sides and free indices [`numeric::check_links`] takes. (A chain's own
+/// equality, `LoweredClaim::whole`, is sampled only when a link of it
+/// merely holds.)
+pub fn group_sides(
+    claims: &[crate::lower::LoweredClaim],
+) -> Vec<(crate::expr::Id, crate::expr::Id, &[crate::expr::IndexId])> {
+    claims
+        .iter()
+        .flat_map(|c| c.checkable())
+        .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
         .collect()
 }
 
@@ -440,9 +436,8 @@ struct Witnesses {
     numeric: NumericOutcome,
 }
 
-/// Runs both witnesses on every checkable link of `claims`, in order, and
-/// the numeric one on each chain's own equality (`None` for a claim
-/// without one). In a pool of several threads, the numeric witness
+/// Runs both witnesses on every checkable link of `claims`, in order. In a
+/// pool of several threads, the numeric witness
 /// samples the groups of [`sampling_groups`] on other threads (over a
 /// snapshot of the store: the symbolic witness adds to the store as it
 /// goes) while the symbolic witness runs here, and this thread takes
@@ -452,11 +447,7 @@ fn witnesses(
     lowered: &mut crate::lower::Lowered,
     claims: &[crate::lower::LoweredClaim],
     config: &SampleConfig,
-) -> (
-    Vec<canon::Outcome>,
-    Vec<NumericOutcome>,
-    Vec<Option<NumericOutcome>>,
-) {
+) -> (Vec<canon::Outcome>, Vec<NumericOutcome>) {
     let groups = sampling_groups(claims);
     let prove_all = |lowered: &mut crate::lower::Lowered| -> Vec<canon::Outcome> {
         // One big stack for the whole pass, not a thread per link.
@@ -480,41 +471,28 @@ fn witnesses(
         })
     };
     let sample = |store: &crate::expr::Store, symbols: &crate::expr::Symbols, k: usize| {
-        let sides: Vec<_> = group_links(&claims[groups[k].clone()])
-            .into_iter()
-            .map(|l| (l.lhs, l.rhs, l.free.as_slice()))
-            .collect();
-        numeric::check_links(store, symbols, &sides, config)
-    };
-    let (symbolic, numeric) = if crate::parallel::threads_here() <= 1 || groups.is_empty() {
-        let symbolic = prove_all(lowered);
-        let numeric = (0..groups.len())
-            .map(|k| sample(&lowered.store, &lowered.symbols, k))
-            .collect();
-        (symbolic, numeric)
-    } else {
-        let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
-        crate::parallel::join(
-            || prove_all(lowered),
-            || crate::parallel::map(groups.len(), |k| sample(&store, &symbols, k)),
+        numeric::check_links(
+            store,
+            symbols,
+            &group_sides(&claims[groups[k].clone()]),
+            config,
         )
     };
-    // Each group's answers, in `group_links` order: the links', then the
-    // chains' own equalities'.
-    let mut links = Vec::with_capacity(symbolic.len());
-    let mut wholes = Vec::with_capacity(claims.len());
-    for (answers, range) in numeric.into_iter().zip(groups) {
-        let claims = &claims[range];
-        let n_links: usize = claims.iter().map(|c| c.checkable().count()).sum();
-        let mut answers = answers.into_iter();
-        links.extend(answers.by_ref().take(n_links));
-        wholes.extend(
-            claims
-                .iter()
-                .map(|c| c.whole.as_ref().and_then(|_| answers.next())),
-        );
-    }
-    (symbolic, links, wholes)
+    let (symbolic, numeric): (_, Vec<Vec<NumericOutcome>>) =
+        if crate::parallel::threads_here() <= 1 || groups.is_empty() {
+            let symbolic = prove_all(lowered);
+            let numeric = (0..groups.len())
+                .map(|k| sample(&lowered.store, &lowered.symbols, k))
+                .collect();
+            (symbolic, numeric)
+        } else {
+            let (store, symbols) = (lowered.store.clone(), lowered.symbols.clone());
+            crate::parallel::join(
+                || prove_all(lowered),
+                || crate::parallel::map(groups.len(), |k| sample(&store, &symbols, k)),
+            )
+        };
+    (symbolic, numeric.into_iter().flatten().collect())
 }
 
 /// Combines the two witnesses' answers on one link.
