@@ -3,8 +3,8 @@
 //! Everything here is plumbing: parse the arguments, read each file, hand
 //! its text to [`derivcheck::verify_source`] on a pool of `--jobs` threads
 //! with large stacks (files at once, sharing the pool), render the reports
-//! with [`derivcheck::report`], write them out, and turn
-//! the summary into the exit code. See docs/cli.md.
+//! with [`derivcheck::report`], write them out, and turn the summary into
+//! the exit code. See docs/cli.md.
 #![forbid(unsafe_code)]
 
 /// See the `mimalloc` feature in Cargo.toml.
@@ -576,7 +576,7 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
     let options = &Options {
         samples: check.samples,
         seed: check.seed,
-        threads: jobs.max(1),
+        threads: jobs,
     };
     // Standard input can be read only once; read it before the threads
     // start, so every `-` gets the same text whichever thread takes it.

@@ -11,6 +11,15 @@ fn check(text: &str) -> FileReport {
     report
 }
 
+/// `text` verified on `threads` threads.
+fn verify_on(text: &str, threads: usize) -> FileReport {
+    let options = Options {
+        threads,
+        ..Options::default()
+    };
+    verify_source("sampling.txt", text, &options)
+}
+
 /// Each claim's steps as (line, verdict).
 fn steps(report: &FileReport) -> Vec<Vec<(usize, Verdict)>> {
     report
@@ -83,15 +92,10 @@ fn a_claim_reports_the_same_alone_and_among_others() {
     ];
     let together = format!("{decl}{}", claims.join("\n"));
     let all = check(&together);
-    let one_thread = verify_source(
-        "sampling.txt",
-        &together,
-        &Options {
-            threads: 1,
-            ..Options::default()
-        },
-    );
-    assert_eq!(all, one_thread);
+    // Explicit counts: the default is 1 on a one-CPU machine.
+    for threads in [1, 3] {
+        assert_eq!(verify_on(&together, threads), all, "{threads} threads");
+    }
     for (k, claim) in claims.iter().enumerate() {
         let alone = check(&format!("{decl}{claim}"));
         let (a, b) = (&alone.claims[0], &all.claims[k]);
@@ -214,14 +218,7 @@ fn links_failing_at_scattered_draws_report_the_same_on_any_threads() {
             "claim r{k}: ({c} - {t} + sqrt(({c} - {t})^2)) / 2 = 0\n"
         ));
     }
-    let with = |threads: usize| {
-        let options = Options {
-            threads,
-            ..Options::default()
-        };
-        verify_source("scattered.txt", &text, &options)
-    };
-    let one = with(1);
+    let one = verify_on(&text, 1);
     assert!(one.errors.is_empty(), "{:?}", one.errors);
     let verdicts: Vec<Verdict> = one.claims.iter().map(|c| c.verdict).collect();
     assert_eq!(verdicts[0], Verdict::Proved);
@@ -234,6 +231,6 @@ fn links_failing_at_scattered_draws_report_the_same_on_any_threads() {
         "{verdicts:?}"
     );
     for threads in [2, 3] {
-        assert_eq!(with(threads), one, "{threads} threads");
+        assert_eq!(verify_on(&text, threads), one, "{threads} threads");
     }
 }

@@ -58,8 +58,14 @@ const NO_PARAMS: Frame = 0;
 /// of leading indices applied.
 type FrameKey = (usize, bool, Vec<(usize, Frame, usize)>);
 
+/// The key of `e`'s shape (or rowness) in `scope` in the Lowerer's memos:
+/// the node's address and the scope's frame. Nodes are borrowed for the
+/// Lowerer's whole life, so their addresses are never reused.
+pub(crate) fn memo_key(e: &Expr, scope: &Scope) -> (usize, Frame) {
+    (e as *const Expr as usize, scope.frame)
+}
+
 /// What names and indices mean where an expression is lowered.
-#[derive(Clone)]
 pub(crate) struct Scope<'a> {
     /// Parameters by name, shared by the scopes that extend this one.
     params: Rc<[(&'a str, Rc<Arg<'a>>)]>,
@@ -268,9 +274,8 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn shape_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Shape> {
         // Lowering asks for the shape of every operand at every level, and
         // again in each scope a sum or an expansion makes, so shapes are
-        // remembered per node and frame. Nodes are borrowed for the
-        // Lowerer's whole life, so their addresses are never reused.
-        let key = (e as *const Expr as usize, scope.frame);
+        // remembered per node and frame (see `memo_key`).
+        let key = memo_key(e, scope);
         if let Some(s) = self.shapes.get(&key) {
             return Ok(s.clone());
         }
@@ -288,7 +293,7 @@ impl<'a> Lowerer<'a> {
     /// without copying a remembered shape (most callers only ask whether
     /// an operand is a scalar).
     pub(crate) fn rank_of(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<usize> {
-        let key = (e as *const Expr as usize, scope.frame);
+        let key = memo_key(e, scope);
         match self.shapes.get(&key) {
             Some(s) => Ok(s.rank()),
             None => Ok(self.shape_of(e, scope)?.rank()),

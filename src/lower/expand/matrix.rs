@@ -90,7 +90,7 @@ impl<'a> Lowerer<'a> {
     /// True when `e` is a row: a transposed vector, or built from one
     /// elementwise or by `aᵀ W`.
     pub(crate) fn is_row(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<bool> {
-        let key = (e as *const Expr as usize, scope.frame);
+        let key = super::memo_key(e, scope);
         if let Some(&r) = self.rows.get(&key) {
             return Ok(r);
         }
