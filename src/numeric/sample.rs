@@ -746,6 +746,13 @@ struct Tally {
     failure: Option<(u32, f64, f64, bool)>,
 }
 
+/// The links still drawing (see [`Tally::active`]), in order.
+fn active_links(tallies: &[Tally], samples: u32, draws: u32) -> Vec<usize> {
+    (0..tallies.len())
+        .filter(|&k| tallies[k].active(samples, draws))
+        .collect()
+}
+
 impl Tally {
     /// Still drawing: no verdict yet, and draws left.
     fn active(&self, samples: u32, draws: u32) -> bool {
@@ -879,14 +886,12 @@ pub(crate) fn run_group(
     let mut wave = 0u32;
     let mut dropped = false;
     'waves: loop {
-        let active: Vec<usize> = (0..tallies.len())
-            .filter(|&k| tallies[k].active(config.samples, draws))
-            .collect();
+        let active = active_links(&tallies, config.samples, draws);
         if active.is_empty() {
             break;
         }
         // The next draws' `f64` values, computed ahead in parallel for the
-        // links active now (see `Speculation`), then judged in order.
+        // links active now (see `compute_ahead`), then judged in order.
         wave = next_wave(
             wave,
             dropped,
@@ -896,22 +901,16 @@ pub(crate) fn run_group(
             draws - draw,
         );
         dropped = false;
-        let ahead = Speculation::new(
+        let ahead = compute_ahead(
             &plan,
-            &layout,
-            symbols,
-            config.seed,
+            (&layout, symbols, config.seed),
             &tallies,
             &active,
             limits.ops,
-            draw,
-            wave,
+            draw..draw + wave,
         );
         for n in 0..wave {
-            let now: Vec<usize> = (0..tallies.len())
-                .filter(|&k| tallies[k].active(config.samples, draws))
-                .collect();
-            if now != active {
+            if active_links(&tallies, config.samples, draws) != active {
                 // A link is done: what was computed ahead for the others
                 // is only good for the same links; compute afresh.
                 dropped = true;
@@ -928,7 +927,7 @@ pub(crate) fn run_group(
             for &k in &active {
                 tallies[k].tried += 1;
             }
-            let computed = ahead.values.get(n as usize).map(Vec::as_slice);
+            let computed = ahead.get(n as usize).map(Vec::as_slice);
             let verdicts = judge_group(&plan, &mut at, &mut tallies, &active, limits, computed);
             for (&k, verdict) in active.iter().zip(verdicts) {
                 tallies[k].count(verdict, draw);
@@ -1082,7 +1081,7 @@ fn judge_group(
     verdicts
 }
 
-/// Whether values computed ahead (see [`Speculation`]), with whatever
+/// Whether values computed ahead (see [`compute_ahead`]), with whatever
 /// allowances, are what evaluating now with allowances `allow` gives:
 /// every side finished, and within `allow`. The evaluator is
 /// deterministic, so the same sides at the same point in the same order
@@ -1127,9 +1126,10 @@ fn next_wave(
     next.min(needed).min(left).max(1)
 }
 
-/// The `f64` values of the sides of links `active` at the draws
-/// `first..first + count`, computed ahead of judging, on the threads of
-/// the pool if there is one (see `crate::parallel`).
+/// The `f64` values of the sides of links `active` at the draws `draws`
+/// (drawn by `layout` from `seed`), computed ahead of judging, on the
+/// threads of the pool; none on one thread, where judging evaluates each
+/// draw itself.
 ///
 /// Judging stays in draw order and exact: a draw's values computed ahead
 /// are used only while the same links are active (else the wave is
@@ -1139,41 +1139,29 @@ fn next_wave(
 /// of threads, nor on whether anything was computed ahead. What is
 /// computed ahead in vain is bounded: a wave gives each side at most the
 /// budget it has left, and a dropped wave halves the next.
-struct Speculation {
-    values: Vec<Vec<RootValue<f64>>>,
-}
-
-impl Speculation {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        plan: &Plan,
-        layout: &Layout,
-        symbols: &Symbols,
-        seed: u64,
-        tallies: &[Tally],
-        active: &[usize],
-        limit: u64,
-        first: u32,
-        count: u32,
-    ) -> Speculation {
-        if count <= 1 || crate::parallel::threads_here() <= 1 {
-            // Nothing to gain: judging evaluates each draw itself.
-            return Speculation { values: Vec::new() };
-        }
-        let (which, mut allow, _) = sides_of(active, tallies, plan.n_roots(), 1, limit);
-        // Each draw ahead gets its share of a side's allowance, so that a
-        // wave never does more work for a side than its budget has left;
-        // a draw that needed more is evaluated again when judged.
-        for a in &mut allow {
-            *a /= u64::from(count);
-        }
-        let values = crate::parallel::map(count as usize, |n| {
-            let raw = layout.draw(seed, first + n as u32);
-            let point = layout.point(symbols, &raw);
-            eval_each::<f64>(plan, &point, &which, &allow)
-        });
-        Speculation { values }
+fn compute_ahead(
+    plan: &Plan,
+    (layout, symbols, seed): (&Layout, &Symbols, u64),
+    tallies: &[Tally],
+    active: &[usize],
+    limit: u64,
+    draws: std::ops::Range<u32>,
+) -> Vec<Vec<RootValue<f64>>> {
+    if draws.len() <= 1 || crate::parallel::threads_here() <= 1 {
+        return Vec::new();
     }
+    let (which, mut allow, _) = sides_of(active, tallies, plan.n_roots(), 1, limit);
+    // Each draw ahead gets its share of a side's allowance, so that a
+    // wave never does more work for a side than its budget has left;
+    // a draw that needed more is evaluated again when judged.
+    for a in &mut allow {
+        *a /= draws.len() as u64;
+    }
+    crate::parallel::map(draws.len(), |n| {
+        let raw = layout.draw(seed, draws.start + n as u32);
+        let point = layout.point(symbols, &raw);
+        eval_each::<f64>(plan, &point, &which, &allow)
+    })
 }
 
 /// A link's outcome once its group is sampled. A failure is shrunk as if
