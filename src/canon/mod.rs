@@ -234,8 +234,6 @@ pub(crate) struct Ctx<'a> {
     mode: Mode,
     /// The memo tables, kept across links (see [`Cache`]).
     tables: Tables,
-    canon_idx: FxHashMap<(DimId, u32), IndexId>,
-    idx_level: FxHashMap<IndexId, u32>,
     rules: u64,
     start: Instant,
     max_time: Duration,
@@ -261,12 +259,10 @@ impl<'a> Ctx<'a> {
         start: Instant,
         mut tables: Tables,
     ) -> Ctx<'a> {
-        let mut canon_idx = std::mem::take(&mut tables.canon_idx);
-        let mut idx_level = std::mem::take(&mut tables.idx_level);
         if tables.scanned > symbols.indices.len() {
             // Not the symbols these tables saw: start over.
-            canon_idx.clear();
-            idx_level.clear();
+            tables.canon_idx.clear();
+            tables.idx_level.clear();
             tables.scanned = 0;
         }
         // In order, so that (as in a full scan) the last index of a name wins.
@@ -277,8 +273,8 @@ impl<'a> Ctx<'a> {
                 .and_then(|s| s.parse::<u32>().ok())
             {
                 let id = IndexId(k as u32);
-                canon_idx.insert((info.dim, level), id);
-                idx_level.insert(id, level);
+                tables.canon_idx.insert((info.dim, level), id);
+                tables.idx_level.insert(id, level);
             }
         }
         tables.scanned = symbols.indices.len();
@@ -291,8 +287,6 @@ impl<'a> Ctx<'a> {
             symbols,
             mode,
             tables,
-            canon_idx,
-            idx_level,
             rules: 0,
             start,
             max_time: Duration::from_millis(budget.max_millis),
@@ -307,10 +301,7 @@ impl<'a> Ctx<'a> {
 
     /// The memo tables, to keep for later links of the same store.
     fn into_tables(self) -> Tables {
-        let mut tables = self.tables;
-        tables.canon_idx = self.canon_idx;
-        tables.idx_level = self.idx_level;
-        tables
+        self.tables
     }
 
     pub(crate) fn note(&mut self, rule: Rule) {
@@ -553,14 +544,14 @@ impl<'a> Ctx<'a> {
 
     /// The canonical bound index number `level` over `dim`.
     pub(crate) fn canon_index(&mut self, dim: DimId, level: u32) -> IndexId {
-        if let Some(&i) = self.canon_idx.get(&(dim, level)) {
+        if let Some(&i) = self.tables.canon_idx.get(&(dim, level)) {
             return i;
         }
         let i = self
             .symbols
             .fresh_index(&format!("{CANON_PREFIX}{level}"), dim);
-        self.canon_idx.insert((dim, level), i);
-        self.idx_level.insert(i, level);
+        self.tables.canon_idx.insert((dim, level), i);
+        self.tables.idx_level.insert(i, level);
         i
     }
 }

@@ -38,7 +38,12 @@ impl Ctx<'_> {
 
     /// The highest canonical level bound anywhere inside.
     fn max_level(&mut self, id: Id) -> Option<u32> {
-        max_level(self.store, &self.idx_level, id, &mut self.tables.level_memo)
+        max_level(
+            self.store,
+            &self.tables.idx_level,
+            id,
+            &mut self.tables.level_memo,
+        )
     }
 
     /// Renames free indices simultaneously (no simplification). The map
