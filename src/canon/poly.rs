@@ -303,12 +303,6 @@ pub(crate) struct Poly {
 }
 
 impl Poly {
-    /// The terms, copied out: for loops that build new forms (and so need
-    /// the context mutably) while walking a polynomial's terms.
-    pub(crate) fn owned_terms(&self) -> Vec<(Mono, Rational)> {
-        self.terms.clone()
-    }
-
     /// The monomials, in ascending order.
     pub(crate) fn monos(&self) -> impl Iterator<Item = &Mono> + '_ {
         self.terms.iter().map(|(m, _)| m)
