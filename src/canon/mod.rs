@@ -708,13 +708,7 @@ fn prove_inner(
 /// walks that need the context mutably between children and so cannot
 /// hold the node borrowed.
 fn child_at(node: &Node, k: usize) -> Option<Id> {
-    match node {
-        Node::Add(xs) | Node::Mul(xs) => xs.get(k).copied(),
-        &Node::Pow(a, b) => [a, b].get(k).copied(),
-        &Node::Apply(_, a) => (k == 0).then_some(a),
-        &Node::Sum { body, .. } | &Node::Deriv { body, .. } => (k == 0).then_some(body),
-        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => None,
-    }
+    crate::expr::child_iter(node).nth(k)
 }
 
 /// Whether `undefined` occurs in the expression `id`; a function of the
