@@ -781,7 +781,6 @@ fn mul_coeff(a: &Rational, b: &Rational) -> Rational {
     }
 }
 
-/// `old += c`, skipping the gcd when both are integers (see [`mul_coeff`]).
 /// `items`, sorted by key, with the values of equal keys summed by `add`
 /// and the pairs whose sum is zero dropped: the terms of a product once
 /// its factors (or a polynomial product's terms) are sorted.
@@ -808,6 +807,7 @@ fn merge_sorted<K: PartialEq, V>(
     out
 }
 
+/// `old += c`, skipping the gcd when both are integers (see [`mul_coeff`]).
 fn add_coeff(old: &mut Rational, c: &Rational) {
     if old.is_integer() && c.is_integer() {
         *old = Rational::from_integer(old.numer() + c.numer());
