@@ -63,6 +63,7 @@ use crate::expr::fxhash::FxHashMap;
 use crate::expr::{DimId, Id, IndexId, Node, Rational, Store, Symbols};
 use num_traits::{One, Zero};
 use ratfun::Rf;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -476,19 +477,17 @@ impl<'a> Ctx<'a> {
                 if first.num.is_zero() {
                     return Ok(Rf::zero());
                 }
-                let mut acc: Option<Rf> = None;
+                let mut acc = Cow::Borrowed(&*first);
                 let mut k = 1;
                 while let Some(x) = child_at(self.store.get(id), k) {
                     let r = self.rf_of(x)?;
-                    let next = self.rf_mul(acc.as_ref().unwrap_or(&first), &r)?;
-                    let zero = next.num.is_zero();
-                    acc = Some(next);
-                    if zero {
+                    acc = Cow::Owned(self.rf_mul(&acc, &r)?);
+                    if acc.num.is_zero() {
                         break;
                     }
                     k += 1;
                 }
-                Ok(acc.unwrap_or_else(|| (*first).clone()))
+                Ok(acc.into_owned())
             }
             &Node::Pow(b, e) => {
                 let int_exp = match self.store.get(e) {
