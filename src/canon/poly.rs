@@ -403,28 +403,25 @@ impl Poly {
     /// `self += other`, merging the two sorted term lists in one pass
     /// (adding term by term would shift the vector for each).
     pub(crate) fn add_poly(&mut self, other: &Poly) {
-        if other.terms.is_empty() {
-            return;
-        }
-        if self.terms.is_empty() {
-            self.terms = other.terms.clone();
-            return;
-        }
-        let mine = std::mem::take(&mut self.terms);
-        self.terms = merge_terms(mine, other.terms.iter().cloned());
+        self.add_terms(other.terms.iter().cloned());
     }
 
     /// `self += other`, consuming `other`.
     pub(crate) fn add_poly_owned(&mut self, other: Poly) {
-        if other.terms.is_empty() {
+        self.add_terms(other.terms.into_iter());
+    }
+
+    /// `self +=` the sorted terms of `other`.
+    fn add_terms(&mut self, other: impl ExactSizeIterator<Item = (Mono, Rational)>) {
+        if other.len() == 0 {
             return;
         }
         if self.terms.is_empty() {
-            self.terms = other.terms;
+            self.terms = other.collect();
             return;
         }
         let mine = std::mem::take(&mut self.terms);
-        self.terms = merge_terms(mine, other.terms.into_iter());
+        self.terms = merge_terms(mine, other);
     }
 
     /// `c · self`.
