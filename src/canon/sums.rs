@@ -114,19 +114,15 @@ impl Ctx<'_> {
                     at,
                 }
             }
-            Node::Add(xs) => {
-                let mut xs = xs.clone();
-                for x in xs.iter_mut() {
-                    *x = self.rename_in(*x, map, memo);
+            n @ (Node::Add(_) | Node::Mul(_)) => {
+                // The same operator over the renamed operands.
+                let mut n = n.clone();
+                if let Node::Add(xs) | Node::Mul(xs) = &mut n {
+                    for x in xs.iter_mut() {
+                        *x = self.rename_in(*x, map, memo);
+                    }
                 }
-                Node::Add(xs)
-            }
-            Node::Mul(xs) => {
-                let mut xs = xs.clone();
-                for x in xs.iter_mut() {
-                    *x = self.rename_in(*x, map, memo);
-                }
-                Node::Mul(xs)
+                n
             }
             &Node::Pow(a, b) => {
                 let a = self.rename_in(a, map, memo);
