@@ -430,12 +430,8 @@ impl<'a> Ctx<'a> {
         // The node is read in place, never cloned: its children are copied
         // out one at a time (an Add's or a Var's vector would otherwise be
         // allocated and freed on every form computed).
-        let node = self.store.get(id);
-        if matches!(node, Node::Const(_) | Node::Var(..)) {
-            return Ok(Rf::atom(id));
-        }
         // A nowhere-defined part makes the whole nowhere defined.
-        if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+        if !matches!(self.store.get(id), Node::Sum { .. } | Node::Deriv { .. }) {
             let mut k = 0;
             while let Some(c) = child_at(self.store.get(id), k) {
                 let r = self.rf_of(c)?;
