@@ -636,8 +636,8 @@ fn prove_inner(
     budget: &Budget,
 ) -> Outcome {
     let start = Instant::now();
-    let l = crate::diff::eliminate_with(store, symbols, lhs, &mut cache.elim);
-    let r = crate::diff::eliminate_with(store, symbols, rhs, &mut cache.elim);
+    let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);
+    let r = crate::diff::elim(store, symbols, rhs, &mut cache.elim);
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
         // The fallback usually meets forms small enough to settle quickly;
