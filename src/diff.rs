@@ -110,24 +110,15 @@ pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) 
     elim(store, symbols, id, &mut ElimMemo::default())
 }
 
-/// [`eliminate_inner`] with what earlier eliminations in the same store
-/// learned (see [`ElimMemo`]).
-pub(crate) fn eliminate_with(
-    store: &mut Store,
-    symbols: &mut Symbols,
-    id: Id,
-    memo: &mut ElimMemo,
-) -> Id {
-    elim(store, symbols, id, memo)
-}
-
 fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
     crate::expr::any_node(store, id, memo, &|_, node| {
         matches!(node, Node::Deriv { .. }).then_some(true)
     })
 }
 
-fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -> Id {
+/// [`eliminate_inner`] with what earlier eliminations in the same store
+/// learned (see [`ElimMemo`]).
+pub(crate) fn elim(store: &mut Store, symbols: &mut Symbols, id: Id, memo: &mut ElimMemo) -> Id {
     if let Some(&r) = memo.done.get(&id) {
         return r;
     }

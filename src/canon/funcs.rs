@@ -124,11 +124,10 @@ impl Ctx<'_> {
         }
         let mut mono = Mono::one();
         let mut extra = Rf::one();
-        let terms = ra.num.owned_terms();
-        for (m, c) in terms {
+        for (m, c) in &ra.num.terms {
             if m.is_one() {
                 let e = self.store.add(Node::Const(Constant::E));
-                mono = mono.mul(&Mono::atom(e, c));
+                mono = mono.mul(&Mono::atom(e, c.clone()));
                 continue;
             }
             if let [(l, e)] = m.0.as_slice() {
@@ -136,7 +135,7 @@ impl Ctx<'_> {
                     if let Node::Apply(Func::Log, u) = self.store.get(*l).clone() {
                         self.note(Rule::ExpOfLog);
                         let ru = self.rf_of(u)?;
-                        let p = self.pow_rf(&ru, &Rf::constant(c))?;
+                        let p = self.pow_rf(&ru, &Rf::constant(c.clone()))?;
                         extra = self.rf_mul(&extra, &p)?;
                         continue;
                     }
@@ -145,9 +144,9 @@ impl Ctx<'_> {
             if !c.is_one() {
                 self.note(Rule::ExpOfMultiple);
             }
-            let arg = self.term_expr(&m, &Rational::one());
+            let arg = self.term_expr(m, &Rational::one());
             let x = self.store.add(Node::Apply(Func::Exp, arg));
-            mono = mono.mul(&Mono::atom(x, c));
+            mono = mono.mul(&Mono::atom(x, c.clone()));
         }
         let base = Rf::mono(mono);
         self.rf_mul(&base, &extra)

@@ -63,6 +63,7 @@ use crate::expr::fxhash::FxHashMap;
 use crate::expr::{DimId, Id, IndexId, Node, Rational, Store, Symbols};
 use num_traits::{One, Zero};
 use ratfun::Rf;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -234,8 +235,6 @@ pub(crate) struct Ctx<'a> {
     mode: Mode,
     /// The memo tables, kept across links (see [`Cache`]).
     tables: Tables,
-    canon_idx: FxHashMap<(DimId, u32), IndexId>,
-    idx_level: FxHashMap<IndexId, u32>,
     rules: u64,
     start: Instant,
     max_time: Duration,
@@ -261,12 +260,10 @@ impl<'a> Ctx<'a> {
         start: Instant,
         mut tables: Tables,
     ) -> Ctx<'a> {
-        let mut canon_idx = std::mem::take(&mut tables.canon_idx);
-        let mut idx_level = std::mem::take(&mut tables.idx_level);
         if tables.scanned > symbols.indices.len() {
             // Not the symbols these tables saw: start over.
-            canon_idx.clear();
-            idx_level.clear();
+            tables.canon_idx.clear();
+            tables.idx_level.clear();
             tables.scanned = 0;
         }
         // In order, so that (as in a full scan) the last index of a name wins.
@@ -277,8 +274,8 @@ impl<'a> Ctx<'a> {
                 .and_then(|s| s.parse::<u32>().ok())
             {
                 let id = IndexId(k as u32);
-                canon_idx.insert((info.dim, level), id);
-                idx_level.insert(id, level);
+                tables.canon_idx.insert((info.dim, level), id);
+                tables.idx_level.insert(id, level);
             }
         }
         tables.scanned = symbols.indices.len();
@@ -291,8 +288,6 @@ impl<'a> Ctx<'a> {
             symbols,
             mode,
             tables,
-            canon_idx,
-            idx_level,
             rules: 0,
             start,
             max_time: Duration::from_millis(budget.max_millis),
@@ -307,10 +302,7 @@ impl<'a> Ctx<'a> {
 
     /// The memo tables, to keep for later links of the same store.
     fn into_tables(self) -> Tables {
-        let mut tables = self.tables;
-        tables.canon_idx = self.canon_idx;
-        tables.idx_level = self.idx_level;
-        tables
+        self.tables
     }
 
     pub(crate) fn note(&mut self, rule: Rule) {
@@ -438,12 +430,8 @@ impl<'a> Ctx<'a> {
         // The node is read in place, never cloned: its children are copied
         // out one at a time (an Add's or a Var's vector would otherwise be
         // allocated and freed on every form computed).
-        let node = self.store.get(id);
-        if matches!(node, Node::Const(_) | Node::Var(..)) {
-            return Ok(Rf::atom(id));
-        }
         // A nowhere-defined part makes the whole nowhere defined.
-        if !matches!(node, Node::Sum { .. } | Node::Deriv { .. }) {
+        if !matches!(self.store.get(id), Node::Sum { .. } | Node::Deriv { .. }) {
             let mut k = 0;
             while let Some(c) = child_at(self.store.get(id), k) {
                 let r = self.rf_of(c)?;
@@ -485,19 +473,17 @@ impl<'a> Ctx<'a> {
                 if first.num.is_zero() {
                     return Ok(Rf::zero());
                 }
-                let mut acc: Option<Rf> = None;
+                let mut acc = Cow::Borrowed(&*first);
                 let mut k = 1;
                 while let Some(x) = child_at(self.store.get(id), k) {
                     let r = self.rf_of(x)?;
-                    let next = self.rf_mul(acc.as_ref().unwrap_or(&first), &r)?;
-                    let zero = next.num.is_zero();
-                    acc = Some(next);
-                    if zero {
+                    acc = Cow::Owned(self.rf_mul(&acc, &r)?);
+                    if acc.num.is_zero() {
                         break;
                     }
                     k += 1;
                 }
-                Ok(acc.unwrap_or_else(|| (*first).clone()))
+                Ok(acc.into_owned())
             }
             &Node::Pow(b, e) => {
                 let int_exp = match self.store.get(e) {
@@ -553,14 +539,14 @@ impl<'a> Ctx<'a> {
 
     /// The canonical bound index number `level` over `dim`.
     pub(crate) fn canon_index(&mut self, dim: DimId, level: u32) -> IndexId {
-        if let Some(&i) = self.canon_idx.get(&(dim, level)) {
+        if let Some(&i) = self.tables.canon_idx.get(&(dim, level)) {
             return i;
         }
         let i = self
             .symbols
             .fresh_index(&format!("{CANON_PREFIX}{level}"), dim);
-        self.canon_idx.insert((dim, level), i);
-        self.idx_level.insert(i, level);
+        self.tables.canon_idx.insert((dim, level), i);
+        self.tables.idx_level.insert(i, level);
         i
     }
 }
@@ -650,8 +636,8 @@ fn prove_inner(
     budget: &Budget,
 ) -> Outcome {
     let start = Instant::now();
-    let l = crate::diff::eliminate_with(store, symbols, lhs, &mut cache.elim);
-    let r = crate::diff::eliminate_with(store, symbols, rhs, &mut cache.elim);
+    let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);
+    let r = crate::diff::elim(store, symbols, rhs, &mut cache.elim);
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
         // The fallback usually meets forms small enough to settle quickly;
@@ -717,13 +703,7 @@ fn prove_inner(
 /// walks that need the context mutably between children and so cannot
 /// hold the node borrowed.
 fn child_at(node: &Node, k: usize) -> Option<Id> {
-    match node {
-        Node::Add(xs) | Node::Mul(xs) => xs.get(k).copied(),
-        &Node::Pow(a, b) => [a, b].get(k).copied(),
-        &Node::Apply(_, a) => (k == 0).then_some(a),
-        &Node::Sum { body, .. } | &Node::Deriv { body, .. } => (k == 0).then_some(body),
-        Node::Num(_) | Node::Const(_) | Node::Var(..) | Node::Delta(..) => None,
-    }
+    crate::expr::child_iter(node).nth(k)
 }
 
 /// Whether `undefined` occurs in the expression `id`; a function of the

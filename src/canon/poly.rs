@@ -303,12 +303,6 @@ pub(crate) struct Poly {
 }
 
 impl Poly {
-    /// The terms, copied out: for loops that build new forms (and so need
-    /// the context mutably) while walking a polynomial's terms.
-    pub(crate) fn owned_terms(&self) -> Vec<(Mono, Rational)> {
-        self.terms.clone()
-    }
-
     /// The monomials, in ascending order.
     pub(crate) fn monos(&self) -> impl Iterator<Item = &Mono> + '_ {
         self.terms.iter().map(|(m, _)| m)
@@ -409,28 +403,25 @@ impl Poly {
     /// `self += other`, merging the two sorted term lists in one pass
     /// (adding term by term would shift the vector for each).
     pub(crate) fn add_poly(&mut self, other: &Poly) {
-        if other.terms.is_empty() {
-            return;
-        }
-        if self.terms.is_empty() {
-            self.terms = other.terms.clone();
-            return;
-        }
-        let mine = std::mem::take(&mut self.terms);
-        self.terms = merge_terms(mine, other.terms.iter().cloned());
+        self.add_terms(other.terms.iter().cloned());
     }
 
     /// `self += other`, consuming `other`.
     pub(crate) fn add_poly_owned(&mut self, other: Poly) {
-        if other.terms.is_empty() {
+        self.add_terms(other.terms.into_iter());
+    }
+
+    /// `self +=` the sorted terms of `other`.
+    fn add_terms(&mut self, other: impl ExactSizeIterator<Item = (Mono, Rational)>) {
+        if other.len() == 0 {
             return;
         }
         if self.terms.is_empty() {
-            self.terms = other.terms;
+            self.terms = other.collect();
             return;
         }
         let mine = std::mem::take(&mut self.terms);
-        self.terms = merge_terms(mine, other.terms.into_iter());
+        self.terms = merge_terms(mine, other);
     }
 
     /// `c · self`.
@@ -787,7 +778,6 @@ fn mul_coeff(a: &Rational, b: &Rational) -> Rational {
     }
 }
 
-/// `old += c`, skipping the gcd when both are integers (see [`mul_coeff`]).
 /// `items`, sorted by key, with the values of equal keys summed by `add`
 /// and the pairs whose sum is zero dropped: the terms of a product once
 /// its factors (or a polynomial product's terms) are sorted.
@@ -814,6 +804,7 @@ fn merge_sorted<K: PartialEq, V>(
     out
 }
 
+/// `old += c`, skipping the gcd when both are integers (see [`mul_coeff`]).
 fn add_coeff(old: &mut Rational, c: &Rational) {
     if old.is_integer() && c.is_integer() {
         *old = Rational::from_integer(old.numer() + c.numer());

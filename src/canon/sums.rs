@@ -38,7 +38,12 @@ impl Ctx<'_> {
 
     /// The highest canonical level bound anywhere inside.
     fn max_level(&mut self, id: Id) -> Option<u32> {
-        max_level(self.store, &self.idx_level, id, &mut self.tables.level_memo)
+        max_level(
+            self.store,
+            &self.tables.idx_level,
+            id,
+            &mut self.tables.level_memo,
+        )
     }
 
     /// Renames free indices simultaneously (no simplification). The map
@@ -109,19 +114,15 @@ impl Ctx<'_> {
                     at,
                 }
             }
-            Node::Add(xs) => {
-                let mut xs = xs.clone();
-                for x in xs.iter_mut() {
-                    *x = self.rename_in(*x, map, memo);
+            n @ (Node::Add(_) | Node::Mul(_)) => {
+                // The same operator over the renamed operands.
+                let mut n = n.clone();
+                if let Node::Add(xs) | Node::Mul(xs) = &mut n {
+                    for x in xs.iter_mut() {
+                        *x = self.rename_in(*x, map, memo);
+                    }
                 }
-                Node::Add(xs)
-            }
-            Node::Mul(xs) => {
-                let mut xs = xs.clone();
-                for x in xs.iter_mut() {
-                    *x = self.rename_in(*x, map, memo);
-                }
-                Node::Mul(xs)
+                n
             }
             &Node::Pow(a, b) => {
                 let a = self.rename_in(a, map, memo);

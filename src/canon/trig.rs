@@ -115,8 +115,7 @@ impl Ctx<'_> {
         let pi = self.store.add(Node::Const(Constant::Pi));
         let mut out = Vec::new();
         let mut total = 0i64;
-        let terms = ra.num.owned_terms();
-        for (m, c) in terms {
+        for (m, c) in &ra.num.terms {
             if m.is_one() {
                 // n/d = n·(1/d) while n is small, so cos(x − 2) and
                 // sin(2x − 4) meet; a larger constant is its own angle.
@@ -136,7 +135,7 @@ impl Ctx<'_> {
                 continue;
             }
             if m.0.len() == 1 && m.0[0].0 == pi && m.0[0].1.is_one() {
-                if let Some(exact) = self.exact_pi(&c) {
+                if let Some(exact) = self.exact_pi(c) {
                     out.push(exact);
                     continue;
                 }
@@ -144,7 +143,7 @@ impl Ctx<'_> {
             let n = c.numer().to_i64()?;
             let d = Rational::from_integer(c.denom().clone());
             total += n.abs();
-            let u = Rf::poly(Poly::term(m, d.recip()));
+            let u = Rf::poly(Poly::term(m.clone(), d.recip()));
             out.push(Angle::Multiple(u, n));
         }
         (total <= MAX_MULTIPLE).then_some(out)
