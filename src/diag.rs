@@ -38,3 +38,36 @@ impl Diagnostic {
         self
     }
 }
+
+/// `1 index`, `2 indices`, `3 files`: a count and a noun, in the plural
+/// unless the count is 1. A noun of several words puts its first in the
+/// plural (`2 files unreadable`).
+pub(crate) fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let (head, tail) = noun.split_once(' ').map_or((noun, ""), |(h, t)| (h, t));
+    let head = match head {
+        "index" => "indices".to_string(),
+        _ => format!("{head}s"),
+    };
+    if tail.is_empty() {
+        format!("{n} {head}")
+    } else {
+        format!("{n} {head} {tail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "index"), "1 index");
+        assert_eq!(plural(2, "index"), "2 indices");
+        assert_eq!(plural(0, "claim"), "0 claims");
+        assert_eq!(plural(1, "file unreadable"), "1 file unreadable");
+        assert_eq!(plural(3, "error outside claims"), "3 errors outside claims");
+    }
+}

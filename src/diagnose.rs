@@ -646,7 +646,7 @@ fn has_add(store: &Store, id: Id) -> bool {
 /// Whether some node of `id` satisfies `pred`, each shared node looked at
 /// once (lowered sides share much: a let's value everywhere it is used).
 fn any_node(store: &Store, id: Id, pred: impl Fn(&Node) -> bool) -> bool {
-    let mut memo = crate::expr::fxhash::FxHashMap::default();
+    let mut memo = rustc_hash::FxHashMap::default();
     crate::expr::any_node(store, id, &mut memo, &|_, node| pred(node).then_some(true))
 }
 

@@ -8,12 +8,12 @@
 //! expressions small: σ′ = σ(1 − σ), tanh′ = 1 − tanh², exp′ = exp,
 //! tan′ = 1 + tan².
 
-use crate::expr::fxhash::FxHashMap;
 use crate::expr::subst::{substitute_binding_with, SubstMemo};
 use crate::expr::{
     child_iter, with_children, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId,
 };
 use num_traits::{One, Zero};
+use rustc_hash::FxHashMap;
 
 struct Diff<'a> {
     store: &'a mut Store,

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod diagnose;
 pub mod diff;
 pub mod expr;
+mod fnv;
 pub mod lower;
 pub mod numeric;
 pub mod parallel;

@@ -650,11 +650,5 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
 
 /// A seed that depends only on the file's path, so a run is reproducible.
 fn default_seed(path: &str) -> u64 {
-    // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in path.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    crate::fnv::fnv1a(path.bytes())
 }

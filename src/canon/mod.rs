@@ -59,10 +59,10 @@ mod tests;
 
 pub use trace::{rule_names, Rule};
 
-use crate::expr::fxhash::FxHashMap;
 use crate::expr::{DimId, Id, IndexId, Node, Rational, Store, Symbols};
 use num_traits::{One, Zero};
 use ratfun::Rf;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;

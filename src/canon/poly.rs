@@ -656,7 +656,7 @@ fn univariate(p: &Poly, var: Id) -> Option<BTreeMap<i64, u64>> {
     let mut degs: Vec<(i64, u64)> = Vec::new();
     let mut many: Option<BTreeMap<i64, u64>> = None;
     // An inverse costs ~120 multiplications; atoms recur across terms.
-    let mut inverses: crate::expr::fxhash::FxHashMap<Id, u64> = Default::default();
+    let mut inverses: rustc_hash::FxHashMap<Id, u64> = Default::default();
     for (m, c) in &p.terms {
         let (deg, coef) = term_image(m, c, var, &mut inverses)?;
         if let Some(out) = many.as_mut() {
@@ -685,7 +685,7 @@ fn term_image(
     m: &Mono,
     c: &Rational,
     var: Id,
-    inverses: &mut crate::expr::fxhash::FxHashMap<Id, u64>,
+    inverses: &mut rustc_hash::FxHashMap<Id, u64>,
 ) -> Option<(i64, u64)> {
     let mut coef = rat_mod(c)?;
     let mut deg = 0i64;

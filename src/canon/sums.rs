@@ -18,9 +18,9 @@
 use super::poly::{Exp, Mono};
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
-use crate::expr::fxhash::FxHashMap;
 use crate::expr::{child_iter, Id, IndexId, Node, Rational, Store};
 use num_traits::{One, Signed, ToPrimitive};
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The fresh bound indices and the body factors of an opened sum.

@@ -3,7 +3,7 @@
 //! names, unknown names, arity, unbound indices, cycles).
 
 use super::names::{did_you_mean, free_indices, rebound_sum_index};
-use crate::diag::Diagnostic;
+use crate::diag::{plural, Diagnostic};
 use crate::expr::{Constant, Domain, Func, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Def, Expr, ExprKind, File, Ident, Item, Let, ShapeSpec};
 use crate::syntax::span::Span;
@@ -500,15 +500,6 @@ fn param_ranks(def: &Def) -> Result<Vec<usize>, Diagnostic> {
     match err {
         Some(d) => Err(d),
         None => Ok(ranks.into_iter().map(|r| r.map_or(0, |r| r.0)).collect()),
-    }
-}
-
-/// `1 index`, `2 indices`.
-pub fn plural(n: usize, what: &str) -> String {
-    match (n, what) {
-        (1, _) => format!("1 {what}"),
-        (_, "index") => format!("{n} indices"),
-        _ => format!("{n} {what}s"),
     }
 }
 

@@ -11,12 +11,11 @@
 //!   claim as stated. Simplification lives in `canon`.
 //! - Expressions carry no spans; names live in [`Symbols`].
 
-pub(crate) mod fxhash;
 pub mod print;
 pub mod subst;
 
-use fxhash::{FxHashMap, FxHasher};
 use num_rational::BigRational;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::fmt;
 use std::hash::{BuildHasher, BuildHasherDefault};
 
@@ -456,7 +455,7 @@ pub fn child_iter(node: &Node) -> impl Iterator<Item = Id> + '_ {
 pub(crate) fn any_node(
     store: &Store,
     id: Id,
-    memo: &mut fxhash::FxHashMap<Id, bool>,
+    memo: &mut FxHashMap<Id, bool>,
     rule: &impl Fn(Id, &Node) -> Option<bool>,
 ) -> bool {
     let node = store.get(id);

@@ -3,8 +3,8 @@
 //! Used by the symbolic engine once a derivative by a let-name has been
 //! taken (see [`super::Binding`]); nothing here simplifies.
 
-use super::fxhash::FxHashMap;
 use super::{children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// `id` with every element `var[e]` replaced by the variable's bound value

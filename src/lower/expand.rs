@@ -8,14 +8,14 @@
 //! and lowered at whatever indices the body uses them with, once per index
 //! tuple, so repeated uses share one subexpression.
 
-use crate::check::env::{builtin_fn, constant, plural, BuiltinFn, DefEntry, Env, Global, LetEntry};
+use crate::check::env::{builtin_fn, constant, BuiltinFn, DefEntry, Env, Global, LetEntry};
 use crate::check::names::did_you_mean;
 use crate::check::Shape;
-use crate::diag::Diagnostic;
-use crate::expr::fxhash::FxHashMap;
+use crate::diag::{plural, Diagnostic};
 use crate::expr::{DimId, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
 use crate::syntax::span::Span;
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 

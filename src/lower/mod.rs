@@ -116,11 +116,8 @@ pub fn lower_file(file: &ast::File) -> Lowered {
     // Expansion recurses once per nesting level of the expanded expression;
     // a large stack lets the depth limits, not the stack, decide (debug
     // builds use several kilobytes per level).
-    on_big_stack(|| lower_here(file)).unwrap_or_else(|| lower_here(file))
+    crate::parallel::with_big_stack(|| lower_here(file))
 }
-
-/// The stack of the lowering thread.
-const STACK_SIZE: usize = 256 << 20;
 
 /// Checks every let where it is written, so that an error in it is
 /// reported once, there, rather than at each use.
@@ -169,7 +166,7 @@ pub fn lower_expr(
     file: &ast::File,
     expr: &ast::Expr,
 ) -> Result<(Lowered, Id, Vec<IndexId>), Diagnostic> {
-    on_big_stack(|| {
+    crate::parallel::with_big_stack(|| {
         let mut symbols = Symbols::default();
         let (env, mut errors) = check::build_env(file, &mut symbols);
         let mut lw = Lowerer::new(&env, symbols);
@@ -183,12 +180,6 @@ pub fn lower_expr(
             errors,
         };
         Ok((lowered, id, free))
-    })
-    .unwrap_or_else(|| {
-        Err(Diagnostic::new(
-            expr.span,
-            "lowering this expression failed",
-        ))
     })
 }
 
@@ -239,7 +230,7 @@ pub fn lower_var(
                 "`{}` is {} and takes {}, but {} given",
                 name.name,
                 check::Shape(dims.clone()).describe(&lowered.symbols),
-                check::env::plural(dims.len(), "index"),
+                crate::diag::plural(dims.len(), "index"),
                 indices.len()
             ),
         ));
@@ -282,19 +273,6 @@ fn not_a_variable(var: &ast::Expr) -> Diagnostic {
         var.span,
         "expected a variable to differentiate by, such as `x` or `z[j]`",
     )
-}
-
-/// Runs `f` on a thread with a large stack: expansion recurses once per
-/// nesting level, and the depth limits, not the stack, should decide.
-fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
-    std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name("lower".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(s, f)
-            .ok()
-            .and_then(|h| h.join().ok())
-    })
 }
 
 #[cfg(test)]

@@ -549,8 +549,8 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
 }
 
 /// The memo tables' hasher: their keys are small integers, for which
-/// SipHash is needlessly slow (see `expr::fxhash`).
-type Fx = BuildHasherDefault<crate::expr::fxhash::FxHasher>;
+/// SipHash is needlessly slow.
+type Fx = BuildHasherDefault<rustc_hash::FxHasher>;
 
 /// A value and its rounding-error bound (in units of the precision's
 /// rounding, see `compare`).

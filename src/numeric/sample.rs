@@ -717,14 +717,9 @@ fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A name's stream key (FNV-1a: stable across Rust versions).
+/// A name's stream key: each part's bytes, each followed by a 0.
 fn name_key(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in parts.iter().flat_map(|p| p.bytes().chain([0])) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    crate::fnv::fnv1a(parts.iter().flat_map(|p| p.bytes().chain([0])))
 }
 
 /// One link of a group while the group is sampled.

@@ -30,7 +30,7 @@
 
 use super::text::{self, Painter, Style};
 use super::{ClaimStatus, FileOutcome, ReadError, Summary, EXIT_VERIFIED, VERDICTS};
-use crate::diag::Diagnostic;
+use crate::diag::{plural, Diagnostic};
 use crate::numeric::Counterexample;
 use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
 use codespan_reporting::diagnostic as cs;
@@ -662,10 +662,6 @@ pub fn render_read_error(error: &ReadError, config: &Config) -> String {
     )
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The summary line: files, claims by outcome, links by verdict, errors.
 pub fn render_summary(summary: &Summary, config: &Config) -> String {
     let p = Painter {
@@ -677,7 +673,7 @@ pub fn render_summary(summary: &Summary, config: &Config) -> String {
     } else {
         p.paint(Style::BoldRed, "✗")
     };
-    let mut line = plural(summary.files, "file", "files");
+    let mut line = plural(summary.files, "file");
     if summary.claims == 0 {
         line.push_str(", no claims");
     } else {
@@ -690,7 +686,7 @@ pub fn render_summary(summary: &Summary, config: &Config) -> String {
         }
         line.push_str(&format!(
             ", {}: {}",
-            plural(summary.claims, "claim", "claims"),
+            plural(summary.claims, "claim"),
             claims.join(", ")
         ));
     }
@@ -704,18 +700,10 @@ pub fn render_summary(summary: &Summary, config: &Config) -> String {
     }
     let mut problems = Vec::new();
     if summary.file_errors > 0 {
-        problems.push(plural(
-            summary.file_errors,
-            "error outside claims",
-            "errors outside claims",
-        ));
+        problems.push(plural(summary.file_errors, "error outside claims"));
     }
     if summary.unreadable > 0 {
-        problems.push(plural(
-            summary.unreadable,
-            "file unreadable",
-            "files unreadable",
-        ));
+        problems.push(plural(summary.unreadable, "file unreadable"));
     }
     if !problems.is_empty() {
         line.push_str(&format!(" — {}", problems.join(", ")));

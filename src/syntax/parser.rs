@@ -45,7 +45,7 @@ pub const MAX_DIGITS: usize = 1000;
 /// Parses a whole derivation file, resiliently: every line that fails is
 /// reported in [`File::errors`] and the rest is still parsed.
 pub fn parse_file(source: &str) -> File {
-    with_deep_stack(|| parse_file_here(source))
+    crate::parallel::with_big_stack(|| parse_file_here(source))
 }
 
 fn parse_file_here(source: &str) -> File {
@@ -119,33 +119,10 @@ fn parse_file_here(source: &str) -> File {
 /// Parses a single expression (as for `derivcheck simplify EXPR`); spans are
 /// relative to `source`. Newlines count as blanks and `#` starts a comment.
 pub fn parse_expr(source: &str) -> Result<Expr, ParseError> {
-    with_deep_stack(|| {
+    crate::parallel::with_big_stack(|| {
         let cx = Cx::new(source, "end of input");
         whole_expr(&cx, source).map_err(|e| cx.error(e))
     })
-}
-
-/// Stack for one parse. Unoptimized builds take about 14 KiB of stack per
-/// nesting level, so [`MAX_DEPTH`] levels need several MiB: more than a test
-/// thread (2 MiB) has. The memory is reserved, not committed, until used.
-const PARSE_STACK: usize = 32 << 20;
-
-/// Runs `f` on a thread with a [`PARSE_STACK`]-sized stack, so that input
-/// nested up to the limit cannot overflow the caller's stack; if no thread
-/// can be started, runs `f` here.
-fn with_deep_stack<T: Send>(f: impl Fn() -> T + Sync) -> T {
-    let spawned = std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name("derivcheck-parse".into())
-            .stack_size(PARSE_STACK)
-            .spawn_scoped(s, &f)
-            .map(|h| h.join())
-    });
-    match spawned {
-        Ok(Ok(out)) => out,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => f(),
-    }
 }
 
 // ---------------------------------------------------------------------------
