@@ -36,8 +36,8 @@ fi
 cargo build --release --quiet || { echo "same-output: could not build the working tree" >&2; exit 2; }
 head_bin=$root/target/release/derivcheck
 
-out=$work/out
-rm -rf "$out"
+out=$(mktemp -d "$work/out.XXXXXX")
+trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/base" "$out/head"
 files=(derivations/*.txt derivations/mistakes/*.txt tests/claims/*.txt)
 run() { # BIN DIR
@@ -51,10 +51,10 @@ run() { # BIN DIR
 run "$base_bin" "$out/base"
 run "$head_bin" "$out/head"
 
-if diff -r "$out/base" "$out/head" >"$work/diff"; then
+if diff -r "$out/base" "$out/head" >"$out/diff"; then
     echo "same-output: ${#files[@]} files, JSON and --explain identical to $rev ($base_sha)"
 else
-    head -n 200 "$work/diff"
+    head -n 200 "$out/diff"
     echo "same-output: outputs differ from $rev ($base_sha); numbers are positions in: ${files[*]}" >&2
     exit 1
 fi
