@@ -14,6 +14,7 @@
 //! means a less specific diagnosis, or none.
 
 use crate::canon::{self, Budget};
+use crate::diff::has_derivative;
 use crate::expr::print::print;
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::numeric::{self, Counterexample, Point, SampleValue};
@@ -695,11 +696,6 @@ fn exponent_of(store: &Store, id: Id, base: Id) -> Option<Rational> {
     }
 }
 
-/// True when `id` has a derivative in it (`d/dx`, `∂/∂z[j]`).
-pub fn has_derivative(store: &Store, id: Id) -> bool {
-    any_node(store, id, |n| matches!(n, Node::Deriv { .. }))
-}
-
 /// Every derivative in `id`: (body, variable, element).
 fn collect_derivs(
     store: &Store,
@@ -735,37 +731,10 @@ fn collect_apps(store: &Store, id: Id, out: &mut Vec<(Func, Id)>, seen: &mut Has
     }
 }
 
-/// `f′(u)`, written out with the derivative rule of `f`. Built here rather
-/// than by differentiating, since `u` is an expression, not a variable.
+/// `f′(u)`, written out with the derivative rule of `f`.
 fn outer_derivative(store: &mut Store, f: Func, u: Id) -> Id {
-    let one = store.int(1);
     let fu = store.apply(f, u);
-    match f {
-        Func::Exp => fu,
-        Func::Log => {
-            let m1 = store.int(-1);
-            store.pow(u, m1)
-        }
-        Func::Sin => store.apply(Func::Cos, u),
-        Func::Cos => {
-            let s = store.apply(Func::Sin, u);
-            store.neg(s)
-        }
-        Func::Tan => {
-            let two = store.int(2);
-            let sq = store.pow(fu, two);
-            store.add2(one, sq)
-        }
-        Func::Tanh => {
-            let two = store.int(2);
-            let sq = store.pow(fu, two);
-            store.sub(one, sq)
-        }
-        Func::Sigmoid => {
-            let rest = store.sub(one, fu);
-            store.mul2(fu, rest)
-        }
-    }
+    crate::diff::fprime(store, f, u, fu)
 }
 
 /// The inner arguments of `id`: arguments of functions, bases and

@@ -110,6 +110,12 @@ pub(crate) fn eliminate_inner(store: &mut Store, symbols: &mut Symbols, id: Id) 
     elim(store, symbols, id, &mut ElimMemo::default())
 }
 
+/// Whether `id` still holds a derivative node (each shared node looked at
+/// once).
+pub fn has_derivative(store: &Store, id: Id) -> bool {
+    has_deriv(store, id, &mut FxHashMap::default())
+}
+
 fn has_deriv(store: &Store, id: Id, memo: &mut FxHashMap<Id, bool>) -> bool {
     crate::expr::any_node(store, id, memo, &|_, node| {
         matches!(node, Node::Deriv { .. }).then_some(true)
@@ -258,7 +264,7 @@ impl Diff<'_> {
                 if is_zero(self.store, da) {
                     self.zero()
                 } else {
-                    let fp = self.fprime(f, a, id);
+                    let fp = fprime(self.store, f, a, id);
                     self.prod(vec![fp, da])
                 }
             }
@@ -284,34 +290,38 @@ impl Diff<'_> {
         self.memo.insert(id, r);
         r
     }
+}
 
-    /// f′(a), given `fa` = f(a).
-    fn fprime(&mut self, f: Func, a: Id, fa: Id) -> Id {
-        let one = self.store.int(1);
-        let m1 = self.store.int(-1);
-        match f {
-            Func::Exp => fa,
-            Func::Log => self.store.pow(a, m1),
-            Func::Sin => self.store.apply(Func::Cos, a),
-            Func::Cos => {
-                let s = self.store.apply(Func::Sin, a);
-                self.prod(vec![m1, s])
-            }
-            Func::Tan | Func::Tanh => {
-                let two = self.store.int(2);
-                let sq = self.store.pow(fa, two);
-                let t = if f == Func::Tan {
-                    sq
-                } else {
-                    self.prod(vec![m1, sq])
-                };
-                self.store.add(Node::Add(vec![one, t]))
-            }
-            Func::Sigmoid => {
-                let n = self.prod(vec![m1, fa]);
-                let s = self.store.add(Node::Add(vec![one, n]));
-                self.prod(vec![fa, s])
-            }
+/// `f′(a)`, given `fa` = `f(a)`: the derivative table of the elementary
+/// functions, written out without simplification. Differentiation applies
+/// it at every function node; the diagnosis builds a missing chain-rule
+/// factor with it, since there `a` is an expression, not a variable.
+pub(crate) fn fprime(store: &mut Store, f: Func, a: Id, fa: Id) -> Id {
+    let one = store.int(1);
+    match f {
+        Func::Exp => fa,
+        Func::Log => {
+            let m1 = store.int(-1);
+            store.pow(a, m1)
+        }
+        Func::Sin => store.apply(Func::Cos, a),
+        Func::Cos => {
+            let s = store.apply(Func::Sin, a);
+            store.neg(s)
+        }
+        Func::Tan => {
+            let two = store.int(2);
+            let sq = store.pow(fa, two);
+            store.add2(one, sq)
+        }
+        Func::Tanh => {
+            let two = store.int(2);
+            let sq = store.pow(fa, two);
+            store.sub(one, sq)
+        }
+        Func::Sigmoid => {
+            let rest = store.sub(one, fa);
+            store.mul2(fa, rest)
         }
     }
 }
@@ -365,13 +375,6 @@ mod tests {
         let mut t = T::new(DECLS);
         let id = t.parse("d(d(x^2 * y, x), y) + d(sum(i, v[i]^2), v[j])");
         let e = super::eliminate_derivs(&mut t.store, &mut t.sym, id);
-        fn has_deriv(s: &crate::expr::Store, id: crate::expr::Id) -> bool {
-            let n = s.get(id);
-            matches!(n, crate::expr::Node::Deriv { .. })
-                || crate::expr::children(n)
-                    .into_iter()
-                    .any(|c| has_deriv(s, c))
-        }
-        assert!(!has_deriv(&t.store, e));
+        assert!(!super::has_derivative(&t.store, e));
     }
 }

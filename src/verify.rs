@@ -573,8 +573,8 @@ fn combine(
                 step.verdict = Verdict::Proved;
                 step.witness = Some("symbolic");
                 let mut trace = definitions_used(defined, &[&step.lhs, &step.rhs]);
-                if crate::diagnose::has_derivative(&lowered.store, link.lhs)
-                    || crate::diagnose::has_derivative(&lowered.store, link.rhs)
+                if crate::diff::has_derivative(&lowered.store, link.lhs)
+                    || crate::diff::has_derivative(&lowered.store, link.rhs)
                 {
                     trace.push("derivative rules".to_string());
                 }

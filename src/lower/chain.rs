@@ -6,7 +6,7 @@ use crate::check::env::check_names;
 use crate::check::names::{free_indices, sum_indices};
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Node, Store};
-use crate::syntax::ast::{BrokenLine, ChainLine, Claim, Expr, ExprKind};
+use crate::syntax::ast::{same_expr, BrokenLine, ChainLine, Claim, Expr};
 use crate::syntax::span::Span;
 use std::collections::HashMap;
 
@@ -354,80 +354,6 @@ fn element_indices(
         out.push(lw.symbols.fresh_index(&name, d));
     }
     out
-}
-
-/// Structural equality of two expressions, ignoring spans.
-pub(crate) fn same_expr(a: &Expr, b: &Expr) -> bool {
-    use ExprKind as K;
-    match (&a.kind, &b.kind) {
-        (K::Num(x), K::Num(y)) => x == y,
-        (K::Name(x), K::Name(y)) => x.name == y.name,
-        (K::Call { func: f, args: xs }, K::Call { func: g, args: ys }) => {
-            f.name == g.name
-                && xs.len() == ys.len()
-                && xs.iter().zip(ys).all(|(x, y)| same_expr(x, y))
-        }
-        (
-            K::Index {
-                base: x,
-                indices: i,
-            },
-            K::Index {
-                base: y,
-                indices: j,
-            },
-        ) => {
-            same_expr(x, y) && i.len() == j.len() && i.iter().zip(j).all(|(p, q)| p.name == q.name)
-        }
-        (K::Neg(x), K::Neg(y)) | (K::Transpose(x), K::Transpose(y)) => same_expr(x, y),
-        (
-            K::Binary {
-                op: o,
-                lhs: l1,
-                rhs: r1,
-            },
-            K::Binary {
-                op: p,
-                lhs: l2,
-                rhs: r2,
-            },
-        ) => o == p && same_expr(l1, l2) && same_expr(r1, r2),
-        (
-            K::Sum {
-                index: i,
-                except: e,
-                body: x,
-            },
-            K::Sum {
-                index: j,
-                except: f,
-                body: y,
-            },
-        ) => {
-            i.name == j.name
-                && e.as_ref().map(|e| &e.name) == f.as_ref().map(|f| &f.name)
-                && same_expr(x, y)
-        }
-        (K::Delta(a1, b1), K::Delta(a2, b2)) => a1.name == a2.name && b1.name == b2.name,
-        (
-            K::Deriv {
-                var: v,
-                indices: i,
-                body: x,
-            },
-            K::Deriv {
-                var: w,
-                indices: j,
-                body: y,
-            },
-        ) => {
-            v.name == w.name
-                && i.len() == j.len()
-                && i.iter().zip(j).all(|(p, q)| p.name == q.name)
-                && same_expr(x, y)
-        }
-        _ => false,
-    }
 }
 
 /// Equality of two lowered expressions up to renaming of bound indices

@@ -17,7 +17,6 @@ use num_traits::{Signed, Zero};
 
 use super::ast::{BinOp, Expr, ExprKind, Ident};
 use super::lexical::is_ident_continue;
-use super::span::Span;
 
 /// Binding strength, loosest first; mirrors the parser's levels.
 const SUM: u8 = 0;
@@ -32,55 +31,6 @@ pub fn print_expr(e: &Expr) -> String {
     let mut out = String::new();
     write(e, SUM, &mut out);
     out
-}
-
-/// A copy of `e` with every span (of nodes and names) set to the empty span
-/// at 0, so that trees parsed from different text compare equal.
-pub fn erase_spans(e: &Expr) -> Expr {
-    let id = |i: &Ident| Ident {
-        name: i.name.clone(),
-        span: Span::default(),
-    };
-    let ids = |v: &[Ident]| v.iter().map(id).collect::<Vec<_>>();
-    let bx = |e: &Expr| Box::new(erase_spans(e));
-    let kind = match &e.kind {
-        ExprKind::Num(n) => ExprKind::Num(n.clone()),
-        ExprKind::Name(n) => ExprKind::Name(id(n)),
-        ExprKind::Call { func, args } => ExprKind::Call {
-            func: id(func),
-            args: args.iter().map(erase_spans).collect(),
-        },
-        ExprKind::Index { base, indices } => ExprKind::Index {
-            base: bx(base),
-            indices: ids(indices),
-        },
-        ExprKind::Neg(x) => ExprKind::Neg(bx(x)),
-        ExprKind::Binary { op, lhs, rhs } => ExprKind::Binary {
-            op: *op,
-            lhs: bx(lhs),
-            rhs: bx(rhs),
-        },
-        ExprKind::Sum {
-            index,
-            except,
-            body,
-        } => ExprKind::Sum {
-            index: id(index),
-            except: except.as_ref().map(id),
-            body: bx(body),
-        },
-        ExprKind::Delta(a, b) => ExprKind::Delta(id(a), id(b)),
-        ExprKind::Deriv { var, indices, body } => ExprKind::Deriv {
-            var: id(var),
-            indices: ids(indices),
-            body: bx(body),
-        },
-        ExprKind::Transpose(x) => ExprKind::Transpose(bx(x)),
-    };
-    Expr {
-        kind,
-        span: Span::default(),
-    }
 }
 
 /// How tightly the printed form of `e` binds.
@@ -283,7 +233,9 @@ fn decimal(n: &BigRational) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::ast::erase_spans;
     use crate::syntax::parse_expr;
+    use crate::syntax::span::Span;
     use pretty_assertions::assert_eq;
     use proptest::prelude::*;
 

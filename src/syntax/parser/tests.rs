@@ -2,7 +2,7 @@
 //! trees written as compact S-expressions so a case fits on one line.
 
 use super::*;
-use crate::syntax::print::erase_spans;
+use crate::syntax::ast::erase_spans;
 use pretty_assertions::assert_eq;
 
 /// A compact, span-free rendering of a tree for table tests.
