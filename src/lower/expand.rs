@@ -8,9 +8,9 @@
 //! and lowered at whatever indices the body uses them with, once per index
 //! tuple, so repeated uses share one subexpression.
 
-use crate::check::env::{builtin_fn, constant, BuiltinFn, DefEntry, Env, Global, LetEntry};
-use crate::check::names::did_you_mean;
-use crate::check::Shape;
+use super::env::{builtin_fn, constant, BuiltinFn, DefEntry, Env, Global, LetEntry};
+use super::names::did_you_mean;
+use super::shape::Shape;
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{DimId, Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
@@ -613,7 +613,7 @@ impl<'a> Lowerer<'a> {
             // transpose) binds its parameters to whole arguments instead;
             // its body's shapes are then checked where it is expanded.
             let mut transposes = false;
-            crate::check::env::walk(&def.body, &mut |n| {
+            super::env::walk(&def.body, &mut |n| {
                 transposes |= matches!(n.kind, ExprKind::Transpose(_));
             });
             let broadcast = shapes
@@ -696,7 +696,7 @@ impl<'a> Lowerer<'a> {
             return Ok(Some(found));
         }
         let mut found = None;
-        crate::check::env::walk(e, &mut |n| {
+        super::env::walk(e, &mut |n| {
             if found.is_some() {
                 return;
             }

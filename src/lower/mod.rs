@@ -1,8 +1,19 @@
-//! Semantic check results lowered to index-form scalar expressions.
+//! The semantic check and the lowering: surface expressions to index-form
+//! scalar expressions, with nothing lowered that has not been checked.
 //!
-//! `lower_file` runs the semantic check (module `check`) and expands
-//! definitions and lets, makes broadcasting and elementwise application
-//! explicit, and produces one [`Link`] per step of every claim.
+//! `lower_file` checks names and arity over the whole file first
+//! ([`env::build_env`]: unknown and duplicate names, arity, unbound
+//! indices, cycles among definitions), then expands definitions and lets,
+//! makes broadcasting and elementwise application explicit, and produces
+//! one [`Link`] per step of every claim. Shapes and index ranges depend on
+//! the arguments a definition is applied to, so they are checked as each
+//! expression is expanded, in this folder too.
+//!
+//! Every error is a [`Diagnostic`](crate::diag::Diagnostic) whose span is
+//! the offending text (the second use of an index, the extra argument, the
+//! unknown name), whose message says what is wrong and what was expected,
+//! and whose labels point at the other half of a conflict (the first use,
+//! the earlier declaration, the call that expanded a definition).
 //!
 //! Contract with the witnesses:
 //! - Nothing is simplified: `x/x` is `x · x^-1`, `sqrt(a)` is `a^(1/2)`,
@@ -27,9 +38,11 @@
 //!   steps per link are bounded, and exceeding a bound is a [`LinkError`].
 
 mod chain;
+pub mod env;
 mod expand;
+pub mod names;
+pub mod shape;
 
-use crate::check;
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Store, Symbols, VarId};
 use crate::syntax::ast;
@@ -133,7 +146,7 @@ fn check_lets<'a>(lw: &mut Lowerer<'a>, file: &'a ast::File, errors: &mut Vec<Di
 
 fn lower_here(file: &ast::File) -> Lowered {
     let mut symbols = Symbols::default();
-    let (env, mut errors) = check::build_env(file, &mut symbols);
+    let (env, mut errors) = env::build_env(file, &mut symbols);
     let mut lw = Lowerer::new(&env, symbols);
     check_lets(&mut lw, file, &mut errors);
     let claims = file
@@ -168,7 +181,7 @@ pub fn lower_expr(
 ) -> Result<(Lowered, Id, Vec<IndexId>), Diagnostic> {
     crate::parallel::with_big_stack(|| {
         let mut symbols = Symbols::default();
-        let (env, mut errors) = check::build_env(file, &mut symbols);
+        let (env, mut errors) = env::build_env(file, &mut symbols);
         let mut lw = Lowerer::new(&env, symbols);
         check_lets(&mut lw, file, &mut errors);
         let (id, free) = chain::lower_single(&mut lw, expr)?;
@@ -229,7 +242,7 @@ pub fn lower_var(
             format!(
                 "`{}` is {} and takes {}, but {} given",
                 name.name,
-                check::Shape(dims.clone()).describe(&lowered.symbols),
+                shape::Shape(dims.clone()).describe(&lowered.symbols),
                 crate::diag::plural(dims.len(), "index"),
                 indices.len()
             ),
