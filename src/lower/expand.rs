@@ -8,7 +8,8 @@
 //! and lowered at whatever indices the body uses them with, once per index
 //! tuple, so repeated uses share one subexpression.
 
-use super::env::{builtin_fn, constant, BuiltinFn, DefEntry, Env, Global, LetEntry};
+use super::builtins::{builtin_fn, constant, BuiltinFn};
+use super::env::{DefEntry, Env, Global, LetEntry};
 use super::names::did_you_mean;
 use super::shape::Shape;
 use crate::diag::{plural, Diagnostic};

@@ -37,6 +37,7 @@
 //! - Lowering never panics and never hangs: expansion depth, recursion and
 //!   steps per link are bounded, and exceeding a bound is a [`LinkError`].
 
+pub mod builtins;
 mod chain;
 pub mod env;
 mod expand;
