@@ -1,19 +1,32 @@
-//! The semantic check and the lowering: surface expressions to index-form
-//! scalar expressions, with nothing lowered that has not been checked.
+//! The semantic check and the lowering: a parsed file to index-form scalar
+//! expressions, with each link checked before it is handed on.
 //!
-//! `lower_file` checks names and arity over the whole file first
-//! ([`env::build_env`]: unknown and duplicate names, arity, unbound
-//! indices, cycles among definitions), then expands definitions and lets,
-//! makes broadcasting and elementwise application explicit, and produces
-//! one [`Link`] per step of every claim. Shapes and index ranges depend on
-//! the arguments a definition is applied to, so they are checked as each
-//! expression is expanded, in this folder too.
+//! `lower_file` expands definitions and lets, makes broadcasting and
+//! elementwise application explicit, and produces one [`Link`] per step of
+//! every claim. The checks run in this order, all in this folder:
+//! 1. Over the whole file, before anything is lowered ([`env::build_env`]):
+//!    declarations, unknown, duplicate and reserved names, arity, unbound
+//!    indices in definitions and lets, cycles among them.
+//! 2. Each let, once where it is written, so that an error in it is
+//!    reported there and not at every use.
+//! 3. Each link (`chain.rs`): the names of both sides, the shape of each
+//!    side, the free indices (the same on both sides, none reused by a sum)
+//!    and their ranges, and that both sides have the same shape.
+//! 4. As each expression is expanded (`expand/shapes.rs`): its shape and
+//!    the ranges of its indices, before `expand.rs` builds its node. Shapes
+//!    cannot all be checked up front: a definition's parameters have the
+//!    shapes of each call's arguments (`sigma(t)` applies to a scalar, or
+//!    elementwise to a vector), so they are computed in the expansion's
+//!    scopes.
 //!
-//! Every error is a [`Diagnostic`](crate::diag::Diagnostic) whose span is
-//! the offending text (the second use of an index, the extra argument, the
-//! unknown name), whose message says what is wrong and what was expected,
-//! and whose labels point at the other half of a conflict (the first use,
-//! the earlier declaration, the call that expanded a definition).
+//! Nothing leaves the folder unchecked: a link that fails a check is a
+//! [`LinkError`], never a [`Link`].
+//!
+//! Every error is a [`Diagnostic`] whose span is the offending text (the
+//! second use of an index, the extra argument, the unknown name), whose
+//! message says what is wrong and what was expected, and whose labels point
+//! at the other half of a conflict (the first use, the earlier declaration,
+//! the call that expanded a definition).
 //!
 //! Contract with the witnesses:
 //! - Nothing is simplified: `x/x` is `x · x^-1`, `sqrt(a)` is `a^(1/2)`,
