@@ -1,7 +1,7 @@
 //! derivcheck checks mathematical derivations step by step.
 //!
-//! text → [`syntax`] (parser, spans) → `check` (names, shapes, indices) →
-//! [`lower`] (index-form scalar expressions in an [`expr::Store`]) →
+//! text → [`syntax`] (parser, spans) → [`lower`] (semantic check of names,
+//! shapes and indices; index-form scalar expressions in an [`expr::Store`]) →
 //! [`numeric`] witness (and the symbolic witness) → [`verify`] verdicts →
 //! [`report`] rendering.
 #![forbid(unsafe_code)]
@@ -9,7 +9,6 @@
 
 pub mod calc;
 pub mod canon;
-pub mod check;
 pub mod diag;
 pub mod diagnose;
 pub mod diff;

@@ -1,9 +1,9 @@
 //! Claims and chains → links, each lowered in its own index scope.
 
+use super::env::check_names;
 use super::expand::{transposed_sides_hint, Lowerer, Scope};
+use super::names::{free_indices, sum_indices};
 use super::{Link, LinkError, LoweredClaim};
-use crate::check::env::check_names;
-use crate::check::names::{free_indices, sum_indices};
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Node, Store};
 use crate::syntax::ast::{same_expr, BrokenLine, ChainLine, Claim, Expr};
@@ -339,7 +339,7 @@ fn free_index_help(name: &str, side: &str, other: &str) -> String {
 /// link so a counterexample never shows two different indices by one name.
 fn element_indices(
     lw: &mut Lowerer<'_>,
-    shape: &crate::check::Shape,
+    shape: &super::shape::Shape,
     named: &[crate::syntax::ast::Ident],
 ) -> Vec<IndexId> {
     let mut taken: Vec<String> = named.iter().map(|i| i.name.clone()).collect();

@@ -1,8 +1,32 @@
-//! Semantic check results lowered to index-form scalar expressions.
+//! The semantic check and the lowering: a parsed file to index-form scalar
+//! expressions, with each link checked before it is handed on.
 //!
-//! `lower_file` runs the semantic check (module `check`) and expands
-//! definitions and lets, makes broadcasting and elementwise application
-//! explicit, and produces one [`Link`] per step of every claim.
+//! `lower_file` expands definitions and lets, makes broadcasting and
+//! elementwise application explicit, and produces one [`Link`] per step of
+//! every claim. The checks run in this order, all in this folder:
+//! 1. Over the whole file, before anything is lowered ([`env::build_env`]):
+//!    declarations, unknown, duplicate and reserved names, arity, unbound
+//!    indices in definitions and lets, cycles among them.
+//! 2. Each let, once where it is written, so that an error in it is
+//!    reported there and not at every use.
+//! 3. Each link (`chain.rs`): the names of both sides, the shape of each
+//!    side, the free indices (the same on both sides, none reused by a sum)
+//!    and their ranges, and that both sides have the same shape.
+//! 4. As each expression is expanded (`expand/shapes.rs`): its shape and
+//!    the ranges of its indices, before `expand.rs` builds its node. Shapes
+//!    cannot all be checked up front: a definition's parameters have the
+//!    shapes of each call's arguments (`sigma(t)` applies to a scalar, or
+//!    elementwise to a vector), so they are computed in the expansion's
+//!    scopes.
+//!
+//! Nothing leaves the folder unchecked: a link that fails a check is a
+//! [`LinkError`], never a [`Link`].
+//!
+//! Every error is a [`Diagnostic`] whose span is the offending text (the
+//! second use of an index, the extra argument, the unknown name), whose
+//! message says what is wrong and what was expected, and whose labels point
+//! at the other half of a conflict (the first use, the earlier declaration,
+//! the call that expanded a definition).
 //!
 //! Contract with the witnesses:
 //! - Nothing is simplified: `x/x` is `x · x^-1`, `sqrt(a)` is `a^(1/2)`,
@@ -26,10 +50,13 @@
 //! - Lowering never panics and never hangs: expansion depth, recursion and
 //!   steps per link are bounded, and exceeding a bound is a [`LinkError`].
 
+pub mod builtins;
 mod chain;
+pub mod env;
 mod expand;
+pub mod names;
+pub mod shape;
 
-use crate::check;
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Store, Symbols, VarId};
 use crate::syntax::ast;
@@ -133,7 +160,7 @@ fn check_lets<'a>(lw: &mut Lowerer<'a>, file: &'a ast::File, errors: &mut Vec<Di
 
 fn lower_here(file: &ast::File) -> Lowered {
     let mut symbols = Symbols::default();
-    let (env, mut errors) = check::build_env(file, &mut symbols);
+    let (env, mut errors) = env::build_env(file, &mut symbols);
     let mut lw = Lowerer::new(&env, symbols);
     check_lets(&mut lw, file, &mut errors);
     let claims = file
@@ -168,7 +195,7 @@ pub fn lower_expr(
 ) -> Result<(Lowered, Id, Vec<IndexId>), Diagnostic> {
     crate::parallel::with_big_stack(|| {
         let mut symbols = Symbols::default();
-        let (env, mut errors) = check::build_env(file, &mut symbols);
+        let (env, mut errors) = env::build_env(file, &mut symbols);
         let mut lw = Lowerer::new(&env, symbols);
         check_lets(&mut lw, file, &mut errors);
         let (id, free) = chain::lower_single(&mut lw, expr)?;
@@ -229,7 +256,7 @@ pub fn lower_var(
             format!(
                 "`{}` is {} and takes {}, but {} given",
                 name.name,
-                check::Shape(dims.clone()).describe(&lowered.symbols),
+                shape::Shape(dims.clone()).describe(&lowered.symbols),
                 crate::diag::plural(dims.len(), "index"),
                 indices.len()
             ),

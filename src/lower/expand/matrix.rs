@@ -20,9 +20,9 @@
 //! them fit, says so: "did you mean `W2ᵀ (ŷ - y)`?".
 
 use super::{Lowerer, Scope, R};
-use crate::check::Shape;
 use crate::diag::Diagnostic;
 use crate::expr::{DimId, Id, IndexId, Node};
+use crate::lower::shape::Shape;
 use crate::syntax::ast::{BinOp, Expr, ExprKind};
 use crate::syntax::print::print_expr;
 use crate::syntax::span::Span;
@@ -202,12 +202,12 @@ impl<'a> Lowerer<'a> {
             .iter()
             .filter(|(name, g)| {
                 let dims = match g {
-                    crate::check::env::Global::Var(v) => &self.symbols.var(v.id).dims,
-                    crate::check::env::Global::Let(_) => match self.let_shapes.get(*name) {
+                    crate::lower::env::Global::Var(v) => &self.symbols.var(v.id).dims,
+                    crate::lower::env::Global::Let(_) => match self.let_shapes.get(*name) {
                         Some(s) => &s.0,
                         None => return false,
                     },
-                    crate::check::env::Global::Def(_) => return false,
+                    crate::lower::env::Global::Def(_) => return false,
                 };
                 dims[..] == [*want]
             })
