@@ -24,7 +24,7 @@
 //! indices and missing values all end the evaluation with [`Stop`].
 
 use super::dd::{self, Dd};
-use super::scalar::{Dual, Field};
+use super::scalar::{Dual, Field, Valued};
 use super::Point;
 use crate::expr::{Constant, DimId, Func, Id, IndexId, Node, Store, Symbols, VarId};
 use num_traits::ToPrimitive;
@@ -551,10 +551,6 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
 /// The memo tables' hasher: their keys are small integers, for which
 /// SipHash is needlessly slow.
 type Fx = BuildHasherDefault<rustc_hash::FxHasher>;
-
-/// A value and its rounding-error bound (in units of the precision's
-/// rounding, see `compare`).
-pub(crate) type Valued<T> = (T, f64);
 
 /// The flat, row-major position of an element, or `None` out of range.
 fn flat_index(idx: &[IndexId], dims: &[DimId], env: &[usize], point: &Point) -> Option<usize> {

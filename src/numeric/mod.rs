@@ -15,6 +15,7 @@ mod dd;
 mod eval;
 mod sample;
 mod scalar;
+mod tolerance;
 
 use crate::expr::{Id, IndexId, Store, Symbols};
 use serde::Serialize;

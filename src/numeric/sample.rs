@@ -23,10 +23,11 @@
 //! out before `samples` defined points, the link "holds" if at least
 //! `max(1, samples / 8)` points were defined, and is "undefined" otherwise.
 
-use super::compare::{compare, compare_with_slack, Cmp, DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
+use super::compare::{compare, compare_with_slack, Cmp};
 use super::dd::Dd;
-use super::eval::{eval_each, eval_roots, Plan, RootValue, Stop, Valued};
-use super::scalar::Field;
+use super::eval::{eval_each, eval_roots, Plan, RootValue, Stop};
+use super::scalar::Valued;
+use super::tolerance::{DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
 use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
 use crate::expr::{DimId, Domain, Id, IndexId, Symbols, VarId};
 use proptest::strategy::ValueTree;

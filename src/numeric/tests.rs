@@ -1,7 +1,6 @@
 //! Link-level tests of the numeric witness: expressions are built directly
 //! in a store, checked, and the outcome compared with what is known.
 
-use super::scalar::Field;
 use super::*;
 use crate::expr::{DimId, Domain, Func, Node, Rational, VarId};
 use num_bigint::BigInt;
@@ -1003,7 +1002,7 @@ fn f64_error_stays_within_its_bound() {
         let d = precise[0].0;
         let diff = d.minus(dd::Dd::from(f)).value().abs();
         assert!(
-            diff <= compare::F64_FACTOR * err + 1e-280,
+            diff <= tolerance::F64_FACTOR * err + 1e-280,
             "{t:?} at x = {xv}, y = {yv}: f64 {f:e}, double-double {:e}, bound {err:e}",
             d.value()
         );
