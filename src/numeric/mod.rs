@@ -1,18 +1,25 @@
 //! The numeric witness: evaluation in f64, forward-mode derivatives, and
 //! proptest-driven sampling with shrinking.
 //!
-//! - `eval`: a link's nodes compiled to a plan and evaluated at a point,
-//!   generic over the number type; sums are loops, deltas compare indices,
-//!   derivatives are forward-mode duals (never symbolic), and sums,
-//!   derivatives and shared nodes are memoized per sample.
-//! - `scalar`: the number types (`f64`, nested duals); `dd`: double-double
-//!   for re-checking differences that `f64` cannot resolve.
-//! - `compare`: the tolerance (documented there and in docs/numeric.md).
+//! - `plan`: a link's nodes compiled to a plan (children first, shapes,
+//!   free indices, what is memoized).
+//! - `evaluator`: a plan evaluated at a point, generic over the number
+//!   type; sums are loops, deltas compare indices, derivatives are
+//!   forward-mode duals (never symbolic), and sums, derivatives and shared
+//!   nodes are memoized per sample (the tables: `memo`). `eval`: the roots'
+//!   values, in the number type their derivatives need.
+//! - `scalar`: the number types (`f64`, `Dd`, nested duals); `dd`:
+//!   double-double for re-checking differences that `f64` cannot resolve.
+//! - `compare`: the tolerance (documented there and in docs/numeric.md);
+//!   `tolerance`: its factors.
 //! - `sample`: strategies, the proptest runner, shrinking, verdicts.
 
 mod compare;
 mod dd;
 mod eval;
+mod evaluator;
+mod memo;
+mod plan;
 mod sample;
 mod scalar;
 mod tolerance;
@@ -221,7 +228,7 @@ pub fn check_links_with(
 /// or `None` where it is undefined, not finite, or too costly to evaluate
 /// (more than `Limits::default().ops` node visits).
 pub fn eval_at(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Option<f64> {
-    let plan = eval::Plan::new(store, symbols, &[id]).ok()?;
+    let plan = plan::Plan::new(store, symbols, &[id]).ok()?;
     let mut ops = 0;
     let v = eval::eval_roots::<f64>(&plan, point, Limits::default().ops, &mut ops).ok()?;
     v.first().map(|(x, _)| *x)
@@ -231,7 +238,7 @@ pub fn eval_at(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Optio
 /// (about 32 significant digits), rounded to `f64`; `None` as for
 /// [`eval_at`]. Useful to tell a tiny genuine difference from rounding.
 pub fn eval_at_precise(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Option<f64> {
-    let plan = eval::Plan::new(store, symbols, &[id]).ok()?;
+    let plan = plan::Plan::new(store, symbols, &[id]).ok()?;
     let mut ops = 0;
     let v = eval::eval_roots::<dd::Dd>(&plan, point, Limits::default().ops, &mut ops).ok()?;
     v.first().map(|(x, _)| scalar::Field::value(x))

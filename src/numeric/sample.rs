@@ -25,7 +25,9 @@
 
 use super::compare::{compare, compare_with_slack, Cmp};
 use super::dd::Dd;
-use super::eval::{eval_each, eval_roots, Plan, RootValue, Stop};
+use super::eval::{eval_each, eval_roots, RootValue};
+use super::evaluator::{Stop, MAX_DERIV_DEPTH};
+use super::plan::Plan;
 use super::scalar::Valued;
 use super::tolerance::{DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
 use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
@@ -620,10 +622,7 @@ fn judge(plan: &Plan, point: &Point, state: &mut State, limit: u64) -> Verdict {
 fn stop_message(stop: Stop, limit: u64) -> String {
     match stop {
         Stop::Budget => format!("numeric evaluation budget of {limit} operations exceeded"),
-        Stop::TooDeep => format!(
-            "derivatives nested deeper than {} levels",
-            super::eval::MAX_DERIV_DEPTH
-        ),
+        Stop::TooDeep => format!("derivatives nested deeper than {} levels", MAX_DERIV_DEPTH),
         Stop::Undefined => "undefined".to_string(),
         Stop::Indeterminate => "indeterminate".to_string(),
     }
@@ -872,7 +871,7 @@ pub(crate) fn run_group(
             // Too deep for the number types: said at once, never sampled.
             stopped: sides
                 .iter()
-                .any(|&s| plan.root_depth[s] > super::eval::MAX_DERIV_DEPTH)
+                .any(|&s| plan.root_depth[s] > MAX_DERIV_DEPTH)
                 .then_some(Stop::TooDeep),
             failure: None,
         })

@@ -30,7 +30,7 @@ pub(crate) type Valued<T> = (T, f64);
 /// the caller also rejects non-finite results, so overflow is undefined too.
 ///
 /// `'static` so that the evaluator can keep spare memo tables per number
-/// type (see `eval::SpareTables`).
+/// type (see `memo::SpareTables`).
 pub(crate) trait Field: Copy + std::fmt::Debug + 'static {
     /// A constant, given at both precisions (so `Dd` keeps all of a
     /// rational's digits rather than those of its `f64` rounding).

@@ -482,7 +482,7 @@ fn memoization_shares_the_softmax_denominator() {
     let den = b.sum(j, ej);
     let q = b.s.div(ei, den);
     let lhs = b.sum(i, q);
-    let plan = eval::Plan::new(&b.s, &b.y, &[lhs]).unwrap();
+    let plan = plan::Plan::new(&b.s, &b.y, &[lhs]).unwrap();
     let point = Point {
         dims: vec![5],
         indices: vec![0, 0],
@@ -521,7 +521,7 @@ fn renamed_copies_share_their_values() {
         vars: vec![vec![0.5, -1.0, 2.0, 0.0, 1.0]],
     };
     let count = |roots: &[Id]| {
-        let plan = eval::Plan::new(&b.s, &b.y, roots).unwrap();
+        let plan = plan::Plan::new(&b.s, &b.y, roots).unwrap();
         let mut ops = 0;
         eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
         ops
@@ -539,7 +539,7 @@ fn renamed_copies_share_their_values() {
     let ek = b.s.apply(Func::Exp, zk);
     let d3 = denominator(&mut b);
     let rk = b.s.div(ek, d3);
-    let plan = eval::Plan::new(&b.s, &b.y, &[lhs, rk]).unwrap();
+    let plan = plan::Plan::new(&b.s, &b.y, &[lhs, rk]).unwrap();
     let mut ops = 0;
     let v = eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
     let p2 = 2f64.exp();
@@ -986,7 +986,7 @@ fn f64_error_stays_within_its_bound() {
         } else {
             b.deriv(body, VarId(0), &[])
         };
-        let plan = eval::Plan::new(&b.s, &b.y, &[root]).unwrap();
+        let plan = plan::Plan::new(&b.s, &b.y, &[root]).unwrap();
         let point = Point {
             dims: vec![],
             indices: vec![],
