@@ -23,6 +23,7 @@ mod plan;
 mod sample;
 mod scalar;
 mod tolerance;
+mod value_tree;
 
 use crate::expr::{Id, IndexId, Store, Symbols};
 use serde::Serialize;

@@ -30,9 +30,9 @@ use super::evaluator::{Stop, MAX_DERIV_DEPTH};
 use super::plan::Plan;
 use super::scalar::Valued;
 use super::tolerance::{DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
+use super::value_tree::{BinarySearch, ValueTree};
 use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
 use crate::expr::{DimId, Domain, Id, IndexId, Symbols, VarId};
-use proptest::strategy::ValueTree;
 use std::borrow::Cow;
 
 /// The largest dimension sampled.
@@ -636,7 +636,7 @@ fn stop_message(stop: Stop, limit: u64) -> String {
 #[derive(Clone, Debug)]
 struct RawTree {
     /// Dimensions, then raw index values.
-    ints: Vec<proptest::num::usize::BinarySearch>,
+    ints: Vec<BinarySearch>,
     n_dims: usize,
     values: ValuesTree,
     /// The part being simplified (`ints.len()` for the values).
@@ -646,16 +646,9 @@ struct RawTree {
 
 impl RawTree {
     fn new(layout: &Layout, symbols: &Symbols, raw: &Raw) -> RawTree {
-        let ints = (raw
-            .0
-            .iter()
-            .map(|&d| proptest::num::usize::BinarySearch::new_above(1, d)))
-        .chain(
-            raw.1
-                .iter()
-                .map(|&i| proptest::num::usize::BinarySearch::new(i)),
-        )
-        .collect();
+        let ints = (raw.0.iter().map(|&d| BinarySearch::new_above(1, d)))
+            .chain(raw.1.iter().map(|&i| BinarySearch::new(i)))
+            .collect();
         RawTree {
             ints,
             n_dims: raw.0.len(),
@@ -1463,7 +1456,6 @@ fn counterexample(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::strategy::ValueTree;
 
     use crate::expr::{Node, Store};
 
