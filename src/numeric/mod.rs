@@ -12,16 +12,24 @@
 //!   double-double for re-checking differences that `f64` cannot resolve.
 //! - `compare`: the tolerance (documented there and in docs/numeric.md);
 //!   `tolerance`: its factors.
-//! - `sample`: strategies, the proptest runner, shrinking, verdicts.
+//! - `sample`: the sampler's entry points and each link's outcome;
+//!   `draws`: what is drawn and the point a draw stands for; `judge`: the
+//!   verdict at a point; `schedule`: a group's draws in waves computed
+//!   ahead; `shrink`: shrinking a failing draw with proptest-style value
+//!   trees (`value_tree`, a mirror of proptest's binary search).
 
 mod compare;
 mod dd;
+mod draws;
 mod eval;
 mod evaluator;
+mod judge;
 mod memo;
 mod plan;
 mod sample;
 mod scalar;
+mod schedule;
+mod shrink;
 mod tolerance;
 mod value_tree;
 
