@@ -314,6 +314,8 @@ impl<T: Field> Evaluator<'_, T> {
         t
     }
 
+    /// The value of inner node `op`: one arm per kind of node, the larger
+    /// ones in methods of their own below.
     fn compute(&mut self, op: &Op) -> Result<Valued<T>, Stop> {
         use Stop::Undefined;
         Ok(match op {
@@ -335,129 +337,20 @@ impl<T: Field> Evaluator<'_, T> {
                 let (t, err) = self.bound_value(*var, idx, *value, params)?;
                 (self.perturbed(t, *var, flat), err)
             }
-            Op::Add(xs) => {
-                let mut acc = T::from_f64(0.0);
-                let mut err = 0.0;
-                for &x in xs {
-                    let (v, e) = self.eval(x)?;
-                    acc = acc.add(v);
-                    err += e + v.value().abs();
-                }
-                (acc, err)
-            }
-            Op::Mul(xs) => {
-                let mut acc = T::from_f64(1.0);
-                let mut err = 0.0;
-                for &x in xs {
-                    let (v, e) = self.eval(x)?;
-                    err = err * v.value().abs() + acc.value().abs() * e;
-                    let nonzero = acc.value() != 0.0 && v.value() != 0.0;
-                    acc = acc.mul(v);
-                    // Underflow to 0 (see `pow_int`).
-                    if nonzero && acc.value() == 0.0 {
-                        return Err(Undefined);
-                    }
-                }
-                (acc, err + acc.value().abs())
-            }
+            Op::Add(xs) => self.sum_of(xs)?,
+            Op::Mul(xs) => self.product_of(xs)?,
             Op::PowInt(b, n) => {
                 let (bv, be) = self.eval(*b)?;
                 self.pow_int(bv, be, *n)?
             }
-            Op::Pow(b, x) => {
-                let (bv, be) = self.eval(*b)?;
-                let (xv, xe) = self.eval(*x)?;
-                let x = xv.value();
-                if bv.value() == 0.0 && x != 0.0 && x.abs() <= T::TOLERANCE * xe {
-                    // 0^x jumps at x = 0; rounding must not pick a side. An
-                    // exponent computed as exactly 0 is taken as 0 (0^0 =
-                    // 1), as every other exact value is taken at its word.
-                    return Err(Stop::Indeterminate);
-                }
-                if let Some(n) = xv.as_integer() {
-                    self.pow_int(bv, be, n)?
-                } else {
-                    let v = if xv.is_constant() {
-                        bv.powc(xv).ok_or(Undefined)?
-                    } else if bv.value() > 0.0 {
-                        xv.mul(bv.ln().ok_or(Undefined)?).exp()
-                    } else {
-                        return Err(Undefined);
-                    };
-                    let (b, x, a) = (bv.value(), xv.value(), v.value().abs());
-                    let err = if b == 0.0 {
-                        0.0
-                    } else {
-                        a * (x.abs() * be / b.abs() + b.abs().ln().abs() * xe)
-                    };
-                    (v, err + a)
-                }
-            }
-            Op::Apply(f, a) => {
-                let (av, ae) = self.eval(*a)?;
-                let x = av.value();
-                let v = match f {
-                    Func::Exp => av.exp(),
-                    Func::Log => av.ln().ok_or(Undefined)?,
-                    Func::Sin => av.sin(),
-                    Func::Cos => av.cos(),
-                    Func::Tan => av.tan().ok_or(Undefined)?,
-                    Func::Tanh => av.tanh(),
-                    Func::Sigmoid => av.sigmoid(),
-                };
-                let y = v.value();
-                // e^x and σ(x) are never 0: a 0 is an underflow (see
-                // `pow_int`).
-                if y == 0.0 && matches!(f, Func::Exp | Func::Sigmoid) {
-                    return Err(Undefined);
-                }
-                // |f'(x)|: how the argument's error carries over.
-                let slope = match f {
-                    Func::Exp => y.abs(),
-                    Func::Log => 1.0 / x.abs(),
-                    Func::Sin | Func::Cos => 1.0,
-                    Func::Tan => 1.0 + y * y,
-                    Func::Tanh => 1.0 - y * y,
-                    Func::Sigmoid => y * (1.0 - y),
-                };
-                (v, slope * ae + y.abs())
-            }
+            Op::Pow(b, x) => self.power(*b, *x)?,
+            Op::Apply(f, a) => self.apply(*f, *a)?,
             Op::Sum {
                 index,
                 except,
                 body,
                 dim,
-            } => {
-                let n = *self.point.dims.get(dim.0 as usize).ok_or(Undefined)?;
-                let slot = index.0 as usize;
-                if slot >= self.env.len() {
-                    return Err(Undefined);
-                }
-                let skip = match except {
-                    Some(j) => Some(*self.env.get(j.0 as usize).ok_or(Undefined)?),
-                    None => None,
-                };
-                let saved = self.env[slot];
-                let mut acc = T::from_f64(0.0);
-                let mut err = 0.0;
-                let mut result = Ok(());
-                for i in (0..n).filter(|&i| Some(i) != skip) {
-                    self.env[slot] = i;
-                    match self.eval(*body) {
-                        Ok((v, e)) => {
-                            acc = acc.add(v);
-                            err += e + v.value().abs();
-                        }
-                        Err(stop) => {
-                            result = Err(stop);
-                            break;
-                        }
-                    }
-                }
-                self.env[slot] = saved;
-                result?;
-                (acc, err)
-            }
+            } => self.sum_over(*index, *except, *body, *dim)?,
             Op::Delta(i, j) => {
                 let a = self.env.get(i.0 as usize).ok_or(Undefined)?;
                 let b = self.env.get(j.0 as usize).ok_or(Undefined)?;
@@ -468,25 +361,181 @@ impl<T: Field> Evaluator<'_, T> {
                 var,
                 at,
                 dims,
-            } => {
-                let flat = flat_index(at, dims, &self.env, self.point).ok_or(Undefined)?;
-                let slot = self.stack.len();
-                if slot >= self.depth {
-                    return Err(Stop::TooDeep);
-                }
-                let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
-                self.stack.push((*var, flat));
-                self.stack_mask |= var_bit(*var);
-                self.ctx = self.context();
-                let r = self.eval(*body);
-                self.stack.pop();
-                self.ctx = saved_ctx;
-                self.stack_mask = saved_mask;
-                let (bv, be) = r?;
-                let v = bv.extract(slot);
-                (v, be + v.value().abs())
-            }
+            } => self.derivative(*body, *var, at, dims)?,
         })
+    }
+
+    // The pieces of `compute` are inlined into it, as they were written in
+    // it before: one function, with its `eval` calls inlined, per number
+    // type, rather than a call per node visit.
+
+    /// The terms `xs` added, with their rounding-error bound.
+    #[inline(always)]
+    fn sum_of(&mut self, xs: &[u32]) -> Result<Valued<T>, Stop> {
+        let mut acc = T::from_f64(0.0);
+        let mut err = 0.0;
+        for &x in xs {
+            let (v, e) = self.eval(x)?;
+            acc = acc.add(v);
+            err += e + v.value().abs();
+        }
+        Ok((acc, err))
+    }
+
+    /// The factors `xs` multiplied.
+    #[inline(always)]
+    fn product_of(&mut self, xs: &[u32]) -> Result<Valued<T>, Stop> {
+        use Stop::Undefined;
+        let mut acc = T::from_f64(1.0);
+        let mut err = 0.0;
+        for &x in xs {
+            let (v, e) = self.eval(x)?;
+            err = err * v.value().abs() + acc.value().abs() * e;
+            let nonzero = acc.value() != 0.0 && v.value() != 0.0;
+            acc = acc.mul(v);
+            // Underflow to 0 (see `pow_int`).
+            if nonzero && acc.value() == 0.0 {
+                return Err(Undefined);
+            }
+        }
+        Ok((acc, err + acc.value().abs()))
+    }
+
+    /// Node `b` to the power of node `x`.
+    #[inline(always)]
+    fn power(&mut self, b: u32, x: u32) -> Result<Valued<T>, Stop> {
+        use Stop::Undefined;
+        let (bv, be) = self.eval(b)?;
+        let (xv, xe) = self.eval(x)?;
+        let x = xv.value();
+        if bv.value() == 0.0 && x != 0.0 && x.abs() <= T::TOLERANCE * xe {
+            // 0^x jumps at x = 0; rounding must not pick a side. An
+            // exponent computed as exactly 0 is taken as 0 (0^0 =
+            // 1), as every other exact value is taken at its word.
+            return Err(Stop::Indeterminate);
+        }
+        if let Some(n) = xv.as_integer() {
+            self.pow_int(bv, be, n)
+        } else {
+            let v = if xv.is_constant() {
+                bv.powc(xv).ok_or(Undefined)?
+            } else if bv.value() > 0.0 {
+                xv.mul(bv.ln().ok_or(Undefined)?).exp()
+            } else {
+                return Err(Undefined);
+            };
+            let (b, x, a) = (bv.value(), xv.value(), v.value().abs());
+            let err = if b == 0.0 {
+                0.0
+            } else {
+                a * (x.abs() * be / b.abs() + b.abs().ln().abs() * xe)
+            };
+            Ok((v, err + a))
+        }
+    }
+
+    /// Function `f` of node `a`.
+    #[inline(always)]
+    fn apply(&mut self, f: Func, a: u32) -> Result<Valued<T>, Stop> {
+        use Stop::Undefined;
+        let (av, ae) = self.eval(a)?;
+        let x = av.value();
+        let v = match f {
+            Func::Exp => av.exp(),
+            Func::Log => av.ln().ok_or(Undefined)?,
+            Func::Sin => av.sin(),
+            Func::Cos => av.cos(),
+            Func::Tan => av.tan().ok_or(Undefined)?,
+            Func::Tanh => av.tanh(),
+            Func::Sigmoid => av.sigmoid(),
+        };
+        let y = v.value();
+        // e^x and σ(x) are never 0: a 0 is an underflow (see
+        // `pow_int`).
+        if y == 0.0 && matches!(f, Func::Exp | Func::Sigmoid) {
+            return Err(Undefined);
+        }
+        // |f'(x)|: how the argument's error carries over.
+        let slope = match f {
+            Func::Exp => y.abs(),
+            Func::Log => 1.0 / x.abs(),
+            Func::Sin | Func::Cos => 1.0,
+            Func::Tan => 1.0 + y * y,
+            Func::Tanh => 1.0 - y * y,
+            Func::Sigmoid => y * (1.0 - y),
+        };
+        Ok((v, slope * ae + y.abs()))
+    }
+
+    /// The sum of `body` over `index` (in dimension `dim`), leaving out
+    /// the value of index `except`.
+    #[inline(always)]
+    fn sum_over(
+        &mut self,
+        index: IndexId,
+        except: Option<IndexId>,
+        body: u32,
+        dim: DimId,
+    ) -> Result<Valued<T>, Stop> {
+        use Stop::Undefined;
+        let n = *self.point.dims.get(dim.0 as usize).ok_or(Undefined)?;
+        let slot = index.0 as usize;
+        if slot >= self.env.len() {
+            return Err(Undefined);
+        }
+        let skip = match except {
+            Some(j) => Some(*self.env.get(j.0 as usize).ok_or(Undefined)?),
+            None => None,
+        };
+        let saved = self.env[slot];
+        let mut acc = T::from_f64(0.0);
+        let mut err = 0.0;
+        let mut result = Ok(());
+        for i in (0..n).filter(|&i| Some(i) != skip) {
+            self.env[slot] = i;
+            match self.eval(body) {
+                Ok((v, e)) => {
+                    acc = acc.add(v);
+                    err += e + v.value().abs();
+                }
+                Err(stop) => {
+                    result = Err(stop);
+                    break;
+                }
+            }
+        }
+        self.env[slot] = saved;
+        result?;
+        Ok((acc, err))
+    }
+
+    /// The derivative of `body` by element `at` of `var` (of dimensions
+    /// `dims`), in the next slot.
+    #[inline(always)]
+    fn derivative(
+        &mut self,
+        body: u32,
+        var: VarId,
+        at: &[IndexId],
+        dims: &[DimId],
+    ) -> Result<Valued<T>, Stop> {
+        use Stop::Undefined;
+        let flat = flat_index(at, dims, &self.env, self.point).ok_or(Undefined)?;
+        let slot = self.stack.len();
+        if slot >= self.depth {
+            return Err(Stop::TooDeep);
+        }
+        let (saved_ctx, saved_mask) = (self.ctx, self.stack_mask);
+        self.stack.push((var, flat));
+        self.stack_mask |= var_bit(var);
+        self.ctx = self.context();
+        let r = self.eval(body);
+        self.stack.pop();
+        self.ctx = saved_ctx;
+        self.stack_mask = saved_mask;
+        let (bv, be) = r?;
+        let v = bv.extract(slot);
+        Ok((v, be + v.value().abs()))
     }
 
     /// A let-name's variable at `idx`: its value there. Within the body of

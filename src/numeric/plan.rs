@@ -129,32 +129,149 @@ impl Plan {
     /// Compiles the nodes reachable from `roots`. Fails (with a message) only
     /// when a handle does not belong to `symbols`.
     pub fn new(store: &Store, symbols: &Symbols, roots: &[Id]) -> Result<Plan, String> {
-        let n_store = store.len();
-        // Reachable set, then ascending ids: children come before parents.
-        // Position in the plan by store id (`UNSEEN` until reached): a
-        // table over the store, which is cheaper than hashing every node.
-        const UNSEEN: u32 = u32::MAX;
-        let mut seen: Vec<u32> = vec![UNSEEN; n_store];
-        let mut todo: Vec<Id> = roots.to_vec();
-        let mut order: Vec<Id> = Vec::new();
-        while let Some(id) = todo.pop() {
-            if id.index() >= n_store {
-                return Err(format!("node {id} is not in the store"));
-            }
-            if std::mem::replace(&mut seen[id.index()], 0) == UNSEEN {
-                order.push(id);
-                let node = store.get(id);
-                todo.extend(crate::expr::child_iter(node));
-                // A let-name's variable is evaluated through its value.
-                if let Node::Var(v, _) = node {
-                    todo.extend(symbols.binding(*v).map(|b| b.value));
-                }
+        let (order, seen) = reachable(store, symbols, roots)?;
+        let local = |id: &Id| seen[id.index()];
+        let Compiled {
+            mut nodes,
+            parents,
+            depth,
+            mut vars,
+            mut dims,
+        } = compile(store, symbols, &order, &seen)?;
+        let n_shapes = assign_shapes(&mut nodes, &order, symbols)?;
+        mark_memoized(&mut nodes, &parents, n_shapes);
+        let memo_shapes = memo_shapes(&nodes, n_shapes);
+        vars.sort_unstable();
+        vars.dedup();
+        dims.sort_unstable();
+        dims.dedup();
+        if let Some(d) = dims.iter().find(|d| d.0 as usize >= symbols.dims.len()) {
+            return Err(format!("unknown dimension {}", d.0));
+        }
+        let roots: Vec<u32> = roots.iter().map(local).collect();
+        let root_depth: Vec<usize> = roots.iter().map(|&r| depth[r as usize]).collect();
+        let inexact_at = inexact_nodes(store, &order, &nodes, &seen);
+        let root_inexact: Vec<bool> = roots.iter().map(|&r| inexact_at[r as usize]).collect();
+        Ok(Plan {
+            root_inexact,
+            root_depth,
+            nodes,
+            n_shapes,
+            memo_shapes,
+            roots,
+            vars,
+            dims,
+            n_indices: symbols.indices.len(),
+        })
+    }
+}
+
+/// The nodes reachable from `roots` (a let-name's variable reaches its
+/// value) in ascending id order, so that children come before parents, and
+/// each one's position in that order by store id.
+fn reachable(
+    store: &Store,
+    symbols: &Symbols,
+    roots: &[Id],
+) -> Result<(Vec<Id>, Vec<u32>), String> {
+    let n_store = store.len();
+    // Reachable set, then ascending ids: children come before parents.
+    // Position in the plan by store id (`UNSEEN` until reached): a
+    // table over the store, which is cheaper than hashing every node.
+    const UNSEEN: u32 = u32::MAX;
+    let mut seen: Vec<u32> = vec![UNSEEN; n_store];
+    let mut todo: Vec<Id> = roots.to_vec();
+    let mut order: Vec<Id> = Vec::new();
+    while let Some(id) = todo.pop() {
+        if id.index() >= n_store {
+            return Err(format!("node {id} is not in the store"));
+        }
+        if std::mem::replace(&mut seen[id.index()], 0) == UNSEEN {
+            order.push(id);
+            let node = store.get(id);
+            todo.extend(crate::expr::child_iter(node));
+            // A let-name's variable is evaluated through its value.
+            if let Node::Var(v, _) = node {
+                todo.extend(symbols.binding(*v).map(|b| b.value));
             }
         }
-        order.sort_unstable();
-        for (pos, id) in order.iter().enumerate() {
-            seen[id.index()] = pos as u32;
+    }
+    order.sort_unstable();
+    for (pos, id) in order.iter().enumerate() {
+        seen[id.index()] = pos as u32;
+    }
+    Ok((order, seen))
+}
+
+/// The nodes of a plan compiled one by one, children first, before their
+/// shapes are known.
+struct Compiled {
+    nodes: Vec<PlanNode>,
+    /// How many parents each node has.
+    parents: Vec<u32>,
+    /// The deepest nesting of `Deriv` nodes in each node.
+    depth: Vec<usize>,
+    /// The sampled variables mentioned (with repeats).
+    vars: Vec<VarId>,
+    /// The dimensions used (with repeats).
+    dims: Vec<DimId>,
+}
+
+/// Compiles the nodes `order` (children first), whose positions by store
+/// id are `seen`.
+fn compile(
+    store: &Store,
+    symbols: &Symbols,
+    order: &[Id],
+    seen: &[u32],
+) -> Result<Compiled, String> {
+    let mut c = Compiled {
+        nodes: Vec::with_capacity(order.len()),
+        parents: vec![0u32; order.len()],
+        depth: vec![0usize; order.len()],
+        vars: Vec::new(),
+        dims: Vec::new(),
+    };
+    for (pos, id) in order.iter().enumerate() {
+        let node = store.get(*id);
+        for ch in crate::expr::child_iter(node) {
+            c.parents[seen[ch.index()] as usize] += 1;
         }
+        let (op, mask) = c.op(store, symbols, seen, pos, *id)?;
+        // The free indices, and their dimensions, are `assign_shapes`'s:
+        // each comes from a leaf, whose dimension is in `dims` already.
+        c.nodes.push(PlanNode {
+            op,
+            shape: 0,
+            deps: Vec::new(),
+            dep_dims: Vec::new(),
+            vars: mask,
+            memo: false,
+            has_deriv: c.depth[pos] > 0,
+        });
+    }
+    Ok(c)
+}
+
+impl Compiled {
+    /// The operation of node `id`, at position `pos`, and the mask of the
+    /// variables it mentions; records its depth and the sampled variables
+    /// and dimensions it uses.
+    fn op(
+        &mut self,
+        store: &Store,
+        symbols: &Symbols,
+        seen: &[u32],
+        pos: usize,
+        id: Id,
+    ) -> Result<(Op, u64), String> {
+        let Compiled {
+            nodes,
+            depth,
+            vars,
+            dims,
+            ..
+        } = self;
         let local = |id: &Id| seen[id.index()];
         let index_dim = |i: IndexId| -> Result<DimId, String> {
             symbols
@@ -171,214 +288,190 @@ impl Plan {
                 .ok_or_else(|| format!("unknown variable {}", v.0))
         };
 
-        let mut nodes: Vec<PlanNode> = Vec::with_capacity(order.len());
-        let mut parents = vec![0u32; order.len()];
-        let mut depth = vec![0usize; order.len()];
-        let mut vars: Vec<VarId> = Vec::new();
-        let mut dims: Vec<DimId> = Vec::new();
-        for (pos, id) in order.iter().enumerate() {
-            let node = store.get(*id);
-            for c in crate::expr::child_iter(node) {
-                parents[local(&c) as usize] += 1;
+        let node = store.get(id);
+        let child = |c: &Id| &nodes[local(c) as usize];
+        let (op, mask) = match node {
+            Node::Num(r) => {
+                let f = r.to_f64().unwrap_or(f64::NAN);
+                let d = dd::Dd::from_rational(r).unwrap_or(Dd::from(f64::NAN));
+                (Op::Const(f, d), 0)
             }
-            let child = |c: &Id| &nodes[local(c) as usize];
-            let (op, mask) = match node {
-                Node::Num(r) => {
-                    let f = r.to_f64().unwrap_or(f64::NAN);
-                    let d = dd::Dd::from_rational(r).unwrap_or(Dd::from(f64::NAN));
-                    (Op::Const(f, d), 0)
+            Node::Const(Constant::E) => (Op::Const(std::f64::consts::E, dd::E), 0),
+            Node::Const(Constant::Pi) => (Op::Const(std::f64::consts::PI, dd::PI), 0),
+            Node::Var(v, idx) => {
+                let vd = var_dims(*v)?;
+                if vd.len() != idx.len() {
+                    return Err(format!(
+                        "variable {} has {} dimensions but {} indices",
+                        v.0,
+                        vd.len(),
+                        idx.len()
+                    ));
                 }
-                Node::Const(Constant::E) => (Op::Const(std::f64::consts::E, dd::E), 0),
-                Node::Const(Constant::Pi) => (Op::Const(std::f64::consts::PI, dd::PI), 0),
-                Node::Var(v, idx) => {
-                    let vd = var_dims(*v)?;
-                    if vd.len() != idx.len() {
-                        return Err(format!(
-                            "variable {} has {} dimensions but {} indices",
-                            v.0,
-                            vd.len(),
-                            idx.len()
-                        ));
-                    }
-                    dims.extend(&vd);
-                    for i in idx {
-                        dims.push(index_dim(*i)?);
-                    }
-                    let mut mask = var_bit(*v);
-                    let bound = match symbols.binding(*v) {
-                        None => {
-                            vars.push(*v);
-                            None
-                        }
-                        Some(b) => {
-                            // Children come first: the value was lowered
-                            // before the variable was made.
-                            if b.value >= *id || b.indices.len() != idx.len() {
-                                return Err(format!("variable {} has a malformed binding", v.0));
-                            }
-                            let value = local(&b.value);
-                            mask |= nodes[value as usize].vars;
-                            depth[pos] = depth[value as usize];
-                            Some((value, b.indices.clone()))
-                        }
-                    };
-                    let op = Op::Var {
-                        var: *v,
-                        idx: idx.clone(),
-                        dims: vd,
-                        bound,
-                    };
-                    (op, mask)
-                }
-                Node::Add(xs) | Node::Mul(xs) => {
-                    let mut mask = 0;
-                    for x in xs {
-                        mask |= child(x).vars;
-                        depth[pos] = depth[pos].max(depth[local(x) as usize]);
-                    }
-                    let ids = xs.iter().map(local).collect();
-                    let op = if matches!(node, Node::Add(_)) {
-                        Op::Add(ids)
-                    } else {
-                        Op::Mul(ids)
-                    };
-                    (op, mask)
-                }
-                Node::Pow(b, e) => {
-                    let mask = child(b).vars | child(e).vars;
-                    depth[pos] = depth[local(b) as usize].max(depth[local(e) as usize]);
-                    let int_exp = match store.get(*e) {
-                        Node::Num(r) if r.is_integer() => r.to_integer().to_i64(),
-                        _ => None,
-                    };
-                    let op = match int_exp {
-                        Some(n) => Op::PowInt(local(b), n),
-                        None => Op::Pow(local(b), local(e)),
-                    };
-                    (op, mask)
-                }
-                Node::Apply(f, a) => {
-                    depth[pos] = depth[local(a) as usize];
-                    (Op::Apply(*f, local(a)), child(a).vars)
-                }
-                Node::Sum {
-                    index,
-                    except,
-                    body,
-                } => {
-                    let dim = index_dim(*index)?;
-                    dims.push(dim);
-                    if let Some(j) = except {
-                        dims.push(index_dim(*j)?);
-                    }
-                    depth[pos] = depth[local(body) as usize];
-                    let op = Op::Sum {
-                        index: *index,
-                        except: *except,
-                        body: local(body),
-                        dim,
-                    };
-                    (op, child(body).vars)
-                }
-                Node::Delta(i, j) => {
+                dims.extend(&vd);
+                for i in idx {
                     dims.push(index_dim(*i)?);
-                    dims.push(index_dim(*j)?);
-                    (Op::Delta(*i, *j), 0)
                 }
-                Node::Deriv { body, var, at } => {
-                    let vd = var_dims(*var)?;
-                    if vd.len() != at.len() {
-                        return Err(format!(
-                            "derivative by variable {} with {} indices",
-                            var.0,
-                            at.len()
-                        ));
+                let mut mask = var_bit(*v);
+                let bound = match symbols.binding(*v) {
+                    None => {
+                        vars.push(*v);
+                        None
                     }
-                    if symbols.binding(*var).is_none() {
-                        vars.push(*var);
+                    Some(b) => {
+                        // Children come first: the value was lowered
+                        // before the variable was made.
+                        if b.value >= id || b.indices.len() != idx.len() {
+                            return Err(format!("variable {} has a malformed binding", v.0));
+                        }
+                        let value = local(&b.value);
+                        mask |= nodes[value as usize].vars;
+                        depth[pos] = depth[value as usize];
+                        Some((value, b.indices.clone()))
                     }
-                    dims.extend(&vd);
-                    for i in at {
-                        dims.push(index_dim(*i)?);
-                    }
-                    depth[pos] = depth[local(body) as usize] + 1;
-                    let op = Op::Deriv {
-                        body: local(body),
-                        var: *var,
-                        at: at.clone(),
-                        dims: vd,
-                    };
-                    (op, child(body).vars | var_bit(*var))
-                }
-            };
-            // The free indices, and their dimensions, are `assign_shapes`'s:
-            // each comes from a leaf, whose dimension is in `dims` already.
-            nodes.push(PlanNode {
-                op,
-                shape: 0,
-                deps: Vec::new(),
-                dep_dims: Vec::new(),
-                vars: mask,
-                memo: false,
-                has_deriv: depth[pos] > 0,
-            });
-        }
-        let n_shapes = assign_shapes(&mut nodes, &order, symbols)?;
-        let mut per_shape = vec![0u32; n_shapes];
-        for node in &nodes {
-            per_shape[node.shape as usize] += 1;
-        }
-        for (node, &p) in nodes.iter_mut().zip(&parents) {
-            let leaf = matches!(
-                node.op,
-                Op::Const(..) | Op::Var { bound: None, .. } | Op::Delta(..)
-            );
-            let shared = p > 1 || per_shape[node.shape as usize] > 1;
-            node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (shared && !leaf);
-        }
-        let mut memo_shapes: Vec<u32> = Vec::new();
-        let mut listed = vec![false; n_shapes];
-        for (pos, node) in nodes.iter().enumerate() {
-            if node.memo && !std::mem::replace(&mut listed[node.shape as usize], true) {
-                memo_shapes.push(pos as u32);
+                };
+                let op = Op::Var {
+                    var: *v,
+                    idx: idx.clone(),
+                    dims: vd,
+                    bound,
+                };
+                (op, mask)
             }
-        }
-        vars.sort_unstable();
-        vars.dedup();
-        dims.sort_unstable();
-        dims.dedup();
-        if let Some(d) = dims.iter().find(|d| d.0 as usize >= symbols.dims.len()) {
-            return Err(format!("unknown dimension {}", d.0));
-        }
-        let roots: Vec<u32> = roots.iter().map(local).collect();
-        let root_depth: Vec<usize> = roots.iter().map(|&r| depth[r as usize]).collect();
-        // Children come first, so one pass carries inexactness upward.
-        let mut inexact_at = vec![false; nodes.len()];
-        for (pos, id) in order.iter().enumerate() {
-            let via_binding = match &nodes[pos].op {
-                Op::Const(_, d) => d.lo != 0.0,
-                Op::Var {
-                    bound: Some((value, _)),
-                    ..
-                } => inexact_at[*value as usize],
-                _ => false,
-            };
-            inexact_at[pos] = via_binding
-                || crate::expr::child_iter(store.get(*id)).any(|c| inexact_at[local(&c) as usize]);
-        }
-        let root_inexact: Vec<bool> = roots.iter().map(|&r| inexact_at[r as usize]).collect();
-        Ok(Plan {
-            root_inexact,
-            root_depth,
-            nodes,
-            n_shapes,
-            memo_shapes,
-            roots,
-            vars,
-            dims,
-            n_indices: symbols.indices.len(),
-        })
+            Node::Add(xs) | Node::Mul(xs) => {
+                let mut mask = 0;
+                for x in xs {
+                    mask |= child(x).vars;
+                    depth[pos] = depth[pos].max(depth[local(x) as usize]);
+                }
+                let ids = xs.iter().map(local).collect();
+                let op = if matches!(node, Node::Add(_)) {
+                    Op::Add(ids)
+                } else {
+                    Op::Mul(ids)
+                };
+                (op, mask)
+            }
+            Node::Pow(b, e) => {
+                let mask = child(b).vars | child(e).vars;
+                depth[pos] = depth[local(b) as usize].max(depth[local(e) as usize]);
+                let int_exp = match store.get(*e) {
+                    Node::Num(r) if r.is_integer() => r.to_integer().to_i64(),
+                    _ => None,
+                };
+                let op = match int_exp {
+                    Some(n) => Op::PowInt(local(b), n),
+                    None => Op::Pow(local(b), local(e)),
+                };
+                (op, mask)
+            }
+            Node::Apply(f, a) => {
+                depth[pos] = depth[local(a) as usize];
+                (Op::Apply(*f, local(a)), child(a).vars)
+            }
+            Node::Sum {
+                index,
+                except,
+                body,
+            } => {
+                let dim = index_dim(*index)?;
+                dims.push(dim);
+                if let Some(j) = except {
+                    dims.push(index_dim(*j)?);
+                }
+                depth[pos] = depth[local(body) as usize];
+                let op = Op::Sum {
+                    index: *index,
+                    except: *except,
+                    body: local(body),
+                    dim,
+                };
+                (op, child(body).vars)
+            }
+            Node::Delta(i, j) => {
+                dims.push(index_dim(*i)?);
+                dims.push(index_dim(*j)?);
+                (Op::Delta(*i, *j), 0)
+            }
+            Node::Deriv { body, var, at } => {
+                let vd = var_dims(*var)?;
+                if vd.len() != at.len() {
+                    return Err(format!(
+                        "derivative by variable {} with {} indices",
+                        var.0,
+                        at.len()
+                    ));
+                }
+                if symbols.binding(*var).is_none() {
+                    vars.push(*var);
+                }
+                dims.extend(&vd);
+                for i in at {
+                    dims.push(index_dim(*i)?);
+                }
+                depth[pos] = depth[local(body) as usize] + 1;
+                let op = Op::Deriv {
+                    body: local(body),
+                    var: *var,
+                    at: at.clone(),
+                    dims: vd,
+                };
+                (op, child(body).vars | var_bit(*var))
+            }
+        };
+        Ok((op, mask))
     }
+}
+
+/// Marks the nodes whose values are memoized: sums, derivatives, and
+/// inner nodes that are shared (several parents, or a shape several nodes
+/// have).
+fn mark_memoized(nodes: &mut [PlanNode], parents: &[u32], n_shapes: usize) {
+    let mut per_shape = vec![0u32; n_shapes];
+    for node in nodes.iter() {
+        per_shape[node.shape as usize] += 1;
+    }
+    for (node, &p) in nodes.iter_mut().zip(parents) {
+        let leaf = matches!(
+            node.op,
+            Op::Const(..) | Op::Var { bound: None, .. } | Op::Delta(..)
+        );
+        let shared = p > 1 || per_shape[node.shape as usize] > 1;
+        node.memo = matches!(node.op, Op::Sum { .. } | Op::Deriv { .. }) || (shared && !leaf);
+    }
+}
+
+/// Each memoized shape once, with its first node.
+fn memo_shapes(nodes: &[PlanNode], n_shapes: usize) -> Vec<u32> {
+    let mut memo_shapes: Vec<u32> = Vec::new();
+    let mut listed = vec![false; n_shapes];
+    for (pos, node) in nodes.iter().enumerate() {
+        if node.memo && !std::mem::replace(&mut listed[node.shape as usize], true) {
+            memo_shapes.push(pos as u32);
+        }
+    }
+    memo_shapes
+}
+
+/// For each node (positions in `order`, children first): some constant in
+/// it is not exactly an `f64`.
+fn inexact_nodes(store: &Store, order: &[Id], nodes: &[PlanNode], seen: &[u32]) -> Vec<bool> {
+    let local = |id: &Id| seen[id.index()];
+    // Children come first, so one pass carries inexactness upward.
+    let mut inexact_at = vec![false; nodes.len()];
+    for (pos, id) in order.iter().enumerate() {
+        let via_binding = match &nodes[pos].op {
+            Op::Const(_, d) => d.lo != 0.0,
+            Op::Var {
+                bound: Some((value, _)),
+                ..
+            } => inexact_at[*value as usize],
+            _ => false,
+        };
+        inexact_at[pos] = via_binding
+            || crate::expr::child_iter(store.get(*id)).any(|c| inexact_at[local(&c) as usize]);
+    }
+    inexact_at
 }
 
 /// Marks a child's free index that the parent binds.
