@@ -1,5 +1,5 @@
 //! The numeric witness: evaluation in f64, forward-mode derivatives, and
-//! proptest-driven sampling with shrinking.
+//! random sampling with proptest-style shrinking.
 //!
 //! - `plan`: a link's nodes compiled to a plan (children first, shapes,
 //!   free indices, what is memoized).

@@ -232,9 +232,10 @@ impl ValueTree for RawTree {
     }
 }
 
-/// proptest's shrinking loop over the failing draw's [`RawTree`]: simplify while
-/// the link still fails, complicate when it passes; a candidate where a
-/// side is undefined, or the sides cannot be told apart, counts as passing.
+/// proptest's shrinking loop, as its runner runs it, over the failing
+/// draw's [`RawTree`]: simplify while the link still fails, complicate
+/// when it passes; a candidate where a side is undefined, or the sides
+/// cannot be told apart, counts as passing.
 pub(super) fn shrink(
     plan: &Plan,
     symbols: &Symbols,
@@ -306,7 +307,7 @@ fn simple_values(domain: Domain, x: f64) -> Vec<f64> {
     out
 }
 
-/// After proptest's shrinking, which moves values toward simpler ones but
+/// After the proptest-style shrinking, which moves values toward simpler ones but
 /// stops wherever the claim happens to hold, tries the simplest values for
 /// each element in turn and keeps any that still fail. Only failures
 /// confirmed by `judge` are kept, so the result is still a counterexample.
@@ -320,9 +321,9 @@ pub(super) fn polish(
 ) -> (Raw, f64, f64) {
     let mut best = failure;
     st.stopped = None;
-    // proptest shrinks dimensions before values and never goes back, so a
-    // dimension that could not shrink with the original values may shrink
-    // with the simplified ones: repeat until nothing changes.
+    // The value trees shrink dimensions before values and never go back,
+    // so a dimension that could not shrink with the original values may
+    // shrink with the simplified ones: repeat until nothing changes.
     for _ in 0..3 {
         let mut changed = false;
         let (raw, _, _) = &best;
