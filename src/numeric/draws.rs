@@ -12,7 +12,7 @@
 //! work of evaluating them, without changing each other's answers.
 
 use super::plan::Plan;
-use super::Point;
+use super::witness_data::Point;
 use crate::expr::{DimId, Domain, IndexId, Symbols, VarId};
 
 /// The largest dimension sampled.

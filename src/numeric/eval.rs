@@ -6,7 +6,7 @@ use super::dd::Dd;
 use super::evaluator::{Evaluator, Stop, MAX_DERIV_DEPTH};
 use super::plan::Plan;
 use super::scalar::{Dual, Field, Valued};
-use super::Point;
+use super::witness_data::Point;
 
 /// The values (real parts) of the plan's roots at `point`, in precision `B`,
 /// each with its rounding-error bound. `limit` caps the node visits; `ops`

@@ -24,7 +24,7 @@ use super::dd::Dd;
 use super::memo::{give_back_tables, take_spare_tables, Entry, Fx, Slot, DENSE_BYTES, DENSE_LIMIT};
 use super::plan::{var_bit, Op, Plan, PlanNode};
 use super::scalar::{Field, Valued};
-use super::Point;
+use super::witness_data::Point;
 use crate::expr::{DimId, Func, IndexId, VarId};
 use std::collections::HashMap;
 

@@ -10,7 +10,7 @@ use super::evaluator::Stop;
 use super::plan::Plan;
 use super::scalar::Valued;
 use super::tolerance::{DD_FACTOR, DD_MEASURED_FACTOR, F64_FACTOR};
-use super::Point;
+use super::witness_data::Point;
 
 /// What one double-double node visit counts for in the budget.
 pub(super) const DD_COST: u64 = 4;

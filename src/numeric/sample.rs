@@ -19,7 +19,9 @@ use super::judge::State;
 use super::plan::Plan;
 use super::schedule::{sample_in_waves, Tally};
 use super::shrink::{polish, shrink, RawTree};
-use super::{Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue};
+use super::witness_data::{
+    Counterexample, Limits, NumericOutcome, Point, SampleConfig, SampleValue,
+};
 use crate::expr::{Id, IndexId, Symbols};
 
 /// Samples `lhs = rhs`; see [`run_group`].

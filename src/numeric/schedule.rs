@@ -11,7 +11,7 @@ use super::evaluator::Stop;
 use super::judge::{first_look, second_look, stopped, FirstLook, Verdict, DD_COST};
 use super::plan::Plan;
 use super::scalar::Valued;
-use super::{Limits, Point, SampleConfig};
+use super::witness_data::{Limits, Point, SampleConfig};
 use crate::expr::Symbols;
 use std::borrow::Cow;
 

@@ -14,7 +14,7 @@ use super::draws::{Layout, Raw, MAX_DIM};
 use super::judge::{judge, State, Verdict};
 use super::plan::Plan;
 use super::value_tree::{BinarySearch, ValueTree};
-use super::Limits;
+use super::witness_data::Limits;
 use crate::expr::{Domain, Symbols};
 
 /// Shrinks a number by trying simpler values, simplest first (see
