@@ -22,26 +22,10 @@
 //! tolerance is confirmed in double-double before it is reported, so an
 //! ill-conditioned point (a cancellation the bound underestimates) cannot
 //! produce a false counterexample.
+//!
+//! The factors themselves are constants of `tolerance`.
 
-use super::eval::Valued;
-use super::scalar::Field;
-
-/// 2⁻⁴⁰: the `f64` tolerance per unit of rounding-error bound.
-pub(crate) const F64_FACTOR: f64 = 1.0 / (1u64 << 40) as f64;
-
-/// 2⁻⁸⁰: the double-double tolerance per unit of rounding-error bound.
-pub(crate) const DD_FACTOR: f64 = F64_FACTOR * F64_FACTOR;
-
-/// 2⁻³⁸: the double-double allowance per unit of *measured* `f64` error.
-///
-/// The bound `err` is first-order and, for derivative values, a heuristic:
-/// the chain rule can amplify rounding beyond it (in `d/dx cos(e^(2x))` the
-/// argument's rounding is multiplied by the derivative of the outer
-/// function). The same amplification applies in both precisions, so each
-/// side's actual `f64` error — its distance from the double-double value —
-/// times 2⁻⁵¹ (the ratio of the two precisions' rounding) estimates its
-/// double-double error; 2⁻³⁸ leaves a factor of 8192 over that.
-pub(crate) const DD_MEASURED_FACTOR: f64 = 1.0 / (1u64 << 38) as f64;
+use super::scalar::{Field, Valued};
 
 /// Differences below this are never significant: near the bottom of the
 /// `f64` range a double-double's low part underflows, and its relative
@@ -102,6 +86,7 @@ pub(crate) fn compare_with_slack<B: Field>(
 mod tests {
     use super::*;
     use crate::numeric::dd::Dd;
+    use crate::numeric::tolerance::{DD_FACTOR, F64_FACTOR};
 
     #[test]
     fn relative_floor_and_cancellation_allowance() {

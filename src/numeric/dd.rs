@@ -8,7 +8,6 @@
 //! argument sizes sampling produces; that is far more than the comparison
 //! needs (its tolerance is about 1e-24 relative to the terms).
 
-use super::scalar::{probe, Field};
 use crate::expr::Rational;
 use num_traits::ToPrimitive;
 
@@ -81,6 +80,11 @@ impl Dd {
         let lo = rest.to_f64()?;
         let (hi, lo) = quick_two_sum(hi, lo);
         Some(Dd { hi, lo })
+    }
+
+    /// `hi + lo` rounded to `f64`.
+    pub fn value(self) -> f64 {
+        self.hi + self.lo
     }
 
     fn from_pair((hi, lo): (f64, f64)) -> Dd {
@@ -258,118 +262,6 @@ impl Dd {
     }
 }
 
-/// Where a double-double's low part (2⁻⁵³ of the high part) would be
-/// subnormal.
-const TINY_HI: f64 = 4.008_336_720_017_946e-292; // 2⁻⁹⁶⁸ (exactly, to the nearest f64)
-
-impl Field for Dd {
-    fn constant(_: f64, hi_prec: Dd) -> Dd {
-        hi_prec
-    }
-    fn from_f64(x: f64) -> Dd {
-        Dd::from(x)
-    }
-    fn value(&self) -> f64 {
-        self.hi + self.lo
-    }
-    fn finite_probe(&self) -> f64 {
-        probe(self.hi) + probe(self.lo)
-    }
-    type Base = Dd;
-    const TOLERANCE: f64 = super::compare::DD_FACTOR;
-    fn from_base(b: Dd) -> Dd {
-        b
-    }
-    fn is_constant(&self) -> bool {
-        true
-    }
-    fn as_integer(&self) -> Option<i64> {
-        (self.hi.fract() == 0.0 && self.lo == 0.0 && self.hi.abs() < 1e9).then_some(self.hi as i64)
-    }
-    fn add(self, o: Dd) -> Dd {
-        self.plus(o)
-    }
-    fn mul(self, o: Dd) -> Dd {
-        self.times(o)
-    }
-    fn lost_precision(&self) -> f64 {
-        // Below 2⁻⁹⁶⁸ the low part is subnormal: 1 / e^699 or e^-700 is only
-        // as precise as an f64 (2⁻⁵³ relative, 2⁵¹ double-double roundings).
-        let a = self.hi.abs();
-        if a != 0.0 && a < TINY_HI {
-            a * (1u64 << 51) as f64
-        } else {
-            0.0
-        }
-    }
-    fn recip(self) -> Option<Dd> {
-        (self.hi != 0.0).then(|| Dd::from(1.0).over(self))
-    }
-    fn exp(self) -> Dd {
-        Dd::exp(self)
-    }
-    fn ln(self) -> Option<Dd> {
-        Dd::ln(self)
-    }
-    fn sin(self) -> Dd {
-        self.sin_cos().0
-    }
-    fn cos(self) -> Dd {
-        self.sin_cos().1
-    }
-    fn tan(self) -> Option<Dd> {
-        let (s, c) = self.sin_cos();
-        (c.hi != 0.0).then(|| s.over(c))
-    }
-    fn tanh(self) -> Dd {
-        Dd::tanh(self)
-    }
-    fn sigmoid(self) -> Dd {
-        let one = Dd::from(1.0);
-        if self.hi >= 0.0 {
-            one.over(one.plus(self.negate().exp()))
-        } else {
-            let e = self.exp();
-            e.over(one.plus(e))
-        }
-    }
-    fn powi(self, n: i64) -> Option<Dd> {
-        if self.hi == 0.0 && n < 0 {
-            return None;
-        }
-        let mut base = self;
-        let mut m = n.unsigned_abs();
-        let mut acc = Dd::from(1.0);
-        while m > 0 {
-            if m & 1 == 1 {
-                acc = acc.times(base);
-            }
-            base = base.times(base);
-            m >>= 1;
-        }
-        if n < 0 {
-            Some(Dd::from(1.0).over(acc))
-        } else {
-            Some(acc)
-        }
-    }
-    fn powc(self, r: Dd) -> Option<Dd> {
-        if self.hi > 0.0 {
-            Some(r.times(self.ln()?).exp())
-        } else if self.hi == 0.0 && r.hi > 0.0 {
-            Some(Dd::from(0.0))
-        } else {
-            None
-        }
-    }
-    fn with_eps(self, _: usize) -> Dd {
-        self
-    }
-    fn extract(self, _: usize) -> Dd {
-        Dd::from(0.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,15 +269,6 @@ mod tests {
     fn close(a: Dd, b: Dd, rel: f64) -> bool {
         let d = a.minus(b);
         d.value().abs() <= rel * b.value().abs().max(1e-300)
-    }
-
-    #[test]
-    fn low_part_underflows_below_tiny_hi() {
-        assert_eq!(TINY_HI, 2f64.powi(-968));
-        let tiny = Dd::from(1.0).over(Dd::from(1e300)).times(Dd::from(1e-5));
-        assert!(tiny.lost_precision() > 0.0);
-        assert_eq!(Dd::from(1e-290).lost_precision(), 0.0);
-        assert_eq!(Dd::from(0.0).lost_precision(), 0.0);
     }
 
     #[test]
@@ -443,13 +326,5 @@ mod tests {
         let d = Dd::from_rational(&r).unwrap();
         let back = d.minus(Dd::from(1.0)).value();
         assert!((back - 1e-12).abs() < 1e-27, "{back:e}");
-    }
-
-    #[test]
-    fn powers() {
-        assert_eq!(Dd::from(2.0).powi(10).unwrap().value(), 1024.0);
-        assert!(Dd::from(0.0).powi(-2).is_none());
-        let s = Dd::from(2.0).powc(Dd::from(0.5)).unwrap();
-        assert!(close(s.times(s), Dd::from(2.0), 1e-30));
     }
 }

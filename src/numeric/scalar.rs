@@ -1,5 +1,7 @@
 //! The number types the evaluator is generic over: plain `f64`, the
-//! double-double [`Dd`](super::dd::Dd), and forward-mode duals over either.
+//! double-double [`Dd`](super::dd::Dd), and forward-mode duals over either;
+//! the [`Field`] they implement is here, `dd` being only double-double
+//! arithmetic, so that neither file imports the other.
 //!
 //! Derivatives are never symbolic: a `Deriv` node perturbs one element of a
 //! variable by an infinitesimal ε and reads off the ε coefficient. Nested
@@ -8,6 +10,7 @@
 //! outermost dual level.
 
 use super::dd::Dd;
+use super::tolerance::{DD_FACTOR, F64_FACTOR};
 
 /// +0 for a finite `x`, NaN for ±∞ and NaN (see `Field::finite_probe`).
 #[inline(always)]
@@ -16,6 +19,10 @@ pub(crate) fn probe(x: f64) -> f64 {
     x - x
 }
 
+/// A value and its rounding-error bound (in units of the precision's
+/// rounding, see `compare`).
+pub(crate) type Valued<T> = (T, f64);
+
 /// A number the evaluator computes with.
 ///
 /// Partial operations return `None` where the result is undefined (log of a
@@ -23,7 +30,7 @@ pub(crate) fn probe(x: f64) -> f64 {
 /// the caller also rejects non-finite results, so overflow is undefined too.
 ///
 /// `'static` so that the evaluator can keep spare memo tables per number
-/// type (see `eval::SpareTables`).
+/// type (see `memo::SpareTables`).
 pub(crate) trait Field: Copy + std::fmt::Debug + 'static {
     /// A constant, given at both precisions (so `Dd` keeps all of a
     /// rational's digits rather than those of its `f64` rounding).
@@ -110,7 +117,7 @@ impl Field for f64 {
         probe(*self)
     }
     type Base = f64;
-    const TOLERANCE: f64 = super::compare::F64_FACTOR;
+    const TOLERANCE: f64 = F64_FACTOR;
     fn from_base(b: f64) -> f64 {
         b
     }
@@ -181,6 +188,118 @@ impl Field for f64 {
     }
     fn extract(self, _: usize) -> f64 {
         0.0
+    }
+}
+
+/// Where a double-double's low part (2⁻⁵³ of the high part) would be
+/// subnormal.
+const TINY_HI: f64 = 4.008_336_720_017_946e-292; // 2⁻⁹⁶⁸ (exactly, to the nearest f64)
+
+impl Field for Dd {
+    fn constant(_: f64, hi_prec: Dd) -> Dd {
+        hi_prec
+    }
+    fn from_f64(x: f64) -> Dd {
+        Dd::from(x)
+    }
+    fn value(&self) -> f64 {
+        Dd::value(*self)
+    }
+    fn finite_probe(&self) -> f64 {
+        probe(self.hi) + probe(self.lo)
+    }
+    type Base = Dd;
+    const TOLERANCE: f64 = DD_FACTOR;
+    fn from_base(b: Dd) -> Dd {
+        b
+    }
+    fn is_constant(&self) -> bool {
+        true
+    }
+    fn as_integer(&self) -> Option<i64> {
+        (self.hi.fract() == 0.0 && self.lo == 0.0 && self.hi.abs() < 1e9).then_some(self.hi as i64)
+    }
+    fn add(self, o: Dd) -> Dd {
+        self.plus(o)
+    }
+    fn mul(self, o: Dd) -> Dd {
+        self.times(o)
+    }
+    fn lost_precision(&self) -> f64 {
+        // Below 2⁻⁹⁶⁸ the low part is subnormal: 1 / e^699 or e^-700 is only
+        // as precise as an f64 (2⁻⁵³ relative, 2⁵¹ double-double roundings).
+        let a = self.hi.abs();
+        if a != 0.0 && a < TINY_HI {
+            a * (1u64 << 51) as f64
+        } else {
+            0.0
+        }
+    }
+    fn recip(self) -> Option<Dd> {
+        (self.hi != 0.0).then(|| Dd::from(1.0).over(self))
+    }
+    fn exp(self) -> Dd {
+        Dd::exp(self)
+    }
+    fn ln(self) -> Option<Dd> {
+        Dd::ln(self)
+    }
+    fn sin(self) -> Dd {
+        self.sin_cos().0
+    }
+    fn cos(self) -> Dd {
+        self.sin_cos().1
+    }
+    fn tan(self) -> Option<Dd> {
+        let (s, c) = self.sin_cos();
+        (c.hi != 0.0).then(|| s.over(c))
+    }
+    fn tanh(self) -> Dd {
+        Dd::tanh(self)
+    }
+    fn sigmoid(self) -> Dd {
+        let one = Dd::from(1.0);
+        if self.hi >= 0.0 {
+            one.over(one.plus(self.negate().exp()))
+        } else {
+            let e = self.exp();
+            e.over(one.plus(e))
+        }
+    }
+    fn powi(self, n: i64) -> Option<Dd> {
+        if self.hi == 0.0 && n < 0 {
+            return None;
+        }
+        let mut base = self;
+        let mut m = n.unsigned_abs();
+        let mut acc = Dd::from(1.0);
+        while m > 0 {
+            if m & 1 == 1 {
+                acc = acc.times(base);
+            }
+            base = base.times(base);
+            m >>= 1;
+        }
+        if n < 0 {
+            Some(Dd::from(1.0).over(acc))
+        } else {
+            Some(acc)
+        }
+    }
+    fn powc(self, r: Dd) -> Option<Dd> {
+        if self.hi > 0.0 {
+            Some(r.times(self.ln()?).exp())
+        } else if self.hi == 0.0 && r.hi > 0.0 {
+            Some(Dd::from(0.0))
+        } else {
+            None
+        }
+    }
+    fn with_eps(self, _: usize) -> Dd {
+        self
+    }
+    fn extract(self, _: usize) -> Dd {
+        Dd::from(0.0)
     }
 }
 
@@ -381,5 +500,22 @@ mod tests {
         assert_eq!(Field::sigmoid(1000.0f64), 1.0);
         assert_eq!(Field::sigmoid(-1000.0f64), 0.0);
         assert!(Field::sigmoid(-700.0f64) > 0.0);
+    }
+
+    #[test]
+    fn low_part_underflows_below_tiny_hi() {
+        assert_eq!(TINY_HI, 2f64.powi(-968));
+        let tiny = Dd::from(1.0).over(Dd::from(1e300)).times(Dd::from(1e-5));
+        assert!(tiny.lost_precision() > 0.0);
+        assert_eq!(Dd::from(1e-290).lost_precision(), 0.0);
+        assert_eq!(Dd::from(0.0).lost_precision(), 0.0);
+    }
+
+    #[test]
+    fn powers() {
+        assert_eq!(Dd::from(2.0).powi(10).unwrap().value(), 1024.0);
+        assert!(Dd::from(0.0).powi(-2).is_none());
+        let s = Dd::from(2.0).powc(Dd::from(0.5)).unwrap();
+        assert!(s.times(s).minus(Dd::from(2.0)).value().abs() <= 2e-30);
     }
 }
