@@ -3,6 +3,8 @@
 # default features off (as a project checking its derivations in its tests
 # would), prints its dependency tree, and fails if the command line's or the
 # test suite's dependencies (clap, mimalloc, proptest) are in it.
+# When derivcheck's dependencies change, refresh its lock file with
+# `cargo update --offline -w` in tests/consumer.
 set -euo pipefail
 cd "$(dirname "$0")/../tests/consumer"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-../../target/consumer}
