@@ -15,6 +15,7 @@ pub mod diagnose;
 pub mod diff;
 pub mod expr;
 mod fnv;
+pub mod input;
 pub mod lower;
 pub mod numeric;
 pub mod parallel;

@@ -14,19 +14,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::diag::Diagnostic;
+use derivcheck::input::{self, ReadError, STDIN_NAME};
 use derivcheck::report::{self, github, html, json, junit, latex, terminal};
-use derivcheck::report::{FileOutcome, ReadError, Summary};
+use derivcheck::report::{FileOutcome, Summary};
 use derivcheck::syntax::span::Span;
 use derivcheck::verify::FileError;
 use derivcheck::{verify_source, FileReport, Options};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use derivcheck::parallel::STACK_SIZE;
-
-/// How standard input (`-`) is named in reports.
-const STDIN_NAME: &str = "<stdin>";
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -271,11 +269,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
     let mut text = String::new();
     let mut name = String::from("--with");
     if let Some(path) = &args.decl {
-        let shown = path.display().to_string();
-        let read = std::fs::read(path)
-            .map_err(|e| read_error(&shown, &e))
-            .and_then(|bytes| report::decode(&shown, bytes));
-        match read {
+        match input::read_file(path) {
             Ok(t) => text = t,
             Err(e) => {
                 let config = terminal::Config {
@@ -286,7 +280,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
                 return report::EXIT_ERROR;
             }
         }
-        name = shown;
+        name = path.display().to_string();
     }
     append_with_lines(&mut text, &args.with);
     let decls = derivcheck::calc::Declarations {
@@ -351,41 +345,6 @@ fn append_with_lines(text: &mut String, lines: &[String]) {
         }
         text.push_str(line);
         text.push('\n');
-    }
-}
-
-/// Why an I/O operation on a file failed, in the words every message of
-/// the command line uses, reading or writing: short and lower case for the
-/// common kinds, the operating system's own words (without its error number)
-/// otherwise.
-fn io_reason(error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        io::ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
-        io::ErrorKind::NotADirectory => "a component of the path is not a directory".to_string(),
-        io::ErrorKind::StorageFull => "no space left on the device".to_string(),
-        io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_string(),
-        _ => {
-            let text = error.to_string();
-            let text = match text.rfind(" (os error ") {
-                Some(at) if text.ends_with(')') => text[..at].to_string(),
-                _ => text,
-            };
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => "unknown error".to_string(),
-            }
-        }
-    }
-}
-
-/// The report of a file that could not be read, in [`io_reason`]'s words.
-fn read_error(path: &str, error: &io::Error) -> ReadError {
-    ReadError {
-        message: io_reason(error),
-        ..ReadError::from_io(path, error)
     }
 }
 
@@ -477,7 +436,7 @@ fn verify(args: &VerifyArgs) -> u8 {
             let _ = writeln!(
                 io::stderr(),
                 "error: cannot write the report: {}",
-                io_reason(&e)
+                input::io_reason(&e)
             );
             report::EXIT_ERROR
         }
@@ -527,7 +486,7 @@ fn typeset(args: &ReportArgs) -> u8 {
                     io::stderr(),
                     "error: cannot write {}: {}",
                     path.display(),
-                    io_reason(&e)
+                    input::io_reason(&e)
                 );
                 code = report::EXIT_ERROR;
             }
@@ -580,16 +539,12 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
     };
     // Standard input can be read only once; read it before the threads
     // start, so every `-` gets the same text whichever thread takes it.
-    let stdin = files.iter().any(|p| p == Path::new("-")).then(|| {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map(|_| bytes)
-            .map_err(|e| read_error(STDIN_NAME, &e))
-    });
+    let stdin = files
+        .iter()
+        .any(|p| p == Path::new("-"))
+        .then(input::read_stdin);
     let size = |path: &Path| match (path == Path::new("-"), &stdin) {
-        (true, Some(Ok(bytes))) => bytes.len() as u64,
+        (true, Some(Ok(text))) => text.len() as u64,
         _ => std::fs::metadata(path).map_or(0, |m| m.len()),
     };
     let sizes: Vec<u64> = files.iter().map(|p| size(p)).collect();
@@ -603,26 +558,14 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
 /// and the other files are still checked.
 fn check_file(
     path: &Path,
-    stdin: Option<&Result<Vec<u8>, ReadError>>,
+    stdin: Option<&Result<String, ReadError>>,
     options: &Options,
 ) -> FileOutcome {
-    let bytes = match (path == Path::new("-"), stdin) {
-        (true, Some(read)) => read.clone(),
-        _ => {
-            let shown = path.to_string_lossy();
-            match std::fs::metadata(path) {
-                Ok(meta) if meta.is_dir() => Err(ReadError::is_directory(&shown)),
-                Ok(_) => std::fs::read(path).map_err(|e| read_error(&shown, &e)),
-                Err(e) => Err(read_error(&shown, &e)),
-            }
-        }
+    let (shown, read) = match (path == Path::new("-"), stdin) {
+        (true, Some(read)) => (STDIN_NAME.to_string(), read.clone()),
+        _ => (path.to_string_lossy().into_owned(), input::read_file(path)),
     };
-    let shown = if path == Path::new("-") {
-        STDIN_NAME.to_string()
-    } else {
-        path.to_string_lossy().into_owned()
-    };
-    let source = match bytes.and_then(|bytes| report::decode(&shown, bytes)) {
+    let source = match read {
         Ok(source) => source,
         Err(e) => return FileOutcome::Unreadable(e),
     };

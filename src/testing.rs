@@ -17,10 +17,12 @@
 //! and its counterexample. [`check_file`] and [`check_source`] return that
 //! report as an `Err` instead, for tests that want to assert on it.
 //!
-//! This is the one place in the library that reads a file: its callers are
-//! test suites, which have no `main.rs` to do it for them.
+//! This is the one place in the library that reads a file (through
+//! [`crate::input`], as the command line does): its callers are test
+//! suites, which have no `main.rs` to do it for them.
 
-use crate::report::{decode, terminal, FileOutcome, ReadError, Summary, EXIT_VERIFIED};
+use crate::input::read_file;
+use crate::report::{terminal, FileOutcome, Summary, EXIT_VERIFIED};
 use crate::verify::{verify_source, Options};
 use std::path::Path;
 
@@ -72,19 +74,10 @@ pub fn assert_verified_source(name: &str, text: &str) {
 /// ```
 pub fn check_file(path: impl AsRef<Path>) -> Result<(), String> {
     let path = path.as_ref();
-    let shown = path.to_string_lossy().into_owned();
-    let outcome = match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => FileOutcome::Unreadable(ReadError::is_directory(&shown)),
-        Ok(_) => match std::fs::read(path)
-            .map_err(|e| ReadError::from_io(&shown, &e))
-            .and_then(|bytes| decode(&shown, bytes))
-        {
-            Ok(text) => return check_source(&shown, &text),
-            Err(e) => FileOutcome::Unreadable(e),
-        },
-        Err(e) => FileOutcome::Unreadable(ReadError::from_io(&shown, &e)),
-    };
-    Err(render(&[outcome]))
+    match read_file(path) {
+        Ok(text) => check_source(&path.to_string_lossy(), &text),
+        Err(e) => Err(render(&[FileOutcome::Unreadable(e)])),
+    }
 }
 
 /// Verifies a derivation given as text: `Ok` when every claim is verified,

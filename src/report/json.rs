@@ -7,7 +7,8 @@
 //! cannot silently change it. Keys come out in declaration order, so the
 //! same run always prints the same bytes.
 
-use super::{ClaimStatus, FileOutcome, ReadError, Summary, EXIT_FAILED, EXIT_VERIFIED};
+use super::{ClaimStatus, FileOutcome, Summary, EXIT_FAILED, EXIT_VERIFIED};
+use crate::input::ReadError;
 use crate::numeric::{Counterexample, SampleValue};
 use crate::verify::{ClaimReport, FileError, StepReport, Verdict};
 use serde::ser::{SerializeMap, Serializer};
@@ -431,7 +432,7 @@ mod tests {
 
     #[test]
     fn unreadable_utf8_gives_position() {
-        let e = crate::report::decode("b.txt", b"x\n\xff".to_vec()).unwrap_err();
+        let e = crate::input::decode("b.txt", b"x\n\xff".to_vec()).unwrap_err();
         let v = parse(&[FileOutcome::Unreadable(e)]);
         let err = &v["files"][0]["errors"][0];
         assert_eq!(err["kind"], "read");

@@ -8,8 +8,7 @@
 //! testable without a terminal.
 //!
 //! This module also holds what both renderers share: the outcome of one file
-//! ([`FileOutcome`]), the description of a file that could not be read
-//! ([`ReadError`]), the counts of a run ([`Summary`]) and the exit code that
+//! ([`FileOutcome`]), the counts of a run ([`Summary`]) and the exit code that
 //! follows from them, and the walk through a run that the typeset reports
 //! (HTML, LaTeX) share ([`walk`]).
 
@@ -26,6 +25,7 @@ pub mod mathml;
 mod testdata;
 mod text;
 
+use crate::input::ReadError;
 use crate::numeric::Counterexample;
 use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
 
@@ -61,101 +61,6 @@ impl FileOutcome {
             FileOutcome::Unreadable(e) => &e.path,
         }
     }
-}
-
-/// Why a file could not be read, in words for the user.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadError {
-    /// The path as given.
-    pub path: String,
-    /// What went wrong, without the path ("no such file or directory").
-    pub message: String,
-    /// Where the first byte that is not UTF-8 stands, for such files.
-    pub invalid_utf8: Option<BytePosition>,
-}
-
-/// A position in a file that could not be decoded, for pointing at it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BytePosition {
-    /// 0-based byte offset.
-    pub byte: usize,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters of the valid text before it.
-    pub col: usize,
-}
-
-impl ReadError {
-    /// Describes an I/O error from opening or reading `path`.
-    ///
-    /// The common kinds get short, stable wording; the others keep the
-    /// operating system's message, which is the best information there is.
-    pub fn from_io(path: &str, error: &std::io::Error) -> ReadError {
-        use std::io::ErrorKind;
-        let message = match error.kind() {
-            ErrorKind::NotFound => "no such file or directory".to_string(),
-            ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => error.to_string(),
-        };
-        ReadError {
-            path: path.to_string(),
-            message,
-            invalid_utf8: None,
-        }
-    }
-
-    /// The error for a path that names a directory.
-    pub fn is_directory(path: &str) -> ReadError {
-        ReadError {
-            path: path.to_string(),
-            message: "is a directory, not a file".to_string(),
-            invalid_utf8: None,
-        }
-    }
-}
-
-/// Turns a file's bytes into the text to verify.
-///
-/// A leading UTF-8 byte-order mark is dropped (editors on Windows write
-/// one); anything that is not UTF-8 is an error that says at which byte,
-/// line and column, because the user has to find it in an editor.
-pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String, ReadError> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let utf8 = e.utf8_error();
-        let valid = utf8.valid_up_to();
-        let bad_len = utf8.error_len().unwrap_or(bytes.len() - valid);
-        let bad = bytes
-            .get(valid..valid + bad_len)
-            .unwrap_or(&[])
-            .iter()
-            .map(|b| format!("0x{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        // The prefix up to `valid` is UTF-8 by definition.
-        let before = std::str::from_utf8(bytes.get(..valid).unwrap_or(&[])).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        let what = if utf8.error_len().is_none() {
-            "an incomplete UTF-8 sequence"
-        } else {
-            "invalid UTF-8"
-        };
-        ReadError {
-            path: path.to_string(),
-            message: format!(
-                "not a UTF-8 text file: {what} ({bad}) at byte {valid} (line {line}, column {col})"
-            ),
-            invalid_utf8: Some(BytePosition {
-                byte: valid,
-                line,
-                col,
-            }),
-        }
-    })
 }
 
 /// How many links got each verdict.
@@ -667,41 +572,6 @@ mod tests {
              claim 1.3; (; lhs = 0 message last; ); end claim; \
              claim 1.4; (; lhs = q + x diagnostic last; ); end claim; end file; \
              file 2; unreadable; end file"
-        );
-    }
-
-    #[test]
-    fn decode_drops_a_byte_order_mark() {
-        assert_eq!(
-            decode("f", b"\xEF\xBB\xBFx = 1".to_vec()),
-            Ok("x = 1".into())
-        );
-    }
-
-    #[test]
-    fn decode_says_where_the_bad_byte_is() {
-        let e = decode("f.txt", b"ab\nc\xCE\xB1d\xFFe".to_vec()).unwrap_err();
-        assert_eq!(
-            e.invalid_utf8,
-            Some(BytePosition {
-                byte: 7,
-                line: 2,
-                col: 4
-            })
-        );
-        assert_eq!(
-            e.message,
-            "not a UTF-8 text file: invalid UTF-8 (0xff) at byte 7 (line 2, column 4)"
-        );
-    }
-
-    #[test]
-    fn decode_reports_a_truncated_sequence_at_the_end() {
-        let e = decode("f.txt", b"x\xE2\x88".to_vec()).unwrap_err();
-        assert_eq!(
-            e.message,
-            "not a UTF-8 text file: an incomplete UTF-8 sequence (0xe2 0x88) at byte 1 \
-             (line 1, column 2)"
         );
     }
 

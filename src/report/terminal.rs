@@ -29,8 +29,9 @@
 //! strings.
 
 use super::text::{self, Painter, Style};
-use super::{ClaimStatus, FileOutcome, ReadError, Summary, EXIT_VERIFIED, VERDICTS};
+use super::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED, VERDICTS};
 use crate::diag::{plural, Diagnostic};
+use crate::input::ReadError;
 use crate::numeric::Counterexample;
 use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
 use codespan_reporting::diagnostic as cs;

@@ -1,8 +1,9 @@
 //! Hand-built reports for the renderers' tests: one of each verdict, with
 //! spans into a real source text so diagnostics render.
 
-use super::{FileOutcome, ReadError};
+use super::FileOutcome;
 use crate::diag::Diagnostic;
+use crate::input::ReadError;
 use crate::numeric::{Counterexample, SampleValue};
 use crate::syntax::span::Span;
 use crate::verify::{ClaimReport, FileError, FileReport, SampleCount, StepReport, Verdict};
