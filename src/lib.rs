@@ -2,8 +2,8 @@
 //!
 //! text → [`syntax`] (parser, spans) → `check` (names, shapes, indices) →
 //! [`lower`] (index-form scalar expressions in an [`expr::Store`]) →
-//! [`numeric`] witness (and the symbolic witness) → [`verify`] verdicts →
-//! [`report`] rendering.
+//! [`numeric`] witness (and the symbolic witness) → [`verify`] verdicts, as
+//! [`outcome`] data → [`report`] rendering.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -18,10 +18,12 @@ mod fnv;
 pub mod input;
 pub mod lower;
 pub mod numeric;
+pub mod outcome;
 pub mod parallel;
 pub mod report;
 pub mod syntax;
 pub mod testing;
 pub mod verify;
 
-pub use verify::{verify_source, FileReport, Options, Verdict};
+pub use outcome::{FileReport, Verdict};
+pub use verify::{verify_source, Options};

@@ -15,10 +15,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::diag::Diagnostic;
 use derivcheck::input::{self, ReadError, STDIN_NAME};
+use derivcheck::outcome::{FileError, FileOutcome, Summary, EXIT_ERROR};
 use derivcheck::report::{self, github, html, json, junit, latex, terminal};
-use derivcheck::report::{FileOutcome, Summary};
 use derivcheck::syntax::span::Span;
-use derivcheck::verify::FileError;
 use derivcheck::{verify_source, FileReport, Options};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -253,7 +252,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // Help and version are "errors" to clap that exit 0.
             let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(report::EXIT_ERROR));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR));
         }
     };
     ExitCode::from(match cli.command {
@@ -277,7 +276,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
                     ..terminal::Config::default()
                 };
                 let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
-                return report::EXIT_ERROR;
+                return EXIT_ERROR;
             }
         }
         name = path.display().to_string();
@@ -324,12 +323,12 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
             if e.diagnostic.message.starts_with("inconclusive") {
                 1
             } else {
-                report::EXIT_ERROR
+                EXIT_ERROR
             }
         }
         None => {
             let _ = writeln!(io::stderr(), "error: internal error: the calculation did not finish; this is a bug in derivcheck");
-            report::EXIT_ERROR
+            EXIT_ERROR
         }
     }
 }
@@ -417,7 +416,7 @@ fn verify(args: &VerifyArgs) -> u8 {
                 Ok(s) => s,
                 Err(e) => {
                     let _ = writeln!(io::stderr(), "error: cannot write the JSON report: {e}");
-                    return report::EXIT_ERROR;
+                    return EXIT_ERROR;
                 }
             }
         }
@@ -438,7 +437,7 @@ fn verify(args: &VerifyArgs) -> u8 {
                 "error: cannot write the report: {}",
                 input::io_reason(&e)
             );
-            report::EXIT_ERROR
+            EXIT_ERROR
         }
     }
 }
@@ -465,7 +464,7 @@ fn typeset(args: &ReportArgs) -> u8 {
                 "error: internal error while typesetting {}; this is a bug in derivcheck",
                 path.display()
             );
-            code = report::EXIT_ERROR;
+            code = EXIT_ERROR;
             continue;
         };
         let written = if path == Path::new("-") {
@@ -488,7 +487,7 @@ fn typeset(args: &ReportArgs) -> u8 {
                     path.display(),
                     input::io_reason(&e)
                 );
-                code = report::EXIT_ERROR;
+                code = EXIT_ERROR;
             }
         }
     }

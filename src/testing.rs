@@ -22,7 +22,8 @@
 //! suites, which have no `main.rs` to do it for them.
 
 use crate::input::read_file;
-use crate::report::{terminal, FileOutcome, Summary, EXIT_VERIFIED};
+use crate::outcome::{FileOutcome, Summary, EXIT_VERIFIED};
+use crate::report::terminal;
 use crate::verify::{verify_source, Options};
 use std::path::Path;
 

@@ -12,9 +12,10 @@
 //! justification must not end the command and start another.
 
 use super::text::{self, one_line};
-use super::{reason_and_help, terminal, FileOutcome, Summary};
+use super::{reason_and_help, terminal};
 use crate::numeric::Counterexample;
-use crate::verify::{StepReport, Verdict};
+use crate::outcome::{FileOutcome, Summary};
+use crate::outcome::{StepReport, Verdict};
 
 /// The whole run: annotations in file, claim and link order, then the
 /// summary line.

@@ -14,9 +14,10 @@
 
 use super::mathml::{escape_xml as esc, layout_name, layout_source, to_mathml, Math};
 use super::text;
-use super::{terminal, ClaimStatus, Evidence, FileOutcome, Link, Piece, Summary, EXIT_VERIFIED};
+use super::{terminal, Evidence, Link, Piece};
 use crate::numeric::Counterexample;
-use crate::verify::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED};
 use std::fmt::Write as _;
 
 /// The whole run as one page.

@@ -7,10 +7,10 @@
 //! cannot silently change it. Keys come out in declaration order, so the
 //! same run always prints the same bytes.
 
-use super::{ClaimStatus, FileOutcome, Summary, EXIT_FAILED, EXIT_VERIFIED};
 use crate::input::ReadError;
 use crate::numeric::{Counterexample, SampleValue};
-use crate::verify::{ClaimReport, FileError, StepReport, Verdict};
+use crate::outcome::{ClaimReport, FileError, StepReport};
+use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_FAILED, EXIT_VERIFIED};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -68,7 +68,7 @@ struct File<'a> {
 struct Claim<'a> {
     name: &'a str,
     line: usize,
-    verdict: Verdict,
+    verdict: &'static str,
     status: &'static str,
     steps: Vec<Step<'a>>,
 }
@@ -77,7 +77,7 @@ struct Claim<'a> {
 struct Step<'a> {
     line: usize,
     col: usize,
-    verdict: Verdict,
+    verdict: &'static str,
     lhs: &'a str,
     rhs: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -223,7 +223,7 @@ fn claim(c: &ClaimReport) -> Claim<'_> {
     Claim {
         name: &c.name,
         line: c.line,
-        verdict: c.verdict,
+        verdict: c.verdict.as_str(),
         status: ClaimStatus::of(c).as_str(),
         steps: c.steps.iter().map(step).collect(),
     }
@@ -233,7 +233,7 @@ fn step(s: &StepReport) -> Step<'_> {
     Step {
         line: s.line,
         col: s.col,
-        verdict: s.verdict,
+        verdict: s.verdict.as_str(),
         lhs: &s.lhs,
         rhs: &s.rhs,
         justification: s.justification.as_deref(),
@@ -292,8 +292,8 @@ fn summary(s: &Summary) -> SummaryJson {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::FileReport;
     use crate::report::testdata;
-    use crate::verify::FileReport;
     use pretty_assertions::assert_eq;
     use serde_json::Value;
 

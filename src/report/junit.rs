@@ -18,8 +18,9 @@
 //! a name no claim can have, so that CI shows them too.
 
 use super::github::counterexample;
-use super::{reason_and_help, ClaimStatus, FileOutcome};
-use crate::verify::{ClaimReport, StepReport, Verdict};
+use super::reason_and_help;
+use crate::outcome::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimStatus, FileOutcome};
 use std::fmt::Write as _;
 
 /// The name of the test case that stands for problems outside claims.

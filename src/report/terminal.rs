@@ -29,11 +29,11 @@
 //! strings.
 
 use super::text::{self, Painter, Style};
-use super::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED, VERDICTS};
 use crate::diag::{plural, Diagnostic};
 use crate::input::ReadError;
 use crate::numeric::Counterexample;
-use crate::verify::{ClaimReport, FileReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, FileReport, StepReport, Verdict};
+use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED, VERDICTS};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor};
@@ -729,9 +729,9 @@ fn indent(s: &str, prefix: &str) -> String {
 mod tests {
     use super::*;
     use crate::numeric::SampleValue;
+    use crate::outcome::FileError;
     use crate::report::testdata::{self, step};
     use crate::syntax::span::Span;
-    use crate::verify::FileError;
     use pretty_assertions::assert_eq;
 
     const PLAIN: Config = Config {

@@ -1,12 +1,13 @@
 //! Hand-built reports for the renderers' tests: one of each verdict, with
 //! spans into a real source text so diagnostics render.
 
-use super::FileOutcome;
 use crate::diag::Diagnostic;
 use crate::input::ReadError;
 use crate::numeric::{Counterexample, SampleValue};
+use crate::outcome::{
+    ClaimReport, FileError, FileOutcome, FileReport, SampleCount, StepReport, Verdict,
+};
 use crate::syntax::span::Span;
-use crate::verify::{ClaimReport, FileError, FileReport, SampleCount, StepReport, Verdict};
 
 pub(crate) const SOURCE: &str = "\
 x, c : real
