@@ -590,7 +590,6 @@ fn internal_error(path: &str, panic: &(dyn std::any::Any + Send)) -> FileReport 
         errors: vec![FileError {
             line: 1,
             col: 1,
-            message: message.clone(),
             diagnostic: Diagnostic::new(Span::new(0, 0), message)
                 .with_help("this is a bug in derivcheck; please report it with this file"),
         }],

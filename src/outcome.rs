@@ -82,9 +82,12 @@ pub struct StepReport {
     pub samples: Option<SampleCount>,
     /// The shrunk counterexample, when false.
     pub counterexample: Option<Counterexample>,
-    /// What went wrong, for error, undefined and inconclusive verdicts.
+    /// What went wrong, for undefined and inconclusive verdicts and for
+    /// errors no diagnostic describes (an internal error); see
+    /// [`StepReport::reason`], which also reads the diagnostic.
     pub message: Option<String>,
-    /// The diagnostic behind an error verdict (for rendering).
+    /// The diagnostic behind an error verdict: the one place its text is
+    /// kept.
     pub diagnostic: Option<Diagnostic>,
     /// For a false link, one line a student understands: what went wrong
     /// ("the inner derivative of a x is missing"). Filled by a later stage.
@@ -130,6 +133,14 @@ impl StepReport {
             trace: Vec::new(),
         }
     }
+
+    /// What went wrong, in one sentence: the message, or else the
+    /// diagnostic's.
+    pub fn reason(&self) -> Option<&str> {
+        self.message
+            .as_deref()
+            .or(self.diagnostic.as_ref().map(|d| d.message.as_str()))
+    }
 }
 
 /// The report on one claim.
@@ -159,10 +170,15 @@ pub struct FileError {
     pub line: usize,
     /// 1-based column.
     pub col: usize,
-    /// What is wrong.
-    pub message: String,
-    /// The diagnostic, for rendering.
+    /// What is wrong, with where and any help.
     pub diagnostic: Diagnostic,
+}
+
+impl FileError {
+    /// What is wrong, in one sentence.
+    pub fn message(&self) -> &str {
+        &self.diagnostic.message
+    }
 }
 
 /// The report on one file.
@@ -416,7 +432,6 @@ mod tests {
                     .map(|_| FileError {
                         line: 1,
                         col: 1,
-                        message: "bad".into(),
                         diagnostic: Diagnostic::new(Span::default(), "bad"),
                     })
                     .collect(),

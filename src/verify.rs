@@ -61,7 +61,6 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
             FileError {
                 line,
                 col,
-                message: diagnostic.message.clone(),
                 diagnostic,
             }
         })
@@ -455,7 +454,6 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
         e.rhs_span.text(source).trim().to_string(),
     );
     step.justification = e.justification.clone();
-    step.message = Some(e.diagnostic.message.clone());
     step.diagnostic = Some(e.diagnostic.clone());
     step
 }

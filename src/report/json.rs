@@ -211,7 +211,7 @@ fn read_error(e: &ReadError) -> Error<'_> {
 fn source_error(e: &FileError) -> Error<'_> {
     Error {
         kind: "source",
-        message: &e.message,
+        message: e.message(),
         line: Some(e.line),
         col: Some(e.col),
         byte: Some(e.diagnostic.span.start),
@@ -243,10 +243,7 @@ fn step(s: &StepReport) -> Step<'_> {
             tried: c.tried,
         }),
         counterexample: s.counterexample.as_ref().map(counterexample),
-        message: s
-            .message
-            .as_deref()
-            .or(s.diagnostic.as_ref().map(|d| d.message.as_str())),
+        message: s.reason(),
         help: s.diagnostic.as_ref().and_then(|d| d.help.as_deref()),
         diagnosis: s.diagnosis.as_deref(),
         trace: &s.trace,

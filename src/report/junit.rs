@@ -142,7 +142,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                             .as_deref()
                             .map(|h| format!("\n  help: {h}"))
                             .unwrap_or_default();
-                        format!("{path}:{}:{}: {}{help}\n", e.line, e.col, e.message)
+                        format!("{path}:{}:{}: {}{help}\n", e.line, e.col, e.message())
                     })
                     .collect();
                 cases.push(Case {
@@ -155,7 +155,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                             "{} error(s) outside claims; first at line {}: {}",
                             report.errors.len(),
                             first.line,
-                            first.message
+                            first.message()
                         ),
                         body,
                     }),

@@ -189,12 +189,8 @@ fn plain_diagnostic(report: &FileReport, source: &str, d: &crate::diag::Diagnost
 /// verdict when there is no counterexample to show: its message, or else
 /// its diagnostic's, and the diagnostic's help.
 pub(crate) fn reason_and_help(step: &StepReport) -> (Option<&str>, Option<&str>) {
-    let diagnostic = step.diagnostic.as_ref();
-    let reason = step
-        .message
-        .as_deref()
-        .or(diagnostic.map(|d| d.message.as_str()));
-    (reason, diagnostic.and_then(|d| d.help.as_deref()))
+    let help = step.diagnostic.as_ref().and_then(|d| d.help.as_deref());
+    (step.reason(), help)
 }
 
 /// The `--color` setting.

@@ -1238,7 +1238,6 @@ error: unknown name `q`\\u{7}
         report.errors.push(FileError {
             line: 1,
             col: 1,
-            message: "first".into(),
             diagnostic: Diagnostic::new(Span::new(0, 1), "first"),
         });
         let s = render_file(&single(report, testdata::SOURCE), &PLAIN);

@@ -106,7 +106,6 @@ pub(crate) fn report() -> FileReport {
         line: 9,
         verdict: Verdict::Error,
         steps: vec![StepReport {
-            message: Some("unknown name `q`".into()),
             diagnostic: Some(
                 Diagnostic::new(q, "unknown name `q`")
                     .with_label(span("x", line_start(1)), "variables are declared here")
@@ -122,7 +121,6 @@ pub(crate) fn report() -> FileReport {
         errors: vec![FileError {
             line: 10,
             col: 5,
-            message: "expected a name after `let`".into(),
             diagnostic: Diagnostic::new(
                 Span::new(let_span.start + 4, let_span.start + 5),
                 "expected a name after `let`",
