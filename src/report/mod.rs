@@ -24,6 +24,7 @@ pub mod mathml;
 #[cfg(test)]
 pub(crate) mod testdata;
 mod text;
+mod xml;
 
 use crate::input::ReadError;
 use crate::numeric::Counterexample;
