@@ -23,8 +23,6 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use derivcheck::parallel::STACK_SIZE;
-
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every claim of every file is verified (each link proved or holds)
@@ -287,16 +285,11 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
         text: &text,
     };
     // Deeply nested input recurses; a big stack turns that into a message.
-    let result = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || match wrt {
-                Some(w) => derivcheck::calc::differentiate(decls, &args.expr, w),
-                None => derivcheck::calc::simplify(decls, &args.expr),
-            })
-            .ok()
-            .and_then(|handle| handle.join().ok())
-    });
+    let result = derivcheck::parallel::with_big_stack_caught(|| match wrt {
+        Some(w) => derivcheck::calc::differentiate(decls, &args.expr, w),
+        None => derivcheck::calc::simplify(decls, &args.expr),
+    })
+    .ok();
     match result {
         Some(Ok(calc)) => {
             let mut out = calc.text;
@@ -507,17 +500,7 @@ fn typeset(args: &ReportArgs) -> u8 {
 /// layout recurses over each step's syntax tree. `None` if typesetting
 /// panicked (a bug), so that the other document is still written.
 fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -> Option<String> {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("typeset".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || render(outcomes));
-        match spawned {
-            Ok(handle) => handle.join().ok(),
-            // No thread: ordinary input still fits the main stack.
-            Err(_) => Some(render(outcomes)),
-        }
-    })
+    derivcheck::parallel::with_big_stack_caught(|| render(outcomes)).ok()
 }
 
 /// Reads and verifies every file on a pool of `--jobs` threads, and
