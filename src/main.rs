@@ -16,7 +16,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::diag::Diagnostic;
 use derivcheck::input::{self, ReadError, STDIN_NAME};
 use derivcheck::outcome::{FileError, FileOutcome, Summary, EXIT_ERROR};
-use derivcheck::report::{self, github, html, json, junit, latex, terminal};
+use derivcheck::report::{color, github, html, json, junit, latex, terminal};
 use derivcheck::syntax::span::Span;
 use derivcheck::{verify_source, FileReport, Options};
 use std::io::{self, IsTerminal, Write};
@@ -342,17 +342,17 @@ fn append_with_lines(text: &mut String, lines: &[String]) {
 
 /// Whether to colour what goes to standard error (auto rules, NO_COLOR).
 fn stderr_color() -> bool {
-    use_color(report::ColorChoice::Auto, io::stderr().is_terminal())
+    use_color(color::ColorChoice::Auto, io::stderr().is_terminal())
 }
 
 /// Whether to colour a stream, from the choice, whether the stream is a
 /// terminal, and `NO_COLOR` / `TERM`.
-fn use_color(choice: report::ColorChoice, is_terminal: bool) -> bool {
+fn use_color(choice: color::ColorChoice, is_terminal: bool) -> bool {
     // A value that is not UTF-8 still counts as set (NO_COLOR=<bytes>).
     let env = |name: &str| {
         std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
     };
-    report::use_color(
+    color::use_color(
         choice,
         is_terminal,
         env("NO_COLOR").as_deref(),
@@ -363,9 +363,9 @@ fn use_color(choice: report::ColorChoice, is_terminal: bool) -> bool {
 /// Runs `verify` and returns the exit code.
 fn verify(args: &VerifyArgs) -> u8 {
     let choice = match args.color {
-        Color::Auto => report::ColorChoice::Auto,
-        Color::Always => report::ColorChoice::Always,
-        Color::Never => report::ColorChoice::Never,
+        Color::Auto => color::ColorChoice::Auto,
+        Color::Always => color::ColorChoice::Always,
+        Color::Never => color::ColorChoice::Never,
     };
     let color = |is_terminal: bool| use_color(choice, is_terminal);
     let stdout_color = color(io::stdout().is_terminal());

@@ -9,9 +9,10 @@
 //!
 //! The data rendered is [`crate::outcome`]'s. This module also holds what
 //! several renderers share: the walk through a run that the typeset reports
-//! (HTML, LaTeX) share ([`walk`]), what the one-line reports say about a link,
-//! and the choice of colour.
+//! (HTML, LaTeX) share ([`walk`]) and what the one-line reports say about a
+//! link; [`color`] decides whether the terminal report is coloured.
 
+pub mod color;
 pub mod json;
 pub mod terminal;
 
@@ -194,39 +195,6 @@ pub(crate) fn reason_and_help(step: &StepReport) -> (Option<&str>, Option<&str>)
     (step.reason(), help)
 }
 
-/// The `--color` setting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorChoice {
-    /// Colour when writing to a terminal and `NO_COLOR` is unset.
-    Auto,
-    /// Always colour, even into a pipe and despite `NO_COLOR`.
-    Always,
-    /// Never colour.
-    Never,
-}
-
-/// Whether to colour a stream.
-///
-/// An explicit `--color always` beats `NO_COLOR`, as the no-color.org
-/// convention asks: the variable sets a default, a flag states intent.
-/// `NO_COLOR` counts only when non-empty, and `TERM=dumb` turns colour off
-/// in auto mode because such terminals print escape codes literally.
-pub fn use_color(
-    choice: ColorChoice,
-    is_terminal: bool,
-    no_color: Option<&str>,
-    term: Option<&str>,
-) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            let no_color = matches!(no_color, Some(v) if !v.is_empty());
-            is_terminal && !no_color && term != Some("dumb")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,17 +239,5 @@ mod tests {
              claim 1.4; (; lhs = q + x diagnostic last; ); end claim; end file; \
              file 2; unreadable; end file"
         );
-    }
-
-    #[test]
-    fn colour_rules() {
-        use ColorChoice::*;
-        assert!(use_color(Auto, true, None, Some("xterm")));
-        assert!(!use_color(Auto, false, None, None));
-        assert!(!use_color(Auto, true, Some("1"), None));
-        assert!(use_color(Auto, true, Some(""), None));
-        assert!(!use_color(Auto, true, None, Some("dumb")));
-        assert!(use_color(Always, false, Some("1"), Some("dumb")));
-        assert!(!use_color(Never, true, None, None));
     }
 }
