@@ -1,6 +1,8 @@
-//! The derivcheck command line: the only place that does file I/O.
+//! The derivcheck command line: with `derivcheck::testing`, the only code
+//! that does file I/O. It uses only the library's public items.
 //!
-//! Everything here is plumbing: parse the arguments, read each file, hand
+//! Everything here is plumbing: parse the arguments, read each file (with
+//! [`derivcheck::input`]), hand
 //! its text to [`derivcheck::verify_source`] on a pool of `--jobs` threads
 //! with large stacks (files at once, sharing the pool), render the reports
 //! with [`derivcheck::report`], write them out, and turn the summary into

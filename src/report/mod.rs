@@ -3,13 +3,13 @@
 //! MathML, and a LaTeX document (see docs/reports.md).
 //!
 //! Renderers are pure functions from plain report data (and each file's
-//! source text, which diagnostics quote) to a `String`; only `main.rs` reads
-//! files and writes the result anywhere. That keeps every byte of output
-//! testable without a terminal.
+//! source text, which diagnostics quote) to a `String`; reading files is
+//! [`crate::input`]'s, and writing the result anywhere is `main.rs`'s. That
+//! keeps every byte of output testable without a terminal.
 //!
 //! The data rendered is [`crate::outcome`]'s. This module also holds what
 //! several renderers share: the walk through a run that the typeset reports
-//! (HTML, LaTeX) share ([`walk`]) and what the one-line reports say about a
+//! (HTML, LaTeX) share (`walk`) and what the one-line reports say about a
 //! link; [`color`] decides whether the terminal report is coloured.
 
 pub mod color;
