@@ -123,7 +123,7 @@ fn main() {
             "  line {}: {} {}",
             s.line,
             s.verdict.as_str(),
-            s.message.as_deref().unwrap_or("")
+            s.reason().unwrap_or("")
         );
     }
 }

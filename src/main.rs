@@ -1,6 +1,8 @@
-//! The derivcheck command line: the only place that does file I/O.
+//! The derivcheck command line: with `derivcheck::testing`, the only code
+//! that does file I/O. It uses only the library's public items.
 //!
-//! Everything here is plumbing: parse the arguments, read each file, hand
+//! Everything here is plumbing: parse the arguments, read each file (with
+//! [`derivcheck::input`]), hand
 //! its text to [`derivcheck::verify_source`] on a pool of `--jobs` threads
 //! with large stacks (files at once, sharing the pool), render the reports
 //! with [`derivcheck::report`], write them out, and turn the summary into
@@ -14,19 +16,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::diag::Diagnostic;
-use derivcheck::report::{self, github, html, json, junit, latex, terminal};
-use derivcheck::report::{FileOutcome, ReadError, Summary};
+use derivcheck::input::{self, ReadError, STDIN_NAME};
+use derivcheck::outcome::{FileError, FileOutcome, Summary, EXIT_ERROR};
+use derivcheck::report::{color, github, html, json, junit, latex, terminal};
 use derivcheck::syntax::span::Span;
-use derivcheck::verify::FileError;
 use derivcheck::{verify_source, FileReport, Options};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-use derivcheck::parallel::STACK_SIZE;
-
-/// How standard input (`-`) is named in reports.
-const STDIN_NAME: &str = "<stdin>";
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -255,7 +252,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // Help and version are "errors" to clap that exit 0.
             let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(report::EXIT_ERROR));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR));
         }
     };
     ExitCode::from(match cli.command {
@@ -271,11 +268,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
     let mut text = String::new();
     let mut name = String::from("--with");
     if let Some(path) = &args.decl {
-        let shown = path.display().to_string();
-        let read = std::fs::read(path)
-            .map_err(|e| read_error(&shown, &e))
-            .and_then(|bytes| report::decode(&shown, bytes));
-        match read {
+        match input::read_file(path) {
             Ok(t) => text = t,
             Err(e) => {
                 let config = terminal::Config {
@@ -283,10 +276,10 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
                     ..terminal::Config::default()
                 };
                 let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
-                return report::EXIT_ERROR;
+                return EXIT_ERROR;
             }
         }
-        name = shown;
+        name = path.display().to_string();
     }
     append_with_lines(&mut text, &args.with);
     let decls = derivcheck::calc::Declarations {
@@ -294,16 +287,11 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
         text: &text,
     };
     // Deeply nested input recurses; a big stack turns that into a message.
-    let result = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || match wrt {
-                Some(w) => derivcheck::calc::differentiate(decls, &args.expr, w),
-                None => derivcheck::calc::simplify(decls, &args.expr),
-            })
-            .ok()
-            .and_then(|handle| handle.join().ok())
-    });
+    let result = derivcheck::parallel::with_big_stack_caught(|| match wrt {
+        Some(w) => derivcheck::calc::differentiate(decls, &args.expr, w),
+        None => derivcheck::calc::simplify(decls, &args.expr),
+    })
+    .ok();
     match result {
         Some(Ok(calc)) => {
             let mut out = calc.text;
@@ -330,12 +318,12 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
             if e.diagnostic.message.starts_with("inconclusive") {
                 1
             } else {
-                report::EXIT_ERROR
+                EXIT_ERROR
             }
         }
         None => {
             let _ = writeln!(io::stderr(), "error: internal error: the calculation did not finish; this is a bug in derivcheck");
-            report::EXIT_ERROR
+            EXIT_ERROR
         }
     }
 }
@@ -354,54 +342,19 @@ fn append_with_lines(text: &mut String, lines: &[String]) {
     }
 }
 
-/// Why an I/O operation on a file failed, in the words every message of
-/// the command line uses, reading or writing: short and lower case for the
-/// common kinds, the operating system's own words (without its error number)
-/// otherwise.
-fn io_reason(error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        io::ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
-        io::ErrorKind::NotADirectory => "a component of the path is not a directory".to_string(),
-        io::ErrorKind::StorageFull => "no space left on the device".to_string(),
-        io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_string(),
-        _ => {
-            let text = error.to_string();
-            let text = match text.rfind(" (os error ") {
-                Some(at) if text.ends_with(')') => text[..at].to_string(),
-                _ => text,
-            };
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => "unknown error".to_string(),
-            }
-        }
-    }
-}
-
-/// The report of a file that could not be read, in [`io_reason`]'s words.
-fn read_error(path: &str, error: &io::Error) -> ReadError {
-    ReadError {
-        message: io_reason(error),
-        ..ReadError::from_io(path, error)
-    }
-}
-
 /// Whether to colour what goes to standard error (auto rules, NO_COLOR).
 fn stderr_color() -> bool {
-    use_color(report::ColorChoice::Auto, io::stderr().is_terminal())
+    use_color(color::ColorChoice::Auto, io::stderr().is_terminal())
 }
 
 /// Whether to colour a stream, from the choice, whether the stream is a
 /// terminal, and `NO_COLOR` / `TERM`.
-fn use_color(choice: report::ColorChoice, is_terminal: bool) -> bool {
+fn use_color(choice: color::ColorChoice, is_terminal: bool) -> bool {
     // A value that is not UTF-8 still counts as set (NO_COLOR=<bytes>).
     let env = |name: &str| {
         std::env::var_os(name).map(|v| v.to_str().map(str::to_owned).unwrap_or_else(|| "?".into()))
     };
-    report::use_color(
+    color::use_color(
         choice,
         is_terminal,
         env("NO_COLOR").as_deref(),
@@ -412,9 +365,9 @@ fn use_color(choice: report::ColorChoice, is_terminal: bool) -> bool {
 /// Runs `verify` and returns the exit code.
 fn verify(args: &VerifyArgs) -> u8 {
     let choice = match args.color {
-        Color::Auto => report::ColorChoice::Auto,
-        Color::Always => report::ColorChoice::Always,
-        Color::Never => report::ColorChoice::Never,
+        Color::Auto => color::ColorChoice::Auto,
+        Color::Always => color::ColorChoice::Always,
+        Color::Never => color::ColorChoice::Never,
     };
     let color = |is_terminal: bool| use_color(choice, is_terminal);
     let stdout_color = color(io::stdout().is_terminal());
@@ -458,7 +411,7 @@ fn verify(args: &VerifyArgs) -> u8 {
                 Ok(s) => s,
                 Err(e) => {
                     let _ = writeln!(io::stderr(), "error: cannot write the JSON report: {e}");
-                    return report::EXIT_ERROR;
+                    return EXIT_ERROR;
                 }
             }
         }
@@ -477,9 +430,9 @@ fn verify(args: &VerifyArgs) -> u8 {
             let _ = writeln!(
                 io::stderr(),
                 "error: cannot write the report: {}",
-                io_reason(&e)
+                input::io_reason(&e)
             );
-            report::EXIT_ERROR
+            EXIT_ERROR
         }
     }
 }
@@ -506,7 +459,7 @@ fn typeset(args: &ReportArgs) -> u8 {
                 "error: internal error while typesetting {}; this is a bug in derivcheck",
                 path.display()
             );
-            code = report::EXIT_ERROR;
+            code = EXIT_ERROR;
             continue;
         };
         let written = if path == Path::new("-") {
@@ -527,9 +480,9 @@ fn typeset(args: &ReportArgs) -> u8 {
                     io::stderr(),
                     "error: cannot write {}: {}",
                     path.display(),
-                    io_reason(&e)
+                    input::io_reason(&e)
                 );
-                code = report::EXIT_ERROR;
+                code = EXIT_ERROR;
             }
         }
     }
@@ -549,17 +502,7 @@ fn typeset(args: &ReportArgs) -> u8 {
 /// layout recurses over each step's syntax tree. `None` if typesetting
 /// panicked (a bug), so that the other document is still written.
 fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -> Option<String> {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("typeset".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || render(outcomes));
-        match spawned {
-            Ok(handle) => handle.join().ok(),
-            // No thread: ordinary input still fits the main stack.
-            Err(_) => Some(render(outcomes)),
-        }
-    })
+    derivcheck::parallel::with_big_stack_caught(|| render(outcomes)).ok()
 }
 
 /// Reads and verifies every file on a pool of `--jobs` threads, and
@@ -580,16 +523,12 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
     };
     // Standard input can be read only once; read it before the threads
     // start, so every `-` gets the same text whichever thread takes it.
-    let stdin = files.iter().any(|p| p == Path::new("-")).then(|| {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map(|_| bytes)
-            .map_err(|e| read_error(STDIN_NAME, &e))
-    });
+    let stdin = files
+        .iter()
+        .any(|p| p == Path::new("-"))
+        .then(input::read_stdin);
     let size = |path: &Path| match (path == Path::new("-"), &stdin) {
-        (true, Some(Ok(bytes))) => bytes.len() as u64,
+        (true, Some(Ok(text))) => text.len() as u64,
         _ => std::fs::metadata(path).map_or(0, |m| m.len()),
     };
     let sizes: Vec<u64> = files.iter().map(|p| size(p)).collect();
@@ -603,26 +542,14 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
 /// and the other files are still checked.
 fn check_file(
     path: &Path,
-    stdin: Option<&Result<Vec<u8>, ReadError>>,
+    stdin: Option<&Result<String, ReadError>>,
     options: &Options,
 ) -> FileOutcome {
-    let bytes = match (path == Path::new("-"), stdin) {
-        (true, Some(read)) => read.clone(),
-        _ => {
-            let shown = path.to_string_lossy();
-            match std::fs::metadata(path) {
-                Ok(meta) if meta.is_dir() => Err(ReadError::is_directory(&shown)),
-                Ok(_) => std::fs::read(path).map_err(|e| read_error(&shown, &e)),
-                Err(e) => Err(read_error(&shown, &e)),
-            }
-        }
+    let (shown, read) = match (path == Path::new("-"), stdin) {
+        (true, Some(read)) => (STDIN_NAME.to_string(), read.clone()),
+        _ => (path.to_string_lossy().into_owned(), input::read_file(path)),
     };
-    let shown = if path == Path::new("-") {
-        STDIN_NAME.to_string()
-    } else {
-        path.to_string_lossy().into_owned()
-    };
-    let source = match bytes.and_then(|bytes| report::decode(&shown, bytes)) {
+    let source = match read {
         Ok(source) => source,
         Err(e) => return FileOutcome::Unreadable(e),
     };
@@ -648,7 +575,6 @@ fn internal_error(path: &str, panic: &(dyn std::any::Any + Send)) -> FileReport 
         errors: vec![FileError {
             line: 1,
             col: 1,
-            message: message.clone(),
             diagnostic: Diagnostic::new(Span::new(0, 0), message)
                 .with_help("this is a bug in derivcheck; please report it with this file"),
         }],

@@ -57,6 +57,13 @@ pub fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
+/// [`with_big_stack`], with a panic in `f` handed back as an `Err` rather
+/// than resumed: for callers that report a bug in derivcheck and carry on
+/// with the rest of their work.
+pub fn with_big_stack_caught<T: Send>(f: impl FnOnce() -> T + Send) -> std::thread::Result<T> {
+    with_big_stack(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)))
+}
+
 /// Stack of each thread that verifies: the stages recurse over expressions,
 /// and a pathological input (a thousand nested parentheses) must end in a
 /// report, not a stack overflow, which no Rust code can catch.
@@ -184,6 +191,16 @@ mod tests {
             })
         });
         assert!(ids.iter().all(|(w, inner)| w == inner), "{ids:?}");
+    }
+
+    #[test]
+    fn a_caught_panic_is_an_err() {
+        assert_eq!(with_big_stack_caught(|| 7).ok(), Some(7));
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let caught = with_big_stack_caught(|| -> u8 { panic!("a bug") });
+        std::panic::set_hook(hook);
+        assert_eq!(caught.unwrap_err().downcast_ref::<&str>(), Some(&"a bug"));
     }
 
     #[test]

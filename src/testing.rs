@@ -17,16 +17,16 @@
 //! and its counterexample. [`check_file`] and [`check_source`] return that
 //! report as an `Err` instead, for tests that want to assert on it.
 //!
-//! This is the one place in the library that reads a file: its callers are
-//! test suites, which have no `main.rs` to do it for them.
+//! This is the one place in the library that reads a file (through
+//! [`crate::input`], as the command line does): its callers are test
+//! suites, which have no `main.rs` to do it for them.
 
-use crate::report::{decode, terminal, FileOutcome, ReadError, Summary, EXIT_VERIFIED};
+use crate::input::read_file;
+use crate::outcome::{FileOutcome, Summary, EXIT_VERIFIED};
+use crate::parallel::with_big_stack;
+use crate::report::terminal;
 use crate::verify::{verify_source, Options};
 use std::path::Path;
-
-/// Stack of the checking thread: the stages recurse over expressions, and
-/// the default 2 MiB of a test thread is too little for deeply nested input.
-const STACK_SIZE: usize = 256 << 20;
 
 /// Verifies the derivation file at `path` and panics, with the plain-text
 /// report, unless every claim is verified.
@@ -72,48 +72,23 @@ pub fn assert_verified_source(name: &str, text: &str) {
 /// ```
 pub fn check_file(path: impl AsRef<Path>) -> Result<(), String> {
     let path = path.as_ref();
-    let shown = path.to_string_lossy().into_owned();
-    let outcome = match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => FileOutcome::Unreadable(ReadError::is_directory(&shown)),
-        Ok(_) => match std::fs::read(path)
-            .map_err(|e| ReadError::from_io(&shown, &e))
-            .and_then(|bytes| decode(&shown, bytes))
-        {
-            Ok(text) => return check_source(&shown, &text),
-            Err(e) => FileOutcome::Unreadable(e),
-        },
-        Err(e) => FileOutcome::Unreadable(ReadError::from_io(&shown, &e)),
-    };
-    Err(render(&[outcome]))
+    match read_file(path) {
+        Ok(text) => check_source(&path.to_string_lossy(), &text),
+        Err(e) => Err(render(&[FileOutcome::Unreadable(e)])),
+    }
 }
 
 /// Verifies a derivation given as text: `Ok` when every claim is verified,
 /// otherwise the plain-text report.
 pub fn check_source(name: &str, text: &str) -> Result<(), String> {
-    let (owned_name, source) = (name.to_string(), text.to_string());
-    let run = move || {
-        let report = verify_source(&owned_name, &source, &Options::default());
-        FileOutcome::Checked { source, report }
-    };
-    let outcome = std::thread::Builder::new()
-        .name("derivcheck".into())
-        .stack_size(STACK_SIZE)
-        .spawn(run)
-        .map(|handle| handle.join());
-    let outcome = match outcome {
-        Ok(Ok(outcome)) => outcome,
-        // A panic while checking is a bug in derivcheck; hand it on as is.
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // No thread could be started: check here, on the caller's stack.
-        Err(_) => {
-            let report = verify_source(name, text, &Options::default());
-            FileOutcome::Checked {
-                source: text.to_string(),
-                report,
-            }
-        }
-    };
-    let outcomes = [outcome];
+    // The stages recurse over expressions, and the default 2 MiB of a test
+    // thread is too little for deeply nested input. A panic while checking
+    // is a bug in derivcheck: it reaches the caller as it is.
+    let report = with_big_stack(|| verify_source(name, text, &Options::default()));
+    let outcomes = [FileOutcome::Checked {
+        source: text.to_string(),
+        report,
+    }];
     if Summary::of(&outcomes).exit_code() == EXIT_VERIFIED {
         Ok(())
     } else {

@@ -1,62 +1,17 @@
 //! Links → verdicts: runs both witnesses on every link and assembles the
-//! report data (plain data; rendering lives in `report`).
+//! report data (the types are in [`crate::outcome`]; rendering lives in
+//! `report`).
 
 use crate::canon;
 use crate::diag::Diagnostic;
 use crate::lower::{lower_file, Link, LinkError};
-use crate::numeric::{self, Counterexample, NumericOutcome, SampleConfig};
+use crate::numeric::{self, NumericOutcome, SampleConfig};
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
-use serde::Serialize;
 
-/// The verdict on one link (and, summarized, on a claim).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// Both sides have the same canonical form.
-    Proved,
-    /// No counterexample in many samples; not proved symbolically.
-    Holds,
-    /// A counterexample was found.
-    False,
-    /// No (or too few) samples where both sides are defined.
-    Undefined,
-    /// A size or time limit was reached before either witness decided.
-    Inconclusive,
-    /// The link could not be checked (parse, name, shape or index error).
-    Error,
-}
-
-impl Verdict {
-    /// The verdict's name as printed and in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Proved => "proved",
-            Verdict::Holds => "holds",
-            Verdict::False => "false",
-            Verdict::Undefined => "undefined",
-            Verdict::Inconclusive => "inconclusive",
-            Verdict::Error => "error",
-        }
-    }
-
-    /// True for the verdicts that verify a link.
-    pub fn is_ok(self) -> bool {
-        matches!(self, Verdict::Proved | Verdict::Holds)
-    }
-
-    /// How bad a verdict is, for summarizing a claim by its worst link.
-    pub(crate) fn severity(self) -> u8 {
-        match self {
-            Verdict::Proved => 0,
-            Verdict::Holds => 1,
-            Verdict::Inconclusive => 2,
-            Verdict::Undefined => 3,
-            Verdict::False => 4,
-            Verdict::Error => 5,
-        }
-    }
-}
+// The report types lived here before `outcome` was split off; callers that
+// name them through `verify` keep working.
+pub use crate::outcome::{ClaimReport, FileError, FileReport, SampleCount, StepReport, Verdict};
 
 /// How to verify.
 #[derive(Clone, Debug)]
@@ -84,149 +39,6 @@ impl Default for Options {
     }
 }
 
-/// A location for humans: 1-based line and column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Location {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
-}
-
-/// The report on one link.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StepReport {
-    /// Line of the step.
-    pub line: usize,
-    /// Column of the step's first character.
-    pub col: usize,
-    /// The step's source span (bytes), for underlining.
-    #[serde(skip)]
-    pub span: Span,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// The left side as written.
-    pub lhs: String,
-    /// The right side as written.
-    pub rhs: String,
-    /// The justification comment, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub justification: Option<String>,
-    /// Which witness decided: "symbolic", "numeric", or absent for errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub witness: Option<&'static str>,
-    /// Samples where both sides were defined, and samples drawn.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub samples: Option<SampleCount>,
-    /// The shrunk counterexample, when false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterexample: Option<Counterexample>,
-    /// What went wrong, for error, undefined and inconclusive verdicts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The diagnostic behind an error verdict (for rendering).
-    #[serde(skip)]
-    pub diagnostic: Option<Diagnostic>,
-    /// For a false link, one line a student understands: what went wrong
-    /// ("the inner derivative of a x is missing"). Filled by a later stage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diagnosis: Option<String>,
-    /// For a proved link, the named rules that proved it, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub trace: Vec<String>,
-}
-
-/// Sample counts of the numeric witness.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct SampleCount {
-    /// Samples where both sides were defined.
-    pub defined: u32,
-    /// Samples drawn.
-    pub tried: u32,
-}
-
-impl StepReport {
-    /// A step with the given place, verdict and sides, and nothing else
-    /// yet: no witness, samples, counterexample, message or trace.
-    pub fn new(
-        line: usize,
-        col: usize,
-        span: Span,
-        verdict: Verdict,
-        lhs: String,
-        rhs: String,
-    ) -> StepReport {
-        StepReport {
-            line,
-            col,
-            span,
-            verdict,
-            lhs,
-            rhs,
-            justification: None,
-            witness: None,
-            samples: None,
-            counterexample: None,
-            message: None,
-            diagnostic: None,
-            diagnosis: None,
-            trace: Vec::new(),
-        }
-    }
-}
-
-/// The report on one claim.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ClaimReport {
-    /// The claim's name.
-    pub name: String,
-    /// Line of the claim.
-    pub line: usize,
-    /// The worst verdict of its links.
-    pub verdict: Verdict,
-    /// One report per link.
-    pub steps: Vec<StepReport>,
-}
-
-impl ClaimReport {
-    /// True when every link is proved or holds.
-    pub fn verified(&self) -> bool {
-        self.steps.iter().all(|s| s.verdict.is_ok())
-    }
-}
-
-/// An error outside any claim (syntax, declarations, definitions).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FileError {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub col: usize,
-    /// What is wrong.
-    pub message: String,
-    /// The diagnostic, for rendering.
-    #[serde(skip)]
-    pub diagnostic: Diagnostic,
-}
-
-/// The report on one file.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FileReport {
-    /// The path as given.
-    pub path: String,
-    /// Claims in source order.
-    pub claims: Vec<ClaimReport>,
-    /// Errors outside claims.
-    pub errors: Vec<FileError>,
-}
-
-impl FileReport {
-    /// True when the file has no error and every claim is verified.
-    pub fn verified(&self) -> bool {
-        self.errors.is_empty() && self.claims.iter().all(ClaimReport::verified)
-    }
-}
-
 /// Parses, checks, lowers and verifies one file's text.
 pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport {
     crate::parallel::in_pool(options.threads, || verify_here(path, source, options))
@@ -249,7 +61,6 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
             FileError {
                 line,
                 col,
-                message: diagnostic.message.clone(),
                 diagnostic,
             }
         })
@@ -643,7 +454,6 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
         e.rhs_span.text(source).trim().to_string(),
     );
     step.justification = e.justification.clone();
-    step.message = Some(e.diagnostic.message.clone());
     step.diagnostic = Some(e.diagnostic.clone());
     step
 }

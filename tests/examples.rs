@@ -157,7 +157,7 @@ fn bound_index_clash_names_the_index() {
         .into_iter()
         .find(|s| s.verdict == Verdict::Error)
         .unwrap();
-    let message = step.message.as_deref().unwrap_or("");
+    let message = step.reason().unwrap_or("");
     assert!(
         message.contains('j'),
         "message should name the index: {message}"

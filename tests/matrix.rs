@@ -197,7 +197,7 @@ fn step_of(claim: &str) -> (Verdict, String) {
     let r = verify("t.txt", &format!("{BLOCKS}claim c: {claim}\n"));
     let s = steps(&r);
     let s = s.first().expect("a step");
-    let mut msg = s.message.clone().unwrap_or_default();
+    let mut msg = s.reason().unwrap_or_default().to_string();
     if let Some(d) = &s.diagnostic {
         if let Some(h) = &d.help {
             msg.push_str(" help: ");
@@ -331,10 +331,10 @@ fn w2_times_x_typo_is_reported_at_the_let() {
     assert_eq!(first.line, 12);
     assert!(
         first
-            .message
+            .message()
             .contains("cannot multiply a matrix[n, m] by a vector[d]"),
         "{}",
-        first.message
+        first.message()
     );
     // Nothing downstream is claimed to hold.
     assert!(r.claims.iter().all(|c| !c.verified()));
@@ -483,7 +483,7 @@ fn let_name_derivative_errors_are_located() {
     let r = verify("t.txt", &format!("{NETWORK}claim c: ∂L/∂h[j, k] = 0\n"));
     let s = steps(&r);
     assert_eq!(s[0].verdict, Verdict::Error);
-    let msg = s[0].message.clone().unwrap_or_default();
+    let msg = s[0].reason().unwrap_or_default().to_string();
     assert!(msg.contains("takes 1 index, but 2 were given"), "{msg}");
     let r = verify(
         "t.txt",

@@ -12,9 +12,10 @@
 //! justification must not end the command and start another.
 
 use super::text::{self, one_line};
-use super::{reason_and_help, terminal, FileOutcome, Summary};
+use super::{reason_and_help, terminal};
 use crate::numeric::Counterexample;
-use crate::verify::{StepReport, Verdict};
+use crate::outcome::{FileOutcome, Summary};
+use crate::outcome::{StepReport, Verdict};
 
 /// The whole run: annotations in file, claim and link order, then the
 /// summary line.
@@ -47,7 +48,7 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
             }
             FileOutcome::Checked { report, .. } => {
                 for error in &report.errors {
-                    let mut message = error.message.clone();
+                    let mut message = error.message().to_string();
                     if let Some(help) = &error.diagnostic.help {
                         message.push_str(&format!(" (help: {help})"));
                     }
@@ -229,7 +230,7 @@ mod tests {
         report.claims[1].name = "n\u{1b}]0;t\u{7}".into();
         report.claims[1].steps[0].diagnosis = Some("a \u{202e}b\u{200b}".into());
         report.claims[1].steps[0].rhs = "x \u{1b}[2J".into();
-        report.errors[0].message = "bad \u{1b}[31m".into();
+        report.errors[0].diagnostic.message = "bad \u{1b}[31m".into();
         let out = render(&[FileOutcome::Checked {
             source: testdata::SOURCE.into(),
             report,

@@ -12,11 +12,13 @@
 //! The page is XHTML-style (every element closed, void elements written
 //! `<br/>`), so an XML parser reads it too; the tests check that.
 
-use super::mathml::{escape_xml as esc, layout_name, layout_source, to_mathml, Math};
+use super::mathml::{layout_name, layout_source, to_mathml, Math};
 use super::text;
-use super::{terminal, ClaimStatus, Evidence, FileOutcome, Link, Piece, Summary, EXIT_VERIFIED};
+use super::xml::html as esc;
+use super::{terminal, Evidence, Link, Piece};
 use crate::numeric::Counterexample;
-use crate::verify::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED};
 use std::fmt::Write as _;
 
 /// The whole run as one page.

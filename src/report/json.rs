@@ -7,9 +7,10 @@
 //! cannot silently change it. Keys come out in declaration order, so the
 //! same run always prints the same bytes.
 
-use super::{ClaimStatus, FileOutcome, ReadError, Summary, EXIT_FAILED, EXIT_VERIFIED};
+use crate::input::ReadError;
 use crate::numeric::{Counterexample, SampleValue};
-use crate::verify::{ClaimReport, FileError, StepReport, Verdict};
+use crate::outcome::{ClaimReport, FileError, StepReport};
+use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_FAILED, EXIT_VERIFIED};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -67,7 +68,7 @@ struct File<'a> {
 struct Claim<'a> {
     name: &'a str,
     line: usize,
-    verdict: Verdict,
+    verdict: &'static str,
     status: &'static str,
     steps: Vec<Step<'a>>,
 }
@@ -76,7 +77,7 @@ struct Claim<'a> {
 struct Step<'a> {
     line: usize,
     col: usize,
-    verdict: Verdict,
+    verdict: &'static str,
     lhs: &'a str,
     rhs: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -210,7 +211,7 @@ fn read_error(e: &ReadError) -> Error<'_> {
 fn source_error(e: &FileError) -> Error<'_> {
     Error {
         kind: "source",
-        message: &e.message,
+        message: e.message(),
         line: Some(e.line),
         col: Some(e.col),
         byte: Some(e.diagnostic.span.start),
@@ -222,7 +223,7 @@ fn claim(c: &ClaimReport) -> Claim<'_> {
     Claim {
         name: &c.name,
         line: c.line,
-        verdict: c.verdict,
+        verdict: c.verdict.as_str(),
         status: ClaimStatus::of(c).as_str(),
         steps: c.steps.iter().map(step).collect(),
     }
@@ -232,7 +233,7 @@ fn step(s: &StepReport) -> Step<'_> {
     Step {
         line: s.line,
         col: s.col,
-        verdict: s.verdict,
+        verdict: s.verdict.as_str(),
         lhs: &s.lhs,
         rhs: &s.rhs,
         justification: s.justification.as_deref(),
@@ -242,10 +243,7 @@ fn step(s: &StepReport) -> Step<'_> {
             tried: c.tried,
         }),
         counterexample: s.counterexample.as_ref().map(counterexample),
-        message: s
-            .message
-            .as_deref()
-            .or(s.diagnostic.as_ref().map(|d| d.message.as_str())),
+        message: s.reason(),
         help: s.diagnostic.as_ref().and_then(|d| d.help.as_deref()),
         diagnosis: s.diagnosis.as_deref(),
         trace: &s.trace,
@@ -291,8 +289,8 @@ fn summary(s: &Summary) -> SummaryJson {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::FileReport;
     use crate::report::testdata;
-    use crate::verify::FileReport;
     use pretty_assertions::assert_eq;
     use serde_json::Value;
 
@@ -431,7 +429,7 @@ mod tests {
 
     #[test]
     fn unreadable_utf8_gives_position() {
-        let e = crate::report::decode("b.txt", b"x\n\xff".to_vec()).unwrap_err();
+        let e = crate::input::decode("b.txt", b"x\n\xff".to_vec()).unwrap_err();
         let v = parse(&[FileOutcome::Unreadable(e)]);
         let err = &v["files"][0]["errors"][0];
         assert_eq!(err["kind"], "read");

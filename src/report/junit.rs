@@ -18,8 +18,10 @@
 //! a name no claim can have, so that CI shows them too.
 
 use super::github::counterexample;
-use super::{reason_and_help, ClaimStatus, FileOutcome};
-use crate::verify::{ClaimReport, StepReport, Verdict};
+use super::reason_and_help;
+use super::xml::{attr, text};
+use crate::outcome::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimStatus, FileOutcome};
 use std::fmt::Write as _;
 
 /// The name of the test case that stands for problems outside claims.
@@ -141,7 +143,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                             .as_deref()
                             .map(|h| format!("\n  help: {h}"))
                             .unwrap_or_default();
-                        format!("{path}:{}:{}: {}{help}\n", e.line, e.col, e.message)
+                        format!("{path}:{}:{}: {}{help}\n", e.line, e.col, e.message())
                     })
                     .collect();
                 cases.push(Case {
@@ -154,7 +156,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                             "{} error(s) outside claims; first at line {}: {}",
                             report.errors.len(),
                             first.line,
-                            first.message
+                            first.message()
                         ),
                         body,
                     }),
@@ -235,65 +237,10 @@ fn step_body(path: &str, step: &StepReport) -> String {
     out
 }
 
-/// Characters XML 1.0 allows at all: tab, LF, CR and everything from
-/// U+0020 except the surrogates (impossible in a `str`) and U+FFFE/U+FFFF.
-fn xml_allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-}
-
-/// Escapes text content. A character XML forbids (an escape sequence in a
-/// comment, say) is written as `\u{1b}`, so the document stays well-formed
-/// and the reader still sees what was there.
-pub fn text(s: &str) -> String {
-    escape(s, false)
-}
-
-/// Escapes an attribute value; line breaks and tabs become character
-/// references, because parsers normalize literal ones to spaces.
-pub fn attr(s: &str) -> String {
-    escape(s, true)
-}
-
-fn escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\'' if attribute => out.push_str("&apos;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            // A literal CR is turned into LF by every XML parser.
-            '\r' => out.push_str("&#13;"),
-            c if !xml_allowed(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::testdata;
-    use pretty_assertions::assert_eq;
-
-    #[test]
-    fn escaping_markup_quotes_and_control_characters() {
-        assert_eq!(text("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
-        assert_eq!(attr("say \"hi\" 'x'"), "say &quot;hi&quot; &apos;x&apos;");
-        assert_eq!(attr("a\nb\tc\rd"), "a&#10;b&#9;c&#13;d");
-        assert_eq!(text("a\nb\tc"), "a\nb\tc");
-        assert_eq!(
-            text("esc\u{1b}[31m nul\u{0} \u{FFFF}"),
-            "esc\\u{1b}[31m nul\\u{0} \\u{ffff}"
-        );
-        assert_eq!(text("ŷ ∂ Σ"), "ŷ ∂ Σ");
-    }
 
     #[test]
     fn suites_cases_and_counts() {

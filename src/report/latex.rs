@@ -15,9 +15,10 @@
 
 use super::mathml::{is_tall, layout_name, layout_source, Math};
 use super::text;
-use super::{terminal, ClaimStatus, Evidence, FileOutcome, Link, Piece, Summary};
+use super::{terminal, Evidence, Link, Piece};
 use crate::numeric::Counterexample;
-use crate::verify::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimStatus, FileOutcome, Summary};
 use std::fmt::Write as _;
 use unicode_normalization::UnicodeNormalization;
 

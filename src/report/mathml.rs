@@ -12,6 +12,7 @@
 //! fraction bar groups by itself). Text that does not parse is shown as it
 //! was written.
 
+use super::xml;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
 use crate::syntax::parse_expr;
 use crate::syntax::print::print_expr;
@@ -502,28 +503,6 @@ fn name_math(name: &str) -> Math {
     Math::Ident(name.into())
 }
 
-/// Escapes text for XML and HTML content and attribute values. Characters
-/// XML 1.0 forbids (control characters from a hostile file) are shown as
-/// `\u{1b}`, so the page stays well-formed.
-pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' => out.push(c),
-            c if c < ' ' || c == '\u{7f}' || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The layout as MathML presentation markup (the content of `<math>`).
 pub fn to_mathml(m: &Math) -> String {
     let mut out = String::new();
@@ -534,13 +513,13 @@ pub fn to_mathml(m: &Math) -> String {
 fn write_mathml(m: &Math, out: &mut String) {
     match m {
         Math::Ident(s) => {
-            let _ = write!(out, "<mi>{}</mi>", escape_xml(s));
+            let _ = write!(out, "<mi>{}</mi>", xml::html(s));
         }
         Math::Upright(s) => {
-            let _ = write!(out, "<mi mathvariant=\"normal\">{}</mi>", escape_xml(s));
+            let _ = write!(out, "<mi mathvariant=\"normal\">{}</mi>", xml::html(s));
         }
         Math::Num(s) => {
-            let _ = write!(out, "<mn>{}</mn>", escape_xml(s));
+            let _ = write!(out, "<mn>{}</mn>", xml::html(s));
         }
         Math::Op(s) => {
             // ∂ hugs what follows; brackets of indices are not stretched.
@@ -549,7 +528,7 @@ fn write_mathml(m: &Math, out: &mut String) {
                 "[" | "]" => " stretchy=\"false\"",
                 _ => "",
             };
-            let _ = write!(out, "<mo{attrs}>{}</mo>", escape_xml(s));
+            let _ = write!(out, "<mo{attrs}>{}</mo>", xml::html(s));
         }
         Math::Row(items) => {
             out.push_str("<mrow>");
@@ -585,7 +564,7 @@ fn write_mathml(m: &Math, out: &mut String) {
             let _ = write!(
                 out,
                 "<munder><mo largeop=\"true\" movablelimits=\"false\">{}</mo>",
-                escape_xml(sym)
+                xml::html(sym)
             );
             wrap_mathml(under, out);
             out.push_str("</munder>");
@@ -616,7 +595,7 @@ fn write_mathml(m: &Math, out: &mut String) {
         Math::Invisible => out.push_str("<mo>\u{2062}</mo>"),
         Math::Apply => out.push_str("<mo>\u{2061}</mo>"),
         Math::Text(s) => {
-            let _ = write!(out, "<mtext>{}</mtext>", escape_xml(s));
+            let _ = write!(out, "<mtext>{}</mtext>", xml::html(s));
         }
     }
 }
@@ -773,14 +752,5 @@ mod tests {
             ml("x + <y & \u{1b}"),
             "<mtext>x + &lt;y &amp; \\u{1b}</mtext>"
         );
-    }
-
-    #[test]
-    fn escape_xml_handles_markup_and_controls() {
-        assert_eq!(
-            escape_xml("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-        assert_eq!(escape_xml("a\u{0}b\u{7f}"), "a\\u{0}b\\u{7f}");
     }
 }

@@ -1,11 +1,13 @@
 //! Hand-built reports for the renderers' tests: one of each verdict, with
 //! spans into a real source text so diagnostics render.
 
-use super::{FileOutcome, ReadError};
 use crate::diag::Diagnostic;
+use crate::input::ReadError;
 use crate::numeric::{Counterexample, SampleValue};
+use crate::outcome::{
+    ClaimReport, FileError, FileOutcome, FileReport, SampleCount, StepReport, Verdict,
+};
 use crate::syntax::span::Span;
-use crate::verify::{ClaimReport, FileError, FileReport, SampleCount, StepReport, Verdict};
 
 pub(crate) const SOURCE: &str = "\
 x, c : real
@@ -104,7 +106,6 @@ pub(crate) fn report() -> FileReport {
         line: 9,
         verdict: Verdict::Error,
         steps: vec![StepReport {
-            message: Some("unknown name `q`".into()),
             diagnostic: Some(
                 Diagnostic::new(q, "unknown name `q`")
                     .with_label(span("x", line_start(1)), "variables are declared here")
@@ -120,7 +121,6 @@ pub(crate) fn report() -> FileReport {
         errors: vec![FileError {
             line: 10,
             col: 5,
-            message: "expected a name after `let`".into(),
             diagnostic: Diagnostic::new(
                 Span::new(let_span.start + 4, let_span.start + 5),
                 "expected a name after `let`",

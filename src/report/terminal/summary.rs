@@ -1,0 +1,84 @@
+//! The summary line that ends every run: files, claims by outcome, links
+//! by verdict, errors.
+
+use super::Config;
+use crate::diag::plural;
+use crate::outcome::{Summary, EXIT_VERIFIED, VERDICTS};
+use crate::report::text::{Painter, Style};
+
+/// The summary line: files, claims by outcome, links by verdict, errors.
+pub fn render_summary(summary: &Summary, config: &Config) -> String {
+    let p = Painter {
+        color: config.color,
+    };
+    let code = summary.exit_code();
+    let mark = if code == EXIT_VERIFIED {
+        p.paint(Style::BoldGreen, "✓")
+    } else {
+        p.paint(Style::BoldRed, "✗")
+    };
+    let mut line = plural(summary.files, "file");
+    if summary.claims == 0 {
+        line.push_str(", no claims");
+    } else {
+        let mut claims = vec![format!("{} verified", summary.verified)];
+        if summary.failed > 0 {
+            claims.push(format!("{} failed", summary.failed));
+        }
+        if summary.errored > 0 {
+            claims.push(format!("{} with errors", summary.errored));
+        }
+        line.push_str(&format!(
+            ", {}: {}",
+            plural(summary.claims, "claim"),
+            claims.join(", ")
+        ));
+    }
+    let links: Vec<String> = VERDICTS
+        .iter()
+        .filter(|&&v| summary.links.get(v) > 0)
+        .map(|&v| format!("{} {}", summary.links.get(v), v.as_str()))
+        .collect();
+    if !links.is_empty() {
+        line.push_str(&format!(" — links: {}", links.join(", ")));
+    }
+    let mut problems = Vec::new();
+    if summary.file_errors > 0 {
+        problems.push(plural(summary.file_errors, "error outside claims"));
+    }
+    if summary.unreadable > 0 {
+        problems.push(plural(summary.unreadable, "file unreadable"));
+    }
+    if !problems.is_empty() {
+        line.push_str(&format!(" — {}", problems.join(", ")));
+    }
+    format!("{mark} {line}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::FileOutcome;
+    use crate::report::testdata;
+    use pretty_assertions::assert_eq;
+
+    const PLAIN: Config = Config {
+        color: false,
+        quiet: false,
+        explain: false,
+    };
+
+    #[test]
+    fn summary_lines() {
+        let cases: &[(&[FileOutcome], &str)] = &[
+            (&[], "✓ 0 files, no claims\n"),
+            (
+                &[testdata::missing()],
+                "✗ 1 file, no claims — 1 file unreadable\n",
+            ),
+        ];
+        for (outcomes, want) in cases {
+            assert_eq!(render_summary(&Summary::of(outcomes), &PLAIN), *want);
+        }
+    }
+}
