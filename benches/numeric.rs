@@ -11,7 +11,7 @@
 //! - `--no-recheck` (with the above): no double-double re-checks, to see
 //!   what they cost (profiling only: it weakens the witness).
 
-use derivcheck::numeric::{check_link, check_links_with, Limits, SampleConfig};
+use derivcheck::internals::{check_link, check_links_with, Limits, SampleConfig};
 use std::time::{Duration, Instant};
 
 /// The allocator the command line uses (see the `mimalloc` feature).
@@ -27,8 +27,13 @@ const EXAMPLES: [&str; 4] = [
 ];
 
 /// Every link of a file: the lowered file and (lhs, rhs, free) per link.
-fn links(text: &str) -> (derivcheck::lower::Lowered, Vec<derivcheck::lower::Link>) {
-    let lowered = derivcheck::lower::lower_file(&derivcheck::syntax::parse_file(text));
+fn links(
+    text: &str,
+) -> (
+    derivcheck::internals::Lowered,
+    Vec<derivcheck::internals::Link>,
+) {
+    let lowered = derivcheck::internals::lower_file(&derivcheck::internals::parse_file(text));
     let links = lowered
         .claims
         .iter()
@@ -44,14 +49,17 @@ fn read(rel: &str) -> String {
 }
 
 fn pass(
-    files: &[(derivcheck::lower::Lowered, Vec<derivcheck::lower::Link>)],
+    files: &[(
+        derivcheck::internals::Lowered,
+        Vec<derivcheck::internals::Link>,
+    )],
     seed: u64,
     limits: &Limits,
 ) {
     let config = SampleConfig { samples: 256, seed };
     for (lowered, _) in files {
-        for range in derivcheck::verify::sampling_groups(&lowered.claims) {
-            let sides = derivcheck::verify::group_sides(&lowered.claims[range]);
+        for range in derivcheck::internals::sampling_groups(&lowered.claims) {
+            let sides = derivcheck::internals::group_sides(&lowered.claims[range]);
             std::hint::black_box(check_links_with(
                 &lowered.store,
                 &lowered.symbols,

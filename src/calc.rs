@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 
 /// Where the text a diagnostic points into came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CalcError {
     /// A name for the text: the declarations' file, or `EXPR` / `VAR`.
     pub source_name: String,
@@ -28,6 +29,7 @@ pub struct CalcError {
 
 /// The result of a calculation.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Calculation {
     /// The result in the derivation language.
     pub text: String,
@@ -53,6 +55,12 @@ pub struct Declarations<'a> {
 /// assert_eq!(result.text, "1");
 /// ```
 pub fn simplify(decls: Declarations, expr: &str) -> Result<Calculation, CalcError> {
+    // The stages recurse as deep as the expression nests; a caller's thread
+    // may have a small stack.
+    crate::parallel::with_big_stack(|| simplify_here(decls, expr))
+}
+
+fn simplify_here(decls: Declarations, expr: &str) -> Result<Calculation, CalcError> {
     let (_, mut lowered, id, _, _) = prepare(decls, expr, None)?;
     canonical(&mut lowered, id, expr)
 }
@@ -67,6 +75,14 @@ pub fn simplify(decls: Declarations, expr: &str) -> Result<Calculation, CalcErro
 /// assert_eq!(result.text, "3 * x^2");
 /// ```
 pub fn differentiate(decls: Declarations, expr: &str, wrt: &str) -> Result<Calculation, CalcError> {
+    crate::parallel::with_big_stack(|| differentiate_here(decls, expr, wrt))
+}
+
+fn differentiate_here(
+    decls: Declarations,
+    expr: &str,
+    wrt: &str,
+) -> Result<Calculation, CalcError> {
     let (file, mut lowered, id, free, var) = prepare(decls, expr, Some(wrt))?;
     let var = var.unwrap_or_else(|| unreachable_var(wrt));
     if let_target(&file, &var) {

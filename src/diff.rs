@@ -101,6 +101,7 @@ fn unbind(store: &mut Store, symbols: &mut Symbols, id: Id, var: VarId, memo: &m
     elim(store, symbols, r, memo)
 }
 
+#[cfg(test)]
 /// Replaces every Deriv node by its derivative, innermost first.
 pub fn eliminate_derivs(store: &mut Store, symbols: &mut Symbols, id: Id) -> Id {
     crate::parallel::with_big_stack(|| eliminate_inner(store, symbols, id))

@@ -10,6 +10,7 @@ pub const STDIN_NAME: &str = "<stdin>";
 
 /// Why a file could not be read, in words for the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadError {
     /// The path as given.
     pub path: String,

@@ -15,12 +15,10 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use derivcheck::diag::Diagnostic;
-use derivcheck::input::{self, ReadError, STDIN_NAME};
-use derivcheck::outcome::{FileError, FileOutcome, Summary, EXIT_ERROR};
+use derivcheck::input;
+use derivcheck::outcome::{FileOutcome, Summary, EXIT_ERROR};
 use derivcheck::report::{color, github, html, json, junit, latex, terminal};
-use derivcheck::syntax::span::Span;
-use derivcheck::{verify_source, FileReport, Options};
+use derivcheck::Options;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -271,10 +269,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
         match input::read_file(path) {
             Ok(t) => text = t,
             Err(e) => {
-                let config = terminal::Config {
-                    color: stderr_color(),
-                    ..terminal::Config::default()
-                };
+                let config = term_config(stderr_color(), false, false);
                 let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
                 return EXIT_ERROR;
             }
@@ -286,8 +281,8 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
         name: &name,
         text: &text,
     };
-    // Deeply nested input recurses; a big stack turns that into a message.
-    let result = derivcheck::parallel::with_big_stack_caught(|| match wrt {
+    // A panic is a bug in derivcheck: say so rather than crash.
+    let result = std::panic::catch_unwind(|| match wrt {
         Some(w) => derivcheck::calc::differentiate(decls, &args.expr, w),
         None => derivcheck::calc::simplify(decls, &args.expr),
     })
@@ -308,10 +303,7 @@ fn calculate(args: &CalcArgs, wrt: Option<&str>) -> u8 {
             0
         }
         Some(Err(e)) => {
-            let config = terminal::Config {
-                color: stderr_color(),
-                ..terminal::Config::default()
-            };
+            let config = term_config(stderr_color(), false, false);
             let rendered =
                 terminal::render_diagnostic(&e.source_name, &e.source, &e.diagnostic, &config);
             let _ = io::stderr().write_all(rendered.as_bytes());
@@ -381,11 +373,7 @@ fn verify(args: &VerifyArgs) -> u8 {
                 // run still deserve to hear that a file was skipped.
                 let line = terminal::render_read_error(
                     e,
-                    &terminal::Config {
-                        color: stderr_color,
-                        quiet: args.quiet,
-                        explain: args.explain,
-                    },
+                    &term_config(stderr_color, args.quiet, args.explain),
                 );
                 let _ = io::stderr().write_all(line.as_bytes());
             }
@@ -396,11 +384,7 @@ fn verify(args: &VerifyArgs) -> u8 {
     let output = match args.format {
         Format::Text => terminal::render(
             &outcomes,
-            &terminal::Config {
-                color: stdout_color,
-                quiet: args.quiet,
-                explain: args.explain,
-            },
+            &term_config(stdout_color, args.quiet, args.explain),
         ),
         Format::Json => {
             let run = json::RunInfo {
@@ -498,85 +482,31 @@ fn typeset(args: &ReportArgs) -> u8 {
     code
 }
 
-/// Typesets on a thread with a large stack, as verification runs: the
-/// layout recurses over each step's syntax tree. `None` if typesetting
-/// panicked (a bug), so that the other document is still written.
+/// Typesets (the renderers keep to a big stack of their own). `None` if
+/// typesetting panicked (a bug), so that the other document is still
+/// written.
 fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -> Option<String> {
-    derivcheck::parallel::with_big_stack_caught(|| render(outcomes)).ok()
+    std::panic::catch_unwind(|| render(outcomes)).ok()
 }
 
-/// Reads and verifies every file on a pool of `--jobs` threads, and
-/// returns the outcomes in the order of `files`, whatever order the threads
-/// finish in, so that the report does not depend on scheduling. The files'
-/// work is one queue (see `derivcheck::parallel`): a thread done with the
-/// small files helps with a big file's sampling. The biggest files are
-/// begun first, so that none is left to run alone at the end.
+/// The terminal renderer's settings.
+fn term_config(color: bool, quiet: bool, explain: bool) -> terminal::Config {
+    let mut config = terminal::Config::default();
+    config.color = color;
+    config.quiet = quiet;
+    config.explain = explain;
+    config
+}
+
+/// Reads and verifies every file on a pool of `--jobs` threads (see
+/// [`derivcheck::check_files`]): the outcomes come in the order of `files`,
+/// whatever order the threads finish in.
 fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
-    let jobs = check.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        |n| n as usize,
-    );
-    let options = &Options {
-        samples: check.samples,
-        seed: check.seed,
-        threads: jobs,
-    };
-    // Standard input can be read only once; read it before the threads
-    // start, so every `-` gets the same text whichever thread takes it.
-    let stdin = files
-        .iter()
-        .any(|p| p == Path::new("-"))
-        .then(input::read_stdin);
-    let size = |path: &Path| match (path == Path::new("-"), &stdin) {
-        (true, Some(Ok(text))) => text.len() as u64,
-        _ => std::fs::metadata(path).map_or(0, |m| m.len()),
-    };
-    let sizes: Vec<u64> = files.iter().map(|p| size(p)).collect();
-    let check_file = |path: &Path| check_file(path, stdin.as_ref(), options);
-    derivcheck::parallel::in_pool(options.threads, || {
-        derivcheck::parallel::map_largest_first(&sizes, |i| check_file(&files[i]))
-    })
-}
-
-/// Reads and verifies one file; never fails, since a bad file is reported
-/// and the other files are still checked.
-fn check_file(
-    path: &Path,
-    stdin: Option<&Result<String, ReadError>>,
-    options: &Options,
-) -> FileOutcome {
-    let (shown, read) = match (path == Path::new("-"), stdin) {
-        (true, Some(read)) => (STDIN_NAME.to_string(), read.clone()),
-        _ => (path.to_string_lossy().into_owned(), input::read_file(path)),
-    };
-    let source = match read {
-        Ok(source) => source,
-        Err(e) => return FileOutcome::Unreadable(e),
-    };
-    // A panic in one file's checking must not lose the other files' reports.
-    let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        verify_source(&shown, &source, options)
-    }))
-    .unwrap_or_else(|panic| internal_error(&shown, panic.as_ref()));
-    FileOutcome::Checked { source, report }
-}
-
-/// The report of a file whose checking panicked: an error, so the run exits 2.
-fn internal_error(path: &str, panic: &(dyn std::any::Any + Send)) -> FileReport {
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    let message = format!("internal error while checking this file: {what}");
-    FileReport {
-        path: path.to_string(),
-        claims: Vec::new(),
-        errors: vec![FileError {
-            line: 1,
-            col: 1,
-            diagnostic: Diagnostic::new(Span::new(0, 0), message)
-                .with_help("this is a bug in derivcheck; please report it with this file"),
-        }],
+    let mut options = Options::default();
+    options.samples = check.samples;
+    options.seed = check.seed;
+    if let Some(jobs) = check.jobs {
+        options.threads = jobs as usize;
     }
+    derivcheck::check_files(files, &options)
 }

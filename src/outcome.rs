@@ -3,7 +3,7 @@
 //! on the command line, the counts of a run and the exit code that follows
 //! from them.
 //!
-//! [`crate::verify`] fills these in; [`crate::report`] renders them. Nothing
+//! [`crate::verify_source`] fills these in; [`crate::report`] renders them. Nothing
 //! here computes a verdict or writes text for people.
 
 use crate::diag::Diagnostic;
@@ -13,6 +13,7 @@ use crate::syntax::span::Span;
 
 /// The verdict on one link (and, summarized, on a claim).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Verdict {
     /// Both sides have the same canonical form.
     Proved,
@@ -61,6 +62,7 @@ impl Verdict {
 
 /// The report on one link.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StepReport {
     /// Line of the step.
     pub line: usize,
@@ -145,6 +147,7 @@ impl StepReport {
 
 /// The report on one claim.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaimReport {
     /// The claim's name.
     pub name: String,
@@ -165,6 +168,7 @@ impl ClaimReport {
 
 /// An error outside any claim (syntax, declarations, definitions).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FileError {
     /// 1-based line.
     pub line: usize,
@@ -183,6 +187,7 @@ impl FileError {
 
 /// The report on one file.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FileReport {
     /// The path as given.
     pub path: String,
@@ -193,6 +198,28 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The report of a file whose checking panicked (a bug in derivcheck):
+    /// one file error at 1:1 naming the panic, so the run exits 2 and the
+    /// other files' reports are kept.
+    pub fn internal_error(path: &str, panic: &(dyn std::any::Any + Send)) -> FileReport {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let message = format!("internal error while checking this file: {what}");
+        FileReport {
+            path: path.to_string(),
+            claims: Vec::new(),
+            errors: vec![FileError {
+                line: 1,
+                col: 1,
+                diagnostic: Diagnostic::new(Span::new(0, 0), message)
+                    .with_help("this is a bug in derivcheck; please report it with this file"),
+            }],
+        }
+    }
+
     /// True when the file has no error and every claim is verified.
     pub fn verified(&self) -> bool {
         self.errors.is_empty() && self.claims.iter().all(ClaimReport::verified)
@@ -210,6 +237,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// What happened to one file named on the command line.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum FileOutcome {
     /// The file was read and verified; `source` is the text the report's
     /// spans point into.
@@ -235,6 +263,7 @@ impl FileOutcome {
 
 /// How many links got each verdict.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LinkCounts {
     /// Links proved symbolically.
     pub proved: usize,
@@ -329,6 +358,7 @@ impl ClaimStatus {
 
 /// The counts of a whole run, from which the exit code follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Summary {
     /// Files named on the command line.
     pub files: usize,

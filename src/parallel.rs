@@ -22,7 +22,7 @@ fn in_our_pool() -> bool {
     rayon::current_thread_index().is_some() && BIG_STACK.with(Cell::get)
 }
 
-/// Runs `f` with a [`STACK_SIZE`] stack: directly when this thread has one
+/// Runs `f` with a `STACK_SIZE` stack: directly when this thread has one
 /// (a thread started here), else on a new thread. Expression recursion is as
 /// deep as the expression, and callers' threads may have small stacks;
 /// starting a thread per call cost more than the work of a small proof.
@@ -55,13 +55,6 @@ pub fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
             }
         }
     }
-}
-
-/// [`with_big_stack`], with a panic in `f` handed back as an `Err` rather
-/// than resumed: for callers that report a bug in derivcheck and carry on
-/// with the rest of their work.
-pub fn with_big_stack_caught<T: Send>(f: impl FnOnce() -> T + Send) -> std::thread::Result<T> {
-    with_big_stack(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)))
 }
 
 /// Stack of each thread that verifies: the stages recurse over expressions,
@@ -191,16 +184,6 @@ mod tests {
             })
         });
         assert!(ids.iter().all(|(w, inner)| w == inner), "{ids:?}");
-    }
-
-    #[test]
-    fn a_caught_panic_is_an_err() {
-        assert_eq!(with_big_stack_caught(|| 7).ok(), Some(7));
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let caught = with_big_stack_caught(|| -> u8 { panic!("a bug") });
-        std::panic::set_hook(hook);
-        assert_eq!(caught.unwrap_err().downcast_ref::<&str>(), Some(&"a bug"));
     }
 
     #[test]

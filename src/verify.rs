@@ -4,17 +4,25 @@
 
 use crate::canon;
 use crate::diag::Diagnostic;
+use crate::input::{ReadError, STDIN_NAME};
 use crate::lower::{lower_file, Link, LinkError};
 use crate::numeric::{self, NumericOutcome, SampleConfig};
+use crate::outcome::{
+    ClaimReport, FileError, FileOutcome, FileReport, SampleCount, StepReport, Verdict,
+};
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
+use std::path::PathBuf;
 
-// The report types lived here before `outcome` was split off; callers that
-// name them through `verify` keep working.
-pub use crate::outcome::{ClaimReport, FileError, FileReport, SampleCount, StepReport, Verdict};
-
-/// How to verify.
+/// How to verify. Start from [`Options::default`] and set what differs:
+///
+/// ```
+/// let mut options = derivcheck::Options::default();
+/// options.seed = Some(7);
+/// options.threads = 1;
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Options {
     /// Defined samples per link for "holds".
     pub samples: u32,
@@ -22,7 +30,7 @@ pub struct Options {
     pub seed: Option<u64>,
     /// Threads to verify on: the numeric witness samples groups of links
     /// on them while the symbolic witness runs (see
-    /// [`crate::parallel::in_pool`]). 1 runs everything on one thread.
+    /// `parallel::in_pool`). 1 runs everything on one thread.
     /// Called on a pool's thread already (several files at once), the
     /// verification shares that pool instead. The report is the same
     /// whatever the number.
@@ -42,6 +50,62 @@ impl Default for Options {
 /// Parses, checks, lowers and verifies one file's text.
 pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport {
     crate::parallel::in_pool(options.threads, || verify_here(path, source, options))
+}
+
+/// Verifies several files' texts (path, text) at once, as the command line
+/// checks its files: on one pool of `options.threads` threads, the biggest
+/// file begun first, a thread done with the small files helping with a big
+/// one's sampling. The reports come back in the order of `sources`, the
+/// same whatever the thread count. A panic while checking a file (a bug in
+/// derivcheck) becomes that file's [`FileReport::internal_error`], so the
+/// other files' reports are kept.
+pub fn verify_sources(sources: &[(&str, &str)], options: &Options) -> Vec<FileReport> {
+    let sizes: Vec<u64> = sources.iter().map(|(_, text)| text.len() as u64).collect();
+    crate::parallel::in_pool(options.threads, || {
+        crate::parallel::map_largest_first(&sizes, |k| {
+            let (path, text) = sources[k];
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                verify_here(path, text, options)
+            }))
+            .unwrap_or_else(|panic| FileReport::internal_error(path, panic.as_ref()))
+        })
+    })
+}
+
+/// Reads (see [`crate::input`]; `-` is standard input, read once however
+/// often it is named) and verifies files, as [`verify_sources`] does. A file
+/// that cannot be read is [`FileOutcome::Unreadable`] and the others are
+/// still checked; the outcomes come in the order of `paths`.
+pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
+    let stdin = paths
+        .iter()
+        .any(|p| p.as_os_str() == "-")
+        .then(crate::input::read_stdin);
+    let read: Vec<Result<(String, String), ReadError>> = paths
+        .iter()
+        .map(|path| match (path.as_os_str() == "-", &stdin) {
+            (true, Some(read)) => read.clone().map(|text| (STDIN_NAME.to_string(), text)),
+            _ => {
+                let shown = path.to_string_lossy().into_owned();
+                crate::input::read_file(path).map(|text| (shown, text))
+            }
+        })
+        .collect();
+    let sources: Vec<(&str, &str)> = read
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    let mut reports = verify_sources(&sources, options).into_iter();
+    read.into_iter()
+        .map(|r| match r {
+            Ok((_, source)) => FileOutcome::Checked {
+                source,
+                report: reports.next().expect("one report per file read"),
+            },
+            Err(e) => FileOutcome::Unreadable(e),
+        })
+        .collect()
 }
 
 /// [`verify_source`] on this thread and the pool it is in, if any.
@@ -206,7 +270,7 @@ fn check_one(
 const GROUP_LINKS: usize = 64;
 
 /// Which claims `verify` samples together: consecutive claims of about
-/// [`GROUP_LINKS`] checkable links, as ranges of positions in `claims`.
+/// `GROUP_LINKS` checkable links, as ranges of positions in `claims`.
 pub fn sampling_groups(claims: &[crate::lower::LoweredClaim]) -> Vec<std::ops::Range<usize>> {
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let mut size = 0;

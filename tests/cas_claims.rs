@@ -17,7 +17,7 @@
 
 mod claim_files;
 use claim_files::{count_proved, verdicts, verify};
-use derivcheck::verify::Verdict;
+use derivcheck::Verdict;
 use pretty_assertions::assert_eq;
 
 /// The share of true claims that must be proved, in percent: what is

@@ -9,7 +9,7 @@
 
 mod claim_files;
 use claim_files::{count_proved, verdicts, verify};
-use derivcheck::verify::Verdict;
+use derivcheck::Verdict;
 use derivcheck::{verify_source, Options};
 use pretty_assertions::assert_eq;
 

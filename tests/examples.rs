@@ -4,8 +4,8 @@
 mod common;
 use common::run_cli;
 
-use derivcheck::verify::{StepReport, Verdict};
 use derivcheck::{verify_source, FileReport, Options};
+use derivcheck::{StepReport, Verdict};
 use pretty_assertions::assert_eq;
 
 fn verify_file(rel: &str) -> FileReport {
@@ -221,10 +221,8 @@ fn the_report_does_not_depend_on_the_number_of_threads() {
         let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let with = |threads| {
-            let options = Options {
-                threads,
-                ..Options::default()
-            };
+            let mut options = Options::default();
+            options.threads = threads;
             verify_source(rel, &text, &options)
         };
         let one = with(1);

@@ -2,11 +2,11 @@
 //! the gradients of common building blocks, shape errors and their hints,
 //! and the matrix mistakes students make.
 
-use derivcheck::lower::lower_file;
-use derivcheck::numeric::{check_link, NumericOutcome, SampleConfig};
-use derivcheck::syntax::parse_file;
-use derivcheck::verify::{StepReport, Verdict};
+use derivcheck::internals::lower_file;
+use derivcheck::internals::parse_file;
+use derivcheck::internals::{check_link, NumericOutcome, SampleConfig};
 use derivcheck::{verify_source, FileReport, Options};
+use derivcheck::{StepReport, Verdict};
 
 fn read(rel: &str) -> String {
     let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));

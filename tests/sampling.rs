@@ -1,7 +1,7 @@
 //! The numeric witness through `verify`: links of several claims are
 //! sampled together, and what a step gets must not depend on that.
 
-use derivcheck::verify::Verdict;
+use derivcheck::Verdict;
 use derivcheck::{verify_source, FileReport, Options};
 use pretty_assertions::assert_eq;
 
@@ -13,10 +13,8 @@ fn check(text: &str) -> FileReport {
 
 /// `text` verified on `threads` threads.
 fn verify_on(text: &str, threads: usize) -> FileReport {
-    let options = Options {
-        threads,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.threads = threads;
     verify_source("sampling.txt", text, &options)
 }
 
@@ -70,7 +68,7 @@ fn a_step_wrong_where_a_root_has_no_slope_is_false() {
             let cx = step.counterexample.as_ref().expect("a counterexample");
             let t = cx.values.iter().find(|(n, _)| n == "t");
             assert!(
-                matches!(t, Some((_, derivcheck::numeric::SampleValue::Scalar(v))) if *v == 0.0),
+                matches!(t, Some((_, derivcheck::SampleValue::Scalar(v))) if *v == 0.0),
                 "line {}: {cx:?}",
                 step.line
             );
@@ -100,8 +98,7 @@ fn a_claim_reports_the_same_alone_and_among_others() {
         let alone = check(&format!("{decl}{claim}"));
         let (a, b) = (&alone.claims[0], &all.claims[k]);
         assert_eq!(a.name, b.name);
-        let strip =
-            |s: &derivcheck::verify::StepReport| (s.verdict, s.samples, s.counterexample.clone());
+        let strip = |s: &derivcheck::StepReport| (s.verdict, s.samples, s.counterexample.clone());
         assert_eq!(
             a.steps.iter().map(strip).collect::<Vec<_>>(),
             b.steps.iter().map(strip).collect::<Vec<_>>(),

@@ -611,7 +611,7 @@ pub fn prove(
     prove_cached(&mut Cache::new(), store, symbols, lhs, rhs, budget)
 }
 
-/// [`prove`] with canonical forms remembered in `cache` across calls on the
+/// `prove` with canonical forms remembered in `cache` across calls on the
 /// same store (the links of one file): the outcome is the same, sooner.
 pub fn prove_cached(
     cache: &mut Cache,

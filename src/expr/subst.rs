@@ -7,6 +7,7 @@ use super::{children, with_children, Id, IndexId, Node, Store, Symbols, VarId};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
+#[cfg(test)]
 /// `id` with every element `var[e]` replaced by the variable's bound value
 /// at the indices `e`. A variable without a binding leaves `id` unchanged.
 ///

@@ -123,6 +123,7 @@ pub fn eval_at(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Optio
     v.first().map(|(x, _)| *x)
 }
 
+#[cfg(test)]
 /// The value of node `id` at `point` computed in double-double precision
 /// (about 32 significant digits), rounded to `f64`; `None` as for
 /// [`eval_at`]. Useful to tell a tiny genuine difference from rounding.

@@ -3,9 +3,6 @@
 //! them). Apart from the functions that use them, so that the files doing
 //! the work import these without importing `numeric`'s entry points.
 
-use crate::expr::Symbols;
-use serde::Serialize;
-
 /// How to sample a link.
 #[derive(Clone, Debug)]
 pub struct SampleConfig {
@@ -15,9 +12,11 @@ pub struct SampleConfig {
     pub seed: u64,
 }
 
-/// A value shown in a counterexample.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A value shown in a counterexample (serialized as a JSON number, array,
+/// or array of rows, by the JSON report).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SampleValue {
     /// A scalar.
     Scalar(f64),
@@ -28,7 +27,8 @@ pub enum SampleValue {
 }
 
 /// A point where the two sides of a link differ, after shrinking.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Counterexample {
     /// Dimension values, e.g. `("n", 2)`.
     pub dims: Vec<(String, usize)>,
@@ -109,9 +109,10 @@ pub struct Point {
 }
 
 impl Point {
+    #[cfg(test)]
     /// Every dimension `dim`, every index 0, every variable zero (sized for
     /// those dimensions, up to 2²⁴ values each): a starting point to fill in.
-    pub fn zeros(symbols: &Symbols, dim: usize) -> Point {
+    pub fn zeros(symbols: &crate::expr::Symbols, dim: usize) -> Point {
         Point {
             dims: vec![dim; symbols.dims.len()],
             indices: vec![0; symbols.indices.len()],

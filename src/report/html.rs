@@ -23,6 +23,11 @@ use std::fmt::Write as _;
 
 /// The whole run as one page.
 pub fn render(outcomes: &[FileOutcome]) -> String {
+    // Typesetting recurses over each step's syntax tree, as deep as it nests.
+    crate::parallel::with_big_stack(|| render_here(outcomes))
+}
+
+fn render_here(outcomes: &[FileOutcome]) -> String {
     let summary = Summary::of(outcomes);
     let mut out = String::new();
     out.push_str(

@@ -24,6 +24,11 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The whole run as one LaTeX document.
 pub fn render(outcomes: &[FileOutcome]) -> String {
+    // Typesetting recurses over each step's syntax tree, as deep as it nests.
+    crate::parallel::with_big_stack(|| render_here(outcomes))
+}
+
+fn render_here(outcomes: &[FileOutcome]) -> String {
     let mut out = String::from(PREAMBLE);
     let summary = terminal::render_summary(&Summary::of(outcomes), &terminal::Config::default());
     let _ = writeln!(

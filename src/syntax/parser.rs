@@ -43,7 +43,7 @@ pub const MAX_DEPTH: usize = 256;
 pub const MAX_DIGITS: usize = 1000;
 
 /// Parses a whole derivation file, resiliently: every line that fails is
-/// reported in [`File::errors`] and the rest is still parsed.
+/// reported in `File::errors` and the rest is still parsed.
 pub fn parse_file(source: &str) -> File {
     crate::parallel::with_big_stack(|| parse_file_here(source))
 }

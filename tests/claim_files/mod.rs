@@ -1,7 +1,7 @@
 //! Shared by the claim-suite tests (tests/claims.rs, tests/cas_claims.rs):
 //! a claims file verified through the whole pipeline, and its verdicts.
 
-use derivcheck::verify::Verdict;
+use derivcheck::Verdict;
 use derivcheck::{verify_source, FileReport, Options};
 
 /// Verifies a claims file of the crate; it must have no file errors.

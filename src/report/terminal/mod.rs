@@ -44,8 +44,10 @@ use crate::outcome::{ClaimReport, FileReport, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome, Summary};
 use details::render_step_details;
 
-/// How to render.
+/// How to render: start from [`Config::default`] (no colour, everything
+/// shown, no rule traces) and set what differs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Config {
     /// Emit ANSI colour codes.
     pub color: bool,
