@@ -170,7 +170,7 @@ pub(crate) fn counterexample(cx: &Counterexample) -> String {
 }
 
 /// The runner's escaping of a command's message: `%`, CR and LF.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -185,7 +185,7 @@ pub fn escape_data(s: &str) -> String {
 
 /// The runner's escaping of a property value: as for data, plus `:` and
 /// `,`, which separate the properties from each other and from the message.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

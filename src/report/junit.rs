@@ -25,7 +25,7 @@ use crate::outcome::{ClaimStatus, FileOutcome};
 use std::fmt::Write as _;
 
 /// The name of the test case that stands for problems outside claims.
-pub const FILE_CASE: &str = "<file>";
+pub(crate) const FILE_CASE: &str = "<file>";
 
 /// The whole run as one XML document, with a final newline.
 pub fn render(outcomes: &[FileOutcome]) -> String {

@@ -229,7 +229,7 @@ fn verbatim_block(s: &str) -> String {
 }
 
 /// A layout as LaTeX math-mode source.
-pub fn to_latex(m: &Math) -> String {
+pub(crate) fn to_latex(m: &Math) -> String {
     let mut out = String::new();
     write_latex(m, &mut out);
     out
@@ -496,7 +496,7 @@ fn math_chars(s: &str) -> String {
 
 /// Escapes text for LaTeX's text mode: the ten special characters, control
 /// characters (shown as `\u{1b}`), and every character outside ASCII.
-pub fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     let mut out = String::new();
     let chars = spell(s);
     let mut k = 0;

@@ -21,7 +21,7 @@ pub mod github;
 pub mod html;
 pub mod junit;
 pub mod latex;
-pub mod mathml;
+mod mathml;
 #[cfg(test)]
 pub(crate) mod testdata;
 mod text;
