@@ -99,49 +99,56 @@ mod tests {
 
     /// The values a search visits, and what each step answered, when a
     /// value fails exactly if `fails` says so (the shrinking loop's
-    /// protocol: simplify after a failure, complicate after a pass).
-    fn ours(mut t: BinarySearch, fails: impl Fn(usize) -> bool) -> Vec<(usize, bool)> {
-        let mut seen = vec![(t.current(), true)];
-        let mut moved = t.simplify();
-        seen.push((t.current(), moved));
+    /// protocol: simplify after a failure, complicate after a pass). The
+    /// moves are passed in so that ours and proptest's walk the same loop.
+    fn walk<T>(
+        mut t: T,
+        current: fn(&T) -> usize,
+        simplify: fn(&mut T) -> bool,
+        complicate: fn(&mut T) -> bool,
+        fails: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, bool)> {
+        let mut seen = vec![(current(&t), true)];
+        let mut moved = simplify(&mut t);
+        seen.push((current(&t), moved));
         for _ in 0..200 {
             if !moved {
                 break;
             }
-            moved = if fails(t.current()) {
-                t.simplify()
+            moved = if fails(current(&t)) {
+                simplify(&mut t)
             } else {
-                t.complicate()
+                complicate(&mut t)
             };
-            seen.push((t.current(), moved));
+            seen.push((current(&t), moved));
         }
         // Once stuck, both moves keep refusing.
-        seen.push((t.current(), t.simplify()));
-        seen.push((t.current(), t.complicate()));
+        seen.push((current(&t), simplify(&mut t)));
+        seen.push((current(&t), complicate(&mut t)));
         seen
     }
 
+    fn ours(t: BinarySearch, fails: impl Fn(usize) -> bool) -> Vec<(usize, bool)> {
+        walk(
+            t,
+            |t| t.current(),
+            |t| t.simplify(),
+            |t| t.complicate(),
+            fails,
+        )
+    }
+
     fn theirs(
-        mut t: proptest::num::usize::BinarySearch,
+        t: proptest::num::usize::BinarySearch,
         fails: impl Fn(usize) -> bool,
     ) -> Vec<(usize, bool)> {
-        let mut seen = vec![(t.current(), true)];
-        let mut moved = t.simplify();
-        seen.push((t.current(), moved));
-        for _ in 0..200 {
-            if !moved {
-                break;
-            }
-            moved = if fails(t.current()) {
-                t.simplify()
-            } else {
-                t.complicate()
-            };
-            seen.push((t.current(), moved));
-        }
-        seen.push((t.current(), t.simplify()));
-        seen.push((t.current(), t.complicate()));
-        seen
+        walk(
+            t,
+            |t| t.current(),
+            |t| t.simplify(),
+            |t| t.complicate(),
+            fails,
+        )
     }
 
     #[test]

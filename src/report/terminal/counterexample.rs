@@ -43,11 +43,7 @@ mod tests {
     use crate::numeric::SampleValue;
     use pretty_assertions::assert_eq;
 
-    const PLAIN: Config = Config {
-        color: false,
-        quiet: false,
-        explain: false,
-    };
+    use crate::report::terminal::tests::PLAIN;
 
     #[test]
     fn counterexample_table_with_indices_and_a_matrix() {

@@ -153,16 +153,7 @@ mod tests {
     use crate::syntax::span::Span;
     use pretty_assertions::assert_eq;
 
-    const PLAIN: Config = Config {
-        color: false,
-        quiet: false,
-        explain: false,
-    };
-    const COLOR: Config = Config {
-        color: true,
-        quiet: false,
-        explain: false,
-    };
+    use crate::report::terminal::tests::{COLOR, PLAIN};
 
     #[test]
     fn a_false_link_without_counterexample_shows_its_message() {

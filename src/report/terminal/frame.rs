@@ -248,16 +248,7 @@ mod tests {
     use crate::syntax::span::Span;
     use pretty_assertions::assert_eq;
 
-    const PLAIN: Config = Config {
-        color: false,
-        quiet: false,
-        explain: false,
-    };
-    const COLOR: Config = Config {
-        color: true,
-        quiet: false,
-        explain: false,
-    };
+    use crate::report::terminal::tests::{COLOR, PLAIN};
 
     #[test]
     fn escapes_before_the_span_move_the_underline_not_the_column() {

@@ -302,12 +302,12 @@ mod tests {
     use crate::syntax::span::Span;
     use pretty_assertions::assert_eq;
 
-    const PLAIN: Config = Config {
+    pub(super) const PLAIN: Config = Config {
         color: false,
         quiet: false,
         explain: false,
     };
-    const COLOR: Config = Config {
+    pub(super) const COLOR: Config = Config {
         color: true,
         quiet: false,
         explain: false,

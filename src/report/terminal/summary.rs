@@ -62,11 +62,7 @@ mod tests {
     use crate::report::testdata;
     use pretty_assertions::assert_eq;
 
-    const PLAIN: Config = Config {
-        color: false,
-        quiet: false,
-        explain: false,
-    };
+    use crate::report::terminal::tests::PLAIN;
 
     #[test]
     fn summary_lines() {
