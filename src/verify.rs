@@ -110,9 +110,19 @@ pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
 
 /// [`verify_source`] on this thread and the pool it is in, if any.
 fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
+    verify_parsed(path, source, &parse_file(source), options)
+}
+
+/// Verifies a syntax tree whose spans point into `source`: the derivation
+/// language's, or one built from another kind of input.
+pub(crate) fn verify_parsed(
+    path: &str,
+    source: &str,
+    parsed: &crate::syntax::ast::File,
+    options: &Options,
+) -> FileReport {
     let lines = LineIndex::new(source);
-    let parsed = parse_file(source);
-    let mut lowered = lower_file(&parsed);
+    let mut lowered = lower_file(parsed);
     let loc = |span: Span| lines.line_col(source, span.start);
 
     let mut errors: Vec<FileError> = parsed
