@@ -15,6 +15,7 @@ pub mod diff;
 pub mod expr;
 mod fnv;
 pub mod input;
+pub(crate) mod latex;
 pub mod lower;
 pub mod numeric;
 pub mod outcome;
