@@ -171,6 +171,12 @@ impl P<'_> {
             }
         }
         let indices = self.index_list(r.0, r.1)?;
+        // `{\delta}_{ij}`: the group hid the subscript from `\delta`.
+        if let (ExprKind::Name(id), [a, b]) = (&base.kind, indices.as_slice()) {
+            if id.name == names::letter_name("δ", self.declared) && !(self.declared)(&id.name) {
+                return Ok(node(ExprKind::Delta(a.clone(), b.clone()), span));
+            }
+        }
         let kind = ExprKind::Index {
             base: Box::new(base),
             indices,
@@ -220,6 +226,11 @@ impl P<'_> {
         let mut out = Vec::new();
         let mut k = s;
         while k < e {
+            // Braces around an index (`_{{i}{j}}`) only group.
+            if self.toks[k].is_sym('{') || self.toks[k].is_sym('}') {
+                k += 1;
+                continue;
+            }
             let (id, next) = self.index_at(k, e)?;
             out.push(id);
             k = next;
