@@ -422,3 +422,24 @@ fn a_bad_step_breaks_the_chain() {
     assert!(d.chains.is_empty());
     assert!(d.errors[0].message.contains("never closed"));
 }
+
+#[test]
+fn documented_odds_and_ends() {
+    table(&[
+        ("\\phi(z)", "ϕ(z)"),
+        ("\\text{loss}(y)", "loss(y)"),
+        ("\\mathcal{L}", "L"),
+        ("W^{[1]}", "W1"),
+        ("\\sum_{j=0}^{n-1} x_j", "sum(j, x[j])"),
+        ("\\sum_{j \\in S} x_j", "sum(j, x[j])"),
+        ("\\frac{\\operatorname{d}}{{\\operatorname{d}x}} x", "∂x/∂x"),
+        ("{\\delta}_{{i}{j}}", "delta(i, j)"),
+        ("\\sum_{{i}{\\neq }{j}} x_i", "sum(i != j, x[i])"),
+    ]);
+    let (msg, _) = fails("f''(x)");
+    assert!(msg.contains("higher derivatives"), "{msg}");
+    let (msg, _) = fails("\\sin^{-1} x");
+    assert!(msg.contains("inverse"), "{msg}");
+    let (msg, _) = fails("\\sum_{j=1}^{3} x_j");
+    assert!(msg.contains("upper bound"), "{msg}");
+}
