@@ -484,7 +484,7 @@ impl P<'_> {
         } else {
             name
         };
-        if self.peek_is(|t| t.is_sym('(')) && self.is_function_name(&name) {
+        if self.peek_is(|t| t.is_sym('(') || t.is_sym('\'')) && self.is_function_name(&name) {
             return self.apply(Ident { name, span }, false);
         }
         Ok(node(ExprKind::Name(Ident { name, span }), span))
@@ -535,7 +535,7 @@ impl P<'_> {
             let func = names::canonical_function(word).to_string();
             return self.apply(Ident { name: func, span }, true);
         }
-        if self.peek_is(|t| t.is_sym('(')) && self.is_function_name(word) {
+        if self.peek_is(|t| t.is_sym('(') || t.is_sym('\'')) && self.is_function_name(word) {
             return self.apply(
                 Ident {
                     name: word.to_string(),
@@ -557,7 +557,9 @@ impl P<'_> {
                 "δ" => self.delta(span),
                 _ => {
                     let name = names::letter_name(letter, self.declared);
-                    if self.peek_is(|t| t.is_sym('(')) && self.is_function_name(&name) {
+                    if self.peek_is(|t| t.is_sym('(') || t.is_sym('\''))
+                        && self.is_function_name(&name)
+                    {
                         return self.apply(Ident { name, span }, false);
                     }
                     Ok(node(ExprKind::Name(Ident { name, span }), span))
