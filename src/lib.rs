@@ -55,6 +55,7 @@ mod diagnose;
 mod diff;
 mod expr;
 mod fnv;
+mod latex;
 mod lower;
 mod numeric;
 mod parallel;

@@ -21,7 +21,7 @@ pub mod github;
 pub mod html;
 pub mod junit;
 pub mod latex;
-mod mathml;
+pub(crate) mod mathml;
 #[cfg(test)]
 pub(crate) mod testdata;
 mod text;
