@@ -12,6 +12,7 @@ pub mod canon;
 pub mod diag;
 pub mod diagnose;
 pub mod diff;
+pub(crate) mod document;
 pub mod expr;
 mod fnv;
 pub mod input;
