@@ -15,10 +15,19 @@
 #![allow(dead_code)]
 
 mod map;
+mod scan;
+mod tex;
+
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
 use crate::syntax::span::Span;
+
+// The readers' entry points, for the glue (only the tests use them yet).
+#[allow(unused_imports)]
+pub(crate) use tex::read_tex;
 
 pub(crate) use map::OffsetMap;
 
