@@ -15,6 +15,7 @@
 #![allow(dead_code)]
 
 mod map;
+mod markdown;
 mod scan;
 mod tex;
 
@@ -27,7 +28,7 @@ use crate::syntax::span::Span;
 
 // The readers' entry points, for the glue (only the tests use them yet).
 #[allow(unused_imports)]
-pub(crate) use tex::read_tex;
+pub(crate) use {markdown::read_markdown, tex::read_tex};
 
 pub(crate) use map::OffsetMap;
 

@@ -1,6 +1,7 @@
 //! Tests of the document readers: fixtures in the style of real homework,
 //! bad input, and a property test of the offset maps.
 
+mod markdown;
 mod tex;
 
 use super::{Display, Document, OffsetMap};
