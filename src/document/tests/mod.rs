@@ -2,6 +2,7 @@
 //! bad input, and a property test of the offset maps.
 
 mod markdown;
+mod robust;
 mod tex;
 
 use super::{Display, Document, OffsetMap};
