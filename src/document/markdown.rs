@@ -155,8 +155,8 @@ fn is_inline_end(end: &TagEnd) -> bool {
     )
 }
 
-/// Records a finished block as prose, and scans a paragraph's raw source
-/// for the math pulldown-cmark does not read.
+/// Records a finished block as prose, and scans its raw source for the
+/// math pulldown-cmark does not read.
 fn finish(doc: &mut Document, source: &str, block: Option<Block>, inline_math: bool) {
     let Some(block) = block else { return };
     let text = block.text.trim();
@@ -168,7 +168,7 @@ fn finish(doc: &mut Document, source: &str, block: Option<Block>, inline_math: b
         });
     }
     let raw = &source[block.range.clone()];
-    if block.heading || !(raw.contains('\\') || raw.contains("$$")) {
+    if !(raw.contains('\\') || raw.contains("$$")) {
         return;
     }
     let (lines, opaque) = raw_lines(source, &block);

@@ -204,3 +204,15 @@ fn map_spans_cover_lines_of_a_quoted_display() {
     assert_eq!(span.text(src), "a\n> = b");
     assert_maps_back(src, &d.text, &d.map);
 }
+
+#[test]
+fn setext_heading_cuts_a_display_with_a_note() {
+    // A line of `=` under paragraph text makes it a heading: the `$$`
+    // display is cut, and the note says so instead of it vanishing.
+    let src = "$$\na\n==\nb$$\n";
+    let doc = read_markdown(src, false);
+    assert!(doc.displays.is_empty(), "{:?}", doc.displays);
+    assert_eq!(doc.notes.len(), 2, "{:?}", doc.notes);
+    assert_eq!(doc.notes[0].0.start, 0);
+    assert!(doc.prose[0].heading);
+}
