@@ -257,6 +257,9 @@ fn prose(body: &Mapped, from: usize, to: usize) -> Vec<Prose> {
                     para_start = end;
                     i = end;
                 }
+                // Past the control symbol, but not past a line break: it
+                // may start a blank line.
+                None if bytes.get(i + 1) == Some(&b'\n') => i += 1,
                 None => i += 2,
             },
             _ => i += 1,

@@ -201,3 +201,11 @@ fn context_runs_are_separate_pieces() {
     assert_eq!(doc.prose.len(), 1);
     assert_eq!(doc.prose[0].text, "text");
 }
+
+#[test]
+fn a_backslash_at_a_line_end_does_not_hide_a_paragraph_break() {
+    let src = "Inciso a) uno \\\n\nInciso b) dos\n";
+    let doc = read_tex(src, false);
+    let paragraphs: Vec<&str> = doc.prose.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(paragraphs, ["Inciso a) uno \\", "Inciso b) dos"]);
+}
