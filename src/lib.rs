@@ -53,6 +53,7 @@ mod canon;
 mod diag;
 mod diagnose;
 mod diff;
+mod document;
 mod expr;
 mod fnv;
 mod latex;
