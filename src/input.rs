@@ -42,11 +42,23 @@ impl ReadError {
         }
     }
 
-    /// The error for a path that names a directory.
+    /// The error for a path that names a directory where a file is
+    /// needed (`report`, `--decl`).
     pub fn is_directory(path: &str) -> ReadError {
         ReadError {
             path: path.to_string(),
             message: "is a directory, not a file".to_string(),
+            invalid_utf8: None,
+        }
+    }
+
+    /// The error for a directory given to `verify` that holds nothing to
+    /// check.
+    pub fn no_inputs(path: &str) -> ReadError {
+        ReadError {
+            path: path.to_string(),
+            message: "is a directory with no .md, .markdown, .tex, .txt or .deriv file in it"
+                .to_string(),
             invalid_utf8: None,
         }
     }
@@ -90,6 +102,62 @@ pub fn read_file(path: &Path) -> Result<String, ReadError> {
             .and_then(|bytes| decode(&shown, bytes)),
         Err(e) => Err(ReadError::from_io(&shown, &e)),
     }
+}
+
+/// The files to check for `paths` as given: a directory stands for the
+/// files below it whose extension names an input kind (`.md`,
+/// `.markdown`, `.tex`, `.txt`, `.deriv`), in sorted order; anything else
+/// stands for itself (and is reported if it cannot be read). A directory
+/// that cannot be listed, or holds no such file, stands for itself, and
+/// [`read_input`] reports it.
+pub fn walk(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() != "-" && path.is_dir() {
+            let mut found = Vec::new();
+            if walk_dir(path, &mut found, 0) && !found.is_empty() {
+                found.sort();
+                out.extend(found);
+                continue;
+            }
+        }
+        out.push(path.clone());
+    }
+    out
+}
+
+/// How deep `walk` follows directories: far past any real project, short
+/// of a cycle of links.
+const MAX_WALK_DEPTH: usize = 64;
+
+/// Collects the inputs below `dir`; false if `dir` cannot be listed.
+fn walk_dir(dir: &Path, found: &mut Vec<std::path::PathBuf>, depth: usize) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if depth < MAX_WALK_DEPTH {
+                walk_dir(&path, found, depth + 1);
+            }
+        } else if crate::document::InputKind::from_path(&path).is_some() {
+            found.push(path);
+        }
+    }
+    true
+}
+
+/// [`read_file`] for `verify`'s inputs: a directory left by [`walk`] holds
+/// nothing to check.
+pub fn read_input(path: &Path) -> Result<String, ReadError> {
+    if path.is_dir() {
+        return Err(ReadError::no_inputs(&path.to_string_lossy()));
+    }
+    read_file(path)
 }
 
 /// Reads and decodes all of standard input, named [`STDIN_NAME`].

@@ -56,6 +56,7 @@ mod diff;
 mod document;
 mod expr;
 mod fnv;
+mod front;
 mod latex;
 mod lower;
 mod numeric;
@@ -64,6 +65,7 @@ mod syntax;
 mod verify;
 
 pub use diag::Diagnostic;
+pub use document::InputKind;
 pub use numeric::{Counterexample, SampleValue};
 pub use outcome::{ClaimReport, FileError, FileReport, StepReport, Verdict};
 pub use syntax::span::{LineIndex, Span};

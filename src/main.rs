@@ -170,6 +170,14 @@ struct CheckArgs {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     jobs: Option<u32>,
+
+    /// How to read the inputs: `md` (Markdown with `$$` math), `tex`
+    /// (LaTeX) or `deriv` (the derivation language) [default: by each
+    /// file's extension: .md/.markdown, .tex, anything else the
+    /// derivation language]. Needed for standard input in Markdown or
+    /// LaTeX.
+    #[arg(long, value_name = "KIND", value_parser = ["md", "tex", "deriv"])]
+    input: Option<String>,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -508,5 +516,9 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
     if let Some(jobs) = check.jobs {
         options.threads = jobs as usize;
     }
-    derivcheck::check_files(files, &options)
+    options.input = check
+        .input
+        .as_deref()
+        .and_then(derivcheck::InputKind::from_flag);
+    derivcheck::check_files(&input::walk(files), &options)
 }

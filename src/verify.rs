@@ -4,6 +4,7 @@
 
 use crate::canon;
 use crate::diag::Diagnostic;
+use crate::document::InputKind;
 use crate::input::{ReadError, STDIN_NAME};
 use crate::lower::{lower_file, Link, LinkError};
 use crate::numeric::{self, NumericOutcome, SampleConfig};
@@ -35,6 +36,9 @@ pub struct Options {
     /// verification shares that pool instead. The report is the same
     /// whatever the number.
     pub threads: usize,
+    /// How to read the text: `None` decides by the path's extension
+    /// (`.md`, `.tex`; anything else is the derivation language).
+    pub input: Option<InputKind>,
 }
 
 impl Default for Options {
@@ -43,6 +47,7 @@ impl Default for Options {
             samples: 256,
             seed: None,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
+            input: None,
         }
     }
 }
@@ -87,7 +92,7 @@ pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
             (true, Some(read)) => read.clone().map(|text| (STDIN_NAME.to_string(), text)),
             _ => {
                 let shown = path.to_string_lossy().into_owned();
-                crate::input::read_file(path).map(|text| (shown, text))
+                crate::input::read_input(path).map(|text| (shown, text))
             }
         })
         .collect();
@@ -110,7 +115,17 @@ pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
 
 /// [`verify_source`] on this thread and the pool it is in, if any.
 fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
-    verify_parsed(path, source, &parse_file(source), options)
+    let kind = options
+        .input
+        .or_else(|| InputKind::from_path(std::path::Path::new(path)))
+        .unwrap_or(InputKind::Deriv);
+    let doc = match kind {
+        InputKind::Markdown => crate::document::read_markdown(source, false),
+        InputKind::Tex => crate::document::read_tex(source, false),
+        InputKind::Deriv => return verify_parsed(path, source, &parse_file(source), options),
+    };
+    let built = crate::front::from_document(source, &doc);
+    verify_parsed(path, source, &built.file, options)
 }
 
 /// Verifies a syntax tree whose spans point into `source`: the derivation

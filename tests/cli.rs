@@ -237,16 +237,49 @@ fn the_first_with_line_is_line_1() {
 }
 
 #[test]
-fn a_directory_is_not_a_file() {
-    let dir = env!("CARGO_TARGET_TMPDIR");
-    let out = run(&["verify", dir]);
+fn a_directory_without_derivations_is_an_error() {
+    let dir = format!("{}/no-inputs", env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(format!("{dir}/notes.rs"), "fn main() {}\n").unwrap();
+    let out = run(&["verify", &dir]);
     assert_eq!(out.code, Some(2));
     assert!(
-        out.stdout
-            .contains(&format!("cannot read {dir}: is a directory")),
+        out.stdout.contains(&format!(
+            "cannot read {dir}: is a directory with no .md, .markdown, .tex, .txt or .deriv file"
+        )),
         "{}",
         out.all()
     );
+}
+
+#[test]
+fn a_directory_is_walked_for_derivations_and_documents() {
+    let dir = format!("{}/walked", env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(format!("{dir}/deeper")).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::copy(
+        format!("{root}/derivations/sigmoid.txt"),
+        format!("{dir}/b.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        format!("{root}/derivations/seed_proofs.md"),
+        format!("{dir}/deeper/a.md"),
+    )
+    .unwrap();
+    std::fs::write(format!("{dir}/ignored.rs"), "fn main() {}\n").unwrap();
+    let out = run(&["verify", "--color", "never", &dir]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    let a = out
+        .stdout
+        .find(&format!("{dir}/b.txt"))
+        .expect("b.txt checked");
+    let b = out
+        .stdout
+        .find(&format!("{dir}/deeper/a.md"))
+        .expect("a.md checked");
+    assert!(a < b, "sorted by path: {}", out.stdout);
+    assert!(!out.stdout.contains("ignored.rs"), "{}", out.stdout);
 }
 
 #[test]

@@ -33,6 +33,7 @@ impl OffsetMap {
         }
     }
 
+    #[cfg(test)]
     /// The map of a text that is the source slice starting at `start`.
     pub(crate) fn contiguous(start: usize, len: usize) -> OffsetMap {
         let mut map = OffsetMap::new(start);
@@ -60,6 +61,7 @@ impl OffsetMap {
         self.len += len;
     }
 
+    #[cfg(test)]
     /// Length of the mapped text.
     pub(crate) fn len(&self) -> usize {
         self.len

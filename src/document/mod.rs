@@ -10,10 +10,6 @@
 //! malformed input gives a located note or fewer displays. See
 //! `docs/documents.md`.
 
-// Nothing calls this module yet: the glue that turns displays into claims
-// and the command line's `--input` flag come next (issue #12).
-#![allow(dead_code)]
-
 mod map;
 mod markdown;
 mod scan;
@@ -85,9 +81,10 @@ pub(crate) struct Prose {
     pub heading: bool,
 }
 
-/// Which reader a file needs.
+/// Which reader a file needs: by its extension, or as `--input` says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum InputKind {
+#[non_exhaustive]
+pub enum InputKind {
     /// The derivation language (docs/language.md).
     Deriv,
     /// CommonMark with `$$` math.
@@ -101,7 +98,7 @@ impl InputKind {
     /// Markdown, `.tex` is LaTeX, `.txt` and `.deriv` are the derivation
     /// language. Other extensions (and none) give `None`, for the caller to
     /// decide.
-    pub(crate) fn from_path(path: &Path) -> Option<InputKind> {
+    pub fn from_path(path: &Path) -> Option<InputKind> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "md" | "markdown" => Some(InputKind::Markdown),
@@ -112,7 +109,7 @@ impl InputKind {
     }
 
     /// The kind named by `--input`: `md`, `tex` or `deriv`.
-    pub(crate) fn from_flag(flag: &str) -> Option<InputKind> {
+    pub fn from_flag(flag: &str) -> Option<InputKind> {
         match flag {
             "md" => Some(InputKind::Markdown),
             "tex" => Some(InputKind::Tex),

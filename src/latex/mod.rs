@@ -14,12 +14,8 @@
 //! the stack), and takes time linear in the display's length, up to the
 //! bounded look-ahead of the name rules.
 //!
-//! The document extraction (Markdown and TeX files → displays) and the glue
-//! (declarations, an [`ast::File`], the checker) are written separately;
-//! until the glue uses this module, nothing in the crate calls it.
-// The glue that calls this module comes next (issue #12); until then its
-// items are used only by its tests.
-#![allow(dead_code)]
+//! `document` finds the displays of Markdown and TeX files; `front` builds
+//! an [`ast::File`] from what this module reads of them.
 
 mod chain;
 mod dots;
@@ -110,6 +106,7 @@ pub(crate) struct LatexError {
     pub message: String,
 }
 
+#[cfg(test)]
 /// Reads one expression (no relations, no rows). Spans are byte offsets
 /// into `tex`.
 pub(crate) fn read_expr(tex: &str, declared: Declared<'_>) -> Result<ast::Expr, LatexError> {

@@ -301,3 +301,97 @@ pub fn erase_spans(e: &Expr) -> Expr {
 pub fn same_expr(a: &Expr, b: &Expr) -> bool {
     erase_spans(a) == erase_spans(b)
 }
+
+/// Moves every span of `e` (of nodes and names) through `f`: a tree parsed
+/// from one piece of a document is placed where that piece stands.
+pub fn map_spans(e: &mut Expr, f: &dyn Fn(Span) -> Span) {
+    e.span = f(e.span);
+    let id = |i: &mut Ident| i.span = f(i.span);
+    match &mut e.kind {
+        ExprKind::Num(_) => {}
+        ExprKind::Name(n) => id(n),
+        ExprKind::Call { func, args } => {
+            id(func);
+            for a in args {
+                map_spans(a, f);
+            }
+        }
+        ExprKind::Index { base, indices } => {
+            map_spans(base, f);
+            indices.iter_mut().for_each(id);
+        }
+        ExprKind::Neg(x) | ExprKind::Transpose(x) => map_spans(x, f),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            map_spans(lhs, f);
+            map_spans(rhs, f);
+        }
+        ExprKind::Sum {
+            index,
+            except,
+            body,
+        } => {
+            id(index);
+            if let Some(x) = except {
+                id(x);
+            }
+            map_spans(body, f);
+        }
+        ExprKind::Delta(a, b) => {
+            id(a);
+            id(b);
+        }
+        ExprKind::Deriv { var, indices, body } => {
+            id(var);
+            indices.iter_mut().for_each(id);
+            map_spans(body, f);
+        }
+    }
+}
+
+/// [`map_spans`] over every span of an item.
+pub fn map_item_spans(item: &mut Item, f: &dyn Fn(Span) -> Span) {
+    let id = |i: &mut Ident| i.span = f(i.span);
+    match item {
+        Item::Decl(d) => {
+            d.names.iter_mut().for_each(id);
+            d.ty.span = f(d.ty.span);
+            match &mut d.ty.shape {
+                ShapeSpec::Scalar => {}
+                ShapeSpec::Vector(n) => id(n),
+                ShapeSpec::Matrix(m, n) => {
+                    id(m);
+                    id(n);
+                }
+            }
+            d.span = f(d.span);
+        }
+        Item::Def(d) => {
+            id(&mut d.name);
+            d.params.iter_mut().for_each(id);
+            d.result_indices.iter_mut().for_each(id);
+            map_spans(&mut d.body, f);
+            d.span = f(d.span);
+        }
+        Item::Let(l) => {
+            id(&mut l.name);
+            l.indices.iter_mut().for_each(id);
+            map_spans(&mut l.value, f);
+            l.span = f(l.span);
+        }
+        Item::Claim(c) => {
+            id(&mut c.name);
+            map_spans(&mut c.lhs, f);
+            map_spans(&mut c.rhs, f);
+            for line in &mut c.chain {
+                map_spans(&mut line.expr, f);
+                line.span = f(line.span);
+            }
+            for b in &mut c.broken {
+                b.error.span = f(b.error.span);
+                b.span = f(b.span);
+                b.body = f(b.body);
+            }
+            c.span = f(c.span);
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! Documents into the syntax tree: the context (declarations, definitions
+//! and lets, in the derivation language) and the displays of a Markdown or
+//! LaTeX document (read by `latex`) become one [`ast::File`] whose spans
+//! point into the document, so that the rest of the pipeline — the check,
+//! the witnesses, the reports — treats it as it treats a derivation file.
+//!
+//! Every chain of a display is a claim named for the line it starts on;
+//! a name used but never declared is assumed (a scalar, or a vector or
+//! matrix over the dimension `n` when it is indexed once or twice).
+
+use crate::latex;
+use crate::syntax::ast::{
+    self, map_item_spans, map_spans, ChainLine, Claim, Decl, Expr, ExprKind, Ident, Item,
+    ParseError, ShapeSpec, TypeSpec,
+};
+use crate::syntax::parse_file;
+use crate::syntax::span::{LineIndex, Span};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A piece of a document: its text, and where each of its bytes stands in
+/// the document (monotone; `to_source(text.len())` is the byte after it).
+pub(crate) struct Piece<'a> {
+    /// The piece's text, as its reader sees it.
+    pub text: &'a str,
+    /// A byte offset in `text` → the byte offset in the document.
+    pub to_source: &'a dyn Fn(usize) -> usize,
+}
+
+impl Piece<'_> {
+    /// `span` (in the piece's text) where it stands in the document.
+    fn place(&self, span: Span) -> Span {
+        let start = (self.to_source)(span.start);
+        let end = if span.end > span.start {
+            (self.to_source)(span.end - 1) + 1
+        } else {
+            start
+        };
+        Span::new(start, end.max(start))
+    }
+}
+
+/// What a document says, as a syntax tree, and what was assumed of it.
+#[derive(Debug, Default)]
+pub(crate) struct Built {
+    /// The context's items, the assumed declarations, then one claim per
+    /// chain; every span in the document.
+    pub file: ast::File,
+    /// The declarations assumed for names never declared, as written in the
+    /// language (`x : vector[n]`).
+    pub assumed: Vec<String>,
+    /// Relations other than `=` that end a chain and are not checked, and
+    /// readings that could have gone another way.
+    pub notes: Vec<(Span, String)>,
+}
+
+/// Builds the syntax tree of a document read by `document`.
+pub(crate) fn from_document(source: &str, doc: &crate::document::Document) -> Built {
+    let maps: Vec<(&str, &crate::document::OffsetMap)> = doc
+        .context
+        .iter()
+        .map(|p| (p.text.as_str(), &p.map))
+        .chain(doc.displays.iter().map(|d| (d.text.as_str(), &d.map)))
+        .collect();
+    let closures: Vec<Box<dyn Fn(usize) -> usize + '_>> = maps
+        .iter()
+        .map(|(_, map)| Box::new(move |k: usize| map.to_source(k)) as Box<dyn Fn(usize) -> usize>)
+        .collect();
+    let pieces: Vec<Piece> = maps
+        .iter()
+        .zip(&closures)
+        .map(|((text, _), f)| Piece {
+            text,
+            to_source: f.as_ref(),
+        })
+        .collect();
+    let (context, displays) = pieces.split_at(doc.context.len());
+    let mut built = build(source, context, displays);
+    // The document's notes are displays that could not be read (a `$$`
+    // never closed, an environment without its end): "not read".
+    built
+        .file
+        .errors
+        .extend(doc.notes.iter().map(|(span, message)| ParseError {
+            span: *span,
+            message: format!("not read: {message}"),
+        }));
+    built
+        .file
+        .errors
+        .sort_by_key(|e| (e.span.start, e.span.end));
+    built
+}
+
+/// Builds the syntax tree of a document from its context pieces and its
+/// displays; `source` is the whole document (for the claims' line numbers).
+pub(crate) fn build(source: &str, context: &[Piece], displays: &[Piece]) -> Built {
+    let mut built = Built::default();
+    for piece in context {
+        let parsed = parse_file(piece.text);
+        let place = |s: Span| piece.place(s);
+        for mut item in parsed.items {
+            map_item_spans(&mut item, &place);
+            built.file.items.push(item);
+        }
+        for mut e in parsed.errors {
+            e.span = place(e.span);
+            built.file.errors.push(e);
+        }
+    }
+    let declared: BTreeSet<String> = built.file.items.iter().flat_map(item_names).collect();
+    let is_declared = |name: &str| declared.contains(name);
+
+    let lines = LineIndex::new(source);
+    let mut claims = Vec::new();
+    let mut names_on_line: BTreeMap<usize, usize> = BTreeMap::new();
+    for display in displays {
+        let read = latex::read_display(display.text, &is_declared);
+        let place = |s: Span| display.place(s);
+        for e in read.errors {
+            built.file.errors.push(ParseError {
+                span: place(e.span),
+                message: e.message,
+            });
+        }
+        for r in read.unchecked {
+            built.notes.push((
+                place(r.span),
+                format!("`{}` is not an equality: not checked", r.symbol),
+            ));
+        }
+        for (span, note) in read.notes {
+            built.notes.push((place(span), note));
+        }
+        for chain in read.chains {
+            if chain.steps.len() < 2 {
+                continue;
+            }
+            let mut steps: Vec<(Expr, Option<String>, Span)> = chain
+                .steps
+                .into_iter()
+                .map(|mut s| {
+                    map_spans(&mut s.expr, &place);
+                    (s.expr, s.justification, place(s.span))
+                })
+                .collect();
+            let first_span = steps[0].2;
+            let last_span = steps[steps.len() - 1].2;
+            let (line, _) = lines.line_col(source, first_span.start);
+            let count = names_on_line.entry(line).or_insert(0);
+            *count += 1;
+            let name = if *count == 1 {
+                format!("line {line}")
+            } else {
+                format!("line {line} ({count})")
+            };
+            let (lhs, _, _) = steps.remove(0);
+            let rhs = steps[steps.len() - 1].0.clone();
+            claims.push(Item::Claim(Claim {
+                name: Ident {
+                    name,
+                    span: first_span,
+                },
+                lhs,
+                rhs,
+                justification: None,
+                chain: steps
+                    .into_iter()
+                    .map(|(expr, justification, span)| ChainLine {
+                        starts_with_eq: true,
+                        expr,
+                        justification,
+                        span,
+                    })
+                    .collect(),
+                broken: Vec::new(),
+                span: Span::new(first_span.start, last_span.end),
+            }));
+        }
+    }
+
+    let assumed = assume(&claims, &declared);
+    for (name, rank) in &assumed {
+        let at = Ident {
+            name: name.clone(),
+            span: Span::new(0, 0),
+        };
+        let dim = || Ident {
+            name: "n".to_string(),
+            span: Span::new(0, 0),
+        };
+        let (shape, text) = match rank {
+            0 => (ShapeSpec::Scalar, format!("{name} : real")),
+            1 => (ShapeSpec::Vector(dim()), format!("{name} : vector[n]")),
+            _ => (
+                ShapeSpec::Matrix(dim(), dim()),
+                format!("{name} : matrix[n, n]"),
+            ),
+        };
+        built.assumed.push(text);
+        built.file.items.push(Item::Decl(Decl {
+            names: vec![at],
+            ty: TypeSpec {
+                domain: ast::Domain::Real,
+                shape,
+                span: Span::new(0, 0),
+            },
+            span: Span::new(0, 0),
+        }));
+    }
+    built.file.items.extend(claims);
+    built
+        .file
+        .errors
+        .sort_by_key(|e| (e.span.start, e.span.end));
+    built
+}
+
+/// The names an item declares or defines.
+fn item_names(item: &Item) -> Vec<String> {
+    match item {
+        Item::Decl(d) => d.names.iter().map(|n| n.name.clone()).collect(),
+        Item::Def(d) => vec![d.name.name.clone()],
+        Item::Let(l) => vec![l.name.name.clone()],
+        Item::Claim(_) => Vec::new(),
+    }
+}
+
+/// Names the claims use as values that nothing declares, each with the
+/// most indices it is used with (0 for a scalar), in order of name.
+fn assume(claims: &[Item], declared: &BTreeSet<String>) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let mut note = |name: &str, rank: usize| {
+        let known = declared.contains(name) || matches!(name, "e" | "pi" | "π");
+        if !known {
+            let r = out.entry(name.to_string()).or_insert(0);
+            *r = (*r).max(rank.min(2));
+        }
+    };
+    for item in claims {
+        if let Item::Claim(c) = item {
+            let mut exprs = vec![&c.lhs, &c.rhs];
+            exprs.extend(c.chain.iter().map(|l| &l.expr));
+            for e in exprs {
+                walk_uses(e, &mut note);
+            }
+        }
+    }
+    out
+}
+
+/// Calls `note(name, indices)` for every name used as a value in `e`.
+fn walk_uses(e: &Expr, note: &mut impl FnMut(&str, usize)) {
+    match &e.kind {
+        ExprKind::Num(_) | ExprKind::Delta(..) => {}
+        ExprKind::Name(n) => note(&n.name, 0),
+        ExprKind::Index { base, indices } => match &base.kind {
+            ExprKind::Name(n) => note(&n.name, indices.len()),
+            _ => walk_uses(base, note),
+        },
+        ExprKind::Call { args, .. } => args.iter().for_each(|a| walk_uses(a, note)),
+        ExprKind::Neg(x) | ExprKind::Transpose(x) => walk_uses(x, note),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            walk_uses(lhs, note);
+            walk_uses(rhs, note);
+        }
+        ExprKind::Sum { body, .. } => walk_uses(body, note),
+        ExprKind::Deriv { var, indices, body } => {
+            note(&var.name, indices.len());
+            walk_uses(body, note);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::print::print_expr;
+
+    /// A piece that stands at `at` in the document, byte for byte.
+    fn at(text: &str, at: usize) -> (String, usize) {
+        (text.to_string(), at)
+    }
+
+    fn built(source: &str, context: &[(String, usize)], displays: &[(String, usize)]) -> Built {
+        let maps: Vec<Box<dyn Fn(usize) -> usize>> = context
+            .iter()
+            .chain(displays)
+            .map(|(_, a)| {
+                let a = *a;
+                Box::new(move |k: usize| a + k) as Box<dyn Fn(usize) -> usize>
+            })
+            .collect();
+        let pieces: Vec<Piece> = context
+            .iter()
+            .chain(displays)
+            .zip(&maps)
+            .map(|((t, _), m)| Piece {
+                text: t,
+                to_source: m.as_ref(),
+            })
+            .collect();
+        let (c, d) = pieces.split_at(context.len());
+        build(source, c, d)
+    }
+
+    #[test]
+    fn a_chain_becomes_a_claim_at_its_line() {
+        let source = "intro\n$$ \\sigma'(x) = \\sigma(x)(1 - \\sigma(x)) $$\n";
+        let math = " \\sigma'(x) = \\sigma(x)(1 - \\sigma(x)) ";
+        let b = built(source, &[], &[at(math, 8)]);
+        assert!(b.file.errors.is_empty(), "{:?}", b.file.errors);
+        let Some(Item::Claim(c)) = b.file.items.last() else {
+            panic!("{:?}", b.file.items)
+        };
+        assert_eq!(c.name.name, "line 2");
+        assert_eq!(&source[c.lhs.span.start..c.lhs.span.end], "\\sigma'(x)");
+        assert_eq!(print_expr(&c.rhs), "sigmoid(x) * (1 - sigmoid(x))");
+        assert_eq!(b.assumed, vec!["x : real"]);
+    }
+
+    #[test]
+    fn context_declares_and_undeclared_names_are_assumed() {
+        let source = "x : vector[m]\n$$ \\sum_i x_i y_i + W_{ij} = c $$";
+        let b = built(
+            source,
+            &[at("x : vector[m]\n", 0)],
+            &[at(" \\sum_i x_i y_i + W_{ij} = c ", 16)],
+        );
+        assert_eq!(
+            b.assumed,
+            vec!["W : matrix[n, n]", "c : real", "y : vector[n]"]
+        );
+        let Some(Item::Decl(d)) = b.file.items.first() else {
+            panic!("{:?}", b.file.items)
+        };
+        assert_eq!(d.names[0].name, "x");
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_an_error_where_it_stands() {
+        let source = "$$ \\frac{a}{ = b $$";
+        let b = built(source, &[], &[at(" \\frac{a}{ = b ", 2)]);
+        assert!(!b.file.errors.is_empty());
+        assert!(b
+            .file
+            .errors
+            .iter()
+            .all(|e| e.span.start >= 2 && e.span.end <= 17));
+    }
+}

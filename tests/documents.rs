@@ -1,0 +1,139 @@
+//! Markdown and LaTeX documents, checked where people write them: every
+//! chain of every display is a claim, located at the document's own lines.
+
+use derivcheck::{verify_source, FileReport, Options, Verdict};
+
+fn verify(path: &str, text: &str) -> FileReport {
+    verify_source(path, text, &Options::default())
+}
+
+/// (line, column, verdict) of every link of every claim.
+fn links(report: &FileReport) -> Vec<(usize, usize, Verdict)> {
+    report
+        .claims
+        .iter()
+        .flat_map(|c| c.steps.iter().map(|s| (s.line, s.col, s.verdict)))
+        .collect()
+}
+
+#[test]
+fn the_seed_proofs_in_markdown_are_proved_link_by_link() {
+    let path = "derivations/seed_proofs.md";
+    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let report = verify(path, &text);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let links = links(&report);
+    assert!(report.claims.len() >= 11, "{}", report.claims.len());
+    assert!(links.len() >= 30, "{links:?}");
+    assert!(
+        links.iter().all(|&(_, _, v)| v == Verdict::Proved),
+        "{links:?}"
+    );
+    // Each part's display is there: the sigmoid's chain starts at its line.
+    let sigmoid_line = text
+        .lines()
+        .position(|l| l.starts_with(r"\frac{d}{dt}\sigma(t)"))
+        .unwrap()
+        + 1;
+    assert!(report.claims.iter().any(|c| c.line == sigmoid_line));
+}
+
+const FLAWED_MD: &str = r#"# Tarea
+
+```derivcheck
+x : real
+```
+
+La derivada de la sigmoide:
+
+> $$
+> \begin{aligned}
+> \frac{d}{dx}\sigma(x) &= \frac{d}{dx}\left(1 + e^{-x}\right)^{-1} \\
+> &= -\left(1 + e^{-x}\right)^{-2} \cdot e^{-x} \quad \text{regla de la cadena} \\
+> &= \sigma(x)\left(1 - \sigma(x)\right)
+> \end{aligned}
+> $$
+"#;
+
+#[test]
+fn a_wrong_step_in_markdown_is_false_at_its_own_line_and_column() {
+    let report = verify("tarea.md", FLAWED_MD);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let links = links(&report);
+    // At the document's lines, after the quote marker and the `&= `; the
+    // step after the wrong one is false too, since it starts from it.
+    assert_eq!(
+        links,
+        vec![
+            (11, 28, Verdict::Proved),
+            (12, 6, Verdict::False),
+            (13, 6, Verdict::False)
+        ]
+    );
+    let step = &report.claims[0].steps[1];
+    assert_eq!(step.justification.as_deref(), Some("regla de la cadena"));
+    assert!(
+        step.diagnosis.as_deref().unwrap_or("").contains("sign"),
+        "{step:?}"
+    );
+}
+
+const TEX: &str = r"\documentclass{article}
+\begin{document}
+%: z : vector[n]
+%: let q = softmax(z)
+The softmax sums to one:
+\begin{align*}
+  \sum_i q_i &= \sum_i \frac{e^{z_i}}{\sum_j e^{z_j}} \\ % definition
+             &= \frac{\sum_i e^{z_i}}{\sum_j e^{z_j}} \\
+             &= 1.
+\end{align*}
+and a slip:
+\[ \frac{\partial}{\partial z_j} \log q_i = \delta_{ij} + q_j \]
+\end{document}
+";
+
+#[test]
+fn a_latex_document_with_context_in_comments() {
+    let report = verify("notes.tex", TEX);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let links = links(&report);
+    assert_eq!(
+        links,
+        vec![
+            (7, 17, Verdict::Proved),
+            (8, 17, Verdict::Proved),
+            (9, 17, Verdict::Proved),
+            (12, 45, Verdict::False),
+        ]
+    );
+}
+
+#[test]
+fn a_display_that_cannot_be_read_is_an_error_there_and_the_others_are_checked() {
+    let md = "$$ \\frac{a}{ = b $$\n\n$$ 2 t = t + t $$\n";
+    let report = verify("broken.md", md);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.errors[0].line, 1);
+    assert_eq!(links(&report), vec![(3, 10, Verdict::Proved)]);
+}
+
+#[test]
+fn undeclared_names_are_assumed_from_their_use() {
+    // No context at all: `x` and `y` are vectors (one index), `c` a scalar.
+    let md = "$$ \\sum_i (x_i + c y_i) = \\sum_i x_i + c \\sum_i y_i $$\n";
+    let report = verify("assumed.md", md);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(links(&report)[0].2, Verdict::Proved);
+}
+
+#[test]
+fn the_input_kind_can_be_named_for_any_path() {
+    let mut options = Options::default();
+    options.input = derivcheck::InputKind::from_flag("md");
+    let report = verify_source("<stdin>", FLAWED_MD, &options);
+    assert_eq!(links(&report)[1].2, Verdict::False);
+    // The same text as the derivation language is a syntax error.
+    let report = verify("<stdin>", FLAWED_MD);
+    assert!(!report.errors.is_empty());
+}
