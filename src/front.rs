@@ -53,8 +53,14 @@ pub(crate) struct Built {
     pub notes: Vec<(Span, String)>,
 }
 
-/// Builds the syntax tree of a document read by `document`.
-pub(crate) fn from_document(source: &str, doc: &crate::document::Document) -> Built {
+/// Builds the syntax tree of a document read by `document`, after the items
+/// of `context` files (name, text): those stand at the document's start,
+/// since their own errors are reported under their own names.
+pub(crate) fn from_document(
+    source: &str,
+    doc: &crate::document::Document,
+    context: &[(String, String)],
+) -> Built {
     let maps: Vec<(&str, &crate::document::OffsetMap)> = doc
         .context
         .iter()
@@ -73,8 +79,17 @@ pub(crate) fn from_document(source: &str, doc: &crate::document::Document) -> Bu
             to_source: f.as_ref(),
         })
         .collect();
-    let (context, displays) = pieces.split_at(doc.context.len());
-    let mut built = build(source, context, displays);
+    let (pieces, displays) = pieces.split_at(doc.context.len());
+    let start = |_: Span| Span::new(0, 0);
+    let given: Vec<Item> = context
+        .iter()
+        .flat_map(|(_, text)| parse_file(text).items)
+        .map(|mut item| {
+            map_item_spans(&mut item, &start);
+            item
+        })
+        .collect();
+    let mut built = build(source, &given, pieces, displays);
     // The document's notes are displays that could not be read (a `$$`
     // never closed, an environment without its end): "not read".
     built
@@ -93,8 +108,9 @@ pub(crate) fn from_document(source: &str, doc: &crate::document::Document) -> Bu
 
 /// Builds the syntax tree of a document from its context pieces and its
 /// displays; `source` is the whole document (for the claims' line numbers).
-pub(crate) fn build(source: &str, context: &[Piece], displays: &[Piece]) -> Built {
+pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &[Piece]) -> Built {
     let mut built = Built::default();
+    built.file.items.extend(given.iter().cloned());
     for piece in context {
         let parsed = parse_file(piece.text);
         let place = |s: Span| piece.place(s);
@@ -300,7 +316,7 @@ mod tests {
             })
             .collect();
         let (c, d) = pieces.split_at(context.len());
-        build(source, c, d)
+        build(source, &[], c, d)
     }
 
     #[test]

@@ -178,6 +178,12 @@ struct CheckArgs {
     /// LaTeX.
     #[arg(long, value_name = "KIND", value_parser = ["md", "tex", "deriv"])]
     input: Option<String>,
+
+    /// A file in the derivation language whose declarations, definitions
+    /// and lets every Markdown or LaTeX input starts from (one per
+    /// assignment); repeatable. Its own errors are reported under its name.
+    #[arg(long, value_name = "FILE")]
+    context: Vec<PathBuf>,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -520,5 +526,27 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
         .input
         .as_deref()
         .and_then(derivcheck::InputKind::from_flag);
-    derivcheck::check_files(&input::walk(files), &options)
+    // Each context file is checked on its own first, so that its errors
+    // name it; only a context file with something to report is listed.
+    let mut outcomes = Vec::new();
+    for path in &check.context {
+        let shown = path.to_string_lossy().into_owned();
+        match input::read_file(path) {
+            Ok(text) => {
+                let mut alone = options.clone();
+                alone.input = Some(derivcheck::InputKind::Deriv);
+                let report = derivcheck::verify_source(&shown, &text, &alone);
+                if !report.verified() {
+                    outcomes.push(FileOutcome::Checked {
+                        source: text.clone(),
+                        report,
+                    });
+                }
+                options.context.push((shown, text));
+            }
+            Err(e) => outcomes.push(FileOutcome::Unreadable(e)),
+        }
+    }
+    outcomes.extend(derivcheck::check_files(&input::walk(files), &options));
+    outcomes
 }

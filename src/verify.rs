@@ -39,6 +39,12 @@ pub struct Options {
     /// How to read the text: `None` decides by the path's extension
     /// (`.md`, `.tex`; anything else is the derivation language).
     pub input: Option<InputKind>,
+    /// Context for Markdown and LaTeX documents, as (name, text) in the
+    /// derivation language: declarations, definitions and lets that every
+    /// document starts from (`--context FILE`, one per assignment). Check
+    /// each on its own ([`verify_source`]) to report its errors: inside a
+    /// document its items stand at the document's start.
+    pub context: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -48,6 +54,7 @@ impl Default for Options {
             seed: None,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
             input: None,
+            context: Vec::new(),
         }
     }
 }
@@ -124,7 +131,7 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
         InputKind::Tex => crate::document::read_tex(source, false),
         InputKind::Deriv => return verify_parsed(path, source, &parse_file(source), options),
     };
-    let built = crate::front::from_document(source, &doc);
+    let built = crate::front::from_document(source, &doc, &options.context);
     verify_parsed(path, source, &built.file, options)
 }
 

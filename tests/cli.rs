@@ -544,3 +544,45 @@ fn every_dash_gets_the_same_standard_input() {
         assert_eq!(v["files"][i]["errors"][0]["byte"], 0, "{}", out.stdout);
     }
 }
+
+#[test]
+fn a_context_file_declares_for_every_document_and_reports_its_own_errors() {
+    let dir = format!("{}/context", env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        format!("{dir}/hw.deriv"),
+        "z : vector[n]\nlet q = softmax(z)\n",
+    )
+    .unwrap();
+    std::fs::write(format!("{dir}/bad.deriv"), "z : vector[n\n").unwrap();
+    std::fs::write(format!("{dir}/s.md"), "# HW\n\n$$ \\sum_i q_i = 1 $$\n").unwrap();
+    let ctx = format!("{dir}/hw.deriv");
+    let doc = format!("{dir}/s.md");
+    let out = run(&["verify", "--color", "never", "--context", &ctx, &doc]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(!out.stdout.contains("hw.deriv"), "{}", out.stdout);
+    // Without it, `q` is only assumed to be a vector: the step is false.
+    let out = run(&["verify", "--color", "never", &doc]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    let bad = format!("{dir}/bad.deriv");
+    let out = run(&["verify", "--color", "never", "--context", &bad, &doc]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(
+        out.stdout.contains(&format!("{bad}:1:13")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn standard_input_is_read_as_markdown_when_asked() {
+    let md = b"```derivcheck\nt : real\n```\n\n$$ \\frac{d}{dt} t^2 = 2t = t $$\n";
+    let out = run_with(
+        &["verify", "--color", "never", "--input", "md", "-"],
+        &[],
+        md,
+    );
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(out.stdout.contains("5:23  = 2t  proved"), "{}", out.stdout);
+    assert!(out.stdout.contains("5:28  = t   false"), "{}", out.stdout);
+}
