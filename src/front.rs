@@ -9,9 +9,10 @@
 //! matrix over the dimension `n` when it is indexed once or twice).
 
 use crate::latex;
+use crate::outcome::NoteKind;
 use crate::syntax::ast::{
     self, map_item_spans, map_spans, ChainLine, Claim, Decl, Expr, ExprKind, Ident, Item,
-    ParseError, ShapeSpec, TypeSpec,
+    ShapeSpec, TypeSpec,
 };
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
@@ -48,9 +49,10 @@ pub(crate) struct Built {
     /// The declarations assumed for names never declared, as written in the
     /// language (`x : vector[n]`).
     pub assumed: Vec<String>,
-    /// Relations other than `=` that end a chain and are not checked, and
+    /// What reading found that is not a verdict: displays (or sides) not
+    /// read, relations other than `=` not checked, the names assumed, and
     /// readings that could have gone another way.
-    pub notes: Vec<(Span, String)>,
+    pub notes: Vec<(Span, NoteKind, String)>,
 }
 
 /// Builds the syntax tree of a document read by `document`, after the items
@@ -91,18 +93,15 @@ pub(crate) fn from_document(
         .collect();
     let mut built = build(source, &given, pieces, displays);
     // The document's notes are displays that could not be read (a `$$`
-    // never closed, an environment without its end): "not read".
+    // never closed, an environment without its end).
+    built.notes.extend(
+        doc.notes
+            .iter()
+            .map(|(span, message)| (*span, NoteKind::Unread, message.clone())),
+    );
     built
-        .file
-        .errors
-        .extend(doc.notes.iter().map(|(span, message)| ParseError {
-            span: *span,
-            message: format!("not read: {message}"),
-        }));
-    built
-        .file
-        .errors
-        .sort_by_key(|e| (e.span.start, e.span.end));
+        .notes
+        .sort_by_key(|(span, _, _)| (span.start, span.end));
     built
 }
 
@@ -133,19 +132,19 @@ pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &
         let read = latex::read_display(display.text, &is_declared);
         let place = |s: Span| display.place(s);
         for e in read.errors {
-            built.file.errors.push(ParseError {
-                span: place(e.span),
-                message: e.message,
-            });
+            built
+                .notes
+                .push((place(e.span), NoteKind::Unread, e.message));
         }
         for r in read.unchecked {
             built.notes.push((
                 place(r.span),
-                format!("`{}` is not an equality: not checked", r.symbol),
+                NoteKind::Unchecked,
+                format!("`{}` is not an equality: the chain ends there", r.symbol),
             ));
         }
         for (span, note) in read.notes {
-            built.notes.push((place(span), note));
+            built.notes.push((place(span), NoteKind::Reading, note));
         }
         for chain in read.chains {
             if chain.steps.len() < 2 {
@@ -223,11 +222,19 @@ pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &
             span: Span::new(0, 0),
         }));
     }
+    if !built.assumed.is_empty() {
+        built
+            .notes
+            .push((Span::new(0, 0), NoteKind::Assumed, built.assumed.join(", ")));
+    }
     built.file.items.extend(claims);
     built
         .file
         .errors
         .sort_by_key(|e| (e.span.start, e.span.end));
+    built
+        .notes
+        .sort_by_key(|(span, _, _)| (span.start, span.end));
     built
 }
 
@@ -353,14 +360,17 @@ mod tests {
     }
 
     #[test]
-    fn what_cannot_be_read_is_an_error_where_it_stands() {
+    fn what_cannot_be_read_is_noted_where_it_stands() {
         let source = "$$ \\frac{a}{ = b $$";
         let b = built(source, &[], &[at(" \\frac{a}{ = b ", 2)]);
-        assert!(!b.file.errors.is_empty());
-        assert!(b
-            .file
-            .errors
+        assert!(b.file.errors.is_empty(), "{:?}", b.file.errors);
+        let unread: Vec<Span> = b
+            .notes
             .iter()
-            .all(|e| e.span.start >= 2 && e.span.end <= 17));
+            .filter(|(_, kind, _)| *kind == NoteKind::Unread)
+            .map(|(span, _, _)| *span)
+            .collect();
+        assert!(!unread.is_empty(), "{:?}", b.notes);
+        assert!(unread.iter().all(|s| s.start >= 2 && s.end <= 17), "{unread:?}");
     }
 }

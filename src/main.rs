@@ -234,6 +234,11 @@ struct VerifyArgs {
     /// NO_COLOR is set; `always` and `never` override.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     color: Color,
+
+    /// A display of a Markdown or LaTeX document that cannot be read is
+    /// an error (exit 2), not only counted in the summary.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -394,7 +399,12 @@ fn verify(args: &VerifyArgs) -> u8 {
         }
     }
 
-    let code = Summary::of(&outcomes).exit_code();
+    let summary = Summary::of(&outcomes);
+    let code = if args.strict {
+        summary.exit_code_strict()
+    } else {
+        summary.exit_code()
+    };
     let output = match args.format {
         Format::Text => terminal::render(
             &outcomes,

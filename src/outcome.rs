@@ -195,6 +195,55 @@ pub struct FileReport {
     pub claims: Vec<ClaimReport>,
     /// Errors outside claims.
     pub errors: Vec<FileError>,
+    /// What reading a Markdown or LaTeX document found that is not a
+    /// verdict: displays not read, relations not checked, names assumed
+    /// (always empty for the derivation language).
+    pub notes: Vec<FileNote>,
+}
+
+/// A finding of a document's reader, at a line and column.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FileNote {
+    /// Line (1-based).
+    pub line: usize,
+    /// Column (1-based, in characters).
+    pub col: usize,
+    /// The bytes it is about.
+    pub span: Span,
+    /// What kind of finding.
+    pub kind: NoteKind,
+    /// What it says, for a person.
+    pub message: String,
+}
+
+/// The kinds of [`FileNote`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoteKind {
+    /// A display, or part of one, that could not be read: its chains are
+    /// not checked. Counted in the summary; an error only with `--strict`.
+    Unread,
+    /// A relation other than `=` (`\le`, `\approx`, `\Rightarrow`): it ends
+    /// its chain and is not checked.
+    Unchecked,
+    /// Names no context declares, assumed from their use.
+    Assumed,
+    /// A reading that could have gone another way (`W_1` with both `W` and
+    /// `W1` declared).
+    Reading,
+}
+
+impl NoteKind {
+    /// The words reports use: `not read`, `not checked`, `assumed`, `note`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteKind::Unread => "not read",
+            NoteKind::Unchecked => "not checked",
+            NoteKind::Assumed => "assumed",
+            NoteKind::Reading => "note",
+        }
+    }
 }
 
 impl FileReport {
@@ -211,6 +260,7 @@ impl FileReport {
         FileReport {
             path: path.to_string(),
             claims: Vec::new(),
+            notes: Vec::new(),
             errors: vec![FileError {
                 line: 1,
                 col: 1,
@@ -366,6 +416,8 @@ pub struct Summary {
     pub unreadable: usize,
     /// Errors outside any claim (syntax, declarations, definitions).
     pub file_errors: usize,
+    /// Displays (or parts of them) of documents that could not be read.
+    pub unread: usize,
     /// Claims found.
     pub claims: usize,
     /// Claims whose every link is proved or holds.
@@ -394,6 +446,11 @@ impl Summary {
                 }
             };
             s.file_errors += report.errors.len();
+            s.unread += report
+                .notes
+                .iter()
+                .filter(|n| n.kind == NoteKind::Unread)
+                .count();
             for claim in &report.claims {
                 s.claims += 1;
                 match ClaimStatus::of(claim) {
@@ -409,7 +466,18 @@ impl Summary {
         s
     }
 
-    /// The process's exit code: errors first, then failures.
+    /// [`Summary::exit_code`] under `--strict`: a display that could not
+    /// be read is an error too.
+    pub fn exit_code_strict(&self) -> u8 {
+        if self.unread > 0 {
+            EXIT_ERROR
+        } else {
+            self.exit_code()
+        }
+    }
+
+    /// The process's exit code: errors first, then failures (displays not
+    /// read aside: see [`Summary::exit_code_strict`]).
     ///
     /// An error means part of the input was not checked at all, so a clean
     /// "1" would understate the problem; that is why 2 wins over 1.
@@ -458,6 +526,7 @@ mod tests {
             report: FileReport {
                 path: "f.txt".into(),
                 claims,
+                notes: Vec::new(),
                 errors: (0..errors)
                     .map(|_| FileError {
                         line: 1,
@@ -513,6 +582,7 @@ mod tests {
                 files: 2,
                 unreadable: 1,
                 file_errors: 2,
+                unread: 0,
                 claims: 3,
                 verified: 1,
                 failed: 1,

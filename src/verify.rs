@@ -9,7 +9,7 @@ use crate::input::{ReadError, STDIN_NAME};
 use crate::lower::{lower_file, Link, LinkError};
 use crate::numeric::{self, NumericOutcome, SampleConfig};
 use crate::outcome::{
-    ClaimReport, FileError, FileOutcome, FileReport, SampleCount, StepReport, Verdict,
+    ClaimReport, FileError, FileNote, FileOutcome, FileReport, SampleCount, StepReport, Verdict,
 };
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
@@ -132,7 +132,23 @@ fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
         InputKind::Deriv => return verify_parsed(path, source, &parse_file(source), options),
     };
     let built = crate::front::from_document(source, &doc, &options.context);
-    verify_parsed(path, source, &built.file, options)
+    let mut report = verify_parsed(path, source, &built.file, options);
+    let lines = LineIndex::new(source);
+    report.notes = built
+        .notes
+        .into_iter()
+        .map(|(span, kind, message)| {
+            let (line, col) = lines.line_col(source, span.start);
+            FileNote {
+                line,
+                col,
+                span,
+                kind,
+                message,
+            }
+        })
+        .collect();
+    report
 }
 
 /// Verifies a syntax tree whose spans point into `source`: the derivation
@@ -249,6 +265,7 @@ pub(crate) fn verify_parsed(
         path: path.to_string(),
         claims,
         errors,
+        notes: Vec::new(),
     }
 }
 

@@ -14,7 +14,7 @@
 use super::text::{self, one_line};
 use super::{reason_and_help, terminal};
 use crate::numeric::Counterexample;
-use crate::outcome::{FileOutcome, Summary};
+use crate::outcome::{FileOutcome, NoteKind, Summary};
 use crate::outcome::{StepReport, Verdict};
 
 /// The whole run: annotations in file, claim and link order, then the
@@ -47,6 +47,23 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 );
             }
             FileOutcome::Checked { report, .. } => {
+                // A display not read, a relation not checked: warnings, on
+                // their lines (what was assumed is no annotation).
+                for note in &report.notes {
+                    if matches!(note.kind, NoteKind::Unread | NoteKind::Unchecked) {
+                        push(
+                            &mut out,
+                            workflow_command(
+                                "warning",
+                                &report.path,
+                                Some(note.line),
+                                Some(note.col),
+                                &format!("derivcheck: {}", note.kind.as_str()),
+                                &format!("{}: {}", note.kind.as_str(), note.message),
+                            ),
+                        );
+                    }
+                }
                 for error in &report.errors {
                     let mut message = error.message().to_string();
                     if let Some(help) = &error.diagnostic.help {
@@ -95,6 +112,18 @@ fn command(
     title: &str,
     message: &str,
 ) -> String {
+    workflow_command("error", path, line, col, title, message)
+}
+
+/// One `::error` or `::warning` workflow command.
+fn workflow_command(
+    level: &str,
+    path: &str,
+    line: Option<usize>,
+    col: Option<usize>,
+    title: &str,
+    message: &str,
+) -> String {
     // Text from the file is escaped as in the text report (`\u{1b}`)
     // first: the log is read in a terminal too, and GitHub's log viewer
     // acts on escape sequences.
@@ -111,7 +140,7 @@ fn command(
         props.push(format!("col={col}"));
     }
     props.push(format!("title={}", escape_property(&title)));
-    format!("::error {}::{}\n", props.join(","), escape_data(&message))
+    format!("::{level} {}::{}\n", props.join(","), escape_data(&message))
 }
 
 /// What is wrong with a link, on one line: the verdict and the step, then

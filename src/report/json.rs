@@ -62,6 +62,17 @@ struct File<'a> {
     status: &'static str,
     claims: Vec<Claim<'a>>,
     errors: Vec<Error<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<Note<'a>>,
+}
+
+/// A document reader's finding (`FileNote`).
+#[derive(Serialize)]
+struct Note<'a> {
+    kind: &'static str,
+    line: usize,
+    col: usize,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -148,6 +159,8 @@ struct SummaryJson {
     files: usize,
     unreadable_files: usize,
     file_errors: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    unread_displays: usize,
     claims: ClaimCounts,
     links: LinkCountsJson,
 }
@@ -172,6 +185,10 @@ struct LinkCountsJson {
     error: usize,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 fn status_of_code(code: u8) -> &'static str {
     match code {
         EXIT_VERIFIED => "verified",
@@ -187,12 +204,23 @@ fn file(outcome: &FileOutcome) -> File<'_> {
             status: "error",
             claims: Vec::new(),
             errors: vec![read_error(e)],
+            notes: Vec::new(),
         },
         FileOutcome::Checked { report, .. } => File {
             path: &report.path,
             status: status_of_code(Summary::of(std::slice::from_ref(outcome)).exit_code()),
             claims: report.claims.iter().map(claim).collect(),
             errors: report.errors.iter().map(source_error).collect(),
+            notes: report
+                .notes
+                .iter()
+                .map(|n| Note {
+                    kind: n.kind.as_str(),
+                    line: n.line,
+                    col: n.col,
+                    message: &n.message,
+                })
+                .collect(),
         },
     }
 }
@@ -268,6 +296,7 @@ fn summary(s: &Summary) -> SummaryJson {
         files: s.files,
         unreadable_files: s.unreadable,
         file_errors: s.file_errors,
+        unread_displays: s.unread,
         claims: ClaimCounts {
             total: s.claims,
             verified: s.verified,
@@ -377,6 +406,7 @@ mod tests {
             report: FileReport {
                 path: "empty.txt".into(),
                 claims: vec![],
+                notes: Vec::new(),
                 errors: vec![],
             },
         };

@@ -118,6 +118,7 @@ pub(crate) fn report() -> FileReport {
     FileReport {
         path: "ex.txt".into(),
         claims: vec![shift, wrong, odd, typo],
+        notes: Vec::new(),
         errors: vec![FileError {
             line: 10,
             col: 5,

@@ -40,7 +40,7 @@ pub use summary::render_summary;
 
 use super::text::{self, Painter, Style};
 use crate::input::ReadError;
-use crate::outcome::{ClaimReport, FileReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, FileReport, NoteKind, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome, Summary};
 use details::render_step_details;
 
@@ -106,6 +106,23 @@ fn render_checked(report: &FileReport, source: &str, config: &Config) -> String 
             "  ",
         ));
     }
+    // A document reader's findings, one line each: where, what kind, why.
+    for note in &report.notes {
+        let style = match note.kind {
+            NoteKind::Unread => Style::Yellow,
+            _ => Style::Dim,
+        };
+        let at = if note.kind == NoteKind::Assumed {
+            String::new()
+        } else {
+            format!("{}:{}:{}: ", one_line(&report.path), note.line, note.col)
+        };
+        out.push_str(&format!(
+            "  {at}{}: {}\n",
+            p.paint(style, note.kind.as_str()),
+            one_line(&note.message)
+        ));
+    }
     if report.claims.is_empty() && report.errors.is_empty() {
         out.push_str(&format!("  {}\n", p.paint(Style::Dim, "no claims")));
     }
@@ -121,7 +138,7 @@ fn render_checked(report: &FileReport, source: &str, config: &Config) -> String 
         .iter()
         .filter(|c| !config.quiet || ClaimStatus::of(c) != ClaimStatus::Verified);
     for (i, claim) in shown.enumerate() {
-        if i > 0 || !report.errors.is_empty() {
+        if i > 0 || !report.errors.is_empty() || !report.notes.is_empty() {
             out.push('\n');
         }
         out.push_str(&render_claim(
@@ -330,6 +347,7 @@ mod tests {
             report: FileReport {
                 path: "fine.txt".into(),
                 claims: vec![],
+                notes: Vec::new(),
                 errors: vec![],
             },
         };
@@ -465,6 +483,7 @@ missing.txt
             FileReport {
                 path: "empty.txt".into(),
                 claims: vec![],
+                notes: Vec::new(),
                 errors: vec![],
             },
             "",
@@ -487,6 +506,7 @@ missing.txt
             FileReport {
                 path: "d.txt".into(),
                 claims: vec![claim],
+                notes: Vec::new(),
                 errors: vec![],
             },
             "x : real\nclaim double: 2 x = x + x\n",

@@ -49,6 +49,9 @@ pub fn render_summary(summary: &Summary, config: &Config) -> String {
     if summary.unreadable > 0 {
         problems.push(plural(summary.unreadable, "file unreadable"));
     }
+    if summary.unread > 0 {
+        problems.push(plural(summary.unread, "display not read"));
+    }
     if !problems.is_empty() {
         line.push_str(&format!(" — {}", problems.join(", ")));
     }
