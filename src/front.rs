@@ -371,6 +371,9 @@ mod tests {
             .map(|(span, _, _)| *span)
             .collect();
         assert!(!unread.is_empty(), "{:?}", b.notes);
-        assert!(unread.iter().all(|s| s.start >= 2 && s.end <= 17), "{unread:?}");
+        assert!(
+            unread.iter().all(|s| s.start >= 2 && s.end <= 17),
+            "{unread:?}"
+        );
     }
 }

@@ -174,3 +174,20 @@ fn the_input_kind_can_be_named_for_any_path() {
     let report = verify("<stdin>", FLAWED_MD);
     assert!(!report.errors.is_empty());
 }
+
+#[test]
+fn typeset_reports_show_the_students_own_math() {
+    let report = verify("tarea.md", FLAWED_MD);
+    let outcomes = [derivcheck::outcome::FileOutcome::Checked {
+        source: FLAWED_MD.to_string(),
+        report,
+    }];
+    let html = derivcheck::report::html::render(&outcomes);
+    // Each side read from its LaTeX and laid out as MathML, not shown as
+    // LaTeX source.
+    assert!(html.contains("<mfrac>"), "{html}");
+    assert!(!html.contains(r"<mtext>\frac"), "{html}");
+    let tex = derivcheck::report::latex::render(&outcomes);
+    assert!(tex.contains(r"\frac{\operatorname{d}}"), "{tex}");
+    assert!(!tex.contains(r"\textbackslash{}frac"), "{tex}");
+}

@@ -106,7 +106,6 @@ pub(crate) struct LatexError {
     pub message: String,
 }
 
-#[cfg(test)]
 /// Reads one expression (no relations, no rows). Spans are byte offsets
 /// into `tex`.
 pub(crate) fn read_expr(tex: &str, declared: Declared<'_>) -> Result<ast::Expr, LatexError> {

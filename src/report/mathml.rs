@@ -72,10 +72,18 @@ fn paren(m: Math) -> Math {
     Math::Paren(Box::new(m))
 }
 
-/// Lays out an expression's source text; text that does not parse (a step
-/// in error) is kept verbatim, so the reader still sees it.
+/// Lays out an expression's source text: in the derivation language, or
+/// else in LaTeX (a step of a Markdown or LaTeX document), so the student's
+/// own math is typeset. Text that reads as neither (a step in error) is
+/// kept verbatim, so the reader still sees it.
 pub fn layout_source(src: &str) -> Math {
-    match parse_expr(src) {
+    if let Ok(e) = parse_expr(src) {
+        return layout(&e, src);
+    }
+    // Typesetting needs no declarations: a subscript that is a number
+    // joins the name (`W_1` is W₁ either way), any other is an index.
+    let joined = |name: &str| name.ends_with(|c: char| c.is_ascii_digit());
+    match crate::latex::read_expr(src, &joined) {
         Ok(e) => layout(&e, src),
         Err(_) => Math::Text(src.split_whitespace().collect::<Vec<_>>().join(" ")),
     }
@@ -361,7 +369,8 @@ impl Layout<'_> {
             .get(whole.span.start..var.span.start)
             .unwrap_or("")
             .trim_end();
-        let partial = before.ends_with('∂') || !indices.is_empty();
+        // `\partial x` or `\partial \mathbf{x}` in a LaTeX document.
+        let partial = before.ends_with('∂') || before.contains("\\partial") || !indices.is_empty();
         let d = || {
             if partial {
                 op("∂")
