@@ -124,6 +124,9 @@ const DROPPED_WITH_ARG: &[&str] = &["label", "tag", "tag*", "mathopen", "mathclo
 /// read reliably.
 pub(crate) fn lex(math: &str) -> Result<Vec<Tok>, LatexError> {
     let mut toks = Vec::new();
+    // `\left(`, `\bigl[`: the size command is dropped, but the fence's
+    // span starts at it, so a step that begins with one is shown whole.
+    let mut sized: Vec<(usize, usize)> = Vec::new();
     let b = math.as_bytes();
     let mut i = 0;
     while i < math.len() {
@@ -147,6 +150,11 @@ pub(crate) fn lex(math: &str) -> Result<Vec<Tok>, LatexError> {
                 // `\left.` and `\right.` are invisible fences.
                 if matches!(name, "left" | "right") && math[i..].starts_with('.') {
                     i += 1;
+                } else if matches!(name, "left" | "right" | "middle")
+                    || name.starts_with("big")
+                    || name.starts_with("Big")
+                {
+                    sized.push((start, toks.len()));
                 }
                 continue;
             }
@@ -215,6 +223,11 @@ pub(crate) fn lex(math: &str) -> Result<Vec<Tok>, LatexError> {
             kind: TokKind::Sym(c),
             span: Span::new(start, i),
         });
+    }
+    for (start, k) in sized {
+        if let Some(t) = toks.get_mut(k) {
+            t.span.start = t.span.start.min(start);
+        }
     }
     Ok(toks)
 }

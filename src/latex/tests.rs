@@ -443,3 +443,15 @@ fn documented_odds_and_ends() {
     let (msg, _) = fails("\\sum_{j=1}^{3} x_j");
     assert!(msg.contains("upper bound"), "{msg}");
 }
+
+#[test]
+fn a_sized_fence_belongs_to_the_step_it_opens() {
+    let math = r"a = \left( b + c \right) d = \bigl[ e \bigr]";
+    let d = read_display(math, &|_: &str| false);
+    let sides: Vec<&str> = d.chains[0]
+        .steps
+        .iter()
+        .map(|s| &math[s.span.start..s.span.end])
+        .collect();
+    assert_eq!(sides, vec!["a", r"\left( b + c \right) d", r"\bigl[ e \bigr]"]);
+}
