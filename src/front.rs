@@ -237,7 +237,7 @@ fn item_names(item: &Item) -> Vec<String> {
         Item::Decl(d) => d.names.iter().map(|n| n.name.clone()).collect(),
         Item::Def(d) => vec![d.name.name.clone()],
         Item::Let(l) => vec![l.name.name.clone()],
-        Item::Claim(_) => Vec::new(),
+        Item::Claim(_) | Item::Goal(_) => Vec::new(),
     }
 }
 
