@@ -51,6 +51,12 @@ pub(crate) struct Built {
     /// Relations other than `=` that end a chain and are not checked, and
     /// readings that could have gone another way.
     pub notes: Vec<(Span, String)>,
+    /// How many displays the document has, counting those that could not
+    /// be read (for `grade`).
+    pub displays: usize,
+    /// How many displays were not read, wholly or in part: a display with a
+    /// reading error, or one never closed (a "not read" note).
+    pub unread_displays: usize,
 }
 
 /// Builds the syntax tree of a document read by `document`, after the items
@@ -90,6 +96,8 @@ pub(crate) fn from_document(
         })
         .collect();
     let mut built = build(source, &given, pieces, displays);
+    built.displays += doc.notes.len();
+    built.unread_displays += doc.notes.len();
     // The document's notes are displays that could not be read (a `$$`
     // never closed, an environment without its end): "not read".
     built
@@ -132,6 +140,8 @@ pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &
     for display in displays {
         let read = latex::read_display(display.text, &is_declared);
         let place = |s: Span| display.place(s);
+        built.displays += 1;
+        built.unread_displays += usize::from(!read.errors.is_empty());
         for e in read.errors {
             built.file.errors.push(ParseError {
                 span: place(e.span),

@@ -44,6 +44,7 @@
 #![warn(missing_docs)]
 
 pub mod calc;
+pub mod grade;
 pub mod input;
 pub mod outcome;
 pub mod report;
