@@ -3,7 +3,7 @@
 //! A goal (`goal NAME: lhs = rhs` in the assignment's context, see
 //! docs/grading.md) is reached by a chain of a document that starts at its
 //! left side and ends at its right side, as written up to notation
-//! ([`notation`]), with at least one step between them. The chains and
+//! (`notation.rs`; docs/grading.md), with at least one step between them. The chains and
 //! their links' verdicts are the ones `verify` finds: a document is read by
 //! `front` and verified by `verify` exactly as `derivcheck verify` does,
 //! and the grade only looks at the result.

@@ -10,9 +10,11 @@ goal b: d/dt sigma(t) = sigma(t) (1 - sigma(t))
 ";
 
 fn grade(doc: &str) -> Graded {
-    let mut options = Options::default();
-    options.threads = 1;
-    options.context = vec![("hw.deriv".to_string(), CONTEXT.to_string())];
+    let options = Options {
+        threads: 1,
+        context: vec![("hw.deriv".to_string(), CONTEXT.to_string())],
+        ..Options::default()
+    };
     let grades = grade_sources(&[("hw.md", doc)], &options);
     assert_eq!(grades.goals, vec!["b"]);
     grades.docs.into_iter().next().unwrap()
