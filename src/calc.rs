@@ -223,7 +223,7 @@ fn undeclared_names(e: &Expr, file: &ast::File, out: &mut BTreeSet<String>) {
                 ast::Item::Decl(d) => d.names.iter().any(|n| n.name == name),
                 ast::Item::Let(l) => l.name.name == name,
                 ast::Item::Def(d) => d.name.name == name,
-                ast::Item::Claim(_) => false,
+                ast::Item::Claim(_) | ast::Item::Goal(_) => false,
             })
     };
     let mut add = |name: &str| {

@@ -53,6 +53,12 @@ pub(crate) struct Built {
     /// read, relations other than `=` not checked, the names assumed, and
     /// readings that could have gone another way.
     pub notes: Vec<(Span, NoteKind, String)>,
+    /// How many displays the document has, counting those that could not
+    /// be read (for `grade`).
+    pub displays: usize,
+    /// How many displays were not read, wholly or in part: a display with a
+    /// reading error, or one never closed (a "not read" note).
+    pub unread_displays: usize,
 }
 
 /// Builds the syntax tree of a document read by `document`, after the items
@@ -92,6 +98,8 @@ pub(crate) fn from_document(
         })
         .collect();
     let mut built = build(source, &given, pieces, displays);
+    built.displays += doc.notes.len();
+    built.unread_displays += doc.notes.len();
     // The document's notes are displays that could not be read (a `$$`
     // never closed, an environment without its end).
     built.notes.extend(
@@ -131,7 +139,11 @@ pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &
     for display in displays {
         let read = latex::read_display(display.text, &is_declared);
         let place = |s: Span| display.place(s);
-        for e in read.errors {
+        built.displays += 1;
+        built.unread_displays += usize::from(!read.errors.is_empty());
+        // One "not read" finding per display: its first reading error (the
+        // rest of a display that could not be read is often noise).
+        if let Some(e) = read.errors.into_iter().next() {
             built
                 .notes
                 .push((place(e.span), NoteKind::Unread, e.message));
@@ -244,7 +256,7 @@ fn item_names(item: &Item) -> Vec<String> {
         Item::Decl(d) => d.names.iter().map(|n| n.name.clone()).collect(),
         Item::Def(d) => vec![d.name.name.clone()],
         Item::Let(l) => vec![l.name.name.clone()],
-        Item::Claim(_) => Vec::new(),
+        Item::Claim(_) | Item::Goal(_) => Vec::new(),
     }
 }
 

@@ -26,6 +26,8 @@
 //! - [`input`] reads and decodes files and standard input;
 //! - [`report`] renders outcomes for a terminal, as JSON, GitHub workflow
 //!   commands, JUnit XML, an HTML page or a LaTeX document;
+//! - [`grade`] grades a class: which goals of an assignment each
+//!   submission reaches, as a table, a CSV and a class page;
 //! - [`calc`] runs the symbolic engine on one expression (`simplify`,
 //!   `differentiate`);
 //! - [`testing`] checks derivations from another crate's test suite.
@@ -44,6 +46,7 @@
 #![warn(missing_docs)]
 
 pub mod calc;
+pub mod grade;
 pub mod input;
 pub mod outcome;
 pub mod report;

@@ -102,6 +102,60 @@ enum Command {
         "Exit codes: 0 printed; 1 a size or time limit was reached; 2 usage, read, parse or check error",
     ))]
     Diff(DiffArgs),
+    /// Grade a class: which goals of the assignment (`goal NAME: lhs =
+    /// rhs` in a context file) each submission reaches, as a table
+    /// student × goal (docs/grading.md).
+    #[command(after_long_help = concat!(
+        "Examples:\n",
+        "  derivcheck grade --context examples/class/assignment.deriv examples/class/submissions\n",
+        "  derivcheck grade --context hw1.deriv hw1/ --csv grades.csv --html grades.html\n",
+        "\n",
+        "A cell is `reached` (a chain from the goal's left side to its right side, as\n",
+        "written up to notation, every link verified), `flawed` (reached through links\n",
+        "that are not verified: how many, and the first one's line), `stated` (the goal\n",
+        "written with no step between), `missing`, or `not read` (nothing of the file\n",
+        "could be read).\n",
+        "\n",
+        "Exit codes:\n",
+        "  0  every document reached every goal, every link verified\n",
+        "  1  some goal is flawed, stated, missing or not read\n",
+        "  2  usage or read error, an error in a context file, a context without goals,\n",
+        "     or a table that could not be written",
+    ))]
+    Grade(GradeArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+struct GradeArgs {
+    /// The submissions: files, or folders (walked for .md, .tex and the
+    /// derivation language's files).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Print the table as `text` (aligned columns) or `csv`.
+    #[arg(long, value_enum, default_value_t = GradeFormat::Text, value_name = "FORMAT")]
+    format: GradeFormat,
+
+    /// Write the table as CSV here: a header row, then a row per document
+    /// (`file`, one column per goal, `false_links`, `unread_displays`).
+    #[arg(long, value_name = "OUT.csv")]
+    csv: Option<PathBuf>,
+
+    /// Write the class page here, and each document's own report (HTML)
+    /// into the folder of the same name without `.html`, linked from it.
+    #[arg(long, value_name = "OUT.html")]
+    html: Option<PathBuf>,
+
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GradeFormat {
+    /// The table with aligned columns, and a line of counts.
+    Text,
+    /// The CSV of `--csv`.
+    Csv,
 }
 
 /// The expression and declarations of `simplify` and `diff`.
@@ -277,6 +331,7 @@ fn main() -> ExitCode {
         Command::Report(args) => typeset(&args),
         Command::Simplify(args) => calculate(&args, None),
         Command::Diff(args) => calculate(&args.calc, Some(&args.wrt)),
+        Command::Grade(args) => grade(&args),
     })
 }
 
@@ -559,4 +614,133 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
     }
     outcomes.extend(derivcheck::check_files(&input::walk(files), &options));
     outcomes
+}
+
+/// Runs `grade`: reads the context (its goals), grades every submission,
+/// prints the table and writes the CSV and the class page. Returns the
+/// exit code.
+fn grade(args: &GradeArgs) -> u8 {
+    use derivcheck::grade;
+    let mut options = Options::default();
+    options.samples = args.check.samples;
+    options.seed = args.check.seed;
+    if let Some(jobs) = args.check.jobs {
+        options.threads = jobs as usize;
+    }
+    options.input = args
+        .check
+        .input
+        .as_deref()
+        .and_then(derivcheck::InputKind::from_flag);
+    let config = term_config(stderr_color(), true, false);
+    // A context with an error would grade against the wrong goals: say so
+    // and stop.
+    let mut broken = false;
+    for path in &args.check.context {
+        let shown = path.to_string_lossy().into_owned();
+        match input::read_file(path) {
+            Ok(text) => {
+                let mut alone = options.clone();
+                alone.input = Some(derivcheck::InputKind::Deriv);
+                let report = derivcheck::verify_source(&shown, &text, &alone);
+                if !report.errors.is_empty() {
+                    let outcome = FileOutcome::Checked {
+                        source: text.clone(),
+                        report,
+                    };
+                    let _ =
+                        io::stderr().write_all(terminal::render(&[outcome], &config).as_bytes());
+                    broken = true;
+                }
+                options.context.push((shown, text));
+            }
+            Err(e) => {
+                let _ = io::stderr().write_all(terminal::render_read_error(&e, &config).as_bytes());
+                broken = true;
+            }
+        }
+    }
+    if broken {
+        return EXIT_ERROR;
+    }
+    if grade::goal_names(&options).is_empty() {
+        let _ = writeln!(
+            io::stderr(),
+            "error: no goal to grade: a context file (--context) states each as `goal NAME: lhs = rhs`"
+        );
+        return EXIT_ERROR;
+    }
+    let grades = grade::grade_files(&input::walk(&args.paths), &options);
+    let mut code = if grades.all_reached() { 0 } else { 1 };
+    for d in &grades.docs {
+        if let FileOutcome::Unreadable(e) = &d.outcome {
+            let _ = io::stderr().write_all(terminal::render_read_error(e, &config).as_bytes());
+            code = EXIT_ERROR;
+        }
+    }
+    let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    if let Some(path) = &args.csv {
+        writes.push((path.clone(), grade::render::csv(&grades)));
+    }
+    if let Some(path) = &args.html {
+        // The students' reports go in a folder named after the page.
+        let dir = path.with_extension("");
+        let dir_name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        writes.push((path.clone(), grade::render::html(&grades, &dir_name)));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot create {}: {}",
+                dir.display(),
+                input::io_reason(&e)
+            );
+            return EXIT_ERROR;
+        }
+        for (d, name) in grades.docs.iter().zip(grade::render::report_names(&grades)) {
+            match render_deep(html::render, std::slice::from_ref(&d.outcome)) {
+                Some(page) => writes.push((dir.join(name), page)),
+                None => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "error: internal error while typesetting the report of {}; this is a bug in derivcheck",
+                        d.path
+                    );
+                    code = EXIT_ERROR;
+                }
+            }
+        }
+    }
+    for (path, text) in writes {
+        if let Err(e) = std::fs::write(&path, text.as_bytes()) {
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot write {}: {}",
+                path.display(),
+                input::io_reason(&e)
+            );
+            code = EXIT_ERROR;
+        }
+    }
+    let table = match args.format {
+        GradeFormat::Text => grade::render::text(&grades),
+        GradeFormat::Csv => grade::render::csv(&grades),
+    };
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(table.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot write the table: {}",
+                input::io_reason(&e)
+            );
+            EXIT_ERROR
+        }
+        _ => code,
+    }
 }

@@ -5,6 +5,7 @@
 use crate::canon;
 use crate::diag::Diagnostic;
 use crate::document::InputKind;
+use crate::front::Built;
 use crate::input::{ReadError, STDIN_NAME};
 use crate::lower::{lower_file, Link, LinkError};
 use crate::numeric::{self, NumericOutcome, SampleConfig};
@@ -122,29 +123,57 @@ pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
 
 /// [`verify_source`] on this thread and the pool it is in, if any.
 fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
-    let kind = options
+    let built = read_source(kind_of(path, options), source, options);
+    verify_built(path, source, &built, options)
+}
+
+/// How `path`'s text is read: as `options.input` says, else by extension,
+/// else as the derivation language.
+pub(crate) fn kind_of(path: &str, options: &Options) -> InputKind {
+    options
         .input
         .or_else(|| InputKind::from_path(std::path::Path::new(path)))
-        .unwrap_or(InputKind::Deriv);
+        .unwrap_or(InputKind::Deriv)
+}
+
+/// A text read into its syntax tree: by the parser, or, for a Markdown or
+/// LaTeX document, by `document` and `front` (after `options.context`),
+/// with what reading it found.
+pub(crate) fn read_source(kind: InputKind, source: &str, options: &Options) -> Built {
     let doc = match kind {
         InputKind::Markdown => crate::document::read_markdown(source, false),
         InputKind::Tex => crate::document::read_tex(source, false),
-        InputKind::Deriv => return verify_parsed(path, source, &parse_file(source), options),
+        InputKind::Deriv => {
+            return Built {
+                file: parse_file(source),
+                ..Built::default()
+            }
+        }
     };
-    let built = crate::front::from_document(source, &doc, &options.context);
+    crate::front::from_document(source, &doc, &options.context)
+}
+
+/// [`verify_parsed`] on what [`read_source`] built, with its notes placed
+/// at their lines.
+pub(crate) fn verify_built(
+    path: &str,
+    source: &str,
+    built: &Built,
+    options: &Options,
+) -> FileReport {
     let mut report = verify_parsed(path, source, &built.file, options);
     let lines = LineIndex::new(source);
     report.notes = built
         .notes
-        .into_iter()
+        .iter()
         .map(|(span, kind, message)| {
             let (line, col) = lines.line_col(source, span.start);
             FileNote {
                 line,
                 col,
-                span,
-                kind,
-                message,
+                span: *span,
+                kind: *kind,
+                message: message.clone(),
             }
         })
         .collect();

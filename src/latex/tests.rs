@@ -453,5 +453,8 @@ fn a_sized_fence_belongs_to_the_step_it_opens() {
         .iter()
         .map(|s| &math[s.span.start..s.span.end])
         .collect();
-    assert_eq!(sides, vec!["a", r"\left( b + c \right) d", r"\bigl[ e \bigr]"]);
+    assert_eq!(
+        sides,
+        vec!["a", r"\left( b + c \right) d", r"\bigl[ e \bigr]"]
+    );
 }

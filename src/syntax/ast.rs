@@ -51,6 +51,23 @@ pub enum Item {
     Let(Let),
     /// `claim name: lhs = rhs` with an optional indented chain.
     Claim(Claim),
+    /// `goal name: lhs = rhs`: what an assignment asks for. Not checked:
+    /// `derivcheck grade` looks for a chain of a document that goes from
+    /// its left side to its right side (see docs/grading.md).
+    Goal(Goal),
+}
+
+/// A goal of an assignment, `goal b: d/dt sigma(t) = sigma(t) (1 - sigma(t))`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Goal {
+    /// The goal's name (a column of the grade table).
+    pub name: Ident,
+    /// Where a chain that reaches the goal starts.
+    pub lhs: Expr,
+    /// Where it ends.
+    pub rhs: Expr,
+    /// The whole line.
+    pub span: Span,
 }
 
 /// A declaration of one or more variables with a shared type.
@@ -392,6 +409,12 @@ pub fn map_item_spans(item: &mut Item, f: &dyn Fn(Span) -> Span) {
                 b.body = f(b.body);
             }
             c.span = f(c.span);
+        }
+        Item::Goal(g) => {
+            id(&mut g.name);
+            map_spans(&mut g.lhs, f);
+            map_spans(&mut g.rhs, f);
+            g.span = f(g.span);
         }
     }
 }

@@ -22,8 +22,8 @@ use num_rational::BigRational;
 use num_traits::Zero;
 
 use super::ast::{
-    BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Ident, Item, Let,
-    ParseError, ShapeSpec, TypeSpec,
+    BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Goal, Ident,
+    Item, Let, ParseError, ShapeSpec, TypeSpec,
 };
 use super::layout::{logical_lines, LogicalLine};
 use super::lexical::{
@@ -105,6 +105,16 @@ fn parse_file_here(source: &str) -> File {
                     broken,
                     span: cx.span_of(line.content),
                 }));
+            }
+        } else if is_goal(line.content) {
+            match item_head(&cx, line.content, "goal") {
+                Ok((name, lhs, rhs)) => file.items.push(Item::Goal(Goal {
+                    name,
+                    lhs,
+                    rhs,
+                    span: cx.span_of(line.content),
+                })),
+                Err(e) => file.errors.push(cx.error(e)),
             }
         } else {
             match item(&cx, line.content) {
@@ -1132,15 +1142,32 @@ fn dims<'s>(cx: &Cx<'s>, i: &'s str, count: usize, example: &str) -> Res<'s, Vec
 
 /// `claim NAME: lhs = rhs`.
 fn claim_head<'s>(cx: &Cx<'s>, line: &'s str) -> Result<(Ident, Expr, Expr), nom::Err<PErr<'s>>> {
-    let rest = keyword(line, "claim").unwrap_or(line);
-    let (r, name) = cut(|k| ident(cx, k, "the claim's name after `claim`")).parse(rest)?;
+    item_head(cx, line, "claim")
+}
+
+/// A `goal` line: the keyword, then a name (`goal : real` declares a
+/// variable named `goal`, as it did before goals existed, and so does
+/// `goal, x : real`).
+fn is_goal(line: &str) -> bool {
+    keyword(line, "goal").is_some_and(|rest| {
+        rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with(is_ident_start)
+    })
+}
+
+/// The head of a `claim` or `goal` line (`kw`): `name: lhs = rhs`.
+fn item_head<'s>(
+    cx: &Cx<'s>,
+    line: &'s str,
+    kw: &str,
+) -> Result<(Ident, Expr, Expr), nom::Err<PErr<'s>>> {
+    let rest = keyword(line, kw).unwrap_or(line);
+    let name_after = format!("the {kw}'s name after `{kw}`");
+    let (r, name) = cut(|k| ident(cx, k, &name_after)).parse(rest)?;
     let (r, _) = cut(token(":")).parse(r)?;
     let (r, lhs) = cut(|k| expr(cx, k)).parse(r)?;
     let Some(r) = strip_any(r, &["="]) else {
-        return Err(nom::Err::Failure(PErr::expected(
-            r,
-            "`=` and the claim's right side",
-        )));
+        let expected = format!("`=` and the {kw}'s right side");
+        return Err(nom::Err::Failure(PErr::expected(r, &expected)));
     };
     let (r, rhs) = cut(|k| expr(cx, k)).parse(r)?;
     end_of_line(cx, r)?;

@@ -979,3 +979,29 @@ fn shipped_derivations_parse_without_errors() {
     }
     eprintln!("parsed {seen} derivation files");
 }
+
+#[test]
+fn goals_are_items_and_goal_is_still_a_name() {
+    let src = "goal b: d/dt sigma(t) = sigma(t) (1 - sigma(t))\ngoal : real\ngoal, x : real\n";
+    let f = parse_file(src);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let Item::Goal(g) = &f.items[0] else {
+        panic!("{:?}", f.items[0])
+    };
+    assert_eq!(g.name.name, "b");
+    assert_eq!(sexp(&g.lhs), "(d t (call sigma t))");
+    assert_eq!(
+        &src[g.span.start..g.span.end],
+        "goal b: d/dt sigma(t) = sigma(t) (1 - sigma(t))"
+    );
+    assert!(matches!(&f.items[1], Item::Decl(d) if d.names[0].name == "goal"));
+    assert!(matches!(&f.items[2], Item::Decl(d) if d.names.len() == 2));
+    // A goal without its right side says what it misses.
+    let f = parse_file("goal a: x\n");
+    assert!(f.items.is_empty());
+    assert!(
+        f.errors[0].message.contains("the goal's right side"),
+        "{:?}",
+        f.errors
+    );
+}

@@ -1,0 +1,388 @@
+//! Grading a class: which goals of an assignment each submission reaches.
+//!
+//! A goal (`goal NAME: lhs = rhs` in the assignment's context, see
+//! docs/grading.md) is reached by a chain of a document that starts at its
+//! left side and ends at its right side, as written up to notation
+//! (`notation.rs`; docs/grading.md), with at least one step between them. The chains and
+//! their links' verdicts are the ones `verify` finds: a document is read by
+//! `front` and verified by `verify` exactly as `derivcheck verify` does,
+//! and the grade only looks at the result.
+
+mod notation;
+pub mod render;
+
+use crate::document::InputKind;
+use crate::input::ReadError;
+use crate::outcome::{FileOutcome, FileReport};
+use crate::syntax::ast::{self, Expr, Item, ShapeSpec};
+use crate::syntax::parse_file;
+use crate::verify::Options;
+use notation::{normal, Norm};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// What a document did with one goal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status {
+    /// A chain goes from the goal's left side to its right side, and every
+    /// link of it is verified (proved or holds).
+    Reached,
+    /// A chain goes from the goal's left side to its right side, through
+    /// links that are not verified (false, error, undefined or
+    /// inconclusive).
+    Flawed {
+        /// How many links of the chain are not verified.
+        links: usize,
+        /// The line of the first of them.
+        line: usize,
+    },
+    /// The document only states the goal: a chain `lhs = rhs` with no step
+    /// between, at this line.
+    Stated {
+        /// The line of the statement.
+        line: usize,
+    },
+    /// No chain of the document goes from the left side to the right side.
+    Missing,
+    /// Nothing of the document could be read (see [`Graded::unread`]).
+    Unread,
+}
+
+impl Status {
+    /// The status as a word: the CSV's values.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Reached => "reached",
+            Status::Flawed { .. } => "flawed",
+            Status::Stated { .. } => "stated",
+            Status::Missing => "missing",
+            Status::Unread => "unread",
+        }
+    }
+}
+
+/// One document's grade.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Graded {
+    /// The path as given.
+    pub path: String,
+    /// One status per goal, in the order of [`Grades::goals`].
+    pub goals: Vec<Status>,
+    /// How many links of the whole document are false.
+    pub false_links: usize,
+    /// How many of its displays could not be read, wholly or in part.
+    pub unread_displays: usize,
+    /// What `verify` says of the document: its own report.
+    pub outcome: FileOutcome,
+}
+
+impl Graded {
+    /// True when nothing of the document could be read: the file itself,
+    /// or every one of its displays (a document without any display
+    /// counts: there is nothing of it to grade, so a person must look).
+    pub fn unread(&self) -> bool {
+        self.goals.first() == Some(&Status::Unread)
+    }
+}
+
+/// A class's grades: the goals, and one row per document.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Grades {
+    /// The goals' names, in the order of the context.
+    pub goals: Vec<String>,
+    /// One grade per document, in the order given.
+    pub docs: Vec<Graded>,
+}
+
+impl Grades {
+    /// True when every document reached every goal with every link of
+    /// the chain verified.
+    pub fn all_reached(&self) -> bool {
+        self.docs
+            .iter()
+            .all(|d| d.goals.iter().all(|s| *s == Status::Reached))
+    }
+}
+
+/// A goal of the context.
+#[derive(Clone, Debug)]
+struct Goal {
+    name: String,
+    lhs: Expr,
+    rhs: Expr,
+}
+
+/// The goals the context files state, in order.
+fn goals_of(context: &[(String, String)]) -> Vec<Goal> {
+    context
+        .iter()
+        .flat_map(|(_, text)| parse_file(text).items)
+        .filter_map(|item| match item {
+            Item::Goal(g) => Some(Goal {
+                name: g.name.name,
+                lhs: g.lhs,
+                rhs: g.rhs,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The names of the goals that `options.context` states, in order.
+pub fn goal_names(options: &Options) -> Vec<String> {
+    goals_of(&options.context)
+        .into_iter()
+        .map(|g| g.name)
+        .collect()
+}
+
+/// Reads (with [`crate::input`]) and grades the files, as
+/// [`grade_sources`] does; a file that cannot be read is unread for every
+/// goal.
+pub fn grade_files(paths: &[PathBuf], options: &Options) -> Grades {
+    let read: Vec<Result<(String, String), ReadError>> = paths
+        .iter()
+        .map(|path| {
+            let shown = path.to_string_lossy().into_owned();
+            crate::input::read_input(path).map(|text| (shown, text))
+        })
+        .collect();
+    let sources: Vec<(&str, &str)> = read
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut grades = grade_sources(&sources, options);
+    let mut checked = std::mem::take(&mut grades.docs).into_iter();
+    let goals = grades.goals.len();
+    grades.docs = read
+        .into_iter()
+        .map(|r| match r {
+            Ok(_) => checked.next().expect("one grade per file read"),
+            Err(e) => Graded {
+                path: e.path.clone(),
+                goals: vec![Status::Unread; goals],
+                false_links: 0,
+                unread_displays: 0,
+                outcome: FileOutcome::Unreadable(e),
+            },
+        })
+        .collect();
+    grades
+}
+
+/// Grades documents (path, text) against the goals of `options.context`,
+/// on a pool of `options.threads` threads, the biggest document begun
+/// first; the grades come in the order of `sources`.
+pub fn grade_sources(sources: &[(&str, &str)], options: &Options) -> Grades {
+    let goals = goals_of(&options.context);
+    // The context's own claims stand first in every document's tree: they
+    // are the assignment's, not the student's chains.
+    let context_claims = options
+        .context
+        .iter()
+        .flat_map(|(_, text)| parse_file(text).items)
+        .filter(|item| matches!(item, Item::Claim(_)))
+        .count();
+    let sizes: Vec<u64> = sources.iter().map(|(_, t)| t.len() as u64).collect();
+    let docs = crate::parallel::in_pool(options.threads, || {
+        crate::parallel::map_largest_first(&sizes, |k| {
+            let (path, text) = sources[k];
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                grade_one(path, text, options, &goals, context_claims)
+            }))
+            .unwrap_or_else(|panic| {
+                let report = FileReport::internal_error(path, panic.as_ref());
+                Graded {
+                    path: path.to_string(),
+                    goals: vec![Status::Unread; goals.len()],
+                    false_links: 0,
+                    unread_displays: 0,
+                    outcome: FileOutcome::Checked {
+                        source: text.to_string(),
+                        report,
+                    },
+                }
+            })
+        })
+    });
+    Grades {
+        goals: goals.into_iter().map(|g| g.name).collect(),
+        docs,
+    }
+}
+
+/// One chain of a document: its steps in order, and its links' verdicts.
+struct Chain<'a> {
+    steps: Vec<&'a Expr>,
+    report: &'a crate::outcome::ClaimReport,
+}
+
+/// Reads, verifies and grades one document.
+fn grade_one(
+    path: &str,
+    source: &str,
+    options: &Options,
+    goals: &[Goal],
+    context_claims: usize,
+) -> Graded {
+    let kind = crate::verify::kind_of(path, options);
+    let built = crate::verify::read_source(kind, source, options);
+    let report = crate::verify::verify_built(path, source, &built, options);
+    let file = &built.file;
+    let (displays, unread_displays) = match kind {
+        // A file in the derivation language has no displays: its claims
+        // stand for them (and it is read as `verify` reads it: without
+        // the context).
+        InputKind::Deriv => (
+            file.items
+                .iter()
+                .filter(|i| matches!(i, Item::Claim(_)))
+                .count(),
+            0,
+        ),
+        _ => (built.displays, built.unread_displays),
+    };
+    let skip = if kind == InputKind::Deriv {
+        0
+    } else {
+        context_claims
+    };
+    let chains: Vec<Chain> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Claim(c) => Some(c),
+            _ => None,
+        })
+        .zip(&report.claims)
+        .skip(skip)
+        .map(|(c, report)| Chain {
+            steps: steps_of(c),
+            report,
+        })
+        .collect();
+    let arrays = array_names(file);
+    let is_array = |name: &str| arrays.contains(name);
+    let unread = displays == unread_displays;
+    let statuses = goals
+        .iter()
+        .map(|goal| {
+            if unread {
+                Status::Unread
+            } else {
+                status(goal, &chains, &is_array)
+            }
+        })
+        .collect();
+    let false_links = report
+        .claims
+        .iter()
+        .skip(skip)
+        .flat_map(|c| &c.steps)
+        .filter(|s| s.verdict == crate::outcome::Verdict::False)
+        .count();
+    Graded {
+        path: path.to_string(),
+        goals: statuses,
+        false_links,
+        unread_displays,
+        outcome: FileOutcome::Checked {
+            source: source.to_string(),
+            report,
+        },
+    }
+}
+
+/// A claim's chain as the steps written: its left side, then each line
+/// (a first line without `=` restates the left side), or its right side
+/// when it has no chain.
+fn steps_of(c: &ast::Claim) -> Vec<&Expr> {
+    let mut steps = vec![&c.lhs];
+    let lines = match c.chain.first() {
+        Some(first) if !first.starts_with_eq => &c.chain[1..],
+        _ => &c.chain[..],
+    };
+    steps.extend(lines.iter().map(|l| &l.expr));
+    if c.chain.is_empty() {
+        steps.push(&c.rhs);
+    }
+    steps
+}
+
+/// What a document did with `goal`: the best any chain does.
+fn status(goal: &Goal, chains: &[Chain], is_array: &dyn Fn(&str) -> bool) -> Status {
+    let lhs = normal(&goal.lhs, is_array);
+    let rhs = normal(&goal.rhs, is_array);
+    let same = |e: &Expr, n: &Norm| normal(e, is_array) == *n;
+    let mut best = Status::Missing;
+    for chain in chains {
+        let (Some(first), Some(last)) = (chain.steps.first(), chain.steps.last()) else {
+            continue;
+        };
+        if !same(first, &lhs) || !same(last, &rhs) {
+            continue;
+        }
+        let found = if chain.steps.len() == 2 {
+            Status::Stated {
+                line: chain.report.line,
+            }
+        } else {
+            let bad: Vec<_> = chain
+                .report
+                .steps
+                .iter()
+                .filter(|s| !s.verdict.is_ok())
+                .collect();
+            match bad.first() {
+                None => return Status::Reached,
+                Some(first) => Status::Flawed {
+                    links: bad.len(),
+                    line: first.line,
+                },
+            }
+        };
+        if rank(&found) > rank(&best) {
+            best = found;
+        }
+    }
+    best
+}
+
+/// How far a status goes, to keep a document's best chain for a goal.
+fn rank(s: &Status) -> u8 {
+    match s {
+        Status::Unread | Status::Missing => 0,
+        Status::Stated { .. } => 1,
+        Status::Flawed { .. } => 2,
+        Status::Reached => 3,
+    }
+}
+
+/// The names that are vectors or matrices: declared so, or lets whose
+/// value is one (in order, so a let may use an earlier one).
+fn array_names(file: &ast::File) -> BTreeSet<String> {
+    let mut arrays = BTreeSet::new();
+    for item in &file.items {
+        match item {
+            Item::Decl(d) if !matches!(d.ty.shape, ShapeSpec::Scalar) => {
+                arrays.extend(d.names.iter().map(|n| n.name.clone()));
+            }
+            Item::Let(l) => {
+                let is_array = |n: &str| arrays.contains(n);
+                let value = normal(&l.value, &is_array);
+                if !l.indices.is_empty() || notation::is_array(&value, &is_array) {
+                    arrays.insert(l.name.name.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    arrays
+}
+
+#[cfg(test)]
+mod tests;

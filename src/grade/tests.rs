@@ -1,0 +1,81 @@
+//! Goals reached, stated, missed: table tests on small documents.
+
+use super::*;
+use pretty_assertions::assert_eq;
+
+const CONTEXT: &str = "\
+t : real
+sigma(s) := 1 / (1 + exp(-s))
+goal b: d/dt sigma(t) = sigma(t) (1 - sigma(t))
+";
+
+fn grade(doc: &str) -> Graded {
+    let options = Options {
+        threads: 1,
+        context: vec![("hw.deriv".to_string(), CONTEXT.to_string())],
+        ..Options::default()
+    };
+    let grades = grade_sources(&[("hw.md", doc)], &options);
+    assert_eq!(grades.goals, vec!["b"]);
+    grades.docs.into_iter().next().unwrap()
+}
+
+#[test]
+fn a_chain_from_the_left_side_to_the_right_side_reaches_the_goal() {
+    let cases: &[(&str, &str)] = &[
+        // Reached, in another order of factors and with `e^{-t}`.
+        (
+            r"$$\frac{d}{dt}\sigma(t) = \frac{e^{-t}}{(1+e^{-t})^2} = (1 - \sigma(t))\,\sigma(t)$$",
+            "reached",
+        ),
+        // Reached, through a false link.
+        (
+            r"$$\frac{d}{dt}\sigma(t) = \frac{-e^{-t}}{(1+e^{-t})^2} = \sigma(t)(1 - \sigma(t))$$",
+            "flawed",
+        ),
+        // Only the result, stated.
+        (
+            r"$$\frac{d}{dt}\sigma(t) = \sigma(t)(1 - \sigma(t))$$",
+            "stated",
+        ),
+        // Stops at an unsimplified form of the answer: equal in value, not
+        // reached.
+        (
+            r"$$\frac{d}{dt}\sigma(t) = \frac{e^{-t}}{(1+e^{-t})^2}$$",
+            "missing",
+        ),
+        (
+            r"$$\frac{d}{dt}\sigma(t) = \frac{e^{-t}}{(1+e^{-t})^2} = \sigma(t) - \sigma(t)^2$$",
+            "missing",
+        ),
+        // Ends at the answer but starts elsewhere.
+        (
+            r"$$\frac{e^{-t}}{(1+e^{-t})^2} = \frac{1}{1+e^{-t}} \cdot \frac{e^{-t}}{1+e^{-t}} = \sigma(t)(1 - \sigma(t))$$",
+            "missing",
+        ),
+        // Nothing could be read.
+        (r"$$\frac{d}{dt}\sigma(t) = \frac{e^{-t}}{ $$", "unread"),
+        ("no math at all", "unread"),
+    ];
+    for &(doc, want) in cases {
+        let g = grade(doc);
+        assert_eq!(g.goals[0].as_str(), want, "{doc}\n{:?}", g.outcome);
+    }
+}
+
+#[test]
+fn a_flawed_chain_says_how_many_links_and_where() {
+    let doc = "# hw\n\n$$\n\\frac{d}{dt}\\sigma(t) = \\frac{-e^{-t}}{(1+e^{-t})^2}\n= \\sigma(t)(1 - \\sigma(t))\n$$\n";
+    let g = grade(doc);
+    assert_eq!(g.goals[0], Status::Flawed { links: 2, line: 4 });
+    assert_eq!(g.false_links, 2);
+    assert_eq!(g.unread_displays, 0);
+}
+
+#[test]
+fn unread_displays_are_counted_and_one_read_display_is_enough() {
+    let doc = "$$ \\frac{a}{ $$\n\n$$\\frac{d}{dt}\\sigma(t) = \\sigma(t)(1 - \\sigma(t))$$\n\n$$ x = \\frac{ $$\n";
+    let g = grade(doc);
+    assert_eq!(g.goals[0].as_str(), "stated");
+    assert_eq!(g.unread_displays, 2);
+}
