@@ -4,9 +4,10 @@
 //! point into the document, so that the rest of the pipeline — the check,
 //! the witnesses, the reports — treats it as it treats a derivation file.
 //!
-//! Every chain of a display is a claim named for the line it starts on;
-//! a name used but never declared is assumed (a scalar, or a vector or
-//! matrix over the dimension `n` when it is indexed once or twice).
+//! Every chain of a display is a claim named for the heading it stands
+//! under (or the line it starts on); a name used but never declared is
+//! assumed (a scalar, or a vector or matrix over the dimension `n` when it
+//! is indexed once or twice).
 
 use crate::latex;
 use crate::outcome::NoteKind;
@@ -97,7 +98,19 @@ pub(crate) fn from_document(
             item
         })
         .collect();
-    let mut built = build(source, &given, pieces, displays);
+    let headings: Vec<(usize, String)> = doc
+        .prose
+        .iter()
+        .filter(|p| p.heading)
+        .map(|p| {
+            (
+                p.span.start,
+                p.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        })
+        .filter(|(_, text)| !text.is_empty())
+        .collect();
+    let mut built = build(source, &given, &headings, pieces, displays);
     built.displays += doc.notes.len();
     built.unread_displays += doc.notes.len();
     // The document's notes are displays that could not be read (a `$$`
@@ -114,8 +127,15 @@ pub(crate) fn from_document(
 }
 
 /// Builds the syntax tree of a document from its context pieces and its
-/// displays; `source` is the whole document (for the claims' line numbers).
-pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &[Piece]) -> Built {
+/// displays; `source` is the whole document (for the claims' line numbers),
+/// `headings` its headings by offset, in order (for the claims' names).
+pub(crate) fn build(
+    source: &str,
+    given: &[Item],
+    headings: &[(usize, String)],
+    context: &[Piece],
+    displays: &[Piece],
+) -> Built {
     let mut built = Built::default();
     built.file.items.extend(given.iter().cloned());
     for piece in context {
@@ -135,7 +155,7 @@ pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &
 
     let lines = LineIndex::new(source);
     let mut claims = Vec::new();
-    let mut names_on_line: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut names_used: BTreeMap<String, usize> = BTreeMap::new();
     for display in displays {
         let read = latex::read_display(display.text, &is_declared);
         let place = |s: Span| display.place(s);
@@ -172,13 +192,22 @@ pub(crate) fn build(source: &str, given: &[Item], context: &[Piece], displays: &
                 .collect();
             let first_span = steps[0].2;
             let last_span = steps[steps.len() - 1].2;
+            // A chain is named for the heading it stands under, as a
+            // reader would cite it ("(b) The derivative of the sigmoid"),
+            // or for its line where no heading comes before it.
             let (line, _) = lines.line_col(source, first_span.start);
-            let count = names_on_line.entry(line).or_insert(0);
+            let under = headings
+                .iter()
+                .take_while(|(at, _)| *at <= first_span.start)
+                .last()
+                .map(|(_, text)| text.clone())
+                .unwrap_or_else(|| format!("line {line}"));
+            let count = names_used.entry(under.clone()).or_insert(0);
             *count += 1;
             let name = if *count == 1 {
-                format!("line {line}")
+                under
             } else {
-                format!("line {line} ({count})")
+                format!("{under} ({count})")
             };
             let (lhs, _, _) = steps.remove(0);
             let rhs = steps[steps.len() - 1].0.clone();
@@ -335,7 +364,7 @@ mod tests {
             })
             .collect();
         let (c, d) = pieces.split_at(context.len());
-        build(source, &[], c, d)
+        build(source, &[], &[], c, d)
     }
 
     #[test]

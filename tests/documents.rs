@@ -36,7 +36,15 @@ fn the_seed_proofs_in_markdown_are_proved_link_by_link() {
         .position(|l| l.starts_with(r"\frac{d}{dt}\sigma(t)"))
         .unwrap()
         + 1;
-    assert!(report.claims.iter().any(|c| c.line == sigmoid_line));
+    let sigmoid = report
+        .claims
+        .iter()
+        .find(|c| c.line == sigmoid_line)
+        .unwrap();
+    // Named for the heading it stands under, as a reader would cite it.
+    assert_eq!(sigmoid.name, "(b) The derivative of the sigmoid");
+    let names: Vec<&str> = report.claims.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"(d) Backpropagation (2)"), "{names:?}");
 }
 
 const FLAWED_MD: &str = r#"# Tarea
