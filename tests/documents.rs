@@ -199,3 +199,14 @@ fn typeset_reports_show_the_students_own_math() {
     assert!(tex.contains(r"\frac{\operatorname{d}}"), "{tex}");
     assert!(!tex.contains(r"\textbackslash{}frac"), "{tex}");
 }
+
+#[test]
+fn one_line_chains_in_the_derivation_language_too() {
+    let text = "x : real\nclaim c: (x + 1)^2 = x^2 + 2 x + 1 = x^2 + 1\n";
+    let report = verify("one_line.txt", text);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        links(&report),
+        vec![(2, 22, Verdict::Proved), (2, 38, Verdict::False)]
+    );
+}

@@ -64,9 +64,22 @@ fn parse_file_here(source: &str) -> File {
             if let Err(e) = &head {
                 file.errors.push(e.clone());
             }
-            let mut chain = Vec::new();
+            // The steps of a one-line chain come first; indented lines
+            // after it continue it, each with its `=`.
+            let mut chain: Vec<ChainLine> = match &head {
+                Ok((_, sides)) if sides.len() > 2 => sides[1..]
+                    .iter()
+                    .map(|side| ChainLine {
+                        starts_with_eq: true,
+                        expr: side.clone(),
+                        justification: None,
+                        span: side.span,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
             let mut broken = Vec::new();
-            let mut first = true;
+            let mut first = chain.is_empty();
             while let Some(step) = lines.get(k) {
                 if step.content.is_empty() {
                     k += 1;
@@ -95,7 +108,9 @@ fn parse_file_here(source: &str) -> File {
                 }
                 first = false;
             }
-            if let Ok((name, lhs, rhs)) = head {
+            if let Ok((name, mut sides)) = head {
+                let rhs = sides.pop().expect("a claim has two sides");
+                let lhs = sides.swap_remove(0);
                 file.items.push(Item::Claim(Claim {
                     name,
                     lhs,
@@ -108,12 +123,21 @@ fn parse_file_here(source: &str) -> File {
             }
         } else if is_goal(line.content) {
             match item_head(&cx, line.content, "goal") {
-                Ok((name, lhs, rhs)) => file.items.push(Item::Goal(Goal {
-                    name,
-                    lhs,
-                    rhs,
-                    span: cx.span_of(line.content),
-                })),
+                Ok((name, sides)) if sides.len() == 2 => {
+                    let [lhs, rhs]: [Expr; 2] = sides.try_into().expect("two sides");
+                    file.items.push(Item::Goal(Goal {
+                        name,
+                        lhs,
+                        rhs,
+                        span: cx.span_of(line.content),
+                    }))
+                }
+                Ok((_, sides)) => file.errors.push(ParseError {
+                    span: sides[2].span,
+                    message: "a goal states one equality, `lhs = rhs`: expected the end of \
+                              the line before this third side"
+                        .to_string(),
+                }),
                 Err(e) => file.errors.push(cx.error(e)),
             }
         } else {
@@ -1140,8 +1164,9 @@ fn dims<'s>(cx: &Cx<'s>, i: &'s str, count: usize, example: &str) -> Res<'s, Vec
     Ok((r, names))
 }
 
-/// `claim NAME: lhs = rhs`.
-fn claim_head<'s>(cx: &Cx<'s>, line: &'s str) -> Result<(Ident, Expr, Expr), nom::Err<PErr<'s>>> {
+/// `claim NAME: lhs = rhs`, or `claim NAME: a = b = c` (a one-line chain:
+/// the name, the sides in order).
+fn claim_head<'s>(cx: &Cx<'s>, line: &'s str) -> Result<(Ident, Vec<Expr>), nom::Err<PErr<'s>>> {
     item_head(cx, line, "claim")
 }
 
@@ -1154,12 +1179,13 @@ fn is_goal(line: &str) -> bool {
     })
 }
 
-/// The head of a `claim` or `goal` line (`kw`): `name: lhs = rhs`.
+/// The head of a `claim` or `goal` line (`kw`): `name: lhs = rhs`, or
+/// `name: a = b = c` (the sides in order, at least two).
 fn item_head<'s>(
     cx: &Cx<'s>,
     line: &'s str,
     kw: &str,
-) -> Result<(Ident, Expr, Expr), nom::Err<PErr<'s>>> {
+) -> Result<(Ident, Vec<Expr>), nom::Err<PErr<'s>>> {
     let rest = keyword(line, kw).unwrap_or(line);
     let name_after = format!("the {kw}'s name after `{kw}`");
     let (r, name) = cut(|k| ident(cx, k, &name_after)).parse(rest)?;
@@ -1169,9 +1195,16 @@ fn item_head<'s>(
         let expected = format!("`=` and the {kw}'s right side");
         return Err(nom::Err::Failure(PErr::expected(r, &expected)));
     };
-    let (r, rhs) = cut(|k| expr(cx, k)).parse(r)?;
+    let (mut r, rhs) = cut(|k| expr(cx, k)).parse(r)?;
+    // `a = b = c` on one line: a chain with its steps after the first.
+    let mut sides = vec![lhs, rhs];
+    while let Some(after) = strip_any(r, &["="]) {
+        let (rest, side) = cut(|k| expr(cx, k)).parse(after)?;
+        sides.push(side);
+        r = rest;
+    }
     end_of_line(cx, r)?;
-    Ok((name, lhs, rhs))
+    Ok((name, sides))
 }
 
 /// One line of a chain: the start, or `= expr`.

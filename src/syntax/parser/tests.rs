@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::syntax::ast::erase_spans;
+use crate::syntax::print::print_expr;
 use pretty_assertions::assert_eq;
 
 /// A compact, span-free rendering of a tree for table tests.
@@ -1004,4 +1005,33 @@ fn goals_are_items_and_goal_is_still_a_name() {
         "{:?}",
         f.errors
     );
+}
+
+#[test]
+fn a_chain_on_the_claim_line() {
+    let file = parse_file("x : real\nclaim c: 2 x = x + x = x * 2   # doubling\n    = 2 x\n");
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let Item::Claim(c) = &file.items[1] else {
+        panic!("{:?}", file.items[1])
+    };
+    assert_eq!(print_expr(&c.lhs), "2 * x");
+    assert_eq!(print_expr(&c.rhs), "x * 2");
+    let chain: Vec<(bool, String)> = c
+        .chain
+        .iter()
+        .map(|l| (l.starts_with_eq, print_expr(&l.expr)))
+        .collect();
+    assert_eq!(
+        chain,
+        vec![
+            (true, "x + x".to_string()),
+            (true, "x * 2".to_string()),
+            (true, "2 * x".to_string()),
+        ]
+    );
+    assert_eq!(c.justification.as_deref(), Some("doubling"));
+    // A goal states one equality.
+    let file = parse_file("goal g: a = b = c\n");
+    assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+    assert_eq!(file.errors[0].span.start, 16);
 }
