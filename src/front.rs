@@ -90,12 +90,47 @@ pub(crate) fn from_document(
         .collect();
     let (pieces, displays) = pieces.split_at(doc.context.len());
     let start = |_: Span| Span::new(0, 0);
+    // What the document itself declares or defines overrides the context:
+    // a student who restates `t : real` in a fence, or uses `x` as a
+    // scalar where the assignment has a vector, means their own.
+    let own: BTreeSet<String> = doc
+        .context
+        .iter()
+        .flat_map(|p| parse_file(&p.text).items)
+        .flat_map(|item| item_names(&item))
+        .collect();
+    // A context let or definition built on an overridden name goes too (it
+    // would mean something else now), and so does what is built on it.
+    let mut gone = own.clone();
     let given: Vec<Item> = context
         .iter()
         .flat_map(|(_, text)| parse_file(text).items)
-        .map(|mut item| {
+        .filter_map(|mut item| {
+            let body = match &item {
+                Item::Decl(_) => None,
+                Item::Def(d) => Some(&d.body),
+                Item::Let(l) => Some(&l.value),
+                Item::Claim(_) | Item::Goal(_) => None,
+            };
+            let mut used = BTreeSet::new();
+            if let Some(body) = body {
+                names_in(body, &mut used);
+            }
+            if let Item::Decl(d) = &mut item {
+                d.names.retain(|n| !own.contains(&n.name));
+                if d.names.is_empty() {
+                    return None;
+                }
+            } else if item_names(&item)
+                .iter()
+                .chain(&used)
+                .any(|n| gone.contains(n))
+            {
+                gone.extend(item_names(&item));
+                return None;
+            }
             map_item_spans(&mut item, &start);
-            item
+            Some(item)
         })
         .collect();
     let headings: Vec<(usize, String)> = doc
@@ -310,6 +345,33 @@ fn assume(claims: &[Item], declared: &BTreeSet<String>) -> BTreeMap<String, usiz
         }
     }
     out
+}
+
+/// Every name `e` mentions: values, indexed names, functions called, and
+/// variables differentiated by.
+fn names_in(e: &Expr, out: &mut BTreeSet<String>) {
+    walk_uses(e, &mut |name: &str, _| {
+        out.insert(name.to_string());
+    });
+    calls_in(e, out);
+}
+
+/// The functions `e` calls.
+fn calls_in(e: &Expr, out: &mut BTreeSet<String>) {
+    match &e.kind {
+        ExprKind::Call { func, args } => {
+            out.insert(func.name.clone());
+            args.iter().for_each(|a| calls_in(a, out));
+        }
+        ExprKind::Index { base, .. } => calls_in(base, out),
+        ExprKind::Neg(x) | ExprKind::Transpose(x) => calls_in(x, out),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            calls_in(lhs, out);
+            calls_in(rhs, out);
+        }
+        ExprKind::Sum { body, .. } | ExprKind::Deriv { body, .. } => calls_in(body, out),
+        ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Delta(..) => {}
+    }
 }
 
 /// Calls `note(name, indices)` for every name used as a value in `e`.

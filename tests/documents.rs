@@ -210,3 +210,18 @@ fn one_line_chains_in_the_derivation_language_too() {
         vec![(2, 22, Verdict::Proved), (2, 38, Verdict::False)]
     );
 }
+
+#[test]
+fn a_documents_own_declarations_override_the_context() {
+    let mut options = Options::default();
+    options.context = vec![(
+        "assignment.deriv".to_string(),
+        "x : vector[n]\nt : real\nlet s = exp(x)\n".to_string(),
+    )];
+    // `t` restated as it is, `x` a scalar here: both the student's own;
+    // the context's `s`, built on the context's `x`, goes with it.
+    let md = "```derivcheck\nt : real\nx : real\n```\n\n$$ 2 t x = t x + x t $$\n";
+    let report = verify_source("own.md", md, &options);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(links(&report), vec![(6, 12, Verdict::Proved)]);
+}

@@ -689,12 +689,12 @@ fn parse_number(s: &str) -> BigRational {
 /// until `dots.rs` has had its chance) are an error in the finished tree:
 /// the language's indices are names.
 fn check_indices(e: &Expr, depth: usize) -> R<()> {
-    let numeric = |ids: &[Ident]| -> R<()> {
+    let numeric = |base: &str, ids: &[Ident]| -> R<()> {
         match ids.iter().find(|i| i.name.starts_with(|c: char| c.is_ascii_digit())) {
             Some(i) => Err(err(
                 i.span,
                 format!(
-                    "numeric index `{}`: the language's indices are names (as in `x_i`); declare the joined name (`x{}`) to read the subscript as part of the name",
+                    "numeric index `{}`: the language's indices are names (as in `{base}_i`); declare the joined name (`{base}{}`) to read the subscript as part of the name",
                     i.name, i.name
                 ),
             )),
@@ -708,7 +708,11 @@ fn check_indices(e: &Expr, depth: usize) -> R<()> {
         ExprKind::Num(_) | ExprKind::Name(_) => Ok(()),
         ExprKind::Call { args, .. } => args.iter().try_for_each(|a| check_indices(a, depth + 1)),
         ExprKind::Index { base, indices } => {
-            numeric(indices)?;
+            let name = match &base.kind {
+                ExprKind::Name(n) => n.name.as_str(),
+                _ => "x",
+            };
+            numeric(name, indices)?;
             check_indices(base, depth + 1)
         }
         ExprKind::Neg(x) | ExprKind::Transpose(x) => check_indices(x, depth + 1),
@@ -717,9 +721,11 @@ fn check_indices(e: &Expr, depth: usize) -> R<()> {
             check_indices(rhs, depth + 1)
         }
         ExprKind::Sum { body, .. } => check_indices(body, depth + 1),
-        ExprKind::Delta(a, b) => numeric(&[a.clone(), b.clone()]),
-        ExprKind::Deriv { indices, body, .. } => {
-            numeric(indices)?;
+        ExprKind::Delta(a, b) => numeric("δ", &[a.clone(), b.clone()]),
+        ExprKind::Deriv {
+            var, indices, body, ..
+        } => {
+            numeric(&var.name, indices)?;
             check_indices(body, depth + 1)
         }
     }

@@ -148,12 +148,11 @@ impl P<'_> {
                 ];
                 if let Some(name) = joined.iter().find(|n| (self.declared)(n)) {
                     if (self.declared)(&id.name) {
-                        let text = self.span_of(r.0, r.1);
                         self.notes.push((
                             span,
                             format!(
-                                "read as the name `{name}`; `{}` is declared too, and `{}` with an index would read differently (at {}..{})",
-                                id.name, id.name, text.start, text.end
+                                "read as the name `{name}`; `{}` is declared too, and `{}` with an index would read differently",
+                                id.name, id.name
                             ),
                         ));
                     }

@@ -47,10 +47,13 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 );
             }
             FileOutcome::Checked { report, .. } => {
-                // A display not read, a relation not checked: warnings, on
-                // their lines (what was assumed is no annotation).
+                // A display not read, a relation not checked, the names
+                // assumed: warnings, on their lines.
                 for note in &report.notes {
-                    if matches!(note.kind, NoteKind::Unread | NoteKind::Unchecked) {
+                    if matches!(
+                        note.kind,
+                        NoteKind::Unread | NoteKind::Unchecked | NoteKind::Assumed
+                    ) {
                         push(
                             &mut out,
                             workflow_command(
