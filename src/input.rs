@@ -160,6 +160,23 @@ pub fn read_input(path: &Path) -> Result<String, ReadError> {
     read_file(path)
 }
 
+/// Reads every input of a run, in order, as (name shown, text): `-` is
+/// standard input (named [`STDIN_NAME`]), read once however often it is
+/// named; anything else goes through [`read_input`].
+pub fn read_inputs(paths: &[std::path::PathBuf]) -> Vec<Result<(String, String), ReadError>> {
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-").then(read_stdin);
+    paths
+        .iter()
+        .map(|path| match (path.as_os_str() == "-", &stdin) {
+            (true, Some(read)) => read.clone().map(|text| (STDIN_NAME.to_string(), text)),
+            _ => {
+                let shown = path.to_string_lossy().into_owned();
+                read_input(path).map(|text| (shown, text))
+            }
+        })
+        .collect()
+}
+
 /// Reads and decodes all of standard input, named [`STDIN_NAME`].
 pub fn read_stdin() -> Result<String, ReadError> {
     let mut bytes = Vec::new();

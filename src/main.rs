@@ -539,12 +539,7 @@ fn typeset(args: &ReportArgs) -> u8 {
             }
             Ok(()) => {}
             Err(e) => {
-                let _ = writeln!(
-                    io::stderr(),
-                    "error: cannot write {}: {}",
-                    path.display(),
-                    input::io_reason(&e)
-                );
+                write_error(path, &e);
                 code = EXIT_ERROR;
             }
         }
@@ -566,6 +561,17 @@ fn typeset(args: &ReportArgs) -> u8 {
 /// written.
 fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -> Option<String> {
     std::panic::catch_unwind(|| render(outcomes)).ok()
+}
+
+/// Says on stderr that `path` could not be written, in the words every
+/// I/O message uses.
+fn write_error(path: &Path, e: &io::Error) {
+    let _ = writeln!(
+        io::stderr(),
+        "error: cannot write {}: {}",
+        path.display(),
+        input::io_reason(e)
+    );
 }
 
 /// The terminal renderer's settings.
@@ -715,12 +721,7 @@ fn grade(args: &GradeArgs) -> u8 {
     }
     for (path, text) in writes {
         if let Err(e) = std::fs::write(&path, text.as_bytes()) {
-            let _ = writeln!(
-                io::stderr(),
-                "error: cannot write {}: {}",
-                path.display(),
-                input::io_reason(&e)
-            );
+            write_error(&path, &e);
             code = EXIT_ERROR;
         }
     }

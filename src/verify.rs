@@ -6,7 +6,6 @@ use crate::canon;
 use crate::diag::Diagnostic;
 use crate::document::InputKind;
 use crate::front::Built;
-use crate::input::{ReadError, STDIN_NAME};
 use crate::lower::{lower_file, Link, LinkError};
 use crate::numeric::{self, NumericOutcome, SampleConfig};
 use crate::outcome::{
@@ -90,20 +89,7 @@ pub fn verify_sources(sources: &[(&str, &str)], options: &Options) -> Vec<FileRe
 /// that cannot be read is [`FileOutcome::Unreadable`] and the others are
 /// still checked; the outcomes come in the order of `paths`.
 pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
-    let stdin = paths
-        .iter()
-        .any(|p| p.as_os_str() == "-")
-        .then(crate::input::read_stdin);
-    let read: Vec<Result<(String, String), ReadError>> = paths
-        .iter()
-        .map(|path| match (path.as_os_str() == "-", &stdin) {
-            (true, Some(read)) => read.clone().map(|text| (STDIN_NAME.to_string(), text)),
-            _ => {
-                let shown = path.to_string_lossy().into_owned();
-                crate::input::read_input(path).map(|text| (shown, text))
-            }
-        })
-        .collect();
+    let read = crate::input::read_inputs(paths);
     let sources: Vec<(&str, &str)> = read
         .iter()
         .filter_map(|r| r.as_ref().ok())

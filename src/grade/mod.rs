@@ -12,7 +12,6 @@ mod notation;
 pub mod render;
 
 use crate::document::InputKind;
-use crate::input::ReadError;
 use crate::outcome::{FileOutcome, FileReport};
 use crate::syntax::ast::{self, Expr, Item, ShapeSpec};
 use crate::syntax::parse_file;
@@ -139,17 +138,12 @@ pub fn goal_names(options: &Options) -> Vec<String> {
         .collect()
 }
 
-/// Reads (with [`crate::input`]) and grades the files, as
+/// Reads (with [`crate::input::read_inputs`]; `-` is standard input) and
+/// grades the files, as
 /// [`grade_sources`] does; a file that cannot be read is unread for every
 /// goal.
 pub fn grade_files(paths: &[PathBuf], options: &Options) -> Grades {
-    let read: Vec<Result<(String, String), ReadError>> = paths
-        .iter()
-        .map(|path| {
-            let shown = path.to_string_lossy().into_owned();
-            crate::input::read_input(path).map(|text| (shown, text))
-        })
-        .collect();
+    let read = crate::input::read_inputs(paths);
     let sources: Vec<(&str, &str)> = read
         .iter()
         .filter_map(|r| r.as_ref().ok())
