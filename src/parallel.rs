@@ -162,6 +162,26 @@ pub fn map_largest_first<T: Send>(sizes: &[u64], f: impl Fn(usize) -> T + Sync +
     out.into_iter().map(|(_, t)| t).collect()
 }
 
+/// Runs `f` on each (path, text) of `sources` on a pool of `threads`
+/// threads, the biggest text first, results in the order of `sources`. A
+/// panic in one (a bug) is handed to `on_panic` for that source, so the
+/// others' results are kept.
+pub fn map_sources<T: Send>(
+    sources: &[(&str, &str)],
+    threads: usize,
+    f: impl Fn(&str, &str) -> T + Sync + Send,
+    on_panic: impl Fn(&str, &str, &(dyn std::any::Any + Send)) -> T + Sync + Send,
+) -> Vec<T> {
+    let sizes: Vec<u64> = sources.iter().map(|(_, text)| text.len() as u64).collect();
+    in_pool(threads, || {
+        map_largest_first(&sizes, |k| {
+            let (path, text) = sources[k];
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(path, text)))
+                .unwrap_or_else(|panic| on_panic(path, text, panic.as_ref()))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

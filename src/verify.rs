@@ -72,16 +72,12 @@ pub fn verify_source(path: &str, source: &str, options: &Options) -> FileReport 
 /// derivcheck) becomes that file's [`FileReport::internal_error`], so the
 /// other files' reports are kept.
 pub fn verify_sources(sources: &[(&str, &str)], options: &Options) -> Vec<FileReport> {
-    let sizes: Vec<u64> = sources.iter().map(|(_, text)| text.len() as u64).collect();
-    crate::parallel::in_pool(options.threads, || {
-        crate::parallel::map_largest_first(&sizes, |k| {
-            let (path, text) = sources[k];
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                verify_here(path, text, options)
-            }))
-            .unwrap_or_else(|panic| FileReport::internal_error(path, panic.as_ref()))
-        })
-    })
+    crate::parallel::map_sources(
+        sources,
+        options.threads,
+        |path, text| verify_here(path, text, options),
+        |path, _, panic| FileReport::internal_error(path, panic),
+    )
 }
 
 /// Reads (see [`crate::input`]; `-` is standard input, read once however

@@ -181,28 +181,21 @@ pub fn grade_sources(sources: &[(&str, &str)], options: &Options) -> Grades {
         .flat_map(|(_, text)| parse_file(text).items)
         .filter(|item| matches!(item, Item::Claim(_)))
         .count();
-    let sizes: Vec<u64> = sources.iter().map(|(_, t)| t.len() as u64).collect();
-    let docs = crate::parallel::in_pool(options.threads, || {
-        crate::parallel::map_largest_first(&sizes, |k| {
-            let (path, text) = sources[k];
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                grade_one(path, text, options, &goals, context_claims)
-            }))
-            .unwrap_or_else(|panic| {
-                let report = FileReport::internal_error(path, panic.as_ref());
-                Graded {
-                    path: path.to_string(),
-                    goals: vec![Status::Unread; goals.len()],
-                    false_links: 0,
-                    unread_displays: 0,
-                    outcome: FileOutcome::Checked {
-                        source: text.to_string(),
-                        report,
-                    },
-                }
-            })
-        })
-    });
+    let docs = crate::parallel::map_sources(
+        sources,
+        options.threads,
+        |path, text| grade_one(path, text, options, &goals, context_claims),
+        |path, text, panic| Graded {
+            path: path.to_string(),
+            goals: vec![Status::Unread; goals.len()],
+            false_links: 0,
+            unread_displays: 0,
+            outcome: FileOutcome::Checked {
+                source: text.to_string(),
+                report: FileReport::internal_error(path, panic),
+            },
+        },
+    );
     Grades {
         goals: goals.into_iter().map(|g| g.name).collect(),
         docs,
