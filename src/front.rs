@@ -57,9 +57,17 @@ pub(crate) struct Built {
     /// How many displays the document has, counting those that could not
     /// be read (for `grade`).
     pub displays: usize,
-    /// How many displays were not read, wholly or in part: a display with a
-    /// reading error, or one never closed (a "not read" note).
-    pub unread_displays: usize,
+}
+
+impl Built {
+    /// How many displays were not read, wholly or in part: one `not read`
+    /// note stands for each.
+    pub(crate) fn unread_displays(&self) -> usize {
+        self.notes
+            .iter()
+            .filter(|(_, kind, _)| *kind == NoteKind::Unread)
+            .count()
+    }
 }
 
 /// Builds the syntax tree of a document read by `document`, after the items
@@ -147,7 +155,6 @@ pub(crate) fn from_document(
         .collect();
     let mut built = build(source, &given, &headings, pieces, displays);
     built.displays += doc.notes.len();
-    built.unread_displays += doc.notes.len();
     // The document's notes are displays that could not be read (a `$$`
     // never closed, an environment without its end).
     built.notes.extend(
@@ -195,7 +202,6 @@ pub(crate) fn build(
         let read = latex::read_display(display.text, &is_declared);
         let place = |s: Span| display.place(s);
         built.displays += 1;
-        built.unread_displays += usize::from(!read.errors.is_empty());
         // One "not read" finding per display: its first reading error (the
         // rest of a display that could not be read is often noise).
         if let Some(e) = read.errors.into_iter().next() {

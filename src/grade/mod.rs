@@ -231,7 +231,7 @@ fn grade_one(
                 .count(),
             0,
         ),
-        _ => (built.displays, built.unread_displays),
+        _ => (built.displays, built.unread_displays()),
     };
     let skip = if kind == InputKind::Deriv {
         0
