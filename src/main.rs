@@ -262,7 +262,9 @@ struct ReportArgs {
 
 #[derive(Clone, Debug, Args)]
 struct VerifyArgs {
-    /// Derivation files to check, in order; `-` reads standard input.
+    /// Files to check, in order: derivations (.txt, .deriv) or Markdown
+    /// and LaTeX documents (.md, .tex); a directory stands for those below
+    /// it; `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
