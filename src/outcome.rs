@@ -232,16 +232,22 @@ pub enum NoteKind {
     /// A reading that could have gone another way (`W_1` with both `W` and
     /// `W1` declared).
     Reading,
+    /// Work accepted as a teacher would read it, with a remark on a sloppy
+    /// notation (a bound index shadowing a free one, a user definition
+    /// replacing a built-in one). Never an error, not even with `--strict`.
+    Warning,
 }
 
 impl NoteKind {
-    /// The words reports use: `not read`, `not checked`, `assumed`, `note`.
+    /// The words reports use: `not read`, `not checked`, `assumed`, `note`,
+    /// `warning`.
     pub fn as_str(self) -> &'static str {
         match self {
             NoteKind::Unread => "not read",
             NoteKind::Unchecked => "not checked",
             NoteKind::Assumed => "assumed",
             NoteKind::Reading => "note",
+            NoteKind::Warning => "warning",
         }
     }
 }

@@ -9,7 +9,8 @@ use crate::front::Built;
 use crate::lower::{lower_file, Link, LinkError};
 use crate::numeric::{self, NumericOutcome, SampleConfig};
 use crate::outcome::{
-    ClaimReport, FileError, FileNote, FileOutcome, FileReport, SampleCount, StepReport, Verdict,
+    ClaimReport, FileError, FileNote, FileOutcome, FileReport, NoteKind, SampleCount, StepReport,
+    Verdict,
 };
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
@@ -145,10 +146,9 @@ pub(crate) fn verify_built(
 ) -> FileReport {
     let mut report = verify_parsed(path, source, &built.file, options);
     let lines = LineIndex::new(source);
-    report.notes = built
+    report
         .notes
-        .iter()
-        .map(|(span, kind, message)| {
+        .extend(built.notes.iter().map(|(span, kind, message)| {
             let (line, col) = lines.line_col(source, span.start);
             FileNote {
                 line,
@@ -157,8 +157,9 @@ pub(crate) fn verify_built(
                 kind: *kind,
                 message: message.clone(),
             }
-        })
-        .collect();
+        }));
+    // The reader's notes and the checker's warnings, in document order.
+    report.notes.sort_by_key(|n| (n.line, n.col));
     report
 }
 
@@ -272,11 +273,25 @@ pub(crate) fn verify_parsed(
             }
         })
         .collect();
+    let notes = lowered
+        .warnings
+        .iter()
+        .map(|w| {
+            let (line, col) = loc(w.span);
+            FileNote {
+                line,
+                col,
+                span: w.span,
+                kind: NoteKind::Warning,
+                message: prefixed(&w.message, "; ", w.help.clone()),
+            }
+        })
+        .collect();
     FileReport {
         path: path.to_string(),
         claims,
         errors,
-        notes: Vec::new(),
+        notes,
     }
 }
 

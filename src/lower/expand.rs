@@ -159,6 +159,9 @@ pub(crate) struct Lowerer<'a> {
     /// Current nesting of `shape_of` and `lower_at`, bounded so that deep
     /// input fails with a message instead of overflowing the stack.
     recursion: usize,
+    /// Remarks on accepted but sloppy notation, in the order found; see
+    /// [`super::Lowered::warnings`].
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -181,6 +184,7 @@ impl<'a> Lowerer<'a> {
             depth: 0,
             steps: 0,
             recursion: 0,
+            warnings: Vec::new(),
         }
     }
 

@@ -135,6 +135,10 @@ pub struct Lowered {
     pub claims: Vec<LoweredClaim>,
     /// Errors outside any claim (declarations, definitions, lets).
     pub errors: Vec<Diagnostic>,
+    /// Remarks on work that is accepted as a teacher reads it (a bound
+    /// index shadowing a free one, a built-in function redefined): reported
+    /// as `warning` notes, never errors.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Checks and lowers a parsed file. Syntax errors in `file.errors` are not
@@ -172,12 +176,24 @@ fn lower_here(file: &ast::File) -> Lowered {
         })
         .collect();
     errors.sort_by_key(|d| (d.span.start, d.span.end));
+    let warnings = sorted_warnings(std::mem::take(&mut lw.warnings));
     Lowered {
         symbols: lw.symbols,
         store: lw.store,
         claims,
         errors,
+        warnings,
     }
+}
+
+/// Warnings in source order, each once: a let or definition lowered at
+/// several uses finds the same remark at each.
+fn sorted_warnings(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    warnings.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
+    });
+    warnings.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    warnings
 }
 
 /// Lowers one standalone expression with the declarations, definitions and
@@ -200,11 +216,13 @@ pub fn lower_expr(
         check_lets(&mut lw, file, &mut errors);
         let (id, free) = chain::lower_single(&mut lw, expr)?;
         errors.sort_by_key(|d| (d.span.start, d.span.end));
+        let warnings = sorted_warnings(std::mem::take(&mut lw.warnings));
         let lowered = Lowered {
             symbols: lw.symbols,
             store: lw.store,
             claims: Vec::new(),
             errors,
+            warnings,
         };
         Ok((lowered, id, free))
     })

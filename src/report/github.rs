@@ -52,7 +52,10 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 for note in &report.notes {
                     if matches!(
                         note.kind,
-                        NoteKind::Unread | NoteKind::Unchecked | NoteKind::Assumed
+                        NoteKind::Unread
+                            | NoteKind::Unchecked
+                            | NoteKind::Assumed
+                            | NoteKind::Warning
                     ) {
                         push(
                             &mut out,

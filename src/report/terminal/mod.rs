@@ -109,7 +109,7 @@ fn render_checked(report: &FileReport, source: &str, config: &Config) -> String 
     // A document reader's findings, one line each: where, what kind, why.
     for note in &report.notes {
         let style = match note.kind {
-            NoteKind::Unread => Style::Yellow,
+            NoteKind::Unread | NoteKind::Warning => Style::Yellow,
             _ => Style::Dim,
         };
         let at = if note.kind == NoteKind::Assumed {
