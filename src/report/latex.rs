@@ -600,6 +600,21 @@ mod tests {
         );
     }
 
+    #[test]
+    fn elementwise_products_keep_their_grouping() {
+        // Products and elementwise products share a level and group to the
+        // left, so set flat these would read as other trees.
+        for (src, grouped) in [
+            ("a * (b ⊙ c)", "({b\\odot c})"),
+            ("a ⊙ (b * c)", "\\odot ({bc})"),
+            ("a ⊙ (b ⊙ c)", "\\odot ({b\\odot c})"),
+        ] {
+            let tex = to_latex(&layout_source(src));
+            assert!(tex.contains(grouped), "{src}: {tex}");
+        }
+        assert!(!to_latex(&layout_source("(a ⊙ b) * c")).contains('('));
+    }
+
     /// Bits of the language and of hostile text, for token soup.
     const TOKENS: &[&str] = &[
         "x",

@@ -301,7 +301,16 @@ impl Layout<'_> {
                         self.expr(e)
                     }
                 };
-                row(vec![side(lhs), op("⊙"), side(rhs)])
+                // The same level groups to the left, so a product or an
+                // elementwise product on the right keeps its parentheses.
+                let right = match &rhs.kind {
+                    ExprKind::Binary {
+                        op: BinOp::Mul | BinOp::Hadamard,
+                        ..
+                    } => paren(self.expr(rhs)),
+                    _ => side(rhs),
+                };
+                row(vec![side(lhs), op("⊙"), right])
             }
             BinOp::Div => {
                 // `a / b · c / d` parses as `((a/b)·c)/d`; on paper it is
@@ -332,9 +341,19 @@ impl Layout<'_> {
         let mut items = Vec::new();
         for (k, f) in fs.iter().enumerate() {
             let last = k + 1 == fs.len();
+            // `a (b ⊙ c)` set flat would read `(a b) ⊙ c`: products and
+            // elementwise products share one level and group to the left.
             let parenthesized = is_sum(f)
                 || (!last && ends_open(f))
-                || (k > 0 && matches!(f.kind, ExprKind::Neg(_)));
+                || (k > 0
+                    && matches!(
+                        f.kind,
+                        ExprKind::Neg(_)
+                            | ExprKind::Binary {
+                                op: BinOp::Hadamard,
+                                ..
+                            }
+                    ));
             let m = if parenthesized {
                 paren(self.expr(f))
             } else {
