@@ -305,9 +305,17 @@ pub(crate) fn build(
         }));
     }
     if !built.assumed.is_empty() {
+        let listed: Vec<String> = assumed
+            .keys()
+            .zip(&built.assumed)
+            .map(|(name, text)| match meant(name, &declared) {
+                Some(d) => format!("{text} (did you mean `{d}`?)"),
+                None => text.clone(),
+            })
+            .collect();
         built
             .notes
-            .push((Span::new(0, 0), NoteKind::Assumed, built.assumed.join(", ")));
+            .push((Span::new(0, 0), NoteKind::Assumed, listed.join(", ")));
     }
     built.file.items.extend(claims);
     built
@@ -318,6 +326,38 @@ pub(crate) fn build(
         .notes
         .sort_by_key(|(span, _, _)| (span.start, span.end));
     built
+}
+
+/// The declared name an undeclared `name` may have meant: one that differs
+/// from it only in case or decoration (`Y` for `y`, `yhat` or `ŷ` for `y`,
+/// `xbar` for `x`, `W_1` for `W1`). A student's `Y` for the assignment's `y`
+/// is assumed to be a new scalar, so a false verdict would surprise them
+/// without this hint. The first such name in order, if any.
+fn meant(name: &str, declared: &BTreeSet<String>) -> Option<String> {
+    let key = plain(name);
+    declared
+        .iter()
+        .find(|d| d.as_str() != name && plain(d) == key)
+        .cloned()
+}
+
+/// A name without its decoration: accents and other combining marks, the
+/// suffixes the LaTeX reader gives accents (`hat`, `bar`, `tilde`, `vec`,
+/// `dot`), primes, underscores, and case.
+fn plain(name: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let mut s: String = name
+        .nfd()
+        .filter(|c| !is_combining_mark(*c) && !matches!(c, '\'' | '′' | '_'))
+        .collect();
+    while let Some(rest) = ["hat", "bar", "tilde", "vec", "dot"]
+        .iter()
+        .find_map(|suffix| s.strip_suffix(suffix).filter(|r| !r.is_empty()))
+    {
+        s = rest.to_string();
+    }
+    s.to_lowercase()
 }
 
 /// The names an item declares or defines.
@@ -466,6 +506,31 @@ mod tests {
             panic!("{:?}", b.file.items)
         };
         assert_eq!(d.names[0].name, "x");
+    }
+
+    #[test]
+    fn an_assumed_name_close_to_a_declared_one_gets_a_hint() {
+        let source = "y, yhat : vector[n]\nW1 : real\n$$ Y_i + \\tilde{y}_i + w + q = 0 $$";
+        let b = built(
+            source,
+            &[at("y, yhat : vector[n]\nW1 : real\n", 0)],
+            &[at(" Y_i + \\tilde{y}_i + w + q = 0 ", 33)],
+        );
+        let note = b
+            .notes
+            .iter()
+            .find(|(_, kind, _)| *kind == NoteKind::Assumed)
+            .map(|(_, _, text)| text.as_str());
+        assert_eq!(
+            note,
+            Some(
+                "Y : vector[n] (did you mean `y`?), q : real, w : real, ytilde : vector[n] (did you mean `y`?)"
+            )
+        );
+        assert_eq!(plain("ŷ"), "y");
+        assert_eq!(plain("yhat"), "y");
+        assert_eq!(plain("hat"), "hat");
+        assert_ne!(plain("x"), plain("y"));
     }
 
     #[test]
