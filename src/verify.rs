@@ -45,6 +45,11 @@ pub struct Options {
     /// each on its own ([`verify_source`]) to report its errors: inside a
     /// document its items stand at the document's start.
     pub context: Vec<(String, String)>,
+    /// Also read inline math (`$…$`, `\(…\)`) of Markdown and LaTeX
+    /// documents that holds an `=` as chains (`--inline`). Off by default:
+    /// inline math mostly names things (`$x_i = 0$ for the padding`), and
+    /// a document's verdicts should not change with its prose.
+    pub inline: bool,
 }
 
 impl Default for Options {
@@ -55,6 +60,7 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, usize::from),
             input: None,
             context: Vec::new(),
+            inline: false,
         }
     }
 }
@@ -123,8 +129,8 @@ pub(crate) fn kind_of(path: &str, options: &Options) -> InputKind {
 /// with what reading it found.
 pub(crate) fn read_source(kind: InputKind, source: &str, options: &Options) -> Built {
     let doc = match kind {
-        InputKind::Markdown => crate::document::read_markdown(source, false),
-        InputKind::Tex => crate::document::read_tex(source, false),
+        InputKind::Markdown => crate::document::read_markdown(source, options.inline),
+        InputKind::Tex => crate::document::read_tex(source, options.inline),
         InputKind::Deriv => {
             return Built {
                 file: parse_file(source),

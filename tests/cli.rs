@@ -586,3 +586,31 @@ fn standard_input_is_read_as_markdown_when_asked() {
     assert!(out.stdout.contains("5:23  = 2t  proved"), "{}", out.stdout);
     assert!(out.stdout.contains("5:28  = t   false"), "{}", out.stdout);
 }
+
+#[test]
+fn inline_equalities_are_checked_only_with_inline() {
+    let md = b"# HW\n\nSince $x^2 = x \\cdot x + 1$ we are done, for $x$ real.\n";
+    let plain = run_with(
+        &["verify", "--color", "never", "--input", "md", "-"],
+        &[],
+        md,
+    );
+    assert_eq!(plain.code, Some(0), "{}", plain.all());
+    assert!(!plain.stdout.contains("false"), "{}", plain.stdout);
+    let inline = run_with(
+        &["verify", "--color", "never", "--inline", "--input", "md", "-"],
+        &[],
+        md,
+    );
+    assert_eq!(inline.code, Some(1), "{}", inline.all());
+    assert!(inline.stdout.contains("3:14"), "{}", inline.stdout);
+    assert!(inline.stdout.contains("false"), "{}", inline.stdout);
+    // `$x$` holds no `=`: it names, and is never a chain.
+    let out = run_with(
+        &["verify", "--format", "json", "--inline", "--input", "md", "-"],
+        &[],
+        md,
+    );
+    let v = json(&out);
+    assert_eq!(v["files"][0]["claims"].as_array().map(Vec::len), Some(1));
+}
