@@ -241,6 +241,7 @@ pub(crate) fn verify_parsed(
                     },
                 })
                 .collect();
+            report_errors_once(&mut steps);
             // Links that merely hold are judged where their own sides are
             // defined, so a chain through a side defined on less can pass
             // while the claim is false (sqrt(x^2) = sqrt(x)^2 = x). Proved
@@ -283,6 +284,27 @@ pub(crate) fn verify_parsed(
         claims,
         errors,
         notes: Vec::new(),
+    }
+}
+
+/// A line with an error is the right side of one link and the left side
+/// of the next, so both links carry its diagnostic. It is reported once,
+/// at the link that ends at that line; the next link, which cannot be
+/// checked either, says why in one line instead of repeating it.
+fn report_errors_once(steps: &mut [StepReport]) {
+    for k in 1..steps.len() {
+        let (before, after) = steps.split_at_mut(k);
+        let (prev, step) = (&before[k - 1], &mut after[0]);
+        if step.verdict == Verdict::Error
+            && step.diagnostic.is_some()
+            && step.diagnostic == prev.diagnostic
+        {
+            step.diagnostic = None;
+            step.message = Some(format!(
+                "not checked: its left side (line {}) has the error reported there",
+                prev.line
+            ));
+        }
     }
 }
 

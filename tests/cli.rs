@@ -614,3 +614,29 @@ fn inline_equalities_are_checked_only_with_inline() {
     let v = json(&out);
     assert_eq!(v["files"][0]["claims"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn an_error_in_a_chain_is_reported_once_at_its_line() {
+    let file = scratch(
+        "error-once.deriv",
+        b"x : real\nclaim c: x * 2 = x + x\n    x * 2\n  = x + x\n  = foo(x) + x\n  = 2 * x\n  = x + x\n",
+    );
+    let out = run(&["verify", "--color", "never", &file]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert_eq!(
+        out.stdout.matches("unknown function `foo`").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("5:3  = foo(x) + x  error"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("not checked: its left side (line 5) has the error reported there"),
+        "{}",
+        out.stdout
+    );
+    // The rows after it that can be checked keep their own verdicts.
+    assert!(out.stdout.contains("4:3  = x + x       proved"), "{}", out.stdout);
+    assert!(out.stdout.contains("7:3  = x + x       proved"), "{}", out.stdout);
+}
