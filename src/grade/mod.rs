@@ -73,6 +73,10 @@ pub struct Graded {
     pub false_links: usize,
     /// How many of its displays could not be read, wholly or in part.
     pub unread_displays: usize,
+    /// How many errors `verify` reports for the document: errors outside
+    /// claims (a declaration, a fence of context) and links in error. Any
+    /// makes `verify` exit 2, and may be why a goal reads `missing`.
+    pub errors: usize,
     /// What `verify` says of the document: its own report.
     pub outcome: FileOutcome,
 }
@@ -161,6 +165,7 @@ pub fn grade_files(paths: &[PathBuf], options: &Options) -> Grades {
                 goals: vec![Status::Unread; goals],
                 false_links: 0,
                 unread_displays: 0,
+                errors: 0,
                 outcome: FileOutcome::Unreadable(e),
             },
         })
@@ -190,6 +195,7 @@ pub fn grade_sources(sources: &[(&str, &str)], options: &Options) -> Grades {
             goals: vec![Status::Unread; goals.len()],
             false_links: 0,
             unread_displays: 0,
+            errors: 1,
             outcome: FileOutcome::Checked {
                 source: text.to_string(),
                 report: FileReport::internal_error(path, panic),
@@ -272,11 +278,22 @@ fn grade_one(
         .flat_map(|c| &c.steps)
         .filter(|s| s.verdict == crate::outcome::Verdict::False)
         .count();
+    // The context's own claims are checked with the document, but their
+    // errors are the assignment's (and stop `grade` before any document).
+    let errors = report.errors.len()
+        + report
+            .claims
+            .iter()
+            .skip(skip)
+            .flat_map(|c| &c.steps)
+            .filter(|s| s.verdict == crate::outcome::Verdict::Error)
+            .count();
     Graded {
         path: path.to_string(),
         goals: statuses,
         false_links,
         unread_displays,
+        errors,
         outcome: FileOutcome::Checked {
             source: source.to_string(),
             report,

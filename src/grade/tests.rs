@@ -79,3 +79,31 @@ fn unread_displays_are_counted_and_one_read_display_is_enough() {
     assert_eq!(g.goals[0].as_str(), "stated");
     assert_eq!(g.unread_displays, 2);
 }
+
+#[test]
+fn errors_outside_claims_are_counted_and_marked() {
+    // The fence declares nonsense: `verify` exits 2 for this document, and
+    // the goal reads `missing` only because the chain uses `u` wrongly.
+    let doc = "```derivcheck\nu : vectr[n]\n```\n\n$$\\frac{d}{dt}\\sigma(t) = \\sigma(t)(1 - \\sigma(t)) + u - u$$\n";
+    let g = grade(doc);
+    assert_eq!(g.goals[0].as_str(), "missing");
+    assert!(g.errors >= 1, "{:?}", g.outcome);
+    let grades = Grades {
+        goals: vec!["b".to_string()],
+        docs: vec![g.clone(), grade("$$\\frac{d}{dt}\\sigma(t) = \\sigma(t)(1 - \\sigma(t))$$")],
+    };
+    let csv = render::csv(&grades);
+    assert_eq!(
+        csv,
+        format!(
+            "file,b,false_links,unread_displays,errors\nhw.md,missing,0,0,{}\nhw.md,stated,0,0,0\n",
+            g.errors
+        )
+    );
+    let table = render::text(&grades);
+    assert!(table.lines().nth(1).unwrap().starts_with("hw.md !"), "{table}");
+    assert!(table.lines().nth(2).unwrap().starts_with("hw.md  "), "{table}");
+    assert!(table.contains("! 1 document with errors"), "{table}");
+    let page = render::html(&grades, "grades");
+    assert_eq!(page.matches("<tr class=\"errors\">").count(), 1, "{page}");
+}
