@@ -16,8 +16,8 @@ use crate::outcome::{FileOutcome, FileReport};
 use crate::syntax::ast::{self, Expr, Item, ShapeSpec};
 use crate::syntax::parse_file;
 use crate::verify::Options;
-use notation::{normal, Norm};
-use std::collections::BTreeSet;
+use notation::{normal, normal_renamed, Norm};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// What a document did with one goal.
@@ -321,13 +321,15 @@ fn steps_of(c: &ast::Claim) -> Vec<&Expr> {
 fn status(goal: &Goal, chains: &[Chain], is_array: &dyn Fn(&str) -> bool) -> Status {
     let lhs = normal(&goal.lhs, is_array);
     let rhs = normal(&goal.rhs, is_array);
-    let same = |e: &Expr, n: &Norm| normal(e, is_array) == *n;
+    let mut goal_free = BTreeSet::new();
+    notation::free_indices(&lhs, &mut goal_free);
+    notation::free_indices(&rhs, &mut goal_free);
     let mut best = Status::Missing;
     for chain in chains {
         let (Some(first), Some(last)) = (chain.steps.first(), chain.steps.last()) else {
             continue;
         };
-        if !same(first, &lhs) || !same(last, &rhs) {
+        if !reaches(first, last, (&lhs, &rhs), &goal_free, is_array) {
             continue;
         }
         let found = if chain.steps.len() == 2 {
@@ -354,6 +356,59 @@ fn status(goal: &Goal, chains: &[Chain], is_array: &dyn Fn(&str) -> bool) -> Sta
         }
     }
     best
+}
+
+/// Whether a chain from `first` to `last` goes from the goal's left side
+/// to its right side (`goal`, in normal form), up to notation and up to a
+/// renaming of free indices that is the same on both sides (`∂L/∂z[j] =
+/// ŷ[j] - y[j]` is the goal in `i` as well; `∂L/∂z[i] = ŷ[j] - y[j]` is
+/// not). `goal_free` are the goal's free indices.
+fn reaches(
+    first: &Expr,
+    last: &Expr,
+    goal: (&Norm, &Norm),
+    goal_free: &BTreeSet<String>,
+    is_array: &dyn Fn(&str) -> bool,
+) -> bool {
+    let (first_n, last_n) = (normal(first, is_array), normal(last, is_array));
+    if first_n == *goal.0 && last_n == *goal.1 {
+        return true;
+    }
+    let mut free = BTreeSet::new();
+    notation::free_indices(&first_n, &mut free);
+    notation::free_indices(&last_n, &mut free);
+    // A goal has a few free indices; more than four would be odd, and
+    // their 5! renamings are not worth trying.
+    if free.len() != goal_free.len() || free.is_empty() || free.len() > 4 {
+        return false;
+    }
+    let from: Vec<&String> = free.iter().collect();
+    let mut to: Vec<&String> = goal_free.iter().collect();
+    each_permutation(&mut to, 0, &mut |to| {
+        let rename: BTreeMap<String, String> = from
+            .iter()
+            .zip(to)
+            .map(|(a, b)| ((*a).clone(), (*b).clone()))
+            .collect();
+        normal_renamed(first, is_array, &rename) == *goal.0
+            && normal_renamed(last, is_array, &rename) == *goal.1
+    })
+}
+
+/// Calls `f` on every order of `v[k..]` (after `v[..k]`) until it says
+/// true; whether it did.
+fn each_permutation(v: &mut [&String], k: usize, f: &mut dyn FnMut(&[&String]) -> bool) -> bool {
+    if k == v.len() {
+        return f(v);
+    }
+    for j in k..v.len() {
+        v.swap(k, j);
+        if each_permutation(v, k + 1, f) {
+            return true;
+        }
+        v.swap(k, j);
+    }
+    false
 }
 
 /// How far a status goes, to keep a document's best chain for a goal.

@@ -107,3 +107,37 @@ fn errors_outside_claims_are_counted_and_marked() {
     let page = render::html(&grades, "grades");
     assert_eq!(page.matches("<tr class=\"errors\">").count(), 1, "{page}");
 }
+
+#[test]
+fn goals_with_free_indices_are_reached_up_to_renaming() {
+    let context = "\
+z : vector[n]
+y : onehot[n]
+let yhat = softmax(z)
+let L = -sum(i, y[i] log(yhat[i]))
+goal c: ∂L/∂z[j] = yhat[j] - y[j]
+";
+    let options = Options {
+        threads: 1,
+        context: vec![("hw.deriv".to_string(), context.to_string())],
+        ..Options::default()
+    };
+    let cases: &[(&str, &str)] = &[
+        // The same chain in `k` (and a bound index named like the goal's
+        // free one).
+        (
+            r"$$\frac{\partial L}{\partial z_k} = -\sum_j y_j (\delta_{jk} - \hat{y}_k) = \hat{y}_k - y_k$$",
+            "reached",
+        ),
+        // Renamed on one side only: another statement.
+        (
+            r"$$\frac{\partial L}{\partial z_k} = -\sum_j y_j (\delta_{jk} - \hat{y}_k) = \hat{y}_m - y_m$$",
+            "missing",
+        ),
+    ];
+    for &(doc, want) in cases {
+        let grades = grade_sources(&[("hw.md", doc)], &options);
+        let g = &grades.docs[0];
+        assert_eq!(g.goals[0].as_str(), want, "{doc}\n{:?}", g.outcome);
+    }
+}
