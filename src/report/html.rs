@@ -91,6 +91,19 @@ fn render_piece(out: &mut String, piece: Piece<'_>) {
         Piece::FileError(d) => {
             let _ = writeln!(out, "<pre class=\"file-error\">{}</pre>", esc(d.trim_end()));
         }
+        Piece::Note(note) => {
+            // Notes are not verdicts: no mark, the kind in words, where.
+            let _ = writeln!(
+                out,
+                "<p class=\"note {}\"><span class=\"note-kind\">{}</span> \
+                 <span class=\"loc\">{}:{}</span> {}</p>",
+                note.kind.as_str().replace(' ', "-"),
+                esc(note.kind.as_str()),
+                note.line,
+                note.col,
+                esc(&note.message)
+            );
+        }
         Piece::NoClaims => out.push_str("<p class=\"empty\">no claims</p>\n"),
         Piece::Claim { file, index, claim } => {
             claim_header(out, &format!("f{file}-c{index}"), claim)
@@ -300,6 +313,10 @@ table.values tr.side th { font-style: italic; }
 .diagnosis { margin: 0.4rem 0; }
 pre { background: #f6f8fa; padding: 0.5rem; overflow-x: auto; font-size: 0.85em; }
 .file-error { color: #cf222e; }
+p.note { margin: 0.2rem 0; font-size: 0.9em; color: #57606a; }
+p.note .note-kind { font-weight: 600; color: #9a6700; }
+p.note.assumed .note-kind, p.note.note .note-kind { color: #57606a; }
+p.note .loc { color: #656d76; font-family: ui-monospace, monospace; }
 details.trace summary { cursor: pointer; color: #57606a; font-size: 0.9em; }
 footer { margin-top: 2rem; color: #656d76; font-size: 0.85em; border-top: 1px solid #d0d7de;
   padding-top: 0.5rem; }
@@ -321,6 +338,26 @@ mod tests {
         assert!(page.contains("<pre class=\"diagnostic\">error: unknown name `q`"));
         assert!(!page.contains("<script"));
         assert!(!page.contains("http"));
+    }
+
+    #[test]
+    fn notes_are_shown_under_the_files_name() {
+        let mut report = testdata::report();
+        report.notes = vec![crate::outcome::FileNote {
+            line: 4,
+            col: 2,
+            span: crate::Span::new(0, 0),
+            kind: crate::outcome::NoteKind::Unread,
+            message: "unknown command `\\foo` <here>".into(),
+        }];
+        let page = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let note = "<p class=\"note not-read\"><span class=\"note-kind\">not read</span> \
+                    <span class=\"loc\">4:2</span> unknown command `\\foo` &lt;here&gt;</p>";
+        assert!(page.contains(note), "{page}");
+        assert!(page.find(note) < page.find("<article"), "{page}");
     }
 
     #[test]

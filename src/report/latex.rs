@@ -81,6 +81,16 @@ fn render_piece(out: &mut String, piece: Piece<'_>) {
             );
         }
         Piece::FileError(d) => out.push_str(&verbatim_block(&d)),
+        Piece::Note(note) => {
+            let _ = writeln!(
+                out,
+                "\\textcolor{{warn}}{{\\textbf{{{}}}}} {{\\small {}:{}}} {}\\par",
+                escape_text(note.kind.as_str()),
+                note.line,
+                note.col,
+                escape_text(&note.message)
+            );
+        }
         Piece::NoClaims => out.push_str("\\emph{no claims}\n\n"),
         Piece::Claim { claim, .. } => claim_header(out, claim),
         Piece::NoLinks => out.push_str("\n\\emph{no links}\n\n"),
@@ -726,5 +736,25 @@ mod tests {
         let opens = doc.matches('{').count() - doc.matches("\\{").count();
         let closes = doc.matches('}').count() - doc.matches("\\}").count();
         assert_eq!(opens, closes, "braces balance");
+    }
+
+    #[test]
+    fn notes_are_set_under_the_files_name() {
+        let mut report = testdata::report();
+        report.notes = vec![crate::outcome::FileNote {
+            line: 4,
+            col: 2,
+            span: crate::Span::new(0, 0),
+            kind: crate::outcome::NoteKind::Unchecked,
+            message: "`\\le` is not an equality: the chain ends there".into(),
+        }];
+        let doc = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let note = "\\textcolor{warn}{\\textbf{not checked}} {\\small 4:2} ";
+        assert!(doc.contains(note), "{doc}");
+        assert!(doc.contains("\\textbackslash{}le"), "{doc}");
+        assert!(doc.find(note) < doc.find("\\paragraph"), "{doc}");
     }
 }

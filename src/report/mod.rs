@@ -29,7 +29,7 @@ mod xml;
 
 use crate::input::ReadError;
 use crate::numeric::Counterexample;
-use crate::outcome::{ClaimReport, FileOutcome, FileReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, FileNote, FileOutcome, FileReport, StepReport, Verdict};
 
 /// One piece of a typeset report, in document order: files, their errors
 /// outside claims, their claims, each claim's chain of links.
@@ -45,6 +45,10 @@ pub(crate) enum Piece<'a> {
     /// An error outside claims, rendered as the text report shows it
     /// (without colour).
     FileError(String),
+    /// A note of a document's reading (a display not read, a relation not
+    /// checked, the names assumed): not a verdict, shown under the file's
+    /// name as the text report shows it.
+    Note(&'a FileNote),
     /// A file with neither claims nor errors outside them.
     NoClaims,
     /// A claim begins; `file` is its file's index, `index` counts the
@@ -117,6 +121,9 @@ pub(crate) fn walk<'a>(outcomes: &'a [FileOutcome], mut emit: impl FnMut(Piece<'
                         source,
                         &error.diagnostic,
                     )));
+                }
+                for note in &report.notes {
+                    emit(Piece::Note(note));
                 }
                 if report.claims.is_empty() && report.errors.is_empty() {
                     emit(Piece::NoClaims);
@@ -209,6 +216,7 @@ mod tests {
                 Piece::File { index, .. } => format!("file {index}"),
                 Piece::Unreadable(_) => "unreadable".into(),
                 Piece::FileError(_) => "file error".into(),
+                Piece::Note(n) => format!("note {}", n.kind.as_str()),
                 Piece::NoClaims => "no claims".into(),
                 Piece::Claim { file, index, .. } => format!("claim {file}.{index}"),
                 Piece::NoLinks => "no links".into(),
