@@ -131,12 +131,7 @@ pub(crate) fn read_source(kind: InputKind, source: &str, options: &Options) -> B
     let doc = match kind {
         InputKind::Markdown => crate::document::read_markdown(source, options.inline),
         InputKind::Tex => crate::document::read_tex(source, options.inline),
-        InputKind::Deriv => {
-            return Built {
-                file: parse_file(source),
-                ..Built::default()
-            }
-        }
+        InputKind::Deriv => return crate::front::from_parsed(parse_file(source)),
     };
     crate::front::from_document(source, &doc, &options.context)
 }
@@ -149,6 +144,50 @@ pub(crate) fn verify_built(
     built: &Built,
     options: &Options,
 ) -> FileReport {
+    merge_reports(verify_sections(path, source, built, options))
+}
+
+/// The reports of a document's sections, each verified on its own tree:
+/// the chains outside parts first, then each part's, in document order.
+pub(crate) fn verify_sections(
+    path: &str,
+    source: &str,
+    built: &Built,
+    options: &Options,
+) -> Vec<FileReport> {
+    let mut reports = vec![verify_section(path, source, built, options)];
+    for (_, part) in &built.parts {
+        reports.push(verify_section(path, source, part, options));
+    }
+    reports
+}
+
+/// One report from a document's sections' reports: the claims in document
+/// order, and each error and note once (the context's and the document's
+/// own items are in every section's tree, and so are their errors).
+pub(crate) fn merge_reports(mut reports: Vec<FileReport>) -> FileReport {
+    let mut report = reports.remove(0);
+    for other in reports {
+        report.claims.extend(other.claims);
+        for e in other.errors {
+            if !report.errors.contains(&e) {
+                report.errors.push(e);
+            }
+        }
+        for n in other.notes {
+            if !report.notes.contains(&n) {
+                report.notes.push(n);
+            }
+        }
+    }
+    report.claims.sort_by_key(|c| c.line);
+    report.errors.sort_by_key(|e| (e.line, e.col));
+    report.notes.sort_by_key(|n| (n.span.start, n.span.end));
+    report
+}
+
+/// [`verify_parsed`] on one section of what [`read_source`] built.
+fn verify_section(path: &str, source: &str, built: &Built, options: &Options) -> FileReport {
     let mut report = verify_parsed(path, source, &built.file, options);
     let lines = LineIndex::new(source);
     report.notes = built

@@ -640,3 +640,16 @@ fn an_error_in_a_chain_is_reported_once_at_its_line() {
     assert!(out.stdout.contains("4:3  = x + x       proved"), "{}", out.stdout);
     assert!(out.stdout.contains("7:3  = x + x       proved"), "{}", out.stdout);
 }
+
+#[test]
+fn a_context_files_parts_are_checked_on_their_own() {
+    let ctx = scratch(
+        "parts-context.deriv",
+        b"x : real\npart a \"Part a)\":\n    x : vector[n]\n    let y = foo(x)\nend\n",
+    );
+    let doc = scratch("parts-doc.md", b"# Part a)\n\n$$ \\sum_i x_i = \\sum_k x_k $$\n");
+    let out = run(&["verify", "--color", "never", "--context", &ctx, &doc]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(out.stdout.contains(&format!("{ctx}:4:13")), "{}", out.stdout);
+    assert!(out.stdout.contains("unknown function `foo`"), "{}", out.stdout);
+}

@@ -141,3 +141,46 @@ goal c: ∂L/∂z[j] = yhat[j] - y[j]
         assert_eq!(g.goals[0].as_str(), want, "{doc}\n{:?}", g.outcome);
     }
 }
+
+const PARTS: &str = "\
+sigma(s) := 1 / (1 + exp(-s))
+part a \"Part a)\":
+    x : vector[n]
+    goal a: sum(i, 2 x[i]) = 2 sum(i, x[i])
+part b \"Part b)\" \"Inciso b)\":
+    x : real
+    goal b: d/dx sigma(x) = sigma(x) (1 - sigma(x))
+end
+";
+
+const PART_A: &str = "$$\n\\sum_i 2 x_i = \\sum_i (x_i + x_i) = 2 \\sum_i x_i\n$$\n";
+const PART_B: &str =
+    "$$\n\\frac{d}{dx}\\sigma(x) = \\frac{e^{-x}}{(1 + e^{-x})^2} = \\sigma(x)(1 - \\sigma(x))\n$$\n";
+
+fn grade_parts(doc: &str) -> Graded {
+    let options = Options {
+        threads: 1,
+        context: vec![("hw.deriv".to_string(), PARTS.to_string())],
+        ..Options::default()
+    };
+    let grades = grade_sources(&[("hw.md", doc)], &options);
+    assert_eq!(grades.goals, vec!["a", "b"]);
+    grades.docs.into_iter().next().unwrap()
+}
+
+#[test]
+fn parts_give_a_letter_its_own_meaning_and_their_own_goals() {
+    // `x` is a vector in part a and a number in part b: both check.
+    let doc = format!("# HW\n\n## Part a)\n\n{PART_A}\n## Inciso b)\n\n{PART_B}");
+    let g = grade_parts(&doc);
+    let statuses: Vec<&str> = g.goals.iter().map(Status::as_str).collect();
+    assert_eq!(statuses, ["reached", "reached"], "{:?}", g.outcome);
+    assert_eq!(g.errors, 0, "{:?}", g.outcome);
+    // Part b's chain written under part a's marker: there `x` is a vector
+    // (an error), and part b's goal is graded only against part b's chains.
+    let doc = format!("# HW\n\n## Part a)\n\n{PART_A}\n{PART_B}\n## Part b)\n\nNothing.\n");
+    let g = grade_parts(&doc);
+    let statuses: Vec<&str> = g.goals.iter().map(Status::as_str).collect();
+    assert_eq!(statuses, ["reached", "missing"], "{:?}", g.outcome);
+    assert!(g.errors > 0, "{:?}", g.outcome);
+}
