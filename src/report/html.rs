@@ -12,7 +12,9 @@
 //! The page is XHTML-style (every element closed, void elements written
 //! `<br/>`), so an XML parser reads it too; the tests check that.
 
-use super::mathml::{layout_name, layout_source, to_mathml, Math};
+use super::mathml::{
+    layout_justification, layout_name, layout_source, to_mathml, Justified, Math,
+};
 use super::text;
 use super::xml::html as esc;
 use super::{terminal, Evidence, Link, Piece};
@@ -180,7 +182,7 @@ fn render_link(out: &mut String, link: &Link<'_>) {
         math(&layout_source(&link.rhs)),
         step.justification
             .as_deref()
-            .map(|j| esc(&text::one_line(j)))
+            .map(justification)
             .unwrap_or_default(),
         step.line,
         step.col,
@@ -192,6 +194,18 @@ fn render_link(out: &mut String, link: &Link<'_>) {
             "<tr class=\"detail {class}\"><td></td><td></td><td colspan=\"4\">{details}</td></tr>"
         );
     }
+}
+
+/// A justification: its words, and the math it holds set as MathML.
+fn justification(j: &str) -> String {
+    layout_justification(&text::one_line(j))
+        .iter()
+        .map(|piece| match piece {
+            Justified::Words(w) => esc(w),
+            Justified::Math(m) => format!("<math>{}</math>", to_mathml(m)),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What a row's mark does not say: evidence, diagnosis, rule trace.
@@ -338,6 +352,25 @@ mod tests {
         assert!(page.contains("<pre class=\"diagnostic\">error: unknown name `q`"));
         assert!(!page.contains("<script"));
         assert!(!page.contains("http"));
+    }
+
+    #[test]
+    fn a_justifications_math_is_typeset() {
+        let mut report = testdata::report();
+        report.claims[0].steps[0].justification = Some("since $x \\ge 0$ and $\\frac{1}{2}$".into());
+        let page = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let why = page
+            .split("<td class=\"why\">")
+            .nth(1)
+            .and_then(|s| s.split("</td>").next())
+            .unwrap_or_default();
+        assert!(why.starts_with("since <math>"), "{why}");
+        assert!(why.contains("≥"), "{why}");
+        assert!(why.contains("and <math><mrow><mfrac>"), "{why}");
+        assert!(!why.contains('\\') && !why.contains('$'), "{why}");
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! and anything else as its code point (`[U+2603]`) rather than failing the
 //! build.
 
-use super::mathml::{is_tall, layout_name, layout_source, Math};
+use super::mathml::{is_tall, layout_justification, layout_name, layout_source, Justified, Math};
 use super::text;
 use super::{terminal, Evidence, Link, Piece};
 use crate::numeric::Counterexample;
@@ -128,7 +128,7 @@ fn render_link(out: &mut String, link: &Link<'_>) {
     let why = step
         .justification
         .as_deref()
-        .map(|j| format!(" \\quad \\emph{{{}}}", escape_text(&text::one_line(j))))
+        .map(|j| format!(" \\quad {}", justification(j)))
         .unwrap_or_default();
     let _ = write!(
         out,
@@ -147,6 +147,19 @@ fn render_link(out: &mut String, link: &Link<'_>) {
         out.push_str("\\\\");
     }
     out.push('\n');
+}
+
+/// A justification in text mode: its words emphasized, the math it holds
+/// set as math.
+fn justification(j: &str) -> String {
+    layout_justification(&text::one_line(j))
+        .iter()
+        .map(|piece| match piece {
+            Justified::Words(w) => format!("\\emph{{{}}}", escape_text(w)),
+            Justified::Math(m) => format!("${}$", to_latex(m)),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn step_details(link: &Link<'_>) -> String {
@@ -736,6 +749,16 @@ mod tests {
         let opens = doc.matches('{').count() - doc.matches("\\{").count();
         let closes = doc.matches('}').count() - doc.matches("\\}").count();
         assert_eq!(opens, closes, "braces balance");
+    }
+
+    #[test]
+    fn a_justifications_math_is_typeset() {
+        assert_eq!(
+            justification("since $x \\ge 0$"),
+            "\\emph{since} ${x\\geq 0}$"
+        );
+        assert_eq!(justification("costs $5"), "\\emph{costs \\$5}");
+        assert_eq!(justification("by (2)"), "\\emph{by (2)}");
     }
 
     #[test]
