@@ -84,7 +84,12 @@ impl Built {
 
     /// How many displays the document has, parts included.
     pub(crate) fn all_displays(&self) -> usize {
-        self.displays + self.parts.iter().map(|(_, p)| p.all_displays()).sum::<usize>()
+        self.displays
+            + self
+                .parts
+                .iter()
+                .map(|(_, p)| p.all_displays())
+                .sum::<usize>()
     }
 }
 
@@ -213,10 +218,7 @@ pub(crate) fn from_document(
 
     let given = overlay(context_items.clone(), &own_names);
     let mut built = build(source, &given, &headings, &own, &outside);
-    built.context_claims = given
-        .iter()
-        .filter(|i| matches!(i, Item::Claim(_)))
-        .count();
+    built.context_claims = given.iter().filter(|i| matches!(i, Item::Claim(_))).count();
     built.notes.extend(lost);
     // A part's items override the context's, and the document's own
     // (global) items override both, as outside parts. Claims of the

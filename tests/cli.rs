@@ -598,7 +598,9 @@ fn inline_equalities_are_checked_only_with_inline() {
     assert_eq!(plain.code, Some(0), "{}", plain.all());
     assert!(!plain.stdout.contains("false"), "{}", plain.stdout);
     let inline = run_with(
-        &["verify", "--color", "never", "--inline", "--input", "md", "-"],
+        &[
+            "verify", "--color", "never", "--inline", "--input", "md", "-",
+        ],
         &[],
         md,
     );
@@ -607,7 +609,9 @@ fn inline_equalities_are_checked_only_with_inline() {
     assert!(inline.stdout.contains("false"), "{}", inline.stdout);
     // `$x$` holds no `=`: it names, and is never a chain.
     let out = run_with(
-        &["verify", "--format", "json", "--inline", "--input", "md", "-"],
+        &[
+            "verify", "--format", "json", "--inline", "--input", "md", "-",
+        ],
         &[],
         md,
     );
@@ -629,7 +633,11 @@ fn an_error_in_a_chain_is_reported_once_at_its_line() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("5:3  = foo(x) + x  error"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("5:3  = foo(x) + x  error"),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout
             .contains("not checked: its left side (line 5) has the error reported there"),
@@ -637,8 +645,16 @@ fn an_error_in_a_chain_is_reported_once_at_its_line() {
         out.stdout
     );
     // The rows after it that can be checked keep their own verdicts.
-    assert!(out.stdout.contains("4:3  = x + x       proved"), "{}", out.stdout);
-    assert!(out.stdout.contains("7:3  = x + x       proved"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("4:3  = x + x       proved"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("7:3  = x + x       proved"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -647,9 +663,20 @@ fn a_context_files_parts_are_checked_on_their_own() {
         "parts-context.deriv",
         b"x : real\npart a \"Part a)\":\n    x : vector[n]\n    let y = foo(x)\nend\n",
     );
-    let doc = scratch("parts-doc.md", b"# Part a)\n\n$$ \\sum_i x_i = \\sum_k x_k $$\n");
+    let doc = scratch(
+        "parts-doc.md",
+        b"# Part a)\n\n$$ \\sum_i x_i = \\sum_k x_k $$\n",
+    );
     let out = run(&["verify", "--color", "never", "--context", &ctx, &doc]);
     assert_eq!(out.code, Some(2), "{}", out.all());
-    assert!(out.stdout.contains(&format!("{ctx}:4:13")), "{}", out.stdout);
-    assert!(out.stdout.contains("unknown function `foo`"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!("{ctx}:4:13")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("unknown function `foo`"),
+        "{}",
+        out.stdout
+    );
 }

@@ -198,7 +198,11 @@ pub fn html(grades: &Grades, dir: &str) -> String {
                 escape(&cell(s))
             ));
         }
-        let errors_class = if d.errors > 0 { " class=\"errors\"" } else { "" };
+        let errors_class = if d.errors > 0 {
+            " class=\"errors\""
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "<td>{}</td><td>{}</td><td{errors_class}>{}</td></tr>\n",
             d.false_links, d.unread_displays, d.errors

@@ -90,7 +90,10 @@ fn errors_outside_claims_are_counted_and_marked() {
     assert!(g.errors >= 1, "{:?}", g.outcome);
     let grades = Grades {
         goals: vec!["b".to_string()],
-        docs: vec![g.clone(), grade("$$\\frac{d}{dt}\\sigma(t) = \\sigma(t)(1 - \\sigma(t))$$")],
+        docs: vec![
+            g.clone(),
+            grade("$$\\frac{d}{dt}\\sigma(t) = \\sigma(t)(1 - \\sigma(t))$$"),
+        ],
     };
     let csv = render::csv(&grades);
     assert_eq!(
@@ -101,8 +104,14 @@ fn errors_outside_claims_are_counted_and_marked() {
         )
     );
     let table = render::text(&grades);
-    assert!(table.lines().nth(1).unwrap().starts_with("hw.md !"), "{table}");
-    assert!(table.lines().nth(2).unwrap().starts_with("hw.md  "), "{table}");
+    assert!(
+        table.lines().nth(1).unwrap().starts_with("hw.md !"),
+        "{table}"
+    );
+    assert!(
+        table.lines().nth(2).unwrap().starts_with("hw.md  "),
+        "{table}"
+    );
     assert!(table.contains("! 1 document with errors"), "{table}");
     let page = render::html(&grades, "grades");
     assert_eq!(page.matches("<tr class=\"errors\">").count(), 1, "{page}");

@@ -465,7 +465,10 @@ fn justifications_keep_their_math_between_dollars() {
         ("a &= b \\quad \\text{since } x \\ge 0", "since $x \\ge 0$"),
         ("a &= b && \\text{by (2)}", "by (2)"),
         ("a &= b \\quad (\\text{chain rule})", "chain rule"),
-        ("a &= b \\qquad \\because\\ e^{x} > 0", "$\\because e^{x} > 0$"),
+        (
+            "a &= b \\qquad \\because\\ e^{x} > 0",
+            "$\\because e^{x} > 0$",
+        ),
         ("a &= b \\quad \\text{doubling},", "doubling,"),
     ];
     for (tex, want) in cases {

@@ -12,9 +12,7 @@
 //! The page is XHTML-style (every element closed, void elements written
 //! `<br/>`), so an XML parser reads it too; the tests check that.
 
-use super::mathml::{
-    layout_justification, layout_name, layout_source, to_mathml, Justified, Math,
-};
+use super::mathml::{layout_justification, layout_name, layout_source, to_mathml, Justified, Math};
 use super::text;
 use super::xml::html as esc;
 use super::{terminal, Evidence, Link, Piece};
@@ -182,7 +180,11 @@ fn render_link(out: &mut String, link: &Link<'_>) {
         math(&layout_source(&link.rhs)),
         step.justification
             .as_deref()
-            .map(justification)
+            .map(|j| if link.document {
+                justification(j)
+            } else {
+                esc(&text::one_line(j))
+            })
             .unwrap_or_default(),
         step.line,
         step.col,
@@ -357,7 +359,23 @@ mod tests {
     #[test]
     fn a_justifications_math_is_typeset() {
         let mut report = testdata::report();
-        report.claims[0].steps[0].justification = Some("since $x \\ge 0$ and $\\frac{1}{2}$".into());
+        report.claims[0].steps[0].justification =
+            Some("since $x \\ge 0$ and $\\frac{1}{2}$".into());
+        let shown = |report: crate::outcome::FileReport| {
+            let page = render(&[FileOutcome::Checked {
+                source: testdata::SOURCE.into(),
+                report,
+            }]);
+            page.split("<td class=\"why\">")
+                .nth(1)
+                .and_then(|s| s.split("</td>").next())
+                .unwrap_or_default()
+                .to_string()
+        };
+        // A comment of the derivation language is shown as written.
+        assert_eq!(shown(report.clone()), "since $x \\ge 0$ and $\\frac{1}{2}$");
+        // A document's justification is typeset.
+        report.path = "hw.md".into();
         let page = render(&[FileOutcome::Checked {
             source: testdata::SOURCE.into(),
             report,

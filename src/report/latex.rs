@@ -128,7 +128,13 @@ fn render_link(out: &mut String, link: &Link<'_>) {
     let why = step
         .justification
         .as_deref()
-        .map(|j| format!(" \\quad {}", justification(j)))
+        .map(|j| {
+            if link.document {
+                format!(" \\quad {}", justification(j))
+            } else {
+                format!(" \\quad \\emph{{{}}}", escape_text(&text::one_line(j)))
+            }
+        })
         .unwrap_or_default();
     let _ = write!(
         out,

@@ -86,6 +86,10 @@ pub(crate) struct Link<'a> {
     pub last: bool,
     /// What the verdict alone does not say.
     pub evidence: Evidence<'a>,
+    /// The link is a Markdown or LaTeX document's (by its file's
+    /// extension), so its justification's `$…$` is math to typeset; a
+    /// comment of the derivation language is shown as written.
+    pub document: bool,
 }
 
 /// The evidence beneath a link, by verdict.
@@ -166,6 +170,10 @@ fn walk_chain<'a>(
             rhs,
             last: k + 1 == claim.steps.len(),
             evidence: evidence(report, source, step),
+            document: matches!(
+                crate::document::InputKind::from_path(std::path::Path::new(&report.path)),
+                Some(crate::document::InputKind::Markdown | crate::document::InputKind::Tex)
+            ),
         }));
     }
     emit(Piece::ChainEnd);

@@ -22,8 +22,8 @@ use num_rational::BigRational;
 use num_traits::Zero;
 
 use super::ast::{
-    BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Goal, Ident, Part,
-    Item, Let, ParseError, ShapeSpec, TypeSpec,
+    BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Goal, Ident,
+    Item, Let, ParseError, Part, ShapeSpec, TypeSpec,
 };
 use super::layout::{logical_lines, LogicalLine};
 use super::lexical::{

@@ -1006,7 +1006,10 @@ part, q : real
         &src[f.parts[0].span.start..f.parts[0].span.end],
         "part b \"Inciso b)\" \"Part b)\":"
     );
-    assert!(matches!(&f.parts[0].items[..], [Item::Decl(_), Item::Goal(_)]));
+    assert!(matches!(
+        &f.parts[0].items[..],
+        [Item::Decl(_), Item::Goal(_)]
+    ));
     assert!(matches!(&f.parts[1].items[..], [Item::Claim(c)] if c.chain.len() == 2));
     // After `end`, and for `part` used as a name, items are the file's.
     assert_eq!(f.items.len(), 4, "{:?}", f.items);
