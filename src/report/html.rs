@@ -93,14 +93,17 @@ fn render_piece(out: &mut String, piece: Piece<'_>) {
         }
         Piece::Note(note) => {
             // Notes are not verdicts: no mark, the kind in words, where.
+            // The names assumed are the whole document's: no place.
+            let at = if note.kind == crate::outcome::NoteKind::Assumed {
+                String::new()
+            } else {
+                format!(" <span class=\"loc\">{}:{}</span>", note.line, note.col)
+            };
             let _ = writeln!(
                 out,
-                "<p class=\"note {}\"><span class=\"note-kind\">{}</span> \
-                 <span class=\"loc\">{}:{}</span> {}</p>",
+                "<p class=\"note {}\"><span class=\"note-kind\">{}</span>{at} {}</p>",
                 note.kind.as_str().replace(' ', "-"),
                 esc(note.kind.as_str()),
-                note.line,
-                note.col,
                 esc(&note.message)
             );
         }

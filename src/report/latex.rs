@@ -82,12 +82,16 @@ fn render_piece(out: &mut String, piece: Piece<'_>) {
         }
         Piece::FileError(d) => out.push_str(&verbatim_block(&d)),
         Piece::Note(note) => {
+            // The names assumed are the whole document's: no place.
+            let at = if note.kind == crate::outcome::NoteKind::Assumed {
+                String::new()
+            } else {
+                format!(" {{\\small {}:{}}}", note.line, note.col)
+            };
             let _ = writeln!(
                 out,
-                "\\textcolor{{warn}}{{\\textbf{{{}}}}} {{\\small {}:{}}} {}\\par",
+                "\\textcolor{{warn}}{{\\textbf{{{}}}}}{at} {}\\par",
                 escape_text(note.kind.as_str()),
-                note.line,
-                note.col,
                 escape_text(&note.message)
             );
         }
