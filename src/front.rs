@@ -45,7 +45,8 @@ impl Piece<'_> {
 #[derive(Debug, Default)]
 pub(crate) struct Built {
     /// The context's items, the assumed declarations, then one claim per
-    /// chain; every span in the document.
+    /// chain; every span in the document. With parts, the chains outside
+    /// every part.
     pub file: ast::File,
     /// The declarations assumed for names never declared, as written in the
     /// language (`x : vector[n]`).
@@ -55,19 +56,50 @@ pub(crate) struct Built {
     /// readings that could have gone another way.
     pub notes: Vec<(Span, NoteKind, String)>,
     /// How many displays the document has, counting those that could not
-    /// be read (for `grade`).
+    /// be read (for `grade`); a part's are counted in its own.
     pub displays: usize,
+    /// How many claims of `file` are the context files' (they stand
+    /// first): the assignment's, not the document's chains.
+    pub context_claims: usize,
+    /// The parts the context declares, found in the document, in document
+    /// order: (name, the part's chains with the part's items overriding the
+    /// context's). Each is verified on its own and the reports merged.
+    pub parts: Vec<(String, Built)>,
 }
 
 impl Built {
-    /// How many displays were not read, wholly or in part: one `not read`
-    /// note stands for each.
+    /// How many displays were not read, wholly or in part, parts included:
+    /// one `not read` note stands for each.
     pub(crate) fn unread_displays(&self) -> usize {
         self.notes
             .iter()
             .filter(|(_, kind, _)| *kind == NoteKind::Unread)
             .count()
+            + self
+                .parts
+                .iter()
+                .map(|(_, p)| p.unread_displays())
+                .sum::<usize>()
     }
+
+    /// How many displays the document has, parts included.
+    pub(crate) fn all_displays(&self) -> usize {
+        self.displays
+            + self
+                .parts
+                .iter()
+                .map(|(_, p)| p.all_displays())
+                .sum::<usize>()
+    }
+}
+
+/// A part as the context and the document's fences declare it: its marker
+/// texts, and its items (those of context files, then the fences').
+#[derive(Default)]
+struct PartItems {
+    markers: Vec<String>,
+    given: Vec<Item>,
+    own: Vec<Item>,
 }
 
 /// Builds the syntax tree of a document read by `document`, after the items
@@ -98,49 +130,35 @@ pub(crate) fn from_document(
         .collect();
     let (pieces, displays) = pieces.split_at(doc.context.len());
     let start = |_: Span| Span::new(0, 0);
+    let own = parse_pieces(pieces);
+    let mut context_items = Vec::new();
+    // Parts by name, in the order first declared.
+    let mut parts: Vec<(String, PartItems)> = Vec::new();
+    for (_, text) in context {
+        let parsed = parse_file(text);
+        for mut item in parsed.items {
+            map_item_spans(&mut item, &start);
+            context_items.push(item);
+        }
+        for p in parsed.parts {
+            let k = part_index(&mut parts, &p.name.name);
+            let entry = &mut parts[k].1;
+            entry.markers.extend(p.markers);
+            for mut item in p.items {
+                map_item_spans(&mut item, &start);
+                entry.given.push(item);
+            }
+        }
+    }
+    for p in &own.parts {
+        let k = part_index(&mut parts, &p.name.name);
+        parts[k].1.markers.extend(p.markers.iter().cloned());
+        parts[k].1.own.extend(p.items.iter().cloned());
+    }
     // What the document itself declares or defines overrides the context:
     // a student who restates `t : real` in a fence, or uses `x` as a
     // scalar where the assignment has a vector, means their own.
-    let own: BTreeSet<String> = doc
-        .context
-        .iter()
-        .flat_map(|p| parse_file(&p.text).items)
-        .flat_map(|item| item_names(&item))
-        .collect();
-    // A context let or definition built on an overridden name goes too (it
-    // would mean something else now), and so does what is built on it.
-    let mut gone = own.clone();
-    let given: Vec<Item> = context
-        .iter()
-        .flat_map(|(_, text)| parse_file(text).items)
-        .filter_map(|mut item| {
-            let body = match &item {
-                Item::Decl(_) => None,
-                Item::Def(d) => Some(&d.body),
-                Item::Let(l) => Some(&l.value),
-                Item::Claim(_) | Item::Goal(_) => None,
-            };
-            let mut used = BTreeSet::new();
-            if let Some(body) = body {
-                names_in(body, &mut used);
-            }
-            if let Item::Decl(d) = &mut item {
-                d.names.retain(|n| !own.contains(&n.name));
-                if d.names.is_empty() {
-                    return None;
-                }
-            } else if item_names(&item)
-                .iter()
-                .chain(&used)
-                .any(|n| gone.contains(n))
-            {
-                gone.extend(item_names(&item));
-                return None;
-            }
-            map_item_spans(&mut item, &start);
-            Some(item)
-        })
-        .collect();
+    let own_names: BTreeSet<String> = own.items.iter().flat_map(item_names).collect();
     let headings: Vec<(usize, String)> = doc
         .prose
         .iter()
@@ -153,7 +171,86 @@ pub(crate) fn from_document(
         })
         .filter(|(_, text)| !text.is_empty())
         .collect();
-    let mut built = build(source, &given, &headings, pieces, displays);
+
+    // Where each part begins: the first heading or paragraph holding one
+    // of its markers. A part runs to the next part's beginning.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut lost = Vec::new();
+    for (k, (name, p)) in parts.iter().enumerate() {
+        let at = doc
+            .prose
+            .iter()
+            .find(|prose| p.markers.iter().any(|m| prose.text.contains(m.as_str())))
+            .map(|prose| prose.span.start);
+        match at {
+            Some(at) => found.push((at, k)),
+            None => lost.push((
+                Span::new(0, 0),
+                NoteKind::Reading,
+                format!(
+                    "part `{name}`: no heading or paragraph holds {}, so its items apply nowhere",
+                    p.markers
+                        .iter()
+                        .map(|m| format!("\"{m}\""))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            )),
+        }
+    }
+    found.sort();
+    let section_of = |at: usize| found.iter().take_while(|(start, _)| *start <= at).last();
+    let mut outside = Vec::new();
+    let mut inside: Vec<Vec<Piece>> = found.iter().map(|_| Vec::new()).collect();
+    for (display, piece) in doc.displays.iter().zip(displays) {
+        let copy = Piece {
+            text: piece.text,
+            to_source: piece.to_source,
+        };
+        match section_of(display.span.start) {
+            Some(&(start, _)) => {
+                let j = found.iter().position(|(s, _)| *s == start).unwrap_or(0);
+                inside[j].push(copy)
+            }
+            None => outside.push(copy),
+        }
+    }
+
+    let given = overlay(context_items.clone(), &own_names);
+    let mut built = build(source, &given, &headings, &own, &outside);
+    built.context_claims = given.iter().filter(|i| matches!(i, Item::Claim(_))).count();
+    built.notes.extend(lost);
+    // A part's items override the context's, and the document's own
+    // (global) items override both, as outside parts. Claims of the
+    // context and of the fences are checked once, outside parts.
+    let no_claims = |items: &[Item]| -> Vec<Item> {
+        items
+            .iter()
+            .filter(|i| !matches!(i, Item::Claim(_)))
+            .cloned()
+            .collect()
+    };
+    for ((_, k), displays) in found.iter().zip(&inside) {
+        let (name, p) = &parts[*k];
+        let part_names: BTreeSet<String> =
+            p.given.iter().chain(&p.own).flat_map(item_names).collect();
+        let own_part_names: BTreeSet<String> = p.own.iter().flat_map(item_names).collect();
+        let mut given = overlay(no_claims(&context_items), &part_names);
+        given.extend(no_claims(&p.given));
+        let mut given = overlay(given, &own_names.union(&own_part_names).cloned().collect());
+        given.extend(no_claims(&p.own));
+        let own_here = ast::File {
+            items: no_claims(&own.items),
+            ..ast::File::default()
+        };
+        let mut section = build(source, &given, &headings, &own_here, displays);
+        for (_, kind, message) in &mut section.notes {
+            if *kind == NoteKind::Assumed {
+                *message = format!("in part {name}: {message}");
+            }
+        }
+        built.parts.push((name.clone(), section));
+    }
     built.displays += doc.notes.len();
     // The document's notes are displays that could not be read (a `$$`
     // never closed, an environment without its end).
@@ -168,30 +265,123 @@ pub(crate) fn from_document(
     built
 }
 
-/// Builds the syntax tree of a document from its context pieces and its
-/// displays; `source` is the whole document (for the claims' line numbers),
-/// `headings` its headings by offset, in order (for the claims' names).
-pub(crate) fn build(
-    source: &str,
-    given: &[Item],
-    headings: &[(usize, String)],
-    context: &[Piece],
-    displays: &[Piece],
-) -> Built {
-    let mut built = Built::default();
-    built.file.items.extend(given.iter().cloned());
-    for piece in context {
+/// A file in the derivation language as sections: its items outside parts,
+/// and each part's items over them (a part's declarations override the
+/// file's, as in a document), so that an assignment's parts are checked
+/// when it is checked on its own. Claims outside parts are checked once.
+pub(crate) fn from_parsed(mut file: ast::File) -> Built {
+    let parts = std::mem::take(&mut file.parts);
+    let global: Vec<Item> = file
+        .items
+        .iter()
+        .filter(|i| !matches!(i, Item::Claim(_)))
+        .cloned()
+        .collect();
+    let mut built = Built {
+        file,
+        ..Built::default()
+    };
+    for p in parts {
+        let names: BTreeSet<String> = p.items.iter().flat_map(item_names).collect();
+        let mut items = overlay(global.clone(), &names);
+        items.extend(p.items);
+        let section = Built {
+            file: ast::File {
+                items,
+                ..ast::File::default()
+            },
+            ..Built::default()
+        };
+        built.parts.push((p.name.name, section));
+    }
+    built
+}
+
+/// The index of the part named `name`, added if new.
+fn part_index(parts: &mut Vec<(String, PartItems)>, name: &str) -> usize {
+    match parts.iter().position(|(n, _)| n == name) {
+        Some(k) => k,
+        None => {
+            parts.push((name.to_string(), PartItems::default()));
+            parts.len() - 1
+        }
+    }
+}
+
+/// `base` without what `over` redeclares: its names leave declarations, and
+/// a let or definition of such a name, or built on one, goes (it would mean
+/// something else now), and so does what is built on it.
+fn overlay(base: Vec<Item>, over: &BTreeSet<String>) -> Vec<Item> {
+    let mut gone = over.clone();
+    base.into_iter()
+        .filter_map(|mut item| {
+            let body = match &item {
+                Item::Decl(_) => None,
+                Item::Def(d) => Some(&d.body),
+                Item::Let(l) => Some(&l.value),
+                Item::Claim(_) | Item::Goal(_) => None,
+            };
+            let mut used = BTreeSet::new();
+            if let Some(body) = body {
+                names_in(body, &mut used);
+            }
+            if let Item::Decl(d) = &mut item {
+                d.names.retain(|n| !over.contains(&n.name));
+                if d.names.is_empty() {
+                    return None;
+                }
+            } else if item_names(&item)
+                .iter()
+                .chain(&used)
+                .any(|n| gone.contains(n))
+            {
+                gone.extend(item_names(&item));
+                return None;
+            }
+            Some(item)
+        })
+        .collect()
+}
+
+/// The document's own context pieces parsed, their spans in the document:
+/// items, errors and parts of all of them, in order.
+fn parse_pieces(pieces: &[Piece]) -> ast::File {
+    let mut file = ast::File::default();
+    for piece in pieces {
         let parsed = parse_file(piece.text);
         let place = |s: Span| piece.place(s);
         for mut item in parsed.items {
             map_item_spans(&mut item, &place);
-            built.file.items.push(item);
+            file.items.push(item);
         }
         for mut e in parsed.errors {
             e.span = place(e.span);
-            built.file.errors.push(e);
+            file.errors.push(e);
+        }
+        for mut p in parsed.parts {
+            p.items.iter_mut().for_each(|i| map_item_spans(i, &place));
+            p.span = place(p.span);
+            file.parts.push(p);
         }
     }
+    file
+}
+
+/// Builds the syntax tree of a document from the context's items, its own
+/// (`own`: its fences' items and errors, placed) and its displays; `source`
+/// is the whole document (for the claims' line numbers), `headings` its
+/// headings by offset, in order (for the claims' names).
+pub(crate) fn build(
+    source: &str,
+    given: &[Item],
+    headings: &[(usize, String)],
+    own: &ast::File,
+    displays: &[Piece],
+) -> Built {
+    let mut built = Built::default();
+    built.file.items.extend(given.iter().cloned());
+    built.file.items.extend(own.items.iter().cloned());
+    built.file.errors.extend(own.errors.iter().cloned());
     let declared: BTreeSet<String> = built.file.items.iter().flat_map(item_names).collect();
     let is_declared = |name: &str| declared.contains(name);
 
@@ -305,9 +495,17 @@ pub(crate) fn build(
         }));
     }
     if !built.assumed.is_empty() {
+        let listed: Vec<String> = assumed
+            .keys()
+            .zip(&built.assumed)
+            .map(|(name, text)| match meant(name, &declared) {
+                Some(d) => format!("{text} (did you mean `{d}`?)"),
+                None => text.clone(),
+            })
+            .collect();
         built
             .notes
-            .push((Span::new(0, 0), NoteKind::Assumed, built.assumed.join(", ")));
+            .push((Span::new(0, 0), NoteKind::Assumed, listed.join(", ")));
     }
     built.file.items.extend(claims);
     built
@@ -318,6 +516,38 @@ pub(crate) fn build(
         .notes
         .sort_by_key(|(span, _, _)| (span.start, span.end));
     built
+}
+
+/// The declared name an undeclared `name` may have meant: one that differs
+/// from it only in case or decoration (`Y` for `y`, `yhat` or `ŷ` for `y`,
+/// `xbar` for `x`, `W_1` for `W1`). A student's `Y` for the assignment's `y`
+/// is assumed to be a new scalar, so a false verdict would surprise them
+/// without this hint. The first such name in order, if any.
+fn meant(name: &str, declared: &BTreeSet<String>) -> Option<String> {
+    let key = plain(name);
+    declared
+        .iter()
+        .find(|d| d.as_str() != name && plain(d) == key)
+        .cloned()
+}
+
+/// A name without its decoration: accents and other combining marks, the
+/// suffixes the LaTeX reader gives accents (`hat`, `bar`, `tilde`, `vec`,
+/// `dot`), primes, underscores, and case.
+fn plain(name: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let mut s: String = name
+        .nfd()
+        .filter(|c| !is_combining_mark(*c) && !matches!(c, '\'' | '′' | '_'))
+        .collect();
+    while let Some(rest) = ["hat", "bar", "tilde", "vec", "dot"]
+        .iter()
+        .find_map(|suffix| s.strip_suffix(suffix).filter(|r| !r.is_empty()))
+    {
+        s = rest.to_string();
+    }
+    s.to_lowercase()
 }
 
 /// The names an item declares or defines.
@@ -432,7 +662,7 @@ mod tests {
             })
             .collect();
         let (c, d) = pieces.split_at(context.len());
-        build(source, &[], &[], c, d)
+        build(source, &[], &[], &parse_pieces(c), d)
     }
 
     #[test]
@@ -466,6 +696,31 @@ mod tests {
             panic!("{:?}", b.file.items)
         };
         assert_eq!(d.names[0].name, "x");
+    }
+
+    #[test]
+    fn an_assumed_name_close_to_a_declared_one_gets_a_hint() {
+        let source = "y, yhat : vector[n]\nW1 : real\n$$ Y_i + \\tilde{y}_i + w + q = 0 $$";
+        let b = built(
+            source,
+            &[at("y, yhat : vector[n]\nW1 : real\n", 0)],
+            &[at(" Y_i + \\tilde{y}_i + w + q = 0 ", 33)],
+        );
+        let note = b
+            .notes
+            .iter()
+            .find(|(_, kind, _)| *kind == NoteKind::Assumed)
+            .map(|(_, _, text)| text.as_str());
+        assert_eq!(
+            note,
+            Some(
+                "Y : vector[n] (did you mean `y`?), q : real, w : real, ytilde : vector[n] (did you mean `y`?)"
+            )
+        );
+        assert_eq!(plain("ŷ"), "y");
+        assert_eq!(plain("yhat"), "y");
+        assert_eq!(plain("hat"), "hat");
+        assert_ne!(plain("x"), plain("y"));
     }
 
     #[test]

@@ -238,6 +238,12 @@ struct CheckArgs {
     /// assignment); repeatable. Its own errors are reported under its name.
     #[arg(long, value_name = "FILE")]
     context: Vec<PathBuf>,
+
+    /// Also check inline math of Markdown and LaTeX documents (`$…$`,
+    /// `\(…\)`) that holds an `=`, as a chain like a display's. Off by
+    /// default: inline math mostly names things.
+    #[arg(long)]
+    inline: bool,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -599,6 +605,7 @@ fn check_all(files: &[PathBuf], check: &CheckArgs) -> Vec<FileOutcome> {
         .input
         .as_deref()
         .and_then(derivcheck::InputKind::from_flag);
+    options.inline = check.inline;
     // Each context file is checked on its own first, so that its errors
     // name it; only a context file with something to report is listed.
     let mut outcomes = Vec::new();
@@ -640,6 +647,7 @@ fn grade(args: &GradeArgs) -> u8 {
         .input
         .as_deref()
         .and_then(derivcheck::InputKind::from_flag);
+    options.inline = args.check.inline;
     let config = term_config(stderr_color(), true, false);
     // A context with an error would grade against the wrong goals: say so
     // and stop.

@@ -46,6 +46,11 @@ pub struct Options {
     /// each on its own ([`verify_source`]) to report its errors: inside a
     /// document its items stand at the document's start.
     pub context: Vec<(String, String)>,
+    /// Also read inline math (`$…$`, `\(…\)`) of Markdown and LaTeX
+    /// documents that holds an `=` as chains (`--inline`). Off by default:
+    /// inline math mostly names things (`$x_i = 0$ for the padding`), and
+    /// a document's verdicts should not change with its prose.
+    pub inline: bool,
 }
 
 impl Default for Options {
@@ -56,6 +61,7 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, usize::from),
             input: None,
             context: Vec::new(),
+            inline: false,
         }
     }
 }
@@ -124,14 +130,9 @@ pub(crate) fn kind_of(path: &str, options: &Options) -> InputKind {
 /// with what reading it found.
 pub(crate) fn read_source(kind: InputKind, source: &str, options: &Options) -> Built {
     let doc = match kind {
-        InputKind::Markdown => crate::document::read_markdown(source, false),
-        InputKind::Tex => crate::document::read_tex(source, false),
-        InputKind::Deriv => {
-            return Built {
-                file: parse_file(source),
-                ..Built::default()
-            }
-        }
+        InputKind::Markdown => crate::document::read_markdown(source, options.inline),
+        InputKind::Tex => crate::document::read_tex(source, options.inline),
+        InputKind::Deriv => return crate::front::from_parsed(parse_file(source)),
     };
     crate::front::from_document(source, &doc, &options.context)
 }
@@ -144,6 +145,50 @@ pub(crate) fn verify_built(
     built: &Built,
     options: &Options,
 ) -> FileReport {
+    merge_reports(verify_sections(path, source, built, options))
+}
+
+/// The reports of a document's sections, each verified on its own tree:
+/// the chains outside parts first, then each part's, in document order.
+pub(crate) fn verify_sections(
+    path: &str,
+    source: &str,
+    built: &Built,
+    options: &Options,
+) -> Vec<FileReport> {
+    let mut reports = vec![verify_section(path, source, built, options)];
+    for (_, part) in &built.parts {
+        reports.push(verify_section(path, source, part, options));
+    }
+    reports
+}
+
+/// One report from a document's sections' reports: the claims in document
+/// order, and each error and note once (the context's and the document's
+/// own items are in every section's tree, and so are their errors).
+pub(crate) fn merge_reports(mut reports: Vec<FileReport>) -> FileReport {
+    let mut report = reports.remove(0);
+    for other in reports {
+        report.claims.extend(other.claims);
+        for e in other.errors {
+            if !report.errors.contains(&e) {
+                report.errors.push(e);
+            }
+        }
+        for n in other.notes {
+            if !report.notes.contains(&n) {
+                report.notes.push(n);
+            }
+        }
+    }
+    report.claims.sort_by_key(|c| c.line);
+    report.errors.sort_by_key(|e| (e.line, e.col));
+    report.notes.sort_by_key(|n| (n.span.start, n.span.end));
+    report
+}
+
+/// [`verify_parsed`] on one section of what [`read_source`] built.
+fn verify_section(path: &str, source: &str, built: &Built, options: &Options) -> FileReport {
     let mut report = verify_parsed(path, source, &built.file, options);
     let lines = LineIndex::new(source);
     report
@@ -236,6 +281,7 @@ pub(crate) fn verify_parsed(
                     },
                 })
                 .collect();
+            report_errors_once(&mut steps);
             // Links that merely hold are judged where their own sides are
             // defined, so a chain through a side defined on less can pass
             // while the claim is false (sqrt(x^2) = sqrt(x)^2 = x). Proved
@@ -292,6 +338,27 @@ pub(crate) fn verify_parsed(
         claims,
         errors,
         notes,
+    }
+}
+
+/// A line with an error is the right side of one link and the left side
+/// of the next, so both links carry its diagnostic. It is reported once,
+/// at the link that ends at that line; the next link, which cannot be
+/// checked either, says why in one line instead of repeating it.
+fn report_errors_once(steps: &mut [StepReport]) {
+    for k in 1..steps.len() {
+        let (before, after) = steps.split_at_mut(k);
+        let (prev, step) = (&before[k - 1], &mut after[0]);
+        if step.verdict == Verdict::Error
+            && step.diagnostic.is_some()
+            && step.diagnostic == prev.diagnostic
+        {
+            step.diagnostic = None;
+            step.message = Some(format!(
+                "not checked: its left side (line {}) has the error reported there",
+                prev.line
+            ));
+        }
     }
 }
 

@@ -586,3 +586,97 @@ fn standard_input_is_read_as_markdown_when_asked() {
     assert!(out.stdout.contains("5:23  = 2t  proved"), "{}", out.stdout);
     assert!(out.stdout.contains("5:28  = t   false"), "{}", out.stdout);
 }
+
+#[test]
+fn inline_equalities_are_checked_only_with_inline() {
+    let md = b"# HW\n\nSince $x^2 = x \\cdot x + 1$ we are done, for $x$ real.\n";
+    let plain = run_with(
+        &["verify", "--color", "never", "--input", "md", "-"],
+        &[],
+        md,
+    );
+    assert_eq!(plain.code, Some(0), "{}", plain.all());
+    assert!(!plain.stdout.contains("false"), "{}", plain.stdout);
+    let inline = run_with(
+        &[
+            "verify", "--color", "never", "--inline", "--input", "md", "-",
+        ],
+        &[],
+        md,
+    );
+    assert_eq!(inline.code, Some(1), "{}", inline.all());
+    assert!(inline.stdout.contains("3:14"), "{}", inline.stdout);
+    assert!(inline.stdout.contains("false"), "{}", inline.stdout);
+    // `$x$` holds no `=`: it names, and is never a chain.
+    let out = run_with(
+        &[
+            "verify", "--format", "json", "--inline", "--input", "md", "-",
+        ],
+        &[],
+        md,
+    );
+    let v = json(&out);
+    assert_eq!(v["files"][0]["claims"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn an_error_in_a_chain_is_reported_once_at_its_line() {
+    let file = scratch(
+        "error-once.deriv",
+        b"x : real\nclaim c: x * 2 = x + x\n    x * 2\n  = x + x\n  = foo(x) + x\n  = 2 * x\n  = x + x\n",
+    );
+    let out = run(&["verify", "--color", "never", &file]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert_eq!(
+        out.stdout.matches("unknown function `foo`").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("5:3  = foo(x) + x  error"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("not checked: its left side (line 5) has the error reported there"),
+        "{}",
+        out.stdout
+    );
+    // The rows after it that can be checked keep their own verdicts.
+    assert!(
+        out.stdout.contains("4:3  = x + x       proved"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("7:3  = x + x       proved"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_context_files_parts_are_checked_on_their_own() {
+    let ctx = scratch(
+        "parts-context.deriv",
+        b"x : real\npart a \"Part a)\":\n    x : vector[n]\n    let y = foo(x)\nend\n",
+    );
+    let doc = scratch(
+        "parts-doc.md",
+        b"# Part a)\n\n$$ \\sum_i x_i = \\sum_k x_k $$\n",
+    );
+    let out = run(&["verify", "--color", "never", "--context", &ctx, &doc]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(
+        out.stdout.contains(&format!("{ctx}:4:13")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("unknown function `foo`"),
+        "{}",
+        out.stdout
+    );
+}

@@ -225,3 +225,50 @@ fn a_documents_own_declarations_override_the_context() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(links(&report), vec![(6, 12, Verdict::Proved)]);
 }
+
+#[test]
+fn parts_run_from_their_marker_to_the_next_parts() {
+    let context = "\
+part a \"Part a)\":
+    x : vector[n]
+part b \"Inciso b)\" \"Part b)\":
+    x : real
+part c \"Part c)\":
+    y : real
+";
+    let doc = "# HW\n\nIntro: $$ x + x = 2x $$\n\n## Part a)\n\n$$ \\sum_i x_i + \\sum_i x_i = 2 \\sum_i x_i $$\n\n\
+               ## Part b)\n\n$$ x \\cdot x = x^2 $$\n";
+    let mut options = Options::default();
+    options.context = vec![("hw.deriv".to_string(), context.to_string())];
+    let report = verify_source("hw.md", doc, &options);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let lines: Vec<usize> = report.claims.iter().map(|c| c.line).collect();
+    assert_eq!(lines, [3, 7, 11], "{:?}", report.claims);
+    assert!(
+        report.claims.iter().all(|c| c.verified()),
+        "{:?}",
+        report.claims
+    );
+    let notes: Vec<(NoteKind, &str)> = report
+        .notes
+        .iter()
+        .map(|n| (n.kind, n.message.as_str()))
+        .collect();
+    // Before any part, `x` is only assumed; a part never found says so.
+    assert!(
+        notes.contains(&(NoteKind::Assumed, "x : real")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&(
+            NoteKind::Reading,
+            "part `c`: no heading or paragraph holds \"Part c)\", so its items apply nowhere"
+        )),
+        "{notes:?}"
+    );
+    // Without the parts, `x` is one thing throughout: part a's chain fails.
+    let mut flat = Options::default();
+    flat.context = vec![("hw.deriv".to_string(), "x : real\n".to_string())];
+    let report = verify_source("hw.md", doc, &flat);
+    assert!(!report.errors.is_empty() || !report.claims.iter().all(|c| c.verified()));
+}

@@ -16,8 +16,8 @@ use crate::outcome::{FileOutcome, FileReport};
 use crate::syntax::ast::{self, Expr, Item, ShapeSpec};
 use crate::syntax::parse_file;
 use crate::verify::Options;
-use notation::{normal, Norm};
-use std::collections::BTreeSet;
+use notation::{normal, normal_renamed, Norm};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// What a document did with one goal.
@@ -73,6 +73,10 @@ pub struct Graded {
     pub false_links: usize,
     /// How many of its displays could not be read, wholly or in part.
     pub unread_displays: usize,
+    /// How many errors `verify` reports for the document: errors outside
+    /// claims (a declaration, a fence of context) and links in error. Any
+    /// makes `verify` exit 2, and may be why a goal reads `missing`.
+    pub errors: usize,
     /// What `verify` says of the document: its own report.
     pub outcome: FileOutcome,
 }
@@ -112,22 +116,39 @@ struct Goal {
     name: String,
     lhs: Expr,
     rhs: Expr,
+    /// The part it is stated in, if any: only that part's chains reach it.
+    part: Option<String>,
 }
 
-/// The goals the context files state, in order.
+/// The goals the context files state, in order (each file's in the order
+/// written, parts' included).
 fn goals_of(context: &[(String, String)]) -> Vec<Goal> {
-    context
-        .iter()
-        .flat_map(|(_, text)| parse_file(text).items)
-        .filter_map(|item| match item {
-            Item::Goal(g) => Some(Goal {
-                name: g.name.name,
-                lhs: g.lhs,
-                rhs: g.rhs,
-            }),
-            _ => None,
-        })
-        .collect()
+    let mut goals = Vec::new();
+    for (_, text) in context {
+        let file = parse_file(text);
+        let mut here: Vec<(usize, Goal)> = Vec::new();
+        let parts = file.parts.iter().flat_map(|p| {
+            p.items
+                .iter()
+                .map(move |item| (Some(p.name.name.clone()), item))
+        });
+        for (part, item) in file.items.iter().map(|item| (None, item)).chain(parts) {
+            if let Item::Goal(g) = item {
+                here.push((
+                    g.span.start,
+                    Goal {
+                        name: g.name.name.clone(),
+                        lhs: g.lhs.clone(),
+                        rhs: g.rhs.clone(),
+                        part,
+                    },
+                ));
+            }
+        }
+        here.sort_by_key(|(at, _)| *at);
+        goals.extend(here.into_iter().map(|(_, g)| g));
+    }
+    goals
 }
 
 /// The names of the goals that `options.context` states, in order.
@@ -161,6 +182,7 @@ pub fn grade_files(paths: &[PathBuf], options: &Options) -> Grades {
                 goals: vec![Status::Unread; goals],
                 false_links: 0,
                 unread_displays: 0,
+                errors: 0,
                 outcome: FileOutcome::Unreadable(e),
             },
         })
@@ -173,23 +195,16 @@ pub fn grade_files(paths: &[PathBuf], options: &Options) -> Grades {
 /// first; the grades come in the order of `sources`.
 pub fn grade_sources(sources: &[(&str, &str)], options: &Options) -> Grades {
     let goals = goals_of(&options.context);
-    // The context's own claims stand first in every document's tree: they
-    // are the assignment's, not the student's chains.
-    let context_claims = options
-        .context
-        .iter()
-        .flat_map(|(_, text)| parse_file(text).items)
-        .filter(|item| matches!(item, Item::Claim(_)))
-        .count();
     let docs = crate::parallel::map_sources(
         sources,
         options.threads,
-        |path, text| grade_one(path, text, options, &goals, context_claims),
+        |path, text| grade_one(path, text, options, &goals),
         |path, text, panic| Graded {
             path: path.to_string(),
             goals: vec![Status::Unread; goals.len()],
             false_links: 0,
             unread_displays: 0,
+            errors: 1,
             outcome: FileOutcome::Checked {
                 source: text.to_string(),
                 report: FileReport::internal_error(path, panic),
@@ -202,81 +217,96 @@ pub fn grade_sources(sources: &[(&str, &str)], options: &Options) -> Grades {
     }
 }
 
-/// One chain of a document: its steps in order, and its links' verdicts.
+/// One chain of a document: its steps in order, its links' verdicts, the
+/// part it stands in (if any), and which names are arrays there.
 struct Chain<'a> {
     steps: Vec<&'a Expr>,
     report: &'a crate::outcome::ClaimReport,
+    part: Option<&'a str>,
+    arrays: std::rc::Rc<BTreeSet<String>>,
 }
 
 /// Reads, verifies and grades one document.
-fn grade_one(
-    path: &str,
-    source: &str,
-    options: &Options,
-    goals: &[Goal],
-    context_claims: usize,
-) -> Graded {
+fn grade_one(path: &str, source: &str, options: &Options, goals: &[Goal]) -> Graded {
     let kind = crate::verify::kind_of(path, options);
     let built = crate::verify::read_source(kind, source, options);
-    let report = crate::verify::verify_built(path, source, &built, options);
-    let file = &built.file;
+    let reports = crate::verify::verify_sections(path, source, &built, options);
     let (displays, unread_displays) = match kind {
         // A file in the derivation language has no displays: its claims
         // stand for them (and it is read as `verify` reads it: without
         // the context).
         InputKind::Deriv => (
-            file.items
-                .iter()
+            std::iter::once(&built)
+                .chain(built.parts.iter().map(|(_, b)| b))
+                .flat_map(|b| &b.file.items)
                 .filter(|i| matches!(i, Item::Claim(_)))
                 .count(),
             0,
         ),
-        _ => (built.displays, built.unread_displays()),
+        _ => (built.all_displays(), built.unread_displays()),
     };
-    let skip = if kind == InputKind::Deriv {
-        0
-    } else {
-        context_claims
-    };
-    let chains: Vec<Chain> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Claim(c) => Some(c),
-            _ => None,
-        })
-        .zip(&report.claims)
-        .skip(skip)
-        .map(|(c, report)| Chain {
-            steps: steps_of(c),
-            report,
-        })
-        .collect();
-    let arrays = array_names(file);
-    let is_array = |name: &str| arrays.contains(name);
+    // The sections: outside parts, then each part (the context's own
+    // claims stand first in the first one: they are the assignment's).
+    let sections = std::iter::once((None, &built))
+        .chain(built.parts.iter().map(|(name, b)| (Some(name.as_str()), b)));
+    let mut chains: Vec<Chain> = Vec::new();
+    let mut errors = 0;
+    let mut false_links = 0;
+    for ((part, section), report) in sections.zip(&reports) {
+        let file = &section.file;
+        let arrays = std::rc::Rc::new(array_names(file));
+        let skip = section.context_claims;
+        chains.extend(
+            file.items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Claim(c) => Some(c),
+                    _ => None,
+                })
+                .zip(&report.claims)
+                .skip(skip)
+                .map(|(c, report)| Chain {
+                    steps: steps_of(c),
+                    report,
+                    part,
+                    arrays: arrays.clone(),
+                }),
+        );
+        let steps = || report.claims.iter().skip(skip).flat_map(|c| &c.steps);
+        false_links += steps()
+            .filter(|s| s.verdict == crate::outcome::Verdict::False)
+            .count();
+        // The context's own claims are checked with the document, but
+        // their errors are the assignment's (and stop `grade` first).
+        errors += steps()
+            .filter(|s| s.verdict == crate::outcome::Verdict::Error)
+            .count();
+    }
     let unread = displays == unread_displays;
-    let statuses = goals
+    let statuses: Vec<Status> = goals
         .iter()
         .map(|goal| {
             if unread {
                 Status::Unread
             } else {
-                status(goal, &chains, &is_array)
+                // A part's goal is graded against that part's chains only.
+                let mine: Vec<&Chain> = chains
+                    .iter()
+                    .filter(|c| goal.part.is_none() || c.part == goal.part.as_deref())
+                    .collect();
+                status(goal, &mine)
             }
         })
         .collect();
-    let false_links = report
-        .claims
-        .iter()
-        .skip(skip)
-        .flat_map(|c| &c.steps)
-        .filter(|s| s.verdict == crate::outcome::Verdict::False)
-        .count();
+    drop(chains);
+    let report = crate::verify::merge_reports(reports);
+    errors += report.errors.len();
     Graded {
         path: path.to_string(),
         goals: statuses,
         false_links,
         unread_displays,
+        errors,
         outcome: FileOutcome::Checked {
             source: source.to_string(),
             report,
@@ -301,16 +331,21 @@ fn steps_of(c: &ast::Claim) -> Vec<&Expr> {
 }
 
 /// What a document did with `goal`: the best any chain does.
-fn status(goal: &Goal, chains: &[Chain], is_array: &dyn Fn(&str) -> bool) -> Status {
-    let lhs = normal(&goal.lhs, is_array);
-    let rhs = normal(&goal.rhs, is_array);
-    let same = |e: &Expr, n: &Norm| normal(e, is_array) == *n;
+fn status(goal: &Goal, chains: &[&Chain]) -> Status {
     let mut best = Status::Missing;
     for chain in chains {
         let (Some(first), Some(last)) = (chain.steps.first(), chain.steps.last()) else {
             continue;
         };
-        if !same(first, &lhs) || !same(last, &rhs) {
+        // Which names are arrays depends on the chain's part (`x` may be a
+        // vector in one part and a scalar in another).
+        let is_array = |name: &str| chain.arrays.contains(name);
+        let lhs = normal(&goal.lhs, &is_array);
+        let rhs = normal(&goal.rhs, &is_array);
+        let mut goal_free = BTreeSet::new();
+        notation::free_indices(&lhs, &mut goal_free);
+        notation::free_indices(&rhs, &mut goal_free);
+        if !reaches(first, last, (&lhs, &rhs), &goal_free, &is_array) {
             continue;
         }
         let found = if chain.steps.len() == 2 {
@@ -337,6 +372,59 @@ fn status(goal: &Goal, chains: &[Chain], is_array: &dyn Fn(&str) -> bool) -> Sta
         }
     }
     best
+}
+
+/// Whether a chain from `first` to `last` goes from the goal's left side
+/// to its right side (`goal`, in normal form), up to notation and up to a
+/// renaming of free indices that is the same on both sides (`∂L/∂z[j] =
+/// ŷ[j] - y[j]` is the goal in `i` as well; `∂L/∂z[i] = ŷ[j] - y[j]` is
+/// not). `goal_free` are the goal's free indices.
+fn reaches(
+    first: &Expr,
+    last: &Expr,
+    goal: (&Norm, &Norm),
+    goal_free: &BTreeSet<String>,
+    is_array: &dyn Fn(&str) -> bool,
+) -> bool {
+    let (first_n, last_n) = (normal(first, is_array), normal(last, is_array));
+    if first_n == *goal.0 && last_n == *goal.1 {
+        return true;
+    }
+    let mut free = BTreeSet::new();
+    notation::free_indices(&first_n, &mut free);
+    notation::free_indices(&last_n, &mut free);
+    // A goal has a few free indices; more than four would be odd, and
+    // their 5! renamings are not worth trying.
+    if free.len() != goal_free.len() || free.is_empty() || free.len() > 4 {
+        return false;
+    }
+    let from: Vec<&String> = free.iter().collect();
+    let mut to: Vec<&String> = goal_free.iter().collect();
+    each_permutation(&mut to, 0, &mut |to| {
+        let rename: BTreeMap<String, String> = from
+            .iter()
+            .zip(to)
+            .map(|(a, b)| ((*a).clone(), (*b).clone()))
+            .collect();
+        normal_renamed(first, is_array, &rename) == *goal.0
+            && normal_renamed(last, is_array, &rename) == *goal.1
+    })
+}
+
+/// Calls `f` on every order of `v[k..]` (after `v[..k]`) until it says
+/// true; whether it did.
+fn each_permutation(v: &mut [&String], k: usize, f: &mut dyn FnMut(&[&String]) -> bool) -> bool {
+    if k == v.len() {
+        return f(v);
+    }
+    for j in k..v.len() {
+        v.swap(k, j);
+        if each_permutation(v, k + 1, f) {
+            return true;
+        }
+        v.swap(k, j);
+    }
+    false
 }
 
 /// How far a status goes, to keep a document's best chain for a goal.

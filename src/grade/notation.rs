@@ -8,6 +8,7 @@
 
 use crate::syntax::ast::{BinOp, Expr, ExprKind};
 use num_rational::BigRational;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// An expression in normal form: compare two with `==`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,11 +48,59 @@ pub(crate) enum Norm {
 /// matrices (declared so, or lets of such a value), which decides whether
 /// the factors of a product may be reordered.
 pub(crate) fn normal(e: &Expr, is_array: &dyn Fn(&str) -> bool) -> Norm {
+    normal_renamed(e, is_array, &BTreeMap::new())
+}
+
+/// `e` in normal form with its free indices renamed by `rename` (those it
+/// does not name keep their names): a goal stated in `j` is the same goal
+/// in `i`, when both of its sides are renamed alike.
+pub(crate) fn normal_renamed(
+    e: &Expr,
+    is_array: &dyn Fn(&str) -> bool,
+    rename: &BTreeMap<String, String>,
+) -> Norm {
     Normalizer {
         is_array,
         bound: Vec::new(),
+        rename,
     }
     .norm(e)
+}
+
+/// The free indices of a normal form (bound ones are renamed `#k`).
+pub(crate) fn free_indices(n: &Norm, out: &mut BTreeSet<String>) {
+    let mut note = |i: &String| {
+        if !i.starts_with('#') {
+            out.insert(i.clone());
+        }
+    };
+    match n {
+        Norm::Num(_) | Norm::Name(_) => {}
+        Norm::Index(base, indices) => {
+            indices.iter().for_each(&mut note);
+            free_indices(base, out);
+        }
+        Norm::Delta(a, b) => {
+            note(a);
+            note(b);
+        }
+        Norm::Sum(_, except, body) => {
+            except.iter().for_each(&mut note);
+            free_indices(body, out);
+        }
+        Norm::Deriv(_, indices, body) => {
+            indices.iter().for_each(&mut note);
+            free_indices(body, out);
+        }
+        Norm::Call(_, v) | Norm::Add(v) | Norm::Mul(v) | Norm::Hadamard(v) => {
+            v.iter().for_each(|x| free_indices(x, out));
+        }
+        Norm::Neg(x) | Norm::Transpose(x) => free_indices(x, out),
+        Norm::Div(a, b) | Norm::Pow(a, b) => {
+            free_indices(a, out);
+            free_indices(b, out);
+        }
+    }
 }
 
 /// Whether a normal form is a vector or matrix: it uses one outside an
@@ -74,6 +123,7 @@ pub(crate) fn is_array(n: &Norm, is_array_name: &dyn Fn(&str) -> bool) -> bool {
 struct Normalizer<'a> {
     is_array: &'a dyn Fn(&str) -> bool,
     bound: Vec<(String, String)>,
+    rename: &'a BTreeMap<String, String>,
 }
 
 impl Normalizer<'_> {
@@ -84,7 +134,9 @@ impl Normalizer<'_> {
             .iter()
             .rev()
             .find(|(written, _)| written == name)
-            .map_or_else(|| name.to_string(), |(_, renamed)| renamed.clone())
+            .map(|(_, renamed)| renamed)
+            .or_else(|| self.rename.get(name))
+            .map_or_else(|| name.to_string(), Clone::clone)
     }
 
     /// The normal form of `e`.

@@ -23,12 +23,20 @@ pub fn text(grades: &Grades) -> String {
     head.extend(grades.goals.iter().cloned());
     head.push("false links".to_string());
     head.push("unread displays".to_string());
+    head.push("errors".to_string());
     rows.push(head);
     for d in &grades.docs {
-        let mut row = vec![d.path.clone()];
+        // A document with errors is marked: `verify` exits 2 for it, and a
+        // goal may read `missing` only because of the error.
+        let mut row = vec![if d.errors > 0 {
+            format!("{} !", d.path)
+        } else {
+            d.path.clone()
+        }];
         row.extend(d.goals.iter().map(cell));
         row.push(d.false_links.to_string());
         row.push(d.unread_displays.to_string());
+        row.push(d.errors.to_string());
         rows.push(row);
     }
     let columns = rows[0].len();
@@ -66,26 +74,38 @@ pub fn text(grades: &Grades) -> String {
         count("missing"),
         count("unread"),
     ));
+    let with_errors = grades.docs.iter().filter(|d| d.errors > 0).count();
+    if with_errors > 0 {
+        out.push_str(&format!(
+            "! {with_errors} document{} with errors: see {} own report (`derivcheck verify`)\n",
+            if with_errors == 1 { "" } else { "s" },
+            if with_errors == 1 { "its" } else { "their" },
+        ));
+    }
     out
 }
 
 /// The CSV: a header row, then one row per document: `file` (the path as
 /// given), one column per goal (`reached`, `flawed`, `stated`, `missing`
-/// or `unread`), `false_links` and `unread_displays`.
+/// or `unread`), `false_links`, `unread_displays` and `errors` (added last,
+/// so that the earlier columns keep their places).
 pub fn csv(grades: &Grades) -> String {
     let mut out = String::from("file");
     for g in &grades.goals {
         out.push(',');
         out.push_str(&csv_field(g));
     }
-    out.push_str(",false_links,unread_displays\n");
+    out.push_str(",false_links,unread_displays,errors\n");
     for d in &grades.docs {
         out.push_str(&csv_field(&d.path));
         for s in &d.goals {
             out.push(',');
             out.push_str(s.as_str());
         }
-        out.push_str(&format!(",{},{}\n", d.false_links, d.unread_displays));
+        out.push_str(&format!(
+            ",{},{},{}\n",
+            d.false_links, d.unread_displays, d.errors
+        ));
     }
     out
 }
@@ -142,20 +162,32 @@ pub fn html(grades: &Grades, dir: &str) -> String {
          .stated { background: #fcf8e3; }\n\
          .missing { background: #eee; }\n\
          .unread { background: #ddd; color: #555; }\n\
+         tr.errors td:first-child { border-left: 4px solid #a94442; }\n\
+         td.errors { background: #f2dede; font-weight: bold; }\n\
          </style>\n</head>\n<body>\n<h1>Grades</h1>\n<table>\n<thead><tr><th>file</th>",
     );
     for g in &grades.goals {
         out.push_str(&format!("<th>{}</th>", escape(g)));
     }
-    out.push_str("<th>false links</th><th>unread displays</th></tr></thead>\n<tbody>\n");
+    out.push_str(
+        "<th>false links</th><th>unread displays</th><th>errors</th></tr></thead>\n<tbody>\n",
+    );
     for (d, name) in grades.docs.iter().zip(report_names(grades)) {
         let href = if dir.is_empty() {
             name
         } else {
             format!("{dir}/{name}")
         };
+        let (row_class, mark) = if d.errors > 0 {
+            (
+                " class=\"errors\"",
+                " <span title=\"errors: see the report\">!</span>",
+            )
+        } else {
+            ("", "")
+        };
         out.push_str(&format!(
-            "<tr><td><a href=\"{}\">{}</a></td>",
+            "<tr{row_class}><td><a href=\"{}\">{}</a>{mark}</td>",
             escape(&href),
             escape(&d.path)
         ));
@@ -166,9 +198,14 @@ pub fn html(grades: &Grades, dir: &str) -> String {
                 escape(&cell(s))
             ));
         }
+        let errors_class = if d.errors > 0 {
+            " class=\"errors\""
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "<td>{}</td><td>{}</td></tr>\n",
-            d.false_links, d.unread_displays
+            "<td>{}</td><td>{}</td><td{errors_class}>{}</td></tr>\n",
+            d.false_links, d.unread_displays, d.errors
         ));
     }
     out.push_str("</tbody>\n</table>\n</body>\n</html>\n");

@@ -447,34 +447,65 @@ fn relation_tok(t: &Tok) -> bool {
     t.is_sym('=') || matches!(&t.kind, TokKind::Cmd(c) if relation_command(c))
 }
 
-/// The justification's text: words of `\text{…}` as they are, other
-/// tokens as written, wide spaces and `&` dropped, one pair of wrapping
-/// parentheses removed.
+/// The justification's text: words of `\text{…}` as they are, runs of
+/// other tokens (math) as written between `$`, as one writes math in
+/// prose (`since $x \ge 0$`), so that the typeset reports can set them;
+/// punctuation between words stays a word, wide spaces and `&` are
+/// dropped, and one pair of wrapping parentheses is removed.
 fn justification_text(math: &str, toks: &[Tok]) -> String {
+    let toks: Vec<&Tok> = toks
+        .iter()
+        .filter(|t| !(t.is_sym('&') || t.is_cmd("quad") || t.is_cmd("qquad")))
+        .collect();
+    // One pair of parentheses around all of it is no part of it.
+    let wrapped = toks.len() >= 2
+        && toks[0].is_sym('(')
+        && toks[toks.len() - 1].is_sym(')')
+        && !toks[1..toks.len() - 1]
+            .iter()
+            .any(|t| t.is_sym('(') || t.is_sym(')'));
+    let toks = if wrapped {
+        &toks[1..toks.len() - 1]
+    } else {
+        &toks[..]
+    };
     let mut out = String::new();
-    let mut prev_end = None;
-    for t in toks {
-        if t.is_sym('&') || t.is_cmd("quad") || t.is_cmd("qquad") {
-            prev_end = None;
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
+    let mut k = 0;
+    while k < toks.len() {
+        let t = toks[k];
+        if let TokKind::Text { content, .. } = &t.kind {
+            out.push(' ');
+            out.push_str(content);
+            k += 1;
             continue;
         }
-        if prev_end.is_some_and(|e| e < t.span.start) && !out.ends_with(' ') {
-            out.push(' ');
+        // A run of math: up to the next text.
+        let mut end = k;
+        while end < toks.len() && !matches!(toks[end].kind, TokKind::Text { .. }) {
+            end += 1;
         }
-        match &t.kind {
-            TokKind::Text { content, .. } => out.push_str(content),
-            _ => out.push_str(t.span.text(math)),
+        let run = &math[t.span.start..toks[end - 1].span.end];
+        let is_punct = |c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?');
+        let spacing = ["\\,", "\\;", "\\!", "\\ ", "~"];
+        let mut bare = run.to_string();
+        for sp in spacing {
+            bare = bare.replace(sp, " ");
         }
-        prev_end = Some(t.span.end);
+        let bare = bare.trim();
+        if bare.chars().all(|c| is_punct(c) || c.is_whitespace()) {
+            out.push_str(bare);
+        } else {
+            out.push_str(" $");
+            out.push_str(bare);
+            out.push('$');
+        }
+        k = end;
     }
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    let trimmed = words.trim();
-    match trimmed.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+    // `\text{(def)}`: the parentheses inside the text.
+    match words.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
         Some(inner) if !inner.contains('(') && !inner.contains(')') => inner.trim().to_string(),
-        _ => trimmed.to_string(),
+        _ => words,
     }
 }
 

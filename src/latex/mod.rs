@@ -106,6 +106,36 @@ pub(crate) struct LatexError {
     pub message: String,
 }
 
+/// The math of a justification (`x \ge 0`, `\because e^{x} > 0`) cut at
+/// its relations, so each side can be typeset: (side, the relation after
+/// it — a command's name, or the symbol). Text that does not lex is one
+/// side.
+pub(crate) fn cut_at_relations(tex: &str) -> Vec<(&str, Option<String>)> {
+    let Ok(toks) = lex::lex(tex) else {
+        return vec![(tex, None)];
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    for t in &toks {
+        let rel = match &t.kind {
+            lex::TokKind::Sym(c @ ('=' | '<' | '>')) => Some(c.to_string()),
+            lex::TokKind::Cmd(c)
+                if chain::relation_command(c)
+                    || matches!(c.as_str(), "because" | "therefore" | "in" | "notin") =>
+            {
+                Some(c.clone())
+            }
+            _ => None,
+        };
+        if let Some(rel) = rel {
+            out.push((tex.get(from..t.span.start).unwrap_or(""), Some(rel)));
+            from = t.span.end;
+        }
+    }
+    out.push((tex.get(from..).unwrap_or(""), None));
+    out
+}
+
 /// Reads one expression (no relations, no rows). Spans are byte offsets
 /// into `tex`.
 pub(crate) fn read_expr(tex: &str, declared: Declared<'_>) -> Result<ast::Expr, LatexError> {

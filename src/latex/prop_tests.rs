@@ -292,13 +292,12 @@ fn laid_out_differently(e: &Expr) -> bool {
         }
         // Calls of several arguments are set as one group `f({a,b})`.
         ExprKind::Call { args, .. } => args.len() != 1,
-        // Runs are set flat: `a + (b + c)` as `a + b + c`, and `a (b ⊙ c)`
-        // as `a b ⊙ c` (which reads `(a b) ⊙ c`).
+        // Runs of one associative operation are set flat: `a + (b + c)` as
+        // `a + b + c`, `a (b c)` as `a b c`. Elementwise products are not
+        // run together with products: they keep their grouping.
         ExprKind::Binary { op, rhs, .. } => match (op, &rhs.kind) {
             (BinOp::Add, ExprKind::Binary { op: r, .. }) => matches!(r, BinOp::Add | BinOp::Sub),
-            (BinOp::Mul | BinOp::Hadamard, ExprKind::Binary { op: r, .. }) => {
-                matches!(r, BinOp::Mul | BinOp::Hadamard)
-            }
+            (BinOp::Mul, ExprKind::Binary { op: r, .. }) => *r == BinOp::Mul,
             _ => false,
         },
         _ => false,

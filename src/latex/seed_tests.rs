@@ -66,7 +66,7 @@ fn sigmoid_derivative() {
     let d = read_display(tex, &|n: &str| n == "x" || n == "sigma");
     assert_eq!(
         d.chains[0].steps[1].justification.as_deref(),
-        Some(r"definition of \sigma")
+        Some(r"definition of $\sigma$")
     );
 }
 

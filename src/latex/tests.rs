@@ -458,3 +458,25 @@ fn a_sized_fence_belongs_to_the_step_it_opens() {
         vec!["a", r"\left( b + c \right) d", r"\bigl[ e \bigr]"]
     );
 }
+
+#[test]
+fn justifications_keep_their_math_between_dollars() {
+    let cases = [
+        ("a &= b \\quad \\text{since } x \\ge 0", "since $x \\ge 0$"),
+        ("a &= b && \\text{by (2)}", "by (2)"),
+        ("a &= b \\quad (\\text{chain rule})", "chain rule"),
+        (
+            "a &= b \\qquad \\because\\ e^{x} > 0",
+            "$\\because e^{x} > 0$",
+        ),
+        ("a &= b \\quad \\text{doubling},", "doubling,"),
+    ];
+    for (tex, want) in cases {
+        let d = read_display(tex, &declared);
+        assert_eq!(
+            d.chains[0].steps[1].justification.as_deref(),
+            Some(want),
+            "{tex}"
+        );
+    }
+}

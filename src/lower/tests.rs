@@ -159,7 +159,7 @@ fn chain_claim(lhs: Expr, rhs: Expr, chain: Vec<ChainLine>) -> Item {
 fn file(items: Vec<Item>) -> File {
     File {
         items,
-        errors: vec![],
+        ..File::default()
     }
 }
 

@@ -12,7 +12,7 @@
 //! The page is XHTML-style (every element closed, void elements written
 //! `<br/>`), so an XML parser reads it too; the tests check that.
 
-use super::mathml::{layout_name, layout_source, to_mathml, Math};
+use super::mathml::{layout_justification, layout_name, layout_source, to_mathml, Justified, Math};
 use super::text;
 use super::xml::html as esc;
 use super::{terminal, Evidence, Link, Piece};
@@ -91,6 +91,22 @@ fn render_piece(out: &mut String, piece: Piece<'_>) {
         Piece::FileError(d) => {
             let _ = writeln!(out, "<pre class=\"file-error\">{}</pre>", esc(d.trim_end()));
         }
+        Piece::Note(note) => {
+            // Notes are not verdicts: no mark, the kind in words, where.
+            // The names assumed are the whole document's: no place.
+            let at = if note.kind == crate::outcome::NoteKind::Assumed {
+                String::new()
+            } else {
+                format!(" <span class=\"loc\">{}:{}</span>", note.line, note.col)
+            };
+            let _ = writeln!(
+                out,
+                "<p class=\"note {}\"><span class=\"note-kind\">{}</span>{at} {}</p>",
+                note.kind.as_str().replace(' ', "-"),
+                esc(note.kind.as_str()),
+                esc(&note.message)
+            );
+        }
         Piece::NoClaims => out.push_str("<p class=\"empty\">no claims</p>\n"),
         Piece::Claim { file, index, claim } => {
             claim_header(out, &format!("f{file}-c{index}"), claim)
@@ -167,7 +183,11 @@ fn render_link(out: &mut String, link: &Link<'_>) {
         math(&layout_source(&link.rhs)),
         step.justification
             .as_deref()
-            .map(|j| esc(&text::one_line(j)))
+            .map(|j| if link.document {
+                justification(j)
+            } else {
+                esc(&text::one_line(j))
+            })
             .unwrap_or_default(),
         step.line,
         step.col,
@@ -179,6 +199,18 @@ fn render_link(out: &mut String, link: &Link<'_>) {
             "<tr class=\"detail {class}\"><td></td><td></td><td colspan=\"4\">{details}</td></tr>"
         );
     }
+}
+
+/// A justification: its words, and the math it holds set as MathML.
+fn justification(j: &str) -> String {
+    layout_justification(&text::one_line(j))
+        .iter()
+        .map(|piece| match piece {
+            Justified::Words(w) => esc(w),
+            Justified::Math(m) => format!("<math>{}</math>", to_mathml(m)),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What a row's mark does not say: evidence, diagnosis, rule trace.
@@ -300,6 +332,10 @@ table.values tr.side th { font-style: italic; }
 .diagnosis { margin: 0.4rem 0; }
 pre { background: #f6f8fa; padding: 0.5rem; overflow-x: auto; font-size: 0.85em; }
 .file-error { color: #cf222e; }
+p.note { margin: 0.2rem 0; font-size: 0.9em; color: #57606a; }
+p.note .note-kind { font-weight: 600; color: #9a6700; }
+p.note.assumed .note-kind, p.note.note .note-kind { color: #57606a; }
+p.note .loc { color: #656d76; font-family: ui-monospace, monospace; }
 details.trace summary { cursor: pointer; color: #57606a; font-size: 0.9em; }
 footer { margin-top: 2rem; color: #656d76; font-size: 0.85em; border-top: 1px solid #d0d7de;
   padding-top: 0.5rem; }
@@ -321,6 +357,61 @@ mod tests {
         assert!(page.contains("<pre class=\"diagnostic\">error: unknown name `q`"));
         assert!(!page.contains("<script"));
         assert!(!page.contains("http"));
+    }
+
+    #[test]
+    fn a_justifications_math_is_typeset() {
+        let mut report = testdata::report();
+        report.claims[0].steps[0].justification =
+            Some("since $x \\ge 0$ and $\\frac{1}{2}$".into());
+        let shown = |report: crate::outcome::FileReport| {
+            let page = render(&[FileOutcome::Checked {
+                source: testdata::SOURCE.into(),
+                report,
+            }]);
+            page.split("<td class=\"why\">")
+                .nth(1)
+                .and_then(|s| s.split("</td>").next())
+                .unwrap_or_default()
+                .to_string()
+        };
+        // A comment of the derivation language is shown as written.
+        assert_eq!(shown(report.clone()), "since $x \\ge 0$ and $\\frac{1}{2}$");
+        // A document's justification is typeset.
+        report.path = "hw.md".into();
+        let page = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let why = page
+            .split("<td class=\"why\">")
+            .nth(1)
+            .and_then(|s| s.split("</td>").next())
+            .unwrap_or_default();
+        assert!(why.starts_with("since <math>"), "{why}");
+        assert!(why.contains("≥"), "{why}");
+        assert!(why.contains("and <math><mrow><mfrac>"), "{why}");
+        assert!(!why.contains('\\') && !why.contains('$'), "{why}");
+    }
+
+    #[test]
+    fn notes_are_shown_under_the_files_name() {
+        let mut report = testdata::report();
+        report.notes = vec![crate::outcome::FileNote {
+            line: 4,
+            col: 2,
+            span: crate::Span::new(0, 0),
+            kind: crate::outcome::NoteKind::Unread,
+            message: "unknown command `\\foo` <here>".into(),
+        }];
+        let page = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let note = "<p class=\"note not-read\"><span class=\"note-kind\">not read</span> \
+                    <span class=\"loc\">4:2</span> unknown command `\\foo` &lt;here&gt;</p>";
+        assert!(page.contains(note), "{page}");
+        assert!(page.find(note) < page.find("<article"), "{page}");
     }
 
     #[test]

@@ -16,11 +16,16 @@
 //! one with a false, undefined or inconclusive link gets `<failure>`. Errors
 //! outside claims and unreadable files become a test case named `<file>`,
 //! a name no claim can have, so that CI shows them too.
+//!
+//! A document's notes are not verdicts: a display not read and a relation
+//! not checked are skipped test cases (`not read at 12:1`), which every CI
+//! viewer lists and counts; the names assumed and the other readings are the
+//! suite's `<system-out>`.
 
 use super::github::counterexample;
 use super::reason_and_help;
 use super::xml::{attr, text};
-use crate::outcome::{ClaimReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, NoteKind, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome};
 use std::fmt::Write as _;
 
@@ -42,11 +47,12 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
     for s in &suites {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
             attr(&s.path),
             s.cases.len(),
             s.failures(),
             s.errors(),
+            s.skipped(),
         );
         for case in &s.cases {
             let _ = write!(
@@ -60,6 +66,13 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 let _ = write!(out, " line=\"{line}\"");
             }
             match &case.problem {
+                None if case.skipped.is_some() => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        attr(case.skipped.as_deref().unwrap_or_default()),
+                    );
+                }
                 None => out.push_str("/>\n"),
                 Some(p) => {
                     let tag = if p.error { "error" } else { "failure" };
@@ -73,6 +86,9 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 }
             }
         }
+        if !s.out.is_empty() {
+            let _ = writeln!(out, "    <system-out>{}</system-out>", text(&s.out));
+        }
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
@@ -82,9 +98,15 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
 struct Suite {
     path: String,
     cases: Vec<Case>,
+    /// The notes that are no test case, one a line.
+    out: String,
 }
 
 impl Suite {
+    fn skipped(&self) -> usize {
+        self.cases.iter().filter(|c| c.skipped.is_some()).count()
+    }
+
     fn failures(&self) -> usize {
         self.cases
             .iter()
@@ -104,6 +126,9 @@ struct Case {
     name: String,
     line: Option<usize>,
     problem: Option<Problem>,
+    /// Why the case is skipped: the note of a display not read or a
+    /// relation not checked.
+    skipped: Option<String>,
 }
 
 struct Problem {
@@ -120,6 +145,7 @@ struct Problem {
 fn suite(outcome: &FileOutcome) -> Suite {
     let path = outcome.path().to_string();
     let mut cases = Vec::new();
+    let mut out = String::new();
     match outcome {
         FileOutcome::Unreadable(e) => cases.push(Case {
             name: FILE_CASE.into(),
@@ -130,6 +156,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                 message: format!("cannot read {path}: {}", e.message),
                 body: format!("cannot read {path}: {}\n", e.message),
             }),
+            skipped: None,
         }),
         FileOutcome::Checked { report, .. } => {
             if let Some(first) = report.errors.first() {
@@ -160,12 +187,33 @@ fn suite(outcome: &FileOutcome) -> Suite {
                         ),
                         body,
                     }),
+                    skipped: None,
                 });
             }
             cases.extend(report.claims.iter().map(|c| claim_case(&path, c)));
+            for note in &report.notes {
+                match note.kind {
+                    NoteKind::Unread | NoteKind::Unchecked => cases.push(Case {
+                        name: format!("{} at {}:{}", note.kind.as_str(), note.line, note.col),
+                        line: Some(note.line),
+                        problem: None,
+                        skipped: Some(note.message.clone()),
+                    }),
+                    _ => {
+                        let _ = writeln!(
+                            out,
+                            "{path}:{}:{}: {}: {}",
+                            note.line,
+                            note.col,
+                            note.kind.as_str(),
+                            note.message
+                        );
+                    }
+                }
+            }
         }
     }
-    Suite { path, cases }
+    Suite { path, cases, out }
 }
 
 fn claim_case(path: &str, claim: &ClaimReport) -> Case {
@@ -201,6 +249,7 @@ fn claim_case(path: &str, claim: &ClaimReport) -> Case {
         name: claim.name.clone(),
         line: Some(claim.line),
         problem,
+        skipped: None,
     }
 }
 
@@ -276,6 +325,44 @@ mod tests {
         }]);
         assert!(
             out.contains("<failure type=\"false\" message=\"2 of 2 links false: lines 7, 8\">"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn notes_are_skipped_cases_or_the_suites_output() {
+        let mut report = testdata::report();
+        report.claims.truncate(1);
+        report.errors.clear();
+        let note = |line, kind, message: &str| crate::outcome::FileNote {
+            line,
+            col: 1,
+            span: crate::Span::new(0, 0),
+            kind,
+            message: message.to_string(),
+        };
+        report.notes = vec![
+            note(1, NoteKind::Assumed, "x : real"),
+            note(4, NoteKind::Unread, "unknown command `\\foo`"),
+            note(6, NoteKind::Unchecked, "`≤` is not an equality"),
+        ];
+        let out = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(
+            out.contains("tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"2\">"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "name=\"not read at 4:1\" file=\"ex.txt\" line=\"4\">\n      <skipped message=\"unknown command `\\foo`\"/>"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("name=\"not checked at 6:1\""), "{out}");
+        assert!(
+            out.contains("<system-out>ex.txt:1:1: assumed: x : real\n</system-out>"),
             "{out}"
         );
     }

@@ -13,7 +13,7 @@
 //! and anything else as its code point (`[U+2603]`) rather than failing the
 //! build.
 
-use super::mathml::{is_tall, layout_name, layout_source, Math};
+use super::mathml::{is_tall, layout_justification, layout_name, layout_source, Justified, Math};
 use super::text;
 use super::{terminal, Evidence, Link, Piece};
 use crate::numeric::Counterexample;
@@ -81,6 +81,20 @@ fn render_piece(out: &mut String, piece: Piece<'_>) {
             );
         }
         Piece::FileError(d) => out.push_str(&verbatim_block(&d)),
+        Piece::Note(note) => {
+            // The names assumed are the whole document's: no place.
+            let at = if note.kind == crate::outcome::NoteKind::Assumed {
+                String::new()
+            } else {
+                format!(" {{\\small {}:{}}}", note.line, note.col)
+            };
+            let _ = writeln!(
+                out,
+                "\\textcolor{{warn}}{{\\textbf{{{}}}}}{at} {}\\par",
+                escape_text(note.kind.as_str()),
+                escape_text(&note.message)
+            );
+        }
         Piece::NoClaims => out.push_str("\\emph{no claims}\n\n"),
         Piece::Claim { claim, .. } => claim_header(out, claim),
         Piece::NoLinks => out.push_str("\n\\emph{no links}\n\n"),
@@ -118,7 +132,13 @@ fn render_link(out: &mut String, link: &Link<'_>) {
     let why = step
         .justification
         .as_deref()
-        .map(|j| format!(" \\quad \\emph{{{}}}", escape_text(&text::one_line(j))))
+        .map(|j| {
+            if link.document {
+                format!(" \\quad {}", justification(j))
+            } else {
+                format!(" \\quad \\emph{{{}}}", escape_text(&text::one_line(j)))
+            }
+        })
         .unwrap_or_default();
     let _ = write!(
         out,
@@ -137,6 +157,19 @@ fn render_link(out: &mut String, link: &Link<'_>) {
         out.push_str("\\\\");
     }
     out.push('\n');
+}
+
+/// A justification in text mode: its words emphasized, the math it holds
+/// set as math.
+fn justification(j: &str) -> String {
+    layout_justification(&text::one_line(j))
+        .iter()
+        .map(|piece| match piece {
+            Justified::Words(w) => format!("\\emph{{{}}}", escape_text(w)),
+            Justified::Math(m) => format!("${}$", to_latex(m)),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn step_details(link: &Link<'_>) -> String {
@@ -600,6 +633,21 @@ mod tests {
         );
     }
 
+    #[test]
+    fn elementwise_products_keep_their_grouping() {
+        // Products and elementwise products share a level and group to the
+        // left, so set flat these would read as other trees.
+        for (src, grouped) in [
+            ("a * (b ⊙ c)", "({b\\odot c})"),
+            ("a ⊙ (b * c)", "\\odot ({bc})"),
+            ("a ⊙ (b ⊙ c)", "\\odot ({b\\odot c})"),
+        ] {
+            let tex = to_latex(&layout_source(src));
+            assert!(tex.contains(grouped), "{src}: {tex}");
+        }
+        assert!(!to_latex(&layout_source("(a ⊙ b) * c")).contains('('));
+    }
+
     /// Bits of the language and of hostile text, for token soup.
     const TOKENS: &[&str] = &[
         "x",
@@ -711,5 +759,35 @@ mod tests {
         let opens = doc.matches('{').count() - doc.matches("\\{").count();
         let closes = doc.matches('}').count() - doc.matches("\\}").count();
         assert_eq!(opens, closes, "braces balance");
+    }
+
+    #[test]
+    fn a_justifications_math_is_typeset() {
+        assert_eq!(
+            justification("since $x \\ge 0$"),
+            "\\emph{since} ${x\\geq 0}$"
+        );
+        assert_eq!(justification("costs $5"), "\\emph{costs \\$5}");
+        assert_eq!(justification("by (2)"), "\\emph{by (2)}");
+    }
+
+    #[test]
+    fn notes_are_set_under_the_files_name() {
+        let mut report = testdata::report();
+        report.notes = vec![crate::outcome::FileNote {
+            line: 4,
+            col: 2,
+            span: crate::Span::new(0, 0),
+            kind: crate::outcome::NoteKind::Unchecked,
+            message: "`\\le` is not an equality: the chain ends there".into(),
+        }];
+        let doc = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        let note = "\\textcolor{warn}{\\textbf{not checked}} {\\small 4:2} ";
+        assert!(doc.contains(note), "{doc}");
+        assert!(doc.contains("\\textbackslash{}le"), "{doc}");
+        assert!(doc.find(note) < doc.find("\\paragraph"), "{doc}");
     }
 }

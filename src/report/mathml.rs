@@ -95,6 +95,64 @@ pub fn layout(e: &Expr, src: &str) -> Math {
     Layout { src }.expr(e)
 }
 
+/// A piece of a justification as the typeset reports set it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Justified {
+    /// Words, as written.
+    Words(String),
+    /// Math the justification holds between `$` (`since $x \ge 0$`).
+    Math(Math),
+}
+
+/// A justification laid out: its words, and each `$…$` in it as math (a
+/// document's justification keeps its LaTeX that way: `\text{since } x
+/// \ge 0` is `since $x \ge 0$`). Without a closing `$`, it is all words.
+pub fn layout_justification(j: &str) -> Vec<Justified> {
+    let parts: Vec<&str> = j.split('$').collect();
+    if parts.len() < 3 || parts.len() % 2 == 0 {
+        return vec![Justified::Words(j.to_string())];
+    }
+    let mut out = Vec::new();
+    for (k, part) in parts.iter().enumerate() {
+        if k % 2 == 0 {
+            if !part.trim().is_empty() {
+                out.push(Justified::Words(part.trim().to_string()));
+            }
+            continue;
+        }
+        let mut items = Vec::new();
+        for (side, rel) in crate::latex::cut_at_relations(part) {
+            if !side.trim().is_empty() {
+                items.push(layout_source(side.trim()));
+            }
+            if let Some(rel) = rel {
+                items.push(relation_math(&rel));
+            }
+        }
+        out.push(Justified::Math(row(items)));
+    }
+    out
+}
+
+/// A relation of a justification's math: its symbol, or its name upright
+/// (`\because`).
+fn relation_math(rel: &str) -> Math {
+    let symbol = match rel {
+        "=" | "<" | ">" => rel,
+        "lt" => "<",
+        "gt" => ">",
+        "le" | "leq" | "leqslant" => "≤",
+        "ge" | "geq" | "geqslant" => "≥",
+        "neq" | "ne" => "≠",
+        "approx" => "≈",
+        "in" => "∈",
+        "to" | "rightarrow" | "longrightarrow" => "→",
+        "Rightarrow" | "Longrightarrow" | "implies" => "⇒",
+        other => return Math::Upright(other.to_string()),
+    };
+    op(symbol)
+}
+
 /// A variable's name alone, as in a counterexample's table.
 pub fn layout_name(name: &str) -> Math {
     name_math(name)
@@ -301,7 +359,16 @@ impl Layout<'_> {
                         self.expr(e)
                     }
                 };
-                row(vec![side(lhs), op("⊙"), side(rhs)])
+                // The same level groups to the left, so a product or an
+                // elementwise product on the right keeps its parentheses.
+                let right = match &rhs.kind {
+                    ExprKind::Binary {
+                        op: BinOp::Mul | BinOp::Hadamard,
+                        ..
+                    } => paren(self.expr(rhs)),
+                    _ => side(rhs),
+                };
+                row(vec![side(lhs), op("⊙"), right])
             }
             BinOp::Div => {
                 // `a / b · c / d` parses as `((a/b)·c)/d`; on paper it is
@@ -332,9 +399,19 @@ impl Layout<'_> {
         let mut items = Vec::new();
         for (k, f) in fs.iter().enumerate() {
             let last = k + 1 == fs.len();
+            // `a (b ⊙ c)` set flat would read `(a b) ⊙ c`: products and
+            // elementwise products share one level and group to the left.
             let parenthesized = is_sum(f)
                 || (!last && ends_open(f))
-                || (k > 0 && matches!(f.kind, ExprKind::Neg(_)));
+                || (k > 0
+                    && matches!(
+                        f.kind,
+                        ExprKind::Neg(_)
+                            | ExprKind::Binary {
+                                op: BinOp::Hadamard,
+                                ..
+                            }
+                    ));
             let m = if parenthesized {
                 paren(self.expr(f))
             } else {

@@ -29,7 +29,7 @@ mod xml;
 
 use crate::input::ReadError;
 use crate::numeric::Counterexample;
-use crate::outcome::{ClaimReport, FileOutcome, FileReport, StepReport, Verdict};
+use crate::outcome::{ClaimReport, FileNote, FileOutcome, FileReport, StepReport, Verdict};
 
 /// One piece of a typeset report, in document order: files, their errors
 /// outside claims, their claims, each claim's chain of links.
@@ -45,6 +45,10 @@ pub(crate) enum Piece<'a> {
     /// An error outside claims, rendered as the text report shows it
     /// (without colour).
     FileError(String),
+    /// A note of a document's reading (a display not read, a relation not
+    /// checked, the names assumed): not a verdict, shown under the file's
+    /// name as the text report shows it.
+    Note(&'a FileNote),
     /// A file with neither claims nor errors outside them.
     NoClaims,
     /// A claim begins; `file` is its file's index, `index` counts the
@@ -82,6 +86,10 @@ pub(crate) struct Link<'a> {
     pub last: bool,
     /// What the verdict alone does not say.
     pub evidence: Evidence<'a>,
+    /// The link is a Markdown or LaTeX document's (by its file's
+    /// extension), so its justification's `$…$` is math to typeset; a
+    /// comment of the derivation language is shown as written.
+    pub document: bool,
 }
 
 /// The evidence beneath a link, by verdict.
@@ -117,6 +125,9 @@ pub(crate) fn walk<'a>(outcomes: &'a [FileOutcome], mut emit: impl FnMut(Piece<'
                         source,
                         &error.diagnostic,
                     )));
+                }
+                for note in &report.notes {
+                    emit(Piece::Note(note));
                 }
                 if report.claims.is_empty() && report.errors.is_empty() {
                     emit(Piece::NoClaims);
@@ -159,6 +170,10 @@ fn walk_chain<'a>(
             rhs,
             last: k + 1 == claim.steps.len(),
             evidence: evidence(report, source, step),
+            document: matches!(
+                crate::document::InputKind::from_path(std::path::Path::new(&report.path)),
+                Some(crate::document::InputKind::Markdown | crate::document::InputKind::Tex)
+            ),
         }));
     }
     emit(Piece::ChainEnd);
@@ -209,6 +224,7 @@ mod tests {
                 Piece::File { index, .. } => format!("file {index}"),
                 Piece::Unreadable(_) => "unreadable".into(),
                 Piece::FileError(_) => "file error".into(),
+                Piece::Note(n) => format!("note {}", n.kind.as_str()),
                 Piece::NoClaims => "no claims".into(),
                 Piece::Claim { file, index, .. } => format!("claim {file}.{index}"),
                 Piece::NoLinks => "no links".into(),

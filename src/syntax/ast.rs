@@ -25,6 +25,9 @@ pub struct Ident {
 pub struct File {
     /// Declarations, definitions, lets and claims, in source order.
     pub items: Vec<Item>,
+    /// The parts of an assignment (`part b "Inciso b)":`), each with its
+    /// own items, in source order. Only a document's context uses them.
+    pub parts: Vec<Part>,
     /// Syntax errors, in source order, except those of the chain lines of a
     /// claim whose own line parsed: those are the claim's
     /// [`Claim::broken`] lines.
@@ -55,6 +58,22 @@ pub enum Item {
     /// `derivcheck grade` looks for a chain of a document that goes from
     /// its left side to its right side (see docs/grading.md).
     Goal(Goal),
+}
+
+/// A part of an assignment, `part b "Inciso b)" "Part b)":`, and the items
+/// after it up to the next `part` or `end`. In a document, it runs from the
+/// first heading or paragraph holding one of its markers to the next
+/// part's, and its items override the context's there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The part's name.
+    pub name: Ident,
+    /// The texts that mark where the part begins in a document.
+    pub markers: Vec<String>,
+    /// Its declarations, definitions, lets, claims and goals.
+    pub items: Vec<Item>,
+    /// The header line.
+    pub span: Span,
 }
 
 /// A goal of an assignment, `goal b: d/dt sigma(t) = sigma(t) (1 - sigma(t))`.

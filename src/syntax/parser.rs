@@ -23,7 +23,7 @@ use num_traits::Zero;
 
 use super::ast::{
     BinOp, BrokenLine, ChainLine, Claim, Decl, Def, Domain, Expr, ExprKind, File, Goal, Ident,
-    Item, Let, ParseError, ShapeSpec, TypeSpec,
+    Item, Let, ParseError, Part, ShapeSpec, TypeSpec,
 };
 use super::layout::{logical_lines, LogicalLine};
 use super::lexical::{
@@ -52,6 +52,8 @@ fn parse_file_here(source: &str) -> File {
     let cx = Cx::new(source, "end of line");
     let lines = logical_lines(source);
     let mut file = File::default();
+    // The part whose items the lines are, until the next `part` or `end`.
+    let mut part: Option<Part> = None;
     let mut k = 0;
     while k < lines.len() {
         let line = &lines[k];
@@ -59,6 +61,23 @@ fn parse_file_here(source: &str) -> File {
         if line.content.is_empty() {
             continue;
         }
+        if is_part(line.content) {
+            file.parts.extend(part.take());
+            match part_head(&cx, line.content) {
+                Ok(p) => part = Some(p),
+                Err(e) => file.errors.push(cx.error(e)),
+            }
+            continue;
+        }
+        if line.content == "end" && part.is_some() {
+            file.parts.extend(part.take());
+            continue;
+        }
+        // Where this line's item goes: the open part's, or the file's.
+        let items = match &mut part {
+            Some(p) => &mut p.items,
+            None => &mut file.items,
+        };
         if keyword(line.content, "claim").is_some() {
             let head = claim_head(&cx, line.content).map_err(|e| cx.error(e));
             if let Err(e) = &head {
@@ -111,7 +130,7 @@ fn parse_file_here(source: &str) -> File {
             if let Ok((name, mut sides)) = head {
                 let rhs = sides.pop().expect("a claim has two sides");
                 let lhs = sides.swap_remove(0);
-                file.items.push(Item::Claim(Claim {
+                items.push(Item::Claim(Claim {
                     name,
                     lhs,
                     rhs,
@@ -125,7 +144,7 @@ fn parse_file_here(source: &str) -> File {
             match item_head(&cx, line.content, "goal") {
                 Ok((name, sides)) if sides.len() == 2 => {
                     let [lhs, rhs]: [Expr; 2] = sides.try_into().expect("two sides");
-                    file.items.push(Item::Goal(Goal {
+                    items.push(Item::Goal(Goal {
                         name,
                         lhs,
                         rhs,
@@ -142,11 +161,12 @@ fn parse_file_here(source: &str) -> File {
             }
         } else {
             match item(&cx, line.content) {
-                Ok(it) => file.items.push(it),
+                Ok(it) => items.push(it),
                 Err(e) => file.errors.push(e),
             }
         }
     }
+    file.parts.extend(part);
     file
 }
 
@@ -1176,6 +1196,59 @@ fn claim_head<'s>(cx: &Cx<'s>, line: &'s str) -> Result<(Ident, Vec<Expr>), nom:
 fn is_goal(line: &str) -> bool {
     keyword(line, "goal").is_some_and(|rest| {
         rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with(is_ident_start)
+    })
+}
+
+/// A `part` line: the keyword, then a name (`part : real` and `part, x :
+/// real` still declare a variable named `part`).
+fn is_part(line: &str) -> bool {
+    keyword(line, "part").is_some_and(|rest| {
+        rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with(is_ident_start)
+    })
+}
+
+/// `part NAME "marker" "marker" ...:` — at least one marker, each in double
+/// quotes (a marker holds no `"`), then a colon ending the line.
+fn part_head<'s>(cx: &Cx<'s>, line: &'s str) -> Result<Part, nom::Err<PErr<'s>>> {
+    let rest = keyword(line, "part").unwrap_or(line);
+    let (mut r, name) = cut(|k| ident(cx, k, "the part's name after `part`")).parse(rest)?;
+    let mut markers = Vec::new();
+    loop {
+        let at = blank(r);
+        let Some(inside) = at.strip_prefix('"') else {
+            break;
+        };
+        let Some(end) = inside.find('"') else {
+            return Err(nom::Err::Failure(PErr::custom(
+                at,
+                at.len(),
+                "this marker text is not closed: expected `\"` before the end of the line",
+            )));
+        };
+        let marker = inside[..end].trim();
+        if marker.is_empty() {
+            return Err(nom::Err::Failure(PErr::custom(
+                at,
+                end + 2,
+                "a marker text is what a heading or paragraph of the document holds: it cannot be empty",
+            )));
+        }
+        markers.push(marker.to_string());
+        r = &inside[end + 1..];
+    }
+    if markers.is_empty() {
+        return Err(nom::Err::Failure(PErr::expected(
+            r,
+            "a marker text in double quotes (e.g. `part b \"Part b)\":`), the text of the heading or paragraph where the part begins",
+        )));
+    }
+    let (r, _) = cut(token(":")).parse(r)?;
+    end_of_line(cx, r)?;
+    Ok(Part {
+        name,
+        markers,
+        items: Vec::new(),
+        span: cx.span_of(line),
     })
 }
 

@@ -982,6 +982,59 @@ fn shipped_derivations_parse_without_errors() {
 }
 
 #[test]
+fn parts_hold_their_items_up_to_the_next_part_or_end() {
+    let src = "\
+x : vector[n]
+part b \"Inciso b)\" \"Part b)\":
+    x : real
+    goal b: d/dx sigma(x) = sigma(x) (1 - sigma(x))
+part c \"(c)\":
+claim one: x = x
+    x
+  = x
+end
+t : real
+part : real
+part, q : real
+";
+    let f = parse_file(src);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let names: Vec<&str> = f.parts.iter().map(|p| p.name.name.as_str()).collect();
+    assert_eq!(names, ["b", "c"]);
+    assert_eq!(f.parts[0].markers, ["Inciso b)", "Part b)"]);
+    assert_eq!(
+        &src[f.parts[0].span.start..f.parts[0].span.end],
+        "part b \"Inciso b)\" \"Part b)\":"
+    );
+    assert!(matches!(
+        &f.parts[0].items[..],
+        [Item::Decl(_), Item::Goal(_)]
+    ));
+    assert!(matches!(&f.parts[1].items[..], [Item::Claim(c)] if c.chain.len() == 2));
+    // After `end`, and for `part` used as a name, items are the file's.
+    assert_eq!(f.items.len(), 4, "{:?}", f.items);
+    assert!(matches!(&f.items[2], Item::Decl(d) if d.names[0].name == "part"));
+    // `end` outside a part is no keyword.
+    assert!(!parse_file("end\n").errors.is_empty());
+}
+
+#[test]
+fn a_part_header_without_markers_or_colon_is_a_located_error() {
+    for (src, says, col) in [
+        ("part b:\n", "a marker text in double quotes", 7),
+        ("part b \"Part b)\"\n", "`:`", 17),
+        ("part b \"Part b)\n", "not closed", 8),
+        ("part b \"\":\n", "cannot be empty", 8),
+    ] {
+        let f = parse_file(src);
+        assert_eq!(f.errors.len(), 1, "{src}: {:?}", f.errors);
+        assert!(f.errors[0].message.contains(says), "{src}: {:?}", f.errors);
+        assert_eq!(f.errors[0].span.start + 1, col, "{src}: {:?}", f.errors);
+        assert!(f.parts.is_empty());
+    }
+}
+
+#[test]
 fn goals_are_items_and_goal_is_still_a_name() {
     let src = "goal b: d/dt sigma(t) = sigma(t) (1 - sigma(t))\ngoal : real\ngoal, x : real\n";
     let f = parse_file(src);
