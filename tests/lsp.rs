@@ -212,7 +212,10 @@ fn a_session_diagnostics_hover_fix_hints_and_shutdown() {
         d["range"],
         json!({"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": units(FALSE_STEP, 3)}}),
     );
-    assert_ne!(units(FALSE_STEP, 3), FALSE_STEP.lines().nth(3).unwrap().len() as i64);
+    assert_ne!(
+        units(FALSE_STEP, 3),
+        FALSE_STEP.lines().nth(3).unwrap().len() as i64
+    );
 
     // Hover after the non-ASCII characters of the false claim.
     let hover = server.request(
@@ -274,7 +277,10 @@ fn a_session_diagnostics_hover_fix_hints_and_shutdown() {
         .map(|h| h["label"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(labels.len(), 2, "{hints}");
-    assert!(labels.iter().all(|l| *l == "✓ proved" || *l == "≈ holds"), "{labels:?}");
+    assert!(
+        labels.iter().all(|l| *l == "✓ proved" || *l == "≈ holds"),
+        "{labels:?}"
+    );
     assert_eq!(hints[0]["position"]["line"], json!(2));
 
     assert_eq!(server.shutdown(), Some(0));
@@ -289,7 +295,11 @@ fn a_newer_version_supersedes_pending_checks() {
     // Keystrokes faster than checks: versions 2 to 20, all but the last
     // with the false step.
     for version in 2..20 {
-        server.change(uri, version, &FALSE_STEP.replace("claim wrong", &format!("claim w{version}")));
+        server.change(
+            uri,
+            version,
+            &FALSE_STEP.replace("claim wrong", &format!("claim w{version}")),
+        );
     }
     let fixed = FALSE_STEP.replace("σ(ŷ - y)", "σ(ŷ) - σ(y)");
     server.change(uri, 20, &fixed);
@@ -304,7 +314,10 @@ fn a_newer_version_supersedes_pending_checks() {
     };
     // Never an older text's verdicts after a newer one's.
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
-    assert!(versions.len() < 20, "every version was checked: {versions:?}");
+    assert!(
+        versions.len() < 20,
+        "every version was checked: {versions:?}"
+    );
     let errors = last["params"]["diagnostics"]
         .as_array()
         .unwrap()
@@ -323,10 +336,20 @@ fn markdown_documents_and_closing() {
     let text = "# Sigmoid\n\nSome prose: ŷ.\n\n$$\n(x + 1)^2 = x^2 + 1\n$$\n";
     server.open(uri, "markdown", text);
     let found = server.diagnostics(uri, 1);
-    let false_ones: Vec<&Value> = found.iter().filter(|d| d["code"] == json!("false")).collect();
+    let false_ones: Vec<&Value> = found
+        .iter()
+        .filter(|d| d["code"] == json!("false"))
+        .collect();
     assert_eq!(false_ones.len(), 1, "{found:?}");
-    assert_eq!(false_ones[0]["range"]["start"]["line"], json!(5), "{found:?}");
-    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(
+        false_ones[0]["range"]["start"]["line"],
+        json!(5),
+        "{found:?}"
+    );
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
     let cleared = server.wait_for(|m| {
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
     });
@@ -338,7 +361,10 @@ fn markdown_documents_and_closing() {
 fn exit_without_shutdown_is_exit_code_1_and_unknown_requests_are_errors() {
     let mut server = Server::start();
     server.initialize();
-    let reply = server.request("textDocument/definition", json!({"textDocument": {"uri": "file:///x"}, "position": {"line": 0, "character": 0}}));
+    let reply = server.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": "file:///x"}, "position": {"line": 0, "character": 0}}),
+    );
     assert_eq!(reply["error"]["code"], json!(-32601), "{reply}");
     server.notify("exit", Value::Null);
     server.stdin = None;

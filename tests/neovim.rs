@@ -63,6 +63,13 @@ fn neovim_shows_the_false_step() {
     // the whole claim line, to its last byte.
     let line = TEXT.lines().nth(2).unwrap();
     let fields: Vec<&str> = lines[0].splitn(6, ':').collect();
-    assert_eq!(fields[..5], ["2", "0", "2", &line.len().to_string(), "1"], "{written}");
-    assert!(fields[5].starts_with("false: σ(ŷ) (1 - σ(ŷ)) = σ(ŷ) (σ(ŷ) - 1) — counterexample"), "{written}");
+    assert_eq!(
+        fields[..5],
+        ["2", "0", "2", &line.len().to_string(), "1"],
+        "{written}"
+    );
+    assert!(
+        fields[5].starts_with("false: σ(ŷ) (1 - σ(ŷ)) = σ(ŷ) (σ(ŷ) - 1) — counterexample"),
+        "{written}"
+    );
 }

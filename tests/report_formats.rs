@@ -380,7 +380,8 @@ fn short_is_silent_about_verified_files_and_names_unreadable_ones() {
     assert_eq!(out.stdout, "");
     let out = run(&["verify", "--format", "short", "no/such.txt"]);
     assert!(
-        out.stdout.starts_with("no/such.txt: error: cannot read no/such.txt: "),
+        out.stdout
+            .starts_with("no/such.txt: error: cannot read no/such.txt: "),
         "{}",
         out.stdout
     );

@@ -73,7 +73,8 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
-const GOOD: &str = "x : real\nclaim c: (x + 1)^2 = x^2 + 2 x + 1\n    (x + 1)^2\n  = x^2 + 2 x + 1\n";
+const GOOD: &str =
+    "x : real\nclaim c: (x + 1)^2 = x^2 + 2 x + 1\n    (x + 1)^2\n  = x^2 + 2 x + 1\n";
 
 #[test]
 fn a_save_reruns_and_names_the_link_that_changed() {
@@ -83,7 +84,10 @@ fn a_save_reruns_and_names_the_link_that_changed() {
     let watching = Watching::start(&[file.to_str().unwrap()]);
     let first = watching.next_run();
     assert!(first.iter().any(|l| l.starts_with("✓ 1 file")), "{first:?}");
-    assert!(!first.iter().any(|l| l.starts_with("changed:")), "{first:?}");
+    assert!(
+        !first.iter().any(|l| l.starts_with("changed:")),
+        "{first:?}"
+    );
 
     // An editor's save: a new file renamed over the old one.
     let broken = GOOD.replace("  = x^2 + 2 x + 1", "  = x^2 + 2 x + 2");
@@ -91,15 +95,27 @@ fn a_save_reruns_and_names_the_link_that_changed() {
     std::fs::write(&temp, &broken).unwrap();
     std::fs::rename(&temp, &file).unwrap();
     let second = watching.next_run();
-    assert!(second.iter().any(|l| l.starts_with("✗ 1 file")), "{second:?}");
-    let changed: Vec<&String> = second.iter().filter(|l| l.starts_with("changed:")).collect();
+    assert!(
+        second.iter().any(|l| l.starts_with("✗ 1 file")),
+        "{second:?}"
+    );
+    let changed: Vec<&String> = second
+        .iter()
+        .filter(|l| l.starts_with("changed:"))
+        .collect();
     assert_eq!(changed.len(), 1, "{second:?}");
-    assert!(changed[0].ends_with(":4 claim `c`, link 1: proved → false"), "{changed:?}");
+    assert!(
+        changed[0].ends_with(":4 claim `c`, link 1: proved → false"),
+        "{changed:?}"
+    );
 
     // A plain write back: the link changes again.
     std::fs::write(&file, GOOD).unwrap();
     let third = watching.next_run();
-    assert!(third.iter().any(|l| l.ends_with("link 1: false → proved")), "{third:?}");
+    assert!(
+        third.iter().any(|l| l.ends_with("link 1: false → proved")),
+        "{third:?}"
+    );
 }
 
 #[test]
@@ -111,8 +127,16 @@ fn a_folder_is_watched_with_its_new_files() {
     assert!(first.iter().any(|l| l.starts_with("✓ 1 file")), "{first:?}");
     std::fs::write(dir.join("b.md"), "$$\n(x + 1)^2 = x^2 + 1\n$$\n").unwrap();
     let second = watching.next_run();
-    assert!(second.iter().any(|l| l.starts_with("✗ 2 files")), "{second:?}");
-    assert!(second.iter().any(|l| l == "no link changed verdict since the last run"), "{second:?}");
+    assert!(
+        second.iter().any(|l| l.starts_with("✗ 2 files")),
+        "{second:?}"
+    );
+    assert!(
+        second
+            .iter()
+            .any(|l| l == "no link changed verdict since the last run"),
+        "{second:?}"
+    );
 }
 
 #[test]
@@ -124,5 +148,8 @@ fn a_path_that_does_not_exist_cannot_be_watched() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error: cannot watch /no/such/dir/x.txt"), "{err}");
+    assert!(
+        err.starts_with("error: cannot watch /no/such/dir/x.txt"),
+        "{err}"
+    );
 }

@@ -16,7 +16,12 @@ use std::collections::HashMap;
 
 /// The quick fixes whose span meets `range` (positions in `text`, which
 /// must be the text the report was made from).
-pub(crate) fn quick_fixes(uri: &Uri, text: &str, report: &FileReport, range: Range) -> Vec<CodeAction> {
+pub(crate) fn quick_fixes(
+    uri: &Uri,
+    text: &str,
+    report: &FileReport,
+    range: Range,
+) -> Vec<CodeAction> {
     let lines = Lines::new(text);
     let (from, to) = (lines.offset(range.start), lines.offset(range.end));
     let mut out: Vec<CodeAction> = Vec::new();
@@ -32,7 +37,11 @@ pub(crate) fn quick_fixes(uri: &Uri, text: &str, report: &FileReport, range: Ran
         if fix.span.end < from || fix.span.start > to {
             continue;
         }
-        let title = format!("Replace `{}` with `{}`", fix.span.text(text), fix.replacement);
+        let title = format!(
+            "Replace `{}` with `{}`",
+            fix.span.text(text),
+            fix.replacement
+        );
         let edit = TextEdit::new(lines.range(fix.span), fix.replacement.clone());
         // A definition's error is reported at each of its uses: one edit.
         let same = |a: &CodeAction| {
@@ -61,7 +70,8 @@ pub(crate) fn quick_fixes(uri: &Uri, text: &str, report: &FileReport, range: Ran
 /// A diagnostic's fix, when its span lies in `text`.
 fn applicable<'d>(d: &'d Diagnostic, text: &str) -> Option<&'d Fix> {
     let fix = d.fix.as_ref()?;
-    (fix.span.start <= fix.span.end && text.get(fix.span.start..fix.span.end).is_some()).then_some(fix)
+    (fix.span.start <= fix.span.end && text.get(fix.span.start..fix.span.end).is_some())
+        .then_some(fix)
 }
 
 #[cfg(test)]
@@ -76,7 +86,10 @@ mod tests {
         let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[uri];
         assert_eq!(edits.len(), 1);
         let lines = Lines::new(text);
-        let (a, b) = (lines.offset(edits[0].range.start), lines.offset(edits[0].range.end));
+        let (a, b) = (
+            lines.offset(edits[0].range.start),
+            lines.offset(edits[0].range.end),
+        );
         format!("{}{}{}", &text[..a], edits[0].new_text, &text[b..])
     }
 
@@ -105,7 +118,10 @@ mod tests {
         let actions = quick_fixes(&uri, text, &report, whole(text));
         assert!(!actions.is_empty(), "{report:?}");
         let fixed = apply(text, &actions[0], &uri);
-        assert_eq!(fixed, "W : matrix[m, n]\nx : vector[m]\nclaim c: Wᵀ x = Wᵀ x\n");
+        assert_eq!(
+            fixed,
+            "W : matrix[m, n]\nx : vector[m]\nclaim c: Wᵀ x = Wᵀ x\n"
+        );
         let again = verify_source("order.txt", &fixed, &Options::default());
         assert!(again.verified(), "{fixed}: {again:?}");
     }
@@ -115,7 +131,10 @@ mod tests {
         let uri = Uri::from_str("file:///q.txt").unwrap();
         let text = "x : real\nclaim c: x + zzzz = x\n";
         let report = verify_source("q.txt", text, &Options::default());
-        assert!(quick_fixes(&uri, text, &report, whole(text)).is_empty(), "{report:?}");
+        assert!(
+            quick_fixes(&uri, text, &report, whole(text)).is_empty(),
+            "{report:?}"
+        );
         let text = "ŷ, y : real\nclaim c: (ŷ - y)^2 = (ŷ - yy)^2\n";
         let report = verify_source("typo.txt", text, &Options::default());
         let first_line = Range::new(Position::new(0, 0), Position::new(0, 3));

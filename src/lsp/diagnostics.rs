@@ -78,12 +78,7 @@ fn link(uri: &Uri, lines: &Lines, step: &StepReport) -> Option<Diagnostic> {
     };
     Some(Diagnostic {
         related_information: related(uri, lines, labels),
-        ..diagnostic(
-            lines.range(span),
-            severity,
-            step.verdict.as_str(),
-            message,
-        )
+        ..diagnostic(lines.range(span), severity, step.verdict.as_str(), message)
     })
 }
 
@@ -140,7 +135,11 @@ mod tests {
                 (
                     code.clone(),
                     d.severity,
-                    (d.range.start.line, d.range.start.character, d.range.end.character),
+                    (
+                        d.range.start.line,
+                        d.range.start.character,
+                        d.range.end.character,
+                    ),
                 )
             })
             .collect();
@@ -148,15 +147,31 @@ mod tests {
             summary,
             [
                 ("error".into(), Some(DiagnosticSeverity::ERROR), (9, 4, 5)),
-                ("holds".into(), Some(DiagnosticSeverity::INFORMATION), (5, 2, 10)),
+                (
+                    "holds".into(),
+                    Some(DiagnosticSeverity::INFORMATION),
+                    (5, 2, 10)
+                ),
                 ("false".into(), Some(DiagnosticSeverity::ERROR), (6, 30, 44)),
-                ("undefined".into(), Some(DiagnosticSeverity::WARNING), (7, 27, 28)),
+                (
+                    "undefined".into(),
+                    Some(DiagnosticSeverity::WARNING),
+                    (7, 27, 28)
+                ),
                 // The unknown name, not the whole step.
                 ("error".into(), Some(DiagnosticSeverity::ERROR), (8, 16, 17)),
             ]
         );
-        assert!(found[1].message.starts_with("holds (not proved): "), "{}", found[1].message);
-        assert!(found[2].message.contains("counterexample n = 2"), "{}", found[2].message);
+        assert!(
+            found[1].message.starts_with("holds (not proved): "),
+            "{}",
+            found[1].message
+        );
+        assert!(
+            found[2].message.contains("counterexample n = 2"),
+            "{}",
+            found[2].message
+        );
         let related = found[4].related_information.as_ref().expect("labels");
         assert_eq!(related[0].message, "variables are declared here");
     }

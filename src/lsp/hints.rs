@@ -63,15 +63,16 @@ mod tests {
     #[test]
     fn a_mark_at_the_end_of_each_link_line() {
         let everywhere = Range::new(Position::new(0, 0), Position::new(99, 0));
-        let found: Vec<(u32, u32, String)> = hints(testdata::SOURCE, &testdata::report(), everywhere)
-            .into_iter()
-            .map(|h| {
-                let InlayHintLabel::String(s) = h.label else {
-                    panic!("a plain label")
-                };
-                (h.position.line, h.position.character, s)
-            })
-            .collect();
+        let found: Vec<(u32, u32, String)> =
+            hints(testdata::SOURCE, &testdata::report(), everywhere)
+                .into_iter()
+                .map(|h| {
+                    let InlayHintLabel::String(s) = h.label else {
+                        panic!("a plain label")
+                    };
+                    (h.position.line, h.position.character, s)
+                })
+                .collect();
         let line_len = |n: usize| testdata::SOURCE.lines().nth(n).unwrap().chars().count() as u32;
         assert_eq!(
             found,
@@ -84,6 +85,9 @@ mod tests {
             ]
         );
         let only_line_6 = Range::new(Position::new(6, 0), Position::new(6, 99));
-        assert_eq!(hints(testdata::SOURCE, &testdata::report(), only_line_6).len(), 1);
+        assert_eq!(
+            hints(testdata::SOURCE, &testdata::report(), only_line_6).len(),
+            1
+        );
     }
 }

@@ -104,10 +104,16 @@ mod tests {
         report.claims[0].steps[0].trace = vec!["exp_add".into(), "cancel".into()];
         let (text, _) = hover(&report, at("= exp(x) exp(c)") + 2).expect("a link");
         assert!(text.starts_with("**✓ proved**"), "{text}");
-        assert!(text.ends_with("rules:\n- `exp_add`\n- `cancel`\n"), "{text}");
+        assert!(
+            text.ends_with("rules:\n- `exp_add`\n- `cancel`\n"),
+            "{text}"
+        );
         let (text, _) = hover(&report, at("q = q + x")).expect("a link");
         assert!(text.contains("\nunknown name `q`\n"), "{text}");
-        assert!(text.ends_with("\nhelp: declare it, e.g. `q : real`\n"), "{text}");
+        assert!(
+            text.ends_with("\nhelp: declare it, e.g. `q : real`\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -57,9 +57,7 @@ pub fn serve_stdio() -> u8 {
 /// `exit`. The exit code as for [`serve_stdio`].
 pub fn serve(connection: &Connection) -> u8 {
     let capabilities = ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(
-            TextDocumentSyncKind::FULL,
-        )),
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         inlay_hint_provider: Some(OneOf::Left(true)),
@@ -190,8 +188,8 @@ fn notice(docs: &Docs, jobs: &mpsc::Sender<String>, n: Notification) -> Option<(
 fn answer(docs: &Docs, request: Request) -> Response {
     let id = request.id.clone();
     let result = match request.method.as_str() {
-        HoverRequest::METHOD => serde_json::from_value(request.params)
-            .map(|p: lsp_types::HoverParams| {
+        HoverRequest::METHOD => {
+            serde_json::from_value(request.params).map(|p: lsp_types::HoverParams| {
                 let at = p.text_document_position_params;
                 serde_json::to_value(with_checked(docs, &at.text_document.uri, |doc, text| {
                     let lines = Lines::new(text);
@@ -204,9 +202,10 @@ fn answer(docs: &Docs, request: Request) -> Response {
                         range: Some(lines.range(step.span)),
                     })
                 }))
-            }),
-        CodeActionRequest::METHOD => serde_json::from_value(request.params).map(
-            |p: lsp_types::CodeActionParams| {
+            })
+        }
+        CodeActionRequest::METHOD => {
+            serde_json::from_value(request.params).map(|p: lsp_types::CodeActionParams| {
                 let uri = p.text_document.uri;
                 serde_json::to_value(with_checked(docs, &uri, |doc, text| {
                     // A fix's span is in the text checked: offered only
@@ -219,15 +218,16 @@ fn answer(docs: &Docs, request: Request) -> Response {
                             .collect::<Vec<_>>()
                     })
                 }))
-            },
-        ),
-        InlayHintRequest::METHOD => serde_json::from_value(request.params).map(
-            |p: lsp_types::InlayHintParams| {
+            })
+        }
+        InlayHintRequest::METHOD => {
+            serde_json::from_value(request.params).map(|p: lsp_types::InlayHintParams| {
                 serde_json::to_value(with_checked(docs, &p.text_document.uri, |doc, text| {
-                    doc.current.then(|| hints::hints(text, &doc.report, p.range))
+                    doc.current
+                        .then(|| hints::hints(text, &doc.report, p.range))
                 }))
-            },
-        ),
+            })
+        }
         _ => {
             return Response::new_err(
                 id,
@@ -268,5 +268,6 @@ fn with_checked<T>(docs: &Docs, uri: &Uri, f: impl FnOnce(Seen, &str) -> Option<
 /// The documents, even if a thread panicked while holding them (each
 /// change leaves them whole).
 fn lock(docs: &Docs) -> std::sync::MutexGuard<'_, worker::Documents> {
-    docs.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    docs.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

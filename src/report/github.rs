@@ -93,8 +93,8 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 }
                 for claim in &report.claims {
                     for step in claim.steps.iter().filter(|s| !s.verdict.is_ok()) {
-                        let (end_line, end_col) = last_char(source, &index, step.span)
-                            .unwrap_or((step.line, step.col));
+                        let (end_line, end_col) =
+                            last_char(source, &index, step.span).unwrap_or((step.line, step.col));
                         push(
                             &mut out,
                             workflow_command(

@@ -135,6 +135,9 @@ mod tests {
         }]);
         assert_eq!(out.lines().count(), 4, "{out}");
         assert!(out.contains(" — one two \\u{1b}[2J\n"), "{out}");
-        assert!(!out.chars().any(|c| text::is_unsafe(c) && c != '\n'), "{out:?}");
+        assert!(
+            !out.chars().any(|c| text::is_unsafe(c) && c != '\n'),
+            "{out:?}"
+        );
     }
 }
