@@ -15,8 +15,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The help as an edit, when it says exactly what to write where
     /// (a misspelt name, a product in the wrong order): what an editor's
-    /// quick fix applies. Its text is in the derivation language.
-    pub fix: Option<Fix>,
+    /// quick fix applies. Its text is in the derivation language. Boxed:
+    /// diagnostics travel in `Result`s, and few have one.
+    pub fix: Option<Box<Fix>>,
 }
 
 /// A replacement of source text that makes a diagnostic's help so.
@@ -57,7 +58,7 @@ impl Diagnostic {
     pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
         let replacement = replacement.into();
         self.help = Some(format!("did you mean `{replacement}`?"));
-        self.fix = Some(Fix { span, replacement });
+        self.fix = Some(Box::new(Fix { span, replacement }));
         self
     }
 }

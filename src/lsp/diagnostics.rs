@@ -126,7 +126,9 @@ mod tests {
     fn each_verdict_has_its_severity_and_range() {
         let uri = Uri::from_str("file:///ex.txt").unwrap();
         let found = diagnostics(&uri, testdata::SOURCE, &testdata::report());
-        let summary: Vec<(String, Option<DiagnosticSeverity>, (u32, u32, u32))> = found
+        // The code, the severity, and the line, first and last character.
+        type Seen = (String, Option<DiagnosticSeverity>, (u32, u32, u32));
+        let summary: Vec<Seen> = found
             .iter()
             .map(|d| {
                 let Some(NumberOrString::String(code)) = &d.code else {

@@ -193,7 +193,7 @@ fn answer(docs: &Docs, request: Request) -> Response {
                 let at = p.text_document_position_params;
                 serde_json::to_value(with_checked(docs, &at.text_document.uri, |doc, text| {
                     let lines = Lines::new(text);
-                    let (markdown, step) = hover::hover(&doc.report, lines.offset(at.position))?;
+                    let (markdown, step) = hover::hover(doc.report, lines.offset(at.position))?;
                     Some(Hover {
                         contents: HoverContents::Markup(MarkupContent {
                             kind: MarkupKind::Markdown,
@@ -212,7 +212,7 @@ fn answer(docs: &Docs, request: Request) -> Response {
                     // while the editor shows that text, and only in the
                     // derivation language its replacement is written in.
                     (doc.current && doc.kind == InputKind::Deriv).then(|| {
-                        actions::quick_fixes(&uri, text, &doc.report, p.range)
+                        actions::quick_fixes(&uri, text, doc.report, p.range)
                             .into_iter()
                             .map(CodeActionOrCommand::CodeAction)
                             .collect::<Vec<_>>()
@@ -224,7 +224,7 @@ fn answer(docs: &Docs, request: Request) -> Response {
             serde_json::from_value(request.params).map(|p: lsp_types::InlayHintParams| {
                 serde_json::to_value(with_checked(docs, &p.text_document.uri, |doc, text| {
                     doc.current
-                        .then(|| hints::hints(text, &doc.report, p.range))
+                        .then(|| hints::hints(text, doc.report, p.range))
                 }))
             })
         }

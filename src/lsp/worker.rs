@@ -111,8 +111,10 @@ pub(crate) fn run(
 /// panic (a bug) is an error at the first line rather than a dead server.
 fn check(key: &str, text: &str, kind: Option<InputKind>) -> (FileReport, InputKind) {
     let path = path_of(key);
-    let mut options = Options::default();
-    options.input = kind;
+    let options = Options {
+        input: kind,
+        ..Options::default()
+    };
     let kind = kind_of(&path, &options);
     let report = std::panic::catch_unwind(|| crate::verify_source(&path, text, &options))
         .unwrap_or_else(|panic| FileReport::internal_error(&path, panic.as_ref()));
