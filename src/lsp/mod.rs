@@ -10,10 +10,10 @@
 //! and a check that finishes after a newer version arrived is dropped, so
 //! typing never waits for, nor sees, the verdicts of an old text.
 //!
-//! What a client gets: diagnostics per link ([`diagnostics`]), hover on a
-//! link ([`hover`]), quick fixes ([`actions`]) and a mark at the end of
-//! each link's line ([`hints`]). Positions are UTF-16 code units
-//! ([`position`]).
+//! What a client gets: diagnostics per link (`diagnostics.rs`), hover on
+//! a link (`hover.rs`), quick fixes (`actions.rs`) and a mark at the end of
+//! each link's line (`hints.rs`). Positions are UTF-16 code units
+//! (`position.rs`).
 
 mod actions;
 mod diagnostics;
@@ -223,8 +223,7 @@ fn answer(docs: &Docs, request: Request) -> Response {
         InlayHintRequest::METHOD => {
             serde_json::from_value(request.params).map(|p: lsp_types::InlayHintParams| {
                 serde_json::to_value(with_checked(docs, &p.text_document.uri, |doc, text| {
-                    doc.current
-                        .then(|| hints::hints(text, doc.report, p.range))
+                    doc.current.then(|| hints::hints(text, doc.report, p.range))
                 }))
             })
         }
