@@ -1,5 +1,6 @@
 //! End to end with a real editor: Neovim's built-in LSP client, run
-//! headless, starts `derivcheck lsp` for a derivation with a false step,
+//! headless with the setup shipped in editors/neovim, starts `derivcheck
+//! lsp` for a derivation with a false step,
 //! waits for the diagnostics and writes them to a file, which this test
 //! reads. Neovim is required (`.ci/run` installs it): without it the test
 //! fails, it does not skip. Neovim's own process group is killed at the
@@ -19,6 +20,18 @@ const TEXT: &str = "\
 claim lost: σ(ŷ) (1 - σ(ŷ)) = σ(ŷ) (σ(ŷ) - 1)
 ";
 
+/// The PATH with the built binary's folder first, so that the shipped
+/// setup's `derivcheck` is the one under test.
+fn path_with_bin() -> std::ffi::OsString {
+    let dir = std::path::Path::new(BIN)
+        .parent()
+        .expect("the binary's folder");
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![dir.to_path_buf()];
+    paths.extend(std::env::split_paths(&rest));
+    std::env::join_paths(paths).expect("a PATH")
+}
+
 #[test]
 fn neovim_shows_the_false_step() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("neovim");
@@ -30,7 +43,8 @@ fn neovim_shows_the_false_step() {
     let mut child = Command::new("nvim")
         .args(["--headless", "--clean", "-u", "NONE", "-n", "-c"])
         .arg(format!("luafile {ROOT}/tests/neovim/diagnostics.lua"))
-        .env("DERIVCHECK_BIN", BIN)
+        .env("DERIVCHECK_ROOT", ROOT)
+        .env("PATH", path_with_bin())
         .env("DERIVCHECK_FILE", &file)
         .env("DERIVCHECK_OUT", &out)
         .current_dir(&dir)
