@@ -1,4 +1,4 @@
--- derivcheck in Neovim: diagnostics, hover (K), quick fixes
+-- derivcheck in Neovim: diagnostics, hover (vim.lsp.buf.hover), quick fixes
 -- (vim.lsp.buf.code_action) and, on Neovim 0.10 and later, inlay hints
 -- (✓ proved, ≈ holds, ✗ false) from `derivcheck lsp`.
 --
