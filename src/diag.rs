@@ -13,6 +13,20 @@ pub struct Diagnostic {
     pub labels: Vec<(Span, String)>,
     /// A suggestion, if one fits ("did you mean W2ᵀ (ŷ − y)?").
     pub help: Option<String>,
+    /// The help as an edit, when it says exactly what to write where
+    /// (a misspelt name, a product in the wrong order): what an editor's
+    /// quick fix applies. Its text is in the derivation language. Boxed:
+    /// diagnostics travel in `Result`s, and few have one.
+    pub fix: Option<Box<Fix>>,
+}
+
+/// A replacement of source text that makes a diagnostic's help so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// The bytes to replace.
+    pub span: Span,
+    /// What to write instead.
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -23,6 +37,7 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -35,6 +50,15 @@ impl Diagnostic {
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a help that is an edit: "did you mean `replacement`?", and the
+    /// fix that writes `replacement` over `span`.
+    pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
+        let replacement = replacement.into();
+        self.help = Some(format!("did you mean `{replacement}`?"));
+        self.fix = Some(Box::new(Fix { span, replacement }));
         self
     }
 }

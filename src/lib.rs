@@ -30,7 +30,10 @@
 //!   submission reaches, as a table, a CSV and a class page;
 //! - [`calc`] runs the symbolic engine on one expression (`simplify`,
 //!   `differentiate`);
-//! - [`testing`] checks derivations from another crate's test suite.
+//! - [`testing`] checks derivations from another crate's test suite;
+//! - `lsp` (feature `lsp`) is the language server of `derivcheck lsp`, and
+//!   `watch` (feature `watch`) what `derivcheck watch` needs: the links
+//!   that changed verdict between two runs, and a watch on the files.
 //!
 //! Inside, text goes through `syntax` (parser, spans), `lower` (semantic
 //! check of names, shapes and indices; index-form scalar expressions in an
@@ -39,7 +42,8 @@
 //! ARCHITECTURE.md in the repository maps them. None of that is public: it
 //! changes as the engines do.
 //!
-//! Features: `cli` (default) builds the `derivcheck` command line (clap);
+//! Features: `cli` (default) builds the `derivcheck` command line (clap),
+//! with `lsp` and `watch`;
 //! `mimalloc` (default) makes it allocate with mimalloc. A crate that only
 //! uses the library depends on derivcheck with `default-features = false`.
 #![forbid(unsafe_code)]
@@ -48,9 +52,13 @@
 pub mod calc;
 pub mod grade;
 pub mod input;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod outcome;
 pub mod report;
 pub mod testing;
+#[cfg(feature = "watch")]
+pub mod watch;
 
 mod canon;
 mod diag;
@@ -67,7 +75,7 @@ mod parallel;
 mod syntax;
 mod verify;
 
-pub use diag::Diagnostic;
+pub use diag::{Diagnostic, Fix};
 pub use document::InputKind;
 pub use numeric::{Counterexample, SampleValue};
 pub use outcome::{ClaimReport, FileError, FileReport, StepReport, Verdict};

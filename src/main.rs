@@ -17,7 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::input;
 use derivcheck::outcome::{FileOutcome, Summary, EXIT_ERROR};
-use derivcheck::report::{color, github, html, json, junit, latex, terminal};
+use derivcheck::report::{color, github, html, json, junit, latex, short, terminal};
 use derivcheck::Options;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -123,6 +123,40 @@ enum Command {
         "     or a table that could not be written",
     ))]
     Grade(GradeArgs),
+    /// Check files again each time one is saved: clear the screen, show
+    /// the report, and say which links changed verdict since the last run.
+    #[command(after_long_help = concat!(
+        "Examples:\n",
+        "  derivcheck watch derivations/backprop.txt\n",
+        "  derivcheck watch homework/ --context assignment.deriv\n",
+        "\n",
+        "Runs until interrupted (Ctrl-C). Exit code 2 if the files cannot be watched.",
+    ))]
+    Watch(WatchArgs),
+    /// Run the language server (the Language Server Protocol on standard
+    /// input and output), for editors: diagnostics, hover, quick fixes and
+    /// verdict marks as you type (docs/editors.md).
+    #[command(after_long_help = concat!(
+        "An editor starts it; see editors/ for Neovim, Helix and VS Code.\n",
+        "Exit codes: 0 after the client's shutdown and exit; 1 after an exit without shutdown",
+    ))]
+    Lsp,
+}
+
+#[derive(Clone, Debug, Args)]
+struct WatchArgs {
+    /// Files and folders to check and watch (folders with the .md, .tex,
+    /// .txt and .deriv files below them).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    check: CheckArgs,
+
+    /// Show only the files and claims that are not verified, and the
+    /// summary.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -275,7 +309,8 @@ struct VerifyArgs {
     files: Vec<PathBuf>,
 
     /// Report format: `text` for people, `json` for programs (docs/json.md),
-    /// `github` and `junit` for CI (docs/reports.md).
+    /// `github` and `junit` for CI (docs/reports.md), `short` for editors
+    /// (one `path:line:col: kind: message` line per finding).
     #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     format: Format,
 
@@ -313,6 +348,9 @@ enum Format {
     Github,
     /// JUnit XML: a test suite per file, a test case per claim.
     Junit,
+    /// One `path:line:col: kind: message` line per finding, for editors'
+    /// quickfix lists.
+    Short,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -340,6 +378,8 @@ fn main() -> ExitCode {
         Command::Simplify(args) => calculate(&args, None),
         Command::Diff(args) => calculate(&args.calc, Some(&args.wrt)),
         Command::Grade(args) => grade(&args),
+        Command::Watch(args) => watch(&args),
+        Command::Lsp => derivcheck::lsp::serve_stdio(),
     })
 }
 
@@ -488,6 +528,7 @@ fn verify(args: &VerifyArgs) -> u8 {
         }
         Format::Github => github::render(&outcomes),
         Format::Junit => junit::render(&outcomes),
+        Format::Short => short::render(&outcomes),
     };
     let mut stdout = io::stdout().lock();
     match stdout
@@ -504,6 +545,57 @@ fn verify(args: &VerifyArgs) -> u8 {
                 input::io_reason(&e)
             );
             EXIT_ERROR
+        }
+    }
+}
+
+/// Runs `watch`: checks, shows the report and what changed, waits for a
+/// save, and again, until interrupted. Returns the exit code of a watch
+/// that could not start or stopped.
+fn watch(args: &WatchArgs) -> u8 {
+    // Watching starts before the first check, so a save during it is not
+    // missed.
+    let watch = match derivcheck::watch::Watch::new(&args.paths) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let is_terminal = io::stdout().is_terminal();
+    let config = term_config(
+        use_color(color::ColorChoice::Auto, is_terminal),
+        args.quiet,
+        false,
+    );
+    let mut last: Option<Vec<FileOutcome>> = None;
+    loop {
+        let outcomes = check_all(&args.paths, &args.check);
+        let mut out = String::new();
+        if is_terminal {
+            // Clear the screen and go home: each run replaces the last.
+            out.push_str("\x1b[2J\x1b[H");
+        }
+        out.push_str(&terminal::render(&outcomes, &config));
+        if let Some(before) = &last {
+            out.push_str(&derivcheck::watch::render_changes(
+                &derivcheck::watch::changes(before, &outcomes),
+            ));
+        }
+        out.push_str("watching for changes (Ctrl-C to stop)\n");
+        let mut stdout = io::stdout().lock();
+        if stdout
+            .write_all(out.as_bytes())
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return EXIT_ERROR;
+        }
+        drop(stdout);
+        last = Some(outcomes);
+        if !watch.wait(std::time::Duration::from_millis(100)) {
+            let _ = writeln!(io::stderr(), "error: the watch on the files stopped");
+            return EXIT_ERROR;
         }
     }
 }

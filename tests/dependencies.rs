@@ -1,7 +1,8 @@
 //! The library without the command line: with default features off,
-//! derivcheck's own dependencies hold neither clap nor mimalloc (the command
-//! line's) nor proptest (the test suite's). `scripts/check-consumer.sh`
-//! builds a crate that uses it that way; this test reads the tree.
+//! derivcheck's own dependencies hold neither clap, mimalloc, lsp-server,
+//! lsp-types nor notify (the command line's) nor proptest (the test
+//! suite's). `scripts/check-consumer.sh` builds a crate that uses it that
+//! way; this test reads the tree.
 
 use std::process::Command;
 
@@ -44,7 +45,15 @@ fn the_library_alone_needs_no_command_line_or_test_crates() {
     let names = crates(&tree);
     assert!(names.contains(&"derivcheck"), "{tree}");
     assert!(names.contains(&"nom"), "{tree}");
-    for unwanted in ["clap", "mimalloc", "libmimalloc-sys", "proptest"] {
+    for unwanted in [
+        "clap",
+        "mimalloc",
+        "libmimalloc-sys",
+        "proptest",
+        "lsp-server",
+        "lsp-types",
+        "notify",
+    ] {
         assert!(!names.contains(&unwanted), "{unwanted} in:\n{tree}");
     }
 }
@@ -56,5 +65,8 @@ fn the_command_line_brings_clap_and_mimalloc() {
     let names_tree = library_tree(&["cli", "mimalloc"]);
     let names = crates(&names_tree);
     assert!(names.contains(&"clap"), "{names_tree}");
+    // `cli` brings the language server's and the watcher's crates.
+    assert!(names.contains(&"lsp-server"), "{names_tree}");
+    assert!(names.contains(&"notify"), "{names_tree}");
     assert!(names.contains(&"mimalloc"), "{names_tree}");
 }

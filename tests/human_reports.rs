@@ -190,8 +190,8 @@ fn links_sharing_one_error_are_annotated_each_at_its_own_step() {
     assert_eq!(
         places,
         [
-            format!("::error file={path},line=6,col=3"),
-            format!("::error file={path},line=7,col=3"),
+            format!("::error file={path},line=6,col=3,endLine=6,endColumn=10"),
+            format!("::error file={path},line=7,col=3,endLine=7,endColumn=7"),
         ],
         "{out}"
     );

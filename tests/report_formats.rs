@@ -316,6 +316,88 @@ fn github_escapes_hostile_text() {
     assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
 }
 
+#[test]
+fn github_annotations_span_the_step_and_undecided_links_are_warnings() {
+    let out = run(&[
+        "verify",
+        "--format",
+        "github",
+        "derivations/mistakes/lost_sign.txt",
+    ]);
+    let error = out.stdout.lines().next().unwrap_or("");
+    // `  = -(1 + e^(-x))^(-2) · e^(-x)` from column 3 to its last character.
+    let step = "= -(1 + e^(-x))^(-2) · e^(-x)";
+    let end = 3 + step.chars().count() - 1;
+    assert!(
+        error.starts_with(&format!(
+            "::error file=derivations/mistakes/lost_sign.txt,line=11,col=3,endLine=11,endColumn={end},"
+        )),
+        "{error}"
+    );
+    let path = scratch("undefined.txt", "x : real\nclaim odd: log(-x^2 - 1) = 0\n");
+    let out = run(&["verify", "--format", "github", &path]);
+    let first = out.stdout.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with(&format!("::warning file={path},line=2,col=")),
+        "{}",
+        out.stdout
+    );
+    assert!(first.contains("::undefined: "), "{first}");
+    assert_eq!(out.code, Some(1));
+}
+
+// -------------------------------------------------------------- short ---
+
+#[test]
+fn short_has_one_line_per_bad_link_at_its_line() {
+    for (path, lines) in MISTAKES {
+        let out = run(&["verify", "--format", "short", path]);
+        let found: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(found.len(), lines.len(), "{path}:\n{}", out.stdout);
+        for (finding, line) in found.iter().zip(lines.iter()) {
+            let prefix = format!("{path}:{line}:");
+            assert!(finding.starts_with(&prefix), "{finding}");
+            let rest = &finding[prefix.len()..];
+            let (col, message) = rest.split_once(": ").expect("path:line:col: message");
+            assert!(col.parse::<usize>().is_ok(), "{finding}");
+            assert!(
+                ["false: ", "error: ", "undefined: ", "inconclusive: "]
+                    .iter()
+                    .any(|k| message.starts_with(k)),
+                "{finding}"
+            );
+        }
+        assert_ne!(out.code, Some(0), "{path}");
+    }
+}
+
+#[test]
+fn short_is_silent_about_verified_files_and_names_unreadable_ones() {
+    let mut args = vec!["verify", "--format", "short"];
+    args.extend(EXAMPLES);
+    let out = run(&args);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert_eq!(out.stdout, "");
+    let out = run(&["verify", "--format", "short", "no/such.txt"]);
+    assert!(
+        out.stdout
+            .starts_with("no/such.txt: error: cannot read no/such.txt: "),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, Some(2));
+}
+
+#[test]
+fn short_points_a_file_error_at_its_line_and_column() {
+    let path = scratch("short_error.txt", "x : real\nclaim c: x + = x\n");
+    let out = run(&["verify", "--format", "short", &path]);
+    let first = out.stdout.lines().next().unwrap_or("");
+    assert!(first.starts_with(&format!("{path}:2:")), "{}", out.stdout);
+    assert!(first.contains(": error: "), "{first}");
+    assert_eq!(out.code, Some(2));
+}
+
 // -------------------------------------------------------------- JUnit ---
 
 fn attr(tag: &str, name: &str) -> Option<String> {

@@ -600,7 +600,7 @@ fn unknown(name: &Ident, what: &str, candidates: &[&str]) -> Diagnostic {
             "did you mean the builtin `sigmoid` (also written `σ`)? Or define `{}(t) := ...`",
             name.name
         )),
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        Some(s) => d.with_fix(name.span, s),
         None if what == "name" && name.name == "d" => d.with_help(
             "to differentiate, write `d/dx` with no blank inside: `d/d x` and `d / dx` divide by `d`",
         ),

@@ -258,7 +258,7 @@ impl<'a> Lowerer<'a> {
             ),
         );
         match did_you_mean(&id.name, self.env.value_names()) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            Some(s) => d.with_fix(id.span, s),
             None => d,
         }
     }

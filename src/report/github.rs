@@ -16,6 +16,7 @@ use super::{reason_and_help, terminal};
 use crate::numeric::Counterexample;
 use crate::outcome::{FileOutcome, NoteKind, Summary};
 use crate::outcome::{StepReport, Verdict};
+use crate::syntax::span::{LineIndex, Span};
 
 /// The whole run: annotations in file, claim and link order, then the
 /// summary line.
@@ -46,7 +47,8 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                     ),
                 );
             }
-            FileOutcome::Checked { report, .. } => {
+            FileOutcome::Checked { report, source } => {
+                let index = LineIndex::new(source);
                 // A display not read, a relation not checked, the names
                 // assumed: warnings, on their lines.
                 for note in &report.notes {
@@ -62,8 +64,11 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                             workflow_command(
                                 "warning",
                                 &report.path,
-                                Some(note.line),
-                                Some(note.col),
+                                Place {
+                                    line: Some(note.line),
+                                    col: Some(note.col),
+                                    end: None,
+                                },
                                 &format!("derivcheck: {}", note.kind.as_str()),
                                 &format!("{}: {}", note.kind.as_str(), note.message),
                             ),
@@ -88,12 +93,18 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 }
                 for claim in &report.claims {
                     for step in claim.steps.iter().filter(|s| !s.verdict.is_ok()) {
+                        let (end_line, end_col) =
+                            last_char(source, &index, step.span).unwrap_or((step.line, step.col));
                         push(
                             &mut out,
-                            command(
+                            workflow_command(
+                                level(step.verdict),
                                 &report.path,
-                                Some(step.line),
-                                Some(step.col),
+                                Place {
+                                    line: Some(step.line),
+                                    col: Some(step.col),
+                                    end: Some((end_line, end_col)),
+                                },
                                 &format!("derivcheck: {}", claim.name),
                                 &step_message(step),
                             ),
@@ -110,6 +121,25 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
     out
 }
 
+/// `error` for a link shown wrong or not checked, `warning` for one whose
+/// witnesses could not decide (undefined, inconclusive).
+pub(crate) fn level(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Undefined | Verdict::Inconclusive => "warning",
+        _ => "error",
+    }
+}
+
+/// The line and column (1-based, in characters) of the last character of
+/// `span` that is not white space: where an annotation of the span ends.
+/// `None` for a span with nothing but white space.
+pub(crate) fn last_char(source: &str, index: &LineIndex, span: Span) -> Option<(usize, usize)> {
+    let text = source.get(span.start..span.end)?;
+    let trimmed = text.trim_end();
+    let (offset, _) = trimmed.char_indices().last()?;
+    Some(index.line_col(source, span.start + offset))
+}
+
 /// One `::error` line.
 fn command(
     path: &str,
@@ -118,18 +148,24 @@ fn command(
     title: &str,
     message: &str,
 ) -> String {
-    workflow_command("error", path, line, col, title, message)
+    let place = Place {
+        line,
+        col,
+        end: None,
+    };
+    workflow_command("error", path, place, title, message)
+}
+
+/// Where an annotation points: a line and column, and where it ends.
+struct Place {
+    line: Option<usize>,
+    col: Option<usize>,
+    /// The line and column of its last character.
+    end: Option<(usize, usize)>,
 }
 
 /// One `::error` or `::warning` workflow command.
-fn workflow_command(
-    level: &str,
-    path: &str,
-    line: Option<usize>,
-    col: Option<usize>,
-    title: &str,
-    message: &str,
-) -> String {
+fn workflow_command(level: &str, path: &str, place: Place, title: &str, message: &str) -> String {
     // Text from the file is escaped as in the text report (`\u{1b}`)
     // first: the log is read in a terminal too, and GitHub's log viewer
     // acts on escape sequences.
@@ -139,11 +175,15 @@ fn workflow_command(
         text::escape(message),
     );
     let mut props = vec![format!("file={}", escape_property(&path))];
-    if let Some(line) = line {
+    if let Some(line) = place.line {
         props.push(format!("line={line}"));
     }
-    if let Some(col) = col {
+    if let Some(col) = place.col {
         props.push(format!("col={col}"));
+    }
+    if let Some((line, col)) = place.end {
+        props.push(format!("endLine={line}"));
+        props.push(format!("endColumn={col}"));
     }
     props.push(format!("title={}", escape_property(&title)));
     format!("::{level} {}::{}\n", props.join(","), escape_data(&message))
@@ -151,7 +191,7 @@ fn workflow_command(
 
 /// What is wrong with a link, on one line: the verdict and the step, then
 /// the evidence (counterexample, reason or diagnostic) and the diagnosis.
-fn step_message(step: &StepReport) -> String {
+pub(crate) fn step_message(step: &StepReport) -> String {
     let mut m = format!(
         "{}: {} = {}",
         step.verdict.as_str(),
@@ -243,16 +283,16 @@ mod tests {
     }
 
     #[test]
-    fn one_error_per_bad_link_and_file_error_then_summary() {
+    fn one_annotation_per_bad_link_and_file_error_then_summary() {
         let out = render(&[testdata::checked(), testdata::missing()]);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
             lines,
             [
                 "::error file=ex.txt,line=10,col=5,title=derivcheck%3A error::expected a name after `let`",
-                "::error file=ex.txt,line=7,col=31,title=derivcheck%3A wrong::false: sum(i, v[i])^2 = sum(i, v[i]^2) — counterexample n = 2, v = [1, 1]: left = 4, right = 2",
-                "::error file=ex.txt,line=8,col=28,title=derivcheck%3A odd::undefined: log(-x^2 - 1) = 0 — both sides were defined at only 0 of 2560 samples",
-                "::error file=ex.txt,line=9,col=17,title=derivcheck%3A typo::error: x + q = q + x — unknown name `q` (help: declare it, e.g. `q : real`)",
+                "::error file=ex.txt,line=7,col=31,endLine=7,endColumn=44,title=derivcheck%3A wrong::false: sum(i, v[i])^2 = sum(i, v[i]^2) — counterexample n = 2, v = [1, 1]: left = 4, right = 2",
+                "::warning file=ex.txt,line=8,col=28,endLine=8,endColumn=28,title=derivcheck%3A odd::undefined: log(-x^2 - 1) = 0 — both sides were defined at only 0 of 2560 samples",
+                "::error file=ex.txt,line=9,col=17,endLine=9,endColumn=25,title=derivcheck%3A typo::error: x + q = q + x — unknown name `q` (help: declare it, e.g. `q : real`)",
                 "::error file=missing.txt,title=derivcheck%3A cannot read file::cannot read missing.txt: no such file or directory",
                 "✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, 1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable",
             ]
@@ -311,7 +351,9 @@ mod tests {
         }]);
         for line in out.lines() {
             assert!(
-                line.starts_with("::error file=a%2Cb%3Ac.txt,") || line.starts_with('✗'),
+                line.starts_with("::error file=a%2Cb%3Ac.txt,")
+                    || line.starts_with("::warning file=a%2Cb%3Ac.txt,")
+                    || line.starts_with('✗'),
                 "{line}"
             );
         }

@@ -22,9 +22,11 @@ pub mod html;
 pub mod junit;
 pub mod latex;
 pub(crate) mod mathml;
+// For editors and `grep -n` users.
+pub mod short;
 #[cfg(test)]
 pub(crate) mod testdata;
-mod text;
+pub(crate) mod text;
 mod xml;
 
 use crate::input::ReadError;

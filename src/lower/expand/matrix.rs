@@ -180,7 +180,7 @@ impl<'a> Lowerer<'a> {
             None
         };
         if let Some(h) = hint {
-            d = d.with_help(format!("did you mean `{h}`?"));
+            d = d.with_fix(lhs.span.join(rhs.span), h);
         } else if let Some(h) = self.fitting_name(lhs, rhs, l, r) {
             d = d.with_help(h);
         } else if l.dims.len() == 1 && r.dims.len() == 1 && l.dims == r.dims {
@@ -361,7 +361,7 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         Err(match hint {
-            Some(h) => d.with_help(format!("did you mean `{h}`?")),
+            Some(h) => d.with_fix(lhs.span.join(rhs.span), h),
             None => d,
         })
     }
