@@ -62,7 +62,10 @@ pub fn diagnose(
         // went wrong, no diagnosis is better than a made-up one.
         Err(Contradiction) => return None,
     };
-    let headline = d.by_wrong_rule().or_else(|| d.by_ratio());
+    let headline = d
+        .by_free_index(free)
+        .or_else(|| d.by_wrong_rule())
+        .or_else(|| d.by_ratio());
     match (headline, difference) {
         (Some(h), Some((_, text))) if text.chars().count() <= MAX_DIFFERENCE => {
             Some(format!("{h}; left − right = {text}"))
@@ -190,6 +193,52 @@ impl<'a> Diagnoser<'a> {
             checked += 1;
         }
         checked >= MIN_CONFIRMED
+    }
+
+    /// A free index that only one side mentions, when that side changes
+    /// with it: "the left side depends on `j` but the right side does not",
+    /// with two values of `j` that give that side different values and
+    /// everything else the same. An equality holds for each value of its
+    /// free indices, so the other side is the same for both: one of them is
+    /// a counterexample.
+    fn by_free_index(&self, free: &[IndexId]) -> Option<String> {
+        for &ix in free {
+            let (in_l, in_r) = (
+                mentions(self.store, self.lhs, ix),
+                mentions(self.store, self.rhs, ix),
+            );
+            let (side, other, id) = match (in_l, in_r) {
+                (true, false) => ("left", "right", self.lhs),
+                (false, true) => ("right", "left", self.rhs),
+                _ => continue,
+            };
+            let name = &self.symbols.index(ix).name;
+            let dim = self.symbols.index_dim(ix).0 as usize;
+            for (p, l, r) in &self.points {
+                let here = if id == self.lhs { *l } else { *r };
+                let (Some(&at), Some(&n)) = (p.indices.get(ix.0 as usize), p.dims.get(dim)) else {
+                    continue;
+                };
+                for v in (0..n).filter(|&v| v != at) {
+                    let mut q = p.clone();
+                    q.indices[ix.0 as usize] = v;
+                    let Some(there) = numeric::eval_at(self.store, self.symbols, id, &q) else {
+                        continue;
+                    };
+                    let scale = here.abs().max(there.abs());
+                    if (here - there).abs() > 1e-7 * scale + 1e-9 {
+                        return Some(format!(
+                            "the {side} side depends on `{name}` but the {other} side does not: \
+                             the {side} side is {} at {name} = {at} and {} at {name} = {v}, \
+                             everything else the same",
+                            short_number(here),
+                            short_number(there)
+                        ));
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// The canonical `lhs − rhs`, printed, when it is confirmed.
@@ -621,6 +670,28 @@ fn point_of(symbols: &Symbols, free: &[IndexId], cx: &Counterexample) -> Option<
         indices,
         vars,
     })
+}
+
+/// True when index `ix` occurs anywhere in `id`.
+fn mentions(store: &Store, id: Id, ix: IndexId) -> bool {
+    any_node(store, id, |n| match n {
+        Node::Var(_, is) => is.contains(&ix),
+        Node::Delta(a, b) => *a == ix || *b == ix,
+        Node::Sum { except, .. } => *except == Some(ix),
+        Node::Deriv { at, .. } => at.contains(&ix),
+        _ => false,
+    })
+}
+
+/// A value for a message: at most 6 decimals, no trailing zeros.
+fn short_number(x: f64) -> String {
+    let s = format!("{:.6}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn is_zero(store: &Store, id: Id) -> bool {

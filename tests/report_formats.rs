@@ -336,6 +336,8 @@ fn junit_is_well_formed_and_counts_claims() {
     let mut args = vec!["verify", "--format", "junit"];
     args.extend(EXAMPLES);
     args.extend(MISTAKES.iter().map(|(p, _)| *p));
+    // A file with links in error, for the `<error>` elements.
+    args.push("derivations/mistakes/missing_transpose.txt");
     let out = run(&args);
     let names = well_formed(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{}", out.stdout));
     assert_eq!(names[0], "testsuites");
@@ -354,7 +356,7 @@ fn junit_is_well_formed_and_counts_claims() {
     assert_eq!(count(root, "tests"), n("total"));
     assert_eq!(count(root, "failures"), n("failed"));
     assert_eq!(count(root, "errors"), n("error"));
-    assert_eq!(names.iter().filter(|n| *n == "testsuite").count(), 9);
+    assert_eq!(names.iter().filter(|n| *n == "testsuite").count(), 10);
     assert_eq!(
         names.iter().filter(|n| *n == "testcase").count(),
         n("total")
@@ -406,12 +408,11 @@ fn junit_failures_name_the_line_and_the_counterexample() {
 
 #[test]
 fn junit_errors_for_links_in_error() {
-    let out = run(&[
-        "verify",
-        "--format",
-        "junit",
-        "derivations/mistakes/bound_index_reused.txt",
-    ]);
+    let path = scratch(
+        "junit_error_link.txt",
+        "x : vector[n]\nclaim c: x[i] = x[i, j]\n",
+    );
+    let out = run(&["verify", "--format", "junit", &path]);
     well_formed(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert!(out
         .stdout
@@ -631,7 +632,7 @@ fn report_exits_like_verify_and_writes_files() {
     let cases: [(&str, i32); 3] = [
         ("derivations/softmax.txt", 0),
         ("derivations/mistakes/lost_sign.txt", 1),
-        ("derivations/mistakes/bound_index_reused.txt", 2),
+        ("derivations/mistakes/w2_times_x.txt", 2),
     ];
     for (path, code) in cases {
         let out = run(&["report", path, "--html", &html, "--latex", &tex]);

@@ -489,12 +489,17 @@ impl<'a> Lowerer<'a> {
                     .with_help("rename the sum's index"));
                 }
                 if let Some(&(_, first)) = self.free.get(&index.name).filter(|_| scope.link) {
-                    return Err(Diagnostic::new(
-                        index.span,
-                        format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", index.name, index.name),
-                    )
-                    .with_label(first, format!("`{}` is free here", index.name))
-                    .with_help("rename the sum's index"));
+                    // Read as mathematics reads it: the sum's index is local
+                    // and hides the free one inside the sum. Sloppy, since
+                    // the two are easily confused, but not wrong.
+                    self.warnings.push(
+                        Diagnostic::new(
+                            index.span,
+                            format!("the sum's index `{}` shadows the free index `{}` of this step; inside the sum, `{}` is the sum's own", index.name, index.name, index.name),
+                        )
+                        .with_label(first, format!("the free `{}`", index.name))
+                        .with_help("rename the sum's index to keep the two apart"),
+                    );
                 }
                 let Some((dim, fixed)) = self.infer_dim(&index.name, body, scope)? else {
                     return Err(Diagnostic::new(

@@ -121,30 +121,6 @@ fn collect_free(expr: &Expr, bound: &mut Vec<String>, out: &mut Vec<Ident>) {
     }
 }
 
-/// The indices bound by the sums in `e`, in source order.
-pub fn sum_indices(e: &Expr) -> Vec<&Ident> {
-    let mut out = Vec::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match &e.kind {
-            ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Delta(..) => {}
-            ExprKind::Call { args, .. } => stack.extend(args.iter().rev()),
-            ExprKind::Index { base, .. } => stack.push(base),
-            ExprKind::Neg(a) | ExprKind::Transpose(a) => stack.push(a),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                stack.push(rhs);
-                stack.push(lhs);
-            }
-            ExprKind::Deriv { body, .. } => stack.push(body),
-            ExprKind::Sum { index, body, .. } => {
-                out.push(index);
-                stack.push(body);
-            }
-        }
-    }
-    out
-}
-
 /// The first `sum` in `e` whose index is already bound where it stands
 /// (by an enclosing sum, or in `bound`), with the span of the outer binding.
 pub fn rebound_sum_index(e: &Expr, bound: &mut Vec<Ident>) -> Option<(Ident, Span)> {
