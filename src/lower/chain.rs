@@ -220,7 +220,17 @@ fn lower_sides<'a>(
     let top = Scope::top();
     let mut shapes = Vec::new();
     for side in sides {
-        shapes.push(lw.value_shape(side, &top)?);
+        shapes.push(match sides {
+            // One expression on its own: a transposed vector there means
+            // nothing the vector does not.
+            [_] => lw.value_shape(side, &top)?,
+            _ => lw.shape_of(side, &top)?,
+        });
+    }
+    if let ([a, b], [sa, sb]) = (sides, &shapes[..]) {
+        if sa.rank() == 1 && sa == sb {
+            layout_note(lw, a, b, &top)?;
+        }
     }
     let frees: Vec<Vec<_>> = sides.iter().map(|s| free_indices(s)).collect();
     // An equality holds for each value of its free indices, so a side that
@@ -298,6 +308,34 @@ fn lower_sides<'a>(
         .collect();
     free.extend(elems);
     Ok((ids, free))
+}
+
+/// An equality between a row vector and a column vector (`(ŷ − y)ᵀ W2 =
+/// W2ᵀ (ŷ − y)`) compares them element by element, as the layouts' readers
+/// mean it: accepted, with a warning that the sides are equal only up to
+/// transposition. A gradient `∂L/∂x` stands either way and needs no note.
+fn layout_note<'a>(
+    lw: &mut Lowerer<'a>,
+    a: &'a Expr,
+    b: &'a Expr,
+    top: &std::rc::Rc<Scope<'a>>,
+) -> Result<(), Diagnostic> {
+    use super::expand::matrix::Orientation::{Column, Row};
+    let (oa, ob) = (lw.orientation(a, top)?, lw.orientation(b, top)?);
+    let (row, col) = match (oa, ob) {
+        (Row, Column) => (a, b),
+        (Column, Row) => (b, a),
+        _ => return Ok(()),
+    };
+    lw.warnings.push(
+        Diagnostic::new(
+            row.span,
+            "this side is a row vector and the other a column vector: the sides are equal up to transposition, compared element by element",
+        )
+        .with_label(col.span, "a column vector")
+        .with_help("transpose one side to state the same layout on both"),
+    );
+    Ok(())
 }
 
 /// Fresh indices for every element of a value of `shape`: `i`, `j` for the

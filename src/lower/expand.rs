@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-mod matrix;
+pub(crate) mod matrix;
 mod shapes;
 pub(crate) use matrix::transposed_sides_hint;
 

@@ -28,11 +28,14 @@ use crate::syntax::print::print_expr;
 use crate::syntax::span::Span;
 use std::rc::Rc;
 
-/// The shape of one factor: its axes, and whether a vector is a row.
+/// The shape of one factor: its axes, whether a vector is a row, and
+/// whether it is a gradient (a scalar's derivative by a vector, which the
+/// numerator layout writes as a row: `(∂L/∂z)(∂z/∂h)`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Factor {
     pub(crate) dims: Vec<DimId>,
     pub(crate) row: bool,
+    pub(crate) grad: bool,
 }
 
 impl Factor {
@@ -41,13 +44,27 @@ impl Factor {
             [a, b] => Factor {
                 dims: vec![b, a],
                 row: false,
+                grad: false,
             },
             _ => Factor {
                 dims: self.dims.clone(),
                 row: !self.row && self.dims.len() == 1,
+                grad: false,
             },
         }
     }
+}
+
+/// How a vector-valued side of an equality stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Orientation {
+    /// A column vector: a declared vector, `W x`, ...
+    Column,
+    /// A row vector: `aᵀ`, `aᵀ W`, `(∂L/∂z)(∂z/∂h)`.
+    Row,
+    /// A gradient `∂L/∂x`: a column in the denominator layout, a row in the
+    /// numerator layout, so it stands either way.
+    Either,
 }
 
 /// Which product of two non-scalars.
@@ -67,13 +84,20 @@ pub(crate) enum Product {
 
 /// The kind and result of `l r`, if the shapes fit.
 fn fit(l: &Factor, r: &Factor) -> Option<(Product, Factor)> {
-    let f = |dims: Vec<DimId>, row: bool| Factor { dims, row };
+    let f = |dims: Vec<DimId>, row: bool| Factor {
+        dims,
+        row,
+        grad: false,
+    };
     match (&l.dims[..], l.row, &r.dims[..], r.row) {
         ([m, k], _, [k2], false) if k == k2 => Some((Product::MatVec, f(vec![*m], false))),
         ([m, k], _, [k2, n], _) if k == k2 => Some((Product::MatMat, f(vec![*m, *n], false))),
         ([k], true, [k2], false) if k == k2 => Some((Product::Inner, f(vec![], false))),
         ([m], false, [n], true) => Some((Product::Outer, f(vec![*m, *n], false))),
         ([k], true, [k2, n], _) if k == k2 => Some((Product::RowMat, f(vec![*n], true))),
+        // The numerator layout: a gradient on the left of a Jacobian is a
+        // row, `(∂L/∂z)(∂z/∂h)` = `(∂L/∂z)ᵀ (∂z/∂h)`.
+        ([k], false, [k2, n], _) if k == k2 && l.grad => Some((Product::RowMat, f(vec![*n], true))),
         _ => None,
     }
 }
@@ -84,6 +108,30 @@ impl<'a> Lowerer<'a> {
         Ok(Factor {
             dims: self.shape_of(e, scope)?.0,
             row: self.is_row(e, scope)?,
+            grad: self.is_gradient(e, scope)?,
+        })
+    }
+
+    /// True when `e` is a scalar's derivative by a vector, `∂L/∂x` (or its
+    /// negation).
+    pub(crate) fn is_gradient(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<bool> {
+        match &e.kind {
+            ExprKind::Neg(a) => self.is_gradient(a, scope),
+            ExprKind::Deriv { indices, body, .. } if indices.is_empty() => {
+                Ok(self.rank_of(body, scope)? == 0 && self.rank_of(e, scope)? == 1)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// How the vector `e` stands, for an equality between vectors.
+    pub(crate) fn orientation(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Orientation> {
+        Ok(if self.is_row(e, scope)? {
+            Orientation::Row
+        } else if self.is_gradient(e, scope)? {
+            Orientation::Either
+        } else {
+            Orientation::Column
         })
     }
 
@@ -322,7 +370,8 @@ impl<'a> Lowerer<'a> {
         scope: &Rc<Scope<'a>>,
     ) -> R<()> {
         let (l, r) = (self.factor(lhs, scope)?, self.factor(rhs, scope)?);
-        if l.row == r.row {
+        // A gradient stands either way (see `Orientation::Either`).
+        if l.row == r.row || l.grad || r.grad {
             return Ok(());
         }
         let gap = Span::new(lhs.span.end, rhs.span.start);
@@ -445,18 +494,28 @@ mod tests {
         Factor {
             dims: vec![DimId(d)],
             row: false,
+            grad: false,
         }
     }
     fn row(d: u32) -> Factor {
         Factor {
             dims: vec![DimId(d)],
             row: true,
+            grad: false,
+        }
+    }
+    fn grad(d: u32) -> Factor {
+        Factor {
+            dims: vec![DimId(d)],
+            row: false,
+            grad: true,
         }
     }
     fn mat(r: u32, c: u32) -> Factor {
         Factor {
             dims: vec![DimId(r), DimId(c)],
             row: false,
+            grad: false,
         }
     }
 
@@ -476,6 +535,7 @@ mod tests {
                     Factor {
                         dims: vec![],
                         row: false,
+                        grad: false,
                     },
                 )),
             ),
@@ -486,6 +546,10 @@ mod tests {
             (col(0), mat(0, 1), None),
             (mat(0, 1), row(1), None),
             (row(0), row(0), None),
+            // Numerator layout: a gradient times a Jacobian is a row.
+            (grad(0), mat(0, 2), Some((Product::RowMat, row(2)))),
+            (grad(0), mat(1, 2), None),
+            (mat(0, 1), grad(1), Some((Product::MatVec, col(0)))),
         ];
         for (l, r, want) in cases {
             assert_eq!(fit(l, r), *want, "{l:?} {r:?}");
