@@ -13,6 +13,41 @@ pub struct Diagnostic {
     pub labels: Vec<(Span, String)>,
     /// A suggestion, if one fits ("did you mean W2ᵀ (ŷ − y)?").
     pub help: Option<String>,
+    /// The help's suggestion as edits of the source, when it proposes one
+    /// definite text: applied together (they never overlap), they give the
+    /// text the help proposes. Empty when the help only explains, or asks
+    /// for something only the writer knows (`define it, e.g. f(t) := ...`).
+    pub fix: Vec<Edit>,
+}
+
+/// One edit of a fix: the bytes of `span` replaced by `text` (an empty
+/// span inserts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The bytes replaced, in the coordinates of the diagnostic's spans.
+    pub span: Span,
+    /// What replaces them.
+    pub text: String,
+}
+
+/// `text` with `edits` applied; `None` when an edit is out of range, not on
+/// a character boundary, or overlaps another.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in sorted {
+        let (start, end) = (e.span.start, e.span.end);
+        if start < at || end < start {
+            return None;
+        }
+        out.push_str(text.get(at..start)?);
+        out.push_str(&e.text);
+        at = end;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
 }
 
 impl Diagnostic {
@@ -23,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
+            fix: Vec::new(),
         }
     }
 
@@ -35,6 +71,15 @@ impl Diagnostic {
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds an edit to the help's fix: `span` replaced by `text`.
+    pub fn with_fix(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.fix.push(Edit {
+            span,
+            text: text.into(),
+        });
         self
     }
 }
@@ -60,7 +105,26 @@ pub(crate) fn plural(n: usize, noun: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::plural;
+    use super::{apply_edits, plural, Edit, Span};
+
+    #[test]
+    fn edits_apply_in_order_and_refuse_overlaps() {
+        let e = |a: usize, b: usize, t: &str| Edit {
+            span: Span::new(a, b),
+            text: t.to_string(),
+        };
+        let text = "W2 x + b";
+        assert_eq!(
+            apply_edits(text, &[e(3, 4, "h"), e(0, 2, "W2ᵀ")]).as_deref(),
+            Some("W2ᵀ h + b")
+        );
+        assert_eq!(
+            apply_edits(text, &[e(0, 0, "q : real\n")]).as_deref(),
+            Some("q : real\nW2 x + b")
+        );
+        assert_eq!(apply_edits(text, &[e(0, 3, "a"), e(2, 4, "b")]), None);
+        assert_eq!(apply_edits(text, &[e(0, 99, "a")]), None);
+    }
 
     #[test]
     fn plurals() {

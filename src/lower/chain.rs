@@ -279,7 +279,7 @@ fn lower_sides<'a>(
     }
     if let ([a, b], [sa, sb]) = (sides, &shapes[..]) {
         if sa != sb {
-            return Err(Diagnostic::new(
+            let d = Diagnostic::new(
                 b.span,
                 format!(
                     "this side is {} but the other side is {}; expected both sides of an equality to have the same shape",
@@ -287,11 +287,14 @@ fn lower_sides<'a>(
                     sa.describe(&lw.symbols)
                 ),
             )
-            .with_label(a.span, sa.describe(&lw.symbols))
-            .with_help(match (&sa.0[..], &sb.0[..]) {
-                ([p, q], [r, s]) if p == s && q == r => transposed_sides_hint(a, b),
-                _ => "index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape".to_string(),
-            }));
+            .with_label(a.span, sa.describe(&lw.symbols));
+            return Err(match (&sa.0[..], &sb.0[..]) {
+                ([p, q], [r, s]) if p == s && q == r => {
+                    let (help, span, text) = transposed_sides_hint(a, b);
+                    d.with_help(help).with_fix(span, text)
+                }
+                _ => d.with_help("index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape"),
+            });
         }
     }
     // A vector or matrix equality holds at every index: fresh indices stand

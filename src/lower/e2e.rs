@@ -530,4 +530,9 @@ fn a_sum_index_that_shadows_a_free_one_is_local_with_a_warning() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert_eq!(w[0].0, (2, 21), "{w:?}");
     assert!(w[0].1.contains("shadows the free index `j`"), "{w:?}");
+    // The warning's fix renames the sum's index and all its uses.
+    let fixed = crate::diag::apply_edits(src, &l.warnings[0].fix).expect("applies");
+    assert_eq!(fixed, "x : vector[n]\nclaim a: x[j] = sum(k, x[k])\n");
+    let after = all_ok(&fixed);
+    assert!(after.warnings.is_empty(), "{:?}", after.warnings);
 }

@@ -258,7 +258,9 @@ impl<'a> Lowerer<'a> {
             ),
         );
         match did_you_mean(&id.name, self.env.value_names()) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            Some(s) => d
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(id.span, s),
             None => d,
         }
     }
@@ -480,13 +482,23 @@ impl<'a> Lowerer<'a> {
                 body,
             } => {
                 let bound = scope.indices.iter().rev().find(|(n, ..)| *n == index.name);
+                // Names a renamed index must avoid: those bound around the
+                // sum, and the step's free ones.
+                let around: Vec<&str> = scope
+                    .indices
+                    .iter()
+                    .map(|(n, ..)| *n)
+                    .chain(self.free.keys().map(String::as_str))
+                    .collect();
                 if let Some((_, _, first)) = bound {
-                    return Err(Diagnostic::new(
+                    let mut d = Diagnostic::new(
                         index.span,
                         format!("the sum's index `{}` is already bound here (by an enclosing sum, or as a result index); expected a new name", index.name),
                     )
                     .with_label(*first, format!("`{}` is bound here", index.name))
-                    .with_help("rename the sum's index"));
+                    .with_help("rename the sum's index");
+                    d.fix = super::names::rename_sum_index(e, e, &around);
+                    return Err(d);
                 }
                 if let Some(&(_, first)) = self.free.get(&index.name).filter(|_| scope.link) {
                     // Read as mathematics reads it: the sum's index is local
@@ -500,6 +512,9 @@ impl<'a> Lowerer<'a> {
                         .with_label(first, format!("the free `{}`", index.name))
                         .with_help("rename the sum's index to keep the two apart"),
                     );
+                    if let Some(w) = self.warnings.last_mut() {
+                        w.fix = super::names::rename_sum_index(e, e, &around);
+                    }
                 }
                 let Some((dim, fixed)) = self.infer_dim(&index.name, body, scope)? else {
                     return Err(Diagnostic::new(

@@ -228,19 +228,33 @@ impl<'a> Lowerer<'a> {
             None
         };
         if let Some(h) = hint {
-            d = d.with_help(format!("did you mean `{h}`?"));
-        } else if let Some(h) = self.fitting_name(lhs, rhs, l, r) {
+            d = d
+                .with_help(format!("did you mean `{h}`?"))
+                .with_fix(lhs.span.join(rhs.span), h);
+        } else if let Some((h, name)) = self.fitting_name(lhs, rhs, l, r) {
             d = d.with_help(h);
+            if let Some(name) = name {
+                d = d.with_fix(rhs.span, name);
+            }
         } else if l.dims.len() == 1 && r.dims.len() == 1 && l.dims == r.dims {
-            d = d.with_help("use `⊙` for the elementwise product");
+            d = d
+                .with_help("use `⊙` for the elementwise product")
+                .with_fix(at, " ⊙ ");
         }
         d
     }
 
     /// For `W v` with a vector `v` of the wrong length, the declared
     /// variables and lets that have the length `W` wants: a typo such as
-    /// `W2 x` for `W2 h` is answered with "did you mean `W2 h`?".
-    fn fitting_name(&self, lhs: &Expr, rhs: &Expr, l: &Factor, r: &Factor) -> Option<String> {
+    /// `W2 x` for `W2 h` is answered with "did you mean `W2 h`?"; the
+    /// name is returned too when it is the only one, for the fix.
+    fn fitting_name(
+        &self,
+        lhs: &Expr,
+        rhs: &Expr,
+        l: &Factor,
+        r: &Factor,
+    ) -> Option<(String, Option<String>)> {
         let ([_, want], [_], false) = (&l.dims[..], &r.dims[..], r.row) else {
             return None;
         };
@@ -265,19 +279,25 @@ impl<'a> Lowerer<'a> {
         let a = print_factor(lhs);
         match names[..] {
             [] => None,
-            [one] => Some(format!(
-                "`{a}` takes a vector[{}], and `{one}` is one: did you mean `{a} {one}`?",
-                self.symbols.dim_name(*want)
+            [one] => Some((
+                format!(
+                    "`{a}` takes a vector[{}], and `{one}` is one: did you mean `{a} {one}`?",
+                    self.symbols.dim_name(*want)
+                ),
+                Some(one.to_string()),
             )),
-            _ => Some(format!(
-                "`{a}` takes a vector[{}] (such as {}), but `{}` is not one",
-                self.symbols.dim_name(*want),
-                names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                print_expr(rhs)
+            _ => Some((
+                format!(
+                    "`{a}` takes a vector[{}] (such as {}), but `{}` is not one",
+                    self.symbols.dim_name(*want),
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    print_expr(rhs)
+                ),
+                None,
             )),
         }
     }
@@ -410,7 +430,9 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         Err(match hint {
-            Some(h) => d.with_help(format!("did you mean `{h}`?")),
+            Some(h) => d
+                .with_help(format!("did you mean `{h}`?"))
+                .with_fix(lhs.span.join(rhs.span), h),
             None => d,
         })
     }
@@ -430,8 +452,9 @@ impl<'a> Lowerer<'a> {
 
 /// A hint for an equality `a = b` whose sides have transposed shapes: an
 /// outer product (on either side) written in the wrong order gets its
-/// factors swapped; otherwise `b` is transposed.
-pub(crate) fn transposed_sides_hint(a: &Expr, b: &Expr) -> String {
+/// factors swapped; otherwise `b` is transposed. With the hint, the side
+/// it rewrites and that side's new text, for the fix.
+pub(crate) fn transposed_sides_hint(a: &Expr, b: &Expr) -> (String, Span, String) {
     for side in [b, a] {
         if let ExprKind::Binary {
             op: BinOp::Mul,
@@ -441,13 +464,20 @@ pub(crate) fn transposed_sides_hint(a: &Expr, b: &Expr) -> String {
         {
             if let ExprKind::Transpose(q) = &rhs.kind {
                 let (p, q) = (print_factor(lhs), print_factor(q));
-                return format!("an outer product in the wrong order? did you mean `{q} {p}ᵀ`?");
+                let text = format!("{q} {p}ᵀ");
+                return (
+                    format!("an outer product in the wrong order? did you mean `{text}`?"),
+                    side.span,
+                    text,
+                );
             }
         }
     }
-    format!(
-        "the shapes are each other's transpose: did you mean `{}ᵀ`?",
-        bare(&print_factor(b))
+    let text = format!("{}ᵀ", bare(&print_factor(b)));
+    (
+        format!("the shapes are each other's transpose: did you mean `{text}`?"),
+        b.span,
+        text,
     )
 }
 
@@ -569,7 +599,11 @@ mod tests {
         assert_eq!(bare("(a + b)"), "(a + b)");
         let e = crate::syntax::parse_expr("h (yhat - y)ᵀ").expect("parses");
         let w = crate::syntax::parse_expr("W").expect("parses");
-        assert!(transposed_sides_hint(&w, &e).contains("`(yhat - y) hᵀ`"));
-        assert!(transposed_sides_hint(&w, &w).contains("`Wᵀ`"));
+        let (help, span, text) = transposed_sides_hint(&w, &e);
+        assert!(help.contains("`(yhat - y) hᵀ`"), "{help}");
+        assert_eq!((span, text.as_str()), (e.span, "(yhat - y) hᵀ"));
+        let (help, span, text) = transposed_sides_hint(&w, &w);
+        assert!(help.contains("`Wᵀ`"), "{help}");
+        assert_eq!((span, text.as_str()), (w.span, "Wᵀ"));
     }
 }
