@@ -300,7 +300,9 @@ impl<'a> Diagnoser<'a> {
     /// missing chain-rule factor, an exponent off, a short factor.
     fn by_ratio(&mut self) -> Option<String> {
         let raw = self.store.div(self.lhs, self.rhs);
-        let q = self.canon(raw)?;
+        let Some(q) = self.canon(raw) else {
+            return self.sign_lost_numerically();
+        };
         if let Node::Num(c) = self.store.get(q).clone() {
             // A ratio of 1 contradicts the counterexample: say nothing.
             if c.is_zero() || c.is_one() || !self.confirmed(Relation::Scaled(q)) {
@@ -328,6 +330,12 @@ impl<'a> Diagnoser<'a> {
         if let Some(s) = self.exponent(q) {
             return Some(s);
         }
+        // The same function written two ways (the builtin σ on one side,
+        // 1/(1 + e^(−x)) on the other) can leave a ratio of −1 that the
+        // canonical forms do not reach: the lost sign is the same mistake.
+        if let Some(s) = self.sign_lost_numerically() {
+            return Some(s);
+        }
         // A short product (no sum, no division in it) is still a factor a
         // student can look for; a ratio like sin(x) / cos(x) only restates
         // the two sides.
@@ -340,6 +348,14 @@ impl<'a> Diagnoser<'a> {
             return Some(format!("the left side is {text} times the right side"));
         }
         None
+    }
+
+    /// "a sign is lost" when `lhs = −rhs` at every point, by the numeric
+    /// witness alone.
+    fn sign_lost_numerically(&mut self) -> Option<String> {
+        let m1 = self.store.int(-1);
+        self.confirmed(Relation::Scaled(m1))
+            .then(|| "a sign is lost".to_string())
     }
 
     /// "a chain-rule factor (a) is missing": the ratio is the derivative
