@@ -22,6 +22,7 @@ pub mod html;
 pub mod junit;
 pub mod latex;
 pub(crate) mod mathml;
+mod prose;
 #[cfg(test)]
 pub(crate) mod testdata;
 mod text;
@@ -93,11 +94,21 @@ pub(crate) enum Evidence<'a> {
     /// Why a link is false (without counterexample), undefined or
     /// inconclusive: its message, or else its verdict.
     Message(&'a str),
-    /// A link in error: its diagnostic, rendered as the text report shows
-    /// it (without colour).
-    Diagnostic(String),
+    /// A link in error: its diagnostic, with the source text it points at.
+    Diagnostic(DiagnosticView<'a>),
     /// A link in error without a diagnostic: its message.
     Error(&'a str),
+}
+
+/// A link's diagnostic for the typeset reports: its parts, each quoted
+/// piece of source on one line, so that they can be set as mathematics.
+#[derive(Debug)]
+pub(crate) struct DiagnosticView<'a> {
+    pub diagnostic: &'a crate::diag::Diagnostic,
+    /// The source text the diagnostic points at.
+    pub at: String,
+    /// Each label's source text and what it says there.
+    pub labels: Vec<(String, &'a str)>,
 }
 
 /// Walks a run in document order, handing each [`Piece`] to `emit`.
@@ -127,7 +138,7 @@ pub(crate) fn walk<'a>(outcomes: &'a [FileOutcome], mut emit: impl FnMut(Piece<'
                         index: m + 1,
                         claim,
                     });
-                    walk_chain(report, source, claim, &mut emit);
+                    walk_chain(source, claim, &mut emit);
                     emit(Piece::ClaimEnd);
                 }
             }
@@ -136,12 +147,7 @@ pub(crate) fn walk<'a>(outcomes: &'a [FileOutcome], mut emit: impl FnMut(Piece<'
     }
 }
 
-fn walk_chain<'a>(
-    report: &FileReport,
-    source: &str,
-    claim: &'a ClaimReport,
-    emit: &mut impl FnMut(Piece<'a>),
-) {
+fn walk_chain<'a>(source: &str, claim: &'a ClaimReport, emit: &mut impl FnMut(Piece<'a>)) {
     if claim.steps.is_empty() {
         emit(Piece::NoLinks);
         return;
@@ -158,13 +164,13 @@ fn walk_chain<'a>(
             lhs: shown.then_some(lhs),
             rhs,
             last: k + 1 == claim.steps.len(),
-            evidence: evidence(report, source, step),
+            evidence: evidence(source, step),
         }));
     }
     emit(Piece::ChainEnd);
 }
 
-fn evidence<'a>(report: &FileReport, source: &str, step: &'a StepReport) -> Evidence<'a> {
+fn evidence<'a>(source: &str, step: &'a StepReport) -> Evidence<'a> {
     match (step.verdict, &step.counterexample) {
         (Verdict::Proved | Verdict::Holds, _) => Evidence::None,
         (Verdict::False, Some(cx)) => Evidence::Counterexample(cx),
@@ -172,7 +178,20 @@ fn evidence<'a>(report: &FileReport, source: &str, step: &'a StepReport) -> Evid
             Evidence::Message(step.message.as_deref().unwrap_or(step.verdict.as_str()))
         }
         (Verdict::Error, _) => match &step.diagnostic {
-            Some(d) => Evidence::Diagnostic(plain_diagnostic(report, source, d)),
+            Some(d) => {
+                let quote = |span: crate::syntax::span::Span| {
+                    text::one_line(source.get(span.start..span.end).unwrap_or_default())
+                };
+                Evidence::Diagnostic(DiagnosticView {
+                    diagnostic: d,
+                    at: quote(d.span),
+                    labels: d
+                        .labels
+                        .iter()
+                        .map(|(span, label)| (quote(*span), label.as_str()))
+                        .collect(),
+                })
+            }
             None => Evidence::Error(
                 step.message
                     .as_deref()
