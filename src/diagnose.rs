@@ -17,9 +17,11 @@ use crate::canon::{self, Budget};
 use crate::diff::has_derivative;
 use crate::expr::print::print;
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
+use crate::lower::LetForm;
 use crate::numeric::{self, Counterexample, Point, SampleValue};
 use num_traits::{One, Signed, Zero};
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 /// Random points checked besides the counterexample.
@@ -54,8 +56,15 @@ pub fn diagnose(
     rhs: Id,
     free: &[IndexId],
     cx: &Counterexample,
+    lets: &[LetForm],
 ) -> Option<String> {
     let mut d = Diagnoser::new(store, symbols, lhs, rhs, free, cx);
+    let said = say(&mut d, free)?;
+    Some(d.name_lets(lets, said))
+}
+
+/// The diagnosis, before let-names are put back.
+fn say(d: &mut Diagnoser<'_>, free: &[IndexId]) -> Option<String> {
     let difference = match d.difference() {
         Ok(difference) => difference,
         // Canonically equal sides contradict the counterexample; whatever
@@ -348,6 +357,43 @@ impl<'a> Diagnoser<'a> {
             return Some(format!("the left side is {text} times the right side"));
         }
         None
+    }
+
+    /// `text` with each let's value, where it appears as printed, replaced
+    /// by the let's name at the index it appears at: `sigmoid′(z1[i])`
+    /// rather than the expansion of `z1`. Later lets are matched after the
+    /// earlier ones they use are named in their own printed values. Only
+    /// printing changes: nothing is claimed that was not confirmed.
+    fn name_lets(&mut self, lets: &[LetForm], mut text: String) -> String {
+        let mut named: Vec<(String, String)> = Vec::new();
+        for form in lets {
+            if Instant::now() > self.deadline {
+                break;
+            }
+            // A scalar let's value is a name a reader already sees, and
+            // one-index lets are what a diagnosis expands.
+            let [ix] = form.indices[..] else { continue };
+            let Some(c) = self.canon(form.value) else {
+                continue;
+            };
+            let saved = std::mem::replace(
+                &mut self.symbols.indices[ix.0 as usize].name,
+                HOLE.to_string(),
+            );
+            let printed = self.print(c);
+            self.symbols.indices[ix.0 as usize].name = saved;
+            let Some(mut pattern) = printed else { continue };
+            for (from, to) in &named {
+                pattern = pattern.replace(from.as_str(), to.as_str());
+            }
+            // Too short a value (a bare `x[i]`) would name what is not it.
+            if pattern.chars().count() < 8 || !pattern.contains(HOLE) {
+                continue;
+            }
+            text = fill_holes(&text, &pattern, &form.name);
+            named.push((pattern, format!("{}[{HOLE}]", form.name)));
+        }
+        text
     }
 
     /// "a sign is lost" when `lhs = −rhs` at every point, by the numeric
@@ -688,6 +734,44 @@ fn point_of(symbols: &Symbols, free: &[IndexId], cx: &Counterexample) -> Option<
     })
 }
 
+/// Stands for a let's index in its printed value while it is matched.
+const HOLE: &str = "\u{2983}";
+
+/// `text` with every occurrence of `pattern` (where each `HOLE` stands for
+/// one and the same index name) replaced by `name[that index]`.
+fn fill_holes(text: &str, pattern: &str, name: &str) -> String {
+    let parts: Vec<&str> = pattern.split(HOLE).collect();
+    if parts[0].is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    'scan: while let Some(at) = rest.find(parts[0]) {
+        let mut pos = at + parts[0].len();
+        let mut index: Option<&str> = None;
+        for part in &parts[1..] {
+            let tail = &rest[pos..];
+            let len = tail
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(tail.len());
+            let ident = &tail[..len];
+            if len == 0 || index.is_some_and(|i| i != ident) || !tail[len..].starts_with(part) {
+                let next = at + rest[at..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&rest[..next]);
+                rest = &rest[next..];
+                continue 'scan;
+            }
+            index = Some(ident);
+            pos += len + part.len();
+        }
+        out.push_str(&rest[..at]);
+        let _ = write!(out, "{name}[{}]", index.unwrap_or_default());
+        rest = &rest[pos..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// True when index `ix` occurs anywhere in `id`.
 fn mentions(store: &Store, id: Id, ix: IndexId) -> bool {
     any_node(store, id, |n| match n {
@@ -886,6 +970,21 @@ fn without_coefficient(store: &mut Store, id: Id) -> Option<Id> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn let_values_are_named_where_they_appear_whole() {
+        let pattern = format!("b1[{HOLE}] + sum(k, x[k] * W1[{HOLE}, k])");
+        assert_eq!(
+            fill_holes(
+                "σ′(b1[i] + sum(k, x[k] * W1[i, k])) and b1[j] + sum(k, x[k] * W1[a, k])",
+                &pattern,
+                "z1"
+            ),
+            // The second one's two indices differ: it is not z1's value.
+            "σ′(z1[i]) and b1[j] + sum(k, x[k] * W1[a, k])"
+        );
+        assert_eq!(fill_holes("nothing here", &pattern, "z1"), "nothing here");
+    }
     use crate::lower::lower_file;
     use crate::numeric::{check_link, NumericOutcome, SampleConfig};
     use crate::syntax::parse_file;
@@ -922,6 +1021,7 @@ mod tests {
             link.rhs,
             &link.free,
             &cx,
+            &lowered.lets,
         )
     }
 
@@ -1086,7 +1186,7 @@ mod tests {
         let x = store.add(Node::Var(xv, vec![]));
         let two = store.int(2);
         let lhs = store.mul2(two, x);
-        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx);
+        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx, &[]);
         assert!(got.is_some_and(|g| g.starts_with("off by a factor 2")));
         cx.dims.clear();
         assert!(point_of(&symbols, &[], &cx).is_some());
@@ -1107,6 +1207,9 @@ mod tests {
             lhs: 1.0,
             rhs: 2.0,
         };
-        assert_eq!(diagnose(&mut store, &mut symbols, x, x, &[], &cx), None);
+        assert_eq!(
+            diagnose(&mut store, &mut symbols, x, x, &[], &cx, &[]),
+            None
+        );
     }
 }

@@ -567,6 +567,7 @@ fn combine(
             link.rhs,
             &link.free,
             cx,
+            &lowered.lets,
         );
     }
     step

@@ -84,3 +84,20 @@ fn a_correct_derivative_gets_no_diagnosis() {
     );
     assert!(report.verified());
 }
+
+#[test]
+fn diagnoses_name_let_bound_intermediates() {
+    let path = format!(
+        "{}/derivations/mistakes/dropped_sigma_prime.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let found = diagnoses(&source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let d = &found[0].1;
+    // σ′ at the let `z1`, and σ(z1) as `h`: not their expansions.
+    assert_eq!(
+        d,
+        "a chain-rule factor is missing: sigmoid′(z1[i]) = h[i] - h[i]^2"
+    );
+}

@@ -54,8 +54,9 @@ fn index_typo_shows_the_difference() {
         .strip_prefix("the two sides differ by ")
         .and_then(|d| d.strip_suffix(" (left − right)"))
         .unwrap_or_else(|| panic!("{d}"));
-    // ŷ[j] against Σ_i y[i] ŷ[i], with ŷ expanded: the typo's trace.
-    for part in ["exp(z[j])", "y[i]", "sum("] {
+    // ŷ[j] against Σ_i y[i] ŷ[i]: the typo's trace, the let named where
+    // its value appears whole.
+    for part in ["ŷ[j]", "y[i]", "sum("] {
         assert!(diff.contains(part), "{d}");
     }
 }

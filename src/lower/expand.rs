@@ -162,6 +162,9 @@ pub(crate) struct Lowerer<'a> {
     /// Remarks on accepted but sloppy notation, in the order found; see
     /// [`super::Lowered::warnings`].
     pub(crate) warnings: Vec<Diagnostic>,
+    /// Each let checked without error, lowered at fresh indices; see
+    /// [`super::Lowered::lets`].
+    pub(crate) let_forms: Vec<super::LetForm>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -185,6 +188,7 @@ impl<'a> Lowerer<'a> {
             steps: 0,
             recursion: 0,
             warnings: Vec::new(),
+            let_forms: Vec::new(),
         }
     }
 
@@ -596,12 +600,23 @@ impl<'a> Lowerer<'a> {
         let result = (|| {
             let shape = self.let_shape(entry, item.name.span)?;
             let idx = self.fresh_let_indices(item, &shape);
-            self.lower_let(entry, &idx, item.name.span).map(|_| ())
+            let value = self.lower_let(entry, &idx, item.name.span)?;
+            Ok((idx, value))
         })();
-        if result.is_err() {
-            entry.broken.set(true);
+        match result {
+            Ok((indices, value)) => {
+                self.let_forms.push(super::LetForm {
+                    name: item.name.name.clone(),
+                    indices,
+                    value,
+                });
+                Ok(())
+            }
+            Err(d) => {
+                entry.broken.set(true);
+                Err(d)
+            }
         }
-        result
     }
 
     fn lower_arg(&mut self, arg: &Rc<Arg<'a>>, idx: &[IndexId]) -> R<Id> {
