@@ -13,20 +13,41 @@ pub struct Diagnostic {
     pub labels: Vec<(Span, String)>,
     /// A suggestion, if one fits ("did you mean W2ᵀ (ŷ − y)?").
     pub help: Option<String>,
-    /// The help as an edit, when it says exactly what to write where
-    /// (a misspelt name, a product in the wrong order): what an editor's
-    /// quick fix applies. Its text is in the derivation language. Boxed:
-    /// diagnostics travel in `Result`s, and few have one.
-    pub fix: Option<Box<Fix>>,
+    /// The help's suggestion as edits of the source, when it proposes one
+    /// definite text: applied together (they never overlap), they give the
+    /// text the help proposes. Empty when the help only explains, or asks
+    /// for something only the writer knows (`define it, e.g. f(t) := ...`).
+    pub fix: Vec<Edit>,
 }
 
-/// A replacement of source text that makes a diagnostic's help so.
+/// One edit of a fix: the bytes of `span` replaced by `text` (an empty
+/// span inserts).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fix {
-    /// The bytes to replace.
+pub struct Edit {
+    /// The bytes replaced, in the coordinates of the diagnostic's spans.
     pub span: Span,
-    /// What to write instead.
-    pub replacement: String,
+    /// What replaces them.
+    pub text: String,
+}
+
+/// `text` with `edits` applied; `None` when an edit is out of range, not on
+/// a character boundary, or overlaps another.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in sorted {
+        let (start, end) = (e.span.start, e.span.end);
+        if start < at || end < start {
+            return None;
+        }
+        out.push_str(text.get(at..start)?);
+        out.push_str(&e.text);
+        at = end;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
 }
 
 impl Diagnostic {
@@ -37,7 +58,7 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
-            fix: None,
+            fix: Vec::new(),
         }
     }
 
@@ -53,12 +74,12 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a help that is an edit: "did you mean `replacement`?", and the
-    /// fix that writes `replacement` over `span`.
-    pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
-        let replacement = replacement.into();
-        self.help = Some(format!("did you mean `{replacement}`?"));
-        self.fix = Some(Box::new(Fix { span, replacement }));
+    /// Adds an edit to the help's fix: `span` replaced by `text`.
+    pub fn with_fix(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.fix.push(Edit {
+            span,
+            text: text.into(),
+        });
         self
     }
 }
@@ -84,7 +105,26 @@ pub(crate) fn plural(n: usize, noun: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::plural;
+    use super::{apply_edits, plural, Edit, Span};
+
+    #[test]
+    fn edits_apply_in_order_and_refuse_overlaps() {
+        let e = |a: usize, b: usize, t: &str| Edit {
+            span: Span::new(a, b),
+            text: t.to_string(),
+        };
+        let text = "W2 x + b";
+        assert_eq!(
+            apply_edits(text, &[e(3, 4, "h"), e(0, 2, "W2ᵀ")]).as_deref(),
+            Some("W2ᵀ h + b")
+        );
+        assert_eq!(
+            apply_edits(text, &[e(0, 0, "q : real\n")]).as_deref(),
+            Some("q : real\nW2 x + b")
+        );
+        assert_eq!(apply_edits(text, &[e(0, 3, "a"), e(2, 4, "b")]), None);
+        assert_eq!(apply_edits(text, &[e(0, 99, "a")]), None);
+    }
 
     #[test]
     fn plurals() {

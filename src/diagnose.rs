@@ -17,9 +17,11 @@ use crate::canon::{self, Budget};
 use crate::diff::has_derivative;
 use crate::expr::print::print;
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
+use crate::lower::LetForm;
 use crate::numeric::{self, Counterexample, Point, SampleValue};
 use num_traits::{One, Signed, Zero};
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 /// Random points checked besides the counterexample.
@@ -54,15 +56,25 @@ pub fn diagnose(
     rhs: Id,
     free: &[IndexId],
     cx: &Counterexample,
+    lets: &[LetForm],
 ) -> Option<String> {
     let mut d = Diagnoser::new(store, symbols, lhs, rhs, free, cx);
+    let said = say(&mut d, free)?;
+    Some(d.name_lets(lets, said))
+}
+
+/// The diagnosis, before let-names are put back.
+fn say(d: &mut Diagnoser<'_>, free: &[IndexId]) -> Option<String> {
     let difference = match d.difference() {
         Ok(difference) => difference,
         // Canonically equal sides contradict the counterexample; whatever
         // went wrong, no diagnosis is better than a made-up one.
         Err(Contradiction) => return None,
     };
-    let headline = d.by_wrong_rule().or_else(|| d.by_ratio());
+    let headline = d
+        .by_free_index(free)
+        .or_else(|| d.by_wrong_rule())
+        .or_else(|| d.by_ratio());
     match (headline, difference) {
         (Some(h), Some((_, text))) if text.chars().count() <= MAX_DIFFERENCE => {
             Some(format!("{h}; left − right = {text}"))
@@ -192,6 +204,52 @@ impl<'a> Diagnoser<'a> {
         checked >= MIN_CONFIRMED
     }
 
+    /// A free index that only one side mentions, when that side changes
+    /// with it: "the left side depends on `j` but the right side does not",
+    /// with two values of `j` that give that side different values and
+    /// everything else the same. An equality holds for each value of its
+    /// free indices, so the other side is the same for both: one of them is
+    /// a counterexample.
+    fn by_free_index(&self, free: &[IndexId]) -> Option<String> {
+        for &ix in free {
+            let (in_l, in_r) = (
+                mentions(self.store, self.lhs, ix),
+                mentions(self.store, self.rhs, ix),
+            );
+            let (side, other, id) = match (in_l, in_r) {
+                (true, false) => ("left", "right", self.lhs),
+                (false, true) => ("right", "left", self.rhs),
+                _ => continue,
+            };
+            let name = &self.symbols.index(ix).name;
+            let dim = self.symbols.index_dim(ix).0 as usize;
+            for (p, l, r) in &self.points {
+                let here = if id == self.lhs { *l } else { *r };
+                let (Some(&at), Some(&n)) = (p.indices.get(ix.0 as usize), p.dims.get(dim)) else {
+                    continue;
+                };
+                for v in (0..n).filter(|&v| v != at) {
+                    let mut q = p.clone();
+                    q.indices[ix.0 as usize] = v;
+                    let Some(there) = numeric::eval_at(self.store, self.symbols, id, &q) else {
+                        continue;
+                    };
+                    let scale = here.abs().max(there.abs());
+                    if (here - there).abs() > 1e-7 * scale + 1e-9 {
+                        return Some(format!(
+                            "the {side} side depends on `{name}` but the {other} side does not: \
+                             the {side} side is {} at {name} = {at} and {} at {name} = {v}, \
+                             everything else the same",
+                            short_number(here),
+                            short_number(there)
+                        ));
+                    }
+                }
+            }
+        }
+        None
+    }
+
     /// The canonical `lhs − rhs`, printed, when it is confirmed.
     fn difference(&mut self) -> Result<Option<(Id, String)>, Contradiction> {
         let raw = self.store.sub(self.lhs, self.rhs);
@@ -251,7 +309,9 @@ impl<'a> Diagnoser<'a> {
     /// missing chain-rule factor, an exponent off, a short factor.
     fn by_ratio(&mut self) -> Option<String> {
         let raw = self.store.div(self.lhs, self.rhs);
-        let q = self.canon(raw)?;
+        let Some(q) = self.canon(raw) else {
+            return self.sign_lost_numerically();
+        };
         if let Node::Num(c) = self.store.get(q).clone() {
             // A ratio of 1 contradicts the counterexample: say nothing.
             if c.is_zero() || c.is_one() || !self.confirmed(Relation::Scaled(q)) {
@@ -279,6 +339,12 @@ impl<'a> Diagnoser<'a> {
         if let Some(s) = self.exponent(q) {
             return Some(s);
         }
+        // The same function written two ways (the builtin σ on one side,
+        // 1/(1 + e^(−x)) on the other) can leave a ratio of −1 that the
+        // canonical forms do not reach: the lost sign is the same mistake.
+        if let Some(s) = self.sign_lost_numerically() {
+            return Some(s);
+        }
         // A short product (no sum, no division in it) is still a factor a
         // student can look for; a ratio like sin(x) / cos(x) only restates
         // the two sides.
@@ -291,6 +357,51 @@ impl<'a> Diagnoser<'a> {
             return Some(format!("the left side is {text} times the right side"));
         }
         None
+    }
+
+    /// `text` with each let's value, where it appears as printed, replaced
+    /// by the let's name at the index it appears at: `sigmoid′(z1[i])`
+    /// rather than the expansion of `z1`. Later lets are matched after the
+    /// earlier ones they use are named in their own printed values. Only
+    /// printing changes: nothing is claimed that was not confirmed.
+    fn name_lets(&mut self, lets: &[LetForm], mut text: String) -> String {
+        let mut named: Vec<(String, String)> = Vec::new();
+        for form in lets {
+            if Instant::now() > self.deadline {
+                break;
+            }
+            // A scalar let's value is a name a reader already sees, and
+            // one-index lets are what a diagnosis expands.
+            let [ix] = form.indices[..] else { continue };
+            let Some(c) = self.canon(form.value) else {
+                continue;
+            };
+            let saved = std::mem::replace(
+                &mut self.symbols.indices[ix.0 as usize].name,
+                HOLE.to_string(),
+            );
+            let printed = self.print(c);
+            self.symbols.indices[ix.0 as usize].name = saved;
+            let Some(mut pattern) = printed else { continue };
+            for (from, to) in &named {
+                pattern = pattern.replace(from.as_str(), to.as_str());
+            }
+            // Too short a value (a bare `x[i]`) would name what is not it.
+            if pattern.chars().count() < 8 || !pattern.contains(HOLE) {
+                continue;
+            }
+            text = fill_holes(&text, &pattern, &form.name);
+            named.push((pattern, format!("{}[{HOLE}]", form.name)));
+        }
+        text
+    }
+
+    /// "a sign is lost" when `lhs = −rhs` at every point, by the numeric
+    /// witness alone.
+    fn sign_lost_numerically(&mut self) -> Option<String> {
+        let m1 = self.store.int(-1);
+        self.confirmed(Relation::Scaled(m1))
+            .then(|| "a sign is lost".to_string())
     }
 
     /// "a chain-rule factor (a) is missing": the ratio is the derivative
@@ -623,6 +734,66 @@ fn point_of(symbols: &Symbols, free: &[IndexId], cx: &Counterexample) -> Option<
     })
 }
 
+/// Stands for a let's index in its printed value while it is matched.
+const HOLE: &str = "\u{2983}";
+
+/// `text` with every occurrence of `pattern` (where each `HOLE` stands for
+/// one and the same index name) replaced by `name[that index]`.
+fn fill_holes(text: &str, pattern: &str, name: &str) -> String {
+    let parts: Vec<&str> = pattern.split(HOLE).collect();
+    if parts[0].is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    'scan: while let Some(at) = rest.find(parts[0]) {
+        let mut pos = at + parts[0].len();
+        let mut index: Option<&str> = None;
+        for part in &parts[1..] {
+            let tail = &rest[pos..];
+            let len = tail
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(tail.len());
+            let ident = &tail[..len];
+            if len == 0 || index.is_some_and(|i| i != ident) || !tail[len..].starts_with(part) {
+                let next = at + rest[at..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&rest[..next]);
+                rest = &rest[next..];
+                continue 'scan;
+            }
+            index = Some(ident);
+            pos += len + part.len();
+        }
+        out.push_str(&rest[..at]);
+        let _ = write!(out, "{name}[{}]", index.unwrap_or_default());
+        rest = &rest[pos..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// True when index `ix` occurs anywhere in `id`.
+fn mentions(store: &Store, id: Id, ix: IndexId) -> bool {
+    any_node(store, id, |n| match n {
+        Node::Var(_, is) => is.contains(&ix),
+        Node::Delta(a, b) => *a == ix || *b == ix,
+        Node::Sum { except, .. } => *except == Some(ix),
+        Node::Deriv { at, .. } => at.contains(&ix),
+        _ => false,
+    })
+}
+
+/// A value for a message: at most 6 decimals, no trailing zeros.
+fn short_number(x: f64) -> String {
+    let s = format!("{:.6}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
 fn is_zero(store: &Store, id: Id) -> bool {
     matches!(store.get(id), Node::Num(r) if r.is_zero())
 }
@@ -799,6 +970,21 @@ fn without_coefficient(store: &mut Store, id: Id) -> Option<Id> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn let_values_are_named_where_they_appear_whole() {
+        let pattern = format!("b1[{HOLE}] + sum(k, x[k] * W1[{HOLE}, k])");
+        assert_eq!(
+            fill_holes(
+                "σ′(b1[i] + sum(k, x[k] * W1[i, k])) and b1[j] + sum(k, x[k] * W1[a, k])",
+                &pattern,
+                "z1"
+            ),
+            // The second one's two indices differ: it is not z1's value.
+            "σ′(z1[i]) and b1[j] + sum(k, x[k] * W1[a, k])"
+        );
+        assert_eq!(fill_holes("nothing here", &pattern, "z1"), "nothing here");
+    }
     use crate::lower::lower_file;
     use crate::numeric::{check_link, NumericOutcome, SampleConfig};
     use crate::syntax::parse_file;
@@ -835,6 +1021,7 @@ mod tests {
             link.rhs,
             &link.free,
             &cx,
+            &lowered.lets,
         )
     }
 
@@ -999,7 +1186,7 @@ mod tests {
         let x = store.add(Node::Var(xv, vec![]));
         let two = store.int(2);
         let lhs = store.mul2(two, x);
-        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx);
+        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx, &[]);
         assert!(got.is_some_and(|g| g.starts_with("off by a factor 2")));
         cx.dims.clear();
         assert!(point_of(&symbols, &[], &cx).is_some());
@@ -1020,6 +1207,9 @@ mod tests {
             lhs: 1.0,
             rhs: 2.0,
         };
-        assert_eq!(diagnose(&mut store, &mut symbols, x, x, &[], &cx), None);
+        assert_eq!(
+            diagnose(&mut store, &mut symbols, x, x, &[], &cx, &[]),
+            None
+        );
     }
 }

@@ -75,7 +75,7 @@ mod parallel;
 mod syntax;
 mod verify;
 
-pub use diag::{Diagnostic, Fix};
+pub use diag::{apply_edits, Diagnostic, Edit};
 pub use document::InputKind;
 pub use numeric::{Counterexample, SampleValue};
 pub use outcome::{ClaimReport, FileError, FileReport, StepReport, Verdict};

@@ -112,8 +112,26 @@ pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
 
 /// [`verify_source`] on this thread and the pool it is in, if any.
 fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
-    let built = read_source(kind_of(path, options), source, options);
-    verify_built(path, source, &built, options)
+    let kind = kind_of(path, options);
+    let built = read_source(kind, source, options);
+    let mut report = verify_built(path, source, &built, options);
+    if kind != InputKind::Deriv {
+        drop_fixes(&mut report);
+    }
+    report
+}
+
+/// A help's fix is text in the derivation language: in a Markdown or LaTeX
+/// document it would replace the document's own notation, so it is left
+/// out there (the help still says what to write).
+fn drop_fixes(report: &mut FileReport) {
+    let steps = report.claims.iter_mut().flat_map(|c| c.steps.iter_mut());
+    for d in steps.filter_map(|s| s.diagnostic.as_mut()) {
+        d.fix.clear();
+    }
+    for e in &mut report.errors {
+        e.diagnostic.fix.clear();
+    }
 }
 
 /// How `path`'s text is read: as `options.input` says, else by extension,
@@ -616,6 +634,7 @@ fn combine(
             link.rhs,
             &link.free,
             cx,
+            &lowered.lets,
         );
     }
     step

@@ -54,8 +54,9 @@ fn index_typo_shows_the_difference() {
         .strip_prefix("the two sides differ by ")
         .and_then(|d| d.strip_suffix(" (left − right)"))
         .unwrap_or_else(|| panic!("{d}"));
-    // ŷ[j] against Σ_i y[i] ŷ[i], with ŷ expanded: the typo's trace.
-    for part in ["exp(z[j])", "y[i]", "sum("] {
+    // ŷ[j] against Σ_i y[i] ŷ[i]: the typo's trace, the let named where
+    // its value appears whole.
+    for part in ["ŷ[j]", "y[i]", "sum("] {
         assert!(diff.contains(part), "{d}");
     }
 }
@@ -74,9 +75,26 @@ fn exp_of_sum_names_the_wrong_rule() {
 }
 
 #[test]
-fn a_file_without_false_links_has_no_diagnosis() {
-    // bound_index_reused.txt is an error, not a false claim.
-    assert!(diagnoses("bound_index_reused.txt").is_empty());
+fn a_sum_that_shadows_the_free_index_leaves_a_side_that_does_not_depend_on_it() {
+    // The sum's `j` is its own, so the step's right side is the same for
+    // every `j` while the left side is not: both links touching it are
+    // false, each saying which side depends on `j`, with two values of it.
+    let found = diagnoses("bound_index_reused.txt");
+    let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, [11, 12], "{found:?}");
+    for ((_, d), side) in found.iter().zip(["left", "right"]) {
+        let d = d
+            .as_deref()
+            .unwrap_or_else(|| panic!("no diagnosis: {found:?}"));
+        let other = if side == "left" { "right" } else { "left" };
+        assert!(
+            d.starts_with(&format!(
+                "the {side} side depends on `j` but the {other} side does not: the {side} side is "
+            )),
+            "{d}"
+        );
+        assert!(d.contains(" at j = 0 ") || d.contains(" at j = 0,"), "{d}");
+    }
 }
 
 #[test]

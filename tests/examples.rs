@@ -103,7 +103,7 @@ const MISTAKES: [(&str, usize, Verdict); 5] = [
     (
         "derivations/mistakes/bound_index_reused.txt",
         11,
-        Verdict::Error,
+        Verdict::False,
     ),
 ];
 
@@ -113,8 +113,11 @@ fn each_mistake_is_found_at_its_line() {
         let report = verify_file(rel);
         let bad = bad_links(&report);
         assert_eq!(bad.first(), Some(&(line, verdict)), "{rel}: {bad:?}");
+        // The shadowed index makes the next step false too: it starts from
+        // a side that no longer depends on `j`.
+        let consequences = usize::from(rel.ends_with("bound_index_reused.txt"));
         if verdict == Verdict::False {
-            assert_eq!(bad.len(), 1, "{rel}: {bad:?}");
+            assert_eq!(bad.len(), 1 + consequences, "{rel}: {bad:?}");
         } else {
             assert!(
                 bad.iter().all(|&(_, v)| v == Verdict::Error),
@@ -151,16 +154,18 @@ fn false_links_carry_a_counterexample_that_differs() {
 }
 
 #[test]
-fn bound_index_clash_names_the_index() {
+fn bound_index_clash_is_a_warning_that_names_the_index() {
     let report = verify_file("derivations/mistakes/bound_index_reused.txt");
-    let step = all_steps(&report)
-        .into_iter()
-        .find(|s| s.verdict == Verdict::Error)
-        .unwrap();
-    let message = step.reason().unwrap_or("");
+    let warnings: Vec<&str> = report
+        .notes
+        .iter()
+        .filter(|n| n.kind == derivcheck::outcome::NoteKind::Warning)
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
-        message.contains('j'),
-        "message should name the index: {message}"
+        warnings[0].contains("shadows the free index `j`"),
+        "{warnings:?}"
     );
 }
 

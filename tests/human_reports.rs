@@ -162,7 +162,7 @@ fn rows_of_links_in_error_name_their_own_step() {
     );
 
     let (code, out) = run(&["verify", "derivations/mistakes/bound_index_reused.txt"]);
-    assert_eq!(code, 2, "{out}");
+    assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("    11:3  = -Σ_j y[j] (δ(j, j) - ŷ[j])"),
         "{out}"

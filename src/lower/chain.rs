@@ -2,11 +2,11 @@
 
 use super::env::check_names;
 use super::expand::{transposed_sides_hint, Lowerer, Scope};
-use super::names::{free_indices, sum_indices};
+use super::names::free_indices;
 use super::{Link, LinkError, LoweredClaim};
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Node, Store};
-use crate::syntax::ast::{same_expr, BrokenLine, ChainLine, Claim, Expr};
+use crate::syntax::ast::{same_expr, BrokenLine, ChainLine, Claim, Expr, Ident};
 use crate::syntax::span::Span;
 use std::collections::HashMap;
 
@@ -220,44 +220,32 @@ fn lower_sides<'a>(
     let top = Scope::top();
     let mut shapes = Vec::new();
     for side in sides {
-        shapes.push(lw.value_shape(side, &top)?);
+        shapes.push(match sides {
+            // One expression on its own: a transposed vector there means
+            // nothing the vector does not.
+            [_] => lw.value_shape(side, &top)?,
+            _ => lw.shape_of(side, &top)?,
+        });
     }
-    let frees: Vec<Vec<_>> = sides.iter().map(|s| free_indices(s)).collect();
-    // A sum over a name that is free in the step reads as the same index
-    // but is not: say so rather than report mismatched free indices.
-    for side in sides {
-        for bound in sum_indices(side) {
-            if let Some(free) = frees.iter().flatten().find(|f| f.name == bound.name) {
-                return Err(Diagnostic::new(
-                    bound.span,
-                    format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", bound.name, bound.name),
-                )
-                .with_label(free.span, format!("`{}` is free here", free.name))
-                .with_help("rename the sum's index"));
-            }
+    if let ([a, b], [sa, sb]) = (sides, &shapes[..]) {
+        if sa.rank() == 1 && sa == sb {
+            layout_note(lw, a, b, &top)?;
         }
     }
-    if let [a, b] = sides {
-        let (fa, fb) = (&frees[0], &frees[1]);
-        for (here, there, side, other, other_span) in [
-            (fb, fa, "right", "left", a.span),
-            (fa, fb, "left", "right", b.span),
-        ] {
-            if let Some(extra) = here
-                .iter()
-                .find(|i| !there.iter().any(|j| j.name == i.name))
-            {
-                return Err(Diagnostic::new(
-                    extra.span,
-                    format!("index `{}` is free on the {side} side but not on the {other} side; expected the same free indices on both sides", extra.name),
-                )
-                .with_label(other_span, format!("the {other} side has no free `{}`", extra.name))
-                .with_help(free_index_help(&extra.name, side, other)));
-            }
+    let frees: Vec<Vec<_>> = sides.iter().map(|s| free_indices(s)).collect();
+    // An equality holds for each value of its free indices, so a side that
+    // does not mention one is constant in it: `∂/∂z[j] c = 0` is a claim
+    // about every `j`. The link's free indices are those of either side; a
+    // side that depends on one the other lacks makes the link false, which
+    // the witnesses find (two values of the index that differ).
+    let mut all: Vec<Ident> = Vec::new();
+    for ix in frees.iter().flatten() {
+        if !all.iter().any(|a| a.name == ix.name) {
+            all.push(ix.clone());
         }
     }
     // Ranges of free indices: from their uses, then through deltas.
-    let mut pending: Vec<_> = frees[0].clone();
+    let mut pending: Vec<_> = all.clone();
     let mut progress = true;
     while !pending.is_empty() && progress {
         progress = false;
@@ -291,7 +279,7 @@ fn lower_sides<'a>(
     }
     if let ([a, b], [sa, sb]) = (sides, &shapes[..]) {
         if sa != sb {
-            return Err(Diagnostic::new(
+            let d = Diagnostic::new(
                 b.span,
                 format!(
                     "this side is {} but the other side is {}; expected both sides of an equality to have the same shape",
@@ -299,22 +287,25 @@ fn lower_sides<'a>(
                     sa.describe(&lw.symbols)
                 ),
             )
-            .with_label(a.span, sa.describe(&lw.symbols))
-            .with_help(match (&sa.0[..], &sb.0[..]) {
-                ([p, q], [r, s]) if p == s && q == r => transposed_sides_hint(a, b),
-                _ => "index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape".to_string(),
-            }));
+            .with_label(a.span, sa.describe(&lw.symbols));
+            return Err(match (&sa.0[..], &sb.0[..]) {
+                ([p, q], [r, s]) if p == s && q == r => {
+                    let (help, span, text) = transposed_sides_hint(a, b);
+                    d.with_help(help).with_fix(span, text)
+                }
+                _ => d.with_help("index the vector or matrix side to compare one element, e.g. `x[i]`, or make both sides the same shape"),
+            });
         }
     }
     // A vector or matrix equality holds at every index: fresh indices stand
     // for "every element". They are named after the dimension's usual
     // index letter so that a counterexample reads `i = 2`, not `_1 = 2`.
-    let elems = element_indices(lw, &shapes[0], &frees[0]);
+    let elems = element_indices(lw, &shapes[0], &all);
     let mut ids = Vec::new();
     for side in sides {
         ids.push(lw.lower_at(side, &top, &elems)?);
     }
-    let mut free: Vec<IndexId> = frees[0]
+    let mut free: Vec<IndexId> = all
         .iter()
         .filter_map(|i| lw.free.get(&i.name).map(|x| x.0))
         .collect();
@@ -322,16 +313,32 @@ fn lower_sides<'a>(
     Ok((ids, free))
 }
 
-/// What to do about a free index on one side only. An equality holds for
-/// each value of its free indices, so both sides must depend on the same
-/// ones (the design brief makes a mismatch an error, not a false claim).
-/// Binding the index with a sum is never suggested: it changes the claim.
-fn free_index_help(name: &str, side: &str, other: &str) -> String {
-    format!(
-        "an equality holds for each value of its free indices, so both sides must have the same ones; \
-         if the {other} side is the same for every `{name}`, multiply it by `δ({name}, {name})`, which is 1 \
-         for every `{name}`; otherwise the `{name}` of the {side} side may be meant as one of the {other} side's indices"
-    )
+/// An equality between a row vector and a column vector (`(ŷ − y)ᵀ W2 =
+/// W2ᵀ (ŷ − y)`) compares them element by element, as the layouts' readers
+/// mean it: accepted, with a warning that the sides are equal only up to
+/// transposition. A gradient `∂L/∂x` stands either way and needs no note.
+fn layout_note<'a>(
+    lw: &mut Lowerer<'a>,
+    a: &'a Expr,
+    b: &'a Expr,
+    top: &std::rc::Rc<Scope<'a>>,
+) -> Result<(), Diagnostic> {
+    use super::expand::matrix::Orientation::{Column, Row};
+    let (oa, ob) = (lw.orientation(a, top)?, lw.orientation(b, top)?);
+    let (row, col) = match (oa, ob) {
+        (Row, Column) => (a, b),
+        (Column, Row) => (b, a),
+        _ => return Ok(()),
+    };
+    lw.warnings.push(
+        Diagnostic::new(
+            row.span,
+            "this side is a row vector and the other a column vector: the sides are equal up to transposition, compared element by element",
+        )
+        .with_label(col.span, "a column vector")
+        .with_help("transpose one side to state the same layout on both"),
+    );
+    Ok(())
 }
 
 /// Fresh indices for every element of a value of `shape`: `i`, `j` for the

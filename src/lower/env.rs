@@ -3,7 +3,7 @@
 //! names, unknown names, arity, unbound indices, cycles).
 
 use super::builtins::{builtin_fn, constant, softmax_def, BuiltinFn};
-use super::names::{did_you_mean, free_indices, rebound_sum_index};
+use super::names::{did_you_mean, free_indices, rebound_sum_index, rename_sum_index};
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Constant, Domain, Func, Symbols, VarId};
 use crate::syntax::ast::{Def, Expr, ExprKind, File, Ident, Item, Let, ShapeSpec};
@@ -459,15 +459,17 @@ pub fn check_names(
     let_limit: Option<usize>,
 ) -> Vec<Diagnostic> {
     let mut errs = Vec::new();
-    if let Some((inner, outer)) = rebound_sum_index(e, &mut Vec::new()) {
-        errs.push(
-            Diagnostic::new(
+    if let Some((sum, outer)) = rebound_sum_index(e, &mut Vec::new()) {
+        if let ExprKind::Sum { index: inner, .. } = &sum.kind {
+            let mut d = Diagnostic::new(
                 inner.span,
                 format!("the sum's index `{}` is already bound by an enclosing sum; expected a new name", inner.name),
             )
             .with_label(outer, format!("`{}` is bound here", inner.name))
-            .with_help("rename the inner sum's index"),
-        );
+            .with_help("rename the inner sum's index");
+            d.fix = rename_sum_index(e, sum, &[]);
+            errs.push(d);
+        }
     }
     walk(e, &mut |node| match &node.kind {
         ExprKind::Name(n) => {
@@ -531,7 +533,8 @@ pub fn check_names(
                             func.span,
                             format!("`{}` is not a function, so it cannot be called", func.name),
                         )
-                        .with_help(format!("to multiply, write `{} * (...)`", func.name)),
+                        .with_help(format!("to multiply, write `{} * (...)`", func.name))
+                        .with_fix(func.span, format!("{} * ", func.name)),
                     );
                     return;
                 }
@@ -596,18 +599,25 @@ fn unknown(name: &Ident, what: &str, candidates: &[&str]) -> Diagnostic {
         format!("unknown {what} `{}`; {expected}", name.name),
     );
     match did_you_mean(&name.name, candidates.iter().copied()) {
-        Some(s) if s == "sigmoid" => d.with_help(format!(
-            "did you mean the builtin `sigmoid` (also written `σ`)? Or define `{}(t) := ...`",
-            name.name
-        )),
-        Some(s) => d.with_fix(name.span, s),
+        Some(s) if s == "sigmoid" => d
+            .with_help(format!(
+                "did you mean the builtin `sigmoid` (also written `σ`)? Or define `{}(t) := ...`",
+                name.name
+            ))
+            .with_fix(name.span, s),
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_fix(name.span, s),
         None if what == "name" && name.name == "d" => d.with_help(
             "to differentiate, write `d/dx` with no blank inside: `d/d x` and `d / dx` divide by `d`",
         ),
         None if what == "function" => {
             d.with_help(format!("define it, e.g. `{}(t) := ...`", name.name))
         }
-        None => d.with_help(format!("declare it, e.g. `{} : real`", name.name)),
+        // Declared at the file's start, where a declaration is always read.
+        None => d
+            .with_help(format!("declare it, e.g. `{} : real`", name.name))
+            .with_fix(Span::new(0, 0), format!("{} : real\n", name.name)),
     }
 }
 

@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-mod matrix;
+pub(crate) mod matrix;
 mod shapes;
 pub(crate) use matrix::transposed_sides_hint;
 
@@ -162,6 +162,9 @@ pub(crate) struct Lowerer<'a> {
     /// Remarks on accepted but sloppy notation, in the order found; see
     /// [`super::Lowered::warnings`].
     pub(crate) warnings: Vec<Diagnostic>,
+    /// Each let checked without error, lowered at fresh indices; see
+    /// [`super::Lowered::lets`].
+    pub(crate) let_forms: Vec<super::LetForm>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -185,6 +188,7 @@ impl<'a> Lowerer<'a> {
             steps: 0,
             recursion: 0,
             warnings: Vec::new(),
+            let_forms: Vec::new(),
         }
     }
 
@@ -258,7 +262,9 @@ impl<'a> Lowerer<'a> {
             ),
         );
         match did_you_mean(&id.name, self.env.value_names()) {
-            Some(s) => d.with_fix(id.span, s),
+            Some(s) => d
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(id.span, s),
             None => d,
         }
     }
@@ -480,21 +486,39 @@ impl<'a> Lowerer<'a> {
                 body,
             } => {
                 let bound = scope.indices.iter().rev().find(|(n, ..)| *n == index.name);
+                // Names a renamed index must avoid: those bound around the
+                // sum, and the step's free ones.
+                let around: Vec<&str> = scope
+                    .indices
+                    .iter()
+                    .map(|(n, ..)| *n)
+                    .chain(self.free.keys().map(String::as_str))
+                    .collect();
                 if let Some((_, _, first)) = bound {
-                    return Err(Diagnostic::new(
+                    let mut d = Diagnostic::new(
                         index.span,
                         format!("the sum's index `{}` is already bound here (by an enclosing sum, or as a result index); expected a new name", index.name),
                     )
                     .with_label(*first, format!("`{}` is bound here", index.name))
-                    .with_help("rename the sum's index"));
+                    .with_help("rename the sum's index");
+                    d.fix = super::names::rename_sum_index(e, e, &around);
+                    return Err(d);
                 }
                 if let Some(&(_, first)) = self.free.get(&index.name).filter(|_| scope.link) {
-                    return Err(Diagnostic::new(
-                        index.span,
-                        format!("the sum's index `{}` clashes with the free index `{}` of this step; expected a sum index not used outside the sum", index.name, index.name),
-                    )
-                    .with_label(first, format!("`{}` is free here", index.name))
-                    .with_help("rename the sum's index"));
+                    // Read as mathematics reads it: the sum's index is local
+                    // and hides the free one inside the sum. Sloppy, since
+                    // the two are easily confused, but not wrong.
+                    self.warnings.push(
+                        Diagnostic::new(
+                            index.span,
+                            format!("the sum's index `{}` shadows the free index `{}` of this step; inside the sum, `{}` is the sum's own", index.name, index.name, index.name),
+                        )
+                        .with_label(first, format!("the free `{}`", index.name))
+                        .with_help("rename the sum's index to keep the two apart"),
+                    );
+                    if let Some(w) = self.warnings.last_mut() {
+                        w.fix = super::names::rename_sum_index(e, e, &around);
+                    }
                 }
                 let Some((dim, fixed)) = self.infer_dim(&index.name, body, scope)? else {
                     return Err(Diagnostic::new(
@@ -576,12 +600,23 @@ impl<'a> Lowerer<'a> {
         let result = (|| {
             let shape = self.let_shape(entry, item.name.span)?;
             let idx = self.fresh_let_indices(item, &shape);
-            self.lower_let(entry, &idx, item.name.span).map(|_| ())
+            let value = self.lower_let(entry, &idx, item.name.span)?;
+            Ok((idx, value))
         })();
-        if result.is_err() {
-            entry.broken.set(true);
+        match result {
+            Ok((indices, value)) => {
+                self.let_forms.push(super::LetForm {
+                    name: item.name.name.clone(),
+                    indices,
+                    value,
+                });
+                Ok(())
+            }
+            Err(d) => {
+                entry.broken.set(true);
+                Err(d)
+            }
         }
-        result
     }
 
     fn lower_arg(&mut self, arg: &Rc<Arg<'a>>, idx: &[IndexId]) -> R<Id> {

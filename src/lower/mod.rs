@@ -139,6 +139,20 @@ pub struct Lowered {
     /// index shadowing a free one, a built-in function redefined): reported
     /// as `warning` notes, never errors.
     pub warnings: Vec<Diagnostic>,
+    /// Each let that checked, in file order, lowered once: so that a
+    /// diagnosis can name `z2[i]` where its value appears.
+    pub lets: Vec<LetForm>,
+}
+
+/// A let lowered at fresh indices, one per axis of its value.
+#[derive(Clone, Debug)]
+pub struct LetForm {
+    /// The let's name.
+    pub name: String,
+    /// The fresh indices it was lowered at.
+    pub indices: Vec<IndexId>,
+    /// Its value there.
+    pub value: Id,
 }
 
 /// Checks and lowers a parsed file. Syntax errors in `file.errors` are not
@@ -183,6 +197,7 @@ fn lower_here(file: &ast::File) -> Lowered {
         claims,
         errors,
         warnings,
+        lets: std::mem::take(&mut lw.let_forms),
     }
 }
 
@@ -223,6 +238,7 @@ pub fn lower_expr(
             claims: Vec::new(),
             errors,
             warnings,
+            lets: std::mem::take(&mut lw.let_forms),
         };
         Ok((lowered, id, free))
     })

@@ -1,5 +1,6 @@
 //! Name suggestions and the free indices of an expression.
 
+use crate::diag::Edit;
 use crate::syntax::ast::{Expr, ExprKind, Ident};
 use crate::syntax::span::Span;
 use unicode_normalization::UnicodeNormalization;
@@ -121,33 +122,9 @@ fn collect_free(expr: &Expr, bound: &mut Vec<String>, out: &mut Vec<Ident>) {
     }
 }
 
-/// The indices bound by the sums in `e`, in source order.
-pub fn sum_indices(e: &Expr) -> Vec<&Ident> {
-    let mut out = Vec::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match &e.kind {
-            ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Delta(..) => {}
-            ExprKind::Call { args, .. } => stack.extend(args.iter().rev()),
-            ExprKind::Index { base, .. } => stack.push(base),
-            ExprKind::Neg(a) | ExprKind::Transpose(a) => stack.push(a),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                stack.push(rhs);
-                stack.push(lhs);
-            }
-            ExprKind::Deriv { body, .. } => stack.push(body),
-            ExprKind::Sum { index, body, .. } => {
-                out.push(index);
-                stack.push(body);
-            }
-        }
-    }
-    out
-}
-
 /// The first `sum` in `e` whose index is already bound where it stands
 /// (by an enclosing sum, or in `bound`), with the span of the outer binding.
-pub fn rebound_sum_index(e: &Expr, bound: &mut Vec<Ident>) -> Option<(Ident, Span)> {
+pub fn rebound_sum_index<'e>(e: &'e Expr, bound: &mut Vec<Ident>) -> Option<(&'e Expr, Span)> {
     match &e.kind {
         ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Delta(..) => None,
         ExprKind::Call { args, .. } => args.iter().find_map(|a| rebound_sum_index(a, bound)),
@@ -159,12 +136,101 @@ pub fn rebound_sum_index(e: &Expr, bound: &mut Vec<Ident>) -> Option<(Ident, Spa
         ExprKind::Deriv { body, .. } => rebound_sum_index(body, bound),
         ExprKind::Sum { index, body, .. } => {
             if let Some(outer) = bound.iter().find(|b| b.name == index.name) {
-                return Some((index.clone(), outer.span));
+                return Some((e, outer.span));
             }
             bound.push(index.clone());
             let r = rebound_sum_index(body, bound);
             bound.pop();
             r
+        }
+    }
+}
+
+/// The edits that rename the index of the sum `sum` (a node of `whole`) to
+/// a name no index of `whole` uses, nor any of `also_taken` (the indices
+/// around `whole`): the sum's own index and each use of it in its body that
+/// no inner sum rebinds. Empty when `sum` is not a sum.
+pub fn rename_sum_index(whole: &Expr, sum: &Expr, also_taken: &[&str]) -> Vec<Edit> {
+    let ExprKind::Sum { index, body, .. } = &sum.kind else {
+        return Vec::new();
+    };
+    let mut taken: Vec<String> = also_taken.iter().map(|s| s.to_string()).collect();
+    index_names(whole, &mut taken);
+    let Some(fresh) = ["k", "l", "p", "q", "r", "s", "t", "m1", "m2"]
+        .iter()
+        .find(|n| !taken.iter().any(|t| t == *n))
+    else {
+        return Vec::new();
+    };
+    let mut spans = vec![index.span];
+    uses_of(body, &index.name, &mut spans);
+    spans
+        .into_iter()
+        .map(|span| Edit {
+            span,
+            text: fresh.to_string(),
+        })
+        .collect()
+}
+
+/// Every name used as an index anywhere in `e`.
+fn index_names(e: &Expr, out: &mut Vec<String>) {
+    let mut push = |i: &Ident| out.push(i.name.clone());
+    crate::lower::env::walk(e, &mut |n| match &n.kind {
+        ExprKind::Index { indices, .. } | ExprKind::Deriv { indices, .. } => {
+            indices.iter().for_each(&mut push)
+        }
+        ExprKind::Delta(a, b) => {
+            push(a);
+            push(b);
+        }
+        ExprKind::Sum { index, except, .. } => {
+            push(index);
+            except.iter().for_each(&mut push);
+        }
+        _ => {}
+    });
+}
+
+/// The spans of the uses of index `name` in `e` that refer to the binding
+/// around `e` (an inner sum over `name` hides its body).
+fn uses_of(e: &Expr, name: &str, out: &mut Vec<Span>) {
+    let here = |i: &Ident, out: &mut Vec<Span>| {
+        if i.name == name {
+            out.push(i.span);
+        }
+    };
+    match &e.kind {
+        ExprKind::Num(_) | ExprKind::Name(_) => {}
+        ExprKind::Call { args, .. } => args.iter().for_each(|a| uses_of(a, name, out)),
+        ExprKind::Index { base, indices } => {
+            uses_of(base, name, out);
+            indices.iter().for_each(|i| here(i, out));
+        }
+        ExprKind::Neg(a) | ExprKind::Transpose(a) => uses_of(a, name, out),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            uses_of(lhs, name, out);
+            uses_of(rhs, name, out);
+        }
+        ExprKind::Delta(a, b) => {
+            here(a, out);
+            here(b, out);
+        }
+        ExprKind::Deriv { indices, body, .. } => {
+            indices.iter().for_each(|i| here(i, out));
+            uses_of(body, name, out);
+        }
+        ExprKind::Sum {
+            index,
+            except,
+            body,
+        } => {
+            if let Some(j) = except {
+                here(j, out);
+            }
+            if index.name != name {
+                uses_of(body, name, out);
+            }
         }
     }
 }

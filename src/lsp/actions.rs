@@ -1,6 +1,6 @@
-//! Code actions: the checker's "did you mean" helps that are edits
-//! ([`crate::Fix`]: a misspelt name, a product or elementwise operation
-//! written in an order that does not fit), as quick fixes. A help that is
+//! Code actions: the checker's helps that are edits ([`crate::Edit`]s in
+//! a diagnostic's `fix`: a misspelt name, a product written in an order
+//! that does not fit, a sum's index renamed), as quick fixes. A help that is
 //! advice rather than an edit ("declare it, e.g. `q : real`", "use `⊙` for
 //! the elementwise product") has no fix and no action.
 //!
@@ -9,7 +9,7 @@
 //! it replaces holds LaTeX (`\hat{y}` for `ŷ`).
 
 use super::position::Lines;
-use crate::diag::{Diagnostic, Fix};
+use crate::diag::{Diagnostic, Edit};
 use crate::outcome::FileReport;
 use lsp_types::{CodeAction, CodeActionKind, Range, TextEdit, Uri, WorkspaceEdit};
 use std::collections::HashMap;
@@ -34,21 +34,24 @@ pub(crate) fn quick_fixes(
         let Some(fix) = applicable(d, text) else {
             continue;
         };
-        if fix.span.end < from || fix.span.start > to {
+        if fix.iter().all(|e| e.span.end < from || e.span.start > to) {
             continue;
         }
-        let title = format!(
-            "Replace `{}` with `{}`",
-            fix.span.text(text),
-            fix.replacement
-        );
-        let edit = TextEdit::new(lines.range(fix.span), fix.replacement.clone());
+        let title = match (fix, d.help.as_deref()) {
+            ([e], _) => format!("Replace `{}` with `{}`", e.span.text(text), e.text),
+            (_, Some(help)) => format!("Apply: {help}"),
+            (_, None) => "Apply the suggested fix".to_string(),
+        };
+        let edits: Vec<TextEdit> = fix
+            .iter()
+            .map(|e| TextEdit::new(lines.range(e.span), e.text.clone()))
+            .collect();
         // A definition's error is reported at each of its uses: one edit.
         let same = |a: &CodeAction| {
             a.edit
                 .as_ref()
                 .and_then(|e| e.changes.as_ref())
-                .is_some_and(|c| c.values().any(|edits| edits.contains(&edit)))
+                .is_some_and(|c| c.values().any(|e| *e == edits))
         };
         if out.iter().any(same) {
             continue;
@@ -57,7 +60,7 @@ pub(crate) fn quick_fixes(
             title,
             kind: Some(CodeActionKind::QUICKFIX),
             edit: Some(WorkspaceEdit {
-                changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                changes: Some(HashMap::from([(uri.clone(), edits)])),
                 ..WorkspaceEdit::default()
             }),
             is_preferred: Some(true),
@@ -67,11 +70,13 @@ pub(crate) fn quick_fixes(
     out
 }
 
-/// A diagnostic's fix, when its span lies in `text`.
-fn applicable<'d>(d: &'d Diagnostic, text: &str) -> Option<&'d Fix> {
-    let fix = d.fix.as_ref()?;
-    (fix.span.start <= fix.span.end && text.get(fix.span.start..fix.span.end).is_some())
-        .then_some(fix)
+/// A diagnostic's fix, when it has one and every edit's span lies in
+/// `text`.
+fn applicable<'d>(d: &'d Diagnostic, text: &str) -> Option<&'d [Edit]> {
+    let fix = d.fix.as_slice();
+    let fits =
+        |e: &Edit| e.span.start <= e.span.end && text.get(e.span.start..e.span.end).is_some();
+    (!fix.is_empty() && fix.iter().all(fits)).then_some(fix)
 }
 
 #[cfg(test)]
@@ -84,13 +89,18 @@ mod tests {
 
     fn apply(text: &str, action: &CodeAction, uri: &Uri) -> String {
         let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[uri];
-        assert_eq!(edits.len(), 1);
         let lines = Lines::new(text);
-        let (a, b) = (
-            lines.offset(edits[0].range.start),
-            lines.offset(edits[0].range.end),
-        );
-        format!("{}{}{}", &text[..a], edits[0].new_text, &text[b..])
+        let bytes: Vec<Edit> = edits
+            .iter()
+            .map(|e| Edit {
+                span: crate::syntax::span::Span::new(
+                    lines.offset(e.range.start),
+                    lines.offset(e.range.end),
+                ),
+                text: e.new_text.clone(),
+            })
+            .collect();
+        crate::diag::apply_edits(text, &bytes).expect("the edits apply")
     }
 
     fn whole(text: &str) -> Range {
@@ -129,7 +139,8 @@ mod tests {
     #[test]
     fn advice_is_not_an_action_and_a_far_range_has_none() {
         let uri = Uri::from_str("file:///q.txt").unwrap();
-        let text = "x : real\nclaim c: x + zzzz = x\n";
+        // "define it, e.g. `qqq(t) := ...`": only the writer knows the body.
+        let text = "x : real\nclaim c: x + qqq(x) = x\n";
         let report = verify_source("q.txt", text, &Options::default());
         assert!(
             quick_fixes(&uri, text, &report, whole(text)).is_empty(),

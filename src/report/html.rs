@@ -13,9 +13,10 @@
 //! `<br/>`), so an XML parser reads it too; the tests check that.
 
 use super::mathml::{layout_justification, layout_name, layout_source, to_mathml, Justified, Math};
+use super::prose::{runs, Run};
 use super::text;
 use super::xml::html as esc;
-use super::{terminal, Evidence, Link, Piece};
+use super::{terminal, DiagnosticView, Evidence, Link, Piece};
 use crate::numeric::Counterexample;
 use crate::outcome::{ClaimReport, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED};
@@ -223,9 +224,7 @@ fn step_details(link: &Link<'_>) -> String {
         Evidence::Message(m) => {
             let _ = write!(out, "<p class=\"message\">{}</p>", esc(m));
         }
-        Evidence::Diagnostic(d) => {
-            let _ = write!(out, "<pre class=\"diagnostic\">{}</pre>", esc(d.trim_end()));
-        }
+        Evidence::Diagnostic(view) => out.push_str(&diagnostic(view)),
         Evidence::Error(m) => {
             let _ = write!(out, "<p class=\"message\">error: {}</p>", esc(m));
         }
@@ -234,7 +233,7 @@ fn step_details(link: &Link<'_>) -> String {
         let _ = write!(
             out,
             "<p class=\"diagnosis\"><strong>What went wrong:</strong> {}</p>",
-            esc(d)
+            prose(d)
         );
     }
     if !step.trace.is_empty() {
@@ -253,6 +252,60 @@ fn step_details(link: &Link<'_>) -> String {
         }
         out.push_str("</ol></details>");
     }
+    out
+}
+
+/// A message with the expressions it quotes typeset.
+fn prose(s: &str) -> String {
+    runs(s)
+        .into_iter()
+        .map(|r| match r {
+            Run::Prose(p) => esc(p),
+            Run::Math(m) => inline_math(&layout_source(m)),
+        })
+        .collect()
+}
+
+fn inline_math(m: &Math) -> String {
+    format!("<math>{}</math>", to_mathml(m))
+}
+
+/// A link's error as the page shows it: the message, the expression it is
+/// about and what each label says of its part, and the help, the
+/// mathematics typeset rather than drawn in ASCII.
+fn diagnostic(view: &DiagnosticView<'_>) -> String {
+    let d = view.diagnostic;
+    let mut out = format!(
+        "<div class=\"diagnostic\"><p class=\"message\"><strong>Error:</strong> {}</p>",
+        prose(&d.message)
+    );
+    if !view.at.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"at\">at {}</p>",
+            inline_math(&layout_source(&view.at))
+        );
+    }
+    if !view.labels.is_empty() {
+        out.push_str("<ul class=\"labels\">");
+        for (at, label) in &view.labels {
+            let _ = write!(
+                out,
+                "<li>{}: {}</li>",
+                inline_math(&layout_source(at)),
+                prose(label)
+            );
+        }
+        out.push_str("</ul>");
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(
+            out,
+            "<p class=\"help\"><strong>Help:</strong> {}</p>",
+            prose(help)
+        );
+    }
+    out.push_str("</div>");
     out
 }
 
@@ -330,6 +383,9 @@ table.values th { text-align: right; font-weight: normal; padding-right: 0.6rem;
 table.values td { font-family: ui-monospace, monospace; }
 table.values tr.side th { font-style: italic; }
 .diagnosis { margin: 0.4rem 0; }
+.diagnostic { border-left: 3px solid #bf8700; padding: 0.2rem 0.8rem; background: #fffbea; }
+.diagnostic p { margin: 0.2rem 0; }
+.diagnostic ul.labels { margin: 0.2rem 0; padding-left: 1.2rem; color: #57606a; }
 pre { background: #f6f8fa; padding: 0.5rem; overflow-x: auto; font-size: 0.85em; }
 .file-error { color: #cf222e; }
 p.note { margin: 0.2rem 0; font-size: 0.9em; color: #57606a; }
@@ -354,7 +410,13 @@ mod tests {
         assert!(page.contains("aria-label=\"holds (numeric)\""));
         assert!(page.contains("<th scope=\"row\">left side</th><td>4</td>"));
         assert!(page.contains("cannot read missing.txt: no such file or directory"));
-        assert!(page.contains("<pre class=\"diagnostic\">error: unknown name `q`"));
+        // An error is typeset: the quoted name and the help's declaration
+        // are mathematics, not a code frame in a <pre>.
+        assert!(page.contains(
+            "<div class=\"diagnostic\"><p class=\"message\"><strong>Error:</strong> unknown name <math>"
+        ));
+        assert!(page.contains("<p class=\"help\"><strong>Help:</strong> declare it, e.g. <math>"));
+        assert!(!page.contains("<pre class=\"diagnostic\">"));
         assert!(!page.contains("<script"));
         assert!(!page.contains("http"));
     }
@@ -427,6 +489,18 @@ mod tests {
         assert!(page.contains(
             "<details class=\"trace\"><summary>How it was proved (2 rules)</summary><ol><li><code>exp-add</code></li>"
         ));
+        // A diagnosis's difference is typeset.
+        let mut report = testdata::report();
+        report.claims[1].steps[0].diagnosis =
+            Some("a sign is lost; left − right = 2 * exp(x)".into());
+        let page = render(&[FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        }]);
+        assert!(
+            page.contains("a sign is lost; left − right = <math><mrow><mn>2</mn>"),
+            "{page}"
+        );
     }
 
     #[test]

@@ -103,10 +103,32 @@ struct Step<'a> {
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fix: Vec<FixEdit<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     diagnosis: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     trace: &'a [String],
+}
+
+/// One edit of a help's fix: bytes `start..end` of the file replaced by
+/// `text`.
+#[derive(Serialize)]
+struct FixEdit<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+fn fix_of(d: Option<&crate::diag::Diagnostic>) -> Vec<FixEdit<'_>> {
+    d.map_or(&[][..], |d| &d.fix[..])
+        .iter()
+        .map(|e| FixEdit {
+            start: e.span.start,
+            end: e.span.end,
+            text: &e.text,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -150,6 +172,8 @@ struct Error<'a> {
     byte: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fix: Vec<FixEdit<'a>>,
 }
 
 #[derive(Serialize)]
@@ -233,6 +257,7 @@ fn read_error(e: &ReadError) -> Error<'_> {
         col: e.invalid_utf8.map(|p| p.col),
         byte: e.invalid_utf8.map(|p| p.byte),
         help: None,
+        fix: Vec::new(),
     }
 }
 
@@ -244,6 +269,7 @@ fn source_error(e: &FileError) -> Error<'_> {
         col: Some(e.col),
         byte: Some(e.diagnostic.span.start),
         help: e.diagnostic.help.as_deref(),
+        fix: fix_of(Some(&e.diagnostic)),
     }
 }
 
@@ -273,6 +299,7 @@ fn step(s: &StepReport) -> Step<'_> {
         counterexample: s.counterexample.as_ref().map(counterexample),
         message: s.reason(),
         help: s.diagnostic.as_ref().and_then(|d| d.help.as_deref()),
+        fix: fix_of(s.diagnostic.as_ref()),
         diagnosis: s.diagnosis.as_deref(),
         trace: &s.trace,
     }

@@ -14,8 +14,9 @@
 //! build.
 
 use super::mathml::{is_tall, layout_justification, layout_name, layout_source, Justified, Math};
+use super::prose::{runs, Run};
 use super::text;
-use super::{terminal, Evidence, Link, Piece};
+use super::{terminal, DiagnosticView, Evidence, Link, Piece};
 use crate::numeric::Counterexample;
 use crate::outcome::{ClaimReport, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome, Summary};
@@ -179,15 +180,11 @@ fn step_details(link: &Link<'_>) -> String {
         Evidence::None => {}
         Evidence::Counterexample(cx) => out.push_str(&counterexample(cx)),
         Evidence::Message(m) => out.push_str(&escape_text(m)),
-        Evidence::Diagnostic(d) => out.push_str(&verbatim_lines(d)),
+        Evidence::Diagnostic(view) => out.push_str(&diagnostic(view)),
         Evidence::Error(m) => out.push_str(&verbatim_lines(m)),
     }
     if let Some(d) = &step.diagnosis {
-        let _ = write!(
-            out,
-            "\\endgraf\\textbf{{What went wrong:}} {}",
-            escape_text(d)
-        );
+        let _ = write!(out, "\\endgraf\\textbf{{What went wrong:}} {}", prose(d));
     }
     if !step.trace.is_empty() {
         let rules: Vec<String> = step
@@ -196,6 +193,43 @@ fn step_details(link: &Link<'_>) -> String {
             .map(|r| format!("\\texttt{{{}}}", escape_text(r)))
             .collect();
         let _ = write!(out, "{{\\small Proved by: {}}}", rules.join(", "));
+    }
+    out
+}
+
+/// A message with the expressions it quotes typeset as inline math.
+fn prose(s: &str) -> String {
+    runs(s)
+        .into_iter()
+        .map(|r| match r {
+            Run::Prose(p) => escape_text(p),
+            Run::Math(m) => format!("\\({}\\)", to_latex(&layout_source(m))),
+        })
+        .collect()
+}
+
+/// A link's error: the message, the expression it is about and what each
+/// label says of its part, and the help, the mathematics typeset.
+fn diagnostic(view: &DiagnosticView<'_>) -> String {
+    let d = view.diagnostic;
+    let mut out = format!("\\textbf{{Error:}} {}", prose(&d.message));
+    if !view.at.is_empty() {
+        let _ = write!(
+            out,
+            "\\newline at \\({}\\)",
+            to_latex(&layout_source(&view.at))
+        );
+    }
+    for (at, label) in &view.labels {
+        let _ = write!(
+            out,
+            "\\newline\\hspace*{{1em}}\\({}\\): {}",
+            to_latex(&layout_source(at)),
+            prose(label)
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(out, "\\newline\\textbf{{Help:}} {}", prose(help));
     }
     out
 }

@@ -23,6 +23,7 @@ pub mod junit;
 pub mod latex;
 pub(crate) mod mathml;
 // For editors and `grep -n` users.
+mod prose;
 pub mod short;
 #[cfg(test)]
 pub(crate) mod testdata;
@@ -103,11 +104,21 @@ pub(crate) enum Evidence<'a> {
     /// Why a link is false (without counterexample), undefined or
     /// inconclusive: its message, or else its verdict.
     Message(&'a str),
-    /// A link in error: its diagnostic, rendered as the text report shows
-    /// it (without colour).
-    Diagnostic(String),
+    /// A link in error: its diagnostic, with the source text it points at.
+    Diagnostic(DiagnosticView<'a>),
     /// A link in error without a diagnostic: its message.
     Error(&'a str),
+}
+
+/// A link's diagnostic for the typeset reports: its parts, each quoted
+/// piece of source on one line, so that they can be set as mathematics.
+#[derive(Debug)]
+pub(crate) struct DiagnosticView<'a> {
+    pub diagnostic: &'a crate::diag::Diagnostic,
+    /// The source text the diagnostic points at.
+    pub at: String,
+    /// Each label's source text and what it says there.
+    pub labels: Vec<(String, &'a str)>,
 }
 
 /// Walks a run in document order, handing each [`Piece`] to `emit`.
@@ -171,7 +182,7 @@ fn walk_chain<'a>(
             lhs: shown.then_some(lhs),
             rhs,
             last: k + 1 == claim.steps.len(),
-            evidence: evidence(report, source, step),
+            evidence: evidence(source, step),
             document: matches!(
                 crate::document::InputKind::from_path(std::path::Path::new(&report.path)),
                 Some(crate::document::InputKind::Markdown | crate::document::InputKind::Tex)
@@ -181,7 +192,7 @@ fn walk_chain<'a>(
     emit(Piece::ChainEnd);
 }
 
-fn evidence<'a>(report: &FileReport, source: &str, step: &'a StepReport) -> Evidence<'a> {
+fn evidence<'a>(source: &str, step: &'a StepReport) -> Evidence<'a> {
     match (step.verdict, &step.counterexample) {
         (Verdict::Proved | Verdict::Holds, _) => Evidence::None,
         (Verdict::False, Some(cx)) => Evidence::Counterexample(cx),
@@ -189,7 +200,20 @@ fn evidence<'a>(report: &FileReport, source: &str, step: &'a StepReport) -> Evid
             Evidence::Message(step.message.as_deref().unwrap_or(step.verdict.as_str()))
         }
         (Verdict::Error, _) => match &step.diagnostic {
-            Some(d) => Evidence::Diagnostic(plain_diagnostic(report, source, d)),
+            Some(d) => {
+                let quote = |span: crate::syntax::span::Span| {
+                    text::one_line(source.get(span.start..span.end).unwrap_or_default())
+                };
+                Evidence::Diagnostic(DiagnosticView {
+                    diagnostic: d,
+                    at: quote(d.span),
+                    labels: d
+                        .labels
+                        .iter()
+                        .map(|(span, label)| (quote(*span), label.as_str()))
+                        .collect(),
+                })
+            }
             None => Evidence::Error(
                 step.message
                     .as_deref()

@@ -28,11 +28,14 @@ use crate::syntax::print::print_expr;
 use crate::syntax::span::Span;
 use std::rc::Rc;
 
-/// The shape of one factor: its axes, and whether a vector is a row.
+/// The shape of one factor: its axes, whether a vector is a row, and
+/// whether it is a gradient (a scalar's derivative by a vector, which the
+/// numerator layout writes as a row: `(∂L/∂z)(∂z/∂h)`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Factor {
     pub(crate) dims: Vec<DimId>,
     pub(crate) row: bool,
+    pub(crate) grad: bool,
 }
 
 impl Factor {
@@ -41,13 +44,27 @@ impl Factor {
             [a, b] => Factor {
                 dims: vec![b, a],
                 row: false,
+                grad: false,
             },
             _ => Factor {
                 dims: self.dims.clone(),
                 row: !self.row && self.dims.len() == 1,
+                grad: false,
             },
         }
     }
+}
+
+/// How a vector-valued side of an equality stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Orientation {
+    /// A column vector: a declared vector, `W x`, ...
+    Column,
+    /// A row vector: `aᵀ`, `aᵀ W`, `(∂L/∂z)(∂z/∂h)`.
+    Row,
+    /// A gradient `∂L/∂x`: a column in the denominator layout, a row in the
+    /// numerator layout, so it stands either way.
+    Either,
 }
 
 /// Which product of two non-scalars.
@@ -67,13 +84,20 @@ pub(crate) enum Product {
 
 /// The kind and result of `l r`, if the shapes fit.
 fn fit(l: &Factor, r: &Factor) -> Option<(Product, Factor)> {
-    let f = |dims: Vec<DimId>, row: bool| Factor { dims, row };
+    let f = |dims: Vec<DimId>, row: bool| Factor {
+        dims,
+        row,
+        grad: false,
+    };
     match (&l.dims[..], l.row, &r.dims[..], r.row) {
         ([m, k], _, [k2], false) if k == k2 => Some((Product::MatVec, f(vec![*m], false))),
         ([m, k], _, [k2, n], _) if k == k2 => Some((Product::MatMat, f(vec![*m, *n], false))),
         ([k], true, [k2], false) if k == k2 => Some((Product::Inner, f(vec![], false))),
         ([m], false, [n], true) => Some((Product::Outer, f(vec![*m, *n], false))),
         ([k], true, [k2, n], _) if k == k2 => Some((Product::RowMat, f(vec![*n], true))),
+        // The numerator layout: a gradient on the left of a Jacobian is a
+        // row, `(∂L/∂z)(∂z/∂h)` = `(∂L/∂z)ᵀ (∂z/∂h)`.
+        ([k], false, [k2, n], _) if k == k2 && l.grad => Some((Product::RowMat, f(vec![*n], true))),
         _ => None,
     }
 }
@@ -84,6 +108,30 @@ impl<'a> Lowerer<'a> {
         Ok(Factor {
             dims: self.shape_of(e, scope)?.0,
             row: self.is_row(e, scope)?,
+            grad: self.is_gradient(e, scope)?,
+        })
+    }
+
+    /// True when `e` is a scalar's derivative by a vector, `∂L/∂x` (or its
+    /// negation).
+    pub(crate) fn is_gradient(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<bool> {
+        match &e.kind {
+            ExprKind::Neg(a) => self.is_gradient(a, scope),
+            ExprKind::Deriv { indices, body, .. } if indices.is_empty() => {
+                Ok(self.rank_of(body, scope)? == 0 && self.rank_of(e, scope)? == 1)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// How the vector `e` stands, for an equality between vectors.
+    pub(crate) fn orientation(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> R<Orientation> {
+        Ok(if self.is_row(e, scope)? {
+            Orientation::Row
+        } else if self.is_gradient(e, scope)? {
+            Orientation::Either
+        } else {
+            Orientation::Column
         })
     }
 
@@ -180,19 +228,33 @@ impl<'a> Lowerer<'a> {
             None
         };
         if let Some(h) = hint {
-            d = d.with_fix(lhs.span.join(rhs.span), h);
-        } else if let Some(h) = self.fitting_name(lhs, rhs, l, r) {
+            d = d
+                .with_help(format!("did you mean `{h}`?"))
+                .with_fix(lhs.span.join(rhs.span), h);
+        } else if let Some((h, name)) = self.fitting_name(lhs, rhs, l, r) {
             d = d.with_help(h);
+            if let Some(name) = name {
+                d = d.with_fix(rhs.span, name);
+            }
         } else if l.dims.len() == 1 && r.dims.len() == 1 && l.dims == r.dims {
-            d = d.with_help("use `⊙` for the elementwise product");
+            d = d
+                .with_help("use `⊙` for the elementwise product")
+                .with_fix(at, " ⊙ ");
         }
         d
     }
 
     /// For `W v` with a vector `v` of the wrong length, the declared
     /// variables and lets that have the length `W` wants: a typo such as
-    /// `W2 x` for `W2 h` is answered with "did you mean `W2 h`?".
-    fn fitting_name(&self, lhs: &Expr, rhs: &Expr, l: &Factor, r: &Factor) -> Option<String> {
+    /// `W2 x` for `W2 h` is answered with "did you mean `W2 h`?"; the
+    /// name is returned too when it is the only one, for the fix.
+    fn fitting_name(
+        &self,
+        lhs: &Expr,
+        rhs: &Expr,
+        l: &Factor,
+        r: &Factor,
+    ) -> Option<(String, Option<String>)> {
         let ([_, want], [_], false) = (&l.dims[..], &r.dims[..], r.row) else {
             return None;
         };
@@ -217,19 +279,25 @@ impl<'a> Lowerer<'a> {
         let a = print_factor(lhs);
         match names[..] {
             [] => None,
-            [one] => Some(format!(
-                "`{a}` takes a vector[{}], and `{one}` is one: did you mean `{a} {one}`?",
-                self.symbols.dim_name(*want)
+            [one] => Some((
+                format!(
+                    "`{a}` takes a vector[{}], and `{one}` is one: did you mean `{a} {one}`?",
+                    self.symbols.dim_name(*want)
+                ),
+                Some(one.to_string()),
             )),
-            _ => Some(format!(
-                "`{a}` takes a vector[{}] (such as {}), but `{}` is not one",
-                self.symbols.dim_name(*want),
-                names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                print_expr(rhs)
+            _ => Some((
+                format!(
+                    "`{a}` takes a vector[{}] (such as {}), but `{}` is not one",
+                    self.symbols.dim_name(*want),
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    print_expr(rhs)
+                ),
+                None,
             )),
         }
     }
@@ -322,7 +390,8 @@ impl<'a> Lowerer<'a> {
         scope: &Rc<Scope<'a>>,
     ) -> R<()> {
         let (l, r) = (self.factor(lhs, scope)?, self.factor(rhs, scope)?);
-        if l.row == r.row {
+        // A gradient stands either way (see `Orientation::Either`).
+        if l.row == r.row || l.grad || r.grad {
             return Ok(());
         }
         let gap = Span::new(lhs.span.end, rhs.span.start);
@@ -361,7 +430,9 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         Err(match hint {
-            Some(h) => d.with_fix(lhs.span.join(rhs.span), h),
+            Some(h) => d
+                .with_help(format!("did you mean `{h}`?"))
+                .with_fix(lhs.span.join(rhs.span), h),
             None => d,
         })
     }
@@ -381,8 +452,9 @@ impl<'a> Lowerer<'a> {
 
 /// A hint for an equality `a = b` whose sides have transposed shapes: an
 /// outer product (on either side) written in the wrong order gets its
-/// factors swapped; otherwise `b` is transposed.
-pub(crate) fn transposed_sides_hint(a: &Expr, b: &Expr) -> String {
+/// factors swapped; otherwise `b` is transposed. With the hint, the side
+/// it rewrites and that side's new text, for the fix.
+pub(crate) fn transposed_sides_hint(a: &Expr, b: &Expr) -> (String, Span, String) {
     for side in [b, a] {
         if let ExprKind::Binary {
             op: BinOp::Mul,
@@ -392,13 +464,20 @@ pub(crate) fn transposed_sides_hint(a: &Expr, b: &Expr) -> String {
         {
             if let ExprKind::Transpose(q) = &rhs.kind {
                 let (p, q) = (print_factor(lhs), print_factor(q));
-                return format!("an outer product in the wrong order? did you mean `{q} {p}ᵀ`?");
+                let text = format!("{q} {p}ᵀ");
+                return (
+                    format!("an outer product in the wrong order? did you mean `{text}`?"),
+                    side.span,
+                    text,
+                );
             }
         }
     }
-    format!(
-        "the shapes are each other's transpose: did you mean `{}ᵀ`?",
-        bare(&print_factor(b))
+    let text = format!("{}ᵀ", bare(&print_factor(b)));
+    (
+        format!("the shapes are each other's transpose: did you mean `{text}`?"),
+        b.span,
+        text,
     )
 }
 
@@ -445,18 +524,28 @@ mod tests {
         Factor {
             dims: vec![DimId(d)],
             row: false,
+            grad: false,
         }
     }
     fn row(d: u32) -> Factor {
         Factor {
             dims: vec![DimId(d)],
             row: true,
+            grad: false,
+        }
+    }
+    fn grad(d: u32) -> Factor {
+        Factor {
+            dims: vec![DimId(d)],
+            row: false,
+            grad: true,
         }
     }
     fn mat(r: u32, c: u32) -> Factor {
         Factor {
             dims: vec![DimId(r), DimId(c)],
             row: false,
+            grad: false,
         }
     }
 
@@ -476,6 +565,7 @@ mod tests {
                     Factor {
                         dims: vec![],
                         row: false,
+                        grad: false,
                     },
                 )),
             ),
@@ -486,6 +576,10 @@ mod tests {
             (col(0), mat(0, 1), None),
             (mat(0, 1), row(1), None),
             (row(0), row(0), None),
+            // Numerator layout: a gradient times a Jacobian is a row.
+            (grad(0), mat(0, 2), Some((Product::RowMat, row(2)))),
+            (grad(0), mat(1, 2), None),
+            (mat(0, 1), grad(1), Some((Product::MatVec, col(0)))),
         ];
         for (l, r, want) in cases {
             assert_eq!(fit(l, r), *want, "{l:?} {r:?}");
@@ -505,7 +599,11 @@ mod tests {
         assert_eq!(bare("(a + b)"), "(a + b)");
         let e = crate::syntax::parse_expr("h (yhat - y)ᵀ").expect("parses");
         let w = crate::syntax::parse_expr("W").expect("parses");
-        assert!(transposed_sides_hint(&w, &e).contains("`(yhat - y) hᵀ`"));
-        assert!(transposed_sides_hint(&w, &w).contains("`Wᵀ`"));
+        let (help, span, text) = transposed_sides_hint(&w, &e);
+        assert!(help.contains("`(yhat - y) hᵀ`"), "{help}");
+        assert_eq!((span, text.as_str()), (e.span, "(yhat - y) hᵀ"));
+        let (help, span, text) = transposed_sides_hint(&w, &w);
+        assert!(help.contains("`Wᵀ`"), "{help}");
+        assert_eq!((span, text.as_str()), (w.span, "Wᵀ"));
     }
 }
