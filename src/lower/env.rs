@@ -2,7 +2,7 @@
 //! with the checks that need no expression shapes (duplicates, reserved
 //! names, unknown names, arity, unbound indices, cycles).
 
-use super::builtins::{builtin_fn, constant, softmax_def, BuiltinFn};
+use super::builtins::{builtin_fn, constant, softmax_def, split_primes, BuiltinFn};
 use super::names::{did_you_mean, free_indices, rebound_sum_index};
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Constant, Domain, Func, Symbols, VarId};
@@ -523,6 +523,12 @@ pub fn check_names(
                 errs.push(Diagnostic::new(func.span, format!("`{}` is a parameter, not a function; expected a defined or builtin function", func.name)));
                 return;
             }
+            if let Some((base, _)) = split_primes(&func.name) {
+                if let Some(d) = check_primed(env, node, func, base, args) {
+                    errs.push(d);
+                }
+                return;
+            }
             let arity = match env.get(&func.name) {
                 Some(Global::Def(d)) => d.def.params.len(),
                 Some(Global::Var(_) | Global::Let(_)) => {
@@ -583,6 +589,30 @@ pub fn check_names(
         _ => {}
     });
     errs
+}
+
+/// What is wrong with the primed call `node` of `base`, if anything: a
+/// prime needs a function of one scalar.
+fn check_primed(env: &Env, node: &Expr, func: &Ident, base: &str, args: &[Expr]) -> Option<Diagnostic> {
+    let params = match env.get(base) {
+        Some(Global::Def(d)) if !d.def.result_indices.is_empty() || d.ranks.iter().any(|&r| r > 0) => {
+            return Some(
+                Diagnostic::new(node.span, format!("`{}` is the derivative of a function of one scalar, but `{base}` takes or gives a vector", func.name))
+                    .with_help(format!("write the derivative of an element, as in `∂{base}(z)[i]/∂z[j]`")),
+            );
+        }
+        Some(Global::Def(d)) => d.def.params.len(),
+        Some(Global::Var(_) | Global::Let(_)) => {
+            return Some(Diagnostic::new(func.span, format!("`{base}` is not a function, so it has no derivative `{}`", func.name)))
+        }
+        None if builtin_fn(base).is_some() => 1,
+        None => {
+            let id = Ident { name: base.to_string(), span: func.span };
+            return Some(unknown(&id, "function", &env.function_names()));
+        }
+    };
+    (params != 1 || args.len() != 1)
+        .then(|| super::expand::prime_of_several(node, func, base, params, args))
 }
 
 fn unknown(name: &Ident, what: &str, candidates: &[&str]) -> Diagnostic {

@@ -8,7 +8,7 @@
 //! and lowered at whatever indices the body uses them with, once per index
 //! tuple, so repeated uses share one subexpression.
 
-use super::builtins::{builtin_fn, constant, BuiltinFn};
+use super::builtins::{builtin_fn, constant, split_primes, BuiltinFn};
 use super::env::{DefEntry, Env, Global, LetEntry};
 use super::names::did_you_mean;
 use super::shape::Shape;
@@ -21,8 +21,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 mod matrix;
+mod primes;
 mod shapes;
 pub(crate) use matrix::transposed_sides_hint;
+pub(crate) use primes::prime_of_several;
 
 /// How deeply definitions and lets may be nested in one expansion.
 pub const MAX_DEPTH: usize = 64;
@@ -41,6 +43,9 @@ pub(crate) struct Arg<'a> {
     at: Vec<IndexId>,
     /// Keyed by the let-names shadowed where it is lowered, then indices.
     cache: RefCell<FxHashMap<ArgKey, Id>>,
+    /// Set when the parameter stands for an already lowered scalar (the
+    /// variable of a prime, `f′(a)`) rather than for `expr`.
+    fixed: Option<Id>,
 }
 
 /// The let-names shadowed where an argument is lowered, and its indices.
@@ -343,6 +348,7 @@ impl<'a> Lowerer<'a> {
                     scope: scope.clone(),
                     at: at.get(k).cloned().unwrap_or_default(),
                     cache: RefCell::new(FxHashMap::default()),
+                    fixed: None,
                 };
                 (p.name.as_str(), Rc::new(arg))
             })
@@ -417,19 +423,17 @@ impl<'a> Lowerer<'a> {
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
                 Resolved::Unknown => Err(self.unknown(id)),
             },
+            ExprKind::Call { func, args } if split_primes(&func.name).is_some() => {
+                let primed = split_primes(&func.name).unwrap_or_default();
+                self.lower_primed(e, func, primed, args, scope, idx)
+            }
             ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
                 Resolved::Builtin(b) => {
                     let [a] = &args[..] else {
                         return Err(arity(e.span, &func.name, 1, args.len()));
                     };
                     let x = self.lower_at(a, scope, idx)?;
-                    Ok(match b {
-                        BuiltinFn::Func(f) => self.store.apply(f, x),
-                        BuiltinFn::Sqrt => {
-                            let half = self.store.num(Rational::new(1.into(), 2.into()));
-                            self.store.pow(x, half)
-                        }
-                    })
+                    Ok(self.apply_builtin(b, x))
                 }
                 Resolved::Def(d) => self.expand(d, func, args, scope, idx, e.span),
                 Resolved::Unknown => Err(unknown_function(func)),
@@ -584,7 +588,22 @@ impl<'a> Lowerer<'a> {
         result
     }
 
+    /// The builtin `b` applied to the lowered `x`.
+    fn apply_builtin(&mut self, b: BuiltinFn, x: Id) -> Id {
+        match b {
+            BuiltinFn::Func(f) => self.store.apply(f, x),
+            BuiltinFn::Sqrt => {
+                let half = self.store.num(Rational::new(1.into(), 2.into()));
+                self.store.pow(x, half)
+            }
+        }
+    }
+
     fn lower_arg(&mut self, arg: &Rc<Arg<'a>>, idx: &[IndexId]) -> R<Id> {
+        if let Some(id) = arg.fixed {
+            // A scalar: `ranks` made sure the body never indexes it.
+            return Ok(id);
+        }
         let mut at = arg.at.clone();
         at.extend_from_slice(idx);
         let key = (self.shadow_key(), at);
