@@ -2,10 +2,10 @@
 //! with the checks that need no expression shapes (duplicates, reserved
 //! names, unknown names, arity, unbound indices, cycles).
 
-use super::builtins::{builtin_fn, constant, softmax_def, split_primes, BuiltinFn};
+use super::builtins::{builtin_fn, constant, softmax_def, split_primes};
 use super::names::{did_you_mean, free_indices, rebound_sum_index};
 use crate::diag::{plural, Diagnostic};
-use crate::expr::{Constant, Domain, Func, Symbols, VarId};
+use crate::expr::{Constant, Domain, Symbols, VarId};
 use crate::syntax::ast::{Def, Expr, ExprKind, File, Ident, Item, Let, ShapeSpec};
 use crate::syntax::span::Span;
 use std::cell::Cell;
@@ -33,6 +33,10 @@ pub struct DefEntry<'a> {
     pub builtin: bool,
     /// Set when the definition has an error; uses of it fail.
     pub broken: Cell<bool>,
+    /// Set when the definition bears a builtin function's name and means
+    /// the same function (see `redefine.rs`): uses then get the builtin,
+    /// with its rules.
+    pub same_as_builtin: Cell<bool>,
 }
 
 /// A `let` item.
@@ -194,10 +198,6 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                     errors.push(d);
                     continue;
                 }
-                if let Some(d) = builtin_redefined(&def.name) {
-                    errors.push(d);
-                    continue;
-                }
                 if let Some(d) = duplicate(&env, &def.name) {
                     errors.push(d);
                     continue;
@@ -239,6 +239,7 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         ranks,
                         builtin: false,
                         broken: Cell::new(broken),
+                        same_as_builtin: Cell::new(false),
                     }),
                 );
             }
@@ -274,6 +275,7 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                 ranks: vec![1],
                 builtin: true,
                 broken: Cell::new(false),
+                same_as_builtin: Cell::new(false),
             }),
         );
     }
@@ -357,39 +359,6 @@ fn reserved(name: &Ident, what: &str) -> Option<Diagnostic> {
     )
 }
 
-/// A definition named like a builtin scalar function would silently change
-/// what every use of that function means (`exp(t) := t`), so it is an
-/// error. `softmax` is the exception: it is a definition the file may give
-/// itself (the design brief's own example does), and the file's replaces
-/// the builtin one.
-fn builtin_redefined(name: &Ident) -> Option<Diagnostic> {
-    let b = builtin_fn(&name.name)?;
-    let meaning = match b {
-        BuiltinFn::Sqrt => "the square root",
-        BuiltinFn::Func(f) => match f {
-            Func::Exp => "the exponential",
-            Func::Log => "the natural logarithm (also written `ln`)",
-            Func::Sin => "the sine",
-            Func::Cos => "the cosine",
-            Func::Tan => "the tangent",
-            Func::Tanh => "the hyperbolic tangent",
-            Func::Sigmoid => "the logistic function 1 / (1 + exp(-t)) (also written `σ`)",
-        },
-    };
-    Some(
-        Diagnostic::new(
-            name.span,
-            format!(
-                "`{}` is a builtin function, {meaning}, and cannot be redefined",
-                name.name
-            ),
-        )
-        .with_help(format!(
-            "use the builtin `{}` as it is, or give this definition another name, such as `my_{}`",
-            name.name, name.name
-        )),
-    )
-}
 
 fn duplicate(env: &Env, name: &Ident) -> Option<Diagnostic> {
     let first = env.get(&name.name)?;

@@ -229,6 +229,8 @@ impl<'a> Lowerer<'a> {
             match self.global(name) {
                 Some(Global::Var(v)) => return Resolved::Var(v.id),
                 Some(Global::Let(l)) => return Resolved::Let(l),
+                // A definition that means the builtin is the builtin.
+                Some(Global::Def(d)) if d.same_as_builtin.get() => {}
                 Some(Global::Def(d)) => return Resolved::Def(d),
                 None => {}
             }

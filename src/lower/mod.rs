@@ -55,6 +55,7 @@ mod chain;
 pub mod env;
 mod expand;
 pub mod names;
+mod redefine;
 pub mod shape;
 
 use crate::diag::Diagnostic;
@@ -165,7 +166,9 @@ fn check_lets<'a>(lw: &mut Lowerer<'a>, file: &'a ast::File, errors: &mut Vec<Di
 fn lower_here(file: &ast::File) -> Lowered {
     let mut symbols = Symbols::default();
     let (env, mut errors) = env::build_env(file, &mut symbols);
+    let redefined = redefine::decide(&env, &symbols);
     let mut lw = Lowerer::new(&env, symbols);
+    lw.warnings.extend(redefined);
     check_lets(&mut lw, file, &mut errors);
     let claims = file
         .items
@@ -212,7 +215,9 @@ pub fn lower_expr(
     crate::parallel::with_big_stack(|| {
         let mut symbols = Symbols::default();
         let (env, mut errors) = env::build_env(file, &mut symbols);
+        let redefined = redefine::decide(&env, &symbols);
         let mut lw = Lowerer::new(&env, symbols);
+        lw.warnings.extend(redefined);
         check_lets(&mut lw, file, &mut errors);
         let (id, free) = chain::lower_single(&mut lw, expr)?;
         errors.sort_by_key(|d| (d.span.start, d.span.end));

@@ -83,6 +83,12 @@ impl<'a> Lowerer<'a> {
         Ok(body)
     }
 
+    /// The body of the one-scalar definition `d` at the lowered scalar
+    /// `value`, as a file's top level sees it (to compare it with a builtin).
+    pub(crate) fn lower_def_at(&mut self, d: &DefEntry<'a>, value: Id) -> R<Id> {
+        self.expand_at(d, &d.def.body, value, &Scope::top(), d.def.name.span)
+    }
+
     /// The body of the one-scalar definition `d` with its parameter bound to
     /// the lowered `value` (`arg` is the argument as written, for messages).
     fn expand_at(
