@@ -81,9 +81,12 @@ fn order(i: &str) -> Option<(u32, &str)> {
         Some(inner) => {
             let inner = blank(inner);
             let d = inner.chars().next()?;
-            (d, blank(&inner[1..]).strip_prefix('}')?)
+            (d, blank(&inner[d.len_utf8()..]).strip_prefix('}')?)
         }
-        None => (r.chars().next()?, &r[1..]),
+        None => {
+            let d = r.chars().next()?;
+            (d, &r[d.len_utf8()..])
+        }
     };
     match n {
         '2' => Some((2, r)),

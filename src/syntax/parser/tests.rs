@@ -1164,3 +1164,11 @@ fn the_new_notations_print_back_as_the_same_tree() {
         assert_eq!(erase_spans(&again), erase_spans(&e), "{input} printed as {printed}");
     }
 }
+
+#[test]
+fn orders_and_bars_never_slice_inside_a_character() {
+    for input in ["∂^∂", "∂^{∂}", "d^é f/dx", "d²f/dx^{é}", "‖v‖_é", "|é", "√", "f'é", "dσ(é/dx"] {
+        let _ = parse_expr(input);
+        let _ = parse_file(&format!("claim c: {input} = 1\n"));
+    }
+}
