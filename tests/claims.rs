@@ -100,11 +100,23 @@ fn notations_on_paper_are_proved_and_their_wrong_variants_are_false() {
                 .steps
                 .iter()
                 .any(|s| s.verdict == Verdict::False && s.diagnosis.is_some());
-            if !diagnosed || verdicts.iter().any(|&v| v == Verdict::Proved && claim.steps.len() == 1) {
+            if !diagnosed
+                || verdicts
+                    .iter()
+                    .any(|&v| v == Verdict::Proved && claim.steps.len() == 1)
+            {
                 wrong.push((claim.name.clone(), verdicts));
             }
         }
     }
-    assert!(report.claims.len() >= 35, "the suite shrank to {}", report.claims.len());
-    assert_eq!(wrong, vec![], "claims whose verdict is not what their name says");
+    assert!(
+        report.claims.len() >= 35,
+        "the suite shrank to {}",
+        report.claims.len()
+    );
+    assert_eq!(
+        wrong,
+        vec![],
+        "claims whose verdict is not what their name says"
+    );
 }

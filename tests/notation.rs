@@ -53,7 +53,10 @@ fn assert_all_proved(report: &Value) {
         .map(|s| s["verdict"].as_str().unwrap_or("?").to_string())
         .collect();
     assert!(!verdicts.is_empty());
-    assert!(verdicts.iter().all(|v| v == "proved"), "{verdicts:?}\n{report:#}");
+    assert!(
+        verdicts.iter().all(|v| v == "proved"),
+        "{verdicts:?}\n{report:#}"
+    );
 }
 
 #[test]
@@ -77,7 +80,10 @@ fn a_subscript_in_a_name_is_suggested_as_an_index_and_the_fix_is_accepted() {
     assert_eq!(code, Some(2));
     let help = helps(&report);
     assert_eq!(help, vec!["did you mean `p[i]`?".to_string()]);
-    let (report, code) = verify("subscript_fixed.txt", &before.replace("p_i", &code_in(&help[0])));
+    let (report, code) = verify(
+        "subscript_fixed.txt",
+        &before.replace("p_i", &code_in(&help[0])),
+    );
     assert_eq!(code, Some(0), "{report:#}");
     assert_all_proved(&report);
 }
@@ -95,7 +101,10 @@ fn a_definition_of_a_builtin_name_is_the_builtin_or_replaces_it_with_a_warning()
     let (report, code) = verify("other.txt", other);
     assert_eq!(code, Some(0), "{report:#}");
     let text = report.to_string();
-    assert!(text.contains("replaces the builtin function `sigmoid`"), "{report:#}");
+    assert!(
+        text.contains("replaces the builtin function `sigmoid`"),
+        "{report:#}"
+    );
     assert_all_proved(&report);
     // Its help: remove the definition (the builtin is meant) ...
     let removed = "x : real\nclaim c: d/dx σ(x) = σ(x) (1 - σ(x))\n";

@@ -359,7 +359,6 @@ fn reserved(name: &Ident, what: &str) -> Option<Diagnostic> {
     )
 }
 
-
 fn duplicate(env: &Env, name: &Ident) -> Option<Diagnostic> {
     let first = env.get(&name.name)?;
     Some(
@@ -562,9 +561,17 @@ pub fn check_names(
 
 /// What is wrong with the primed call `node` of `base`, if anything: a
 /// prime needs a function of one scalar.
-fn check_primed(env: &Env, node: &Expr, func: &Ident, base: &str, args: &[Expr]) -> Option<Diagnostic> {
+fn check_primed(
+    env: &Env,
+    node: &Expr,
+    func: &Ident,
+    base: &str,
+    args: &[Expr],
+) -> Option<Diagnostic> {
     let params = match env.get(base) {
-        Some(Global::Def(d)) if !d.def.result_indices.is_empty() || d.ranks.iter().any(|&r| r > 0) => {
+        Some(Global::Def(d))
+            if !d.def.result_indices.is_empty() || d.ranks.iter().any(|&r| r > 0) =>
+        {
             return Some(
                 Diagnostic::new(node.span, format!("`{}` is the derivative of a function of one scalar, but `{base}` takes or gives a vector", func.name))
                     .with_help(format!("write the derivative of an element, as in `∂{base}(z)[i]/∂z[j]`")),
@@ -572,11 +579,20 @@ fn check_primed(env: &Env, node: &Expr, func: &Ident, base: &str, args: &[Expr])
         }
         Some(Global::Def(d)) => d.def.params.len(),
         Some(Global::Var(_) | Global::Let(_)) => {
-            return Some(Diagnostic::new(func.span, format!("`{base}` is not a function, so it has no derivative `{}`", func.name)))
+            return Some(Diagnostic::new(
+                func.span,
+                format!(
+                    "`{base}` is not a function, so it has no derivative `{}`",
+                    func.name
+                ),
+            ))
         }
         None if builtin_fn(base).is_some() => 1,
         None => {
-            let id = Ident { name: base.to_string(), span: func.span };
+            let id = Ident {
+                name: base.to_string(),
+                span: func.span,
+            };
             return Some(unknown(&id, "function", &env.function_names()));
         }
     };

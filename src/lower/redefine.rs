@@ -48,7 +48,12 @@ pub(crate) fn decide(env: &Env<'_>, symbols: &Symbols) -> Vec<Diagnostic> {
 }
 
 /// Whether `d`'s body at a fresh variable has the builtin's canonical form.
-fn means_builtin(env: &Env<'_>, symbols: &Symbols, d: &super::env::DefEntry<'_>, b: BuiltinFn) -> bool {
+fn means_builtin(
+    env: &Env<'_>,
+    symbols: &Symbols,
+    d: &super::env::DefEntry<'_>,
+    b: BuiltinFn,
+) -> bool {
     // A lowerer of its own: nothing of the comparison reaches the file's store.
     let mut symbols = symbols.clone();
     let t = symbols.add_var("t", Vec::new(), Domain::Real);

@@ -356,9 +356,15 @@ fn a_definition_of_a_builtin_name_is_the_builtin_or_replaces_it_with_a_warning()
     ]));
     assert!(l.errors.is_empty(), "{:?}", l.errors);
     assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
-    assert!(l.warnings[0].message.contains("replaces the builtin function `sigmoid`"));
+    assert!(l.warnings[0]
+        .message
+        .contains("replaces the builtin function `sigmoid`"));
     let link = only_link(&l);
-    assert!(matches!(node(&l, link.lhs), Node::Mul(_)), "{:?}", node(&l, link.lhs));
+    assert!(
+        matches!(node(&l, link.lhs), Node::Mul(_)),
+        "{:?}",
+        node(&l, link.lhs)
+    );
     // The logistic function written out is the builtin: no warning, and
     // its uses are the builtin's node.
     let logistic = div(num(1), add(num(1), call("exp", vec![neg(n("t"))])));
@@ -367,7 +373,12 @@ fn a_definition_of_a_builtin_name_is_the_builtin_or_replaces_it_with_a_warning()
         def("sigmoid", &["t"], &[], logistic),
         claim(call("sigmoid", vec![n("x")]), n("x")),
     ]));
-    assert!(l.errors.is_empty() && l.warnings.is_empty(), "{:?} {:?}", l.errors, l.warnings);
+    assert!(
+        l.errors.is_empty() && l.warnings.is_empty(),
+        "{:?} {:?}",
+        l.errors,
+        l.warnings
+    );
     let link = only_link(&l);
     assert!(matches!(node(&l, link.lhs), Node::Apply(Func::Sigmoid, _)));
     // `softmax` is a definition the file may give itself.

@@ -37,10 +37,14 @@ impl<'a> Lowerer<'a> {
     ) -> R<Id> {
         let target = match self.resolve(base, scope) {
             Resolved::Builtin(b) => Primed::Builtin(b),
-            Resolved::Def(d) if d.def.params.len() == 1 && d.def.result_indices.is_empty() && d.ranks == [0] => {
+            Resolved::Def(d)
+                if d.def.params.len() == 1 && d.def.result_indices.is_empty() && d.ranks == [0] =>
+            {
                 Primed::Def(d)
             }
-            Resolved::Def(d) => return Err(prime_of_several(e, func, base, d.def.params.len(), args)),
+            Resolved::Def(d) => {
+                return Err(prime_of_several(e, func, base, d.def.params.len(), args))
+            }
             Resolved::Unknown => {
                 let id = Ident {
                     name: base.to_string(),
@@ -48,7 +52,15 @@ impl<'a> Lowerer<'a> {
                 };
                 return Err(unknown_function(&id));
             }
-            _ => return Err(Diagnostic::new(func.span, format!("`{base}` is not a function, so it has no derivative `{}`", func.name))),
+            _ => {
+                return Err(Diagnostic::new(
+                    func.span,
+                    format!(
+                        "`{base}` is not a function, so it has no derivative `{}`",
+                        func.name
+                    ),
+                ))
+            }
         };
         let [a] = args else {
             return Err(prime_of_several(e, func, base, 1, args));
@@ -106,7 +118,11 @@ impl<'a> Lowerer<'a> {
             cache: RefCell::new(FxHashMap::default()),
             fixed: Some(value),
         };
-        let key = (d.def as *const crate::syntax::ast::Def as usize, d.builtin, vec![(usize::MAX, 0, 0)]);
+        let key = (
+            d.def as *const crate::syntax::ast::Def as usize,
+            d.builtin,
+            vec![(usize::MAX, 0, 0)],
+        );
         let next = self.frames.len() + 1;
         let frame = *self.frames.entry(key).or_insert(next);
         let inner = Scope {
@@ -116,14 +132,22 @@ impl<'a> Lowerer<'a> {
             link: false,
             builtin: d.builtin,
         };
-        self.nested(span, |this| this.lower_at(&d.def.body, &Rc::new(inner), &[]))
+        self.nested(span, |this| {
+            this.lower_at(&d.def.body, &Rc::new(inner), &[])
+        })
     }
 }
 
 /// `f′(x, y)`: a prime is the derivative of a function of one argument.
 /// The help writes the partial derivative by the first argument, which is
 /// what the prime most likely meant.
-pub(crate) fn prime_of_several(e: &Expr, func: &Ident, base: &str, params: usize, args: &[Expr]) -> Diagnostic {
+pub(crate) fn prime_of_several(
+    e: &Expr,
+    func: &Ident,
+    base: &str,
+    params: usize,
+    args: &[Expr],
+) -> Diagnostic {
     let call = format!(
         "{base}({})",
         args.iter().map(print_expr).collect::<Vec<_>>().join(", ")

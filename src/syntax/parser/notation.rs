@@ -98,7 +98,13 @@ fn order(i: &str) -> Option<(u32, &str)> {
 /// The derivative of `body` by each variable of `denoms` as often as its
 /// order says; the last variable written is differentiated by first
 /// (`∂²L/∂x∂y` is `∂/∂x (∂L/∂y)`).
-fn nest(cx: &Cx<'_>, body: Expr, denoms: Vec<(Ident, Vec<Ident>, u32)>, from: &str, rest: &str) -> Expr {
+fn nest(
+    cx: &Cx<'_>,
+    body: Expr,
+    denoms: Vec<(Ident, Vec<Ident>, u32)>,
+    from: &str,
+    rest: &str,
+) -> Expr {
     let mut e = body;
     for (var, indices, n) in denoms.into_iter().rev() {
         for _ in 0..n {
@@ -154,7 +160,9 @@ fn denominators<'s>(
         return failure(PErr::custom(
             start,
             len.end - len.start,
-            format!("the orders below the line add up to {seen}, but the order above it is {total}"),
+            format!(
+                "the orders below the line add up to {seen}, but the order above it is {total}"
+            ),
         ));
     }
     Ok((i, denoms))
@@ -251,9 +259,8 @@ pub(super) fn d_fraction<'s>(cx: &Cx<'s>, j: &'s str) -> Option<Res<'s, Expr>> {
             return None;
         }
         return Some(
-            denominators(cx, rest, 'd', n, j).map(|(rest, denoms)| {
-                (rest, nest(cx, body, denoms, j, rest))
-            }),
+            denominators(cx, rest, 'd', n, j)
+                .map(|(rest, denoms)| (rest, nest(cx, body, denoms, j, rest))),
         );
     }
     // `dσ(x)/dx`: the name glued to `d`, then a call.
@@ -329,7 +336,17 @@ pub(super) fn root<'s>(cx: &Cx<'s>, j: &'s str) -> Res<'s, Expr> {
         name: "sqrt".into(),
         span: cx.span(j, after),
     };
-    Ok((rest, cx.node(ExprKind::Call { func, args: vec![arg] }, j, rest)))
+    Ok((
+        rest,
+        cx.node(
+            ExprKind::Call {
+                func,
+                args: vec![arg],
+            },
+            j,
+            rest,
+        ),
+    ))
 }
 
 /// Which bars are open where an expression is parsed: inside `|…|` a `|`
