@@ -484,7 +484,8 @@ impl P<'_> {
         } else {
             name
         };
-        if self.peek_is(|t| t.is_sym('(') || t.is_sym('\'')) && self.is_function_name(&name) {
+        let primed = self.peek_is(|t| t.is_sym('\'')) || self.prime_script_follows();
+        if (primed || self.peek_is(|t| t.is_sym('('))) && self.is_function_name(&name) {
             return self.apply(Ident { name, span }, false);
         }
         Ok(node(ExprKind::Name(Ident { name, span }), span))

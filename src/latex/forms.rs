@@ -698,6 +698,14 @@ impl P<'_> {
         Ok(Some(node(ExprKind::Delta(a, b), span)))
     }
 
+    /// Does a superscript of primes follow (`f^\prime(x)`, `f^{\prime\prime}`)?
+    pub fn prime_script_follows(&self) -> bool {
+        self.peek_is(|t| t.is_sym('^'))
+            && self
+                .script_range(self.pos + 1)
+                .is_ok_and(|(s, e, _)| e > s && self.toks[s..e].iter().all(|t| t.is_cmd("prime")))
+    }
+
     /// A function applied: `\log x`, `\exp(x)`, `\sin^2 x`, `\sigma'(x)`.
     /// `bare` allows an argument without parentheses (one power: `\log
     /// x^2` is `log(x^2)`).
@@ -705,6 +713,7 @@ impl P<'_> {
         let start = func.span;
         self.enter(start)?;
         let mut power = None;
+        let mut primes = 0;
         if self.peek_is(|t| t.is_sym('^')) {
             let r = self.script_range(self.pos + 1)?;
             let toks = &self.toks[r.0..r.1];
@@ -714,14 +723,32 @@ impl P<'_> {
                     "inverse functions (`f^{-1}`) are not read",
                 ));
             }
-            let exp = self.within(r, "the end of the exponent", |p| p.sum())?;
-            power = Some(exp);
+            if !toks.is_empty() && toks.iter().all(|t| t.is_cmd("prime") || t.is_sym('\'')) {
+                // `\sigma^\prime(x)`, `f^{\prime\prime}(x)`: primes.
+                primes = toks.len();
+                self.pos = r.2;
+            } else {
+                let exp = self.within(r, "the end of the exponent", |p| p.sum())?;
+                power = Some(exp);
+            }
         }
-        let mut primes = Vec::new();
-        while let Some(t) = self.peek().filter(|t| t.is_sym('\'') || t.is_sym('′')) {
-            primes.push(t.span);
+        while self.peek_is(|t| t.is_sym('\'') || t.is_sym('′')) {
+            primes += 1;
             self.pos += 1;
         }
+        // A primed function is the language's primed name (`sigmoid′`): the
+        // derivative of the function, at whatever the argument is.
+        let func = match primes {
+            0 => func,
+            n => Ident {
+                name: format!(
+                    "{}{}",
+                    func.name,
+                    crate::syntax::parser::PRIME.to_string().repeat(n)
+                ),
+                span: func.span,
+            },
+        };
         let args = if self.peek_is(|t| t.is_sym('(')) {
             self.call_args()?
         } else if self.peek_is(|t| t.is_sym('{')) {
@@ -734,30 +761,7 @@ impl P<'_> {
         };
         let end = self.toks[self.pos - 1].span;
         let span = start.join(end);
-        let call = node(ExprKind::Call { func, args }, span);
-        let mut e = match primes.as_slice() {
-            [] => call,
-            [_] => match &call.kind {
-                ExprKind::Call { args, .. } if matches!(args.as_slice(), [a] if matches!(a.kind, ExprKind::Name(_))) => {
-                    let ExprKind::Name(var) = args[0].kind.clone() else {
-                        unreachable!("matched a name just above")
-                    };
-                    let kind = ExprKind::Deriv {
-                        var,
-                        indices: Vec::new(),
-                        body: Box::new(call),
-                    };
-                    node(kind, span)
-                }
-                _ => {
-                    return Err(err(
-                        primes[0],
-                        "a prime is read on a function of one variable, as in `\\sigma'(x)`; write `\\frac{d}{dx} f(…)` otherwise",
-                    ))
-                }
-            },
-            [_, second, ..] => return Err(err(*second, HIGHER)),
-        };
+        let mut e = node(ExprKind::Call { func, args }, span);
         if let Some(p) = power {
             e = bin(BinOp::Pow, e, p);
         }
