@@ -270,8 +270,23 @@ fn derivatives() {
         ),
         ("\\frac{d}{dx} x \\cdot y + 1", "diff(x * y, x) + 1"),
     ]);
-    let (msg, _) = fails("\\frac{d^2 f}{dx^2}");
-    assert!(msg.contains("higher derivatives"), "{msg}");
+    table(&[
+        ("\\frac{d^2 f}{dx^2}", "diff(∂f/∂x, x)"),
+        ("\\frac{d^{2} f(x)}{d x^{2}}", "diff(diff(f(x), x), x)"),
+        ("\\frac{\\partial^2 L}{\\partial x^2}", "diff(∂L/∂x, x)"),
+        ("\\frac{\\partial^2 L}{\\partial x \\partial y}", "diff(∂L/∂y, x)"),
+        ("\\frac{d^2}{dx^2} f(x)", "diff(diff(f(x), x), x)"),
+        ("\\frac{\\partial \\sigma(x)}{\\partial x}", "diff(sigma(x), x)"),
+        ("\\frac{d\\sigma(x)}{dx}", "diff(sigma(x), x)"),
+    ]);
+    for (tex, part) in [
+        ("\\frac{d^2 f}{dx}", "add up to 1, but the order above it is 2"),
+        ("\\frac{\\partial^2 L}{\\partial x^2 \\partial y}", "add up to 3"),
+        ("\\frac{d^x f}{dx^x}", "the order of the derivative"),
+    ] {
+        let (msg, _) = fails(tex);
+        assert!(msg.contains(part), "{tex}: {msg}");
+    }
     let (msg, at) = fails("\\partial x");
     assert!(msg.contains("\\partial"), "{msg}");
     assert_eq!(at, "\\partial");
