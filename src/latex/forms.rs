@@ -312,7 +312,10 @@ impl P<'_> {
         match &self.toks[r.0].kind {
             TokKind::Num(n) if r.1 == r.0 + 1 => match n.parse::<u32>() {
                 Ok(k @ 1..=3) => Ok(k),
-                _ => Err(err(self.toks[r.0].span, "derivatives of order 1 to 3 are read")),
+                _ => Err(err(
+                    self.toks[r.0].span,
+                    "derivatives of order 1 to 3 are read",
+                )),
             },
             _ => Err(err(
                 self.span_of(r.0, r.1),
@@ -342,7 +345,9 @@ impl P<'_> {
                 marker(self.toks.get(num.0))
                     && marker(self.toks.get(den.0))
                     && den.1 > den.0 + 1
-                    && self.numerator_order(num).is_ok_and(|(_, body)| body >= num.1)
+                    && self
+                        .numerator_order(num)
+                        .is_ok_and(|(_, body)| body >= num.1)
             }
             Err(_) => false,
         }

@@ -17,6 +17,7 @@
 //! `document` finds the displays of Markdown and TeX files; `front` builds
 //! an [`ast::File`] from what this module reads of them.
 
+mod bars;
 mod chain;
 mod dots;
 mod expr;

@@ -274,14 +274,26 @@ fn derivatives() {
         ("\\frac{d^2 f}{dx^2}", "diff(∂f/∂x, x)"),
         ("\\frac{d^{2} f(x)}{d x^{2}}", "diff(diff(f(x), x), x)"),
         ("\\frac{\\partial^2 L}{\\partial x^2}", "diff(∂L/∂x, x)"),
-        ("\\frac{\\partial^2 L}{\\partial x \\partial y}", "diff(∂L/∂y, x)"),
+        (
+            "\\frac{\\partial^2 L}{\\partial x \\partial y}",
+            "diff(∂L/∂y, x)",
+        ),
         ("\\frac{d^2}{dx^2} f(x)", "diff(diff(f(x), x), x)"),
-        ("\\frac{\\partial \\sigma(x)}{\\partial x}", "diff(sigma(x), x)"),
+        (
+            "\\frac{\\partial \\sigma(x)}{\\partial x}",
+            "diff(sigma(x), x)",
+        ),
         ("\\frac{d\\sigma(x)}{dx}", "diff(sigma(x), x)"),
     ]);
     for (tex, part) in [
-        ("\\frac{d^2 f}{dx}", "add up to 1, but the order above it is 2"),
-        ("\\frac{\\partial^2 L}{\\partial x^2 \\partial y}", "add up to 3"),
+        (
+            "\\frac{d^2 f}{dx}",
+            "add up to 1, but the order above it is 2",
+        ),
+        (
+            "\\frac{\\partial^2 L}{\\partial x^2 \\partial y}",
+            "add up to 3",
+        ),
         ("\\frac{d^x f}{dx^x}", "the order of the derivative"),
     ] {
         let (msg, _) = fails(tex);
@@ -306,8 +318,10 @@ fn bad_input_is_located() {
     assert!(msg.contains("never closed"), "{msg}");
     let (msg, _) = fails("x^{2}^{3}");
     assert!(msg.contains("double superscript"), "{msg}");
-    let (msg, _) = fails("|x|");
-    assert!(msg.contains("absolute"), "{msg}");
+    let (msg, _) = fails("|x");
+    assert!(msg.contains("`|` to close the absolute value"), "{msg}");
+    let (msg, _) = fails("\\|v\\|_1");
+    assert!(msg.contains("only the Euclidean norm"), "{msg}");
     let (msg, _) = fails("\\begin{pmatrix} a & b \\end{pmatrix}");
     assert!(msg.contains("pmatrix"), "{msg}");
     let (msg, _) = fails("\\text{if } x");
@@ -479,4 +493,23 @@ fn a_sized_fence_belongs_to_the_step_it_opens() {
         sides,
         vec!["a", r"\left( b + c \right) d", r"\bigl[ e \bigr]"]
     );
+}
+
+#[test]
+fn absolute_values_and_norms() {
+    table(&[
+        ("|x|", "abs(x)"),
+        ("\\lvert x \\rvert", "abs(x)"),
+        ("\\left| x - y \\right|", "abs(x - y)"),
+        ("2|x|", "2 * abs(x)"),
+        ("|a| |b|", "abs(a) * abs(b)"),
+        ("\\|v\\|", "norm(v)"),
+        ("\\lVert v \\rVert", "norm(v)"),
+        ("\\left\\| v \\right\\|", "norm(v)"),
+        ("\\|v\\|^2", "norm(v)^2"),
+        ("\\|v\\|_2^2", "norm(v)^2"),
+        ("\\|W x - y\\|_2^2", "norm(W * x - y)^2"),
+        ("\\lambda \\|W\\|^2", "λ * norm(W)^2"),
+        ("\\| |x| v \\|", "norm(abs(x) * v)"),
+    ]);
 }
