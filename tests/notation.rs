@@ -129,3 +129,33 @@ fn leibniz_primes_and_roots_are_read_from_a_file() {
     assert_eq!(code, Some(0), "{report:#}");
     assert_all_proved(&report);
 }
+
+#[test]
+fn a_markdown_homework_with_primes_higher_derivatives_and_bars_is_read() {
+    let doc = "# Homework\n\n```derivcheck\nx : real\nf(t) := t^3\n```\n\n\
+        ## Sigmoid\n\n$$ \\sigma'(x) = \\frac{d \\sigma(x)}{dx} = \\sigma(x)(1 - \\sigma(x)) $$\n\n\
+        ## Second\n\n$$ \\frac{d^2 f(x)}{dx^2} = f''(x) = 6x $$\n\n\
+        ## Partial\n\n$$ \\frac{\\partial^2}{\\partial x^2} \\sigma(x) = \\sigma^\\prime(x) (1 - 2\\sigma(x)) $$\n\n\
+        ## Wrong\n\n$$ \\frac{d^2 f(x)}{dx^2} = 3x^2 $$\n";
+    let (report, code) = verify("homework.md", doc);
+    assert_eq!(code, Some(1), "{report:#}");
+    let claims = report["files"][0]["claims"].as_array().expect("claims");
+    let verdicts: Vec<(String, Vec<String>)> = claims
+        .iter()
+        .map(|c| {
+            let steps = c["steps"].as_array().cloned().unwrap_or_default();
+            let v = steps.iter().map(|s| s["verdict"].as_str().unwrap_or("?").to_string());
+            (c["name"].as_str().unwrap_or("?").to_string(), v.collect())
+        })
+        .collect();
+    let want = |name: &str, v: &[&str]| (name.to_string(), v.iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        verdicts,
+        vec![
+            want("Sigmoid", &["proved", "proved"]),
+            want("Second", &["proved", "proved"]),
+            want("Partial", &["proved"]),
+            want("Wrong", &["false"]),
+        ]
+    );
+}
