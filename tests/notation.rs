@@ -120,6 +120,26 @@ fn a_definition_of_a_builtin_name_is_the_builtin_or_replaces_it_with_a_warning()
 }
 
 #[test]
+fn a_softmax_of_ones_own_warns_only_when_it_is_another_function() {
+    let same = "z : vector[n]\nsoftmax(v)[i] := exp(v[i]) / Σ_j exp(v[j])\n\
+        claim a: softmax(z)[i] = exp(z[i]) / Σ_k exp(z[k])\n";
+    let (report, code) = verify("softmax_same.txt", same);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert!(!report.to_string().contains("warning"), "{report:#}");
+    let other = same.replace("exp(v[i]) / Σ_j exp(v[j])", "exp(2 v[i]) / Σ_j exp(2 v[j])");
+    let other = other.replace("exp(z[i]) / Σ_k exp(z[k])", "exp(2 z[i]) / Σ_k exp(2 z[k])");
+    let (report, code) = verify("softmax_other.txt", &other);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert!(
+        report
+            .to_string()
+            .contains("replaces the builtin function `softmax`"),
+        "{report:#}"
+    );
+    assert_all_proved(&report);
+}
+
+#[test]
 fn leibniz_primes_and_roots_are_read_from_a_file() {
     let text = "x : real\nf(t) := t^3\n\
         claim a: dσ(x)/dx = σ′(x) = σ(x) (1 - σ(x))\n\
@@ -144,11 +164,14 @@ fn a_markdown_homework_with_primes_higher_derivatives_and_bars_is_read() {
         .iter()
         .map(|c| {
             let steps = c["steps"].as_array().cloned().unwrap_or_default();
-            let v = steps.iter().map(|s| s["verdict"].as_str().unwrap_or("?").to_string());
+            let v = steps
+                .iter()
+                .map(|s| s["verdict"].as_str().unwrap_or("?").to_string());
             (c["name"].as_str().unwrap_or("?").to_string(), v.collect())
         })
         .collect();
-    let want = |name: &str, v: &[&str]| (name.to_string(), v.iter().map(|s| s.to_string()).collect());
+    let want =
+        |name: &str, v: &[&str]| (name.to_string(), v.iter().map(|s| s.to_string()).collect());
     assert_eq!(
         verdicts,
         vec![

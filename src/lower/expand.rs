@@ -43,9 +43,19 @@ pub(crate) struct Arg<'a> {
     at: Vec<IndexId>,
     /// Keyed by the let-names shadowed where it is lowered, then indices.
     cache: RefCell<FxHashMap<ArgKey, Id>>,
-    /// Set when the parameter stands for an already lowered scalar (the
-    /// variable of a prime, `f′(a)`) rather than for `expr`.
-    fixed: Option<Id>,
+    /// Set when the parameter stands for something already lowered rather
+    /// than for `expr`.
+    fixed: Option<Fixed>,
+}
+
+/// What a parameter bound outside any call stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Fixed {
+    /// A lowered scalar (the variable of a prime, `f′(a)`).
+    Value(Id),
+    /// A variable, at the indices the body uses (a definition compared with
+    /// a builtin, `redefine.rs`).
+    Var(VarId),
 }
 
 /// The let-names shadowed where an argument is lowered, and its indices.
@@ -590,6 +600,42 @@ impl<'a> Lowerer<'a> {
         result
     }
 
+    /// The body of the one-parameter, one-result-index definition `d` with
+    /// its parameter the vector variable `v`, at the result index `i`, as a
+    /// file's top level sees it (to compare it with the builtin `softmax`).
+    pub(crate) fn lower_vector_def_at(&mut self, d: &DefEntry<'a>, v: VarId, i: IndexId) -> R<Id> {
+        let (Some(param), [result]) = (d.def.params.first(), &d.def.result_indices[..]) else {
+            return Err(Diagnostic::new(
+                d.def.name.span,
+                "not a function of one vector",
+            ));
+        };
+        let bound = Arg {
+            expr: &d.def.body,
+            scope: Scope::top(),
+            at: Vec::new(),
+            cache: RefCell::new(FxHashMap::default()),
+            fixed: Some(Fixed::Var(v)),
+        };
+        let key = (
+            d.def as *const crate::syntax::ast::Def as usize,
+            d.builtin,
+            vec![(usize::MAX, 1, 0)],
+        );
+        let next = self.frames.len() + 1;
+        let frame = *self.frames.entry(key).or_insert(next);
+        let inner = Scope {
+            params: Rc::from([(param.name.as_str(), Rc::new(bound))]),
+            frame,
+            indices: vec![(result.name.as_str(), i, result.span)],
+            link: false,
+            builtin: d.builtin,
+        };
+        self.nested(d.def.name.span, |this| {
+            this.lower_at(&d.def.body, &Rc::new(inner), &[])
+        })
+    }
+
     /// The builtin `b` applied to the lowered `x`.
     fn apply_builtin(&mut self, b: BuiltinFn, x: Id) -> Id {
         match b {
@@ -602,9 +648,15 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_arg(&mut self, arg: &Rc<Arg<'a>>, idx: &[IndexId]) -> R<Id> {
-        if let Some(id) = arg.fixed {
+        match arg.fixed {
             // A scalar: `ranks` made sure the body never indexes it.
-            return Ok(id);
+            Some(Fixed::Value(id)) => return Ok(id),
+            Some(Fixed::Var(v)) => {
+                let mut at = arg.at.clone();
+                at.extend_from_slice(idx);
+                return Ok(self.store.add(Node::Var(v, at)));
+            }
+            None => {}
         }
         let mut at = arg.at.clone();
         at.extend_from_slice(idx);

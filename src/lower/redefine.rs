@@ -7,12 +7,13 @@
 //! replaces. Undecided (a budget reached) counts as different: the file's
 //! own definition is then used, which is never wrong about the file.
 
-use super::builtins::{builtin_fn, BuiltinFn};
-use super::env::{Env, Global};
+use super::builtins::{builtin_fn, softmax_def, BuiltinFn};
+use super::env::{DefEntry, Env, Global};
 use super::expand::Lowerer;
 use crate::canon::{self, Budget, Outcome};
 use crate::diag::Diagnostic;
 use crate::expr::{Domain, Node, Symbols};
+use std::cell::Cell;
 
 /// Decides, for each definition named like a builtin, whether it means the
 /// builtin (marking it so), and returns a warning for each that does not.
@@ -21,30 +22,84 @@ pub(crate) fn decide(env: &Env<'_>, symbols: &Symbols) -> Vec<Diagnostic> {
     names.sort();
     let mut warnings = Vec::new();
     for name in names {
-        let (Some(Global::Def(d)), Some(b)) = (env.get(name), builtin_fn(name)) else {
+        let Some(Global::Def(d)) = env.get(name) else {
             continue;
         };
         if d.broken.get() {
             continue;
         }
+        if name == "softmax" {
+            // The builtin is a definition too: the file's is used either
+            // way, and said so only when it is another function.
+            if !means_softmax(env, symbols, d) {
+                warnings.push(replaces(d, name));
+            }
+            continue;
+        }
+        let Some(b) = builtin_fn(name) else {
+            continue;
+        };
         let scalar = d.def.params.len() == 1 && d.def.result_indices.is_empty() && d.ranks == [0];
         if scalar && means_builtin(env, symbols, d, b) {
             d.same_as_builtin.set(true);
             continue;
         }
-        warnings.push(
-            Diagnostic::new(
-                d.def.name.span,
-                format!(
-                    "this definition replaces the builtin function `{name}` everywhere in this file: it is not the same function"
-                ),
-            )
-            .with_help(format!(
-                "to use the builtin, remove this definition; for a function of your own, give it another name, such as `my_{name}`"
-            )),
-        );
+        warnings.push(replaces(d, name));
     }
     warnings
+}
+
+/// The warning at a definition that replaces the builtin `name`.
+fn replaces(d: &DefEntry<'_>, name: &str) -> Diagnostic {
+    Diagnostic::new(
+        d.def.name.span,
+        format!(
+            "this definition replaces the builtin function `{name}` everywhere in this file: it is not the same function"
+        ),
+    )
+    .with_help(format!(
+        "to use the builtin, remove this definition; for a function of your own, give it another name, such as `my_{name}`"
+    ))
+}
+
+/// Whether the file's `softmax(v)[i]` has the builtin's canonical form at
+/// a fresh vector variable.
+fn means_softmax(env: &Env<'_>, symbols: &Symbols, d: &DefEntry<'_>) -> bool {
+    if d.def.params.len() != 1 || d.def.result_indices.len() != 1 || d.ranks != [1] {
+        return false;
+    }
+    let builtin = DefEntry {
+        def: softmax_def(),
+        ranks: vec![1],
+        builtin: true,
+        broken: Cell::new(false),
+        same_as_builtin: Cell::new(false),
+    };
+    let mut symbols = symbols.clone();
+    let n = symbols.dim("n");
+    let v = symbols.add_var("v", vec![n], Domain::Real);
+    let i = symbols.fresh_index("i", n);
+    let mut lw = Lowerer::new(env, symbols);
+    let (Ok(mine), Ok(theirs)) = (
+        lw.lower_vector_def_at(d, v, i),
+        lw.lower_vector_def_at(&builtin, v, i),
+    ) else {
+        return false;
+    };
+    proved(&mut lw, mine, theirs)
+}
+
+/// Whether `canon` proves `a = b`, within a node budget only, so that the
+/// decision never depends on the clock.
+fn proved(lw: &mut Lowerer<'_>, a: crate::expr::Id, b: crate::expr::Id) -> bool {
+    let budget = Budget {
+        max_nodes: 50_000,
+        max_millis: u64::MAX / 4,
+    };
+    matches!(
+        canon::prove(&mut lw.store, &mut lw.symbols, a, b, &budget),
+        Outcome::Proved { .. }
+    )
 }
 
 /// Whether `d`'s body at a fresh variable has the builtin's canonical form.
@@ -69,13 +124,5 @@ fn means_builtin(
             lw.store.pow(x, half)
         }
     };
-    // A node budget only, so that the decision never depends on the clock.
-    let budget = Budget {
-        max_nodes: 50_000,
-        max_millis: u64::MAX / 4,
-    };
-    matches!(
-        canon::prove(&mut lw.store, &mut lw.symbols, body, builtin, &budget),
-        Outcome::Proved { .. }
-    )
+    proved(&mut lw, body, builtin)
 }

@@ -6,7 +6,7 @@
 //! derivative is taken it stands for `a` again. Both witnesses already give
 //! that its meaning, each in its own way.
 
-use super::{unknown_function, Arg, Lowerer, Resolved, Scope, R};
+use super::{unknown_function, Arg, Fixed, Lowerer, Resolved, Scope, R};
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Binding, Id, IndexId, Node, Store};
 use crate::lower::builtins::BuiltinFn;
@@ -116,7 +116,7 @@ impl<'a> Lowerer<'a> {
             scope: scope.clone(),
             at: Vec::new(),
             cache: RefCell::new(FxHashMap::default()),
-            fixed: Some(value),
+            fixed: Some(Fixed::Value(value)),
         };
         let key = (
             d.def as *const crate::syntax::ast::Def as usize,

@@ -70,7 +70,13 @@ impl<'a> Lowerer<'a> {
         match &e.kind {
             ExprKind::Num(_) | ExprKind::Delta(..) => Ok(Shape::scalar()),
             ExprKind::Name(id) => match self.resolve(&id.name, scope) {
-                Resolved::Param(arg) if arg.fixed.is_some() => Ok(Shape::scalar()),
+                Resolved::Param(arg) if arg.fixed.is_some() => Ok(match arg.fixed {
+                    Some(super::Fixed::Var(v)) => {
+                        let dims = &self.symbols.var(v).dims;
+                        Shape(dims.get(arg.at.len()..).unwrap_or(&[]).to_vec())
+                    }
+                    _ => Shape::scalar(),
+                }),
                 Resolved::Param(arg) => {
                     let s = self.shape_of(arg.expr, &arg.scope)?;
                     Ok(Shape(s.0.get(arg.at.len()..).unwrap_or(&[]).to_vec()))
