@@ -74,6 +74,22 @@ fn a_prime_of_a_function_of_several_arguments_suggests_a_partial_derivative_that
 }
 
 #[test]
+fn a_prime_of_a_vector_function_suggests_an_element_derivative_that_is_accepted() {
+    let before = "z : vector[n]\nclaim c: softmax'(z) = 0\n";
+    let (report, code) = verify("prime_vector.txt", before);
+    assert_eq!(code, Some(2));
+    let help = helps(&report);
+    assert_eq!(help.len(), 1, "{report:#}");
+    let fix = code_in(&help[0]);
+    assert_eq!(fix, "∂softmax(z)[i]/∂z[j]");
+    let fixed =
+        format!("z : vector[n]\nclaim c: {fix} = softmax(z)[i] (δ(i, j) - softmax(z)[j])\n");
+    let (report, code) = verify("prime_vector_fixed.txt", &fixed);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_all_proved(&report);
+}
+
+#[test]
 fn a_subscript_in_a_name_is_suggested_as_an_index_and_the_fix_is_accepted() {
     let before = "p : vector[n]\nclaim c: Σ_i p_i = Σ_j p[j]\n";
     let (report, code) = verify("subscript.txt", before);

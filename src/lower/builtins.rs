@@ -76,11 +76,3 @@ pub fn softmax_def() -> &'static Def {
         }
     })
 }
-
-/// A primed function name (`sigmoid′′`, as the parser spells `σ''`): the
-/// function's name and how many primes follow it. `None` without a prime.
-pub fn split_primes(name: &str) -> Option<(&str, usize)> {
-    let base = name.trim_end_matches(crate::syntax::parser::PRIME);
-    let n = name[base.len()..].chars().count();
-    (n > 0 && !base.is_empty()).then_some((base, n))
-}

@@ -2,11 +2,12 @@
 //! with the checks that need no expression shapes (duplicates, reserved
 //! names, unknown names, arity, unbound indices, cycles).
 
-use super::builtins::{builtin_fn, constant, softmax_def, split_primes};
+use super::builtins::{builtin_fn, constant, softmax_def};
 use super::names::{did_you_mean, free_indices, rebound_sum_index};
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Constant, Domain, Symbols, VarId};
 use crate::syntax::ast::{Def, Expr, ExprKind, File, Ident, Item, Let, ShapeSpec};
+use crate::syntax::parser::split_primes;
 use crate::syntax::span::Span;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -574,7 +575,7 @@ fn check_primed(
         {
             return Some(
                 Diagnostic::new(node.span, format!("`{}` is the derivative of a function of one scalar, but `{base}` takes or gives a vector", func.name))
-                    .with_help(format!("write the derivative of an element, as in `∂{base}(z)[i]/∂z[j]`")),
+                    .with_help(element_derivative_help(base, args)),
             );
         }
         Some(Global::Def(d)) => d.def.params.len(),
@@ -598,6 +599,23 @@ fn check_primed(
     };
     (params != 1 || args.len() != 1)
         .then(|| super::expand::prime_of_several(node, func, base, params, args))
+}
+
+/// The help for a prime of a vector function: the derivative of one
+/// element by one element of the argument, written with the call's own
+/// argument when it is a name.
+fn element_derivative_help(base: &str, args: &[Expr]) -> String {
+    match args {
+        [a] if matches!(a.kind, ExprKind::Name(_)) => {
+            let v = crate::syntax::print::print_expr(a);
+            format!(
+                "write the derivative of an element by an element, as in `∂{base}({v})[i]/∂{v}[j]`"
+            )
+        }
+        _ => {
+            format!("write the derivative of an element by an element, as in `∂{base}(z)[i]/∂z[j]`")
+        }
+    }
 }
 
 fn unknown(name: &Ident, what: &str, candidates: &[&str]) -> Diagnostic {

@@ -8,13 +8,14 @@
 //! and lowered at whatever indices the body uses them with, once per index
 //! tuple, so repeated uses share one subexpression.
 
-use super::builtins::{builtin_fn, constant, split_primes, BuiltinFn};
+use super::builtins::{builtin_fn, constant, BuiltinFn};
 use super::env::{DefEntry, Env, Global, LetEntry};
 use super::names::did_you_mean;
 use super::shape::Shape;
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
+use crate::syntax::parser::split_primes;
 use crate::syntax::span::Span;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;

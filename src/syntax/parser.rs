@@ -1234,7 +1234,7 @@ fn chain_line(cx: &Cx<'_>, line: &LogicalLine<'_>, first: bool) -> Result<ChainL
 }
 
 mod notation;
-pub use notation::PRIME;
+pub use notation::{split_primes, PRIME};
 
 #[cfg(test)]
 mod tests;

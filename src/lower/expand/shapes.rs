@@ -90,7 +90,7 @@ impl<'a> Lowerer<'a> {
             // A prime is elementwise, like the scalar function it
             // differentiates; `lower_primed` checks the function.
             ExprKind::Call { func, args }
-                if crate::lower::builtins::split_primes(&func.name).is_some() =>
+                if crate::syntax::parser::split_primes(&func.name).is_some() =>
             {
                 match &args[..] {
                     [a] => self.shape_of(a, scope),

@@ -18,6 +18,14 @@ use nom::Parser;
 /// tree's one spelling of `'`, `′` and `″` (two).
 pub const PRIME: char = '′';
 
+/// A primed function name (`sigmoid′′`, as the parser spells `σ''`): the
+/// function's name and how many primes follow it. `None` without a prime.
+pub fn split_primes(name: &str) -> Option<(&str, usize)> {
+    let base = name.trim_end_matches(PRIME);
+    let n = name[base.len()..].chars().count();
+    (n > 0 && !base.is_empty()).then_some((base, n))
+}
+
 /// The primes right after a function's name, `'`, `′` or `″` (two), as a
 /// count and the rest.
 pub(super) fn primes(i: &str) -> (usize, &str) {

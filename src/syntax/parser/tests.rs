@@ -1189,3 +1189,11 @@ fn orders_and_bars_never_slice_inside_a_character() {
         let _ = parse_file(&format!("claim c: {input} = 1\n"));
     }
 }
+
+#[test]
+fn primed_names_split_into_the_function_and_the_count() {
+    assert_eq!(split_primes("sigmoid′"), Some(("sigmoid", 1)));
+    assert_eq!(split_primes("f′′"), Some(("f", 2)));
+    assert_eq!(split_primes("f"), None);
+    assert_eq!(split_primes("′"), None);
+}
