@@ -54,6 +54,7 @@ pub mod builtins;
 mod chain;
 pub mod env;
 mod expand;
+mod leibniz;
 pub mod names;
 mod redefine;
 pub mod shape;
@@ -164,6 +165,7 @@ fn check_lets<'a>(lw: &mut Lowerer<'a>, file: &'a ast::File, errors: &mut Vec<Di
 }
 
 fn lower_here(file: &ast::File) -> Lowered {
+    let file = &*leibniz::function_fractions(file);
     let mut symbols = Symbols::default();
     let (env, mut errors) = env::build_env(file, &mut symbols);
     let redefined = redefine::decide(&env, &symbols);
@@ -213,6 +215,7 @@ pub fn lower_expr(
     expr: &ast::Expr,
 ) -> Result<(Lowered, Id, Vec<IndexId>), Diagnostic> {
     crate::parallel::with_big_stack(|| {
+        let file = &*leibniz::function_fractions(file);
         let mut symbols = Symbols::default();
         let (env, mut errors) = env::build_env(file, &mut symbols);
         let redefined = redefine::decide(&env, &symbols);
