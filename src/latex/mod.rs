@@ -22,6 +22,7 @@ mod chain;
 mod dots;
 mod expr;
 mod forms;
+mod fractions;
 mod lex;
 mod names;
 
