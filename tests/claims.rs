@@ -84,3 +84,39 @@ fn cancellation_traps_are_never_verified() {
         .collect();
     assert_eq!(verified, vec![], "false claims verified");
 }
+
+#[test]
+fn notations_on_paper_are_proved_and_their_wrong_variants_are_false() {
+    let report = verify("tests/claims/notation.txt");
+    let mut wrong = Vec::new();
+    for claim in &report.claims {
+        let verdicts: Vec<Verdict> = claim.steps.iter().map(|s| s.verdict).collect();
+        if claim.name.starts_with("ok_") {
+            if !verdicts.iter().all(|&v| v == Verdict::Proved) {
+                wrong.push((claim.name.clone(), verdicts));
+            }
+        } else {
+            let diagnosed = claim
+                .steps
+                .iter()
+                .any(|s| s.verdict == Verdict::False && s.diagnosis.is_some());
+            if !diagnosed
+                || verdicts
+                    .iter()
+                    .any(|&v| v == Verdict::Proved && claim.steps.len() == 1)
+            {
+                wrong.push((claim.name.clone(), verdicts));
+            }
+        }
+    }
+    assert!(
+        report.claims.len() >= 35,
+        "the suite shrank to {}",
+        report.claims.len()
+    );
+    assert_eq!(
+        wrong,
+        vec![],
+        "claims whose verdict is not what their name says"
+    );
+}

@@ -103,6 +103,11 @@ pub(crate) fn free_indices(n: &Norm, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The function of a name with exactly one prime (`sigmoid′` → `sigmoid`).
+fn primed_once(name: &str) -> Option<&str> {
+    crate::syntax::parser::split_primes(name).and_then(|(f, n)| (n == 1).then_some(f))
+}
+
 /// Whether a normal form is a vector or matrix: it uses one outside an
 /// index (`W x`, `softmax(z)`, `hᵀ`, `∂L/∂z`), `is_array` naming those.
 pub(crate) fn is_array(n: &Norm, is_array_name: &dyn Fn(&str) -> bool) -> bool {
@@ -144,10 +149,20 @@ impl Normalizer<'_> {
         match &e.kind {
             ExprKind::Num(n) => Norm::Num(n.clone()),
             ExprKind::Name(n) => Norm::Name(n.name.clone()),
-            ExprKind::Call { func, args } => Norm::Call(
-                func.name.clone(),
-                args.iter().map(|a| self.norm(a)).collect(),
-            ),
+            ExprKind::Call { func, args } => match (primed_once(&func.name), &args[..]) {
+                // `f′(x)` is `d/dx f(x)` written with a prime.
+                (Some(f), [a]) if matches!(a.kind, ExprKind::Name(_)) => {
+                    let ExprKind::Name(x) = &a.kind else {
+                        unreachable!("matched a name just above")
+                    };
+                    let call = Norm::Call(f.to_string(), vec![self.norm(a)]);
+                    Norm::Deriv(x.name.clone(), Vec::new(), Box::new(call))
+                }
+                _ => Norm::Call(
+                    func.name.clone(),
+                    args.iter().map(|a| self.norm(a)).collect(),
+                ),
+            },
             ExprKind::Index { base, indices } => {
                 let base = self.norm(base);
                 let indices = indices.iter().map(|i| self.index(&i.name)).collect();
@@ -320,6 +335,9 @@ mod tests {
             ("sum(i, a[i] b[j])", "sum(i, a[i] b[i])", false),
             ("x[i]", "x[j]", false),
             ("-(-a)", "a", true),
+            ("σ'(t)", "d/dt σ(t)", true),
+            ("dσ(t)/dt", "σ′(t)", true),
+            ("σ'(2 t)", "d/dt σ(2 t)", false),
         ];
         for &(a, b, want) in cases {
             assert_eq!(same(a, b), want, "{a}  vs  {b}");

@@ -52,6 +52,7 @@ pub(crate) fn read_step(
         declared,
         notes,
         eof,
+        bars: (0, 0),
     };
     let e = p.sum()?;
     p.expect_end("an operator or the end of the step")?;
@@ -135,6 +136,8 @@ pub(super) struct P<'a> {
     pub notes: &'a mut Vec<(Span, String)>,
     /// Where the step ends, for "found the end of the step".
     pub eof: usize,
+    /// How many `|…|` and `‖…‖` are open where reading stands (see `bars.rs`).
+    pub bars: (u32, u32),
 }
 
 impl P<'_> {
@@ -309,7 +312,7 @@ impl P<'_> {
                     self.pos += 1;
                     op
                 }
-                None if starts_operand(t) => BinOp::Mul,
+                None if starts_operand(t) || self.opens_bars(t) => BinOp::Mul,
                 None => break,
             };
             self.enter(span)?;
@@ -370,6 +373,7 @@ impl P<'_> {
             TokKind::Num(s) => self.number(s, t.span),
             TokKind::Letter(_) => self.letters(),
             TokKind::Text { .. } => self.text_word(),
+            TokKind::Cmd(_) if self.opens_bars(&t) => self.bars(),
             TokKind::Cmd(c) => self.command(c, t.span),
             TokKind::Sym('(') => self.fenced(')'),
             TokKind::Sym('[') => self.fenced(']'),
@@ -382,10 +386,7 @@ impl P<'_> {
                 Ok(e)
             }
             TokKind::Sym('∂') => Err(err(t.span, PARTIAL_ALONE)),
-            TokKind::Sym('|') => Err(err(
-                t.span,
-                "absolute values `|x|` are not read: the language has no absolute value",
-            )),
+            _ if self.opens_bars(&t) => self.bars(),
             TokKind::Env { name, .. } => Err(err(
                 t.span,
                 format!("the `{name}` environment is not read inside a step"),
@@ -484,7 +485,8 @@ impl P<'_> {
         } else {
             name
         };
-        if self.peek_is(|t| t.is_sym('(') || t.is_sym('\'')) && self.is_function_name(&name) {
+        let primed = self.peek_is(|t| t.is_sym('\'')) || self.prime_script_follows();
+        if (primed || self.peek_is(|t| t.is_sym('('))) && self.is_function_name(&name) {
             return self.apply(Ident { name, span }, false);
         }
         Ok(node(ExprKind::Name(Ident { name, span }), span))

@@ -1,6 +1,6 @@
-//! The LaTeX forms with arguments: scripts (`_`, `^`), `\frac` and the
-//! derivative fractions, `\sum`, `\nabla`, `\sqrt`, fonts and accents,
-//! `\sigma` and `\delta`, indicators, and function application.
+//! The LaTeX forms with arguments: scripts (`_`, `^`), `\sum`, `\nabla`,
+//! `\sqrt`, fonts and accents, `\sigma` and `\delta`, indicators, and
+//! function application (`\frac` is in `fractions.rs`).
 
 use super::expr::{bin, err, node, starts_operand, P, R};
 use super::lex::{Tok, TokKind};
@@ -11,20 +11,7 @@ use num_rational::BigRational;
 
 /// A token range `(start, end, next)`: the tokens `start..end`, and where
 /// reading goes on after them.
-type Range = (usize, usize, usize);
-
-const HIGHER: &str = "higher derivatives (`\\frac{d^2 f}{dx^2}`) are not read: write the derivative of the derivative";
-
-/// Is `t` the `d` or `∂` that starts a derivative's numerator or denominator?
-fn marker(t: Option<&Tok>) -> bool {
-    t.is_some_and(|t| match &t.kind {
-        TokKind::Letter(s) => s == "d",
-        TokKind::Text { content, .. } => content.trim() == "d",
-        TokKind::Cmd(c) => c == "partial",
-        TokKind::Sym(c) => *c == '∂',
-        _ => false,
-    })
-}
+pub(super) type Range = (usize, usize, usize);
 
 /// Does `t` stand for "transpose" in a superscript?
 fn is_transpose(t: &Tok) -> bool {
@@ -38,7 +25,7 @@ fn is_transpose(t: &Tok) -> bool {
 }
 
 /// The variable of a derivative: a name, or an indexed name.
-fn as_var(e: Expr) -> R<(Ident, Vec<Ident>)> {
+pub(super) fn as_var(e: Expr) -> R<(Ident, Vec<Ident>)> {
     match e.kind {
         ExprKind::Name(id) => Ok((id, Vec::new())),
         ExprKind::Index { base, indices } => match base.kind {
@@ -49,11 +36,12 @@ fn as_var(e: Expr) -> R<(Ident, Vec<Ident>)> {
     }
 }
 
-const VAR: &str = "expected the variable to differentiate by (a name such as `x` or `z_j`)";
+pub(super) const VAR: &str =
+    "expected the variable to differentiate by (a name such as `x` or `z_j`)";
 
 impl P<'_> {
     /// A range with redundant braces removed: `{{x}}` → `x`.
-    fn unwrap(&self, (mut s, mut e, n): Range) -> Range {
+    pub(super) fn unwrap(&self, (mut s, mut e, n): Range) -> Range {
         while s + 1 < e && self.toks[s].is_sym('{') && self.close[s] == e - 1 {
             s += 1;
             e -= 1;
@@ -63,7 +51,7 @@ impl P<'_> {
 
     /// The argument of `_` or `^` at `k`. LaTeX takes one character
     /// without braces, so `x^12` is `x^1 2`: refused rather than misread.
-    fn script_range(&self, k: usize) -> R<Range> {
+    pub(super) fn script_range(&self, k: usize) -> R<Range> {
         let r = self.arg_range(k, "`_` or `^`")?;
         if let TokKind::Num(s) = &self.toks[r.0].kind {
             if r.1 == r.0 + 1 && !self.toks[k].is_sym('{') && s.len() > 1 {
@@ -272,109 +260,6 @@ impl P<'_> {
         self.leave();
         let mut e = bin(BinOp::Pow, base, exp);
         e.span = span;
-        Ok(e)
-    }
-
-    /// The numerator and denominator of the `\frac` at `k`.
-    fn frac_args(&self, k: usize) -> R<(Range, Range)> {
-        let num = self.arg_range(k + 1, "`\\frac`")?;
-        let den = self.arg_range(num.2, "`\\frac`")?;
-        Ok((self.unwrap(num), self.unwrap(den)))
-    }
-
-    /// Is the `\frac` at `k` the operator `\frac{d}{dx}` or
-    /// `\frac{\partial}{\partial x}`, which takes the product after it?
-    pub fn frac_is_operator(&self, k: usize) -> bool {
-        match self.frac_args(k) {
-            Ok((num, den)) => {
-                num.1 == num.0 + 1
-                    && marker(self.toks.get(num.0))
-                    && marker(self.toks.get(den.0))
-                    && den.1 > den.0 + 1
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// A derivative fraction at `k`: its variable, the numerator's body
-    /// range if it has one, and where reading goes on. `None` for an
-    /// ordinary fraction.
-    #[allow(clippy::type_complexity)]
-    fn deriv_parts(&mut self, k: usize) -> R<Option<(Ident, Vec<Ident>, Option<Range>, usize)>> {
-        let (num, den) = self.frac_args(k)?;
-        let is_deriv =
-            marker(self.toks.get(num.0)) && marker(self.toks.get(den.0)) && den.1 > den.0 + 1;
-        if !is_deriv {
-            return Ok(None);
-        }
-        let next = den.2;
-        if let Some(t) = self.toks[num.0 + 1..num.1]
-            .first()
-            .filter(|t| t.is_sym('^'))
-        {
-            return Err(err(t.span, HIGHER));
-        }
-        if let Some(t) = self.toks[den.0..den.1].iter().find(|t| t.is_sym('^')) {
-            return Err(err(t.span, HIGHER));
-        }
-        let var = self.within((den.0 + 1, den.1, next), "the end of the variable", |p| {
-            p.power()
-        })?;
-        let (var, indices) = as_var(var)?;
-        let body = (num.1 > num.0 + 1).then_some((num.0 + 1, num.1, next));
-        Ok(Some((var, indices, body, next)))
-    }
-
-    /// `\frac{d}{dx} f` and `\frac{\partial}{\partial z_j} f`.
-    pub fn deriv_operator(&mut self) -> R<Expr> {
-        let start = self.toks[self.pos].span;
-        self.enter(start)?;
-        let Some((var, indices, _, next)) = self.deriv_parts(self.pos)? else {
-            return self.expected("a derivative");
-        };
-        self.pos = next;
-        let body = self.product()?;
-        self.leave();
-        let span = start.join(body.span);
-        let kind = ExprKind::Deriv {
-            var,
-            indices,
-            body: Box::new(body),
-        };
-        Ok(node(kind, span))
-    }
-
-    /// `\frac{a}{b}`, `\frac{\partial L}{\partial z_j}`, `\frac{df}{dx}`.
-    pub fn frac(&mut self) -> R<Expr> {
-        let k = self.pos;
-        let start = self.toks[k].span;
-        self.enter(start)?;
-        let e =
-            match self.deriv_parts(k)? {
-                Some((var, indices, Some(body), next)) => {
-                    let body = self.within(body, "the end of the numerator", |p| p.sum())?;
-                    let kind = ExprKind::Deriv {
-                        var,
-                        indices,
-                        body: Box::new(body),
-                    };
-                    node(kind, self.span_of(k, next))
-                }
-                Some(_) => return Err(err(
-                    start,
-                    "`\\frac{d}{dx}` applies to the product after it; put it in parentheses here",
-                )),
-                None => {
-                    let (num, den) = self.frac_args(k)?;
-                    let a = self.within(num, "the end of the numerator", |p| p.sum())?;
-                    let b = self.within(den, "the end of the denominator", |p| p.sum())?;
-                    let mut e = bin(BinOp::Div, a, b);
-                    e.span = self.span_of(k, den.2);
-                    self.pos = den.2;
-                    e
-                }
-            };
-        self.leave();
         Ok(e)
     }
 
@@ -698,6 +583,14 @@ impl P<'_> {
         Ok(Some(node(ExprKind::Delta(a, b), span)))
     }
 
+    /// Does a superscript of primes follow (`f^\prime(x)`, `f^{\prime\prime}`)?
+    pub fn prime_script_follows(&self) -> bool {
+        self.peek_is(|t| t.is_sym('^'))
+            && self
+                .script_range(self.pos + 1)
+                .is_ok_and(|(s, e, _)| e > s && self.toks[s..e].iter().all(|t| t.is_cmd("prime")))
+    }
+
     /// A function applied: `\log x`, `\exp(x)`, `\sin^2 x`, `\sigma'(x)`.
     /// `bare` allows an argument without parentheses (one power: `\log
     /// x^2` is `log(x^2)`).
@@ -705,6 +598,7 @@ impl P<'_> {
         let start = func.span;
         self.enter(start)?;
         let mut power = None;
+        let mut primes = 0;
         if self.peek_is(|t| t.is_sym('^')) {
             let r = self.script_range(self.pos + 1)?;
             let toks = &self.toks[r.0..r.1];
@@ -714,14 +608,32 @@ impl P<'_> {
                     "inverse functions (`f^{-1}`) are not read",
                 ));
             }
-            let exp = self.within(r, "the end of the exponent", |p| p.sum())?;
-            power = Some(exp);
+            if !toks.is_empty() && toks.iter().all(|t| t.is_cmd("prime") || t.is_sym('\'')) {
+                // `\sigma^\prime(x)`, `f^{\prime\prime}(x)`: primes.
+                primes = toks.len();
+                self.pos = r.2;
+            } else {
+                let exp = self.within(r, "the end of the exponent", |p| p.sum())?;
+                power = Some(exp);
+            }
         }
-        let mut primes = Vec::new();
-        while let Some(t) = self.peek().filter(|t| t.is_sym('\'') || t.is_sym('′')) {
-            primes.push(t.span);
+        while self.peek_is(|t| t.is_sym('\'') || t.is_sym('′')) {
+            primes += 1;
             self.pos += 1;
         }
+        // A primed function is the language's primed name (`sigmoid′`): the
+        // derivative of the function, at whatever the argument is.
+        let func = match primes {
+            0 => func,
+            n => Ident {
+                name: format!(
+                    "{}{}",
+                    func.name,
+                    crate::syntax::parser::PRIME.to_string().repeat(n)
+                ),
+                span: func.span,
+            },
+        };
         let args = if self.peek_is(|t| t.is_sym('(')) {
             self.call_args()?
         } else if self.peek_is(|t| t.is_sym('{')) {
@@ -734,30 +646,7 @@ impl P<'_> {
         };
         let end = self.toks[self.pos - 1].span;
         let span = start.join(end);
-        let call = node(ExprKind::Call { func, args }, span);
-        let mut e = match primes.as_slice() {
-            [] => call,
-            [_] => match &call.kind {
-                ExprKind::Call { args, .. } if matches!(args.as_slice(), [a] if matches!(a.kind, ExprKind::Name(_))) => {
-                    let ExprKind::Name(var) = args[0].kind.clone() else {
-                        unreachable!("matched a name just above")
-                    };
-                    let kind = ExprKind::Deriv {
-                        var,
-                        indices: Vec::new(),
-                        body: Box::new(call),
-                    };
-                    node(kind, span)
-                }
-                _ => {
-                    return Err(err(
-                        primes[0],
-                        "a prime is read on a function of one variable, as in `\\sigma'(x)`; write `\\frac{d}{dx} f(…)` otherwise",
-                    ))
-                }
-            },
-            [_, second, ..] => return Err(err(*second, HIGHER)),
-        };
+        let mut e = node(ExprKind::Call { func, args }, span);
         if let Some(p) = power {
             e = bin(BinOp::Pow, e, p);
         }

@@ -17,10 +17,12 @@
 //! `document` finds the displays of Markdown and TeX files; `front` builds
 //! an [`ast::File`] from what this module reads of them.
 
+mod bars;
 mod chain;
 mod dots;
 mod expr;
 mod forms;
+mod fractions;
 mod lex;
 mod names;
 

@@ -149,7 +149,16 @@ fn functions_with_and_without_parentheses() {
     // A declared σ is a variable.
     let e = read_expr("\\sigma(x + 1)", &|n: &str| n == "σ" || n == "x").unwrap();
     assert_eq!(print_expr(&e), "σ * (x + 1)");
-    table(&[("\\sigma'(x)", "diff(sigma(x), x)")]);
+    table(&[
+        ("\\sigma'(x)", "sigma′(x)"),
+        ("\\sigma^\\prime(x)", "sigma′(x)"),
+        ("\\tanh'(x)", "tanh′(x)"),
+        ("\\tanh'(2x)", "tanh′(2 * x)"),
+        ("f''(x)", "f′′(x)"),
+        ("f^{\\prime\\prime}(x)", "f′′(x)"),
+    ]);
+    let e = read_expr("\\sigma'(z_i)", &|n: &str| n == "z").unwrap();
+    assert_eq!(print_expr(&e), "sigmoid′(z[i])");
 }
 
 #[test]
@@ -261,8 +270,35 @@ fn derivatives() {
         ),
         ("\\frac{d}{dx} x \\cdot y + 1", "diff(x * y, x) + 1"),
     ]);
-    let (msg, _) = fails("\\frac{d^2 f}{dx^2}");
-    assert!(msg.contains("higher derivatives"), "{msg}");
+    table(&[
+        ("\\frac{d^2 f}{dx^2}", "diff(∂f/∂x, x)"),
+        ("\\frac{d^{2} f(x)}{d x^{2}}", "diff(diff(f(x), x), x)"),
+        ("\\frac{\\partial^2 L}{\\partial x^2}", "diff(∂L/∂x, x)"),
+        (
+            "\\frac{\\partial^2 L}{\\partial x \\partial y}",
+            "diff(∂L/∂y, x)",
+        ),
+        ("\\frac{d^2}{dx^2} f(x)", "diff(diff(f(x), x), x)"),
+        (
+            "\\frac{\\partial \\sigma(x)}{\\partial x}",
+            "diff(sigma(x), x)",
+        ),
+        ("\\frac{d\\sigma(x)}{dx}", "diff(sigma(x), x)"),
+    ]);
+    for (tex, part) in [
+        (
+            "\\frac{d^2 f}{dx}",
+            "add up to 1, but the order above it is 2",
+        ),
+        (
+            "\\frac{\\partial^2 L}{\\partial x^2 \\partial y}",
+            "add up to 3",
+        ),
+        ("\\frac{d^x f}{dx^x}", "the order of the derivative"),
+    ] {
+        let (msg, _) = fails(tex);
+        assert!(msg.contains(part), "{tex}: {msg}");
+    }
     let (msg, at) = fails("\\partial x");
     assert!(msg.contains("\\partial"), "{msg}");
     assert_eq!(at, "\\partial");
@@ -282,8 +318,10 @@ fn bad_input_is_located() {
     assert!(msg.contains("never closed"), "{msg}");
     let (msg, _) = fails("x^{2}^{3}");
     assert!(msg.contains("double superscript"), "{msg}");
-    let (msg, _) = fails("|x|");
-    assert!(msg.contains("absolute"), "{msg}");
+    let (msg, _) = fails("|x");
+    assert!(msg.contains("`|` to close the absolute value"), "{msg}");
+    let (msg, _) = fails("\\|v\\|_1");
+    assert!(msg.contains("only the Euclidean norm"), "{msg}");
     let (msg, _) = fails("\\begin{pmatrix} a & b \\end{pmatrix}");
     assert!(msg.contains("pmatrix"), "{msg}");
     let (msg, _) = fails("\\text{if } x");
@@ -436,8 +474,6 @@ fn documented_odds_and_ends() {
         ("{\\delta}_{{i}{j}}", "delta(i, j)"),
         ("\\sum_{{i}{\\neq }{j}} x_i", "sum(i != j, x[i])"),
     ]);
-    let (msg, _) = fails("f''(x)");
-    assert!(msg.contains("higher derivatives"), "{msg}");
     let (msg, _) = fails("\\sin^{-1} x");
     assert!(msg.contains("inverse"), "{msg}");
     let (msg, _) = fails("\\sum_{j=1}^{3} x_j");
@@ -479,4 +515,23 @@ fn justifications_keep_their_math_between_dollars() {
             "{tex}"
         );
     }
+}
+
+#[test]
+fn absolute_values_and_norms() {
+    table(&[
+        ("|x|", "abs(x)"),
+        ("\\lvert x \\rvert", "abs(x)"),
+        ("\\left| x - y \\right|", "abs(x - y)"),
+        ("2|x|", "2 * abs(x)"),
+        ("|a| |b|", "abs(a) * abs(b)"),
+        ("\\|v\\|", "norm(v)"),
+        ("\\lVert v \\rVert", "norm(v)"),
+        ("\\left\\| v \\right\\|", "norm(v)"),
+        ("\\|v\\|^2", "norm(v)^2"),
+        ("\\|v\\|_2^2", "norm(v)^2"),
+        ("\\|W x - y\\|_2^2", "norm(W * x - y)^2"),
+        ("\\lambda \\|W\\|^2", "λ * norm(W)^2"),
+        ("\\| |x| v \\|", "norm(abs(x) * v)"),
+    ]);
 }

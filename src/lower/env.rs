@@ -2,11 +2,12 @@
 //! with the checks that need no expression shapes (duplicates, reserved
 //! names, unknown names, arity, unbound indices, cycles).
 
-use super::builtins::{builtin_fn, constant, softmax_def, BuiltinFn};
+use super::builtins::{builtin_fn, constant, softmax_def};
 use super::names::{did_you_mean, free_indices, rebound_sum_index, rename_sum_index};
 use crate::diag::{plural, Diagnostic};
-use crate::expr::{Constant, Domain, Func, Symbols, VarId};
+use crate::expr::{Constant, Domain, Symbols, VarId};
 use crate::syntax::ast::{Def, Expr, ExprKind, File, Ident, Item, Let, ShapeSpec};
+use crate::syntax::parser::split_primes;
 use crate::syntax::span::Span;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -33,6 +34,10 @@ pub struct DefEntry<'a> {
     pub builtin: bool,
     /// Set when the definition has an error; uses of it fail.
     pub broken: Cell<bool>,
+    /// Set when the definition bears a builtin function's name and means
+    /// the same function (see `redefine.rs`): uses then get the builtin,
+    /// with its rules.
+    pub same_as_builtin: Cell<bool>,
 }
 
 /// A `let` item.
@@ -194,10 +199,6 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                     errors.push(d);
                     continue;
                 }
-                if let Some(d) = builtin_redefined(&def.name) {
-                    errors.push(d);
-                    continue;
-                }
                 if let Some(d) = duplicate(&env, &def.name) {
                     errors.push(d);
                     continue;
@@ -239,6 +240,7 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         ranks,
                         builtin: false,
                         broken: Cell::new(broken),
+                        same_as_builtin: Cell::new(false),
                     }),
                 );
             }
@@ -274,6 +276,7 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                 ranks: vec![1],
                 builtin: true,
                 broken: Cell::new(false),
+                same_as_builtin: Cell::new(false),
             }),
         );
     }
@@ -354,40 +357,6 @@ fn reserved(name: &Ident, what: &str) -> Option<Diagnostic> {
             ),
         )
         .with_help("choose another name"),
-    )
-}
-
-/// A definition named like a builtin scalar function would silently change
-/// what every use of that function means (`exp(t) := t`), so it is an
-/// error. `softmax` is the exception: it is a definition the file may give
-/// itself (the design brief's own example does), and the file's replaces
-/// the builtin one.
-fn builtin_redefined(name: &Ident) -> Option<Diagnostic> {
-    let b = builtin_fn(&name.name)?;
-    let meaning = match b {
-        BuiltinFn::Sqrt => "the square root",
-        BuiltinFn::Func(f) => match f {
-            Func::Exp => "the exponential",
-            Func::Log => "the natural logarithm (also written `ln`)",
-            Func::Sin => "the sine",
-            Func::Cos => "the cosine",
-            Func::Tan => "the tangent",
-            Func::Tanh => "the hyperbolic tangent",
-            Func::Sigmoid => "the logistic function 1 / (1 + exp(-t)) (also written `σ`)",
-        },
-    };
-    Some(
-        Diagnostic::new(
-            name.span,
-            format!(
-                "`{}` is a builtin function, {meaning}, and cannot be redefined",
-                name.name
-            ),
-        )
-        .with_help(format!(
-            "use the builtin `{}` as it is, or give this definition another name, such as `my_{}`",
-            name.name, name.name
-        )),
     )
 }
 
@@ -525,6 +494,12 @@ pub fn check_names(
                 errs.push(Diagnostic::new(func.span, format!("`{}` is a parameter, not a function; expected a defined or builtin function", func.name)));
                 return;
             }
+            if let Some((base, _)) = split_primes(&func.name) {
+                if let Some(d) = check_primed(env, node, func, base, args) {
+                    errs.push(d);
+                }
+                return;
+            }
             let arity = match env.get(&func.name) {
                 Some(Global::Def(d)) => d.def.params.len(),
                 Some(Global::Var(_) | Global::Let(_)) => {
@@ -586,6 +561,64 @@ pub fn check_names(
         _ => {}
     });
     errs
+}
+
+/// What is wrong with the primed call `node` of `base`, if anything: a
+/// prime needs a function of one scalar.
+fn check_primed(
+    env: &Env,
+    node: &Expr,
+    func: &Ident,
+    base: &str,
+    args: &[Expr],
+) -> Option<Diagnostic> {
+    let params = match env.get(base) {
+        Some(Global::Def(d))
+            if !d.def.result_indices.is_empty() || d.ranks.iter().any(|&r| r > 0) =>
+        {
+            return Some(
+                Diagnostic::new(node.span, format!("`{}` is the derivative of a function of one scalar, but `{base}` takes or gives a vector", func.name))
+                    .with_help(element_derivative_help(base, args)),
+            );
+        }
+        Some(Global::Def(d)) => d.def.params.len(),
+        Some(Global::Var(_) | Global::Let(_)) => {
+            return Some(Diagnostic::new(
+                func.span,
+                format!(
+                    "`{base}` is not a function, so it has no derivative `{}`",
+                    func.name
+                ),
+            ))
+        }
+        None if builtin_fn(base).is_some() => 1,
+        None => {
+            let id = Ident {
+                name: base.to_string(),
+                span: func.span,
+            };
+            return Some(unknown(&id, "function", &env.function_names()));
+        }
+    };
+    (params != 1 || args.len() != 1)
+        .then(|| super::expand::prime_of_several(node, func, base, params, args))
+}
+
+/// The help for a prime of a vector function: the derivative of one
+/// element by one element of the argument, written with the call's own
+/// argument when it is a name.
+fn element_derivative_help(base: &str, args: &[Expr]) -> String {
+    match args {
+        [a] if matches!(a.kind, ExprKind::Name(_)) => {
+            let v = crate::syntax::print::print_expr(a);
+            format!(
+                "write the derivative of an element by an element, as in `∂{base}({v})[i]/∂{v}[j]`"
+            )
+        }
+        _ => {
+            format!("write the derivative of an element by an element, as in `∂{base}(z)[i]/∂z[j]`")
+        }
+    }
 }
 
 fn unknown(name: &Ident, what: &str, candidates: &[&str]) -> Diagnostic {
@@ -749,10 +782,6 @@ mod tests {
             ("let h = 1\nh : real\n", 2, 1, "`h` is declared twice", Some(1)),
             ("pi : real\n", 1, 1, "reserved for π", None),
             ("f(e) := e\n", 1, 3, "reserved for Euler's number", None),
-            ("exp(t) := t\n", 1, 1, "`exp` is a builtin function, the exponential, and cannot be redefined", None),
-            ("x : real\nσ(t) := t\n", 2, 1, "`sigmoid` is a builtin function, the logistic", None),
-            ("ln(t) := t\n", 1, 1, "`log` is a builtin function", None),
-            ("sqrt(t) := t\n", 1, 1, "`sqrt` is a builtin function", None),
             ("f(t, t) := t\n", 1, 6, "parameter `t` appears twice", Some(1)),
             ("f(v)[i, i] := v[i]\n", 1, 9, "result index `i` appears twice", Some(1)),
             ("f(v)[i] := v[i] + sum(j, v[j, j])\n", 1, 26, "parameter `v` takes 2 indices here but 1 index", Some(1)),

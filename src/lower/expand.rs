@@ -15,14 +15,17 @@ use super::shape::Shape;
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
+use crate::syntax::parser::split_primes;
 use crate::syntax::span::Span;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 pub(crate) mod matrix;
+mod primes;
 mod shapes;
 pub(crate) use matrix::transposed_sides_hint;
+pub(crate) use primes::prime_of_several;
 
 /// How deeply definitions and lets may be nested in one expansion.
 pub const MAX_DEPTH: usize = 64;
@@ -41,6 +44,19 @@ pub(crate) struct Arg<'a> {
     at: Vec<IndexId>,
     /// Keyed by the let-names shadowed where it is lowered, then indices.
     cache: RefCell<FxHashMap<ArgKey, Id>>,
+    /// Set when the parameter stands for something already lowered rather
+    /// than for `expr`.
+    fixed: Option<Fixed>,
+}
+
+/// What a parameter bound outside any call stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Fixed {
+    /// A lowered scalar (the variable of a prime, `f′(a)`).
+    Value(Id),
+    /// A variable, at the indices the body uses (a definition compared with
+    /// a builtin, `redefine.rs`).
+    Var(VarId),
 }
 
 /// The let-names shadowed where an argument is lowered, and its indices.
@@ -228,6 +244,8 @@ impl<'a> Lowerer<'a> {
             match self.global(name) {
                 Some(Global::Var(v)) => return Resolved::Var(v.id),
                 Some(Global::Let(l)) => return Resolved::Let(l),
+                // A definition that means the builtin is the builtin.
+                Some(Global::Def(d)) if d.same_as_builtin.get() => {}
                 Some(Global::Def(d)) => return Resolved::Def(d),
                 None => {}
             }
@@ -349,6 +367,7 @@ impl<'a> Lowerer<'a> {
                     scope: scope.clone(),
                     at: at.get(k).cloned().unwrap_or_default(),
                     cache: RefCell::new(FxHashMap::default()),
+                    fixed: None,
                 };
                 (p.name.as_str(), Rc::new(arg))
             })
@@ -423,19 +442,17 @@ impl<'a> Lowerer<'a> {
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
                 Resolved::Unknown => Err(self.unknown(id)),
             },
+            ExprKind::Call { func, args } if split_primes(&func.name).is_some() => {
+                let primed = split_primes(&func.name).unwrap_or_default();
+                self.lower_primed(e, func, primed, args, scope, idx)
+            }
             ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
                 Resolved::Builtin(b) => {
                     let [a] = &args[..] else {
                         return Err(arity(e.span, &func.name, 1, args.len()));
                     };
                     let x = self.lower_at(a, scope, idx)?;
-                    Ok(match b {
-                        BuiltinFn::Func(f) => self.store.apply(f, x),
-                        BuiltinFn::Sqrt => {
-                            let half = self.store.num(Rational::new(1.into(), 2.into()));
-                            self.store.pow(x, half)
-                        }
-                    })
+                    Ok(self.apply_builtin(b, x))
                 }
                 Resolved::Def(d) => self.expand(d, func, args, scope, idx, e.span),
                 Resolved::Unknown => Err(unknown_function(func)),
@@ -619,7 +636,64 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The body of the one-parameter, one-result-index definition `d` with
+    /// its parameter the vector variable `v`, at the result index `i`, as a
+    /// file's top level sees it (to compare it with the builtin `softmax`).
+    pub(crate) fn lower_vector_def_at(&mut self, d: &DefEntry<'a>, v: VarId, i: IndexId) -> R<Id> {
+        let (Some(param), [result]) = (d.def.params.first(), &d.def.result_indices[..]) else {
+            return Err(Diagnostic::new(
+                d.def.name.span,
+                "not a function of one vector",
+            ));
+        };
+        let bound = Arg {
+            expr: &d.def.body,
+            scope: Scope::top(),
+            at: Vec::new(),
+            cache: RefCell::new(FxHashMap::default()),
+            fixed: Some(Fixed::Var(v)),
+        };
+        let key = (
+            d.def as *const crate::syntax::ast::Def as usize,
+            d.builtin,
+            vec![(usize::MAX, 1, 0)],
+        );
+        let next = self.frames.len() + 1;
+        let frame = *self.frames.entry(key).or_insert(next);
+        let inner = Scope {
+            params: Rc::from([(param.name.as_str(), Rc::new(bound))]),
+            frame,
+            indices: vec![(result.name.as_str(), i, result.span)],
+            link: false,
+            builtin: d.builtin,
+        };
+        self.nested(d.def.name.span, |this| {
+            this.lower_at(&d.def.body, &Rc::new(inner), &[])
+        })
+    }
+
+    /// The builtin `b` applied to the lowered `x`.
+    fn apply_builtin(&mut self, b: BuiltinFn, x: Id) -> Id {
+        match b {
+            BuiltinFn::Func(f) => self.store.apply(f, x),
+            BuiltinFn::Sqrt => {
+                let half = self.store.num(Rational::new(1.into(), 2.into()));
+                self.store.pow(x, half)
+            }
+        }
+    }
+
     fn lower_arg(&mut self, arg: &Rc<Arg<'a>>, idx: &[IndexId]) -> R<Id> {
+        match arg.fixed {
+            // A scalar: `ranks` made sure the body never indexes it.
+            Some(Fixed::Value(id)) => return Ok(id),
+            Some(Fixed::Var(v)) => {
+                let mut at = arg.at.clone();
+                at.extend_from_slice(idx);
+                return Ok(self.store.add(Node::Var(v, at)));
+            }
+            None => {}
+        }
         let mut at = arg.at.clone();
         at.extend_from_slice(idx);
         let key = (self.shadow_key(), at);

@@ -54,7 +54,9 @@ pub mod builtins;
 mod chain;
 pub mod env;
 mod expand;
+mod leibniz;
 pub mod names;
+mod redefine;
 pub mod shape;
 
 use crate::diag::Diagnostic;
@@ -177,9 +179,12 @@ fn check_lets<'a>(lw: &mut Lowerer<'a>, file: &'a ast::File, errors: &mut Vec<Di
 }
 
 fn lower_here(file: &ast::File) -> Lowered {
+    let file = &*leibniz::function_fractions(file);
     let mut symbols = Symbols::default();
     let (env, mut errors) = env::build_env(file, &mut symbols);
+    let redefined = redefine::decide(&env, &symbols);
     let mut lw = Lowerer::new(&env, symbols);
+    lw.warnings.extend(redefined);
     check_lets(&mut lw, file, &mut errors);
     let claims = file
         .items
@@ -225,9 +230,12 @@ pub fn lower_expr(
     expr: &ast::Expr,
 ) -> Result<(Lowered, Id, Vec<IndexId>), Diagnostic> {
     crate::parallel::with_big_stack(|| {
+        let file = &*leibniz::function_fractions(file);
         let mut symbols = Symbols::default();
         let (env, mut errors) = env::build_env(file, &mut symbols);
+        let redefined = redefine::decide(&env, &symbols);
         let mut lw = Lowerer::new(&env, symbols);
+        lw.warnings.extend(redefined);
         check_lets(&mut lw, file, &mut errors);
         let (id, free) = chain::lower_single(&mut lw, expr)?;
         errors.sort_by_key(|d| (d.span.start, d.span.end));

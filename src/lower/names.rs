@@ -40,7 +40,15 @@ pub fn did_you_mean<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<String> {
-    let cands: Vec<&str> = candidates.into_iter().filter(|c| *c != name).collect();
+    let mut cands: Vec<&str> = candidates.into_iter().filter(|c| *c != name).collect();
+    if let Some(indexed) = subscripted(name, &cands) {
+        return Some(indexed);
+    }
+    if name.contains('_') {
+        // `p_i` is an element written with a subscript, never the
+        // constant `pi` (nor `e` for `e_1`).
+        cands.retain(|c| !matches!(*c, "pi" | "e"));
+    }
     let folded: String = name.nfkc().collect();
     if folded != name {
         if let Some(c) = cands.iter().find(|c| **c == folded) {
@@ -60,6 +68,20 @@ pub fn did_you_mean<'c>(
         .filter(|&(d, c)| d <= limit && d < len.max(c.chars().count()))
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
         .map(|(_, c)| c.to_string())
+}
+
+/// `p_i` → `p[i]`, `W1_ij` → `W1[i, j]`: a subscript written as part of
+/// a name, when what comes before the `_` is a known name.
+fn subscripted(name: &str, cands: &[&str]) -> Option<String> {
+    let (base, sub) = name.rsplit_once('_')?;
+    if !cands.contains(&base) || sub.is_empty() || !sub.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let indices: Vec<String> = match sub.chars().count() {
+        2 => sub.chars().map(String::from).collect(),
+        _ => vec![sub.to_string()],
+    };
+    Some(format!("{base}[{}]", indices.join(", ")))
 }
 
 /// The free index names of `expr` (not bound by an enclosing `sum` inside
@@ -251,6 +273,22 @@ mod tests {
         ];
         for (a, b, d) in cases {
             assert_eq!(edit_distance(a, b), d, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn subscripts_are_suggested_as_indices_never_as_pi() {
+        let values = ["e", "p", "pi", "z", "W1", "x"];
+        for (name, want) in [
+            ("p_i", Some("p[i]")),
+            ("z_j", Some("z[j]")),
+            ("W1_ij", Some("W1[i, j]")),
+            ("x_k", Some("x[k]")),
+            // An unknown base: no index form, and still not `pi`.
+            ("q_i", None),
+            ("e_1", None),
+        ] {
+            assert_eq!(did_you_mean(name, values).as_deref(), want, "{name}");
         }
     }
 

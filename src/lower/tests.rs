@@ -346,18 +346,39 @@ fn scalar_definition_applies_elementwise() {
 }
 
 #[test]
-fn a_definition_cannot_shadow_a_builtin_function() {
-    // `sigmoid(t) := 2 t` is an error at the definition, and `sigmoid`
-    // keeps its builtin meaning everywhere.
+fn a_definition_of_a_builtin_name_is_the_builtin_or_replaces_it_with_a_warning() {
+    // `sigmoid(t) := 2 t` is not the logistic function: the file's wins,
+    // with a warning at the definition and no error.
     let l = lower_file(&file(vec![
         real(&["x"]),
         def("sigmoid", &["t"], &[], mul(num(2), n("t"))),
         claim(call("sigmoid", vec![n("x")]), call("σ", vec![n("x")])),
     ]));
-    assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
-    assert!(l.errors[0]
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
+    assert!(l.warnings[0]
         .message
-        .contains("`sigmoid` is a builtin function"));
+        .contains("replaces the builtin function `sigmoid`"));
+    let link = only_link(&l);
+    assert!(
+        matches!(node(&l, link.lhs), Node::Mul(_)),
+        "{:?}",
+        node(&l, link.lhs)
+    );
+    // The logistic function written out is the builtin: no warning, and
+    // its uses are the builtin's node.
+    let logistic = div(num(1), add(num(1), call("exp", vec![neg(n("t"))])));
+    let l = lower_file(&file(vec![
+        real(&["x"]),
+        def("sigmoid", &["t"], &[], logistic),
+        claim(call("sigmoid", vec![n("x")]), n("x")),
+    ]));
+    assert!(
+        l.errors.is_empty() && l.warnings.is_empty(),
+        "{:?} {:?}",
+        l.errors,
+        l.warnings
+    );
     let link = only_link(&l);
     assert!(matches!(node(&l, link.lhs), Node::Apply(Func::Sigmoid, _)));
     // `softmax` is a definition the file may give itself.

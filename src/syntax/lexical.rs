@@ -68,6 +68,9 @@ pub fn is_known_symbol(c: char) -> bool {
             | '²'
             | '³'
             | '#'
+            | '√'
+            | '|'
+            | '‖'
     )
 }
 
@@ -158,7 +161,7 @@ pub fn unexpected_char_message(c: char) -> String {
     } else if matches!(c, '–' | '—') {
         format!("unexpected character `{c}` (write `-` or `−` for minus)")
     } else if matches!(c, '\'' | '′') {
-        format!("unexpected character `{c}` (write a derivative as `d/dx f(x)` or `diff(f(x), x)`)")
+        format!("unexpected character `{c}` (a prime goes right after a function's name, as in `f′(x)`; or write `d/dx f(x)`)")
     } else {
         format!("unexpected character `{c}`")
     }

@@ -266,6 +266,8 @@ struct Cx<'s> {
     lines: LineIndex,
     depth: Cell<usize>,
     end_name: &'static str,
+    /// The bars open where the parser stands (see [`notation::Bars`]).
+    bars: Cell<notation::Bars>,
 }
 
 /// Gives its depth level back when dropped, whether parsing succeeded or not.
@@ -286,6 +288,7 @@ impl<'s> Cx<'s> {
             lines: LineIndex::new(src),
             depth: Cell::new(0),
             end_name,
+            bars: Cell::new(notation::Bars::default()),
         }
     }
 
@@ -531,11 +534,11 @@ fn mul_op(j: &str) -> Option<(BinOp, &str)> {
 }
 
 /// Can an operand of juxtaposition start at `j`? Minus signs cannot: `a -b`
-/// is a difference.
-fn starts_operand(j: &str) -> bool {
+/// is a difference; nor can a bar that closes an open `|…|` or `‖…‖`.
+fn starts_operand(cx: &Cx<'_>, j: &str) -> bool {
     j.chars().next().is_some_and(|c| {
-        c.is_ascii_digit() || is_ident_start(c) || matches!(c, '(' | 'Σ' | '∑' | '∂')
-    })
+        c.is_ascii_digit() || is_ident_start(c) || matches!(c, '(' | 'Σ' | '∑' | '∂' | '√')
+    }) || notation::bar_starts_operand(cx, j)
 }
 
 /// Level 2: `a * b`, `a / b`, `a ⊙ b`, and juxtaposition `a b`
@@ -547,7 +550,7 @@ fn product<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
         let j = blank(i);
         let (op, after) = match mul_op(j) {
             Some(found) => found,
-            None if starts_operand(j) => (BinOp::Mul, j),
+            None if starts_operand(cx, j) => (BinOp::Mul, j),
             None => return Ok((i, acc)),
         };
         guards.push(cx.enter(j, Level::Chain)?);
@@ -596,6 +599,24 @@ fn prefix<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
     }
     if let Some(after) = d_operator(j) {
         return deriv_prefix(cx, j, after);
+    }
+    if j.starts_with(['d', '∂']) {
+        return leibniz_prefix(cx, j);
+    }
+    power(cx, j)
+}
+
+/// At `j`, which starts with `d` or `∂`: a higher derivative's operator
+/// (`d²/dx² f(x)`), a Leibniz fraction with a call on top (`dσ(x)/dx`,
+/// `d²f/dx²`), or else whatever the power level reads there.
+fn leibniz_prefix<'s>(cx: &Cx<'s>, j: &'s str) -> Res<'s, Expr> {
+    for mark in ['d', '∂'] {
+        if let Some((n, after)) = notation::higher_operator(j, mark) {
+            return notation::higher_prefix(cx, j, mark, n, after);
+        }
+    }
+    if let Some(r) = notation::d_fraction(cx, j) {
+        return r;
     }
     power(cx, j)
 }
@@ -767,6 +788,12 @@ fn atom<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
     if c == '∂' {
         return partial_atom(cx, j);
     }
+    if c == '√' {
+        return notation::root(cx, j);
+    }
+    if c == '|' || c == '‖' {
+        return notation::bars(cx, j);
+    }
     if is_ident_start(c) {
         return name_or_call(cx, j);
     }
@@ -827,7 +854,7 @@ fn indicator<'s>(cx: &Cx<'s>, start: &'s str, open: &'s str) -> Res<'s, Expr> {
     Ok((rest, cx.node(ExprKind::Delta(a, b), start, rest)))
 }
 
-/// `∂L/∂x`, `∂L/∂z[j]`, `∂ŷ[i]/∂z[j]`.
+/// `∂L/∂x`, `∂L/∂z[j]`, `∂ŷ[i]/∂z[j]`, `∂σ(x)/∂x`, `∂²L/∂x²`.
 fn partial_atom<'s>(cx: &Cx<'s>, j: &'s str) -> Res<'s, Expr> {
     let after = &j['∂'.len_utf8()..];
     if blank(after).starts_with('/') {
@@ -837,40 +864,16 @@ fn partial_atom<'s>(cx: &Cx<'s>, j: &'s str) -> Res<'s, Expr> {
             "`∂/∂x` takes a product as its operand; put it in parentheses here",
         ));
     }
-    let what = "a name after `∂` (as in `∂L/∂x`)";
-    let (rest, name) = cut(|k| ident(cx, k, what)).parse(after)?;
-    let num_start = blank(after);
-    let mut body = Expr {
-        span: name.span,
-        kind: ExprKind::Name(name),
-    };
-    let mut rest = rest;
-    if blank(rest).starts_with('[') {
-        let (r, indices) = bracket_names(cx, blank(rest), INDEX_NAME)?;
-        body = cx.node(
-            ExprKind::Index {
-                base: Box::new(body),
-                indices,
-            },
-            num_start,
-            r,
-        );
-        rest = r;
-    }
-    let (rest, _) = cut(token("/")).parse(rest)?;
-    let (rest, _) = cut(token("∂")).parse(rest)?;
-    let (rest, (var, indices)) = deriv_var(cx, rest)?;
-    let kind = ExprKind::Deriv {
-        var,
-        indices,
-        body: Box::new(body),
-    };
-    Ok((rest, cx.node(kind, j, rest)))
+    notation::partial_fraction(cx, j)
 }
 
 /// A name, a call `f(a, b)` (no blank before `(`), or a call-like form.
 fn name_or_call<'s>(cx: &Cx<'s>, j: &'s str) -> Res<'s, Expr> {
     let (rest, name) = ident(cx, j, "a name")?;
+    let (primes, after) = notation::primes(rest);
+    if primes > 0 {
+        return notation::primed_call(cx, j, name, primes, after);
+    }
     if !rest.starts_with('(') {
         let name = match name.name.as_str() {
             "π" => Ident {
@@ -1302,6 +1305,9 @@ fn chain_line(cx: &Cx<'_>, line: &LogicalLine<'_>, first: bool) -> Result<ChainL
         span: cx.span_of(text),
     })
 }
+
+mod notation;
+pub use notation::{split_primes, PRIME};
 
 #[cfg(test)]
 mod tests;

@@ -70,6 +70,13 @@ impl<'a> Lowerer<'a> {
         match &e.kind {
             ExprKind::Num(_) | ExprKind::Delta(..) => Ok(Shape::scalar()),
             ExprKind::Name(id) => match self.resolve(&id.name, scope) {
+                Resolved::Param(arg) if arg.fixed.is_some() => Ok(match arg.fixed {
+                    Some(super::Fixed::Var(v)) => {
+                        let dims = &self.symbols.var(v).dims;
+                        Shape(dims.get(arg.at.len()..).unwrap_or(&[]).to_vec())
+                    }
+                    _ => Shape::scalar(),
+                }),
                 Resolved::Param(arg) => {
                     let s = self.shape_of(arg.expr, &arg.scope)?;
                     Ok(Shape(s.0.get(arg.at.len()..).unwrap_or(&[]).to_vec()))
@@ -80,6 +87,16 @@ impl<'a> Lowerer<'a> {
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
                 Resolved::Unknown => Err(self.unknown(id)),
             },
+            // A prime is elementwise, like the scalar function it
+            // differentiates; `lower_primed` checks the function.
+            ExprKind::Call { func, args }
+                if crate::syntax::parser::split_primes(&func.name).is_some() =>
+            {
+                match &args[..] {
+                    [a] => self.shape_of(a, scope),
+                    _ => Ok(Shape::scalar()),
+                }
+            }
             ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
                 Resolved::Builtin(_) => {
                     let [a] = &args[..] else {

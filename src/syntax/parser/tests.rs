@@ -370,10 +370,10 @@ fn expression_errors_point_at_the_problem() {
         ("1{i j}", 1, 5, "expected `=`, found `j`"),
         ("∂L∂x", 1, 3, "expected `/`, found `∂`"),
         (
-            "σ'(x)",
+            "(a + b)'",
             1,
-            2,
-            "unexpected character `'` (write a derivative as `d/dx f(x)` or `diff(f(x), x)`)",
+            8,
+            "unexpected character `'` (a prime goes right after a function's name, as in `f′(x)`; or write `d/dx f(x)`)",
         ),
         ("x\u{200b}y", 1, 2, "unexpected invisible character U+200B"),
         ("", 1, 1, "expected an expression, found end of input"),
@@ -863,7 +863,7 @@ fn every_example_in_the_language_docs_parses() {
     assert!(blocks.len() >= 6, "found {} blocks", blocks.len());
     let mut expressions = 0;
     for block in &blocks {
-        if block.contains("# numbers and names") {
+        if block.contains("# numbers and names") || block.contains("# a call on top") {
             for line in block.lines() {
                 let code = line.split('#').next().unwrap_or("");
                 for e in code.split("  ").map(str::trim).filter(|e| !e.is_empty()) {
@@ -1087,4 +1087,166 @@ fn a_chain_on_the_claim_line() {
     let file = parse_file("goal g: a = b = c\n");
     assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
     assert_eq!(file.errors[0].span.start, 16);
+}
+
+#[test]
+fn leibniz_fractions_with_an_expression_on_top() {
+    for (input, expect) in [
+        ("∂σ(x)/∂x", "(d x (call sigmoid x))"),
+        ("dσ(x)/dx", "(d x (call sigmoid x))"),
+        ("dtanh(x)/dx", "(d x (call tanh x))"),
+        ("∂ŷ[i]/∂z[j]", "(d z[j] (idx ŷ i))"),
+        ("∂softmax(z)[i]/∂z[j]", "(d z[j] (idx (call softmax z) i))"),
+        ("∂L(y, ŷ)/∂z", "(d z (call L y ŷ))"),
+        ("dsoftmax(z)[i]/dz[j]", "(d z[j] (idx (call softmax z) i))"),
+        ("2 dσ(x)/dx", "(* 2 (d x (call sigmoid x)))"),
+        // Without a call on top, `d…/d…` is still a division of names.
+        ("dx/dt", "(/ dx dt)"),
+        ("d(x)/dt", "(/ (call d x) dt)"),
+        // The variable below must appear on top, and `delta` is a delta.
+        ("dfoo(x)/dy", "(/ (call dfoo x) dy)"),
+        ("δ(i, j) / delta(i, j)", "(/ (delta i j) (delta i j))"),
+        ("delta(i, j)/delta(i, j)", "(/ (delta i j) (delta i j))"),
+        ("diff(x, x)/dx", "(/ (d x x) dx)"),
+    ] {
+        check(input, expect);
+    }
+}
+
+#[test]
+fn second_derivatives() {
+    for (input, expect) in [
+        ("d²f/dx²", "(d x (d x f))"),
+        ("d^2 f/dx^2", "(d x (d x f))"),
+        ("d^2 f(x)/dx^2", "(d x (d x (call f x)))"),
+        ("d²/dx² f(x)", "(d x (d x (call f x)))"),
+        ("d^2/dx^2 f(x)", "(d x (d x (call f x)))"),
+        ("∂²L/∂x²", "(d x (d x L))"),
+        ("∂^2 L/∂x^2", "(d x (d x L))"),
+        ("∂²L/∂x∂y", "(d x (d y L))"),
+        ("∂²L/∂x ∂y", "(d x (d y L))"),
+        ("∂²/∂x∂y L", "(d x (d y L))"),
+        ("∂³L/∂x²∂y", "(d x (d x (d y L)))"),
+    ] {
+        check(input, expect);
+    }
+    for (input, col, part) in [
+        ("d²f/dx", 7, "orders below the line must add up to the 2"),
+        ("∂²L/∂x³", 1, "add up to 3, but the order above it is 2"),
+    ] {
+        let (_, c, message) = expr_error(input);
+        assert!(message.contains(part), "{input}: {message}");
+        assert_eq!(c, col, "{input}: {message}");
+    }
+}
+
+#[test]
+fn primes_are_calls_of_the_derivative() {
+    for (input, expect) in [
+        ("σ′(x)", "(call sigmoid′ x)"),
+        ("σ'(x)", "(call sigmoid′ x)"),
+        ("sigmoid'(x)", "(call sigmoid′ x)"),
+        ("tanh'(z[i])", "(call tanh′ (idx z i))"),
+        ("f''(x)", "(call f′′ x)"),
+        ("f″(x)", "(call f′′ x)"),
+        ("f′′(x)", "(call f′′ x)"),
+        ("2 f'(x) y", "(* (* 2 (call f′ x)) y)"),
+        ("f'(x, y)", "(call f′ x y)"),
+    ] {
+        check(input, expect);
+    }
+    let (_, col, message) = expr_error("f' x");
+    assert_eq!(col, 4, "{message}");
+    assert!(
+        message.contains("a prime marks the derivative of a function"),
+        "{message}"
+    );
+}
+
+#[test]
+fn roots_norms_and_absolute_values() {
+    for (input, expect) in [
+        ("√x", "(call sqrt x)"),
+        ("√(x + 1)", "(call sqrt (+ x 1))"),
+        ("1/√d", "(/ 1 (call sqrt d))"),
+        ("√x[i]", "(call sqrt (idx x i))"),
+        ("√x²", "(call sqrt (^ x 2))"),
+        ("√x^2", "(^ (call sqrt x) 2)"),
+        ("2√x", "(* 2 (call sqrt x))"),
+        ("‖v‖", "(call norm v)"),
+        ("‖v‖²", "(^ (call norm v) 2)"),
+        ("‖v‖_2", "(call norm v)"),
+        ("‖X w − y‖_2^2", "(^ (call norm (- (* X w) y)) 2)"),
+        ("‖v‖_{2}^2", "(^ (call norm v) 2)"),
+        ("||w||^2", "(^ (call norm w) 2)"),
+        ("λ ‖w‖²", "(* λ (^ (call norm w) 2))"),
+        ("|x|", "(call abs x)"),
+        ("|x - y|", "(call abs (- x y))"),
+        ("2|x|", "(* 2 (call abs x))"),
+        ("|a| |b|", "(* (call abs a) (call abs b))"),
+        ("|x| + |y|", "(+ (call abs x) (call abs y))"),
+        ("‖ |x| v ‖", "(call norm (* (call abs x) v))"),
+        ("|‖v‖ - 1|", "(call abs (- (call norm v) 1))"),
+    ] {
+        check(input, expect);
+    }
+    for (input, col, part) in [
+        ("|x", 3, "`|` to close `|` opened at line 1, column 1"),
+        ("‖v", 3, "`‖` to close `‖` opened at line 1, column 1"),
+        ("‖v‖_1", 4, "only the Euclidean norm is known"),
+        ("√", 2, "expected an expression"),
+    ] {
+        let (_, c, message) = expr_error(input);
+        assert!(message.contains(part), "{input}: {message}");
+        assert_eq!(c, col, "{input}: {message}");
+    }
+}
+
+#[test]
+fn the_new_notations_print_back_as_the_same_tree() {
+    for input in [
+        "∂σ(x)/∂x",
+        "∂softmax(z)[i]/∂z[j]",
+        "d²f/dx²",
+        "∂²L/∂x∂y",
+        "σ′(x) + f''(x)",
+        "√(x + 1)",
+        "‖X w − y‖_2^2",
+        "|x|",
+    ] {
+        let e = parse_expr(input).unwrap();
+        let printed = print_expr(&e);
+        let again = parse_expr(&printed).unwrap_or_else(|err| panic!("{printed}: {}", err.message));
+        assert_eq!(
+            erase_spans(&again),
+            erase_spans(&e),
+            "{input} printed as {printed}"
+        );
+    }
+}
+
+#[test]
+fn orders_and_bars_never_slice_inside_a_character() {
+    for input in [
+        "∂^∂",
+        "∂^{∂}",
+        "d^é f/dx",
+        "d²f/dx^{é}",
+        "‖v‖_é",
+        "|é",
+        "√",
+        "f'é",
+        "dσ(é/dx",
+    ] {
+        let _ = parse_expr(input);
+        let _ = parse_file(&format!("claim c: {input} = 1\n"));
+    }
+}
+
+#[test]
+fn primed_names_split_into_the_function_and_the_count() {
+    assert_eq!(split_primes("sigmoid′"), Some(("sigmoid", 1)));
+    assert_eq!(split_primes("f′′"), Some(("f", 2)));
+    assert_eq!(split_primes("f"), None);
+    assert_eq!(split_primes("′"), None);
 }
