@@ -324,6 +324,13 @@ pub(crate) fn fprime(store: &mut Store, f: Func, a: Id, fa: Id) -> Id {
             let rest = store.sub(one, fa);
             store.mul2(fa, rest)
         }
+        // The non-smooth functions: their derivative away from the kink
+        // a = 0, where none exists (the numeric witness skips such points,
+        // and the report names the kink).
+        Func::Abs => store.apply(Func::Sign, a),
+        Func::Relu => store.apply(Func::Step, a),
+        Func::Sign | Func::Step => store.int(0),
+        Func::Softplus => store.apply(Func::Sigmoid, a),
     }
 }
 

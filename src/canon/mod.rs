@@ -727,7 +727,7 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut FxHashMap<Id, bool>) -> 
         matches!(
             node,
             Node::Apply(
-                Func::Sigmoid | Func::Tanh | Func::Tan | Func::Sin | Func::Cos,
+                Func::Sigmoid | Func::Tanh | Func::Tan | Func::Sin | Func::Cos | Func::Softplus,
                 _
             )
         )

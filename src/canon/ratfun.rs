@@ -493,6 +493,12 @@ impl Ctx<'_> {
                 {
                     return true
                 }
+                Node::Apply(crate::expr::Func::Abs, _) if e.is_even() && e.is_positive() => {
+                    return true
+                }
+                Node::Apply(crate::expr::Func::Step, _) if e.is_integer() && e.to_u32().is_some_and(|k| k >= 2) => {
+                    return true
+                }
                 _ => {}
             }
         }
@@ -534,6 +540,20 @@ impl Ctx<'_> {
                         r = self.rf_mul(&r, &Rf::atom(*a))?;
                     }
                     extra = self.rf_mul(&extra, &r)?;
+                }
+                // |a|^(2k) = a^(2k) and step(a)^k = step(a), at every a.
+                Node::Apply(crate::expr::Func::Abs, x) if e.is_even() && e.is_positive() => {
+                    self.note(Rule::Piecewise);
+                    let r = self.rf_of(x)?;
+                    let k = e.to_rational().to_integer().to_i64().unwrap_or(2);
+                    let p = self.rf_pow_int(&r, k)?;
+                    extra = self.rf_mul(&extra, &p)?;
+                }
+                Node::Apply(crate::expr::Func::Step, _)
+                    if e.is_integer() && e.to_u32().is_some_and(|k| k >= 2) =>
+                {
+                    self.note(Rule::Piecewise);
+                    factors.push((*a, Rational::one()));
                 }
                 _ => factors.push((*a, e.to_rational())),
             }

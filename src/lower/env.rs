@@ -2,7 +2,7 @@
 //! with the checks that need no expression shapes (duplicates, reserved
 //! names, unknown names, arity, unbound indices, cycles).
 
-use super::builtins::{builtin_fn, constant, softmax_def, BuiltinFn};
+use super::builtins::{builtin_defs, builtin_fn, constant, BuiltinFn};
 use super::names::{did_you_mean, free_indices, rebound_sum_index};
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Constant, Domain, Func, Symbols, VarId};
@@ -108,10 +108,11 @@ impl<'a> Env<'a> {
         let mut v: Vec<&str> = self
             .globals
             .iter()
-            .filter(|(_, g)| matches!(g, Global::Def(_)))
+            .filter(|(n, g)| matches!(g, Global::Def(_)) && *n != super::builtins::SOFTMAX_ROWS)
             .map(|(n, _)| n.as_str())
             .collect();
         v.extend(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid"]);
+        v.extend(["abs", "sign", "relu", "step", "softplus"]);
         v.sort_unstable();
         v.dedup();
         v
@@ -265,17 +266,19 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
             Item::Claim(_) | Item::Goal(_) => {}
         }
     }
-    if !env.globals.contains_key("softmax") {
-        let def = softmax_def();
-        env.globals.insert(
-            "softmax".to_string(),
-            Global::Def(DefEntry {
-                def,
-                ranks: vec![1],
-                builtin: true,
-                broken: Cell::new(false),
-            }),
-        );
+    for (name, def) in builtin_defs() {
+        if !env.globals.contains_key(name.as_str()) {
+            let ranks = param_ranks(def).unwrap_or_default();
+            env.globals.insert(
+                name.clone(),
+                Global::Def(DefEntry {
+                    def,
+                    ranks,
+                    builtin: true,
+                    broken: Cell::new(false),
+                }),
+            );
+        }
     }
 
     // Bodies are checked only once every name is known, so that definitions
@@ -366,6 +369,9 @@ fn builtin_redefined(name: &Ident) -> Option<Diagnostic> {
     let b = builtin_fn(&name.name)?;
     let meaning = match b {
         BuiltinFn::Sqrt => "the square root",
+        // The vocabulary added later (relu, abs, …) came after files that
+        // define their own: such a definition is the file's, as `softmax`.
+        BuiltinFn::Func(f) if f.has_kink() || f == Func::Softplus => return None,
         BuiltinFn::Func(f) => match f {
             Func::Exp => "the exponential",
             Func::Log => "the natural logarithm (also written `ln`)",
@@ -374,6 +380,7 @@ fn builtin_redefined(name: &Ident) -> Option<Diagnostic> {
             Func::Tan => "the tangent",
             Func::Tanh => "the hyperbolic tangent",
             Func::Sigmoid => "the logistic function 1 / (1 + exp(-t)) (also written `σ`)",
+            _ => "a builtin",
         },
     };
     Some(

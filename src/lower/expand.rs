@@ -223,10 +223,8 @@ impl<'a> Lowerer<'a> {
                 Some(Global::Def(d)) => return Resolved::Def(d),
                 None => {}
             }
-        } else if name == "softmax" {
-            if let Some(d) = env.def(name) {
-                return Resolved::Def(d);
-            }
+        } else if let Some(d) = env.def(name).filter(|d| d.builtin) {
+            return Resolved::Def(d);
         }
         match builtin_fn(name) {
             Some(b) => Resolved::Builtin(b),
@@ -427,7 +425,10 @@ impl<'a> Lowerer<'a> {
                         }
                     })
                 }
-                Resolved::Def(d) => self.expand(d, func, args, scope, idx, e.span),
+                Resolved::Def(d) => {
+                    let d = self.rows_variant(d, args, scope)?;
+                    self.expand(d, func, args, scope, idx, e.span)
+                }
                 Resolved::Unknown => Err(unknown_function(func)),
                 _ => Err(not_a_function(func)),
             },
@@ -620,6 +621,25 @@ impl<'a> Lowerer<'a> {
         let id = result?;
         self.let_cache.insert(key, id);
         Ok(id)
+    }
+
+    /// The builtin softmax of a matrix is the row-wise one (along the last
+    /// index), as attention's `softmax(Q Kᵀ / sqrt(d))` means it.
+    pub(super) fn rows_variant(
+        &mut self,
+        d: &'a DefEntry<'a>,
+        args: &'a [Expr],
+        scope: &Rc<Scope<'a>>,
+    ) -> R<&'a DefEntry<'a>> {
+        if !d.builtin || d.def.name.name != "softmax" {
+            return Ok(d);
+        }
+        let [a] = args else { return Ok(d) };
+        if self.rank_of(a, scope)? != 2 {
+            return Ok(d);
+        }
+        let env: &'a Env<'a> = self.env;
+        Ok(env.def(super::builtins::SOFTMAX_ROWS).unwrap_or(d))
     }
 
     fn expand(

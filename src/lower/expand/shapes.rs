@@ -87,7 +87,10 @@ impl<'a> Lowerer<'a> {
                     };
                     self.shape_of(a, scope)
                 }
-                Resolved::Def(d) => self.call_shape(d, func, args, scope, e.span),
+                Resolved::Def(d) => {
+                    let d = self.rows_variant(d, args, scope)?;
+                    self.call_shape(d, func, args, scope, e.span)
+                }
                 Resolved::Unknown => Err(unknown_function(func)),
                 _ => Err(not_a_function(func)),
             },
