@@ -514,10 +514,8 @@ pub fn check_names(
                     )
                     .with_help(format!("write `{}(...)`", n.name)),
                 ),
-                None if env.dims.contains(&n.name) => errs.push(
-                    Diagnostic::new(n.span, format!("`{}` is a dimension, not a value; expected a variable, a let or a number", n.name))
-                        .with_help(format!("a dimension only sizes vectors and matrices, as in `x : vector[{}]`", n.name)),
-                ),
+                // A dimension used as a number (`N μ`, `1 / sqrt(d)`).
+                None if env.dims.contains(&n.name) => {}
                 None => {
                     let mut cands: Vec<&str> = env.value_names();
                     cands.extend(params.iter().map(|p| p.name.as_str()));

@@ -121,6 +121,8 @@ enum Resolved<'s, 'a> {
     Let(&'s LetEntry<'a>),
     Def(&'s DefEntry<'a>),
     Builtin(BuiltinFn),
+    /// A dimension used as a number (`N μ`, `1 / sqrt(d)`).
+    Dim(&'a str),
     Unknown,
 }
 
@@ -228,6 +230,9 @@ impl<'a> Lowerer<'a> {
         }
         match builtin_fn(name) {
             Some(b) => Resolved::Builtin(b),
+            None if !scope.builtin && env.dims.iter().any(|d| d == name) => {
+                Resolved::Dim(name)
+            }
             None => Resolved::Unknown,
         }
     }
@@ -409,6 +414,18 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
+                // The count of a dimension is the sum of 1 over its range:
+                // both witnesses know sums, and `Σ_i 1` written out meets it.
+                Resolved::Dim(name) => {
+                    let dim = self.symbols.dim(name);
+                    let k = self.symbols.fresh_index("_", dim);
+                    let one = self.store.int(1);
+                    Ok(self.store.add(Node::Sum {
+                        index: k,
+                        except: None,
+                        body: one,
+                    }))
+                }
                 Resolved::Unknown => Err(self.unknown(id)),
             },
             ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
@@ -493,7 +510,16 @@ impl<'a> Lowerer<'a> {
                     .with_label(first, format!("`{}` is free here", index.name))
                     .with_help("rename the sum's index"));
                 }
-                let Some((dim, fixed)) = self.infer_dim(&index.name, body, scope)? else {
+                let inferred = match self.infer_dim(&index.name, body, scope)? {
+                    Some(found) => Some(found),
+                    // `Σ_i 1`: with one dimension in the file, it is the
+                    // only range the index can have.
+                    None => match &self.env.dims[..] {
+                        [only] => Some((self.symbols.dim(only), index.span)),
+                        _ => None,
+                    },
+                };
+                let Some((dim, fixed)) = inferred else {
                     return Err(Diagnostic::new(
                         index.span,
                         format!("cannot tell the range of the sum's index `{}`; expected it to index a vector or matrix in the summand", index.name),

@@ -74,7 +74,7 @@ impl<'a> Lowerer<'a> {
                     let s = self.shape_of(arg.expr, &arg.scope)?;
                     Ok(Shape(s.0.get(arg.at.len()..).unwrap_or(&[]).to_vec()))
                 }
-                Resolved::Const(_) => Ok(Shape::scalar()),
+                Resolved::Const(_) | Resolved::Dim(_) => Ok(Shape::scalar()),
                 Resolved::Var(v) => Ok(Shape(self.symbols.var(v).dims.clone())),
                 Resolved::Let(l) => self.let_shape(l, id.span),
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
