@@ -386,3 +386,58 @@ mod tests {
         assert!(!super::has_derivative(&t.store, e));
     }
 }
+
+/// The arguments of the functions with a kink (|a|, sign, relu, step) that
+/// a derivative in `id` differentiates through: where one of them is 0 the
+/// derivative does not exist, so a proof of it holds except there. In the
+/// order met, each once.
+pub(crate) fn kinks(store: &Store, id: Id) -> Vec<Id> {
+    let mut out = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if let Node::Deriv { body, var, .. } = node {
+            kinks_by(store, *body, *var, &mut out);
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+    out
+}
+
+/// The kinked functions' arguments in `id` that depend on `var`.
+fn kinks_by(store: &Store, id: Id, var: VarId, out: &mut Vec<Id>) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if let Node::Apply(f, a) = node {
+            if f.has_kink() && mentions(store, *a, var) && !out.contains(a) {
+                out.push(*a);
+            }
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+}
+
+fn mentions(store: &Store, id: Id, var: VarId) -> bool {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if matches!(node, Node::Var(v, _) if *v == var) {
+            return true;
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+    false
+}

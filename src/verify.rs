@@ -526,6 +526,9 @@ fn combine(
             });
         }
     }
+    if matches!(step.verdict, Verdict::Proved | Verdict::Holds) && step.message.is_none() {
+        step.message = kink_note(lowered, link.lhs, link.rhs);
+    }
     if let (Verdict::False, Some(cx)) = (step.verdict, &step.counterexample) {
         step.diagnosis = crate::diagnose::diagnose(
             &mut lowered.store,
@@ -537,6 +540,31 @@ fn combine(
         );
     }
     step
+}
+
+/// "except where x = 0" for a link whose derivative goes through a kink
+/// (relu, |a|, sign, step): the derivative, and so the link, says nothing
+/// there.
+fn kink_note(lowered: &crate::lower::Lowered, lhs: crate::expr::Id, rhs: crate::expr::Id) -> Option<String> {
+    let mut args = crate::diff::kinks(&lowered.store, lhs);
+    for a in crate::diff::kinks(&lowered.store, rhs) {
+        if !args.contains(&a) {
+            args.push(a);
+        }
+    }
+    if args.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = args
+        .iter()
+        .take(3)
+        .map(|&a| format!("{} = 0", crate::expr::print::print(&lowered.store, &lowered.symbols, a)))
+        .collect();
+    let more = if args.len() > 3 { ", …" } else { "" };
+    Some(format!(
+        "the derivative exists except at a kink; this step holds except where {}{more}",
+        shown.join(" or ")
+    ))
 }
 
 /// "definition of NAME" for each definition or let whose name the two
