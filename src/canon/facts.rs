@@ -28,6 +28,17 @@ impl Ctx<'_> {
             .is_some_and(|i| matches!(i.domain, Domain::Onehot | Domain::Simplex))
     }
 
+    /// `A[j, i]` as `A[i, j]` for a symmetric A: its two indices in order,
+    /// so that both spellings meet.
+    pub(crate) fn symmetric_order(&self, v: VarId, ix: &[crate::expr::IndexId]) -> Option<Node> {
+        match ix {
+            [a, b] if a > b && self.var_domain(v) == Domain::Symmetric => {
+                Some(Node::Var(v, vec![*b, *a]))
+            }
+            _ => None,
+        }
+    }
+
     fn var_domain(&self, v: VarId) -> Domain {
         self.symbols
             .vars

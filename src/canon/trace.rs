@@ -72,6 +72,8 @@ pub enum Rule {
     Piecewise,
     /// `softplus(a) = log(1 + exp(a))` (fallback form).
     SoftplusToLog,
+    /// `A[j, i] = A[i, j]` for a symmetric A (a domain fact).
+    Symmetric,
 }
 
 impl Rule {
@@ -108,11 +110,12 @@ impl Rule {
             Rule::RenameBound => "bound indices renamed",
             Rule::Piecewise => "piecewise function (|a|² = a², relu(−a) = relu(a) − a, …)",
             Rule::SoftplusToLog => "softplus(a) = log(1 + exp(a))",
+            Rule::Symmetric => "Aᵀ = A (A symmetric)",
         }
     }
 
     /// Every rule, in trace order.
-    pub const ALL: [Rule; 30] = [
+    pub const ALL: [Rule; 31] = [
         Rule::CollectLikeTerms,
         Rule::CombinePowers,
         Rule::Expand,
@@ -143,6 +146,7 @@ impl Rule {
         Rule::RenameBound,
         Rule::Piecewise,
         Rule::SoftplusToLog,
+        Rule::Symmetric,
     ];
 
     pub(crate) fn bit(self) -> u64 {

@@ -62,6 +62,8 @@ pub enum Domain {
     Simplex,
     /// A vector with one entry 1 and the rest 0.
     Onehot,
+    /// A square matrix equal to its transpose: A[i, j] = A[j, i].
+    Symmetric,
 }
 
 impl Domain {
@@ -73,6 +75,7 @@ impl Domain {
             Domain::Nonnegative => "nonnegative",
             Domain::Simplex => "simplex",
             Domain::Onehot => "onehot",
+            Domain::Symmetric => "symmetric",
         }
     }
 }

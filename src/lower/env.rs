@@ -166,6 +166,18 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                             ));
                             continue;
                         }
+                        (ShapeSpec::Matrix(m, d), Domain::Symmetric) if m.name != d.name => {
+                            errors.push(
+                                Diagnostic::new(decl.ty.span, format!("a symmetric matrix is square; expected `{} : symmetric matrix[{}, {}]`", name.name, m.name, m.name)),
+                            );
+                            continue;
+                        }
+                        (ShapeSpec::Scalar | ShapeSpec::Vector(_), Domain::Symmetric) => {
+                            errors.push(
+                                Diagnostic::new(decl.ty.span, format!("only a matrix can be symmetric; expected `{} : symmetric matrix[n, n]`", name.name)),
+                            );
+                            continue;
+                        }
                         (ShapeSpec::Scalar, _) => vec![],
                         (ShapeSpec::Vector(n), _) => vec![symbols.dim(&n.name)],
                         (ShapeSpec::Matrix(m, d), _) => {

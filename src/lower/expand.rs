@@ -266,6 +266,15 @@ impl<'a> Lowerer<'a> {
     /// variable that stands for a let-name (made on first use).
     fn deriv_var(&mut self, var: &'a Ident, scope: &Scope<'a>) -> R<VarId> {
         let l = match self.resolve(&var.name, scope) {
+            // Its entries are not independent: A[i, j] and A[j, i] move
+            // together, and courses disagree on what ∂/∂A then means.
+            Resolved::Var(v) if self.symbols.var(v).domain == crate::expr::Domain::Symmetric => {
+                return Err(Diagnostic::new(
+                    var.span,
+                    format!("cannot differentiate by the symmetric matrix `{}`: its entries A[i, j] and A[j, i] are one variable", var.name),
+                )
+                .with_help(format!("declare `{}` as a plain `matrix[n, n]` to differentiate by it", var.name)));
+            }
             Resolved::Var(v) => return Ok(v),
             Resolved::Let(l) => l,
             _ => return Err(not_a_variable(var)),

@@ -1154,7 +1154,7 @@ fn def<'s>(cx: &Cx<'s>, line: &'s str, name: Ident, open: &'s str) -> Res<'s, It
     ))
 }
 
-const TYPE: &str = "a type (`real`, `positive`, `nonnegative`, `simplex[n]`, `onehot[n]`, `vector[n]` or `matrix[m, d]`)";
+const TYPE: &str = "a type (`real`, `positive`, `nonnegative`, `simplex[n]`, `onehot[n]`, `vector[n]`, `matrix[m, d]` or `symmetric matrix[n, n]`)";
 
 /// `real`, `positive vector[n]`, `simplex[n]`, `matrix[m, d]`, ...
 fn type_spec<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, TypeSpec> {
@@ -1169,6 +1169,7 @@ fn type_spec<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, TypeSpec> {
         Some(("nonnegative", r)) => Some((Domain::Nonnegative, r)),
         Some(("simplex", r)) => Some((Domain::Simplex, r)),
         Some(("onehot", r)) => Some((Domain::Onehot, r)),
+        Some(("symmetric", r)) => Some((Domain::Symmetric, r)),
         _ => None,
     };
     let (dom, r) = domain.unwrap_or((Domain::Real, start));
