@@ -142,21 +142,23 @@ impl Ctx<'_> {
         if !ra.num.leading_negative() {
             return Ok(self.func_atom(f, ra));
         }
+        // The function at −a, whose leading coefficient is positive (so
+        // this recursion ends), with the facts about −a applied too.
         let neg = ra.neg();
-        let atom = self.func_atom(f, &neg);
         match f {
             Func::Abs => {
                 self.note(Rule::Piecewise);
-                Ok(atom)
+                self.piecewise(f, &neg)
             }
             Func::Sign => {
                 self.note(Rule::Piecewise);
-                Ok(atom.neg())
+                Ok(self.piecewise(f, &neg)?.neg())
             }
             // relu(−a) = relu(a) − a, softplus(−a) = softplus(a) − a.
             Func::Relu | Func::Softplus => {
                 self.note(Rule::Piecewise);
-                self.rf_add(&atom, ra)
+                let at = self.piecewise(f, &neg)?;
+                self.rf_add(&at, ra)
             }
             // 1{−a > 0} is 1{a < 0}, not a function of 1{a > 0} alone.
             _ => Ok(self.func_atom(f, ra)),
