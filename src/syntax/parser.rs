@@ -830,7 +830,9 @@ fn indicator<'s>(cx: &Cx<'s>, start: &'s str, open: &'s str) -> Res<'s, Expr> {
         .find_map(|&(t, s, f)| j.strip_prefix(t).map(|r| (r, s, f)))
     else {
         let what = match lhs.kind {
-            ExprKind::Name(_) => "`=`, `>`, `>=`, `<` or `<=`",
+            ExprKind::Name(_) | ExprKind::Binary { op: BinOp::Mul, .. } => {
+                "`=` (between two indices), `>`, `>=`, `<` or `<=`"
+            }
             _ => "`>`, `>=`, `<` or `<=`",
         };
         return failure(PErr::expected(j, what));
