@@ -334,59 +334,6 @@ pub(crate) fn fprime(store: &mut Store, f: Func, a: Id, fa: Id) -> Id {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::canon::testkit::T;
-
-    const DECLS: &str = "x y c: real; p: positive; v w: vector n; W: matrix n n; idx i j k: n";
-
-    /// `d(body, var)` has the canonical form of `expected`.
-    macro_rules! diff_case {
-        ($($name:ident: $body:expr, $var:expr => $expected:expr;)*) => {$(
-            #[test]
-            fn $name() {
-                let mut t = T::new(DECLS);
-                let lhs = format!("d({}, {})", $body, $var);
-                let a = t.canon(&lhs);
-                let b = t.canon($expected);
-                assert_eq!(a, b, "{} = {} but expected {}", lhs, t.show(a), t.show(b));
-            }
-        )*};
-    }
-
-    diff_case! {
-        d_const: "c", "x" => "0";
-        d_var: "x", "x" => "1";
-        d_other_var: "y", "x" => "0";
-        d_sum: "x + y", "x" => "1";
-        d_product: "x * y", "x" => "y";
-        d_power: "x^3", "x" => "3 * x^2";
-        d_inverse: "1 / x", "x" => "-1 / x^2";
-        d_sqrt: "sqrt(p)", "p" => "1 / (2 * sqrt(p))";
-        d_symbolic_exponent: "p^x", "x" => "p^x * log(p)";
-        d_exp: "exp(2 * x)", "x" => "2 * exp(2 * x)";
-        d_log: "log(p)", "p" => "1 / p";
-        d_sin: "sin(x)", "x" => "cos(x)";
-        d_cos: "cos(x)", "x" => "-sin(x)";
-        d_tan: "tan(x)", "x" => "1 + tan(x)^2";
-        d_tanh: "tanh(x)", "x" => "1 - tanh(x)^2";
-        d_sigmoid: "sigmoid(x)", "x" => "sigmoid(x) * (1 - sigmoid(x))";
-        d_element: "v[i]", "v[k]" => "delta(i, k)";
-        d_matrix_element: "W[i, j]", "W[j, k]" => "delta(i, j) * delta(j, k)";
-        d_sum_contracts: "sum(i, v[i] * w[i])", "v[k]" => "w[k]";
-        d_nested: "d(x^2 * y, x)", "x" => "2 * y";
-        d_by_other_element: "sum(i, W[i, j] * v[i])", "W[k, j]" => "v[k]";
-    }
-
-    #[test]
-    fn eliminate_leaves_no_deriv() {
-        let mut t = T::new(DECLS);
-        let id = t.parse("d(d(x^2 * y, x), y) + d(sum(i, v[i]^2), v[j])");
-        let e = super::eliminate_derivs(&mut t.store, &mut t.sym, id);
-        assert!(!super::has_derivative(&t.store, e));
-    }
-}
-
 /// The arguments of the functions with a kink (|a|, sign, relu, step) that
 /// a derivative in `id` differentiates through: where one of them is 0 the
 /// derivative does not exist, so a proof of it holds except there. In the
@@ -440,4 +387,57 @@ fn mentions(store: &Store, id: Id, var: VarId) -> bool {
         stack.extend(crate::expr::child_iter(node));
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::canon::testkit::T;
+
+    const DECLS: &str = "x y c: real; p: positive; v w: vector n; W: matrix n n; idx i j k: n";
+
+    /// `d(body, var)` has the canonical form of `expected`.
+    macro_rules! diff_case {
+        ($($name:ident: $body:expr, $var:expr => $expected:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let mut t = T::new(DECLS);
+                let lhs = format!("d({}, {})", $body, $var);
+                let a = t.canon(&lhs);
+                let b = t.canon($expected);
+                assert_eq!(a, b, "{} = {} but expected {}", lhs, t.show(a), t.show(b));
+            }
+        )*};
+    }
+
+    diff_case! {
+        d_const: "c", "x" => "0";
+        d_var: "x", "x" => "1";
+        d_other_var: "y", "x" => "0";
+        d_sum: "x + y", "x" => "1";
+        d_product: "x * y", "x" => "y";
+        d_power: "x^3", "x" => "3 * x^2";
+        d_inverse: "1 / x", "x" => "-1 / x^2";
+        d_sqrt: "sqrt(p)", "p" => "1 / (2 * sqrt(p))";
+        d_symbolic_exponent: "p^x", "x" => "p^x * log(p)";
+        d_exp: "exp(2 * x)", "x" => "2 * exp(2 * x)";
+        d_log: "log(p)", "p" => "1 / p";
+        d_sin: "sin(x)", "x" => "cos(x)";
+        d_cos: "cos(x)", "x" => "-sin(x)";
+        d_tan: "tan(x)", "x" => "1 + tan(x)^2";
+        d_tanh: "tanh(x)", "x" => "1 - tanh(x)^2";
+        d_sigmoid: "sigmoid(x)", "x" => "sigmoid(x) * (1 - sigmoid(x))";
+        d_element: "v[i]", "v[k]" => "delta(i, k)";
+        d_matrix_element: "W[i, j]", "W[j, k]" => "delta(i, j) * delta(j, k)";
+        d_sum_contracts: "sum(i, v[i] * w[i])", "v[k]" => "w[k]";
+        d_nested: "d(x^2 * y, x)", "x" => "2 * y";
+        d_by_other_element: "sum(i, W[i, j] * v[i])", "W[k, j]" => "v[k]";
+    }
+
+    #[test]
+    fn eliminate_leaves_no_deriv() {
+        let mut t = T::new(DECLS);
+        let id = t.parse("d(d(x^2 * y, x), y) + d(sum(i, v[i]^2), v[j])");
+        let e = super::eliminate_derivs(&mut t.store, &mut t.sym, id);
+        assert!(!super::has_derivative(&t.store, e));
+    }
 }

@@ -545,7 +545,11 @@ fn combine(
 /// "except where x = 0" for a link whose derivative goes through a kink
 /// (relu, |a|, sign, step): the derivative, and so the link, says nothing
 /// there.
-fn kink_note(lowered: &crate::lower::Lowered, lhs: crate::expr::Id, rhs: crate::expr::Id) -> Option<String> {
+fn kink_note(
+    lowered: &crate::lower::Lowered,
+    lhs: crate::expr::Id,
+    rhs: crate::expr::Id,
+) -> Option<String> {
     let mut args = crate::diff::kinks(&lowered.store, lhs);
     for a in crate::diff::kinks(&lowered.store, rhs) {
         if !args.contains(&a) {
@@ -558,7 +562,12 @@ fn kink_note(lowered: &crate::lower::Lowered, lhs: crate::expr::Id, rhs: crate::
     let shown: Vec<String> = args
         .iter()
         .take(3)
-        .map(|&a| format!("{} = 0", crate::expr::print::print(&lowered.store, &lowered.symbols, a)))
+        .map(|&a| {
+            format!(
+                "{} = 0",
+                crate::expr::print::print(&lowered.store, &lowered.symbols, a)
+            )
+        })
         .collect();
     let more = if args.len() > 3 { ", …" } else { "" };
     Some(format!(

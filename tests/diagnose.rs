@@ -139,15 +139,31 @@ fn every_mistakes_file_is_covered() {
 /// The twins of the ML derivations: (file, the false link's line, how its
 /// diagnosis begins).
 const ML_TWINS: &[(&str, usize, &str)] = &[
-    ("attention_scale.txt", 10, "an exponent is off by 1/2: 1 / sqrt(d) on the left, 1 / d on the right"),
+    (
+        "attention_scale.txt",
+        10,
+        "an exponent is off by 1/2: 1 / sqrt(d) on the left, 1 / d on the right",
+    ),
     ("bce_flipped.txt", 16, "a sign is lost"),
-    ("gaussian_sigma.txt", 25, "the two sides differ by 1 / s - N / s"),
+    (
+        "gaussian_sigma.txt",
+        25,
+        "the two sides differ by 1 / s - N / s",
+    ),
     ("l2_missing_two.txt", 14, "off by a factor 2"),
     ("logsumexp_chain_rule.txt", 11, "the two sides differ by "),
     ("mse_missing_two.txt", 16, "off by a factor 2"),
-    ("quadratic_form_general.txt", 10, "the two sides differ by sum(j, x[j] * A[j, i]) - sum(j, x[j] * A[i, j])"),
+    (
+        "quadratic_form_general.txt",
+        10,
+        "the two sides differ by sum(j, x[j] * A[j, i]) - sum(j, x[j] * A[i, j])",
+    ),
     ("relu_forgotten.txt", 21, "the two sides differ by step("),
-    ("softmax_jacobian_sign.txt", 17, "the two sides differ by -2 * exp(z[i]) * exp(z[j])"),
+    (
+        "softmax_jacobian_sign.txt",
+        17,
+        "the two sides differ by -2 * exp(z[i]) * exp(z[j])",
+    ),
     ("tanh_plus.txt", 11, "the two sides differ by "),
     ("two_layers_sign.txt", 33, "a sign is lost"),
 ];

@@ -111,23 +111,47 @@ const MISTAKES: &[(&str, usize, Verdict)] = &[
         11,
         Verdict::False,
     ),
-    ("derivations/mistakes/mse_missing_two.txt", 16, Verdict::False),
-    ("derivations/mistakes/l2_missing_two.txt", 14, Verdict::False),
+    (
+        "derivations/mistakes/mse_missing_two.txt",
+        16,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/l2_missing_two.txt",
+        14,
+        Verdict::False,
+    ),
     (
         "derivations/mistakes/softmax_jacobian_sign.txt",
         17,
         Verdict::False,
     ),
     ("derivations/mistakes/bce_flipped.txt", 16, Verdict::False),
-    ("derivations/mistakes/relu_forgotten.txt", 21, Verdict::False),
+    (
+        "derivations/mistakes/relu_forgotten.txt",
+        21,
+        Verdict::False,
+    ),
     (
         "derivations/mistakes/quadratic_form_general.txt",
         10,
         Verdict::False,
     ),
-    ("derivations/mistakes/gaussian_sigma.txt", 25, Verdict::False),
-    ("derivations/mistakes/attention_scale.txt", 10, Verdict::False),
-    ("derivations/mistakes/two_layers_sign.txt", 33, Verdict::False),
+    (
+        "derivations/mistakes/gaussian_sigma.txt",
+        25,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/attention_scale.txt",
+        10,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/two_layers_sign.txt",
+        33,
+        Verdict::False,
+    ),
 ];
 
 /// Each derivation of the ML vocabulary and its twin in mistakes/, which
@@ -151,7 +175,12 @@ fn derivation_files() -> Vec<String> {
     let dir = format!("{}/derivations", env!("CARGO_MANIFEST_DIR"));
     let mut out: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{dir}: {e}"))
-        .map(|e| e.expect("a directory entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|n| n.ends_with(".txt"))
         .map(|n| format!("derivations/{n}"))
         .collect();

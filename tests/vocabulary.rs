@@ -20,7 +20,11 @@ M : matrix[m, n]
 ";
 
 fn verify(claims: &str) -> FileReport {
-    verify_source("vocabulary.txt", &format!("{DECLS}{claims}"), &Options::default())
+    verify_source(
+        "vocabulary.txt",
+        &format!("{DECLS}{claims}"),
+        &Options::default(),
+    )
 }
 
 /// The only link of a file of one one-line claim.
@@ -139,7 +143,12 @@ fn a_claim_that_differs_only_on_the_kink_is_not_false() {
     for claim in ["d/dx relu(x) = 1{x >= 0}", "d/dx max(x, y) = 1{x > y}"] {
         let report = verify(&format!("claim c: {claim}\n"));
         let step = only_step(&report);
-        assert!(step.verdict.is_ok(), "{claim}: {:?}: {:?}", step.verdict, step.reason());
+        assert!(
+            step.verdict.is_ok(),
+            "{claim}: {:?}: {:?}",
+            step.verdict,
+            step.reason()
+        );
     }
     // Wrong on one side of the kink only is still false.
     let report = verify("claim c: d/dx relu(x) = 1{x > 0} + 1{x < -1}\n");
@@ -148,7 +157,8 @@ fn a_claim_that_differs_only_on_the_kink_is_not_false() {
 
 #[test]
 fn a_dimension_counts_in_a_file_with_one_dimension() {
-    let text = "x : vector[n]\nμ : real\nclaim c: Σ_i 1 = n\nclaim d: Σ_i (x[i] - μ) = Σ_i x[i] - n μ\n";
+    let text =
+        "x : vector[n]\nμ : real\nclaim c: Σ_i 1 = n\nclaim d: Σ_i (x[i] - μ) = Σ_i x[i] - n μ\n";
     let report = verify_source("count.txt", text, &Options::default());
     let verdicts: Vec<Verdict> = report
         .claims
@@ -161,8 +171,14 @@ fn a_dimension_counts_in_a_file_with_one_dimension() {
 #[test]
 fn symmetric_declarations_are_checked() {
     for (text, wanted) in [
-        ("S : symmetric matrix[n, m]\n", "a symmetric matrix is square"),
-        ("s : symmetric vector[n]\n", "only a matrix can be symmetric"),
+        (
+            "S : symmetric matrix[n, m]\n",
+            "a symmetric matrix is square",
+        ),
+        (
+            "s : symmetric vector[n]\n",
+            "only a matrix can be symmetric",
+        ),
         (
             "S : symmetric matrix[n, n]\nx : vector[n]\nclaim c: ∂/∂S xᵀ S x = x xᵀ\n",
             "cannot differentiate by the symmetric matrix `S`",

@@ -496,7 +496,9 @@ impl Ctx<'_> {
                 Node::Apply(crate::expr::Func::Abs, _) if e.is_even() && e.is_positive() => {
                     return true
                 }
-                Node::Apply(crate::expr::Func::Step, _) if e.is_integer() && e.to_u32().is_some_and(|k| k >= 2) => {
+                Node::Apply(crate::expr::Func::Step, _)
+                    if e.is_integer() && e.to_u32().is_some_and(|k| k >= 2) =>
+                {
                     return true
                 }
                 _ => {}

@@ -93,7 +93,11 @@ pub fn builtin_defs() -> &'static [(String, Def)] {
             .into_iter()
             .map(|d| (d.name.name.clone(), d))
             .collect();
-        out.extend(parse(ROWS).into_iter().map(|d| (SOFTMAX_ROWS.to_string(), d)));
+        out.extend(
+            parse(ROWS)
+                .into_iter()
+                .map(|d| (SOFTMAX_ROWS.to_string(), d)),
+        );
         out
     })
 }
@@ -107,7 +111,17 @@ mod tests {
         let names: Vec<&str> = builtin_defs().iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
-            ["softmax", "max", "min", "logsumexp", "mean", "diag", "tr", "norm", SOFTMAX_ROWS]
+            [
+                "softmax",
+                "max",
+                "min",
+                "logsumexp",
+                "mean",
+                "diag",
+                "tr",
+                "norm",
+                SOFTMAX_ROWS
+            ]
         );
         let sm = &builtin_defs()[0].1;
         assert_eq!(sm.result_indices.len(), 1);

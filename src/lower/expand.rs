@@ -230,9 +230,7 @@ impl<'a> Lowerer<'a> {
         }
         match builtin_fn(name) {
             Some(b) => Resolved::Builtin(b),
-            None if !scope.builtin && env.dims.iter().any(|d| d == name) => {
-                Resolved::Dim(name)
-            }
+            None if !scope.builtin && env.dims.iter().any(|d| d == name) => Resolved::Dim(name),
             None => Resolved::Unknown,
         }
     }

@@ -867,7 +867,9 @@ fn indicator<'s>(cx: &Cx<'s>, start: &'s str, open: &'s str) -> Res<'s, Expr> {
     } else {
         at(ExprKind::Binary {
             op: BinOp::Sub,
-            lhs: Box::new(at(ExprKind::Num(BigRational::from_integer(BigInt::from(1))))),
+            lhs: Box::new(at(ExprKind::Num(BigRational::from_integer(BigInt::from(
+                1,
+            ))))),
             rhs: Box::new(step),
         })
     };

@@ -380,7 +380,12 @@ fn expression_errors_point_at_the_problem() {
             6,
             "expected `=` (between two indices), `>`, `>=`, `<` or `<=`, found `}`",
         ),
-        ("1{x + 1}", 1, 8, "expected `>`, `>=`, `<` or `<=`, found `}`"),
+        (
+            "1{x + 1}",
+            1,
+            8,
+            "expected `>`, `>=`, `<` or `<=`, found `}`",
+        ),
         ("∂L∂x", 1, 3, "expected `/`, found `∂`"),
         (
             "σ'(x)",
