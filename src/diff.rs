@@ -424,6 +424,12 @@ mod tests {
         d_sin: "sin(x)", "x" => "cos(x)";
         d_cos: "cos(x)", "x" => "-sin(x)";
         d_tan: "tan(x)", "x" => "1 + tan(x)^2";
+        d_abs: "abs(2 * x)", "x" => "2 * sign(x)";
+        d_relu: "relu(x - y)", "x" => "step(x - y)";
+        d_relu_other: "relu(x - y)", "y" => "-step(x - y)";
+        d_sign: "sign(x)", "x" => "0";
+        d_step: "x * step(x)", "x" => "step(x)";
+        d_softplus: "softplus(3 * x)", "x" => "3 * sigmoid(3 * x)";
         d_tanh: "tanh(x)", "x" => "1 - tanh(x)^2";
         d_sigmoid: "sigmoid(x)", "x" => "sigmoid(x) * (1 - sigmoid(x))";
         d_element: "v[i]", "v[k]" => "delta(i, k)";
@@ -439,5 +445,18 @@ mod tests {
         let id = t.parse("d(d(x^2 * y, x), y) + d(sum(i, v[i]^2), v[j])");
         let e = super::eliminate_derivs(&mut t.store, &mut t.sym, id);
         assert!(!super::has_derivative(&t.store, e));
+    }
+
+    #[test]
+    fn kinks_are_the_arguments_a_derivative_goes_through() {
+        let mut t = T::new(DECLS);
+        let f = t.parse("d(relu(x - y) + abs(c) + sign(x)^2, x)");
+        let names: Vec<String> = super::kinks(&t.store, f).iter().map(|&a| t.show(a)).collect();
+        // abs(c) does not depend on x: no kink of the derivative by x.
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.contains(&"x - y".to_string()), "{names:?}");
+        assert!(names.contains(&"x".to_string()), "{names:?}");
+        let g = t.parse("relu(x)");
+        assert!(super::kinks(&t.store, g).is_empty());
     }
 }

@@ -139,6 +139,19 @@ impl Ctx<'_> {
             }
             _ => {}
         }
+        // A positive factor comes out: |c·a| = c·|a|, relu(c·a) = c·relu(a),
+        // sign(c·a) = sign(a), step(c·a) = step(a) for c > 0.
+        if let Some((m, c)) = ra.num.single() {
+            if ra.den.is_empty() && c.is_positive() && !c.is_one() && f != Func::Softplus {
+                self.note(Rule::Piecewise);
+                let (m, c) = (m.clone(), c.clone());
+                let inner = self.piecewise(f, &Rf::mono(m))?;
+                return Ok(match f {
+                    Func::Abs | Func::Relu => inner.scale(&c),
+                    _ => inner,
+                });
+            }
+        }
         if !ra.num.leading_negative() {
             return Ok(self.func_atom(f, ra));
         }

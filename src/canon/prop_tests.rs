@@ -302,6 +302,10 @@ fn piecewise_expr() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("softplus(-({a}))")),
             inner.clone().prop_map(|a| format!("sqrt(({a})^2)")),
             inner.clone().prop_map(|a| format!("abs({a})^2")),
+            (inner.clone(), 0usize..4).prop_map(|(a, k)| {
+                let f = ["abs", "sign", "relu", "step"][k];
+                format!("{f}(3 * {a} * p)")
+            }),
             // max(a, b) and min(a, b) as the builtin definitions write them.
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + relu({b} - {a}))")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - relu({a} - {b}))")),
