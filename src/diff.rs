@@ -451,7 +451,10 @@ mod tests {
     fn kinks_are_the_arguments_a_derivative_goes_through() {
         let mut t = T::new(DECLS);
         let f = t.parse("d(relu(x - y) + abs(c) + sign(x)^2, x)");
-        let names: Vec<String> = super::kinks(&t.store, f).iter().map(|&a| t.show(a)).collect();
+        let names: Vec<String> = super::kinks(&t.store, f)
+            .iter()
+            .map(|&a| t.show(a))
+            .collect();
         // abs(c) does not depend on x: no kink of the derivative by x.
         assert_eq!(names.len(), 2, "{names:?}");
         assert!(names.contains(&"x - y".to_string()), "{names:?}");

@@ -213,3 +213,21 @@ fn the_terminal_report_shows_the_kink() {
         "{stdout}"
     );
 }
+
+#[test]
+fn latex_indicators_of_a_relation_are_steps() {
+    let doc = "# relu\n\n$$\\frac{d}{dx} \\operatorname{relu}(x) = \\mathbb{1}\\{x > 0\\}$$\n\n\
+               # wrong side\n\n$$\\frac{d}{dx} \\operatorname{relu}(x) = 1\\{x \\leq 0\\}$$\n\n\
+               # delta\n\n$$\\sum_j \\mathbb{1}\\{i = j\\} v_j = v_i$$\n";
+    let report = verify_source("relu.md", doc, &Options::default());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let verdicts: Vec<Verdict> = report
+        .claims
+        .iter()
+        .flat_map(|c| c.steps.iter().map(|s| s.verdict))
+        .collect();
+    assert_eq!(
+        verdicts,
+        vec![Verdict::Proved, Verdict::False, Verdict::Proved]
+    );
+}

@@ -840,6 +840,15 @@ fn indicator<'s>(cx: &Cx<'s>, start: &'s str, open: &'s str) -> Res<'s, Expr> {
     let (rest, rhs) = cut(|k| expr(cx, k)).parse(after)?;
     let (rest, ()) = close(cx, rest, open, '}')?;
     let span = cx.span(start, rest);
+    Ok((rest, step_of(lhs, rhs, strict, forward, span)))
+}
+
+/// The indicator of `lhs REL rhs` as a step: `1{a > b}` is `step(a - b)`,
+/// `1{a < b}` is `step(b - a)`, `1{a >= b}` is `1 - step(b - a)` and
+/// `1{a <= b}` is `1 - step(a - b)`. `strict` for `>` and `<`; `forward`
+/// when the step's argument is `lhs - rhs` (`>` and `<=`). Both front ends
+/// build it here, so they give the same tree.
+pub(crate) fn step_of(lhs: Expr, rhs: Expr, strict: bool, forward: bool, span: Span) -> Expr {
     let at = |kind| Expr { kind, span };
     let zero = |e: &Expr| matches!(&e.kind, ExprKind::Num(n) if n.is_zero());
     // 1{a > b} = step(a − b); 1{a >= b} = 1 − step(b − a).
@@ -862,7 +871,7 @@ fn indicator<'s>(cx: &Cx<'s>, start: &'s str, open: &'s str) -> Res<'s, Expr> {
         },
         args: vec![arg],
     });
-    let e = if strict {
+    if strict {
         step
     } else {
         at(ExprKind::Binary {
@@ -872,8 +881,7 @@ fn indicator<'s>(cx: &Cx<'s>, start: &'s str, open: &'s str) -> Res<'s, Expr> {
             ))))),
             rhs: Box::new(step),
         })
-    };
-    Ok((rest, e))
+    }
 }
 
 /// `∂L/∂x`, `∂L/∂z[j]`, `∂ŷ[i]/∂z[j]`.
