@@ -373,6 +373,37 @@ fn kinks_by(store: &Store, id: Id, var: VarId, out: &mut Vec<Id>) {
     }
 }
 
+/// The free indices of `id`: those its variables and deltas are taken at
+/// that no sum inside binds, each once, in the order met.
+pub(crate) fn indices_in(store: &Store, id: Id) -> Vec<IndexId> {
+    let mut out = Vec::new();
+    let mut bound = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if let Node::Sum { index, .. } = node {
+            bound.push(*index);
+        }
+        let at: &[IndexId] = match node {
+            Node::Var(_, ix) => ix,
+            Node::Delta(a, b) => &[*a, *b][..],
+            _ => &[],
+        };
+        for i in at {
+            if !out.contains(i) {
+                out.push(*i);
+            }
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+    out.retain(|i| !bound.contains(i));
+    out
+}
+
 fn mentions(store: &Store, id: Id, var: VarId) -> bool {
     let mut seen = rustc_hash::FxHashSet::default();
     let mut stack = vec![id];

@@ -527,7 +527,7 @@ fn combine(
         }
     }
     if matches!(step.verdict, Verdict::Proved | Verdict::Holds) && step.message.is_none() {
-        step.message = kink_note(lowered, link.lhs, link.rhs);
+        step.message = kink_note(lowered, link.lhs, link.rhs, &link.free);
     }
     if let (Verdict::False, Some(cx)) = (step.verdict, &step.counterexample) {
         step.diagnosis = crate::diagnose::diagnose(
@@ -549,6 +549,7 @@ fn kink_note(
     lowered: &crate::lower::Lowered,
     lhs: crate::expr::Id,
     rhs: crate::expr::Id,
+    free: &[crate::expr::IndexId],
 ) -> Option<String> {
     let mut args = crate::diff::kinks(&lowered.store, lhs);
     for a in crate::diff::kinks(&lowered.store, rhs) {
@@ -556,20 +557,30 @@ fn kink_note(
             args.push(a);
         }
     }
-    if args.is_empty() {
+    let mut shown: Vec<String> = Vec::new();
+    for &a in &args {
+        let text = crate::expr::print::print(&lowered.store, &lowered.symbols, a);
+        // An index bound by a sum around the kinked function: any of its
+        // values may sit on the kink.
+        let mut bound: Vec<&str> = crate::diff::indices_in(&lowered.store, a)
+            .into_iter()
+            .filter(|i| !free.contains(i))
+            .map(|i| lowered.symbols.indices[i.0 as usize].name.as_str())
+            .collect();
+        bound.dedup();
+        let text = match bound[..] {
+            [] => format!("{text} = 0"),
+            _ => format!("{text} = 0 for some {}", bound.join(", ")),
+        };
+        if !shown.contains(&text) {
+            shown.push(text);
+        }
+    }
+    if shown.is_empty() {
         return None;
     }
-    let shown: Vec<String> = args
-        .iter()
-        .take(3)
-        .map(|&a| {
-            format!(
-                "{} = 0",
-                crate::expr::print::print(&lowered.store, &lowered.symbols, a)
-            )
-        })
-        .collect();
-    let more = if args.len() > 3 { ", …" } else { "" };
+    let more = if shown.len() > 3 { ", …" } else { "" };
+    shown.truncate(3);
     Some(format!(
         "the derivative exists except at a kink; this step holds except where {}{more}",
         shown.join(" or ")
