@@ -75,6 +75,13 @@ const PROVED: &[&str] = &[
     "softmax(M / sqrt(n))[i, j] = exp(M[i, j] / sqrt(n)) / Σ_k exp(M[i, k] / sqrt(n))",
     "sqrt(n) sqrt(n) = n",
     "Σ_i (v[i] - x)^2 = Σ_i v[i]^2 - 2 x Σ_i v[i] + n x^2",
+    "∂/∂v v = I",
+    "I v = v",
+    "A I = A",
+    "M I = M",
+    "(A - x I) v = A v - x v",
+    "(A + I)[i, j] = A[i, j] + δ(i, j)",
+    "∂/∂v (x v) = x I",
 ];
 
 #[test]
@@ -112,6 +119,8 @@ const FALSE: &[&str] = &[
     "∂/∂v vᵀ S v = S v",
     "softmax(M)[i, j] = exp(M[i, j]) / Σ_k Σ_l exp(M[k, l])",
     "1 / sqrt(n) = 1 / n",
+    "I v = 2 v",
+    "∂/∂v (A v) = I",
 ];
 
 #[test]
@@ -230,4 +239,22 @@ fn latex_indicators_of_a_relation_are_steps() {
         verdicts,
         vec![Verdict::Proved, Verdict::False, Verdict::Proved]
     );
+}
+
+#[test]
+fn the_identity_needs_a_size_from_what_it_meets() {
+    for claim in ["tr(I) = n", "I = I"] {
+        let report = verify(&format!("claim c: {claim}\n"));
+        let step = only_step(&report);
+        assert_eq!(step.verdict, Verdict::Error, "{claim}");
+        let reason = step.reason().unwrap_or("");
+        assert!(
+            reason.contains("cannot tell the size of the identity `I`"),
+            "{claim}: {reason}"
+        );
+    }
+    // A file's own `I` is its own.
+    let text = "I : matrix[n, n]\nv : vector[n]\nclaim c: I v = v\n";
+    let report = verify_source("own.txt", text, &Options::default());
+    assert_eq!(only_step(&report).verdict, Verdict::False);
 }

@@ -65,6 +65,11 @@ tr(A) := sum(i, A[i, i])
 norm(v) := sqrt(sum(i, v[i]^2))
 ";
 
+/// The identity matrix, when the file declares no `I` of its own: its size
+/// comes from the square matrix it is added to or the value it multiplies,
+/// and its entries are `δ(i, j)`.
+pub const IDENTITY: &str = "I";
+
 /// The name under which the row-wise softmax of a matrix is kept: not a
 /// name a file can write, so no file can define or shadow it.
 pub const SOFTMAX_ROWS: &str = "softmax·rows";

@@ -528,6 +528,8 @@ pub fn check_names(
                 ),
                 // A dimension used as a number (`N μ`, `1 / sqrt(d)`).
                 None if env.dims.contains(&n.name) => {}
+                // The identity matrix, sized where it is lowered.
+                None if n.name == super::builtins::IDENTITY => {}
                 None => {
                     let mut cands: Vec<&str> = env.value_names();
                     cands.extend(params.iter().map(|p| p.name.as_str()));

@@ -123,6 +123,8 @@ enum Resolved<'s, 'a> {
     Builtin(BuiltinFn),
     /// A dimension used as a number (`N μ`, `1 / sqrt(d)`).
     Dim(&'a str),
+    /// The identity matrix `I`, sized by what it meets.
+    Identity,
     Unknown,
 }
 
@@ -231,6 +233,7 @@ impl<'a> Lowerer<'a> {
         match builtin_fn(name) {
             Some(b) => Resolved::Builtin(b),
             None if !scope.builtin && env.dims.iter().any(|d| d == name) => Resolved::Dim(name),
+            None if !scope.builtin && name == super::builtins::IDENTITY => Resolved::Identity,
             None => Resolved::Unknown,
         }
     }
@@ -433,6 +436,18 @@ impl<'a> Lowerer<'a> {
                         body: one,
                     }))
                 }
+                // Its entries are the Kronecker delta; its size came from
+                // what it meets, when its shape was found.
+                Resolved::Identity => match idx {
+                    [i, j] => {
+                        self.shape_of(e, scope)?;
+                        Ok(self.store.add(Node::Delta(*i, *j)))
+                    }
+                    _ => Err(Diagnostic::new(
+                        id.span,
+                        "`I` is the identity matrix and takes two indices",
+                    )),
+                },
                 Resolved::Unknown => Err(self.unknown(id)),
             },
             ExprKind::Call { func, args } => match self.resolve(&func.name, scope) {
