@@ -39,6 +39,9 @@ fn only_step(report: &FileReport) -> &StepReport {
 const PROVED: &[&str] = &[
     "d/dx relu(x) = 1{x > 0}",
     "d/dx abs(x) = sign(x)",
+    "abs(x) sign(x) = x",
+    "d/dx abs(x)^2 = 2 x",
+    "d/dx (x abs(x)) = 2 abs(x)",
     "d/dx sign(x) = 0",
     "d/dx step(x) = 0",
     "d/dx softplus(x) = σ(x)",

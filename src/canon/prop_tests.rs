@@ -302,6 +302,11 @@ fn piecewise_expr() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("softplus(-({a}))")),
             inner.clone().prop_map(|a| format!("sqrt(({a})^2)")),
             inner.clone().prop_map(|a| format!("abs({a})^2")),
+            inner
+                .clone()
+                .prop_map(|a| format!("(abs({a}) * sign({a}))")),
+            inner.clone().prop_map(|a| format!("(({a}) * sign({a})^2)")),
+            Just("(x * sign(x) * abs(x) * sign(x))".to_string()),
             (inner.clone(), 0usize..4).prop_map(|(a, k)| {
                 let f = ["abs", "sign", "relu", "step"][k];
                 format!("{f}(3 * {a} * p)")
