@@ -324,7 +324,100 @@ pub(crate) fn fprime(store: &mut Store, f: Func, a: Id, fa: Id) -> Id {
             let rest = store.sub(one, fa);
             store.mul2(fa, rest)
         }
+        // The non-smooth functions: their derivative away from the kink
+        // a = 0, where none exists (the numeric witness skips such points,
+        // and the report names the kink).
+        Func::Abs => store.apply(Func::Sign, a),
+        Func::Relu => store.apply(Func::Step, a),
+        Func::Sign | Func::Step => store.int(0),
+        Func::Softplus => store.apply(Func::Sigmoid, a),
     }
+}
+
+/// The arguments of the functions with a kink (|a|, sign, relu, step) that
+/// a derivative in `id` differentiates through: where one of them is 0 the
+/// derivative does not exist, so a proof of it holds except there. In the
+/// order met, each once.
+pub(crate) fn kinks(store: &Store, id: Id) -> Vec<Id> {
+    let mut out = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if let Node::Deriv { body, var, .. } = node {
+            kinks_by(store, *body, *var, &mut out);
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+    out
+}
+
+/// The kinked functions' arguments in `id` that depend on `var`.
+fn kinks_by(store: &Store, id: Id, var: VarId, out: &mut Vec<Id>) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if let Node::Apply(f, a) = node {
+            if f.has_kink() && mentions(store, *a, var) && !out.contains(a) {
+                out.push(*a);
+            }
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+}
+
+/// The free indices of `id`: those its variables and deltas are taken at
+/// that no sum inside binds, each once, in the order met.
+pub(crate) fn indices_in(store: &Store, id: Id) -> Vec<IndexId> {
+    let mut out = Vec::new();
+    let mut bound = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if let Node::Sum { index, .. } = node {
+            bound.push(*index);
+        }
+        let at: &[IndexId] = match node {
+            Node::Var(_, ix) => ix,
+            Node::Delta(a, b) => &[*a, *b][..],
+            _ => &[],
+        };
+        for i in at {
+            if !out.contains(i) {
+                out.push(*i);
+            }
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+    out.retain(|i| !bound.contains(i));
+    out
+}
+
+fn mentions(store: &Store, id: Id, var: VarId) -> bool {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if matches!(node, Node::Var(v, _) if *v == var) {
+            return true;
+        }
+        stack.extend(crate::expr::child_iter(node));
+    }
+    false
 }
 
 #[cfg(test)]
@@ -362,6 +455,12 @@ mod tests {
         d_sin: "sin(x)", "x" => "cos(x)";
         d_cos: "cos(x)", "x" => "-sin(x)";
         d_tan: "tan(x)", "x" => "1 + tan(x)^2";
+        d_abs: "abs(2 * x)", "x" => "2 * sign(x)";
+        d_relu: "relu(x - y)", "x" => "step(x - y)";
+        d_relu_other: "relu(x - y)", "y" => "-step(x - y)";
+        d_sign: "sign(x)", "x" => "0";
+        d_step: "x * step(x)", "x" => "step(x)";
+        d_softplus: "softplus(3 * x)", "x" => "3 * sigmoid(3 * x)";
         d_tanh: "tanh(x)", "x" => "1 - tanh(x)^2";
         d_sigmoid: "sigmoid(x)", "x" => "sigmoid(x) * (1 - sigmoid(x))";
         d_element: "v[i]", "v[k]" => "delta(i, k)";
@@ -377,5 +476,21 @@ mod tests {
         let id = t.parse("d(d(x^2 * y, x), y) + d(sum(i, v[i]^2), v[j])");
         let e = super::eliminate_derivs(&mut t.store, &mut t.sym, id);
         assert!(!super::has_derivative(&t.store, e));
+    }
+
+    #[test]
+    fn kinks_are_the_arguments_a_derivative_goes_through() {
+        let mut t = T::new(DECLS);
+        let f = t.parse("d(relu(x - y) + abs(c) + sign(x)^2, x)");
+        let names: Vec<String> = super::kinks(&t.store, f)
+            .iter()
+            .map(|&a| t.show(a))
+            .collect();
+        // abs(c) does not depend on x: no kink of the derivative by x.
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.contains(&"x - y".to_string()), "{names:?}");
+        assert!(names.contains(&"x".to_string()), "{names:?}");
+        let g = t.parse("relu(x)");
+        assert!(super::kinks(&t.store, g).is_empty());
     }
 }

@@ -86,7 +86,9 @@ pub struct StepReport {
     pub counterexample: Option<Counterexample>,
     /// What went wrong, for undefined and inconclusive verdicts and for
     /// errors no diagnostic describes (an internal error); see
-    /// [`StepReport::reason`], which also reads the diagnostic.
+    /// [`StepReport::reason`], which also reads the diagnostic. On a proved
+    /// or holding link, a note: where a derivative through a kink does not
+    /// exist, or a proof the numeric witness could not confirm.
     pub message: Option<String>,
     /// The diagnostic behind an error verdict: the one place its text is
     /// kept.

@@ -626,6 +626,9 @@ fn combine(
             });
         }
     }
+    if matches!(step.verdict, Verdict::Proved | Verdict::Holds) && step.message.is_none() {
+        step.message = kink_note(lowered, link.lhs, link.rhs, &link.free);
+    }
     if let (Verdict::False, Some(cx)) = (step.verdict, &step.counterexample) {
         step.diagnosis = crate::diagnose::diagnose(
             &mut lowered.store,
@@ -638,6 +641,51 @@ fn combine(
         );
     }
     step
+}
+
+/// "except where x = 0" for a link whose derivative goes through a kink
+/// (relu, |a|, sign, step): the derivative, and so the link, says nothing
+/// there.
+fn kink_note(
+    lowered: &crate::lower::Lowered,
+    lhs: crate::expr::Id,
+    rhs: crate::expr::Id,
+    free: &[crate::expr::IndexId],
+) -> Option<String> {
+    let mut args = crate::diff::kinks(&lowered.store, lhs);
+    for a in crate::diff::kinks(&lowered.store, rhs) {
+        if !args.contains(&a) {
+            args.push(a);
+        }
+    }
+    let mut shown: Vec<String> = Vec::new();
+    for &a in &args {
+        let text = crate::expr::print::print(&lowered.store, &lowered.symbols, a);
+        // An index bound by a sum around the kinked function: any of its
+        // values may sit on the kink.
+        let mut bound: Vec<&str> = crate::diff::indices_in(&lowered.store, a)
+            .into_iter()
+            .filter(|i| !free.contains(i))
+            .map(|i| lowered.symbols.indices[i.0 as usize].name.as_str())
+            .collect();
+        bound.dedup();
+        let text = match bound[..] {
+            [] => format!("{text} = 0"),
+            _ => format!("{text} = 0 for some {}", bound.join(", ")),
+        };
+        if !shown.contains(&text) {
+            shown.push(text);
+        }
+    }
+    if shown.is_empty() {
+        return None;
+    }
+    let more = if shown.len() > 3 { ", …" } else { "" };
+    shown.truncate(3);
+    Some(format!(
+        "the derivative exists except at a kink; this step holds except where {}{more}",
+        shown.join(" or ")
+    ))
 }
 
 /// "definition of NAME" for each definition or let whose name the two

@@ -26,8 +26,11 @@ fn domain_rules_apply_only_where_declared() {
     // Undeclared names are real: log(p q) cannot be split.
     let (_, real, _) = run(&["simplify", "log(p q)"]);
     assert_eq!(real, "log(p * q)\n");
+    // sqrt(x^2) is |x| for a real x, and x only where x is known nonnegative.
     let (_, root, _) = run(&["simplify", "sqrt(x^2)"]);
-    assert_eq!(root, "sqrt(x^2)\n");
+    assert_eq!(root, "abs(x)\n");
+    let (_, root, _) = run(&["simplify", "sqrt(p^2)", "--with", "p : positive"]);
+    assert_eq!(root, "p\n");
 }
 
 #[test]

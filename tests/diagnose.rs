@@ -148,7 +148,51 @@ fn every_mistakes_file_is_covered() {
         "outer_wrong_order.txt",
         "w2_times_x.txt",
     ];
-    assert_eq!(files, covered);
+    let mut all: Vec<&str> = covered.to_vec();
+    all.extend(ML_TWINS.iter().map(|(f, _, _)| *f));
+    all.sort_unstable();
+    assert_eq!(files, all);
+}
+
+/// The twins of the ML derivations: (file, the false link's line, how its
+/// diagnosis begins).
+const ML_TWINS: &[(&str, usize, &str)] = &[
+    (
+        "attention_scale.txt",
+        10,
+        "an exponent is off by 1/2: 1 / sqrt(d) on the left, 1 / d on the right",
+    ),
+    ("bce_flipped.txt", 16, "a sign is lost"),
+    (
+        "gaussian_sigma.txt",
+        25,
+        "the two sides differ by 1 / s - N / s",
+    ),
+    ("l2_missing_two.txt", 14, "off by a factor 2"),
+    ("logsumexp_chain_rule.txt", 11, "the two sides differ by "),
+    ("mse_missing_two.txt", 16, "off by a factor 2"),
+    (
+        "quadratic_form_general.txt",
+        10,
+        "the two sides differ by sum(j, x[j] * A[j, i]) - sum(j, x[j] * A[i, j])",
+    ),
+    ("relu_forgotten.txt", 21, "the two sides differ by step("),
+    (
+        "softmax_jacobian_sign.txt",
+        17,
+        "the two sides differ by -2 * exp(z[i]) * exp(z[j])",
+    ),
+    ("tanh_plus.txt", 11, "the two sides differ by "),
+    ("two_layers_sign.txt", 33, "a sign is lost"),
+];
+
+#[test]
+fn the_ml_twins_are_diagnosed() {
+    for &(file, line, start) in ML_TWINS {
+        let (found, d) = the_diagnosis(file);
+        assert_eq!(found, line, "{file}");
+        assert!(d.starts_with(start), "{file}: {d}");
+    }
 }
 
 /// The diagnoses of the false links of a source text.

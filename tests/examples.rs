@@ -91,7 +91,7 @@ fn chains_become_one_link_per_step() {
 
 /// (file, the first bad link's line, its verdict). A false link is the only
 /// bad link of its file; an erroneous line may also spoil the next link.
-const MISTAKES: [(&str, usize, Verdict); 5] = [
+const MISTAKES: &[(&str, usize, Verdict)] = &[
     ("derivations/mistakes/lost_sign.txt", 11, Verdict::False),
     (
         "derivations/mistakes/dropped_factor.txt",
@@ -105,11 +105,118 @@ const MISTAKES: [(&str, usize, Verdict); 5] = [
         11,
         Verdict::False,
     ),
+    ("derivations/mistakes/tanh_plus.txt", 11, Verdict::False),
+    (
+        "derivations/mistakes/logsumexp_chain_rule.txt",
+        11,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/mse_missing_two.txt",
+        16,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/l2_missing_two.txt",
+        14,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/softmax_jacobian_sign.txt",
+        17,
+        Verdict::False,
+    ),
+    ("derivations/mistakes/bce_flipped.txt", 16, Verdict::False),
+    (
+        "derivations/mistakes/relu_forgotten.txt",
+        21,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/quadratic_form_general.txt",
+        10,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/gaussian_sigma.txt",
+        25,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/attention_scale.txt",
+        10,
+        Verdict::False,
+    ),
+    (
+        "derivations/mistakes/two_layers_sign.txt",
+        33,
+        Verdict::False,
+    ),
 ];
+
+/// Each derivation of the ML vocabulary and its twin in mistakes/, which
+/// makes one realistic mistake (listed in [`MISTAKES`] with its line).
+const TWINS: &[(&str, &str)] = &[
+    ("tanh.txt", "tanh_plus.txt"),
+    ("logsumexp.txt", "logsumexp_chain_rule.txt"),
+    ("linear_regression.txt", "mse_missing_two.txt"),
+    ("l2_regularization.txt", "l2_missing_two.txt"),
+    ("softmax_jacobian.txt", "softmax_jacobian_sign.txt"),
+    ("binary_cross_entropy.txt", "bce_flipped.txt"),
+    ("relu_network.txt", "relu_forgotten.txt"),
+    ("quadratic_form.txt", "quadratic_form_general.txt"),
+    ("gaussian.txt", "gaussian_sigma.txt"),
+    ("attention.txt", "attention_scale.txt"),
+    ("two_hidden_layers.txt", "two_layers_sign.txt"),
+];
+
+/// Every derivation file of derivations/ (not mistakes/), by path.
+fn derivation_files() -> Vec<String> {
+    let dir = format!("{}/derivations", env!("CARGO_MANIFEST_DIR"));
+    let mut out: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| {
+            e.expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(".txt"))
+        .map(|n| format!("derivations/{n}"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_derivation_has_a_twin_with_one_diagnosed_false_link() {
+    let files = derivation_files();
+    for (derivation, twin) in TWINS {
+        let derivation = format!("derivations/{derivation}");
+        let twin = format!("derivations/mistakes/{twin}");
+        assert!(files.contains(&derivation), "{derivation} is missing");
+        let (_, line, verdict) = MISTAKES
+            .iter()
+            .find(|(rel, _, _)| *rel == twin)
+            .unwrap_or_else(|| panic!("{twin} is not in MISTAKES"));
+        assert_eq!(*verdict, Verdict::False, "{twin}");
+        let report = verify_file(&twin);
+        let false_steps: Vec<&StepReport> = all_steps(&report)
+            .into_iter()
+            .filter(|s| s.verdict == Verdict::False)
+            .collect();
+        assert_eq!(false_steps.len(), 1, "{twin}: {:?}", bad_links(&report));
+        assert_eq!(false_steps[0].line, *line, "{twin}");
+        assert!(
+            false_steps[0].diagnosis.is_some(),
+            "{twin}:{line}: a false link without a diagnosis"
+        );
+    }
+}
 
 #[test]
 fn each_mistake_is_found_at_its_line() {
-    for (rel, line, verdict) in MISTAKES {
+    for &(rel, line, verdict) in MISTAKES {
         let report = verify_file(rel);
         let bad = bad_links(&report);
         assert_eq!(bad.first(), Some(&(line, verdict)), "{rel}: {bad:?}");
@@ -129,7 +236,7 @@ fn each_mistake_is_found_at_its_line() {
 
 #[test]
 fn false_links_carry_a_counterexample_that_differs() {
-    for (rel, _, verdict) in MISTAKES {
+    for &(rel, _, verdict) in MISTAKES {
         if verdict != Verdict::False {
             continue;
         }
@@ -171,15 +278,12 @@ fn bound_index_clash_is_a_warning_that_names_the_index() {
 
 #[test]
 fn cli_exit_codes_on_examples_and_mistakes() {
-    let (code, stdout, stderr) = run_cli(&[
-        "verify",
-        "derivations/sigmoid.txt",
-        "derivations/softmax.txt",
-        "derivations/cross_entropy.txt",
-        "derivations/backprop.txt",
-    ]);
+    let files = derivation_files();
+    let mut args = vec!["verify"];
+    args.extend(files.iter().map(String::as_str));
+    let (code, stdout, stderr) = run_cli(&args);
     assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
-    for (rel, line, verdict) in MISTAKES {
+    for &(rel, line, verdict) in MISTAKES {
         let (code, stdout, _) = run_cli(&["verify", rel]);
         let expected = if verdict == Verdict::Error { 2 } else { 1 };
         assert_eq!(code, expected, "{rel}:\n{stdout}");
@@ -192,13 +296,12 @@ fn cli_exit_codes_on_examples_and_mistakes() {
 
 #[test]
 fn every_example_link_is_proved_symbolically() {
-    for rel in [
-        "derivations/sigmoid.txt",
-        "derivations/softmax.txt",
-        "derivations/cross_entropy.txt",
-        "derivations/backprop.txt",
-    ] {
+    let files = derivation_files();
+    assert!(files.len() >= 15, "{files:?}");
+    for rel in &files {
         let report = verify_file(rel);
+        assert_eq!(report.errors, vec![], "{rel}: file errors");
+        assert!(!report.claims.is_empty(), "{rel}: no claims");
         let not_proved: Vec<(usize, Verdict)> = all_steps(&report)
             .into_iter()
             .filter(|s| s.verdict != Verdict::Proved)

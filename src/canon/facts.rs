@@ -28,6 +28,17 @@ impl Ctx<'_> {
             .is_some_and(|i| matches!(i.domain, Domain::Onehot | Domain::Simplex))
     }
 
+    /// `A[j, i]` as `A[i, j]` for a symmetric A: its two indices in order,
+    /// so that both spellings meet.
+    pub(crate) fn symmetric_order(&self, v: VarId, ix: &[crate::expr::IndexId]) -> Option<Node> {
+        match ix {
+            [a, b] if a > b && self.var_domain(v) == Domain::Symmetric => {
+                Some(Node::Var(v, vec![*b, *a]))
+            }
+            _ => None,
+        }
+    }
+
     fn var_domain(&self, v: VarId) -> Domain {
         self.symbols
             .vars
@@ -42,7 +53,7 @@ impl Ctx<'_> {
             Node::Num(r) => r.is_positive(),
             Node::Const(_) => true,
             Node::Var(v, _) => self.var_domain(*v) == Domain::Positive,
-            Node::Apply(Func::Exp | Func::Sigmoid, _) => true,
+            Node::Apply(Func::Exp | Func::Sigmoid | Func::Softplus, _) => true,
             Node::Pow(b, _) => self.positive(*b),
             Node::Sum {
                 except: None, body, ..
@@ -66,6 +77,7 @@ impl Ctx<'_> {
                 Domain::Positive | Domain::Nonnegative | Domain::Simplex | Domain::Onehot
             ),
             Node::Delta(..) => true,
+            Node::Apply(Func::Abs | Func::Relu | Func::Step, _) => true,
             Node::Pow(b, e) => {
                 self.nonneg(*b)
                     || matches!(self.store.get(*e), Node::Num(r) if r.is_integer() && (r.to_integer() % 2u8).is_zero())
@@ -83,6 +95,13 @@ impl Ctx<'_> {
 
     fn mono_nonneg(&self, m: &Mono) -> bool {
         m.0.iter().all(|(a, e)| self.nonneg(*a) || e.is_even())
+    }
+
+    /// Known >= 0: nonnegative coefficients and nonnegative terms.
+    pub(crate) fn poly_nonneg(&self, p: &Poly) -> bool {
+        p.terms
+            .iter()
+            .all(|(m, c)| !c.is_negative() && self.mono_nonneg(m))
     }
 
     /// Known > 0: positive coefficients, nonnegative terms, and at least one

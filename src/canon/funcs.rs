@@ -35,9 +35,17 @@ impl Ctx<'_> {
                     Func::Exp | Func::Cos => Rf::one(),
                     Func::Sigmoid => Rf::constant(Rational::new(1.into(), 2.into())),
                     Func::Sin | Func::Tan | Func::Tanh => Rf::zero(),
+                    Func::Abs | Func::Sign | Func::Relu | Func::Step => Rf::zero(),
                     Func::Log => self.undefined(),
+                    Func::Softplus => self.log_const(&int(2))?,
                 });
             }
+            if f.has_kink() {
+                return Ok(Rf::constant(kink_at_constant(f, &c)));
+            }
+        }
+        if f.has_kink() || f == Func::Softplus {
+            return self.piecewise(f, ra);
         }
         if let Some(r) = self.trig_expand(f, ra)? {
             return Ok(r); // trig.rs (fallback mode only)
@@ -99,6 +107,74 @@ impl Ctx<'_> {
                 }
                 Ok(self.func_atom(Func::Cos, ra))
             }
+            Func::Abs | Func::Sign | Func::Relu | Func::Step | Func::Softplus => {
+                self.piecewise(f, ra)
+            }
+        }
+    }
+
+    /// The piecewise functions and softplus. Every rule holds at every
+    /// point, the kink included, so none needs a domain: |a| = a and
+    /// relu(a) = a where a is known nonnegative, sign(a) = step(a) = 1 where
+    /// it is known positive; |−a| = |a|, sign(−a) = −sign(a),
+    /// relu(−a) = relu(a) − a and softplus(−a) = softplus(a) − a; in the
+    /// fallback form softplus(a) = log(1 + exp(a)).
+    fn piecewise(&mut self, f: Func, ra: &Rf) -> R<Rf> {
+        if f == Func::Softplus && self.mode == Mode::ExpForm {
+            self.note(Rule::SoftplusToLog);
+            let e = self.exp_rf(ra)?;
+            let s = self.rf_add(&Rf::one(), &e)?;
+            return self.log_rf(&s);
+        }
+        let known_pos = ra.den.is_empty() && self.poly_positive(&ra.num);
+        let known_nonneg = known_pos || (ra.den.is_empty() && self.poly_nonneg(&ra.num));
+        match f {
+            Func::Abs | Func::Relu if known_nonneg => {
+                self.note(Rule::Piecewise);
+                return Ok(ra.clone());
+            }
+            Func::Sign | Func::Step if known_pos => {
+                self.note(Rule::Piecewise);
+                return Ok(Rf::one());
+            }
+            _ => {}
+        }
+        // A positive factor comes out: |c·a| = c·|a|, relu(c·a) = c·relu(a),
+        // sign(c·a) = sign(a), step(c·a) = step(a) for c > 0.
+        if let Some((m, c)) = ra.num.single() {
+            if ra.den.is_empty() && c.is_positive() && !c.is_one() && f != Func::Softplus {
+                self.note(Rule::Piecewise);
+                let (m, c) = (m.clone(), c.clone());
+                let inner = self.piecewise(f, &Rf::mono(m))?;
+                return Ok(match f {
+                    Func::Abs | Func::Relu => inner.scale(&c),
+                    _ => inner,
+                });
+            }
+        }
+        if !ra.num.leading_negative() {
+            return Ok(self.func_atom(f, ra));
+        }
+        // The function at −a, whose leading coefficient is positive (so
+        // this recursion ends), with the facts about −a applied too.
+        let neg = ra.neg();
+        match f {
+            Func::Abs => {
+                self.note(Rule::Piecewise);
+                self.piecewise(f, &neg)
+            }
+            Func::Sign => {
+                self.note(Rule::Piecewise);
+                Ok(self.piecewise(f, &neg)?.neg())
+            }
+            // relu(−a) = relu(a) − a, softplus(−a) = softplus(a) − a.
+            Func::Relu | Func::Softplus => {
+                self.note(Rule::Piecewise);
+                let at = self.piecewise(f, &neg)?;
+                self.rf_add(&at, ra)
+            }
+            // 1{−a > 0} is 1{a < 0}, not a function of 1{a > 0} alone.
+            _ => Ok(self.func_atom(f, ra)),
         }
     }
 
@@ -338,7 +414,28 @@ impl Ctx<'_> {
             self.note(Rule::PowerOfProduct);
             return Ok(Rf::poly(Poly::term(m.pow(r), coef)));
         }
+        // (a^k)^r = |a|^(k·r) for even k: a^k = |a|^k everywhere, and |a| ≥ 0;
+        // both are defined exactly where a ≠ 0 or k·r > 0.
+        if c.is_one() && m.0.len() == 1 && m.0[0].1.is_even() && m.0[0].1.is_positive() {
+            self.note(Rule::Piecewise);
+            let abs = self.store.apply(Func::Abs, m.0[0].0);
+            let k = m.0[0].1.to_rational() * r;
+            return self.normalize(Rf::mono(Mono::atom(abs, k)));
+        }
         Ok(opaque(self))
+    }
+}
+
+/// A piecewise function at a nonzero constant.
+fn kink_at_constant(f: Func, c: &Rational) -> Rational {
+    let pos = c.is_positive();
+    match f {
+        Func::Abs => c.abs(),
+        Func::Sign if pos => int(1),
+        Func::Sign => int(-1),
+        Func::Relu if pos => c.clone(),
+        Func::Step if pos => int(1),
+        _ => int(0),
     }
 }
 

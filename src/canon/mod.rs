@@ -443,7 +443,14 @@ impl<'a> Ctx<'a> {
         }
         match self.store.get(id) {
             Node::Num(r) => Ok(Rf::constant(r.clone())),
-            Node::Const(_) | Node::Var(..) => Ok(Rf::atom(id)),
+            Node::Var(v, ix) => match self.symmetric_order(*v, ix) {
+                Some(n) => {
+                    self.note(Rule::Symmetric);
+                    Ok(Rf::atom(self.store.add(n)))
+                }
+                None => Ok(Rf::atom(id)),
+            },
+            Node::Const(_) => Ok(Rf::atom(id)),
             &Node::Delta(i, j) => {
                 if i == j {
                     self.note(Rule::DeltaSame);
@@ -727,7 +734,7 @@ fn has_fallback_atoms(store: &Store, id: Id, seen: &mut FxHashMap<Id, bool>) -> 
         matches!(
             node,
             Node::Apply(
-                Func::Sigmoid | Func::Tanh | Func::Tan | Func::Sin | Func::Cos,
+                Func::Sigmoid | Func::Tanh | Func::Tan | Func::Sin | Func::Cos | Func::Softplus,
                 _
             )
         )

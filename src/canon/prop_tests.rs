@@ -273,3 +273,125 @@ proptest! {
         }
     }
 }
+
+/// Expressions over the piecewise functions and softplus, with arguments
+/// that often sit on the kink (integer leaves, differences of equal ones).
+fn piecewise_expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        Just("p".to_string()),
+        Just("v[i]".to_string()),
+        (-2i32..3).prop_map(|n| format!("({n})")),
+    ];
+    leaf.prop_recursive(4, 20, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), 1i32..4).prop_map(|(a, n)| format!("({a})^({n})")),
+            inner.clone().prop_map(|a| format!("abs({a})")),
+            inner.clone().prop_map(|a| format!("abs(-({a}))")),
+            inner.clone().prop_map(|a| format!("sign({a})")),
+            inner.clone().prop_map(|a| format!("sign(-({a}))")),
+            inner.clone().prop_map(|a| format!("relu({a})")),
+            inner.clone().prop_map(|a| format!("relu(-({a}))")),
+            inner.clone().prop_map(|a| format!("step({a})")),
+            inner.clone().prop_map(|a| format!("step({a})^2")),
+            inner.clone().prop_map(|a| format!("softplus({a})")),
+            inner.clone().prop_map(|a| format!("softplus(-({a}))")),
+            inner.clone().prop_map(|a| format!("sqrt(({a})^2)")),
+            inner.clone().prop_map(|a| format!("abs({a})^2")),
+            inner
+                .clone()
+                .prop_map(|a| format!("(abs({a}) * sign({a}))")),
+            inner.clone().prop_map(|a| format!("(({a}) * sign({a})^2)")),
+            Just("(x * sign(x) * abs(x) * sign(x))".to_string()),
+            (inner.clone(), 0usize..4).prop_map(|(a, k)| {
+                let f = ["abs", "sign", "relu", "step"][k];
+                format!("{f}(3 * {a} * p)")
+            }),
+            // max(a, b) and min(a, b) as the builtin definitions write them.
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + relu({b} - {a}))")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - relu({a} - {b}))")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The piecewise rules hold at every point, the kinks included (the
+    /// integer leaves put many arguments exactly on 0), in both modes.
+    #[test]
+    fn piecewise_rules_evaluate_like_the_original(s in piecewise_expr()) {
+        for mode in [super::Mode::Atoms, super::Mode::ExpForm] {
+            let mut t = T::new(DECLS);
+            let id = t.parse(&s);
+            let c = {
+                let mut ctx = super::Ctx::new(
+                    &mut t.store,
+                    &mut t.sym,
+                    mode,
+                    &Budget::default(),
+                    std::time::Instant::now(),
+                    super::Tables::default(),
+                );
+                match ctx.canon(id) {
+                    Ok((c, _)) => c,
+                    Err(_) => continue,
+                }
+            };
+            for seed in 0..20u64 {
+                let mut pt = Point::sample(&t.sym, seed);
+                let a = eval(&t.store, &t.sym, id, &mut pt);
+                let b = eval(&t.store, &t.sym, c, &mut pt);
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a.abs() < 1e6 {
+                        prop_assert!(close(a, b, 1e-6), "{:?}: {} vs canonical {}: {} != {}", mode, s, t.show(c), a, b);
+                    }
+                }
+                if a.is_some_and(|a| a.abs() < 1e6) {
+                    prop_assert!(b.is_some(), "{} defined but canonical {} is not", s, t.show(c));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn piecewise_canonical_forms_are_stable(s in piecewise_expr()) {
+        let mut t = T::new(DECLS);
+        let id = t.parse(&s);
+        let Ok((c1, _)) = canonicalize(&mut t.store, &mut t.sym, id, &Budget::default()) else {
+            return Ok(());
+        };
+        let (c2, _) = canonicalize(&mut t.store, &mut t.sym, c1, &Budget::default()).expect("budget");
+        prop_assert_eq!(c1, c2, "{} -> {} -> {}", s, t.show(c1), t.show(c2));
+        let printed = t.show(c1);
+        let back = t.parse(&printed);
+        let (c3, _) = canonicalize(&mut t.store, &mut t.sym, back, &Budget::default()).expect("budget");
+        prop_assert_eq!(c1, c3, "{} printed as {} reads back as {}", s, printed, t.show(c3));
+    }
+
+    /// Away from the kinks the symbolic derivative of a piecewise
+    /// expression agrees with forward mode; the numeric witness skips the
+    /// points on a kink rather than judging them.
+    #[test]
+    fn piecewise_derivative_agrees_with_forward_mode(s in piecewise_expr()) {
+        let mut t = T::new(DECLS);
+        let f = t.parse(&s);
+        let x = t.sym.var_named("x").expect("x");
+        let d = crate::diff::derive(&mut t.store, &mut t.sym, f, x, &[]);
+        let Ok((dc, _)) = canonicalize(&mut t.store, &mut t.sym, d, &Budget::default()) else {
+            return Ok(());
+        };
+        let forward = t.store.add(crate::expr::Node::Deriv { body: f, var: x, at: vec![] });
+        let free: Vec<_> = (0..t.sym.indices.len() as u32).map(crate::expr::IndexId).collect();
+        let config = crate::numeric::SampleConfig { samples: 10, seed: 7 };
+        let out = crate::numeric::check_link(&t.store, &t.sym, forward, dc, &free, &config);
+        prop_assert!(
+            !matches!(out, crate::numeric::NumericOutcome::False(_)),
+            "d/dx {} = {}: {:?}", s, t.show(dc), out
+        );
+    }
+}

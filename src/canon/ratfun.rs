@@ -471,6 +471,9 @@ impl Ctx<'_> {
         if self.roots_need_fold(m) {
             return true; // powers.rs
         }
+        if self.abs_sign_pair(m).is_some() {
+            return true;
+        }
         let mut sums = 0u32;
         let mut symbolic = false;
         for (a, e) in &m.0 {
@@ -493,15 +496,61 @@ impl Ctx<'_> {
                 {
                     return true
                 }
+                Node::Apply(crate::expr::Func::Abs, _) if e.is_even() && e.is_positive() => {
+                    return true
+                }
+                Node::Apply(crate::expr::Func::Step, _)
+                    if e.is_integer() && e.to_u32().is_some_and(|k| k >= 2) =>
+                {
+                    return true
+                }
                 _ => {}
             }
         }
         symbolic && self.powers_meet(m)
     }
 
+    /// Positions of `|u|^k` (or of an atom `u^k`) and `sign(u)^l` (k, l
+    /// positive integers) in `m`, for one argument u, and whether the first
+    /// is `|u|`.
+    fn abs_sign_pair(&self, m: &Mono) -> Option<(usize, usize, Id, bool)> {
+        use crate::expr::Func;
+        let positive_int = |e: &super::poly::Exp| e.is_integer() && e.is_positive();
+        m.0.iter().enumerate().find_map(|(p, (a, e))| {
+            if !positive_int(e) {
+                return None;
+            }
+            let (u, is_abs) = match self.store.get(*a) {
+                Node::Apply(Func::Abs, u) => (u, true),
+                _ => (a, false),
+            };
+            m.0.iter().enumerate().find_map(|(q, (b, l))| {
+                (positive_int(l) && *self.store.get(*b) == Node::Apply(Func::Sign, *u))
+                    .then_some((p, q, *u, is_abs))
+            })
+        })
+    }
+
     fn norm_mono(&mut self, m: &Mono) -> R<Rf> {
         if self.roots_need_fold(m) {
             return self.fold_roots(m); // powers.rs
+        }
+        // |u|·sign(u) = u and u·sign(u) = |u| at every u (all are 0 at
+        // u = 0); each use lowers an exponent, so this ends.
+        if let Some((p, q, u, is_abs)) = self.abs_sign_pair(m) {
+            self.note(Rule::Piecewise);
+            let mut fs: Vec<(Id, Rational)> =
+                m.0.iter().map(|(a, e)| (*a, e.to_rational())).collect();
+            fs[p].1 -= Rational::one();
+            fs[q].1 -= Rational::one();
+            fs.retain(|(_, e)| !e.is_zero());
+            let rest = self.normalize(Rf::mono(Mono::from_factors(fs)))?;
+            let other = if is_abs {
+                (*self.rf_of(u)?).clone()
+            } else {
+                self.apply_rf(crate::expr::Func::Abs, &Rf::atom(u))?
+            };
+            return self.rf_mul(&rest, &other);
         }
         let mut factors = Vec::new();
         let mut extra = Rf::one();
@@ -534,6 +583,20 @@ impl Ctx<'_> {
                         r = self.rf_mul(&r, &Rf::atom(*a))?;
                     }
                     extra = self.rf_mul(&extra, &r)?;
+                }
+                // |a|^(2k) = a^(2k) and step(a)^k = step(a), at every a.
+                Node::Apply(crate::expr::Func::Abs, x) if e.is_even() && e.is_positive() => {
+                    self.note(Rule::Piecewise);
+                    let r = self.rf_of(x)?;
+                    let k = e.to_rational().to_integer().to_i64().unwrap_or(2);
+                    let p = self.rf_pow_int(&r, k)?;
+                    extra = self.rf_mul(&extra, &p)?;
+                }
+                Node::Apply(crate::expr::Func::Step, _)
+                    if e.is_integer() && e.to_u32().is_some_and(|k| k >= 2) =>
+                {
+                    self.note(Rule::Piecewise);
+                    factors.push((*a, Rational::one()));
                 }
                 _ => factors.push((*a, e.to_rational())),
             }

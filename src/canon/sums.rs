@@ -82,7 +82,10 @@ impl Ctx<'_> {
         }
         let f = |i: IndexId| map_get(map, i).unwrap_or(i);
         let new = match self.store.get(id) {
-            Node::Var(v, ix) => Node::Var(*v, ix.iter().map(|&i| f(i)).collect()),
+            Node::Var(v, ix) => {
+                let (v, ix): (_, Vec<IndexId>) = (*v, ix.iter().map(|&i| f(i)).collect());
+                self.symmetric_order(v, &ix).unwrap_or(Node::Var(v, ix))
+            }
             &Node::Delta(a, b) => Node::Delta(f(a), f(b)),
             &Node::Sum {
                 index,

@@ -254,6 +254,11 @@ impl P<'_> {
             "tan" => Some(Func::Tan),
             "tanh" => Some(Func::Tanh),
             "sigmoid" => Some(Func::Sigmoid),
+            "abs" => Some(Func::Abs),
+            "sign" => Some(Func::Sign),
+            "relu" => Some(Func::Relu),
+            "step" => Some(Func::Step),
+            "softplus" => Some(Func::Softplus),
             _ => None,
         };
         if let Some(f) = func {
@@ -392,6 +397,14 @@ impl Point {
                     let t: f64 = xs.iter().sum();
                     xs.iter_mut().for_each(|x| *x /= t);
                 }
+                Domain::Symmetric => {
+                    let n = v.dims.first().map_or(1, |d| dims[d.0 as usize]);
+                    for i in 0..n {
+                        for j in 0..i {
+                            xs[i * n + j] = xs[j * n + i];
+                        }
+                    }
+                }
                 Domain::Onehot => {
                     let k = (next() * len as f64) as usize % len.max(1);
                     xs.iter_mut()
@@ -471,6 +484,12 @@ pub(crate) fn eval(store: &Store, sym: &Symbols, id: Id, pt: &mut Point) -> Opti
                 Func::Tan => a.tan(),
                 Func::Tanh => a.tanh(),
                 Func::Sigmoid => 1.0 / (1.0 + (-a).exp()),
+                Func::Abs => a.abs(),
+                Func::Sign if a == 0.0 => 0.0,
+                Func::Sign => a.signum(),
+                Func::Relu => a.max(0.0),
+                Func::Step => f64::from(u8::from(a > 0.0)),
+                Func::Softplus => a.max(0.0) + (-a.abs()).exp().ln_1p(),
             }
         }
         Node::Sum {

@@ -67,6 +67,13 @@ pub enum Rule {
     OnehotPower,
     /// Bound indices renamed canonically, nested sums ordered.
     RenameBound,
+    /// `|a|² = a²`, `sqrt(a²) = |a|`, `relu(−a) = relu(a) − a`, `|a| = a`
+    /// for a ≥ 0 and the like: the piecewise functions, valid everywhere.
+    Piecewise,
+    /// `softplus(a) = log(1 + exp(a))` (fallback form).
+    SoftplusToLog,
+    /// `A[j, i] = A[i, j]` for a symmetric A (a domain fact).
+    Symmetric,
 }
 
 impl Rule {
@@ -101,11 +108,14 @@ impl Rule {
             Rule::SimplexSum => "Σ y = 1 (y simplex/one-hot)",
             Rule::OnehotPower => "y^k = y (y one-hot)",
             Rule::RenameBound => "bound indices renamed",
+            Rule::Piecewise => "piecewise function (|a|² = a², relu(−a) = relu(a) − a, …)",
+            Rule::SoftplusToLog => "softplus(a) = log(1 + exp(a))",
+            Rule::Symmetric => "Aᵀ = A (A symmetric)",
         }
     }
 
     /// Every rule, in trace order.
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 31] = [
         Rule::CollectLikeTerms,
         Rule::CombinePowers,
         Rule::Expand,
@@ -134,6 +144,9 @@ impl Rule {
         Rule::SimplexSum,
         Rule::OnehotPower,
         Rule::RenameBound,
+        Rule::Piecewise,
+        Rule::SoftplusToLog,
+        Rule::Symmetric,
     ];
 
     pub(crate) fn bit(self) -> u64 {

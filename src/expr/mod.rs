@@ -62,6 +62,8 @@ pub enum Domain {
     Simplex,
     /// A vector with one entry 1 and the rest 0.
     Onehot,
+    /// A square matrix equal to its transpose: A[i, j] = A[j, i].
+    Symmetric,
 }
 
 impl Domain {
@@ -73,6 +75,7 @@ impl Domain {
             Domain::Nonnegative => "nonnegative",
             Domain::Simplex => "simplex",
             Domain::Onehot => "onehot",
+            Domain::Symmetric => "symmetric",
         }
     }
 }
@@ -106,6 +109,16 @@ pub enum Func {
     Tanh,
     /// 1 / (1 + e^(-x))
     Sigmoid,
+    /// |x|; its derivative `sign(x)` is undefined at the kink x = 0
+    Abs,
+    /// -1, 0 or 1 by the sign of x; its derivative is 0 except at x = 0
+    Sign,
+    /// max(x, 0); its derivative `step(x)` is undefined at the kink x = 0
+    Relu,
+    /// the step 1{x > 0} (0 at x = 0); its derivative is 0 except at x = 0
+    Step,
+    /// log(1 + e^x), a smooth relu whose derivative is σ(x)
+    Softplus,
 }
 
 impl Func {
@@ -119,11 +132,16 @@ impl Func {
             Func::Tan => "tan",
             Func::Tanh => "tanh",
             Func::Sigmoid => "sigmoid",
+            Func::Abs => "abs",
+            Func::Sign => "sign",
+            Func::Relu => "relu",
+            Func::Step => "step",
+            Func::Softplus => "softplus",
         }
     }
 
     /// Every builtin function, for tables and tests.
-    pub const ALL: [Func; 7] = [
+    pub const ALL: [Func; 12] = [
         Func::Exp,
         Func::Log,
         Func::Sin,
@@ -131,7 +149,18 @@ impl Func {
         Func::Tan,
         Func::Tanh,
         Func::Sigmoid,
+        Func::Abs,
+        Func::Sign,
+        Func::Relu,
+        Func::Step,
+        Func::Softplus,
     ];
+
+    /// True for the functions that are not differentiable everywhere: their
+    /// derivative is defined except where the argument is 0 (the kink).
+    pub fn has_kink(self) -> bool {
+        matches!(self, Func::Abs | Func::Sign | Func::Relu | Func::Step)
+    }
 }
 
 /// One node of the store.

@@ -317,6 +317,17 @@ impl Printer<'_> {
                 let (s, _) = self.expr(a);
                 (format!("{}({s})", f.name()), Level::Atom)
             }
+            // A dimension used as a number is lowered to `Σ_k 1`.
+            Node::Sum {
+                index,
+                except: None,
+                body,
+            } if matches!(self.store.get(body), Node::Num(r) if r.is_one()) => (
+                self.symbols
+                    .dim_name(self.symbols.index_dim(index))
+                    .to_string(),
+                Level::Atom,
+            ),
             Node::Sum {
                 index,
                 except,

@@ -566,21 +566,77 @@ impl P<'_> {
         } else {
             return Ok(None);
         };
-        let Ok((a, eq)) = self.index_at(body, self.end) else {
+        let delta = (|| {
+            let (a, eq) = self.index_at(body, self.end).ok()?;
+            if !self.peek_at(eq).is_some_and(|t| t.is_sym('=')) {
+                return None;
+            }
+            let (b, close) = self.index_at(eq + 1, self.end).ok()?;
+            self.peek_at(close)
+                .is_some_and(closer)
+                .then_some((a, b, close))
+        })();
+        if let Some((a, b, close)) = delta {
+            self.pos = close + 1;
+            let span = start.join(self.span_of(k, close + 1));
+            return Ok(Some(node(ExprKind::Delta(a, b), span)));
+        }
+        if self.toks[k].is_cmd("{") {
+            return self.step_indicator(start, body);
+        }
+        Ok(None)
+    }
+
+    /// `\{a > b\}` (also `<`, `\geq`, `\le`, …) after a `1`: the step
+    /// function, as `1{a > b}` is in the derivation language.
+    fn step_indicator(&mut self, start: Span, body: usize) -> R<Option<Expr>> {
+        let mut depth = 0usize;
+        let mut rel = None;
+        let mut close = None;
+        for k in body..self.end {
+            let t = &self.toks[k];
+            if t.is_sym('{') || t.is_cmd("{") {
+                depth += 1;
+            } else if t.is_sym('}') || t.is_cmd("}") {
+                if depth == 0 {
+                    close = Some(k);
+                    break;
+                }
+                depth -= 1;
+            } else if depth == 0 && rel.is_none() {
+                // (strict, the step's argument is lhs − rhs)
+                let r = match &t.kind {
+                    TokKind::Sym('>') => Some((true, true)),
+                    TokKind::Sym('<') => Some((true, false)),
+                    TokKind::Sym('≥') => Some((false, false)),
+                    TokKind::Sym('≤') => Some((false, true)),
+                    TokKind::Cmd(c) => match c.as_str() {
+                        "gt" => Some((true, true)),
+                        "lt" => Some((true, false)),
+                        "ge" | "geq" | "geqslant" => Some((false, false)),
+                        "le" | "leq" | "leqslant" => Some((false, true)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                rel = r.map(|r| (k, r));
+            }
+        }
+        let (Some((at, (strict, forward))), Some(close)) = (rel, close) else {
             return Ok(None);
         };
-        if !self.peek_at(eq).is_some_and(|t| t.is_sym('=')) {
+        if !self.toks[close].is_cmd("}") {
             return Ok(None);
         }
-        let Ok((b, close)) = self.index_at(eq + 1, self.end) else {
-            return Ok(None);
-        };
-        if !self.peek_at(close).is_some_and(closer) {
-            return Ok(None);
-        }
+        self.enter(start)?;
+        let lhs = self.within((body, at, at), "the relation", |p| p.sum())?;
+        let rhs = self.within((at + 1, close, close + 1), "the closing `\\}`", |p| p.sum())?;
+        self.leave();
         self.pos = close + 1;
-        let span = start.join(self.span_of(k, close + 1));
-        Ok(Some(node(ExprKind::Delta(a, b), span)))
+        let span = start.join(self.span_of(body - 1, close + 1));
+        Ok(Some(crate::syntax::parser::step_of(
+            lhs, rhs, strict, forward, span,
+        )))
     }
 
     /// Does a superscript of primes follow (`f^\prime(x)`, `f^{\prime\prime}`)?

@@ -177,7 +177,19 @@ pub(crate) fn canonical_function(name: &str) -> &str {
 pub(crate) fn is_builtin_word(word: &str) -> bool {
     matches!(
         word,
-        "exp" | "log" | "ln" | "sqrt" | "sin" | "cos" | "tan" | "tanh" | "sigmoid" | "softmax"
+        "exp"
+            | "log"
+            | "ln"
+            | "sqrt"
+            | "sin"
+            | "cos"
+            | "tan"
+            | "tanh"
+            | "sigmoid"
+            | "softmax"
+            | "relu"
+            | "softplus"
+            | "logsumexp"
     )
 }
 

@@ -1,8 +1,9 @@
 //! The builtins a file may use without declaring them: scalar functions,
-//! the constants `e` and `pi`, and `softmax`.
+//! the constants `e` and `pi`, and the definitions (`softmax`, `max`,
+//! `logsumexp`, `diag`, `norm`, …).
 
 use crate::expr::{Constant, Func};
-use crate::syntax::ast::{BinOp, Def, Expr, ExprKind, Ident};
+use crate::syntax::ast::{map_item_spans, Def, Item};
 use crate::syntax::span::Span;
 use std::sync::OnceLock;
 
@@ -25,6 +26,11 @@ pub fn builtin_fn(name: &str) -> Option<BuiltinFn> {
         "tan" => BuiltinFn::Func(Func::Tan),
         "tanh" => BuiltinFn::Func(Func::Tanh),
         "sigmoid" | "σ" => BuiltinFn::Func(Func::Sigmoid),
+        "abs" => BuiltinFn::Func(Func::Abs),
+        "sign" => BuiltinFn::Func(Func::Sign),
+        "relu" => BuiltinFn::Func(Func::Relu),
+        "step" => BuiltinFn::Func(Func::Step),
+        "softplus" => BuiltinFn::Func(Func::Softplus),
         "sqrt" => BuiltinFn::Sqrt,
         _ => return None,
     })
@@ -39,40 +45,91 @@ pub fn constant(name: &str) -> Option<Constant> {
     }
 }
 
-/// The builtin `softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))`, as a
-/// definition so that it expands exactly like a user's own.
-pub fn softmax_def() -> &'static Def {
-    static DEF: OnceLock<Def> = OnceLock::new();
-    DEF.get_or_init(|| {
-        let sp = Span::default();
-        let id = |n: &str| Ident {
-            name: n.to_string(),
-            span: sp,
+/// The builtin definitions, written in the language itself so that each
+/// expands exactly like a user's own (and a file that defines the same name
+/// uses its own). Names in their bodies resolve to builtins only.
+///
+/// `max` and `min` go through `relu`, so that their kinks, derivatives and
+/// `max(a, b) + min(a, b) = a + b` follow from relu's rules; `mean` counts
+/// the entries with `v[k]^0`, which is 1 for every value (0 included) in
+/// both witnesses, and `diag` gives its column index `j` the range of `v`
+/// the same way.
+const DEFS: &str = "\
+softmax(v)[i] := exp(v[i]) / sum(j, exp(v[j]))
+max(a, b) := a + relu(b - a)
+min(a, b) := a - relu(a - b)
+logsumexp(v) := log(sum(j, exp(v[j])))
+mean(v) := sum(i, v[i]) / sum(k, v[k]^0)
+diag(v)[i, j] := v[i] delta(i, j) v[j]^0
+tr(A) := sum(i, A[i, i])
+norm(v) := sqrt(sum(i, v[i]^2))
+";
+
+/// The identity matrix, when the file declares no `I` of its own: its size
+/// comes from the square matrix it is added to or the value it multiplies,
+/// and its entries are `δ(i, j)`.
+pub const IDENTITY: &str = "I";
+
+/// The name under which the row-wise softmax of a matrix is kept: not a
+/// name a file can write, so no file can define or shadow it.
+pub const SOFTMAX_ROWS: &str = "softmax·rows";
+
+const ROWS: &str = "softmax(M)[i, j] := exp(M[i, j]) / sum(k, exp(M[i, k]))\n";
+
+/// The builtin definitions with their names (the row-wise softmax under
+/// [`SOFTMAX_ROWS`]); spans are empty, since no file's text holds them.
+pub fn builtin_defs() -> &'static [(String, Def)] {
+    static DEFS_PARSED: OnceLock<Vec<(String, Def)>> = OnceLock::new();
+    DEFS_PARSED.get_or_init(|| {
+        let parse = |text: &str| {
+            crate::syntax::parser::parse_file(text)
+                .items
+                .into_iter()
+                .filter_map(|mut item| {
+                    map_item_spans(&mut item, &|_| Span::default());
+                    match item {
+                        Item::Def(d) => Some(d),
+                        _ => None,
+                    }
+                })
+                .collect::<Vec<_>>()
         };
-        let ex = |kind| Expr { kind, span: sp };
-        let exp_of = |i: &str| {
-            ex(ExprKind::Call {
-                func: id("exp"),
-                args: vec![ex(ExprKind::Index {
-                    base: Box::new(ex(ExprKind::Name(id("v")))),
-                    indices: vec![id(i)],
-                })],
-            })
-        };
-        Def {
-            name: id("softmax"),
-            params: vec![id("v")],
-            result_indices: vec![id("i")],
-            body: ex(ExprKind::Binary {
-                op: BinOp::Div,
-                lhs: Box::new(exp_of("i")),
-                rhs: Box::new(ex(ExprKind::Sum {
-                    index: id("j"),
-                    except: None,
-                    body: Box::new(exp_of("j")),
-                })),
-            }),
-            span: sp,
-        }
+        let mut out: Vec<(String, Def)> = parse(DEFS)
+            .into_iter()
+            .map(|d| (d.name.name.clone(), d))
+            .collect();
+        out.extend(
+            parse(ROWS)
+                .into_iter()
+                .map(|d| (SOFTMAX_ROWS.to_string(), d)),
+        );
+        out
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_definition_parses() {
+        let names: Vec<&str> = builtin_defs().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "softmax",
+                "max",
+                "min",
+                "logsumexp",
+                "mean",
+                "diag",
+                "tr",
+                "norm",
+                SOFTMAX_ROWS
+            ]
+        );
+        let sm = &builtin_defs()[0].1;
+        assert_eq!(sm.result_indices.len(), 1);
+        assert_eq!(builtin_defs()[8].1.result_indices.len(), 2);
+    }
 }

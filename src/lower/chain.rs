@@ -218,6 +218,9 @@ fn lower_sides<'a>(
     // Shapes first: indexing a scalar explains a stray index better than
     // the free-index check would.
     let top = Scope::top();
+    if let [a, b] = sides {
+        lw.size_identities(None, a, b, &top)?;
+    }
     let mut shapes = Vec::new();
     for side in sides {
         shapes.push(match sides {

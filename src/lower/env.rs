@@ -2,7 +2,7 @@
 //! with the checks that need no expression shapes (duplicates, reserved
 //! names, unknown names, arity, unbound indices, cycles).
 
-use super::builtins::{builtin_fn, constant, softmax_def};
+use super::builtins::{builtin_defs, builtin_fn, constant};
 use super::names::{did_you_mean, free_indices, rebound_sum_index, rename_sum_index};
 use crate::diag::{plural, Diagnostic};
 use crate::expr::{Constant, Domain, Symbols, VarId};
@@ -113,10 +113,11 @@ impl<'a> Env<'a> {
         let mut v: Vec<&str> = self
             .globals
             .iter()
-            .filter(|(_, g)| matches!(g, Global::Def(_)))
+            .filter(|(n, g)| matches!(g, Global::Def(_)) && *n != super::builtins::SOFTMAX_ROWS)
             .map(|(n, _)| n.as_str())
             .collect();
         v.extend(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid"]);
+        v.extend(["abs", "sign", "relu", "step", "softplus"]);
         v.sort_unstable();
         v.dedup();
         v
@@ -168,6 +169,18 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                                 decl.ty.span,
                                 format!("a {} variable is a vector, not a matrix", dom.keyword()),
                             ));
+                            continue;
+                        }
+                        (ShapeSpec::Matrix(m, d), Domain::Symmetric) if m.name != d.name => {
+                            errors.push(
+                                Diagnostic::new(decl.ty.span, format!("a symmetric matrix is square; expected `{} : symmetric matrix[{}, {}]`", name.name, m.name, m.name)),
+                            );
+                            continue;
+                        }
+                        (ShapeSpec::Scalar | ShapeSpec::Vector(_), Domain::Symmetric) => {
+                            errors.push(
+                                Diagnostic::new(decl.ty.span, format!("only a matrix can be symmetric; expected `{} : symmetric matrix[n, n]`", name.name)),
+                            );
                             continue;
                         }
                         (ShapeSpec::Scalar, _) => vec![],
@@ -267,18 +280,20 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
             Item::Claim(_) | Item::Goal(_) => {}
         }
     }
-    if !env.globals.contains_key("softmax") {
-        let def = softmax_def();
-        env.globals.insert(
-            "softmax".to_string(),
-            Global::Def(DefEntry {
-                def,
-                ranks: vec![1],
-                builtin: true,
-                broken: Cell::new(false),
-                same_as_builtin: Cell::new(false),
-            }),
-        );
+    for (name, def) in builtin_defs() {
+        if !env.globals.contains_key(name.as_str()) {
+            let ranks = param_ranks(def).unwrap_or_default();
+            env.globals.insert(
+                name.clone(),
+                Global::Def(DefEntry {
+                    def,
+                    ranks,
+                    builtin: true,
+                    broken: Cell::new(false),
+                    same_as_builtin: Cell::new(false),
+                }),
+            );
+        }
     }
 
     // Bodies are checked only once every name is known, so that definitions
@@ -478,10 +493,10 @@ pub fn check_names(
                     )
                     .with_help(format!("write `{}(...)`", n.name)),
                 ),
-                None if env.dims.contains(&n.name) => errs.push(
-                    Diagnostic::new(n.span, format!("`{}` is a dimension, not a value; expected a variable, a let or a number", n.name))
-                        .with_help(format!("a dimension only sizes vectors and matrices, as in `x : vector[{}]`", n.name)),
-                ),
+                // A dimension used as a number (`N μ`, `1 / sqrt(d)`).
+                None if env.dims.contains(&n.name) => {}
+                // The identity matrix, sized where it is lowered.
+                None if n.name == super::builtins::IDENTITY => {}
                 None => {
                     let mut cands: Vec<&str> = env.value_names();
                     cands.extend(params.iter().map(|p| p.name.as_str()));

@@ -137,6 +137,10 @@ enum Resolved<'s, 'a> {
     Let(&'s LetEntry<'a>),
     Def(&'s DefEntry<'a>),
     Builtin(BuiltinFn),
+    /// A dimension used as a number (`N μ`, `1 / sqrt(d)`).
+    Dim(&'a str),
+    /// The identity matrix `I`, sized by what it meets.
+    Identity,
     Unknown,
 }
 
@@ -249,13 +253,13 @@ impl<'a> Lowerer<'a> {
                 Some(Global::Def(d)) => return Resolved::Def(d),
                 None => {}
             }
-        } else if name == "softmax" {
-            if let Some(d) = env.def(name) {
-                return Resolved::Def(d);
-            }
+        } else if let Some(d) = env.def(name).filter(|d| d.builtin) {
+            return Resolved::Def(d);
         }
         match builtin_fn(name) {
             Some(b) => Resolved::Builtin(b),
+            None if !scope.builtin && env.dims.iter().any(|d| d == name) => Resolved::Dim(name),
+            None if !scope.builtin && name == super::builtins::IDENTITY => Resolved::Identity,
             None => Resolved::Unknown,
         }
     }
@@ -291,6 +295,15 @@ impl<'a> Lowerer<'a> {
     /// variable that stands for a let-name (made on first use).
     fn deriv_var(&mut self, var: &'a Ident, scope: &Scope<'a>) -> R<VarId> {
         let l = match self.resolve(&var.name, scope) {
+            // Its entries are not independent: A[i, j] and A[j, i] move
+            // together, and courses disagree on what ∂/∂A then means.
+            Resolved::Var(v) if self.symbols.var(v).domain == crate::expr::Domain::Symmetric => {
+                return Err(Diagnostic::new(
+                    var.span,
+                    format!("cannot differentiate by the symmetric matrix `{}`: its entries A[i, j] and A[j, i] are one variable", var.name),
+                )
+                .with_help(format!("declare `{}` as a plain `matrix[n, n]` to differentiate by it", var.name)));
+            }
             Resolved::Var(v) => return Ok(v),
             Resolved::Let(l) => l,
             _ => return Err(not_a_variable(var)),
@@ -440,6 +453,30 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
+                // The count of a dimension is the sum of 1 over its range:
+                // both witnesses know sums, and `Σ_i 1` written out meets it.
+                Resolved::Dim(name) => {
+                    let dim = self.symbols.dim(name);
+                    let k = self.symbols.fresh_index("_", dim);
+                    let one = self.store.int(1);
+                    Ok(self.store.add(Node::Sum {
+                        index: k,
+                        except: None,
+                        body: one,
+                    }))
+                }
+                // Its entries are the Kronecker delta; its size came from
+                // what it meets, when its shape was found.
+                Resolved::Identity => match idx {
+                    [i, j] => {
+                        self.shape_of(e, scope)?;
+                        Ok(self.store.add(Node::Delta(*i, *j)))
+                    }
+                    _ => Err(Diagnostic::new(
+                        id.span,
+                        "`I` is the identity matrix and takes two indices",
+                    )),
+                },
                 Resolved::Unknown => Err(self.unknown(id)),
             },
             ExprKind::Call { func, args } if split_primes(&func.name).is_some() => {
@@ -454,7 +491,10 @@ impl<'a> Lowerer<'a> {
                     let x = self.lower_at(a, scope, idx)?;
                     Ok(self.apply_builtin(b, x))
                 }
-                Resolved::Def(d) => self.expand(d, func, args, scope, idx, e.span),
+                Resolved::Def(d) => {
+                    let d = self.rows_variant(d, args, scope)?;
+                    self.expand(d, func, args, scope, idx, e.span)
+                }
                 Resolved::Unknown => Err(unknown_function(func)),
                 _ => Err(not_a_function(func)),
             },
@@ -537,7 +577,16 @@ impl<'a> Lowerer<'a> {
                         w.fix = super::names::rename_sum_index(e, e, &around);
                     }
                 }
-                let Some((dim, fixed)) = self.infer_dim(&index.name, body, scope)? else {
+                let inferred = match self.infer_dim(&index.name, body, scope)? {
+                    Some(found) => Some(found),
+                    // `Σ_i 1`: with one dimension in the file, it is the
+                    // only range the index can have.
+                    None => match &self.env.dims[..] {
+                        [only] => Some((self.symbols.dim(only), index.span)),
+                        _ => None,
+                    },
+                };
+                let Some((dim, fixed)) = inferred else {
                     return Err(Diagnostic::new(
                         index.span,
                         format!("cannot tell the range of the sum's index `{}`; expected it to index a vector or matrix in the summand", index.name),
@@ -733,6 +782,25 @@ impl<'a> Lowerer<'a> {
         let id = result?;
         self.let_cache.insert(key, id);
         Ok(id)
+    }
+
+    /// The builtin softmax of a matrix is the row-wise one (along the last
+    /// index), as attention's `softmax(Q Kᵀ / sqrt(d))` means it.
+    pub(super) fn rows_variant(
+        &mut self,
+        d: &'a DefEntry<'a>,
+        args: &'a [Expr],
+        scope: &Rc<Scope<'a>>,
+    ) -> R<&'a DefEntry<'a>> {
+        if !d.builtin || d.def.name.name != "softmax" {
+            return Ok(d);
+        }
+        let [a] = args else { return Ok(d) };
+        if self.rank_of(a, scope)? != 2 {
+            return Ok(d);
+        }
+        let env: &'a Env<'a> = self.env;
+        Ok(env.def(super::builtins::SOFTMAX_ROWS).unwrap_or(d))
     }
 
     fn expand(

@@ -45,7 +45,7 @@ fn draw(domain: Domain, a: u64) -> f64 {
     let wide = kind == 2 && (a >> 4) & 3 == 0;
     let magnitude = || (-10.0 + 16.0 * unit).exp2();
     match domain {
-        Domain::Real => match kind {
+        Domain::Real | Domain::Symmetric => match kind {
             0 => pick(-3, 3, r1),
             1 => frac(-7, 7),
             _ if wide => {
@@ -309,6 +309,16 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
                 if domain == Domain::Simplex {
                     normalize_exactly(&mut out[start..]);
                 }
+            }
+        }
+    }
+    // A symmetric matrix takes its lower triangle from its upper one, so
+    // that every draw, and every shrunk point, is symmetric.
+    if domain == Domain::Symmetric && shape.len() == 2 && shape[0] == shape[1] {
+        let n = shape[0];
+        for i in 0..n {
+            for j in 0..i {
+                out[i * n + j] = out[j * n + i];
             }
         }
     }

@@ -440,6 +440,9 @@ impl<T: Field> Evaluator<'_, T> {
         use Stop::Undefined;
         let (av, ae) = self.eval(a)?;
         let x = av.value();
+        if f.has_kink() {
+            return kinked(f, av, ae);
+        }
         let v = match f {
             Func::Exp => av.exp(),
             Func::Log => av.ln().ok_or(Undefined)?,
@@ -448,6 +451,8 @@ impl<T: Field> Evaluator<'_, T> {
             Func::Tan => av.tan().ok_or(Undefined)?,
             Func::Tanh => av.tanh(),
             Func::Sigmoid => av.sigmoid(),
+            Func::Softplus => softplus(av).ok_or(Undefined)?,
+            Func::Abs | Func::Sign | Func::Relu | Func::Step => return kinked(f, av, ae),
         };
         let y = v.value();
         // e^x and σ(x) are never 0: a 0 is an underflow (see
@@ -463,6 +468,9 @@ impl<T: Field> Evaluator<'_, T> {
             Func::Tan => 1.0 + y * y,
             Func::Tanh => 1.0 - y * y,
             Func::Sigmoid => y * (1.0 - y),
+            // σ(x) ≤ 1.
+            Func::Softplus => 1.0,
+            Func::Abs | Func::Sign | Func::Relu | Func::Step => 0.0,
         };
         Ok((v, slope * ae + y.abs()))
     }
@@ -689,4 +697,47 @@ impl<'p, T: Field> Evaluator<'p, T> {
         }
         give_back_tables(self.dense);
     }
+}
+
+/// `log(1 + e^a)`, without overflow: `a + log(1 + e^-a)` for a > 0.
+fn softplus<T: Field>(a: T) -> Option<T> {
+    let one = T::from_f64(1.0);
+    if a.value() > 0.0 {
+        Some(a.add(one.add(a.neg().exp()).ln()?))
+    } else {
+        one.add(a.exp()).ln()
+    }
+}
+
+/// A function with a kink at 0 (|a|, sign, relu, step). Away from the kink
+/// each is a piece of a smooth function, and forward mode differentiates
+/// that piece. Where the argument is 0, or so close that its rounding error
+/// could put it on the other side, the value of sign and step is not known,
+/// and no function here has a derivative: a point where a derivative moves
+/// the argument there is undefined, and so skipped, never judged.
+fn kinked<T: Field>(f: Func, a: T, ae: f64) -> Result<Valued<T>, Stop> {
+    let x = a.value();
+    let near = x.abs() <= ae * T::TOLERANCE;
+    let jumps = matches!(f, Func::Sign | Func::Step);
+    if (near && (jumps || !a.is_constant())) || x.is_nan() {
+        if x == 0.0 && ae == 0.0 && a.is_constant() {
+            return Ok((T::from_f64(0.0), 0.0));
+        }
+        return Err(Stop::Undefined);
+    }
+    let pos = x > 0.0;
+    let v = match f {
+        Func::Abs if pos => a,
+        Func::Abs => a.neg(),
+        Func::Relu if pos => a,
+        Func::Relu => T::from_f64(0.0),
+        Func::Sign if pos => T::from_f64(1.0),
+        Func::Sign => T::from_f64(-1.0),
+        Func::Step if pos => T::from_f64(1.0),
+        _ => T::from_f64(0.0),
+    };
+    // The pieces are a, −a, 0 and constants: the argument's error carries
+    // over unchanged into |a| and relu(a), not at all into sign and step.
+    let err = if jumps { 0.0 } else { ae };
+    Ok((v, err + v.value().abs()))
 }

@@ -282,7 +282,9 @@ pub(super) fn shrink(
 /// halves, then `x` rounded to an integer, a half, a quarter.
 fn simple_values(domain: Domain, x: f64) -> Vec<f64> {
     let mut out = match domain {
-        Domain::Real => vec![0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, -3.0],
+        Domain::Real | Domain::Symmetric => {
+            vec![0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, -3.0]
+        }
         Domain::Positive => vec![1.0, 2.0, 0.5, 3.0],
         Domain::Nonnegative => vec![0.0, 1.0, 2.0, 0.5, 3.0],
         Domain::Simplex => vec![1.0, 2.0, 3.0],

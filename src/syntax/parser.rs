@@ -845,13 +845,90 @@ fn number<'s>(cx: &Cx<'s>, j: &'s str) -> Res<'s, Expr> {
     Ok((rest, cx.node(ExprKind::Num(value), j, rest)))
 }
 
-/// `1{i = j}` starting at `start`, with `open` at the `{`.
+/// `1{i = j}` (a delta) or a step `1{a > b}`, `1{a >= b}`, `1{a < b}`,
+/// `1{a <= b}`, starting at `start`, with `open` at the `{`.
 fn indicator<'s>(cx: &Cx<'s>, start: &'s str, open: &'s str) -> Res<'s, Expr> {
-    let (rest, a) = cut(|k| ident(cx, k, INDEX_NAME)).parse(&open[1..])?;
-    let (rest, _) = cut(token("=")).parse(rest)?;
-    let (rest, b) = cut(|k| ident(cx, k, INDEX_NAME)).parse(rest)?;
+    let index_eq = |k| -> Res<'s, (Ident, Ident)> {
+        let (rest, a) = ident(cx, k, INDEX_NAME)?;
+        let (rest, _) = token("=").parse(rest)?;
+        let (rest, b) = ident(cx, rest, INDEX_NAME)?;
+        if !blank(rest).starts_with('}') {
+            return fail(PErr::expected(blank(rest), "`}`"));
+        }
+        Ok((rest, (a, b)))
+    };
+    if let Ok((rest, (a, b))) = index_eq(&open[1..]) {
+        let (rest, ()) = close(cx, rest, open, '}')?;
+        return Ok((rest, cx.node(ExprKind::Delta(a, b), start, rest)));
+    }
+    let (rest, lhs) = cut(|k| expr(cx, k)).parse(&open[1..])?;
+    let j = blank(rest);
+    // (relation, strict, the step's argument is lhs − rhs)
+    let rels: [(&str, bool, bool); 6] = [
+        (">=", false, false),
+        ("≥", false, false),
+        ("<=", false, true),
+        ("≤", false, true),
+        (">", true, true),
+        ("<", true, false),
+    ];
+    let Some((after, strict, forward)) = rels
+        .iter()
+        .find_map(|&(t, s, f)| j.strip_prefix(t).map(|r| (r, s, f)))
+    else {
+        let what = match lhs.kind {
+            ExprKind::Name(_) | ExprKind::Binary { op: BinOp::Mul, .. } => {
+                "`=` (between two indices), `>`, `>=`, `<` or `<=`"
+            }
+            _ => "`>`, `>=`, `<` or `<=`",
+        };
+        return failure(PErr::expected(j, what));
+    };
+    let (rest, rhs) = cut(|k| expr(cx, k)).parse(after)?;
     let (rest, ()) = close(cx, rest, open, '}')?;
-    Ok((rest, cx.node(ExprKind::Delta(a, b), start, rest)))
+    let span = cx.span(start, rest);
+    Ok((rest, step_of(lhs, rhs, strict, forward, span)))
+}
+
+/// The indicator of `lhs REL rhs` as a step: `1{a > b}` is `step(a - b)`,
+/// `1{a < b}` is `step(b - a)`, `1{a >= b}` is `1 - step(b - a)` and
+/// `1{a <= b}` is `1 - step(a - b)`. `strict` for `>` and `<`; `forward`
+/// when the step's argument is `lhs - rhs` (`>` and `<=`). Both front ends
+/// build it here, so they give the same tree.
+pub(crate) fn step_of(lhs: Expr, rhs: Expr, strict: bool, forward: bool, span: Span) -> Expr {
+    let at = |kind| Expr { kind, span };
+    let zero = |e: &Expr| matches!(&e.kind, ExprKind::Num(n) if n.is_zero());
+    // 1{a > b} = step(a − b); 1{a >= b} = 1 − step(b − a).
+    let (p, q) = if forward { (lhs, rhs) } else { (rhs, lhs) };
+    let arg = if zero(&q) {
+        p
+    } else if zero(&p) {
+        at(ExprKind::Neg(Box::new(q)))
+    } else {
+        at(ExprKind::Binary {
+            op: BinOp::Sub,
+            lhs: Box::new(p),
+            rhs: Box::new(q),
+        })
+    };
+    let step = at(ExprKind::Call {
+        func: Ident {
+            name: "step".to_string(),
+            span,
+        },
+        args: vec![arg],
+    });
+    if strict {
+        step
+    } else {
+        at(ExprKind::Binary {
+            op: BinOp::Sub,
+            lhs: Box::new(at(ExprKind::Num(BigRational::from_integer(BigInt::from(
+                1,
+            ))))),
+            rhs: Box::new(step),
+        })
+    }
 }
 
 /// `∂L/∂x`, `∂L/∂z[j]`, `∂ŷ[i]/∂z[j]`, `∂σ(x)/∂x`, `∂²L/∂x²`.
@@ -1112,7 +1189,7 @@ fn def<'s>(cx: &Cx<'s>, line: &'s str, name: Ident, open: &'s str) -> Res<'s, It
     ))
 }
 
-const TYPE: &str = "a type (`real`, `positive`, `nonnegative`, `simplex[n]`, `onehot[n]`, `vector[n]` or `matrix[m, d]`)";
+const TYPE: &str = "a type (`real`, `positive`, `nonnegative`, `simplex[n]`, `onehot[n]`, `vector[n]`, `matrix[m, d]` or `symmetric matrix[n, n]`)";
 
 /// `real`, `positive vector[n]`, `simplex[n]`, `matrix[m, d]`, ...
 fn type_spec<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, TypeSpec> {
@@ -1127,6 +1204,7 @@ fn type_spec<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, TypeSpec> {
         Some(("nonnegative", r)) => Some((Domain::Nonnegative, r)),
         Some(("simplex", r)) => Some((Domain::Simplex, r)),
         Some(("onehot", r)) => Some((Domain::Onehot, r)),
+        Some(("symmetric", r)) => Some((Domain::Symmetric, r)),
         _ => None,
     };
     let (dom, r) = domain.unwrap_or((Domain::Real, start));

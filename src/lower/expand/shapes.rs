@@ -81,7 +81,14 @@ impl<'a> Lowerer<'a> {
                     let s = self.shape_of(arg.expr, &arg.scope)?;
                     Ok(Shape(s.0.get(arg.at.len()..).unwrap_or(&[]).to_vec()))
                 }
-                Resolved::Const(_) => Ok(Shape::scalar()),
+                Resolved::Const(_) | Resolved::Dim(_) => Ok(Shape::scalar()),
+                // Sized by `size_identities` where it meets a shape; alone,
+                // it has none.
+                Resolved::Identity => Err(Diagnostic::new(
+                    id.span,
+                    "cannot tell the size of the identity `I`; expected it added to a square matrix, multiplying a vector or matrix, or equal to a square matrix",
+                )
+                .with_help("write what it multiplies or is added to next to it (`I x`, `A + I`), or its entries as `δ(i, j)`")),
                 Resolved::Var(v) => Ok(Shape(self.symbols.var(v).dims.clone())),
                 Resolved::Let(l) => self.let_shape(l, id.span),
                 Resolved::Def(_) | Resolved::Builtin(_) => Err(uncalled(id)),
@@ -104,7 +111,10 @@ impl<'a> Lowerer<'a> {
                     };
                     self.shape_of(a, scope)
                 }
-                Resolved::Def(d) => self.call_shape(d, func, args, scope, e.span),
+                Resolved::Def(d) => {
+                    let d = self.rows_variant(d, args, scope)?;
+                    self.call_shape(d, func, args, scope, e.span)
+                }
                 Resolved::Unknown => Err(unknown_function(func)),
                 _ => Err(not_a_function(func)),
             },
@@ -136,6 +146,7 @@ impl<'a> Lowerer<'a> {
             }
             ExprKind::Neg(a) => self.shape_of(a, scope),
             ExprKind::Binary { op, lhs, rhs } => {
+                self.size_identities(Some(*op), lhs, rhs, scope)?;
                 let sl = self.shape_of(lhs, scope)?;
                 let sr = self.shape_of(rhs, scope)?;
                 if *op == BinOp::Mul && !sl.is_scalar() && !sr.is_scalar() {
@@ -186,6 +197,62 @@ impl<'a> Lowerer<'a> {
             }
             ExprKind::Transpose(a) => self.transpose_shape(e, a, scope),
         }
+    }
+
+    /// Gives the identity `I` in one of `a`, `b` (not both) the size of
+    /// the other: of the square matrix it is added to or equal to (`op`
+    /// not `*`), or of the vector or matrix it multiplies (its rows when
+    /// `I` is on the left, its columns when on the right). A scalar factor
+    /// (`λ I`) leaves the size to what surrounds the product.
+    pub(crate) fn size_identities(
+        &mut self,
+        op: Option<BinOp>,
+        a: &'a Expr,
+        b: &'a Expr,
+        scope: &Rc<Scope<'a>>,
+    ) -> R<()> {
+        let (ia, ib) = (self.identities_in(a, scope), self.identities_in(b, scope));
+        let (ids, other, on_left) = match (ia.is_empty(), ib.is_empty()) {
+            (false, true) => (ia, b, true),
+            (true, false) => (ib, a, false),
+            _ => return Ok(()),
+        };
+        if ids
+            .iter()
+            .all(|i| self.shapes.contains_key(&memo_key(i, scope)))
+        {
+            return Ok(());
+        }
+        let s = self.shape_of(other, scope)?;
+        let dim = match (op, &s.0[..]) {
+            (Some(BinOp::Mul), []) => return Ok(()),
+            (Some(BinOp::Mul), [first, ..]) if on_left => *first,
+            (Some(BinOp::Mul), [.., last]) => *last,
+            (_, [m, n]) if m == n => *m,
+            _ => return Ok(()),
+        };
+        for i in ids {
+            self.shapes
+                .entry(memo_key(i, scope))
+                .or_insert_with(|| Shape(vec![dim, dim]));
+        }
+        Ok(())
+    }
+
+    /// The uses of the identity `I` in `e`, outside definitions' bodies.
+    fn identities_in(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>) -> Vec<&'a Expr> {
+        let mut names = Vec::new();
+        crate::lower::env::walk(e, &mut |n| {
+            if matches!(&n.kind, ExprKind::Name(id) if id.name == crate::lower::builtins::IDENTITY)
+            {
+                names.push(n);
+            }
+        });
+        names.retain(|n| match &n.kind {
+            ExprKind::Name(id) => matches!(self.resolve(&id.name, scope), Resolved::Identity),
+            _ => false,
+        });
+        names
     }
 
     /// The dimensions of what `∂/∂var` differentiates by.

@@ -9,6 +9,9 @@ use crate::outcome::{StepReport, Verdict};
 use crate::report::text::{Painter, Style};
 use codespan_reporting::diagnostic as cs;
 
+/// How the note on a link proved or holding through a kink begins.
+const KINK_NOTE: &str = "the derivative exists except at a kink";
+
 /// What a row's verdict alone does not say: the counterexample, the message,
 /// or the diagnostic. Each starts with `path:line:col:`, the form editors
 /// and terminals turn into a link to the step.
@@ -31,7 +34,13 @@ pub(super) fn render_step_details(
     };
     match step.verdict {
         Verdict::Proved if config.explain => render_rules(step, config),
-        Verdict::Proved | Verdict::Holds => String::new(),
+        // A proof through a kink says where it does not apply.
+        Verdict::Proved | Verdict::Holds => match &step.message {
+            Some(m) if m.starts_with(KINK_NOTE) => {
+                format!("{at} {}\n", p.paint(Style::Dim, &one_line(m)))
+            }
+            _ => String::new(),
+        },
         Verdict::False => render_false(step, path, source, config),
         Verdict::Undefined | Verdict::Inconclusive => message(Style::Yellow),
         Verdict::Error => match &step.diagnostic {

@@ -227,6 +227,13 @@ fn sums_deltas_and_hadamard() {
     check("δ(i, j)", "(delta i j)");
     check("1{i = j}", "(delta i j)");
     check("2 1{i = j}", "(* 2 (delta i j))");
+    // Relations between expressions are steps: 1{a > b} = step(a − b).
+    check("1{x > 0}", "(call step x)");
+    check("1{x > y}", "(call step (- x y))");
+    check("1{x < y}", "(call step (- y x))");
+    check("1{x >= 0}", "(- 1 (call step (neg x)))");
+    check("1{x ≤ y}", "(- 1 (call step (- x y)))");
+    check("1{z[i] > 0}", "(call step (idx z i))");
     check("a ⊙ b", "(⊙ a b)");
     check("a .* b", "(⊙ a b)");
     check("2.*x", "(⊙ 2 x)");
@@ -367,7 +374,18 @@ fn expression_errors_point_at_the_problem() {
             "a `Σ_i` sum takes a product as its operand; put it in parentheses here",
         ),
         ("sum(i x)", 1, 7, "expected `,`, found `x`"),
-        ("1{i j}", 1, 5, "expected `=`, found `j`"),
+        (
+            "1{i j}",
+            1,
+            6,
+            "expected `=` (between two indices), `>`, `>=`, `<` or `<=`, found `}`",
+        ),
+        (
+            "1{x + 1}",
+            1,
+            8,
+            "expected `>`, `>=`, `<` or `<=`, found `}`",
+        ),
         ("∂L∂x", 1, 3, "expected `/`, found `∂`"),
         (
             "(a + b)'",
