@@ -87,12 +87,25 @@ fn cancellation_traps_are_never_verified() {
 
 #[test]
 fn notations_on_paper_are_proved_and_their_wrong_variants_are_false() {
-    let report = verify("tests/claims/notation.txt");
+    for (path, at_least) in [
+        ("tests/claims/notation.txt", 35),
+        ("tests/claims/norms_abs.txt", 10),
+    ] {
+        notations_as_named(path, at_least);
+    }
+}
+
+fn notations_as_named(path: &str, at_least: usize) {
+    let report = verify(path);
     let mut wrong = Vec::new();
     for claim in &report.claims {
         let verdicts: Vec<Verdict> = claim.steps.iter().map(|s| s.verdict).collect();
         if claim.name.starts_with("ok_") {
             if !verdicts.iter().all(|&v| v == Verdict::Proved) {
+                wrong.push((claim.name.clone(), verdicts));
+            }
+        } else if claim.name.starts_with("false_") {
+            if !verdicts.contains(&Verdict::False) {
                 wrong.push((claim.name.clone(), verdicts));
             }
         } else {
@@ -110,13 +123,13 @@ fn notations_on_paper_are_proved_and_their_wrong_variants_are_false() {
         }
     }
     assert!(
-        report.claims.len() >= 35,
-        "the suite shrank to {}",
+        report.claims.len() >= at_least,
+        "{path}: the suite shrank to {}",
         report.claims.len()
     );
     assert_eq!(
         wrong,
         vec![],
-        "claims whose verdict is not what their name says"
+        "{path}: claims whose verdict is not what their name says"
     );
 }
