@@ -13,7 +13,9 @@
 //!
 //! Options (after `--`): `--print TASK` prints a task's derivation text
 //! (to time the release binary on it); `--only TASK,TASK` runs some
-//! tasks; `--timeout SECS` (default 120) stops a task that runs longer.
+//! tasks; `--timeout SECS` (default 120) stops a task that runs longer;
+//! `--group` writes each hidden unit's terms of an ∂L/∂x claim in
+//! parentheses (for a parser that limits how many terms a flat sum may have).
 
 /// The allocator the command line uses (see the `mimalloc` feature).
 #[cfg(feature = "mimalloc")]
@@ -43,7 +45,7 @@ fn sum(terms: impl IntoIterator<Item = String>) -> String {
 }
 
 /// The derivation text of a task, or `None` for an unknown name.
-fn task_text(name: &str) -> Option<String> {
+fn task_text(name: &str, group: bool) -> Option<String> {
     if let Some(n) = name.strip_prefix("ce") {
         return Some(ce_text(n.parse().ok()?));
     }
@@ -53,7 +55,7 @@ fn task_text(name: &str) -> Option<String> {
         .map(|s| s.parse().ok())
         .collect::<Option<_>>()?;
     match sizes[..] {
-        [a, b, c] => Some(mlp_text(a, b, c)),
+        [a, b, c] => Some(mlp_text(a, b, c, group)),
         _ => None,
     }
 }
@@ -85,7 +87,7 @@ fn ce_text(n: usize) -> String {
 /// The network with `a` inputs, `b` sigmoid hidden units and `c` softmax
 /// classes, its cross-entropy loss `L`, and one gradient claim per input
 /// and parameter, each right side expanded into a flat sum of products.
-fn mlp_text(a: usize, b: usize, c: usize) -> String {
+fn mlp_text(a: usize, b: usize, c: usize, group: bool) -> String {
     let mut t = String::new();
     let mut names: Vec<String> = (1..=a).map(|k| format!("x{k}")).collect();
     for j in 1..=b {
@@ -156,7 +158,13 @@ fn mlp_text(a: usize, b: usize, c: usize) -> String {
     }
     for k in 1..=a {
         let terms = (1..=b)
-            .flat_map(|j| hidden_terms(j, &format!("W1_{j}_{k} ")))
+            .flat_map(|j| {
+                let terms = hidden_terms(j, &format!("W1_{j}_{k} "));
+                match group {
+                    true => vec![format!("({})", terms.join(" + ").replace("+ -", "- "))],
+                    false => terms,
+                }
+            })
             .collect();
         claim(&mut t, &format!("x{k}"), terms);
     }
@@ -187,8 +195,8 @@ fn cpu_and_peak() -> (Option<f64>, Option<f64>) {
 }
 
 /// Verifies one task here, on one thread, and prints its row.
-fn run_task(name: &str) {
-    let Some(text) = task_text(name) else {
+fn run_task(name: &str, group: bool) {
+    let Some(text) = task_text(name, group) else {
         eprintln!("unknown task {name}");
         std::process::exit(2);
     };
@@ -236,8 +244,9 @@ fn main() {
             .position(|a| a == flag)
             .and_then(|k| args.get(k + 1).cloned())
     };
+    let group = args.iter().any(|a| a == "--group");
     if let Some(name) = value("--print") {
-        match task_text(&name) {
+        match task_text(&name, group) {
             Some(text) => print!("{text}"),
             None => {
                 eprintln!("unknown task {name}; tasks: {}", TASKS.join(", "));
@@ -247,7 +256,7 @@ fn main() {
         return;
     }
     if let Some(name) = value("--task") {
-        run_task(&name);
+        run_task(&name, group);
         return;
     }
     let only: Vec<String> = value("--only").map_or_else(
@@ -268,6 +277,7 @@ fn main() {
         // A process per task: its CPU time and peak memory are its own.
         let mut child = Command::new(&exe)
             .args(["--task", name])
+            .args(group.then_some("--group"))
             .stdout(Stdio::inherit())
             .spawn()
             .expect("run the task");

@@ -80,8 +80,17 @@ impl Proof {
     }
 }
 
+/// `a·b mod p` for residues below p: with p = 2^61 − 1, 2^61 ≡ 1, so the
+/// product's high bits fold onto its low bits (a u128 division was a tenth
+/// of a network's verification).
 fn mul(a: u64, b: u64) -> u64 {
-    ((a as u128 * b as u128) % P as u128) as u64
+    let t = a as u128 * b as u128;
+    let r = (t as u64 & P) + (t >> 61) as u64;
+    if r >= P {
+        r - P
+    } else {
+        r
+    }
 }
 
 fn add(a: u64, b: u64) -> u64 {
@@ -668,5 +677,195 @@ mod tests {
         let (l, r) = (t.parse("exp(2*x)"), t.parse("exp(x)^2"));
         assert_eq!(prove(&t.store, l, r, 1), prove(&t.store, l, r, 1));
         assert!(prove(&t.store, l, r, 2).is_some());
+    }
+}
+
+#[cfg(test)]
+mod wide_tests {
+    //! The witness on wide expressions written the way a CAS prints them,
+    //! through the real parser and lowering: true gradients are proved,
+    //! near-identities (one term, one coefficient or one index off deep
+    //! inside) never are.
+
+    use super::prove;
+    use pretty_assertions::assert_eq;
+
+    /// ∂CE/∂z_k of softmax + cross-entropy over `n` classes, with the right
+    /// side given; the result of the witness on the link.
+    fn ce_link(n: usize, k: usize, rhs: &str) -> Option<super::Proof> {
+        let sum = |f: &dyn Fn(usize) -> String| (1..=n).map(f).collect::<Vec<_>>().join(" + ");
+        let vars: Vec<String> = (1..=n)
+            .map(|i| format!("z{i}"))
+            .chain((1..=n).map(|i| format!("y{i}")))
+            .collect();
+        let text = format!(
+            "{} : real\nlet S = {}\nlet CE = -({})\nclaim c: ∂CE/∂z{k} = {rhs}\n",
+            vars.join(", "),
+            sum(&|i| format!("exp(z{i})")),
+            sum(&|i| format!("y{i} log(exp(z{i}) / S)")),
+        );
+        let parsed = crate::syntax::parse_file(&text);
+        assert_eq!(parsed.errors.len(), 0, "{:?}", parsed.errors);
+        let mut lowered = crate::lower::lower_file(&parsed);
+        assert!(lowered.errors.is_empty());
+        let link = lowered.claims[0]
+            .checkable()
+            .next()
+            .expect("one link")
+            .clone();
+        crate::parallel::with_big_stack(|| {
+            let (store, symbols) = (&mut lowered.store, &mut lowered.symbols);
+            let l = crate::diff::eliminate_inner(store, symbols, link.lhs);
+            let r = crate::diff::eliminate_inner(store, symbols, link.rhs);
+            prove(store, l, r, 11)
+        })
+    }
+
+    /// The right side a CAS prints, with its numerator's terms given.
+    fn ce_rhs(n: usize, k: usize, num: &dyn Fn(usize) -> String, tail: &str) -> String {
+        let terms: Vec<String> = (1..=n).map(num).collect();
+        let s: Vec<String> = (1..=n).map(|i| format!("exp(z{i})")).collect();
+        format!("({}) / ({}) {tail}", terms.join(" + "), s.join(" + "))
+    }
+
+    #[test]
+    fn a_wide_true_gradient_is_proved() {
+        let (n, k) = (120, 37);
+        let rhs = ce_rhs(n, k, &|i| format!("y{i} exp(z{k})"), &format!("- y{k}"));
+        let proof = ce_link(n, k, &rhs).expect("proved");
+        assert!(proof.bits >= 120, "{proof:?}");
+    }
+
+    #[test]
+    fn near_identities_deep_inside_a_wide_gradient_are_not_proved() {
+        let (n, k) = (120, 37);
+        let cases = [
+            // One term of the 120-term numerator missing.
+            ce_rhs(
+                n,
+                k,
+                &|i| match i {
+                    77 => "0".to_string(),
+                    _ => format!("y{i} exp(z{k})"),
+                },
+                &format!("- y{k}"),
+            ),
+            // One coefficient off by 10^-12.
+            ce_rhs(
+                n,
+                k,
+                &|i| match i {
+                    77 => format!("1.000000000001 y{i} exp(z{k})"),
+                    _ => format!("y{i} exp(z{k})"),
+                },
+                &format!("- y{k}"),
+            ),
+            // One index swapped: y78 where y77 belongs.
+            ce_rhs(
+                n,
+                k,
+                &|i| match i {
+                    77 => format!("y78 exp(z{k})"),
+                    _ => format!("y{i} exp(z{k})"),
+                },
+                &format!("- y{k}"),
+            ),
+            // The wrong class's exp in one term.
+            ce_rhs(
+                n,
+                k,
+                &|i| match i {
+                    77 => format!("y{i} exp(z{})", k + 1),
+                    _ => format!("y{i} exp(z{k})"),
+                },
+                &format!("- y{k}"),
+            ),
+            // The sign of the last term flipped.
+            ce_rhs(n, k, &|i| format!("y{i} exp(z{k})"), &format!("+ y{k}")),
+        ];
+        for rhs in cases {
+            assert_eq!(ce_link(n, k, &rhs), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod prop_tests {
+    //! The exact-random witness against the canonical form on small
+    //! expressions where both apply (rational operations, σ as an atom):
+    //! what the canonical form proves, the witness proves; what the
+    //! witness proves evaluates equal; a perturbed side is never proved.
+
+    use super::prove;
+    use crate::canon::testkit::{eval, Point, T};
+    use crate::canon::{Budget, Outcome};
+    use proptest::prelude::*;
+
+    const DECLS: &str = "x y: real; v: vector n; idx i: n";
+
+    fn expr() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("x".to_string()),
+            Just("y".to_string()),
+            Just("v[i]".to_string()),
+            (-3i32..4).prop_map(|n| format!("({n})")),
+            Just("(1/3)".to_string()),
+        ];
+        leaf.prop_recursive(4, 20, 3, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / (1 + {b}^2))")),
+                (inner.clone(), 0i32..4).prop_map(|(a, n)| format!("({a})^({n})")),
+                inner.clone().prop_map(|a| format!("sigmoid({a})")),
+            ]
+        })
+    }
+
+    /// The two witnesses on `l = r`: canonical form proved, exact-random
+    /// proved, and whether the sides agree numerically where defined.
+    fn both(l: &str, r: &str) -> (bool, bool, bool) {
+        let mut t = T::new(DECLS);
+        let (lid, rid) = (t.parse(l), t.parse(r));
+        let canon = matches!(
+            crate::canon::prove(&mut t.store, &mut t.sym, lid, rid, &Budget::default()),
+            Outcome::Proved { .. }
+        );
+        let exact = prove(&t.store, lid, rid, 3).is_some();
+        let agree = (0..20u64).all(|seed| {
+            let mut pt = Point::sample(&t.sym, seed);
+            match (
+                eval(&t.store, &t.sym, lid, &mut pt),
+                eval(&t.store, &t.sym, rid, &mut pt),
+            ) {
+                (Some(a), Some(b)) if a.abs() < 1e6 => (a - b).abs() <= 1e-6 * (1.0 + a.abs()),
+                _ => true,
+            }
+        });
+        (canon, exact, agree)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn agrees_with_the_canonical_form(a in expr(), b in expr()) {
+            // A rewrite of `a` that is a rational identity, and an
+            // unrelated pair.
+            let same = format!("(({a}) * (1 + y^2) + ({b}) - ({b})) / (1 + y^2)");
+            for (l, r) in [(a.clone(), same), (a.clone(), b.clone())] {
+                let (canon, exact, agree) = both(&l, &r);
+                prop_assert!(!canon || exact, "canonical form proves {} = {}, exact-random not", l, r);
+                prop_assert!(!exact || agree, "exact-random proves {} = {}, which differ", l, r);
+            }
+        }
+
+        #[test]
+        fn a_perturbed_side_is_never_proved(a in expr()) {
+            let r = format!("({a}) + x/1000000000000");
+            let (_, exact, _) = both(&a, &r);
+            prop_assert!(!exact, "{} = {} proved", a, r);
+        }
     }
 }
