@@ -60,6 +60,9 @@ impl Verdict {
     }
 }
 
+/// The name of the exact-random witness in [`StepReport::witness`].
+pub const EXACT_RANDOM: &str = "exact-random";
+
 /// The report on one link.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -78,7 +81,8 @@ pub struct StepReport {
     pub rhs: String,
     /// The justification comment, if any.
     pub justification: Option<String>,
-    /// Which witness decided: "symbolic", "numeric", or absent for errors.
+    /// Which witness decided: "symbolic", "exact-random" (see
+    /// [`StepReport::error_bound`]), "numeric", or absent for errors.
     pub witness: Option<&'static str>,
     /// Samples where both sides were defined, and samples drawn.
     pub samples: Option<SampleCount>,
@@ -86,7 +90,8 @@ pub struct StepReport {
     pub counterexample: Option<Counterexample>,
     /// What went wrong, for undefined and inconclusive verdicts and for
     /// errors no diagnostic describes (an internal error); see
-    /// [`StepReport::reason`], which also reads the diagnostic.
+    /// [`StepReport::reason`], which also reads the diagnostic. For a link
+    /// proved by the exact-random witness, its error bound.
     pub message: Option<String>,
     /// The diagnostic behind an error verdict: the one place its text is
     /// kept.
@@ -133,6 +138,16 @@ impl StepReport {
             diagnostic: None,
             diagnosis: None,
             trace: Vec::new(),
+        }
+    }
+
+    /// For a link proved by the exact-random witness, its error bound
+    /// ("exact evaluation at 4 random points … error probability <
+    /// 2^-150"): every report states it, since such a proof is probabilistic.
+    pub fn error_bound(&self) -> Option<&str> {
+        match (self.verdict, self.witness) {
+            (Verdict::Proved, Some(EXACT_RANDOM)) => self.message.as_deref(),
+            _ => None,
         }
     }
 

@@ -543,9 +543,9 @@ fn combine(
                 }
                 trace.extend(canon::rule_names(lhs_trace.into_iter().chain(rhs_trace)));
                 if let Some(proof) = exact {
-                    step.witness = Some("exact-random");
+                    step.witness = Some(crate::outcome::EXACT_RANDOM);
                     let bound = proof.describe();
-                    trace.push(bound.clone());
+                    trace.push("exact evaluation at random points".to_string());
                     step.message = Some(match step.message.take() {
                         Some(m) => format!("{bound}; {m}"),
                         None => bound,

@@ -87,6 +87,22 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                     );
                 }
                 for claim in &report.claims {
+                    // A probabilistic proof says its bound, as a notice.
+                    for step in &claim.steps {
+                        if let Some(bound) = step.error_bound() {
+                            push(
+                                &mut out,
+                                workflow_command(
+                                    "notice",
+                                    &report.path,
+                                    Some(step.line),
+                                    Some(step.col),
+                                    &format!("derivcheck: {}", claim.name),
+                                    &format!("proved (exact-random): {bound}"),
+                                ),
+                            );
+                        }
+                    }
                     for step in claim.steps.iter().filter(|s| !s.verdict.is_ok()) {
                         push(
                             &mut out,

@@ -60,6 +60,13 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 let _ = write!(out, " line=\"{line}\"");
             }
             match &case.problem {
+                None if !case.bounds.is_empty() => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <system-out>{}</system-out>\n    </testcase>",
+                        text(&case.bounds)
+                    );
+                }
                 None => out.push_str("/>\n"),
                 Some(p) => {
                     let tag = if p.error { "error" } else { "failure" };
@@ -104,6 +111,9 @@ struct Case {
     name: String,
     line: Option<usize>,
     problem: Option<Problem>,
+    /// The error bounds of links proved by the exact-random witness, one
+    /// line each, for `<system-out>`.
+    bounds: String,
 }
 
 struct Problem {
@@ -130,6 +140,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                 message: format!("cannot read {path}: {}", e.message),
                 body: format!("cannot read {path}: {}\n", e.message),
             }),
+            bounds: String::new(),
         }),
         FileOutcome::Checked { report, .. } => {
             if let Some(first) = report.errors.first() {
@@ -160,6 +171,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                         ),
                         body,
                     }),
+                    bounds: String::new(),
                 });
             }
             cases.extend(report.claims.iter().map(|c| claim_case(&path, c)));
@@ -201,6 +213,17 @@ fn claim_case(path: &str, claim: &ClaimReport) -> Case {
         name: claim.name.clone(),
         line: Some(claim.line),
         problem,
+        bounds: claim
+            .steps
+            .iter()
+            .filter_map(|s| {
+                let bound = s.error_bound()?;
+                Some(format!(
+                    "{path}:{}:{}: proved (exact-random): {bound}\n",
+                    s.line, s.col
+                ))
+            })
+            .collect(),
     }
 }
 
