@@ -28,7 +28,9 @@
 //!   `σ(u) = 1/(1 + exp(−u))`, `tanh(u) = (exp(2u) − 1)/(exp(2u) + 1)`;
 //!   `log(exp(u)) = u`, other logs are atoms.
 //! - `sin u = 2t/(1+t²)`, `cos u = (1−t²)/(1+t²)`, `tan u = 2t/(1−t²)`
-//!   with the atom t = tan(u/2), odd in u: sin² + cos² = 1 holds.
+//!   with t = tan(u/2), built by the addition formula from an atom
+//!   tan(w/2) per term c·w of u (odd in w): sin² + cos² = 1, angle addition
+//!   and multiple angles hold.
 //! - `b^(n/d)` (d > 1) is `R_d(b)^n` with `R_d(b)` an atom: no root of a
 //!   residue is ever taken, so sqrt(x²) is never x.
 
@@ -145,6 +147,11 @@ fn residue(q: &Rational) -> Option<u64> {
     Some(mul(n, inv(d)?))
 }
 
+/// `tan(a + b)` from `tan a` and `tan b`, `None` at a pole.
+fn tan_add(ta: u64, tb: u64) -> Option<u64> {
+    Some(mul(add(ta, tb), inv(add(1, neg(mul(ta, tb))))?))
+}
+
 /// A 64-bit mix (splitmix64's finalizer).
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -226,11 +233,16 @@ impl Point<'_> {
             Node::Const(Constant::Pi) => Some(self.atom(Tag::Pi, 0, 0)),
             Node::Const(Constant::E) => self.exp_term(1, 1, 1),
             Node::Var(v, at) => {
-                let mut h = u64::from(v.0);
-                for i in at {
-                    h = mix(h ^ u64::from(i.0));
-                }
-                Some(self.atom(Tag::Var, h, at.len() as u64))
+                // Exact keys for scalars, vector and matrix elements (two
+                // 32-bit indices fit); a hash only past two indices.
+                let packed = match at[..] {
+                    [] => 0,
+                    [i] => u64::from(i.0),
+                    [i, j] => u64::from(i.0) << 32 | u64::from(j.0),
+                    _ => at.iter().fold(0, |h, i| mix(h ^ u64::from(i.0))),
+                };
+                let a = u64::from(v.0) | (at.len() as u64) << 32;
+                Some(self.atom(Tag::Var, a, packed))
             }
             &Node::Delta(i, j) => {
                 if i == j {
@@ -305,16 +317,46 @@ impl Point<'_> {
         }
     }
 
-    /// The atom tan(u/2): odd in u, so its key is the residue up to sign.
+    /// tan(u/2), by the addition formula over the terms of a sum
+    /// (`tan((a+b)/2) = (Ta + Tb)/(1 − Ta·Tb)`), so that sin and cos of sums
+    /// meet their expansions.
     fn half_tan(&mut self, u: Id) -> Option<u64> {
-        let v = self.eval(u)?;
-        let (k, flip) = if v > P / 2 {
-            (neg(v), true)
+        match self.store.get(u) {
+            Node::Add(xs) => {
+                let mut t = 0;
+                for &x in xs {
+                    let tx = self.half_tan_term(x)?;
+                    t = tan_add(t, tx)?;
+                }
+                Some(t)
+            }
+            _ => self.half_tan_term(u),
+        }
+    }
+
+    /// tan(x/2) for a term x = c·w with c its coefficient's numerator: the
+    /// atom T = tan(w/2), odd in w (its key is w's residue up to sign),
+    /// added to itself |c| times.
+    fn half_tan_term(&mut self, x: Id) -> Option<u64> {
+        let v = self.eval(x)?;
+        if v == 0 {
+            return Some(0);
+        }
+        let c = coefficient(self.store, x);
+        let w = mul(v, inv(c.unsigned_abs() % P)?);
+        let w = if c < 0 { neg(w) } else { w };
+        let (k, flip) = if w > P / 2 {
+            (neg(w), true)
         } else {
-            (v, false)
+            (w, false)
         };
-        let t = self.atom(Tag::HalfTan, k, 0);
-        Some(if flip { neg(t) } else { t })
+        let tw = self.atom(Tag::HalfTan, k, 0);
+        let tw = if flip { neg(tw) } else { tw };
+        let mut t = 0;
+        for _ in 0..c.unsigned_abs() {
+            t = tan_add(t, tw)?;
+        }
+        Some(if c < 0 { neg(t) } else { t })
     }
 
     /// `exp(s·u)`, split over the terms of a sum.
@@ -520,8 +562,19 @@ impl Degrees<'_> {
                     }
                 },
                 Func::Sin | Func::Cos | Func::Tan => {
-                    self.arg(a);
-                    Deg { num: 2, den: 2 }
+                    // tan(u/2) = N/D with both of degree ≤ K, the terms'
+                    // multiplicities; sin, cos and tan are then of 2K.
+                    let terms: Vec<Id> = match store.get(a) {
+                        Node::Add(xs) => xs.clone(),
+                        _ => vec![a],
+                    };
+                    let mut k: u64 = 0;
+                    for x in terms {
+                        self.arg(x);
+                        k = k.saturating_add(coefficient(store, x).unsigned_abs());
+                    }
+                    let k = k.saturating_mul(2);
+                    Deg { num: k, den: k }
                 }
             },
         }
@@ -641,6 +694,12 @@ mod tests {
             ("sin(a)^2 + cos(a)^2", "1"),
             ("tan(a)", "sin(a) / cos(a)"),
             ("sin(-a)", "-sin(a)"),
+            ("sin(2*a)", "2*sin(a)*cos(a)"),
+            (
+                "sin(a + a/(b^2 + 1))",
+                "sin(a)*cos(a/(b^2 + 1)) + cos(a)*sin(a/(b^2 + 1))",
+            ),
+            ("cos(a - b)", "cos(a)*cos(b) + sin(a)*sin(b)"),
             ("log(exp(a + b))", "a + b"),
             ("exp(a / (a^2 + 1))^3", "exp(3*a / (a^2 + 1))"),
             ("d(sigmoid(a), a)", "sigmoid(a)*(1 - sigmoid(a))"),
@@ -663,6 +722,8 @@ mod tests {
             ("exp(a + b)", "exp(a) + exp(b)"),
             ("log(a*b)", "log(a) + log(b)"),
             ("sin(a + b)", "sin(a) + sin(b)"),
+            ("cos(a + b)", "cos(a)*cos(b) + sin(a)*sin(b)"),
+            ("sin(2*a)", "2*sin(a)"),
             ("d(sigmoid(a), a)", "sigmoid(a)"),
             ("(a + b)^2", "a^2 + b^2"),
             ("1 / (a - a)", "1 / (a - a)"),
