@@ -678,6 +678,24 @@ fn prove_inner(
     }
 }
 
+/// [`prove`] with the canonical forms only, never the exact-random
+/// witness: for the tests of the canonical form itself.
+#[cfg(test)]
+pub(crate) fn prove_canonical_only(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    lhs: Id,
+    rhs: Id,
+    budget: &Budget,
+) -> Outcome {
+    with_big_stack(|| {
+        let mut cache = Cache::new();
+        let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);
+        let r = crate::diff::elim(store, symbols, rhs, &mut cache.elim);
+        prove_canonical(&mut cache, store, symbols, l, r, budget, Instant::now())
+    })
+}
+
 /// Sides of at least this many distinct nodes (together) try the
 /// exact-random witness before the canonical form: the canonical form's
 /// cost grows with the expansion (a softmax over 200 classes took 85 ms a
