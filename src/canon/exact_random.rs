@@ -783,7 +783,7 @@ mod wide_tests {
     }
 
     /// The right side a CAS prints, with its numerator's terms given.
-    fn ce_rhs(n: usize, k: usize, num: &dyn Fn(usize) -> String, tail: &str) -> String {
+    fn ce_rhs(n: usize, num: &dyn Fn(usize) -> String, tail: &str) -> String {
         let terms: Vec<String> = (1..=n).map(num).collect();
         let s: Vec<String> = (1..=n).map(|i| format!("exp(z{i})")).collect();
         format!("({}) / ({}) {tail}", terms.join(" + "), s.join(" + "))
@@ -792,7 +792,7 @@ mod wide_tests {
     #[test]
     fn a_wide_true_gradient_is_proved() {
         let (n, k) = (120, 37);
-        let rhs = ce_rhs(n, k, &|i| format!("y{i} exp(z{k})"), &format!("- y{k}"));
+        let rhs = ce_rhs(n, &|i| format!("y{i} exp(z{k})"), &format!("- y{k}"));
         let proof = ce_link(n, k, &rhs).expect("proved");
         assert!(proof.bits >= 120, "{proof:?}");
     }
@@ -804,7 +804,6 @@ mod wide_tests {
             // One term of the 120-term numerator missing.
             ce_rhs(
                 n,
-                k,
                 &|i| match i {
                     77 => "0".to_string(),
                     _ => format!("y{i} exp(z{k})"),
@@ -814,7 +813,6 @@ mod wide_tests {
             // One coefficient off by 10^-12.
             ce_rhs(
                 n,
-                k,
                 &|i| match i {
                     77 => format!("1.000000000001 y{i} exp(z{k})"),
                     _ => format!("y{i} exp(z{k})"),
@@ -824,7 +822,6 @@ mod wide_tests {
             // One index swapped: y78 where y77 belongs.
             ce_rhs(
                 n,
-                k,
                 &|i| match i {
                     77 => format!("y78 exp(z{k})"),
                     _ => format!("y{i} exp(z{k})"),
@@ -834,7 +831,6 @@ mod wide_tests {
             // The wrong class's exp in one term.
             ce_rhs(
                 n,
-                k,
                 &|i| match i {
                     77 => format!("y{i} exp(z{})", k + 1),
                     _ => format!("y{i} exp(z{k})"),
@@ -842,7 +838,7 @@ mod wide_tests {
                 &format!("- y{k}"),
             ),
             // The sign of the last term flipped.
-            ce_rhs(n, k, &|i| format!("y{i} exp(z{k})"), &format!("+ y{k}")),
+            ce_rhs(n, &|i| format!("y{i} exp(z{k})"), &format!("+ y{k}")),
         ];
         for rhs in cases {
             assert_eq!(ce_link(n, k, &rhs), None);
