@@ -60,6 +60,9 @@ impl Verdict {
     }
 }
 
+/// The name of the exact-random witness in [`StepReport::witness`].
+pub const EXACT_RANDOM: &str = "exact-random";
+
 /// The report on one link.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -78,7 +81,8 @@ pub struct StepReport {
     pub rhs: String,
     /// The justification comment, if any.
     pub justification: Option<String>,
-    /// Which witness decided: "symbolic", "numeric", or absent for errors.
+    /// Which witness decided: "symbolic", "exact-random" (see
+    /// [`StepReport::error_bound`]), "numeric", or absent for errors.
     pub witness: Option<&'static str>,
     /// Samples where both sides were defined, and samples drawn.
     pub samples: Option<SampleCount>,
@@ -89,6 +93,7 @@ pub struct StepReport {
     /// [`StepReport::reason`], which also reads the diagnostic. On a proved
     /// or holding link, a note: where a derivative through a kink does not
     /// exist, or a proof the numeric witness could not confirm.
+    /// For a link proved by the exact-random witness, its error bound.
     pub message: Option<String>,
     /// The diagnostic behind an error verdict: the one place its text is
     /// kept.
@@ -135,6 +140,16 @@ impl StepReport {
             diagnostic: None,
             diagnosis: None,
             trace: Vec::new(),
+        }
+    }
+
+    /// For a link proved by the exact-random witness, its error bound
+    /// ("exact evaluation at 4 random points … error probability <
+    /// 2^-150"): every report states it, since such a proof is probabilistic.
+    pub fn error_bound(&self) -> Option<&str> {
+        match (self.verdict, self.witness) {
+            (Verdict::Proved, Some(EXACT_RANDOM)) => self.message.as_deref(),
+            _ => None,
         }
     }
 

@@ -399,7 +399,8 @@ fn check_one(
     lines: &LineIndex,
     defined: &[&str],
 ) -> StepReport {
-    let symbolic = canon::prove(
+    let symbolic = canon::prove_cached(
+        &mut canon::Cache::with_seed(config.seed),
         &mut lowered.store,
         &mut lowered.symbols,
         link.lhs,
@@ -488,7 +489,7 @@ fn witnesses(
         // One big stack for the whole pass, not a thread per link.
         crate::parallel::with_big_stack(|| {
             // Links share subexpressions: their canonical forms are computed once.
-            let mut cache = canon::Cache::new();
+            let mut cache = canon::Cache::with_seed(config.seed);
             claims
                 .iter()
                 .flat_map(|c| c.checkable())
@@ -578,6 +579,18 @@ fn combine(
             step.message = Some(format!("inconclusive: {why}"));
         }
     }
+    // The exact-random witness proves like the canonical form does; its
+    // error bound is said wherever the link is reported.
+    let (symbolic, exact) = match symbolic {
+        canon::Outcome::ProvedExact(proof) => (
+            canon::Outcome::Proved {
+                lhs_trace: Vec::new(),
+                rhs_trace: Vec::new(),
+            },
+            Some(proof),
+        ),
+        other => (other, None),
+    };
     match symbolic {
         canon::Outcome::Proved {
             lhs_trace,
@@ -614,10 +627,19 @@ fn combine(
                     trace.push("derivative rules".to_string());
                 }
                 trace.extend(canon::rule_names(lhs_trace.into_iter().chain(rhs_trace)));
+                if let Some(proof) = exact {
+                    step.witness = Some(crate::outcome::EXACT_RANDOM);
+                    let bound = proof.describe();
+                    trace.push("exact evaluation at random points".to_string());
+                    step.message = Some(match step.message.take() {
+                        Some(m) => format!("{bound}; {m}"),
+                        None => bound,
+                    });
+                }
                 step.trace = trace;
             }
         },
-        canon::Outcome::NotProved { .. } => {}
+        canon::Outcome::NotProved { .. } | canon::Outcome::ProvedExact(_) => {}
         canon::Outcome::Inconclusive(why) => {
             let note = format!("symbolic witness inconclusive: {why}");
             step.message = Some(match step.message.take() {

@@ -55,6 +55,12 @@ fn failures(src: &str) -> Vec<String> {
                 Outcome::Inconclusive(m) => {
                     out.push(format!("{} link {k}: inconclusive {m}", claim.name))
                 }
+                // These derivations are the canonical form's to prove.
+                Outcome::ProvedExact(p) => out.push(format!(
+                    "{} link {k}: proved only by exact-random ({})",
+                    claim.name,
+                    p.describe()
+                )),
             }
         }
     }

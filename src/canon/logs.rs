@@ -17,7 +17,7 @@
 
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
-use crate::expr::{Func, Id, Node};
+use crate::expr::{Func, Id, Node, Rational};
 use num_traits::{One, Signed};
 
 /// Bound on the factors collected, so a huge product is left alone.
@@ -122,11 +122,25 @@ impl Ctx<'_> {
             let a = ctx.rf_expr(ra);
             Ok(Rf::atom(ctx.store.add(Node::Apply(Func::Log, a))))
         };
-        if !ra.den.is_empty() || ra.num.len() < 2 {
+        if ra.num.len() < 2 {
             return plain(self);
         }
+        // A quotient splits only when every factor of its denominator is
+        // positive: then the numerator is positive wherever the log is
+        // defined, and so is its primitive part once a positive content is
+        // taken out. Splitting here, not only once the quotient has been
+        // through canonicalization again, keeps the form a fixed point.
+        for &(d, _) in &ra.den {
+            let fp = self.factor_poly(d)?;
+            if !self.poly_positive(&fp) {
+                return plain(self);
+            }
+        }
         let (c, m, f) = self.make_factor(&ra.num)?;
-        if !c.is_positive() || !self.mono_positive(&m) || (c.is_one() && m.is_one()) {
+        if !c.is_positive()
+            || !self.mono_positive(&m)
+            || (c.is_one() && m.is_one() && ra.den.is_empty())
+        {
             return plain(self);
         }
         self.note(Rule::LogOfProduct);
@@ -134,6 +148,13 @@ impl Ctx<'_> {
         for (a, e) in m.factors() {
             let l = self.log_atom(a)?;
             acc = self.rf_add(&acc, &l.scale(&e))?;
+        }
+        for &(d, k) in &ra.den {
+            let l = Rf::atom(self.store.add(Node::Apply(Func::Log, d)));
+            acc = self.rf_add(
+                &acc,
+                &l.scale(&-Rational::from_integer(i64::from(k).into())),
+            )?;
         }
         let l = Rf::atom(self.store.add(Node::Apply(Func::Log, f)));
         self.rf_add(&acc, &l)

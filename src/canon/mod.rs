@@ -36,6 +36,7 @@
 //! claims), `prop_tests` (random expressions), `examples_tests` (the brief's
 //! derivations through the real parser and lowering).
 
+mod exact_random;
 mod facts;
 mod funcs;
 mod logs;
@@ -57,6 +58,7 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
+pub use exact_random::Proof as ExactProof;
 pub use trace::{rule_names, Rule};
 
 use crate::expr::{DimId, Id, IndexId, Node, Rational, Store, Symbols};
@@ -117,6 +119,10 @@ pub enum Outcome {
     },
     /// A budget limit was reached.
     Inconclusive(String),
+    /// The canonical forms were not compared or did not meet, but the
+    /// exact-random witness found the sides equal as rational functions of
+    /// their atoms, with the error bound it states (see [`ExactProof`]).
+    ProvedExact(ExactProof),
 }
 
 /// How function atoms are treated.
@@ -153,12 +159,24 @@ pub struct Cache {
     elim: crate::diff::ElimMemo,
     /// The store's length and last node when the cache was last used.
     seen: Option<(usize, Node)>,
+    /// The seed the exact-random witness draws its points from.
+    seed: u64,
 }
 
 impl Cache {
     /// An empty cache.
     pub fn new() -> Cache {
         Cache::default()
+    }
+
+    /// An empty cache whose exact-random witness draws its points from
+    /// `seed` (with the sides): the file's sampling seed, so that a verdict
+    /// depends only on the input and the seed.
+    pub fn with_seed(seed: u64) -> Cache {
+        Cache {
+            seed,
+            ..Cache::default()
+        }
     }
 
     /// Drops everything unless `store` is the store last used (or grew
@@ -171,7 +189,7 @@ impl Cache {
             }
         };
         if !same {
-            *self = Cache::default();
+            *self = Cache::with_seed(self.seed);
         }
     }
 
@@ -608,6 +626,7 @@ fn canonicalize_inner(
 /// wherever both sides are defined) by canonical forms: first with function
 /// atoms, then in the fallback exp form; in each mode both by comparing the
 /// two forms and by reducing `lhs − rhs` to zero.
+#[cfg(test)]
 pub fn prove(
     store: &mut Store,
     symbols: &mut Symbols,
@@ -645,6 +664,81 @@ fn prove_inner(
     let start = Instant::now();
     let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);
     let r = crate::diff::elim(store, symbols, rhs, &mut cache.elim);
+    // Sides this large are what the canonical form expands past its size
+    // limit (a wide network's gradient): the exact-random witness, linear
+    // in their size, goes first.
+    let large = dag_size(store, &[l, r], EXACT_FIRST_NODES) >= EXACT_FIRST_NODES;
+    if large {
+        if let Some(proof) = exact_random::prove(store, l, r, cache.seed) {
+            return Outcome::ProvedExact(proof);
+        }
+    }
+    let outcome = prove_canonical(cache, store, symbols, l, r, budget, start);
+    match outcome {
+        Outcome::NotProved { .. } | Outcome::Inconclusive(_) if !large => {
+            match exact_random::prove(store, l, r, cache.seed) {
+                Some(proof) => Outcome::ProvedExact(proof),
+                None => outcome,
+            }
+        }
+        _ => outcome,
+    }
+}
+
+/// [`prove`] with the canonical forms only, never the exact-random
+/// witness: for the tests of the canonical form itself.
+#[cfg(test)]
+pub(crate) fn prove_canonical_only(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    lhs: Id,
+    rhs: Id,
+    budget: &Budget,
+) -> Outcome {
+    with_big_stack(|| {
+        let mut cache = Cache::new();
+        let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);
+        let r = crate::diff::elim(store, symbols, rhs, &mut cache.elim);
+        prove_canonical(&mut cache, store, symbols, l, r, budget, Instant::now())
+    })
+}
+
+/// Sides of at least this many distinct nodes (together) try the
+/// exact-random witness before the canonical form: the canonical form's
+/// cost grows with the expansion (a softmax over 200 classes took 85 ms a
+/// link and a GiB in all, the ∂L/∂x of a 16-unit network ran out of its
+/// size limit), the exact-random witness's with the size as written. The
+/// derivations people write by hand stay far below it (the largest link of
+/// the examples has 142 nodes), so they keep their exact proofs.
+const EXACT_FIRST_NODES: usize = 256;
+
+/// How many distinct nodes the expressions `roots` have together, counted
+/// up to `limit`.
+fn dag_size(store: &Store, roots: &[Id], limit: usize) -> usize {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack: Vec<Id> = roots.to_vec();
+    while let Some(id) = stack.pop() {
+        if seen.len() >= limit {
+            break;
+        }
+        if seen.insert(id) {
+            stack.extend(crate::expr::child_iter(store.get(id)));
+        }
+    }
+    seen.len()
+}
+
+/// The canonical forms' answer on two sides whose derivatives are already
+/// eliminated.
+fn prove_canonical(
+    cache: &mut Cache,
+    store: &mut Store,
+    symbols: &mut Symbols,
+    l: Id,
+    r: Id,
+    budget: &Budget,
+    start: Instant,
+) -> Outcome {
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
         // The fallback usually meets forms small enough to settle quickly;

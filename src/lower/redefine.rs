@@ -100,7 +100,14 @@ fn proved(lw: &mut Lowerer<'_>, a: crate::expr::Id, b: crate::expr::Id) -> bool 
         max_millis: u64::MAX / 4,
     };
     matches!(
-        canon::prove(&mut lw.store, &mut lw.symbols, a, b, &budget),
+        canon::prove_cached(
+            &mut canon::Cache::new(),
+            &mut lw.store,
+            &mut lw.symbols,
+            a,
+            b,
+            &budget,
+        ),
         Outcome::Proved { .. }
     )
 }

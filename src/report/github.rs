@@ -92,6 +92,27 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                     );
                 }
                 for claim in &report.claims {
+                    // A probabilistic proof says its bound, as a notice.
+                    for step in &claim.steps {
+                        if let Some(bound) = step.error_bound() {
+                            let (end_line, end_col) = last_char(source, &index, step.span)
+                                .unwrap_or((step.line, step.col));
+                            push(
+                                &mut out,
+                                workflow_command(
+                                    "notice",
+                                    &report.path,
+                                    Place {
+                                        line: Some(step.line),
+                                        col: Some(step.col),
+                                        end: Some((end_line, end_col)),
+                                    },
+                                    &format!("derivcheck: {}", claim.name),
+                                    &format!("proved (exact-random): {bound}"),
+                                ),
+                            );
+                        }
+                    }
                     for step in claim.steps.iter().filter(|s| !s.verdict.is_ok()) {
                         let (end_line, end_col) =
                             last_char(source, &index, step.span).unwrap_or((step.line, step.col));

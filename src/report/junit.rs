@@ -73,6 +73,13 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                         attr(case.skipped.as_deref().unwrap_or_default()),
                     );
                 }
+                None if !case.bounds.is_empty() => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <system-out>{}</system-out>\n    </testcase>",
+                        text(&case.bounds)
+                    );
+                }
                 None => out.push_str("/>\n"),
                 Some(p) => {
                     let tag = if p.error { "error" } else { "failure" };
@@ -129,6 +136,9 @@ struct Case {
     /// Why the case is skipped: the note of a display not read or a
     /// relation not checked.
     skipped: Option<String>,
+    /// The error bounds of links proved by the exact-random witness, one
+    /// line each, for `<system-out>`.
+    bounds: String,
 }
 
 struct Problem {
@@ -157,6 +167,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                 body: format!("cannot read {path}: {}\n", e.message),
             }),
             skipped: None,
+            bounds: String::new(),
         }),
         FileOutcome::Checked { report, .. } => {
             if let Some(first) = report.errors.first() {
@@ -188,6 +199,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                         body,
                     }),
                     skipped: None,
+                    bounds: String::new(),
                 });
             }
             cases.extend(report.claims.iter().map(|c| claim_case(&path, c)));
@@ -198,6 +210,7 @@ fn suite(outcome: &FileOutcome) -> Suite {
                         line: Some(note.line),
                         problem: None,
                         skipped: Some(note.message.clone()),
+                        bounds: String::new(),
                     }),
                     _ => {
                         let _ = writeln!(
@@ -250,6 +263,17 @@ fn claim_case(path: &str, claim: &ClaimReport) -> Case {
         line: Some(claim.line),
         problem,
         skipped: None,
+        bounds: claim
+            .steps
+            .iter()
+            .filter_map(|s| {
+                let bound = s.error_bound()?;
+                Some(format!(
+                    "{path}:{}:{}: proved (exact-random): {bound}\n",
+                    s.line, s.col
+                ))
+            })
+            .collect(),
     }
 }
 

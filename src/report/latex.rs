@@ -192,6 +192,10 @@ fn step_details(link: &Link<'_>) -> String {
             .iter()
             .map(|r| format!("\\texttt{{{}}}", escape_text(r)))
             .collect();
+        // Below the error bound of an exact-random proof, if any.
+        if !out.is_empty() {
+            out.push_str("\\endgraf");
+        }
         let _ = write!(out, "{{\\small Proved by: {}}}", rules.join(", "));
     }
     out

@@ -193,6 +193,9 @@ fn walk_chain<'a>(
 }
 
 fn evidence<'a>(source: &str, step: &'a StepReport) -> Evidence<'a> {
+    if let Some(bound) = step.error_bound() {
+        return Evidence::Message(bound);
+    }
     match (step.verdict, &step.counterexample) {
         (Verdict::Proved | Verdict::Holds, _) => Evidence::None,
         (Verdict::False, Some(cx)) => Evidence::Counterexample(cx),

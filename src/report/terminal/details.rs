@@ -32,6 +32,14 @@ pub(super) fn render_step_details(
         let m = step.message.as_deref().unwrap_or(step.verdict.as_str());
         format!("{at} {}\n", p.paint(style, &one_line(m)))
     };
+    if step.error_bound().is_some() {
+        // A probabilistic proof always says its bound.
+        let rules = match config.explain {
+            true => render_rules(step, config),
+            false => String::new(),
+        };
+        return format!("{}{rules}", message(Style::Dim));
+    }
     match step.verdict {
         Verdict::Proved if config.explain => render_rules(step, config),
         // A proof through a kink says where it does not apply.
