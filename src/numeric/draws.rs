@@ -28,10 +28,10 @@ pub(super) type Raw = (Vec<usize>, Vec<usize>, Vec<f64>);
 
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case); a quarter of the
-/// uniform ones are wide instead, of magnitude 2^-10..2^6 on a log scale,
-/// so that a claim wrong only beyond the small range (sqrt((p − 6)²) = 6 −
-/// p), or only for tiny positive values (sqrt((p − 0.01)²) = p − 0.01), is
-/// caught.
+/// uniform ones are wide instead, of magnitude 2^-20..2^20 on a log scale,
+/// so that a claim wrong only beyond the small range (sqrt((p − 100)²) =
+/// 100 − p), or only for tiny positive values (sqrt((p − 0.01)²) = p −
+/// 0.01), is caught.
 ///
 /// One random word serves all choices: the kind comes from the word mod 3,
 /// the uniform value from its top 53 bits, integers from middle bits, and
@@ -43,7 +43,7 @@ fn draw(domain: Domain, a: u64) -> f64 {
     let (r1, r2) = (a >> 8, a >> 32);
     let frac = |lo: i64, hi: i64| pick(lo, hi, r1) / pick(2, 4, r2);
     let wide = kind == 2 && (a >> 4) & 3 == 0;
-    let magnitude = || (-10.0 + 16.0 * unit).exp2();
+    let magnitude = || (-20.0 + 40.0 * unit).exp2();
     match domain {
         Domain::Real => match kind {
             0 => pick(-3, 3, r1),
@@ -78,6 +78,114 @@ fn draw(domain: Domain, a: u64) -> f64 {
     }
 }
 
+/// The boundary and special values of a domain, simplest first: where
+/// claims typically break (0, ±1, the ends of the sampled range, far
+/// magnitudes). Edge draws take every variable's values from these (see
+/// [`Layout::draw`]). Simplex entries are weights: a 0 is a zero share,
+/// and a row with one nonzero weight is a vertex.
+fn edge_values(domain: Domain) -> &'static [f64] {
+    const BIG: f64 = 1_048_576.0;
+    const TINY: f64 = 1.0 / 1_048_576.0;
+    match domain {
+        Domain::Real => &[
+            0.0, 1.0, -1.0, 2.0, 0.5, -2.0, -0.5, 3.0, 1024.0, -1024.0, BIG, -BIG, TINY, -3.0,
+        ],
+        Domain::Positive => &[1.0, 2.0, 0.5, 3.0, 1024.0, TINY, BIG, 1.0 / 1024.0],
+        Domain::Nonnegative => &[0.0, 1.0, 2.0, 0.5, 3.0, 1024.0, TINY, BIG],
+        Domain::Simplex => &[0.0, 1.0, 0.0, 2.0],
+        Domain::Onehot => &[0.0, 1.0, 2.0, 3.0, 4.0],
+    }
+}
+
+/// How many scalar variables an edge draw enumerates jointly (the rest
+/// pick their edge values at random): 4 of 14 values each is 38,416
+/// combinations, of which a link sees the first few hundred, the simplest.
+const ENUMERATED: usize = 4;
+
+/// Combination number `m` of `sizes.len()` digits, digit `k` below
+/// `sizes[k]`, in order of the largest digit (so all combinations of the
+/// first `r` values of every variable come before any with value `r`):
+/// the simplest combinations first, each once, whatever the seed.
+fn combination(mut m: u64, sizes: &[usize]) -> Vec<usize> {
+    let k = sizes.len();
+    let mut out = vec![0; k];
+    if k == 0 {
+        return out;
+    }
+    let total = sizes.iter().fold(1u64, |a, &s| a.saturating_mul(s as u64));
+    m %= total.max(1);
+    let widest = sizes.iter().copied().max().unwrap_or(1);
+    // Shell r: the combinations whose largest digit is r (digits capped
+    // by their sizes). Count them as (all within r) − (all within r − 1).
+    let within = |r: usize| {
+        sizes
+            .iter()
+            .fold(1u64, |a, &s| a.saturating_mul(s.min(r + 1) as u64))
+    };
+    let mut r = 0;
+    while r + 1 < widest && within(r) <= m {
+        r += 1;
+    }
+    let mut j = m - if r == 0 { 0 } else { within(r - 1) };
+    // Within shell r: by the first position p holding r; before p digits
+    // are below r, after it at most r.
+    for p in 0..k {
+        if sizes[p] <= r {
+            continue;
+        }
+        let before: u64 = (sizes[..p].iter()).fold(1u64, |a, &s| a.saturating_mul(s.min(r) as u64));
+        let after: u64 =
+            (sizes[p + 1..].iter()).fold(1u64, |a, &s| a.saturating_mul(s.min(r + 1) as u64));
+        let count = before.saturating_mul(after);
+        if j >= count {
+            j -= count;
+            continue;
+        }
+        let (mut hi, mut lo) = (j / after.max(1), j % after.max(1));
+        for (q, o) in out.iter_mut().enumerate() {
+            if q < p {
+                let base = sizes[q].min(r).max(1) as u64;
+                // Most significant first.
+                let rest: u64 =
+                    (sizes[q + 1..p].iter()).fold(1u64, |a, &s| a.saturating_mul(s.min(r) as u64));
+                *o = (hi / rest.max(1) % base) as usize;
+                hi %= rest.max(1);
+            } else if q == p {
+                *o = r;
+            } else {
+                let base = sizes[q].min(r + 1) as u64;
+                let rest: u64 = (sizes[q + 1..].iter())
+                    .fold(1u64, |a, &s| a.saturating_mul(s.min(r + 1) as u64));
+                *o = (lo / rest.max(1) % base) as usize;
+                lo %= rest.max(1);
+            }
+        }
+        return out;
+    }
+    out
+}
+
+/// Whether draw `n` is an edge draw: every other one, so that a claim
+/// wrong only at boundary or special values is caught within the first
+/// samples under every seed.
+pub(super) fn is_edge(n: u32) -> bool {
+    n % 2 == 1
+}
+
+/// The dimension every dimension takes at draw `n`, when it is one of the
+/// few draws that look beyond 1..=5: each of 6..=8, then 16 and 64, at edge
+/// draws spread over the first 50 (after the first 16, where most false
+/// claims fail, so that their counterexamples start small). Their cost is
+/// capped (see `schedule`): a draw that would cost far more than the
+/// link's average is skipped.
+pub(super) fn large_dim(n: u32) -> Option<usize> {
+    const LARGE: [usize; 5] = [6, 7, 8, 16, 64];
+    if !is_edge(n) || n < 17 || (n - 17) % 8 != 0 {
+        return None;
+    }
+    LARGE.get(((n - 17) / 8) as usize).copied()
+}
+
 fn raw_len(rank: usize, domain: Domain) -> usize {
     let rank = if domain == Domain::Onehot {
         rank.saturating_sub(1)
@@ -108,6 +216,10 @@ pub(crate) struct Layout {
     dim_keys: Vec<u64>,
     free_keys: Vec<u64>,
     var_keys: Vec<(u64, Domain)>,
+    /// The positions (in `vars`) of the scalar variables whose edge values
+    /// are enumerated together (see [`combination`]), at most
+    /// [`ENUMERATED`].
+    enumerated: Vec<usize>,
 }
 
 impl Layout {
@@ -173,7 +285,16 @@ impl Layout {
             }
             var_keys.push((key, info.domain));
         }
+        let enumerated = (plan.vars.iter().enumerate())
+            .filter(|(_, v)| {
+                let info = symbols.var(**v);
+                info.dims.is_empty() && info.domain != Domain::Onehot
+            })
+            .map(|(k, _)| k)
+            .take(ENUMERATED)
+            .collect();
         Layout {
+            enumerated,
             dims,
             free,
             free_raw,
@@ -209,17 +330,40 @@ impl Layout {
     /// group they are sampled in.
     pub(super) fn draw(&self, seed: u64, n: u32) -> Raw {
         let stream = |key: u64| mix(mix(seed ^ key) ^ u64::from(n));
+        let large = large_dim(n);
         let dims = (self.dim_keys.iter())
-            .map(|&k| 1 + (stream(k) % MAX_DIM as u64) as usize)
+            .map(|&k| large.unwrap_or_else(|| 1 + (stream(k) % MAX_DIM as u64) as usize))
             .collect();
         let free = (self.free_keys.iter())
             .map(|&k| (stream(k) % MAX_DIM as u64) as usize)
             .collect();
         let mut values = Vec::with_capacity(self.starts.last().copied().unwrap_or(0));
+        if !is_edge(n) {
+            for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
+                let base = stream(key);
+                for e in 0..self.raw_range(k).len() {
+                    values.push(draw(domain, mix(base ^ e as u64)));
+                }
+            }
+            return (dims, free, values);
+        }
+        // An edge draw: the first scalar variables run through their edge
+        // values' combinations in a fixed order (the same under every
+        // seed), the other values are edge values picked at random.
+        let sizes: Vec<usize> = (self.enumerated.iter())
+            .map(|&k| edge_values(self.var_keys[k].1).len())
+            .collect();
+        let picks = combination(u64::from(n / 2), &sizes);
         for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
+            let edge = edge_values(domain);
+            if let Some(p) = self.enumerated.iter().position(|&e| e == k) {
+                values.push(edge[picks[p]]);
+                continue;
+            }
             let base = stream(key);
             for e in 0..self.raw_range(k).len() {
-                values.push(draw(domain, mix(base ^ e as u64)));
+                let a = mix(base ^ e as u64);
+                values.push(edge[(a % edge.len() as u64) as usize]);
             }
         }
         (dims, free, values)
@@ -289,7 +433,8 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
         let mut max_row = 0;
         let mut stride = 1;
         for &n in rows_shape.iter().rev() {
-            max_row += (rest % n) * stride;
+            // Dimensions beyond MAX_DIM repeat the drawn values.
+            max_row += (rest % n) % MAX_DIM * stride;
             rest /= n;
             stride *= MAX_DIM;
         }
@@ -305,7 +450,7 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
                     max_row * MAX_DIM
                 };
                 let start = out.len();
-                out.extend((0..last).map(|k| raw.get(base + k).copied().unwrap_or(1.0)));
+                out.extend((0..last).map(|k| raw.get(base + k % MAX_DIM).copied().unwrap_or(1.0)));
                 if domain == Domain::Simplex {
                     normalize_exactly(&mut out[start..]);
                 }
@@ -314,26 +459,28 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
     }
 }
 
-/// Scales positive weights to sum to exactly 1, not just to 1 up to
+/// Scales nonnegative weights to sum to exactly 1, not just to 1 up to
 /// rounding: the double-double re-check would otherwise see `Σ q = 1` fail
 /// by 1e-16. Each share is rounded to a multiple of 2⁻⁴⁰ (so every partial
-/// sum is exact in `f64`) and the last one takes what is left.
+/// sum is exact in `f64`) and the last nonzero one takes what is left, so
+/// that a zero weight is an exact zero share. A row of zeros becomes
+/// uniform.
 fn normalize_exactly(ws: &mut [f64]) {
     const GRID: f64 = (1u64 << 40) as f64;
     let total: f64 = ws.iter().sum();
     if total.is_nan() || total <= 0.0 {
-        ws.iter_mut().for_each(|w| *w = 1.0 / GRID);
+        ws.iter_mut().for_each(|w| *w = 1.0);
     }
     let total: f64 = ws.iter().sum();
-    let Some((last, rest)) = ws.split_last_mut() else {
+    let Some(last) = ws.iter().rposition(|&w| w > 0.0) else {
         return;
     };
     let mut used = 0.0;
-    for w in rest {
+    for w in &mut ws[..last] {
         *w = (*w / total * GRID).round() / GRID;
         used += *w;
     }
-    *last = (1.0 - used).max(0.0);
+    ws[last] = (1.0 - used).max(0.0);
 }
 
 /// SplitMix64's finalizer: consecutive inputs give unrelated outputs.

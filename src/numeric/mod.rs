@@ -17,6 +17,8 @@
 //!   verdict at a point; `schedule`: a group's draws in waves computed
 //!   ahead; `shrink`: shrinking a failing draw with proptest-style value
 //!   trees (`value_tree`, a mirror of proptest's binary search).
+//! - `pi_reduce`: sines and cosines of exact multiples of π reduced
+//!   exactly before evaluation.
 //! - `witness_data`: the plain data callers give and get (re-exported
 //!   here), apart from the entry points below so that no file imports
 //!   this one.
@@ -28,6 +30,7 @@ mod eval;
 mod evaluator;
 mod judge;
 mod memo;
+mod pi_reduce;
 mod plan;
 mod sample;
 mod scalar;

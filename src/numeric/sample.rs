@@ -52,6 +52,26 @@ pub(crate) fn run_group(
     config: &SampleConfig,
     limits: &Limits,
 ) -> Vec<NumericOutcome> {
+    // sin(k·π + x) with an exact k is evaluated as sin(x + (k mod 2)·π):
+    // see `pi_reduce`.
+    let sides: Vec<Id> = links.iter().flat_map(|&(l, r, _)| [l, r]).collect();
+    if let Some((reduced, ids)) = super::pi_reduce::reduce(store, &sides) {
+        let links: Vec<(Id, Id, &[IndexId])> = (links.iter().enumerate())
+            .map(|(k, &(_, _, free))| (ids[2 * k], ids[2 * k + 1], free))
+            .collect();
+        return run_reduced(&reduced, symbols, &links, config, limits);
+    }
+    run_reduced(store, symbols, links, config, limits)
+}
+
+/// [`run_group`] once sines and cosines of multiples of π are reduced.
+fn run_reduced(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    links: &[(Id, Id, &[IndexId])],
+    config: &SampleConfig,
+    limits: &Limits,
+) -> Vec<NumericOutcome> {
     let all = |o: NumericOutcome| vec![o; links.len()];
     if config.samples == 0 {
         return all(NumericOutcome::Inconclusive(
@@ -98,7 +118,7 @@ pub(crate) fn run_group(
             // Say it of the links that mention such a variable only.
             return links
                 .iter()
-                .flat_map(|link| run_group(store, symbols, &[*link], config, limits))
+                .flat_map(|link| run_reduced(store, symbols, &[*link], config, limits))
                 .collect();
         }
         return all(NumericOutcome::Inconclusive(format!(
