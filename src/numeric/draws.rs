@@ -79,28 +79,45 @@ fn draw(domain: Domain, a: u64) -> f64 {
 }
 
 /// The boundary and special values of a domain, simplest first: where
-/// claims typically break (0, ±1, the ends of the sampled range, far
-/// magnitudes). Edge draws take every variable's values from these (see
-/// [`Layout::draw`]). Simplex entries are weights: a 0 is a zero share,
-/// and a row with one nonzero weight is a vertex.
+/// claims typically break (0, ±1, 2, ½). Edge draws take every variable's
+/// values from these (see [`Layout::draw`]). Simplex entries are weights:
+/// a 0 is a zero share, and a row with one nonzero weight is a vertex.
 fn edge_values(domain: Domain) -> &'static [f64] {
-    const BIG: f64 = 1_048_576.0;
-    const TINY: f64 = 1.0 / 1_048_576.0;
     match domain {
-        Domain::Real => &[
-            0.0, 1.0, -1.0, 2.0, 0.5, -2.0, -0.5, 3.0, 1024.0, -1024.0, BIG, -BIG, TINY, -3.0,
-        ],
-        Domain::Positive => &[1.0, 2.0, 0.5, 3.0, 1024.0, TINY, BIG, 1.0 / 1024.0],
-        Domain::Nonnegative => &[0.0, 1.0, 2.0, 0.5, 3.0, 1024.0, TINY, BIG],
+        Domain::Real => &[0.0, 1.0, -1.0, 2.0, 0.5, -2.0, -0.5],
+        Domain::Positive => &[1.0, 2.0, 0.5, 3.0, 0.25],
+        Domain::Nonnegative => &[0.0, 1.0, 2.0, 0.5, 3.0],
         Domain::Simplex => &[0.0, 1.0, 0.0, 2.0],
         Domain::Onehot => &[0.0, 1.0, 2.0, 3.0, 4.0],
     }
 }
 
+/// Far magnitudes, far beyond the ordinary draws' ±4 (and tiny ones):
+/// every fourth edge draw takes each element from these, signed for real
+/// variables, so that a claim wrong only beyond some constant of it
+/// (`sqrt((x − 100)²) = 100 − x`, `tanh(x + 40) = 1`) is caught at every
+/// seed.
+const FAR: [f64; 5] = [1024.0, 1_048_576.0, 1.0 / 1_048_576.0, 100_000.0, 50.5];
+
+/// A far value for an element of `domain` (see [`FAR`]), from random word
+/// `a`; simplex and one-hot elements take their edge values.
+fn far_value(domain: Domain, a: u64) -> f64 {
+    let x = FAR[(a % FAR.len() as u64) as usize];
+    match domain {
+        Domain::Real if (a >> 8) & 1 == 1 => -x,
+        Domain::Real | Domain::Positive | Domain::Nonnegative => x,
+        Domain::Simplex | Domain::Onehot => {
+            let edge = edge_values(domain);
+            edge[(a % edge.len() as u64) as usize]
+        }
+    }
+}
+
 /// How many scalar variables an edge draw enumerates jointly (the rest
-/// pick their edge values at random): 4 of 14 values each is 38,416
-/// combinations, of which a link sees the first few hundred, the simplest.
-const ENUMERATED: usize = 4;
+/// pick their edge values at random): 3 of 7 values each is 343
+/// combinations, of which the 125 of the first 5 values come within the
+/// first 256 draws.
+const ENUMERATED: usize = 3;
 
 /// Combination number `m` of `sizes.len()` digits, digit `k` below
 /// `sizes[k]`, in order of the largest digit (so all combinations of the
@@ -347,13 +364,24 @@ impl Layout {
             }
             return (dims, free, values);
         }
-        // An edge draw: the first scalar variables run through their edge
-        // values' combinations in a fixed order (the same under every
-        // seed), the other values are edge values picked at random.
+        // An edge draw: every fourth one takes far values; the others run
+        // the first scalar variables through their edge values'
+        // combinations in a fixed order (the same under every seed), and
+        // pick the other values among the edge values at random.
+        let m = n / 2;
+        if m % 4 == 3 {
+            for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
+                let base = stream(key);
+                for e in 0..self.raw_range(k).len() {
+                    values.push(far_value(domain, mix(base ^ e as u64)));
+                }
+            }
+            return (dims, free, values);
+        }
         let sizes: Vec<usize> = (self.enumerated.iter())
             .map(|&k| edge_values(self.var_keys[k].1).len())
             .collect();
-        let picks = combination(u64::from(n / 2), &sizes);
+        let picks = combination(u64::from(m - m / 4), &sizes);
         for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
             let edge = edge_values(domain);
             if let Some(p) = self.enumerated.iter().position(|&e| e == k) {
@@ -553,9 +581,15 @@ mod tests {
         for n in 0..500 {
             let raw = layout.draw(3, n);
             let pt = layout.point(&symbols, &raw);
+            let large = large_dim(n);
             let (n, m) = (pt.dims[0], pt.dims[1]);
-            assert!((1..=MAX_DIM).contains(&n) && (1..=MAX_DIM).contains(&m));
-            seen_dims.insert(n);
+            match large {
+                Some(d) => assert_eq!((n, m), (d, d)),
+                None => {
+                    assert!((1..=MAX_DIM).contains(&n) && (1..=MAX_DIM).contains(&m));
+                    seen_dims.insert(n);
+                }
+            }
             assert!(pt.indices[0] < n && pt.indices[1] < m);
             assert!(pt.vars[0][0] > 0.0, "positive: {:?}", pt.vars[0]);
             let q = &pt.vars[1];
@@ -575,5 +609,52 @@ mod tests {
             }
         }
         assert_eq!(seen_dims.len(), MAX_DIM);
+    }
+
+    #[test]
+    fn combinations_come_simplest_first_each_once() {
+        for sizes in [vec![3, 3], vec![7, 7, 7], vec![2, 5, 3], vec![4], vec![]] {
+            let total: usize = sizes.iter().product();
+            let all: Vec<Vec<usize>> = (0..total as u64).map(|m| combination(m, &sizes)).collect();
+            let distinct: std::collections::BTreeSet<&Vec<usize>> = all.iter().collect();
+            assert_eq!(distinct.len(), total, "{sizes:?}");
+            assert!(all.iter().all(|c| c.iter().zip(&sizes).all(|(d, s)| d < s)));
+            // The largest digit never decreases along the order.
+            let largest: Vec<usize> = all
+                .iter()
+                .map(|c| c.iter().copied().max().unwrap_or(0))
+                .collect();
+            assert!(
+                largest.windows(2).all(|w| w[0] <= w[1]),
+                "{sizes:?}: {largest:?}"
+            );
+        }
+        // Three variables: every combination of the first five values
+        // within the first 125.
+        let firsts: std::collections::BTreeSet<Vec<usize>> =
+            (0..125).map(|m| combination(m, &[7, 7, 7])).collect();
+        assert!(firsts.iter().all(|c| c.iter().all(|&d| d < 5)));
+    }
+
+    #[test]
+    fn edge_draws_reach_zero_shares_large_dimensions_and_far_values() {
+        let (_, symbols, _, layout) = zoo();
+        let (mut zero_share, mut vertex, mut far) = (false, false, false);
+        let mut large = std::collections::BTreeSet::new();
+        for n in 0..256 {
+            let pt = layout.point(&symbols, &layout.draw(7, n));
+            let q = &pt.vars[1];
+            assert_eq!(q.iter().sum::<f64>(), 1.0, "{q:?}");
+            zero_share |= q.contains(&0.0);
+            vertex |= q.contains(&1.0) && q.len() > 1;
+            far |= pt.vars[0][0] > 1000.0;
+            if pt.dims[0] > MAX_DIM {
+                large.insert(pt.dims[0]);
+                // Values beyond the drawn ones repeat them.
+                assert_eq!(pt.vars[3].len(), pt.dims[0] * pt.dims[1]);
+            }
+        }
+        assert!(zero_share && vertex && far);
+        assert_eq!(large.into_iter().collect::<Vec<_>>(), vec![6, 7, 8, 16, 64]);
     }
 }

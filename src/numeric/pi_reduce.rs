@@ -21,7 +21,8 @@ const MAX_BITS: u64 = 1 << 16;
 /// from `roots` reduced, and the roots' ids in it; `None` when nothing
 /// needs reducing (the common case, which costs one walk).
 pub(super) fn reduce(store: &Store, roots: &[Id]) -> Option<(Store, Vec<Id>)> {
-    if !roots.iter().any(|&r| needs(store, r, &mut HashMap::new())) {
+    let mut seen = HashMap::new();
+    if !roots.iter().any(|&r| needs(store, r, &mut seen)) {
         return None;
     }
     let mut out = store.clone();
@@ -37,6 +38,10 @@ pub(super) fn reduce(store: &Store, roots: &[Id]) -> Option<(Store, Vec<Id>)> {
 fn needs(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bool {
     if let Some(&b) = seen.get(&id) {
         return b;
+    }
+    // A malformed link is the sampler's to report.
+    if id.index() >= store.len() {
+        return false;
     }
     let here = match store.get(id) {
         Node::Apply(f, a) => period(*f).is_some_and(|p| split(store, *a, &p).is_some()),
@@ -155,6 +160,9 @@ pub(super) fn exact(store: &Store, id: Id, bits: &mut u64) -> Option<Rational> {
 fn rebuild(from: &Store, to: &mut Store, id: Id, done: &mut HashMap<Id, Id>) -> Id {
     if let Some(&n) = done.get(&id) {
         return n;
+    }
+    if id.index() >= from.len() {
+        return id;
     }
     let node = from.get(id).clone();
     let mut map = |c: Id, to: &mut Store| rebuild(from, to, c, done);

@@ -1,0 +1,99 @@
+//! Issue #14: a "holds" that can be trusted. Claims wrong only where
+//! sampling did not look (dimensions above 5, boundary points, far
+//! magnitudes), claims whose catching depended on the seed, and true
+//! claims about sines of huge multiples of π, each with the verdict it
+//! must get.
+
+use derivcheck::Verdict;
+use derivcheck::{verify_source, Options};
+use pretty_assertions::assert_eq;
+
+/// The verdict of each claim of `text` (one link each), under `seed`.
+fn verdicts(text: &str, seed: Option<u64>) -> Vec<(String, Verdict)> {
+    let mut options = Options::default();
+    options.seed = seed;
+    options.threads = 1;
+    let report = verify_source("trusted.txt", text, &options);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report
+        .claims
+        .iter()
+        .map(|c| {
+            assert_eq!(c.steps.len(), 1, "{}", c.name);
+            (c.name.clone(), c.steps[0].verdict)
+        })
+        .collect()
+}
+
+/// Asserts every claim of `text` has `want`, under seed `seed`.
+fn all_are(text: &str, seed: Option<u64>, want: &[Verdict]) {
+    for (name, got) in verdicts(text, seed) {
+        assert!(
+            want.contains(&got),
+            "claim {name} under seed {seed:?}: {got:?}, expected one of {want:?}"
+        );
+    }
+}
+
+#[test]
+fn claims_true_only_for_small_dimensions_are_false() {
+    all_are(
+        "v : vector[n]\n\
+         claim five: (Σ_i v[i]^0 - 1)(Σ_i v[i]^0 - 2)(Σ_i v[i]^0 - 3)(Σ_i v[i]^0 - 4)(Σ_i v[i]^0 - 5) = 0\n\
+         claim eight: (Σ_i v[i]^0 - 1)(Σ_i v[i]^0 - 2)(Σ_i v[i]^0 - 3)(Σ_i v[i]^0 - 4)(Σ_i v[i]^0 - 5)(Σ_i v[i]^0 - 6)(Σ_i v[i]^0 - 7) = 0\n\
+         claim small: (Σ_i v[i]^0 - 1)(Σ_i v[i]^0 - 2)(Σ_i v[i]^0 - 3)(Σ_i v[i]^0 - 4)(Σ_i v[i]^0 - 5)(Σ_i v[i]^0 - 6)(Σ_i v[i]^0 - 7)(Σ_i v[i]^0 - 8) = 0\n",
+        None,
+        &[Verdict::False],
+    );
+}
+
+#[test]
+fn boundary_points_and_far_values_are_sampled() {
+    all_are(
+        "s : simplex[n]\n\
+         x : real\n\
+         t : nonnegative\n\
+         claim zero_share: Σ_i 0^(s[i]) = 0\n\
+         claim far: sqrt((x - 100)^2) = 100 - x\n\
+         claim farther: sqrt((x - 1000)^2) = 1000 - x\n\
+         claim zero_of_nonnegative: 0^t = 0\n",
+        None,
+        &[Verdict::False],
+    );
+}
+
+/// Catching these once depended on the seed (13 of seeds 0..40 let the
+/// first hold, 4 the second): now every seed must catch them.
+#[test]
+fn catching_a_false_claim_does_not_depend_on_the_seed() {
+    let text = "x, a, b : real\n\
+                claim tanh_shifted: tanh(x + 40) = 1\n\
+                claim powers: (x^a)^b = x^(a b)\n\
+                claim far: sqrt((x - 100)^2) = 100 - x\n";
+    for seed in 0..=200 {
+        all_are(text, Some(seed), &[Verdict::False]);
+    }
+}
+
+#[test]
+fn sines_of_huge_multiples_of_pi_are_exact() {
+    all_are(
+        "x : real\n\
+         claim sin_big: sin(10^20 pi) = 0\n\
+         claim cos_big: cos(10^20 pi) = 1\n\
+         claim cos_odd: cos((10^20 + 1) pi) = -1\n\
+         claim shift_60: sin(x + 2^60 pi) = sin(x)\n\
+         claim shift_100: sin(x + 2^100 pi) = sin(x)\n\
+         claim tan_shift: tan(x + 3^50 pi) = tan(x)\n",
+        None,
+        &[Verdict::Proved, Verdict::Holds],
+    );
+    // The reduction is exact, not a rounding that makes everything 0.
+    all_are(
+        "x : real\n\
+         claim half: sin((2^70 + 1/2) pi) = 0\n\
+         claim shifted_half: sin(x + (2^70 + 1/2) pi) = sin(x)\n",
+        None,
+        &[Verdict::False],
+    );
+}
