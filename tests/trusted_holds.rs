@@ -97,3 +97,37 @@ fn sines_of_huge_multiples_of_pi_are_exact() {
         &[Verdict::False],
     );
 }
+
+/// Edge draws enumerate the scalars of the claims sampled together; a
+/// failure found there is shrunk from the same point, so the counterexample
+/// reported is one: the powers differ at the values it shows.
+#[test]
+fn a_failure_at_an_edge_draw_reports_a_true_counterexample() {
+    let mut options = Options::default();
+    options.threads = 1;
+    for seed in 0..20 {
+        options.seed = Some(seed);
+        let report = verify_source(
+            "edge.txt",
+            "c, d, x, a, b : real\n\
+             claim first: c + d = d + c\n\
+             claim powers: (x^a)^b = x^(a b)\n",
+            &options,
+        );
+        let step = &report.claims[1].steps[0];
+        assert_eq!(step.verdict, Verdict::False, "seed {seed}");
+        let cx = step.counterexample.as_ref().expect("a counterexample");
+        let value = |name: &str| {
+            cx.values
+                .iter()
+                .find_map(|(n, v)| match v {
+                    derivcheck::SampleValue::Scalar(x) if n == name => Some(*x),
+                    _ => None,
+                })
+                .expect(name)
+        };
+        let (x, a, b) = (value("x"), value("a"), value("b"));
+        assert_eq!(cx.lhs, x.powf(a).powf(b), "seed {seed}: {cx:?}");
+        assert_ne!(cx.lhs, cx.rhs, "seed {seed}: {cx:?}");
+    }
+}

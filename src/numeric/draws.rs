@@ -233,10 +233,13 @@ pub(crate) struct Layout {
     dim_keys: Vec<u64>,
     free_keys: Vec<u64>,
     var_keys: Vec<(u64, Domain)>,
-    /// The positions (in `vars`) of the scalar variables whose edge values
-    /// are enumerated together (see [`combination`]), at most
-    /// [`ENUMERATED`].
-    enumerated: Vec<usize>,
+    /// The scalar variables whose edge values are enumerated together
+    /// (see [`combination`]), at most [`ENUMERATED`], and how many edge
+    /// values each has: the first scalars of the links sampled together.
+    enum_vars: Vec<(VarId, usize)>,
+    /// For each of `enum_vars` this layout draws: (its digit in the
+    /// combination, its position in `vars`).
+    enumerated: Vec<(usize, usize)>,
 }
 
 impl Layout {
@@ -302,15 +305,19 @@ impl Layout {
             }
             var_keys.push((key, info.domain));
         }
-        let enumerated = (plan.vars.iter().enumerate())
-            .filter(|(_, v)| {
+        let enum_vars: Vec<(VarId, usize)> = (plan.vars.iter())
+            .filter(|v| {
                 let info = symbols.var(**v);
                 info.dims.is_empty() && info.domain != Domain::Onehot
             })
-            .map(|(k, _)| k)
+            .map(|v| (*v, edge_values(symbols.var(*v).domain).len()))
             .take(ENUMERATED)
             .collect();
+        let enumerated = (enum_vars.iter().enumerate())
+            .filter_map(|(d, (v, _))| plan.vars.iter().position(|x| x == v).map(|k| (d, k)))
+            .collect();
         Layout {
+            enum_vars,
             enumerated,
             dims,
             free,
@@ -321,6 +328,16 @@ impl Layout {
             free_keys,
             var_keys,
         }
+    }
+
+    /// Draws edge values as `group` does: a layout for one link of a
+    /// group (to shrink its failure) enumerates the group's scalars, so
+    /// that its draw `n` is the group's draw `n`.
+    pub(super) fn enumerate_as(&mut self, group: &Layout) {
+        self.enum_vars.clone_from(&group.enum_vars);
+        self.enumerated = (self.enum_vars.iter().enumerate())
+            .filter_map(|(d, (v, _))| self.vars.iter().position(|x| x == v).map(|k| (d, k)))
+            .collect();
     }
 
     /// The range of variable number `k`'s raw values in a draw.
@@ -378,14 +395,12 @@ impl Layout {
             }
             return (dims, free, values);
         }
-        let sizes: Vec<usize> = (self.enumerated.iter())
-            .map(|&k| edge_values(self.var_keys[k].1).len())
-            .collect();
+        let sizes: Vec<usize> = self.enum_vars.iter().map(|&(_, n)| n).collect();
         let picks = combination(u64::from(m - m / 4), &sizes);
         for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
             let edge = edge_values(domain);
-            if let Some(p) = self.enumerated.iter().position(|&e| e == k) {
-                values.push(edge[picks[p]]);
+            if let Some(&(d, _)) = self.enumerated.iter().find(|&&(_, e)| e == k) {
+                values.push(edge[picks[d] % edge.len()]);
                 continue;
             }
             let base = stream(key);

@@ -149,7 +149,7 @@ fn run_reduced(
     tallies
         .into_iter()
         .zip(links)
-        .map(|(tally, &link)| conclude(store, symbols, link, tally, config, limits))
+        .map(|(tally, &link)| conclude(store, symbols, (link, &layout), tally, config, limits))
         .collect()
 }
 
@@ -161,7 +161,7 @@ fn run_reduced(
 fn conclude(
     store: &crate::expr::Store,
     symbols: &Symbols,
-    (lhs, rhs, free): (Id, Id, &[IndexId]),
+    ((lhs, rhs, free), group): ((Id, Id, &[IndexId]), &Layout),
     tally: Tally,
     config: &SampleConfig,
     limits: &Limits,
@@ -171,7 +171,8 @@ fn conclude(
             Ok(p) => p,
             Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
         };
-        let layout = Layout::new(symbols, &plan, &[free]);
+        let mut layout = Layout::new(symbols, &plan, &[free]);
+        layout.enumerate_as(group);
         let raw = layout.draw(config.seed, draw);
         let mut st = State {
             clear_only: clear,
