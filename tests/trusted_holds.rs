@@ -131,3 +131,32 @@ fn a_failure_at_an_edge_draw_reports_a_true_counterexample() {
         assert_ne!(cx.lhs, cx.rhs, "seed {seed}: {cx:?}");
     }
 }
+
+/// Differences below f64's and double-double's resolution, hidden by exact
+/// constants: a certified re-check finds them.
+#[test]
+fn exact_constants_never_hide_a_difference() {
+    let text = "x : real\n\
+                claim tiny_factor: (1 + 1/10^25) x = x\n\
+                claim huge_coefficient: (2^1000 + 1) exp(x) = 2^1000 exp(x)\n\
+                claim tiny_shift: exp(x + 1/10^30) = exp(x)\n\
+                claim sqrt_of_huge: sqrt(10^40 + 1) = 10^20\n\
+                claim cancellation: (x + 10^20)^2 - x^2 - 2*10^20 x = 10^40 + 1\n\
+                claim sin_pi: exp(10^18 sin(pi)) = 5\n";
+    for seed in [None, Some(1), Some(2)] {
+        all_are(text, seed, &[Verdict::False]);
+    }
+    // The same with the constants right: proved or holding, never false.
+    all_are(
+        "x : real\n\
+         claim tiny_factor: (1 + 1/10^25) x = x + x/10^25\n\
+         claim huge_coefficient: (2^1000 + 1) exp(x) = 2^1000 exp(x) + exp(x)\n\
+         claim tiny_shift: exp(x + 1/10^30) = exp(x) exp(1/10^30)\n\
+         claim sqrt_of_huge: sqrt(10^40 + 1)^2 = 10^40 + 1\n\
+         claim cancellation: (x + 10^20)^2 - x^2 - 2*10^20 x = 10^40\n\
+         claim sin_pi: exp(10^18 sin(pi)) = 1\n\
+         claim thirds: x/3 + x/3 + x/3 = x\n",
+        None,
+        &[Verdict::Proved, Verdict::Holds],
+    );
+}

@@ -17,17 +17,22 @@
 //!   verdict at a point; `schedule`: a group's draws in waves computed
 //!   ahead; `shrink`: shrinking a failing draw with proptest-style value
 //!   trees (`value_tree`, a mirror of proptest's binary search).
+//! - `interval`: certified interval arithmetic at any precision;
+//!   `certify`: a link re-checked with it where exact constants hide a
+//!   difference from `f64` and double-double.
 //! - `pi_reduce`: sines and cosines of exact multiples of π reduced
 //!   exactly before evaluation.
 //! - `witness_data`: the plain data callers give and get (re-exported
 //!   here), apart from the entry points below so that no file imports
 //!   this one.
 
+mod certify;
 mod compare;
 mod dd;
 mod draws;
 mod eval;
 mod evaluator;
+mod interval;
 mod judge;
 mod memo;
 mod pi_reduce;

@@ -166,6 +166,16 @@ fn conclude(
     config: &SampleConfig,
     limits: &Limits,
 ) -> NumericOutcome {
+    let mut tally = tally;
+    // f64 and double-double saw no difference; where exact constants may
+    // hide one below their resolution, a certified re-check decides.
+    let unsettled = tally.failure.is_none() && tally.stopped.is_none() && tally.indeterminate == 0;
+    if unsettled {
+        if let Some(bits) = super::certify::inexact_constant_bits(store, &[lhs, rhs]) {
+            let link = ((lhs, rhs, free), group);
+            tally.failure = certified_failure(store, symbols, link, config, limits, bits);
+        }
+    }
     if let Some((draw, l, r, clear)) = tally.failure {
         let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
             Ok(p) => p,
@@ -213,6 +223,43 @@ fn conclude(
     } else {
         NumericOutcome::Undefined { defined, tried }
     }
+}
+
+/// How many points the certified re-check evaluates.
+const CERTIFIED_POINTS: usize = 4;
+
+/// The first of the link's first draws where its sides are defined in
+/// `f64` and their difference is certified nonzero (see `certify`), as a
+/// failure to shrink: its draw, the sides' `f64` values, and `false` (f64
+/// alone did not see it). `bits`: the size of the link's largest inexact
+/// constant.
+fn certified_failure(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    ((lhs, rhs, free), group): ((Id, Id, &[IndexId]), &Layout),
+    config: &SampleConfig,
+    limits: &Limits,
+    bits: u64,
+) -> Option<(u32, f64, f64, bool)> {
+    let plan = Plan::new(store, symbols, &[lhs, rhs]).ok()?;
+    let mut layout = Layout::new(symbols, &plan, &[free]);
+    layout.enumerate_as(group);
+    let mut tried = 0;
+    for n in 0..config.samples.saturating_mul(4) {
+        if tried == CERTIFIED_POINTS {
+            break;
+        }
+        let point = layout.point(symbols, &layout.draw(config.seed, n));
+        let mut ops = 0;
+        let Ok(v) = super::eval::eval_roots::<f64>(&plan, &point, limits.ops, &mut ops) else {
+            continue;
+        };
+        tried += 1;
+        if super::certify::differs(store, symbols, (lhs, rhs), &point, bits) {
+            return Some((n, v[0].0, v[1].0, false));
+        }
+    }
+    None
 }
 
 fn stop_message(stop: Stop, limit: u64) -> String {
