@@ -10,6 +10,13 @@
 //! ([`Layout::draw`]), so what a link sees at draw n does not depend on
 //! what else is drawn: links sampled together share their points, and the
 //! work of evaluating them, without changing each other's answers.
+//!
+//! Odd-numbered draws are edge draws ([`is_edge`]): boundary values of
+//! each domain (zero shares and vertices of a simplex, 0 and ±1), far
+//! magnitudes, and at a few of them dimensions 6 to 64 ([`large_dim`]);
+//! the first scalars' edge values are enumerated jointly
+//! ([`combination`]), so that catching a claim wrong only there does not
+//! depend on the seed.
 
 use super::plan::Plan;
 use super::witness_data::Point;

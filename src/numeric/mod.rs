@@ -50,7 +50,7 @@ pub use witness_data::{Counterexample, Limits, NumericOutcome, Point, SampleConf
 use crate::expr::{Id, IndexId, Store, Symbols};
 
 /// `count` random points for the nodes reachable from `roots`, drawn as
-/// [`check_link`] draws them: dimensions in 1..=5, the `free` indices in
+/// [`check_link`] draws them (dimensions mostly in 1..=5, see `draws`), the `free` indices in
 /// range, the variables the nodes mention in their domains (others empty).
 /// The same `seed` gives the same points. For property tests of other
 /// engines ("simplifying does not change the value").

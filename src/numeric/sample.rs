@@ -271,7 +271,7 @@ fn stop_message(stop: Stop, limit: u64) -> String {
     }
 }
 
-/// `count` points drawn as `check_link` draws them (dimensions 1..=5, the
+/// `count` points drawn as `check_link` draws them (dimensions mostly 1..=5, the
 /// free indices in range, variables in their domains) for the nodes
 /// reachable from `roots`; empty if the nodes cannot be evaluated.
 pub(crate) fn random_points(
