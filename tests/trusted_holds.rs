@@ -88,6 +88,19 @@ fn sines_of_huge_multiples_of_pi_are_exact() {
         None,
         &[Verdict::Proved, Verdict::Holds],
     );
+    // Multiples of π hidden from the reduction (times y^0) cannot be
+    // evaluated, but an ill-conditioned point never gives a false
+    // counterexample: double-double confirms a difference only where it
+    // can resolve one (it reduced 2^100 π − 10^5 wrongly, and took
+    // sin(10^20 π) for −1).
+    all_are(
+        "x, y : real\n\
+         claim hidden_shift: sin(x + 2^100 pi y^0) = sin(x)\n\
+         claim hidden_big: sin(10^20 pi y^0) = 0\n\
+         claim hidden_cos: cos(x + 2^60 pi (1 + 0 y)) = cos(x)\n",
+        None,
+        &[Verdict::Proved, Verdict::Holds, Verdict::Inconclusive],
+    );
     // The reduction is exact, not a rounding that makes everything 0.
     all_are(
         "x : real\n\
