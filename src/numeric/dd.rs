@@ -236,7 +236,7 @@ impl Dd {
             r = r.minus(PI_2.times_f(k));
             quadrant = (quadrant + k.rem_euclid(4.0)).rem_euclid(4.0);
         }
-        if !(r.hi.abs() <= 1.0) {
+        if r.hi.is_nan() || r.hi.abs() > 1.0 {
             // Beyond what a double-double can reduce: no value.
             return (Dd::from(f64::NAN), Dd::from(f64::NAN));
         }
