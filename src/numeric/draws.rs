@@ -13,7 +13,8 @@
 //!
 //! Odd-numbered draws are edge draws ([`is_edge`]): boundary values of
 //! each domain (zero shares and vertices of a simplex, 0 and ±1), far
-//! magnitudes, and at a few of them dimensions 6 to 64 ([`large_dim`]);
+//! magnitudes, and at a few of them dimensions 6 to 64
+//! ([`Layout::large_dim`]);
 //! the first scalars' edge values are enumerated jointly
 //! ([`combination`]), so that catching a claim wrong only there does not
 //! depend on the seed.
@@ -196,18 +197,30 @@ pub(super) fn is_edge(n: u32) -> bool {
     n % 2 == 1
 }
 
-/// The dimension every dimension takes at draw `n`, when it is one of the
-/// few draws that look beyond 1..=5: each of 6..=8, then 16 and 64, at edge
-/// draws spread over the first 50 (after the first 16, where most false
-/// claims fail, so that their counterexamples start small). Their cost is
-/// capped (see `schedule`): a draw that would cost far more than the
-/// link's average is skipped.
-pub(super) fn large_dim(n: u32) -> Option<usize> {
-    const LARGE: [usize; 5] = [6, 7, 8, 16, 64];
-    if !is_edge(n) || n < 17 || (n - 17) % 8 != 0 {
-        return None;
-    }
-    LARGE.get(((n - 17) / 8) as usize).copied()
+/// The dimensions beyond 1..=5 that large-dimension draws set (see
+/// [`Layout::large_dim`]).
+const LARGE: [usize; 5] = [6, 7, 8, 16, 64];
+
+/// The most memo-table entries a large-dimension draw may lay out (the
+/// tables of every memoized shape at that dimension, summed): beyond it
+/// the draw keeps its ordinary dimensions. Laying out tables is work the
+/// operation budget does not count.
+const LARGE_TABLES: u64 = 1 << 14;
+
+/// The large dimensions whose memo tables stay within [`LARGE_TABLES`]
+/// for `plan`.
+fn large_dims_for(plan: &Plan) -> Vec<usize> {
+    LARGE
+        .iter()
+        .copied()
+        .filter(|&d| {
+            let entries = (plan.memo_shapes.iter()).fold(0u64, |acc, &n| {
+                let k = plan.nodes[n as usize].dep_dims.len() as u32;
+                acc.saturating_add((d as u64).saturating_pow(k))
+            });
+            entries <= LARGE_TABLES
+        })
+        .collect()
 }
 
 fn raw_len(rank: usize, domain: Domain) -> usize {
@@ -247,6 +260,9 @@ pub(crate) struct Layout {
     /// For each of `enum_vars` this layout draws: (its digit in the
     /// combination, its position in `vars`).
     enumerated: Vec<(usize, usize)>,
+    /// The large dimensions this layout's draws may set (see
+    /// [`Layout::large_dim`]).
+    large: Vec<usize>,
 }
 
 impl Layout {
@@ -324,6 +340,7 @@ impl Layout {
             .filter_map(|(d, (v, _))| plan.vars.iter().position(|x| x == v).map(|k| (d, k)))
             .collect();
         Layout {
+            large: large_dims_for(plan),
             enum_vars,
             enumerated,
             dims,
@@ -341,10 +358,27 @@ impl Layout {
     /// group (to shrink its failure) enumerates the group's scalars, so
     /// that its draw `n` is the group's draw `n`.
     pub(super) fn enumerate_as(&mut self, group: &Layout) {
+        self.large.clone_from(&group.large);
         self.enum_vars.clone_from(&group.enum_vars);
         self.enumerated = (self.enum_vars.iter().enumerate())
             .filter_map(|(d, (v, _))| self.vars.iter().position(|x| x == v).map(|k| (d, k)))
             .collect();
+    }
+
+    /// The dimension every dimension takes at draw `n`, when it is one of
+    /// the few draws that look beyond 1..=5: each of 6..=8, then 16 and
+    /// 64, at edge draws spread over the first 50 (after the first 16,
+    /// where most false claims fail, so that their counterexamples start
+    /// small), each only where its memo tables stay small
+    /// ([`LARGE_TABLES`]). Their evaluation is capped too (see
+    /// `schedule`): a draw that would cost far more than the link's
+    /// average is skipped.
+    pub(super) fn large_dim(&self, n: u32) -> Option<usize> {
+        if !is_edge(n) || n < 17 || (n - 17) % 8 != 0 {
+            return None;
+        }
+        let d = LARGE.get(((n - 17) / 8) as usize).copied()?;
+        self.large.contains(&d).then_some(d)
     }
 
     /// The range of variable number `k`'s raw values in a draw.
@@ -371,7 +405,7 @@ impl Layout {
     /// group they are sampled in.
     pub(super) fn draw(&self, seed: u64, n: u32) -> Raw {
         let stream = |key: u64| mix(mix(seed ^ key) ^ u64::from(n));
-        let large = large_dim(n);
+        let large = self.large_dim(n);
         let dims = (self.dim_keys.iter())
             .map(|&k| large.unwrap_or_else(|| 1 + (stream(k) % MAX_DIM as u64) as usize))
             .collect();
@@ -393,17 +427,25 @@ impl Layout {
         // combinations in a fixed order (the same under every seed), and
         // pick the other values among the edge values at random.
         let m = n / 2;
-        if m % 4 == 3 {
+        if m % 8 == 7 {
+            // Far draw number f: the magnitudes in turn, each with both
+            // signs, the same under every seed.
+            let f = u64::from(m / 8);
+            let word = (f / 2) % FAR.len() as u64 | (f % 2) << 8;
             for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
                 let base = stream(key);
                 for e in 0..self.raw_range(k).len() {
-                    values.push(far_value(domain, mix(base ^ e as u64)));
+                    let a = match domain {
+                        Domain::Simplex | Domain::Onehot => mix(base ^ e as u64),
+                        _ => word,
+                    };
+                    values.push(far_value(domain, a));
                 }
             }
             return (dims, free, values);
         }
         let sizes: Vec<usize> = self.enum_vars.iter().map(|&(_, n)| n).collect();
-        let picks = combination(u64::from(m - m / 4), &sizes);
+        let picks = combination(u64::from(m - m / 8), &sizes);
         for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
             let edge = edge_values(domain);
             if let Some(&(d, _)) = self.enumerated.iter().find(|&&(_, e)| e == k) {
@@ -603,7 +645,7 @@ mod tests {
         for n in 0..500 {
             let raw = layout.draw(3, n);
             let pt = layout.point(&symbols, &raw);
-            let large = large_dim(n);
+            let large = layout.large_dim(n);
             let (n, m) = (pt.dims[0], pt.dims[1]);
             match large {
                 Some(d) => assert_eq!((n, m), (d, d)),

@@ -5,7 +5,7 @@
 
 use super::compare::Cmp;
 use super::dd::Dd;
-use super::draws::{large_dim, Layout};
+use super::draws::Layout;
 use super::eval::{eval_each, RootValue};
 use super::evaluator::Stop;
 use super::judge::{first_look, second_look, stopped, FirstLook, Verdict, DD_COST};
@@ -46,11 +46,11 @@ fn active_links(tallies: &[Tally], samples: u32, draws: u32) -> Vec<usize> {
         .collect()
 }
 
-/// A draw at a large dimension (see `draws::large_dim`) may cost a link
+/// A draw at a large dimension (see `Layout::large_dim`) may cost a link
 /// at most this many times its average draw so far, or [`LARGE_FLOOR`]
 /// node visits, whichever is more; beyond that it is skipped, so that
 /// looking at dimensions 6 to 64 costs a bounded share of the sampling.
-const LARGE_FACTOR: u64 = 6;
+const LARGE_FACTOR: u64 = 3;
 
 /// See [`LARGE_FACTOR`]: cheap links are judged at every large dimension.
 const LARGE_FLOOR: u64 = 20_000;
@@ -146,7 +146,7 @@ pub(super) fn sample_in_waves(
                 tallies[k].tried += 1;
             }
             let computed = ahead.get(n as usize).map(Vec::as_slice);
-            let large = large_dim(draw).is_some();
+            let large = layout.large_dim(draw).is_some();
             let verdicts = judge_group(plan, &mut at, tallies, &active, limits, computed, large);
             for (&k, verdict) in active.iter().zip(verdicts) {
                 tallies[k].count(verdict, draw);
@@ -391,7 +391,7 @@ fn compute_ahead(
         let draw = draws.start + n as u32;
         let raw = layout.draw(seed, draw);
         let point = layout.point(symbols, &raw);
-        let allow: Vec<u64> = match large_dim(draw) {
+        let allow: Vec<u64> = match layout.large_dim(draw) {
             Some(_) => (allow.iter().zip(&large_allow))
                 .map(|(a, b)| *a.min(b))
                 .collect(),
