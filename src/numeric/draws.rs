@@ -431,7 +431,7 @@ impl Layout {
             // Far draw number f: the magnitudes in turn, each with both
             // signs, the same under every seed.
             let f = u64::from(m / 8);
-            let word = (f / 2) % FAR.len() as u64 | (f % 2) << 8;
+            let word = ((f / 2) % FAR.len() as u64) | ((f % 2) << 8);
             for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
                 let base = stream(key);
                 for e in 0..self.raw_range(k).len() {
