@@ -207,7 +207,7 @@ const LARGE: [usize; 5] = [6, 7, 8, 16, 64];
 /// tables of every memoized shape at that dimension, summed): beyond it
 /// the draw keeps its ordinary dimensions. Laying out tables is work the
 /// operation budget does not count.
-const LARGE_TABLES: u64 = 1 << 14;
+const LARGE_TABLES: u64 = 1 << 12;
 
 /// The large dimensions whose memo tables stay within [`LARGE_TABLES`]
 /// for `plan`.
