@@ -417,11 +417,12 @@ claim does_not: sqrt(sigmoid(2 - x)) = sqrt(2)/2 sqrt(1 - tanh(x/2 - 1))
     assert_eq!((whole.line, whole.verdict), (2, Verdict::False));
     let why = whole.diagnosis.as_deref().unwrap_or("");
     assert!(why.contains("defined on less than the claim"), "{why}");
-    // A claim that cannot be checked at all is not verified by its steps.
+    // A claim that cannot be checked at all is not verified by its steps
+    // (10^7 is beyond every sampled magnitude: the logs are never defined).
     let src2 = "r, t, u : real
-claim unchecked: sqrt(r^2) = r + 0 log(-r - 7/2) + 0 log(t - 7/2) + 0 log(u - 7/2)
+claim unchecked: sqrt(r^2) = r + 0 log(-r - 10^7) + 0 log(t - 10^7) + 0 log(u - 10^7)
   = sqrt(r)^2
-  = r + 0 log(-r - 7/2) + 0 log(t - 7/2) + 0 log(u - 7/2)
+  = r + 0 log(-r - 10^7) + 0 log(t - 10^7) + 0 log(u - 10^7)
 ";
     let unchecked = verify_source("t.txt", src2, &Options::default());
     let claim = &unchecked.claims[0];

@@ -220,10 +220,28 @@ impl Dd {
 
     /// (sin x, cos x).
     pub fn sin_cos(self) -> (Dd, Dd) {
-        let k = (self.hi / PI_2.hi).round();
-        let r = self.minus(PI_2.times_f(k));
+        // x − k·π/2 in steps: beyond 2^53 one f64 quotient is off by many
+        // multiples (sin(2^100 π − 10^5) came out 10^221), so the rest is
+        // reduced again until it is small. The quadrant is summed from each
+        // step's k: `k as i64` saturates beyond 2^63 (sin(10^20 π) came
+        // out −1), while the remainder of an integer-valued f64 is exact
+        // at any size.
+        let mut r = self;
+        let mut quadrant = 0.0;
+        for _ in 0..4 {
+            let k = (r.hi / PI_2.hi).round();
+            if k == 0.0 {
+                break;
+            }
+            r = r.minus(PI_2.times_f(k));
+            quadrant = (quadrant + k.rem_euclid(4.0)).rem_euclid(4.0);
+        }
+        if r.hi.is_nan() || r.hi.abs() > 1.0 {
+            // Beyond what a double-double can reduce: no value.
+            return (Dd::from(f64::NAN), Dd::from(f64::NAN));
+        }
         let (s, c) = Dd::sin_cos_reduced(r);
-        match (k as i64).rem_euclid(4) {
+        match quadrant as u8 {
             0 => (s, c),
             1 => (c, s.negate()),
             2 => (s.negate(), c.negate()),
@@ -303,6 +321,23 @@ mod tests {
         // sin(π) is about 1.2e-16 in f64 only because π is rounded; in
         // double-double the residue is ~1e-32.
         assert!(PI.sin_cos().0.value().abs() < 1e-30);
+    }
+
+    #[test]
+    fn sines_of_huge_arguments_keep_their_quadrant() {
+        // 10^20·π rounded to a double-double is within ~1e-12 of a
+        // multiple of 2π: its sine is about 0, not ±1.
+        let x = Dd::from(1e20).times(PI);
+        let (s, c) = x.sin_cos();
+        assert!(s.value().abs() < 1e-6, "{s:?}");
+        assert!((c.value() - 1.0).abs() < 1e-6, "{c:?}");
+        let (s, _) = Dd::from(1e20).times(PI).plus(Dd::from(0.5)).sin_cos();
+        assert!((s.value() - 0.5f64.sin()).abs() < 1e-6, "{s:?}");
+        // 2^100 π − 10^5: one quotient in f64 is off by ~10^14 multiples.
+        let x = Dd::from(2f64.powi(100)).times(PI).plus(Dd::from(-1e5));
+        let (s, c) = x.sin_cos();
+        assert!((s.value() - (-1e5f64).sin()).abs() < 1e-3, "{s:?}");
+        assert!((c.value() - (-1e5f64).cos()).abs() < 1e-3, "{c:?}");
     }
 
     #[test]

@@ -10,6 +10,14 @@
 //! ([`Layout::draw`]), so what a link sees at draw n does not depend on
 //! what else is drawn: links sampled together share their points, and the
 //! work of evaluating them, without changing each other's answers.
+//!
+//! Odd-numbered draws are edge draws ([`is_edge`]): boundary values of
+//! each domain (zero shares and vertices of a simplex, 0 and ±1), far
+//! magnitudes, and at a few of them dimensions 6 to 64
+//! ([`Layout::large_dim`]);
+//! the first scalars' edge values are enumerated jointly
+//! ([`combination`]), so that catching a claim wrong only there does not
+//! depend on the seed.
 
 use super::plan::Plan;
 use super::witness_data::Point;
@@ -28,10 +36,12 @@ pub(super) type Raw = (Vec<usize>, Vec<usize>, Vec<f64>);
 
 /// One element: a third small integers, a third simple fractions, a third
 /// uniform reals (the domain's range in each case); a quarter of the
-/// uniform ones are wide instead, of magnitude 2^-10..2^6 on a log scale,
-/// so that a claim wrong only beyond the small range (sqrt((p − 6)²) = 6 −
-/// p), or only for tiny positive values (sqrt((p − 0.01)²) = p − 0.01), is
-/// caught.
+/// uniform ones are wide instead, of magnitude 2^-12..2^8 on a log scale,
+/// so that a claim wrong only beyond the small range (sqrt((p − 100)²) =
+/// 100 − p), or only for tiny positive values (sqrt((p − 0.01)²) = p −
+/// 0.01), is likely caught (edge draws catch them under every seed).
+/// Wider (2^20) made a network's exponentials overflow at a quarter of the
+/// draws, which then cost a quarter more draws.
 ///
 /// One random word serves all choices: the kind comes from the word mod 3,
 /// the uniform value from its top 53 bits, integers from middle bits, and
@@ -43,7 +53,7 @@ fn draw(domain: Domain, a: u64) -> f64 {
     let (r1, r2) = (a >> 8, a >> 32);
     let frac = |lo: i64, hi: i64| pick(lo, hi, r1) / pick(2, 4, r2);
     let wide = kind == 2 && (a >> 4) & 3 == 0;
-    let magnitude = || (-10.0 + 16.0 * unit).exp2();
+    let magnitude = || (-12.0 + 20.0 * unit).exp2();
     match domain {
         Domain::Real | Domain::Symmetric => match kind {
             0 => pick(-3, 3, r1),
@@ -78,6 +88,143 @@ fn draw(domain: Domain, a: u64) -> f64 {
     }
 }
 
+/// The boundary and special values of a domain, simplest first: where
+/// claims typically break (0, ±1, 2, ½). Edge draws take every variable's
+/// values from these (see [`Layout::draw`]). Simplex entries are weights:
+/// a 0 is a zero share, and a row with one nonzero weight is a vertex.
+fn edge_values(domain: Domain) -> &'static [f64] {
+    match domain {
+        Domain::Real | Domain::Symmetric => &[0.0, 1.0, -1.0, 2.0, 0.5, -2.0, -0.5],
+        Domain::Positive => &[1.0, 2.0, 0.5, 3.0, 0.25],
+        Domain::Nonnegative => &[0.0, 1.0, 2.0, 0.5, 3.0],
+        Domain::Simplex => &[0.0, 1.0, 0.0, 2.0],
+        Domain::Onehot => &[0.0, 1.0, 2.0, 3.0, 4.0],
+    }
+}
+
+/// Far magnitudes, far beyond the ordinary draws' ±4 (and tiny ones):
+/// every fourth edge draw takes each element from these, signed for real
+/// variables, so that a claim wrong only beyond some constant of it
+/// (`sqrt((x − 100)²) = 100 − x`, `tanh(x + 40) = 1`) is caught at every
+/// seed.
+const FAR: [f64; 5] = [1024.0, 1_048_576.0, 1.0 / 1_048_576.0, 100_000.0, 50.5];
+
+/// A far value for an element of `domain` (see [`FAR`]), from random word
+/// `a`; simplex and one-hot elements take their edge values.
+fn far_value(domain: Domain, a: u64) -> f64 {
+    let x = FAR[(a % FAR.len() as u64) as usize];
+    match domain {
+        Domain::Real | Domain::Symmetric if (a >> 8) & 1 == 1 => -x,
+        Domain::Real | Domain::Symmetric | Domain::Positive | Domain::Nonnegative => x,
+        Domain::Simplex | Domain::Onehot => {
+            let edge = edge_values(domain);
+            edge[(a % edge.len() as u64) as usize]
+        }
+    }
+}
+
+/// How many scalar variables an edge draw enumerates jointly (the rest
+/// pick their edge values at random): 3 of 7 values each is 343
+/// combinations, of which the 125 of the first 5 values come within the
+/// first 256 draws.
+const ENUMERATED: usize = 3;
+
+/// Combination number `m` of `sizes.len()` digits, digit `k` below
+/// `sizes[k]`, in order of the largest digit (so all combinations of the
+/// first `r` values of every variable come before any with value `r`):
+/// the simplest combinations first, each once, whatever the seed.
+fn combination(mut m: u64, sizes: &[usize]) -> Vec<usize> {
+    let k = sizes.len();
+    let mut out = vec![0; k];
+    if k == 0 {
+        return out;
+    }
+    let total = sizes.iter().fold(1u64, |a, &s| a.saturating_mul(s as u64));
+    m %= total.max(1);
+    let widest = sizes.iter().copied().max().unwrap_or(1);
+    // Shell r: the combinations whose largest digit is r (digits capped
+    // by their sizes). Count them as (all within r) − (all within r − 1).
+    let within = |r: usize| {
+        sizes
+            .iter()
+            .fold(1u64, |a, &s| a.saturating_mul(s.min(r + 1) as u64))
+    };
+    let mut r = 0;
+    while r + 1 < widest && within(r) <= m {
+        r += 1;
+    }
+    let mut j = m - if r == 0 { 0 } else { within(r - 1) };
+    // Within shell r: by the first position p holding r; before p digits
+    // are below r, after it at most r.
+    for p in 0..k {
+        if sizes[p] <= r {
+            continue;
+        }
+        let before: u64 = (sizes[..p].iter()).fold(1u64, |a, &s| a.saturating_mul(s.min(r) as u64));
+        let after: u64 =
+            (sizes[p + 1..].iter()).fold(1u64, |a, &s| a.saturating_mul(s.min(r + 1) as u64));
+        let count = before.saturating_mul(after);
+        if j >= count {
+            j -= count;
+            continue;
+        }
+        let (mut hi, mut lo) = (j / after.max(1), j % after.max(1));
+        for (q, o) in out.iter_mut().enumerate() {
+            if q < p {
+                let base = sizes[q].min(r).max(1) as u64;
+                // Most significant first.
+                let rest: u64 =
+                    (sizes[q + 1..p].iter()).fold(1u64, |a, &s| a.saturating_mul(s.min(r) as u64));
+                *o = (hi / rest.max(1) % base) as usize;
+                hi %= rest.max(1);
+            } else if q == p {
+                *o = r;
+            } else {
+                let base = sizes[q].min(r + 1) as u64;
+                let rest: u64 = (sizes[q + 1..].iter())
+                    .fold(1u64, |a, &s| a.saturating_mul(s.min(r + 1) as u64));
+                *o = (lo / rest.max(1) % base) as usize;
+                lo %= rest.max(1);
+            }
+        }
+        return out;
+    }
+    out
+}
+
+/// Whether draw `n` is an edge draw: every other one, so that a claim
+/// wrong only at boundary or special values is caught within the first
+/// samples under every seed.
+pub(super) fn is_edge(n: u32) -> bool {
+    n % 2 == 1
+}
+
+/// The dimensions beyond 1..=5 that large-dimension draws set (see
+/// [`Layout::large_dim`]).
+const LARGE: [usize; 5] = [6, 7, 8, 16, 64];
+
+/// The most memo-table entries a large-dimension draw may lay out (the
+/// tables of every memoized shape at that dimension, summed): beyond it
+/// the draw keeps its ordinary dimensions. Laying out tables is work the
+/// operation budget does not count.
+const LARGE_TABLES: u64 = 1 << 12;
+
+/// The large dimensions whose memo tables stay within [`LARGE_TABLES`]
+/// for `plan`.
+fn large_dims_for(plan: &Plan) -> Vec<usize> {
+    LARGE
+        .iter()
+        .copied()
+        .filter(|&d| {
+            let entries = (plan.memo_shapes.iter()).fold(0u64, |acc, &n| {
+                let k = plan.nodes[n as usize].dep_dims.len() as u32;
+                acc.saturating_add((d as u64).saturating_pow(k))
+            });
+            entries <= LARGE_TABLES
+        })
+        .collect()
+}
+
 fn raw_len(rank: usize, domain: Domain) -> usize {
     let rank = if domain == Domain::Onehot {
         rank.saturating_sub(1)
@@ -108,6 +255,16 @@ pub(crate) struct Layout {
     dim_keys: Vec<u64>,
     free_keys: Vec<u64>,
     var_keys: Vec<(u64, Domain)>,
+    /// The scalar variables whose edge values are enumerated together
+    /// (see [`combination`]), at most [`ENUMERATED`], and how many edge
+    /// values each has: the first scalars of the links sampled together.
+    enum_vars: Vec<(VarId, usize)>,
+    /// For each of `enum_vars` this layout draws: (its digit in the
+    /// combination, its position in `vars`).
+    enumerated: Vec<(usize, usize)>,
+    /// The large dimensions this layout's draws may set (see
+    /// [`Layout::large_dim`]).
+    large: Vec<usize>,
 }
 
 impl Layout {
@@ -173,7 +330,21 @@ impl Layout {
             }
             var_keys.push((key, info.domain));
         }
+        let enum_vars: Vec<(VarId, usize)> = (plan.vars.iter())
+            .filter(|v| {
+                let info = symbols.var(**v);
+                info.dims.is_empty() && info.domain != Domain::Onehot
+            })
+            .map(|v| (*v, edge_values(symbols.var(*v).domain).len()))
+            .take(ENUMERATED)
+            .collect();
+        let enumerated = (enum_vars.iter().enumerate())
+            .filter_map(|(d, (v, _))| plan.vars.iter().position(|x| x == v).map(|k| (d, k)))
+            .collect();
         Layout {
+            large: large_dims_for(plan),
+            enum_vars,
+            enumerated,
             dims,
             free,
             free_raw,
@@ -183,6 +354,33 @@ impl Layout {
             free_keys,
             var_keys,
         }
+    }
+
+    /// Draws edge values as `group` does: a layout for one link of a
+    /// group (to shrink its failure) enumerates the group's scalars, so
+    /// that its draw `n` is the group's draw `n`.
+    pub(super) fn enumerate_as(&mut self, group: &Layout) {
+        self.large.clone_from(&group.large);
+        self.enum_vars.clone_from(&group.enum_vars);
+        self.enumerated = (self.enum_vars.iter().enumerate())
+            .filter_map(|(d, (v, _))| self.vars.iter().position(|x| x == v).map(|k| (d, k)))
+            .collect();
+    }
+
+    /// The dimension every dimension takes at draw `n`, when it is one of
+    /// the few draws that look beyond 1..=5: each of 6..=8, then 16 and
+    /// 64, at edge draws spread over the first 50 (after the first 16,
+    /// where most false claims fail, so that their counterexamples start
+    /// small), each only where its memo tables stay small
+    /// ([`LARGE_TABLES`]). Their evaluation is capped too (see
+    /// `schedule`): a draw that would cost far more than the link's
+    /// average is skipped.
+    pub(super) fn large_dim(&self, n: u32) -> Option<usize> {
+        if !is_edge(n) || n < 17 || (n - 17) % 8 != 0 {
+            return None;
+        }
+        let d = LARGE.get(((n - 17) / 8) as usize).copied()?;
+        self.large.contains(&d).then_some(d)
     }
 
     /// The range of variable number `k`'s raw values in a draw.
@@ -209,17 +407,57 @@ impl Layout {
     /// group they are sampled in.
     pub(super) fn draw(&self, seed: u64, n: u32) -> Raw {
         let stream = |key: u64| mix(mix(seed ^ key) ^ u64::from(n));
+        let large = self.large_dim(n);
         let dims = (self.dim_keys.iter())
-            .map(|&k| 1 + (stream(k) % MAX_DIM as u64) as usize)
+            .map(|&k| large.unwrap_or_else(|| 1 + (stream(k) % MAX_DIM as u64) as usize))
             .collect();
         let free = (self.free_keys.iter())
             .map(|&k| (stream(k) % MAX_DIM as u64) as usize)
             .collect();
         let mut values = Vec::with_capacity(self.starts.last().copied().unwrap_or(0));
+        if !is_edge(n) {
+            for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
+                let base = stream(key);
+                for e in 0..self.raw_range(k).len() {
+                    values.push(draw(domain, mix(base ^ e as u64)));
+                }
+            }
+            return (dims, free, values);
+        }
+        // An edge draw: every fourth one takes far values; the others run
+        // the first scalar variables through their edge values'
+        // combinations in a fixed order (the same under every seed), and
+        // pick the other values among the edge values at random.
+        let m = n / 2;
+        if m % 8 == 7 {
+            // Far draw number f: the magnitudes in turn, each with both
+            // signs, the same under every seed.
+            let f = u64::from(m / 8);
+            let word = ((f / 2) % FAR.len() as u64) | ((f % 2) << 8);
+            for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
+                let base = stream(key);
+                for e in 0..self.raw_range(k).len() {
+                    let a = match domain {
+                        Domain::Simplex | Domain::Onehot => mix(base ^ e as u64),
+                        _ => word,
+                    };
+                    values.push(far_value(domain, a));
+                }
+            }
+            return (dims, free, values);
+        }
+        let sizes: Vec<usize> = self.enum_vars.iter().map(|&(_, n)| n).collect();
+        let picks = combination(u64::from(m - m / 8), &sizes);
         for (k, &(key, domain)) in self.var_keys.iter().enumerate() {
+            let edge = edge_values(domain);
+            if let Some(&(d, _)) = self.enumerated.iter().find(|&&(_, e)| e == k) {
+                values.push(edge[picks[d] % edge.len()]);
+                continue;
+            }
             let base = stream(key);
             for e in 0..self.raw_range(k).len() {
-                values.push(draw(domain, mix(base ^ e as u64)));
+                let a = mix(base ^ e as u64);
+                values.push(edge[(a % edge.len() as u64) as usize]);
             }
         }
         (dims, free, values)
@@ -289,7 +527,8 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
         let mut max_row = 0;
         let mut stride = 1;
         for &n in rows_shape.iter().rev() {
-            max_row += (rest % n) * stride;
+            // Dimensions beyond MAX_DIM repeat the drawn values.
+            max_row += (rest % n) % MAX_DIM * stride;
             rest /= n;
             stride *= MAX_DIM;
         }
@@ -305,7 +544,7 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
                     max_row * MAX_DIM
                 };
                 let start = out.len();
-                out.extend((0..last).map(|k| raw.get(base + k).copied().unwrap_or(1.0)));
+                out.extend((0..last).map(|k| raw.get(base + k % MAX_DIM).copied().unwrap_or(1.0)));
                 if domain == Domain::Simplex {
                     normalize_exactly(&mut out[start..]);
                 }
@@ -324,26 +563,28 @@ fn shaped(shape: &[usize], domain: Domain, raw: &[f64], out: &mut Vec<f64>) {
     }
 }
 
-/// Scales positive weights to sum to exactly 1, not just to 1 up to
+/// Scales nonnegative weights to sum to exactly 1, not just to 1 up to
 /// rounding: the double-double re-check would otherwise see `Σ q = 1` fail
 /// by 1e-16. Each share is rounded to a multiple of 2⁻⁴⁰ (so every partial
-/// sum is exact in `f64`) and the last one takes what is left.
+/// sum is exact in `f64`) and the last nonzero one takes what is left, so
+/// that a zero weight is an exact zero share. A row of zeros becomes
+/// uniform.
 fn normalize_exactly(ws: &mut [f64]) {
     const GRID: f64 = (1u64 << 40) as f64;
     let total: f64 = ws.iter().sum();
     if total.is_nan() || total <= 0.0 {
-        ws.iter_mut().for_each(|w| *w = 1.0 / GRID);
+        ws.iter_mut().for_each(|w| *w = 1.0);
     }
     let total: f64 = ws.iter().sum();
-    let Some((last, rest)) = ws.split_last_mut() else {
+    let Some(last) = ws.iter().rposition(|&w| w > 0.0) else {
         return;
     };
     let mut used = 0.0;
-    for w in rest {
+    for w in &mut ws[..last] {
         *w = (*w / total * GRID).round() / GRID;
         used += *w;
     }
-    *last = (1.0 - used).max(0.0);
+    ws[last] = (1.0 - used).max(0.0);
 }
 
 /// SplitMix64's finalizer: consecutive inputs give unrelated outputs.
@@ -416,9 +657,15 @@ mod tests {
         for n in 0..500 {
             let raw = layout.draw(3, n);
             let pt = layout.point(&symbols, &raw);
+            let large = layout.large_dim(n);
             let (n, m) = (pt.dims[0], pt.dims[1]);
-            assert!((1..=MAX_DIM).contains(&n) && (1..=MAX_DIM).contains(&m));
-            seen_dims.insert(n);
+            match large {
+                Some(d) => assert_eq!((n, m), (d, d)),
+                None => {
+                    assert!((1..=MAX_DIM).contains(&n) && (1..=MAX_DIM).contains(&m));
+                    seen_dims.insert(n);
+                }
+            }
             assert!(pt.indices[0] < n && pt.indices[1] < m);
             assert!(pt.vars[0][0] > 0.0, "positive: {:?}", pt.vars[0]);
             let q = &pt.vars[1];
@@ -438,5 +685,52 @@ mod tests {
             }
         }
         assert_eq!(seen_dims.len(), MAX_DIM);
+    }
+
+    #[test]
+    fn combinations_come_simplest_first_each_once() {
+        for sizes in [vec![3, 3], vec![7, 7, 7], vec![2, 5, 3], vec![4], vec![]] {
+            let total: usize = sizes.iter().product();
+            let all: Vec<Vec<usize>> = (0..total as u64).map(|m| combination(m, &sizes)).collect();
+            let distinct: std::collections::BTreeSet<&Vec<usize>> = all.iter().collect();
+            assert_eq!(distinct.len(), total, "{sizes:?}");
+            assert!(all.iter().all(|c| c.iter().zip(&sizes).all(|(d, s)| d < s)));
+            // The largest digit never decreases along the order.
+            let largest: Vec<usize> = all
+                .iter()
+                .map(|c| c.iter().copied().max().unwrap_or(0))
+                .collect();
+            assert!(
+                largest.windows(2).all(|w| w[0] <= w[1]),
+                "{sizes:?}: {largest:?}"
+            );
+        }
+        // Three variables: every combination of the first five values
+        // within the first 125.
+        let firsts: std::collections::BTreeSet<Vec<usize>> =
+            (0..125).map(|m| combination(m, &[7, 7, 7])).collect();
+        assert!(firsts.iter().all(|c| c.iter().all(|&d| d < 5)));
+    }
+
+    #[test]
+    fn edge_draws_reach_zero_shares_large_dimensions_and_far_values() {
+        let (_, symbols, _, layout) = zoo();
+        let (mut zero_share, mut vertex, mut far) = (false, false, false);
+        let mut large = std::collections::BTreeSet::new();
+        for n in 0..256 {
+            let pt = layout.point(&symbols, &layout.draw(7, n));
+            let q = &pt.vars[1];
+            assert_eq!(q.iter().sum::<f64>(), 1.0, "{q:?}");
+            zero_share |= q.contains(&0.0);
+            vertex |= q.contains(&1.0) && q.len() > 1;
+            far |= pt.vars[0][0] > 1000.0;
+            if pt.dims[0] > MAX_DIM {
+                large.insert(pt.dims[0]);
+                // Values beyond the drawn ones repeat them.
+                assert_eq!(pt.vars[3].len(), pt.dims[0] * pt.dims[1]);
+            }
+        }
+        assert!(zero_share && vertex && far);
+        assert_eq!(large.into_iter().collect::<Vec<_>>(), vec![6, 7, 8, 16, 64]);
     }
 }

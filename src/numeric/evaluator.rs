@@ -417,6 +417,14 @@ impl<T: Field> Evaluator<'_, T> {
         if let Some(n) = xv.as_integer() {
             self.pow_int(bv, be, n)
         } else {
+            // A base that came out 0 only by rounding (be > 0) to a power
+            // below 1: the true base may be anything up to its error, and
+            // b^x moves faster than any first-order bound there
+            // (sqrt(tanh(-92)/2 + 1/2) is sqrt(1e-80), not 0). The point
+            // says nothing.
+            if bv.value() == 0.0 && be > 0.0 && x < 1.0 {
+                return Err(Undefined);
+            }
             let v = if xv.is_constant() {
                 bv.powc(xv).ok_or(Undefined)?
             } else if bv.value() > 0.0 {

@@ -17,17 +17,25 @@
 //!   verdict at a point; `schedule`: a group's draws in waves computed
 //!   ahead; `shrink`: shrinking a failing draw with proptest-style value
 //!   trees (`value_tree`, a mirror of proptest's binary search).
+//! - `interval`: certified interval arithmetic at any precision;
+//!   `certify`: a link re-checked with it where exact constants hide a
+//!   difference from `f64` and double-double.
+//! - `pi_reduce`: sines and cosines of exact multiples of π reduced
+//!   exactly before evaluation.
 //! - `witness_data`: the plain data callers give and get (re-exported
 //!   here), apart from the entry points below so that no file imports
 //!   this one.
 
+mod certify;
 mod compare;
 mod dd;
 mod draws;
 mod eval;
 mod evaluator;
+mod interval;
 mod judge;
 mod memo;
+mod pi_reduce;
 mod plan;
 mod sample;
 mod scalar;
@@ -42,7 +50,7 @@ pub use witness_data::{Counterexample, Limits, NumericOutcome, Point, SampleConf
 use crate::expr::{Id, IndexId, Store, Symbols};
 
 /// `count` random points for the nodes reachable from `roots`, drawn as
-/// [`check_link`] draws them: dimensions in 1..=5, the `free` indices in
+/// [`check_link`] draws them (dimensions mostly in 1..=5, see `draws`), the `free` indices in
 /// range, the variables the nodes mention in their domains (others empty).
 /// The same `seed` gives the same points. For property tests of other
 /// engines ("simplifying does not change the value").

@@ -52,6 +52,26 @@ pub(crate) fn run_group(
     config: &SampleConfig,
     limits: &Limits,
 ) -> Vec<NumericOutcome> {
+    // sin(k·π + x) with an exact k is evaluated as sin(x + (k mod 2)·π):
+    // see `pi_reduce`.
+    let sides: Vec<Id> = links.iter().flat_map(|&(l, r, _)| [l, r]).collect();
+    if let Some((reduced, ids)) = super::pi_reduce::reduce(store, &sides) {
+        let links: Vec<(Id, Id, &[IndexId])> = (links.iter().enumerate())
+            .map(|(k, &(_, _, free))| (ids[2 * k], ids[2 * k + 1], free))
+            .collect();
+        return run_reduced(&reduced, symbols, &links, config, limits);
+    }
+    run_reduced(store, symbols, links, config, limits)
+}
+
+/// [`run_group`] once sines and cosines of multiples of π are reduced.
+fn run_reduced(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    links: &[(Id, Id, &[IndexId])],
+    config: &SampleConfig,
+    limits: &Limits,
+) -> Vec<NumericOutcome> {
     let all = |o: NumericOutcome| vec![o; links.len()];
     if config.samples == 0 {
         return all(NumericOutcome::Inconclusive(
@@ -98,7 +118,7 @@ pub(crate) fn run_group(
             // Say it of the links that mention such a variable only.
             return links
                 .iter()
-                .flat_map(|link| run_group(store, symbols, &[*link], config, limits))
+                .flat_map(|link| run_reduced(store, symbols, &[*link], config, limits))
                 .collect();
         }
         return all(NumericOutcome::Inconclusive(format!(
@@ -129,7 +149,7 @@ pub(crate) fn run_group(
     tallies
         .into_iter()
         .zip(links)
-        .map(|(tally, &link)| conclude(store, symbols, link, tally, config, limits))
+        .map(|(tally, &link)| conclude(store, symbols, (link, &layout), tally, config, limits))
         .collect()
 }
 
@@ -141,17 +161,28 @@ pub(crate) fn run_group(
 fn conclude(
     store: &crate::expr::Store,
     symbols: &Symbols,
-    (lhs, rhs, free): (Id, Id, &[IndexId]),
+    ((lhs, rhs, free), group): ((Id, Id, &[IndexId]), &Layout),
     tally: Tally,
     config: &SampleConfig,
     limits: &Limits,
 ) -> NumericOutcome {
+    let mut tally = tally;
+    // f64 and double-double saw no difference; where exact constants may
+    // hide one below their resolution, a certified re-check decides.
+    let unsettled = tally.failure.is_none() && tally.stopped.is_none() && tally.indeterminate == 0;
+    if unsettled {
+        if let Some(bits) = super::certify::inexact_constant_bits(store, &[lhs, rhs]) {
+            let link = ((lhs, rhs, free), group);
+            tally.failure = certified_failure(store, symbols, link, config, limits, bits);
+        }
+    }
     if let Some((draw, l, r, clear)) = tally.failure {
         let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
             Ok(p) => p,
             Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
         };
-        let layout = Layout::new(symbols, &plan, &[free]);
+        let mut layout = Layout::new(symbols, &plan, &[free]);
+        layout.enumerate_as(group);
         let raw = layout.draw(config.seed, draw);
         let mut st = State {
             clear_only: clear,
@@ -194,6 +225,43 @@ fn conclude(
     }
 }
 
+/// How many points the certified re-check evaluates.
+const CERTIFIED_POINTS: usize = 4;
+
+/// The first of the link's first draws where its sides are defined in
+/// `f64` and their difference is certified nonzero (see `certify`), as a
+/// failure to shrink: its draw, the sides' `f64` values, and `false` (f64
+/// alone did not see it). `bits`: the size of the link's largest inexact
+/// constant.
+fn certified_failure(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    ((lhs, rhs, free), group): ((Id, Id, &[IndexId]), &Layout),
+    config: &SampleConfig,
+    limits: &Limits,
+    bits: u64,
+) -> Option<(u32, f64, f64, bool)> {
+    let plan = Plan::new(store, symbols, &[lhs, rhs]).ok()?;
+    let mut layout = Layout::new(symbols, &plan, &[free]);
+    layout.enumerate_as(group);
+    let mut tried = 0;
+    for n in 0..config.samples.saturating_mul(4) {
+        if tried == CERTIFIED_POINTS {
+            break;
+        }
+        let point = layout.point(symbols, &layout.draw(config.seed, n));
+        let mut ops = 0;
+        let Ok(v) = super::eval::eval_roots::<f64>(&plan, &point, limits.ops, &mut ops) else {
+            continue;
+        };
+        tried += 1;
+        if super::certify::differs(store, symbols, (lhs, rhs), &point, bits) {
+            return Some((n, v[0].0, v[1].0, false));
+        }
+    }
+    None
+}
+
 fn stop_message(stop: Stop, limit: u64) -> String {
     match stop {
         Stop::Budget => format!("numeric evaluation budget of {limit} operations exceeded"),
@@ -203,7 +271,7 @@ fn stop_message(stop: Stop, limit: u64) -> String {
     }
 }
 
-/// `count` points drawn as `check_link` draws them (dimensions 1..=5, the
+/// `count` points drawn as `check_link` draws them (dimensions mostly 1..=5, the
 /// free indices in range, variables in their domains) for the nodes
 /// reachable from `roots`; empty if the nodes cannot be evaluated.
 pub(crate) fn random_points(

@@ -46,7 +46,22 @@ fn active_links(tallies: &[Tally], samples: u32, draws: u32) -> Vec<usize> {
         .collect()
 }
 
+/// A draw at a large dimension (see `Layout::large_dim`) may cost a link
+/// at most this many times its average draw so far, or [`LARGE_FLOOR`]
+/// node visits, whichever is more; beyond that it is skipped, so that
+/// looking at dimensions 6 to 64 costs a bounded share of the sampling.
+const LARGE_FACTOR: u64 = 3;
+
+/// See [`LARGE_FACTOR`]: cheap links are judged at every large dimension.
+const LARGE_FLOOR: u64 = 20_000;
+
 impl Tally {
+    /// What the link may spend on a draw at a large dimension.
+    fn large_cap(&self) -> u64 {
+        let average = self.ops / u64::from(self.tried.max(1));
+        average.saturating_mul(LARGE_FACTOR).max(LARGE_FLOOR)
+    }
+
     /// Still drawing: no verdict yet, and draws left.
     fn active(&self, samples: u32, draws: u32) -> bool {
         self.stopped.is_none()
@@ -131,7 +146,8 @@ pub(super) fn sample_in_waves(
                 tallies[k].tried += 1;
             }
             let computed = ahead.get(n as usize).map(Vec::as_slice);
-            let verdicts = judge_group(plan, &mut at, tallies, &active, limits, computed);
+            let large = layout.large_dim(draw).is_some();
+            let verdicts = judge_group(plan, &mut at, tallies, &active, limits, computed, large);
             for (&k, verdict) in active.iter().zip(verdicts) {
                 tallies[k].count(verdict, draw);
             }
@@ -150,13 +166,17 @@ fn sides_of(
     tallies: &[Tally],
     n_roots: usize,
     cost: u64,
-    limit: u64,
+    (limit, large): (u64, bool),
 ) -> (Vec<usize>, Vec<u64>, Vec<Option<usize>>) {
     let mut which: Vec<usize> = Vec::new();
     let mut allow: Vec<u64> = Vec::new();
     let mut slot: Vec<Option<usize>> = vec![None; n_roots];
     for &k in links {
-        let left = limit.saturating_sub(tallies[k].ops) / cost;
+        let mut left = limit.saturating_sub(tallies[k].ops);
+        if large {
+            left = left.min(tallies[k].large_cap());
+        }
+        let left = left / cost;
         for s in tallies[k].sides {
             match slot[s] {
                 Some(p) => allow[p] = allow[p].max(left),
@@ -206,9 +226,16 @@ fn judge_group(
     active: &[usize],
     limits: &Limits,
     computed: Option<&[RootValue<f64>]>,
+    large: bool,
 ) -> Vec<Verdict> {
     let sides_of = |links: &[usize], tallies: &[Tally], cost: u64| {
-        sides_of(links, tallies, plan.n_roots(), cost, limits.ops)
+        sides_of(links, tallies, plan.n_roots(), cost, (limits.ops, large))
+    };
+    // At a large dimension, a link whose sides cost more than its cap
+    // skips the draw (the work is charged): the point is merely too
+    // costly, and says nothing.
+    let too_costly = |t: &Tally, stop: Option<Stop>, ops: u64, cap: u64| {
+        large && t.ops <= limits.ops && (stop == Some(Stop::Budget) || ops > cap)
     };
     // A link's two sides (once when they are the same node), its charge.
     fn pick<B: Copy>(
@@ -239,9 +266,11 @@ fn judge_group(
     let mut rechecks: Vec<(usize, Valued<f64>, Valued<f64>, Cmp)> = Vec::new();
     for (n, &k) in active.iter().enumerate() {
         let t = &mut tallies[k];
+        let cap = t.large_cap();
         let (values, ops) = pick(t, &slot, &fast, 1);
         t.ops = t.ops.saturating_add(ops);
         let verdict = match values {
+            _ if too_costly(t, values.as_ref().err().copied(), ops, cap) => Verdict::Skip,
             Err(stop) => stopped(stop),
             // Another link's larger allowance let the side finish.
             Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
@@ -268,9 +297,11 @@ fn judge_group(
     let precise = eval_each::<Dd>(plan, point.get(), &which, &allow);
     for (n, l, r, cmp) in rechecks {
         let t = &mut tallies[active[n]];
+        let cap = t.large_cap();
         let (values, ops) = pick(t, &slot, &precise, DD_COST);
         t.ops = t.ops.saturating_add(ops);
         verdicts[n] = match values {
+            _ if too_costly(t, values.as_ref().err().copied(), ops, cap) => Verdict::Skip,
             Err(stop) => stopped(stop),
             Ok(_) if t.ops > limits.ops => Verdict::Stop(Stop::Budget),
             Ok(p) => second_look(l, r, cmp, p),
@@ -348,16 +379,24 @@ fn compute_ahead(
     if draws.len() <= 1 || crate::parallel::threads_here() <= 1 {
         return Vec::new();
     }
-    let (which, mut allow, _) = sides_of(active, tallies, plan.n_roots(), 1, limit);
+    let (which, mut allow, _) = sides_of(active, tallies, plan.n_roots(), 1, (limit, false));
     // Each draw ahead gets its share of a side's allowance, so that a
     // wave never does more work for a side than its budget has left;
     // a draw that needed more is evaluated again when judged.
     for a in &mut allow {
         *a /= draws.len() as u64;
     }
+    let (_, large_allow, _) = sides_of(active, tallies, plan.n_roots(), 1, (limit, true));
     crate::parallel::map(draws.len(), |n| {
-        let raw = layout.draw(seed, draws.start + n as u32);
+        let draw = draws.start + n as u32;
+        let raw = layout.draw(seed, draw);
         let point = layout.point(symbols, &raw);
+        let allow: Vec<u64> = match layout.large_dim(draw) {
+            Some(_) => (allow.iter().zip(&large_allow))
+                .map(|(a, b)| *a.min(b))
+                .collect(),
+            None => allow.clone(),
+        };
         eval_each::<f64>(plan, &point, &which, &allow)
     })
 }

@@ -154,7 +154,9 @@ fn random_points_are_reproducible_and_evaluable() {
     assert_eq!(points, random_points(&b.s, &b.y, &[l], &[i], 5, 50));
     for p in &points {
         assert!(p.indices[0] < p.dims[0]);
-        assert!(eval_at(&b.s, &b.y, l, p).is_some_and(|v| v <= 0.0));
+        // log of a zero share (edge draws have them) is undefined.
+        let share = p.vars[0][p.indices[0]];
+        assert!(eval_at(&b.s, &b.y, l, p).map_or(share == 0.0, |v| v <= 0.0));
     }
     let z = Point::zeros(&b.y, 3);
     assert_eq!(z.vars, vec![vec![0.0; 3]]);
@@ -193,8 +195,9 @@ fn absurd_points_and_shapes_do_not_panic() {
 #[test]
 fn rarely_defined_links_hold_on_what_is_defined_or_are_undefined() {
     // log(x - k) is defined for x > k: for k = 3 a few percent of the
-    // 4 × 256 draws, more than samples / 8; for k = 3.9 fewer.
-    for (k, expect_holds) in [(30, true), (39, false)] {
+    // 4 × 256 draws, more than samples / 8; for k = 200000 fewer (only
+    // the far value 2^20 of a few edge draws).
+    for (k, expect_holds) in [(30, true), (2_000_000, false)] {
         let mut b = B::default();
         let x = b.scalar("x", Domain::Real);
         let c = b.ratio(k, 10);

@@ -1,0 +1,253 @@
+//! The certified re-check: a link whose exact constants `f64` and
+//! double-double cannot hold (`(2^1000 + 1) exp(x) = 2^1000 exp(x)`,
+//! `sqrt(10^40 + 1) = 10^20`) is evaluated at sample points in interval
+//! arithmetic at a precision chosen from its constants (`interval`). A
+//! point where the interval of `lhs − rhs` excludes 0 is a certified
+//! counterexample; anything else (an interval that contains 0, a side the
+//! evaluator cannot take, such as a derivative) decides nothing, and the
+//! sampling's verdict stands.
+
+use super::interval::{e, pi, Dy, Iv, Prec};
+use super::pi_reduce::exact;
+use super::witness_data::Point;
+use crate::expr::{Constant, Func, Id, IndexId, Node, Rational, Store, Symbols};
+use num_traits::ToPrimitive;
+use std::collections::HashMap;
+
+/// Node visits one certified evaluation of a side may make.
+const OPS: u64 = 20_000;
+
+/// The most bits of precision tried.
+const MAX_PREC: u64 = 30_000;
+
+/// The size in bits of the largest exact constant of the link whose value
+/// is not exactly an `f64` (`1/10^25`, `2^1000 + 1`, `10^40 + 1`; 0 for π
+/// and e), or
+/// `None` when every constant is an `f64` and sampling saw what there is
+/// to see.
+pub(super) fn inexact_constant_bits(store: &Store, roots: &[Id]) -> Option<u64> {
+    let mut seen = HashMap::new();
+    roots
+        .iter()
+        .filter_map(|&r| walk(store, r, &mut seen))
+        .max()
+}
+
+fn walk(store: &Store, id: Id, seen: &mut HashMap<Id, Option<u64>>) -> Option<u64> {
+    if let Some(&b) = seen.get(&id) {
+        return b;
+    }
+    if id.index() >= store.len() {
+        return None;
+    }
+    let here = match exact(store, id, &mut 0) {
+        // π and e are never f64s.
+        None if matches!(store.get(id), Node::Const(_)) => Some(0),
+        Some(r) => (!is_f64(&r)).then(|| r.numer().bits() + r.denom().bits()),
+        None => crate::expr::child_iter(store.get(id))
+            .filter_map(|c| walk(store, c, seen))
+            .max(),
+    };
+    seen.insert(id, here);
+    here
+}
+
+fn is_f64(r: &Rational) -> bool {
+    r.to_f64()
+        .and_then(Rational::from_float)
+        .is_some_and(|back| &back == r)
+}
+
+/// Whether `lhs − rhs` is certified nonzero at `point`, trying a modest
+/// precision first and then one fit for constants of `bits` bits.
+pub(super) fn differs(
+    store: &Store,
+    symbols: &Symbols,
+    (lhs, rhs): (Id, Id),
+    point: &Point,
+    bits: u64,
+) -> bool {
+    let first = 2 * bits + 128;
+    let second = (8 * bits + 1024).min(MAX_PREC);
+    for prec in [first.min(MAX_PREC), second] {
+        let mut c = Certifier {
+            store,
+            symbols,
+            point,
+            prec: Prec(prec),
+            ops: 0,
+            env: point.indices.clone(),
+        };
+        let (Some(l), Some(r)) = (c.eval(lhs), c.eval(rhs)) else {
+            return false;
+        };
+        if !l.sub(&r, Prec(prec)).has_zero() {
+            return true;
+        }
+    }
+    false
+}
+
+/// One certified evaluation at a point.
+struct Certifier<'a> {
+    store: &'a Store,
+    symbols: &'a Symbols,
+    point: &'a Point,
+    prec: Prec,
+    ops: u64,
+    /// Index values by `IndexId`: the point's free indices, and the sums'
+    /// bound ones as they run.
+    env: Vec<usize>,
+}
+
+impl Certifier<'_> {
+    fn eval(&mut self, id: Id) -> Option<Iv> {
+        self.ops += 1;
+        if self.ops > OPS || id.index() >= self.store.len() {
+            return None;
+        }
+        let p = self.prec;
+        Some(match self.store.get(id) {
+            Node::Num(r) => Iv::rational(r.numer(), r.denom(), p),
+            Node::Const(Constant::Pi) => pi(p)?,
+            Node::Const(Constant::E) => e(p)?,
+            Node::Var(v, idx) => {
+                let info = self.symbols.vars.get(v.0 as usize)?;
+                if info.binding.is_some() || info.dims.len() != idx.len() {
+                    return None;
+                }
+                let mut flat = 0;
+                for (d, i) in info.dims.iter().zip(idx) {
+                    let n = *self.point.dims.get(d.0 as usize)?;
+                    let k = *self.env.get(i.0 as usize)?;
+                    if k >= n {
+                        return None;
+                    }
+                    flat = flat * n + k;
+                }
+                let x = *self.point.vars.get(v.0 as usize)?.get(flat)?;
+                Iv::point(Dy::from_f64(x)?)
+            }
+            Node::Add(xs) => {
+                let mut acc = Iv::int(0);
+                for &x in xs {
+                    acc = acc.add(&self.eval(x)?, p);
+                }
+                acc
+            }
+            Node::Mul(xs) => {
+                let mut acc = Iv::int(1);
+                for &x in xs {
+                    acc = acc.mul(&self.eval(x)?, p);
+                }
+                acc
+            }
+            Node::Pow(b, x) => {
+                let (b, x) = (*b, *x);
+                let base = self.eval(b)?;
+                let int = exact(self.store, x, &mut 0)
+                    .filter(|r| r.is_integer())
+                    .and_then(|r| r.to_integer().to_i64());
+                match int {
+                    Some(n) => base.powi(n, p)?,
+                    None => {
+                        let ex = self.eval(x)?;
+                        match ex.as_integer() {
+                            Some(n) => base.powi(n, p)?,
+                            None => ex.mul(&base.ln(p)?, p).exp(p)?,
+                        }
+                    }
+                }
+            }
+            Node::Apply(f, a) => {
+                let (f, a) = (*f, *a);
+                let x = self.eval(a)?;
+                match f {
+                    Func::Exp => x.exp(p)?,
+                    Func::Log => x.ln(p)?,
+                    Func::Sin => x.sin_cos(p)?.0,
+                    Func::Cos => x.sin_cos(p)?.1,
+                    Func::Tan => {
+                        let (s, c) = x.sin_cos(p)?;
+                        s.mul(&c.recip(p)?, p)
+                    }
+                    Func::Tanh => x.tanh(p)?,
+                    Func::Sigmoid => x.sigmoid(p)?,
+                    Func::Abs => x.abs(),
+                    Func::Relu => x.relu(),
+                    Func::Sign => x.sign()?,
+                    Func::Step => x.step()?,
+                    Func::Softplus => x.softplus(p)?,
+                }
+            }
+            Node::Sum {
+                index,
+                except,
+                body,
+            } => {
+                let (index, except, body) = (*index, *except, *body);
+                let n = self.dim_of(index)?;
+                let skip = match except {
+                    Some(j) => Some(*self.env.get(j.0 as usize)?),
+                    None => None,
+                };
+                let saved = *self.env.get(index.0 as usize)?;
+                let mut acc = Iv::int(0);
+                for k in 0..n {
+                    if Some(k) == skip {
+                        continue;
+                    }
+                    self.env[index.0 as usize] = k;
+                    let v = self.eval(body);
+                    let Some(v) = v else {
+                        self.env[index.0 as usize] = saved;
+                        return None;
+                    };
+                    acc = acc.add(&v, p);
+                }
+                self.env[index.0 as usize] = saved;
+                acc
+            }
+            Node::Delta(i, j) => {
+                let (a, b) = (self.env.get(i.0 as usize)?, self.env.get(j.0 as usize)?);
+                Iv::int(i64::from(a == b))
+            }
+            // Derivatives are the dual numbers' (and the symbolic
+            // engine's); this re-check does not take them.
+            Node::Deriv { .. } => return None,
+        })
+    }
+
+    fn dim_of(&self, i: IndexId) -> Option<usize> {
+        let d = self.symbols.indices.get(i.0 as usize)?.dim;
+        self.point.dims.get(d.0 as usize).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::Domain;
+
+    #[test]
+    fn only_constants_beyond_f64_call_for_a_certificate() {
+        let mut st = Store::new();
+        let mut y = Symbols::default();
+        let x = y.add_var("x", vec![], Domain::Real);
+        let x = st.add(Node::Var(x, vec![]));
+        let half = st.num(Rational::new(1.into(), 2.into()));
+        let plain = st.mul2(half, x);
+        assert_eq!(inexact_constant_bits(&st, &[plain]), None);
+        let (two, k, one) = (st.int(2), st.int(1000), st.int(1));
+        let p = st.pow(two, k);
+        let c = st.add2(p, one);
+        let e = st.apply(Func::Exp, x);
+        let l = st.mul2(c, e);
+        let r = st.mul2(p, e);
+        assert_eq!(inexact_constant_bits(&st, &[l, r]), Some(1002));
+        let mut point = Point::zeros(&y, 1);
+        point.vars[0] = vec![0.25];
+        assert!(differs(&st, &y, (l, r), &point, 1002));
+        assert!(!differs(&st, &y, (r, r), &point, 1002));
+    }
+}
