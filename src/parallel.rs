@@ -78,11 +78,21 @@ pub fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
     if in_our_pool() {
         return f();
     }
-    match pool(threads.max(1)) {
+    match pool(threads.clamp(1, max_threads())) {
         Some(pool) => pool.install(f),
         None => with_big_stack(f),
     }
 }
+
+/// How many threads a pool may have: [`THREADS_PER_CPU`] per CPU. More
+/// only cost memory (each has a [`STACK_SIZE`] stack) and time, and a
+/// huge `-j` must not start thousands of threads.
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from) * THREADS_PER_CPU
+}
+
+/// See [`max_threads`].
+pub const THREADS_PER_CPU: usize = 4;
 
 /// How many pools are kept (see [`in_pool`]); a caller that asks for
 /// ever new thread counts does not pile up idle threads.

@@ -27,13 +27,14 @@ use std::path::PathBuf;
 pub struct Options {
     /// Defined samples per link for "holds".
     pub samples: u32,
-    /// The sampler's seed; `None` derives one from the file path.
+    /// The sampler's seed; `None` derives one from each file's contents.
     pub seed: Option<u64>,
     /// Threads to verify on: the numeric witness samples groups of links
     /// on them while the symbolic witness runs (see
     /// `parallel::in_pool`). 1 runs everything on one thread.
     /// Called on a pool's thread already (several files at once), the
-    /// verification shares that pool instead. The report is the same
+    /// verification shares that pool instead. At most 4 per CPU are
+    /// started (a larger number means that many). The report is the same
     /// whatever the number.
     pub threads: usize,
     /// How to read the text: `None` decides by the path's extension
@@ -76,7 +77,10 @@ pub fn verify_sources(sources: &[(&str, &str)], options: &Options) -> Vec<FileRe
         sources,
         options.threads,
         |path, text| verify_here(path, text, options),
-        |path, _, panic| FileReport::internal_error(path, panic),
+        |path, text, panic| FileReport {
+            seed: seed_of(text, options),
+            ..FileReport::internal_error(path, panic)
+        },
     )
 }
 
@@ -207,7 +211,7 @@ pub(crate) fn verify_parsed(
     // variable are sampled at the same values of it, and share work.
     let config = SampleConfig {
         samples: options.samples,
-        seed: options.seed.unwrap_or_else(|| default_seed(path)),
+        seed: seed_of(source, options),
     };
     let (symbolic, numeric) = witnesses(&mut lowered, &lowered_claims, &config);
     let mut outcomes = symbolic.into_iter().zip(numeric);
@@ -277,6 +281,7 @@ pub(crate) fn verify_parsed(
         claims,
         errors,
         notes: Vec::new(),
+        seed: config.seed,
     }
 }
 
@@ -582,7 +587,11 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
     step
 }
 
-/// A seed that depends only on the file's path, so a run is reproducible.
-fn default_seed(path: &str) -> u64 {
-    crate::fnv::fnv1a(path.bytes())
+/// The sampler's seed for a file with text `source`: `options.seed`, or
+/// one derived from the text alone, so that the same file gives the same
+/// report wherever it lies and however its path is spelled.
+pub(crate) fn seed_of(source: &str, options: &Options) -> u64 {
+    options
+        .seed
+        .unwrap_or_else(|| crate::fnv::fnv1a(source.bytes()))
 }

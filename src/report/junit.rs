@@ -5,6 +5,9 @@
 //! ```xml
 //! <testsuites name="derivcheck" tests="1" failures="1" errors="0">
 //!   <testsuite name="lost_sign.txt" tests="1" failures="1" errors="0" skipped="0">
+//!     <properties>
+//!       <property name="seed" value="4203153751211383305"/>
+//!     </properties>
 //!     <testcase classname="lost_sign.txt" name="sigmoid_derivative" file="lost_sign.txt" line="8">
 //!       <failure type="false" message="1 of 4 links false: line 11">…</failure>
 //!     </testcase>
@@ -48,6 +51,12 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
             s.failures(),
             s.errors(),
         );
+        if let Some(seed) = s.seed {
+            let _ = writeln!(
+                out,
+                "    <properties>\n      <property name=\"seed\" value=\"{seed}\"/>\n    </properties>"
+            );
+        }
         for case in &s.cases {
             let _ = write!(
                 out,
@@ -81,6 +90,8 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
 
 struct Suite {
     path: String,
+    /// The sampler's seed, as a property (none for a file not read).
+    seed: Option<u64>,
     cases: Vec<Case>,
 }
 
@@ -165,7 +176,11 @@ fn suite(outcome: &FileOutcome) -> Suite {
             cases.extend(report.claims.iter().map(|c| claim_case(&path, c)));
         }
     }
-    Suite { path, cases }
+    let seed = match outcome {
+        FileOutcome::Checked { report, .. } => Some(report.seed),
+        _ => None,
+    };
+    Suite { path, seed, cases }
 }
 
 fn claim_case(path: &str, claim: &ClaimReport) -> Case {
