@@ -53,9 +53,41 @@ const FUNCS: &[&str] = &[
     "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "σ", "tan",
 ];
 const TOKENS: &[&str] = &[
-    "(", ")", "[", "]", "+", "-", "*", "/", "^", "=", ",", ":", ":=", "Σ_i", "sum(i, ",
-    "d/dx", "∂/∂x", "δ(i, j)", "0", "1", "2", "1/2", "x", "v[i]", "claim", "let", "\n",
-    " # why\n", "…", "ᵀ", "²", "\u{0}", "\u{feff}", "1e308", "99999999999999999999",
+    "(",
+    ")",
+    "[",
+    "]",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "=",
+    ",",
+    ":",
+    ":=",
+    "Σ_i",
+    "sum(i, ",
+    "d/dx",
+    "∂/∂x",
+    "δ(i, j)",
+    "0",
+    "1",
+    "2",
+    "1/2",
+    "x",
+    "v[i]",
+    "claim",
+    "let",
+    "\n",
+    " # why\n",
+    "…",
+    "ᵀ",
+    "²",
+    "\u{0}",
+    "\u{feff}",
+    "1e308",
+    "99999999999999999999",
 ];
 
 /// A random scalar expression over the declared names, `depth` deep at most.
@@ -201,7 +233,11 @@ fn wording(message: &str) -> String {
     message
         .split_whitespace()
         .take(3)
-        .map(|w| w.chars().filter(|c| !c.is_ascii_digit()).collect::<String>())
+        .map(|w| {
+            w.chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -355,9 +391,9 @@ fn main() {
                 let sig = format!("{name}:{sig}");
                 if seen.insert(sig) && !from_corpus && text.len() <= 4096 && kept < a.keep {
                     let ext = Path::new(&name).extension().and_then(|e| e.to_str());
-                    let file = a
-                        .corpus
-                        .join(format!("{:016x}.{}", fnv(&text), ext.unwrap_or("txt")));
+                    let file =
+                        a.corpus
+                            .join(format!("{:016x}.{}", fnv(&text), ext.unwrap_or("txt")));
                     if !file.exists() && std::fs::write(&file, &text).is_ok() {
                         kept += 1;
                         corpus.push(text);
@@ -369,7 +405,10 @@ fn main() {
     let secs = start.elapsed().as_secs_f64();
     println!("fuzz: seed {}", a.seed);
     println!("fuzz: inputs        {runs}");
-    println!("fuzz: per minute    {:.0}", runs as f64 * 60.0 / secs.max(1e-9));
+    println!(
+        "fuzz: per minute    {:.0}",
+        runs as f64 * 60.0 / secs.max(1e-9)
+    );
     println!("fuzz: panics        {panics}");
     println!("fuzz: exit codes >2 {bad_codes}");
     println!(

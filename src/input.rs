@@ -267,6 +267,19 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     #[test]
+    fn reading_stops_past_the_size_limit() {
+        let limit = MAX_INPUT_BYTES;
+        let exact = read_limited(io::repeat(b'x').take(limit)).unwrap();
+        assert_eq!(exact.map(|b| b.len() as u64), Some(limit));
+        // An endless reader ends too: one byte past the limit is enough.
+        assert_eq!(read_limited(io::repeat(b'x')).unwrap(), None);
+        assert_eq!(
+            ReadError::too_large("<stdin>").message,
+            "is larger than the input size limit of 64 MiB"
+        );
+    }
+
+    #[test]
     fn decode_drops_a_byte_order_mark() {
         assert_eq!(
             decode("f", b"\xEF\xBB\xBFx = 1".to_vec()),

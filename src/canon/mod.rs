@@ -635,9 +635,7 @@ fn canonicalize_counted(
 ) -> (Result<(Id, Vec<Rule>), Limit>, u64) {
     let id = crate::diff::eliminate_inner(store, symbols, id);
     let mut ctx = Ctx::new(store, symbols, mode, budget, Tables::default());
-    let result = ctx
-        .canon(id)
-        .map(|(c, bits)| (c, Rule::from_bits(bits)));
+    let result = ctx.canon(id).map(|(c, bits)| (c, Rule::from_bits(bits)));
     (result, ctx.work)
 }
 

@@ -660,3 +660,32 @@ proved! {
     cos_sum: "cos(p + q)" => "cos(p)*cos(q) - sin(p)*sin(q)";
     constants_as_multiples: "(cos(x - 2) - sin(x - 2))^2" => "1 - sin(2*x - 4)";
 }
+
+#[test]
+fn the_work_limit_is_a_count_and_gives_the_same_answer_every_time() {
+    // No clock: the same check stops at the same place on any machine.
+    let budget = super::Budget {
+        max_nodes: 400_000,
+        max_work: 500,
+    };
+    let answers: Vec<_> = (0..2)
+        .map(|_| {
+            let mut t = T::new("a1 a2 a3 a4 a5 a6: real");
+            let l = t.parse("(a1 + a2 + a3 + a4 + a5 + a6 + 1)^6");
+            let r =
+                t.parse("(a1 + a2 + a3 + a4 + a5 + a6 + 1)^5 * (a1 + a2 + a3 + a4 + a5 + a6 + 1)");
+            super::prove(&mut t.store, &mut t.sym, l, r, &budget)
+        })
+        .collect();
+    assert_eq!(
+        answers[0],
+        super::Outcome::Inconclusive("the symbolic work limit was reached (500 work units)".into())
+    );
+    assert_eq!(answers[0], answers[1]);
+    // The default budget proves it.
+    let mut t = T::new("a1 a2 a3 a4 a5 a6: real");
+    let l = t.parse("(a1 + a2 + a3 + a4 + a5 + a6 + 1)^6");
+    let r = t.parse("(a1 + a2 + a3 + a4 + a5 + a6 + 1)^5 * (a1 + a2 + a3 + a4 + a5 + a6 + 1)");
+    let o = super::prove(&mut t.store, &mut t.sym, l, r, &super::Budget::default());
+    assert!(matches!(o, super::Outcome::Proved { .. }), "{o:?}");
+}
