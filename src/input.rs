@@ -118,7 +118,7 @@ pub fn read_file(path: &Path) -> Result<String, ReadError> {
         // Read with the limit too: a special file (a pipe, /dev/zero)
         // reports no length.
         Ok(_) => std::fs::File::open(path)
-            .and_then(|file| read_limited(file))
+            .and_then(read_limited)
             .map_err(|e| ReadError::from_io(&shown, &e))
             .and_then(|bytes| bytes.ok_or_else(|| ReadError::too_large(&shown)))
             .and_then(|bytes| decode(&shown, bytes)),

@@ -298,16 +298,8 @@ fn the_issues_deep_lets_are_answered_not_left_hanging() {
     let r = run_in(&dir, &["verify", "--format", "json", "deep.txt"]);
     let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
     let step = &v["files"][0]["claims"][0]["steps"][0];
-    // Trivially true: never false; proved, holding, or a clear limit.
-    let verdict = step["verdict"].as_str().unwrap();
-    assert!(
-        matches!(verdict, "proved" | "holds" | "inconclusive"),
-        "{step}"
-    );
-    if verdict == "inconclusive" {
-        assert!(
-            step["message"].as_str().unwrap().contains("limit"),
-            "{step}"
-        );
-    }
+    // The sides are one expression up to `+ 0`: proved without the
+    // canonical form of the fourth derivative, which is out of reach.
+    assert_eq!(step["verdict"], "proved", "{step}");
+    assert_eq!(r.code, Some(0));
 }
