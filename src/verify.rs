@@ -483,7 +483,32 @@ fn combine(
             step.message = Some(format!("inconclusive: {why}"));
         }
     }
+    // Sides equal up to `+ 0` and `· 1` are equal wherever defined: a
+    // proof once the samples show them defined somewhere (they agreed at
+    // enough defined points, or at some before too few were defined);
+    // without a defined sample they may be defined nowhere, and the
+    // numeric verdict stands.
+    let symbolic = match symbolic {
+        canon::Outcome::SameUpToUnits => {
+            let defined = step.samples.as_ref().is_some_and(|s| s.defined > 0);
+            if step.verdict == Verdict::Holds || (step.verdict == Verdict::Undefined && defined) {
+                canon::Outcome::Proved {
+                    lhs_trace: Vec::new(),
+                    rhs_trace: Vec::new(),
+                }
+            } else {
+                canon::Outcome::Inconclusive(
+                    "the sides are one expression up to + 0 and · 1, equal wherever \
+                     defined, but no sample showed them defined"
+                        .to_string(),
+                )
+            }
+        }
+        other => other,
+    };
     match symbolic {
+        // Resolved above.
+        canon::Outcome::SameUpToUnits => {}
         canon::Outcome::Proved {
             lhs_trace,
             rhs_trace,

@@ -298,8 +298,38 @@ fn the_issues_deep_lets_are_answered_not_left_hanging() {
     let r = run_in(&dir, &["verify", "--format", "json", "deep.txt"]);
     let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
     let step = &v["files"][0]["claims"][0]["steps"][0];
-    // The sides are one expression up to `+ 0`: proved without the
-    // canonical form of the fourth derivative, which is out of reach.
-    assert_eq!(step["verdict"], "proved", "{step}");
-    assert_eq!(r.code, Some(0));
+    // The sides are one expression up to `+ 0`, found without the
+    // canonical form of the fourth derivative (out of reach); a proof
+    // once samples show the sides defined, else a limit, said.
+    let verdict = step["verdict"].as_str().unwrap();
+    match verdict {
+        "proved" => assert_eq!(r.code, Some(0)),
+        "inconclusive" => {
+            let m = step["message"].as_str().unwrap();
+            assert!(
+                m.contains("budget") && m.contains("one expression up to + 0"),
+                "{m}"
+            );
+        }
+        _ => panic!("{step}"),
+    }
+}
+
+#[test]
+fn sides_equal_up_to_zero_and_one_are_proved_only_where_defined() {
+    let dir = scratch("units");
+    let text = "x : real\n\
+                claim same: exp(x) = 1 * exp(x) + 0\n\
+                claim nowhere: log(-1 - x^2) = log(-1 - x^2) + 0\n";
+    std::fs::write(dir.join("u.txt"), text).unwrap();
+    let r = run_in(&dir, &["verify", "--format", "json", "u.txt"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
+    let verdicts: Vec<&str> = v["files"][0]["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["steps"][0]["verdict"].as_str().unwrap())
+        .collect();
+    // Defined nowhere: never proved, whatever its form.
+    assert_eq!(verdicts, ["proved", "undefined"], "{}", r.stdout);
 }

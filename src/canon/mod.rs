@@ -26,7 +26,7 @@
 //! Both entry points run on a thread with a large stack, since recursion is
 //! as deep as the expression.
 //!
-//! Files: `trivial` (sides equal up to `+ 0` and `· 1`, proved first),
+//! Files: `trivial` (sides equal up to `+ 0` and `· 1`, found first),
 //! `poly` (monomials and polynomials, exact division), `ratfun`
 //! (rational functions, cancellation, building expressions), `funcs` (exp,
 //! log, powers and the other functions), `powers` (rational powers of sums
@@ -128,6 +128,11 @@ pub enum Outcome {
     },
     /// A budget limit was reached.
     Inconclusive(String),
+    /// The two sides are one expression once `+ 0` and `· 1` are dropped:
+    /// equal wherever they are defined, found without canonical forms, so
+    /// whether they are defined anywhere is not known here (a proof only
+    /// with the numeric witness's defined samples; see `verify`).
+    SameUpToUnits,
 }
 
 /// How function atoms are treated.
@@ -680,10 +685,7 @@ fn prove_inner(
     budget: &Budget,
 ) -> Outcome {
     if trivial::same_up_to_units(store, lhs, rhs) {
-        return Outcome::Proved {
-            lhs_trace: Vec::new(),
-            rhs_trace: Vec::new(),
-        };
+        return Outcome::SameUpToUnits;
     }
     let mut used = 0;
     let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);

@@ -1,11 +1,15 @@
-//! Sides that are one expression up to `+ 0` and `· 1`: proved before any
-//! canonical form is computed. `e = e + 0` must not wait for the canonical
+//! Sides that are one expression up to `+ 0` and `· 1`, found before any
+//! canonical form is computed: `e = e + 0` must not wait for the canonical
 //! form of `e`, which may be out of reach (the fourth derivative of a
 //! composition 720 deep) though nothing needs computing.
 //!
-//! Sound everywhere: `a + 0` and `a · 1` are defined exactly where `a` is,
-//! and equal to it there; every other node is rebuilt from its children
-//! unchanged, so derivatives, sums and functions keep their meaning.
+//! `a + 0` and `a · 1` are defined exactly where `a` is, and equal to it
+//! there; every other node is rebuilt from its children unchanged, so
+//! derivatives, sums and functions keep their meaning. Such sides are
+//! equal wherever defined — but may be defined nowhere (`log(0) =
+//! log(0) + 0`), which only canonical forms or samples tell: the answer
+//! is `Outcome::SameUpToUnits`, a proof only once the numeric witness has
+//! found the sides defined.
 
 use crate::expr::{child_iter, with_children, Id, Node, Store};
 use num_traits::{One, Zero};
