@@ -9,9 +9,11 @@
 //! sides are defined (the counterexample and random samples), so a
 //! diagnosis is never a guess: when nothing is confirmed there is none.
 //!
-//! Work is bounded by a small [`canon::Budget`] per canonicalization and a
-//! fixed number of points, and nothing here can fail a run: a limit only
-//! means a less specific diagnosis, or none.
+//! Work is bounded by a small [`canon::Budget`] per canonicalization, a
+//! pool of work units for the whole diagnosis and a fixed number of
+//! points — counts, never time, so the diagnosis is the same on any
+//! machine — and nothing here can fail a run: a limit only means a less
+//! specific diagnosis, or none.
 
 use crate::canon::{self, Budget};
 use crate::diff::has_derivative;
@@ -22,7 +24,6 @@ use crate::numeric::{self, Counterexample, Point, SampleValue};
 use num_traits::{One, Signed, Zero};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
 
 /// Random points checked besides the counterexample.
 const POINTS: usize = 12;
@@ -37,9 +38,11 @@ const SHORT_TERM: usize = 40;
 const MAX_DIFFERENCE: usize = 200;
 /// Expressions with more nodes than this (as a tree) are not printed.
 const MAX_PRINTED_NODES: usize = 120;
-/// Wall-clock time for one diagnosis, so a false link in a large
+/// Work units (see [`canon::Budget`]) for one canonicalization.
+const CANON_WORK: u64 = 1_000_000;
+/// Work units for the whole diagnosis, so a false link in a large
 /// derivation costs at most this much more.
-const TIME_LIMIT_MS: u64 = 1_000;
+const TOTAL_WORK: u64 = 4_000_000;
 /// At most this many inner arguments are tried as chain-rule candidates.
 const MAX_INNER: usize = 24;
 
@@ -106,8 +109,8 @@ struct Diagnoser<'a> {
     /// Points with the values of both sides there (both defined).
     points: Vec<(Point, f64, f64)>,
     budget: Budget,
-    /// Past it, nothing new is tried.
-    deadline: Instant,
+    /// Work units left for canonicalizations; at 0, nothing new is tried.
+    work_left: u64,
 }
 
 impl<'a> Diagnoser<'a> {
@@ -147,21 +150,23 @@ impl<'a> Diagnoser<'a> {
             points,
             budget: Budget {
                 max_nodes: 40_000,
-                max_millis: 250,
+                max_work: CANON_WORK,
             },
-            deadline: Instant::now() + Duration::from_millis(TIME_LIMIT_MS),
+            work_left: TOTAL_WORK,
         }
     }
 
     fn canon(&mut self, id: Id) -> Option<Id> {
-        let left = self.deadline.checked_duration_since(Instant::now())?;
+        if self.work_left == 0 {
+            return None;
+        }
         let budget = Budget {
-            max_millis: self.budget.max_millis.min(left.as_millis() as u64),
+            max_work: self.budget.max_work.min(self.work_left),
             ..self.budget.clone()
         };
-        canon::canonicalize(self.store, self.symbols, id, &budget)
-            .ok()
-            .map(|(c, _)| c)
+        let (result, spent) = canon::canonicalize_spent(self.store, self.symbols, id, &budget);
+        self.work_left = self.work_left.saturating_sub(spent.max(1));
+        result.ok().map(|(c, _)| c)
     }
 
     /// `id` printed, unless it is so large that the line would be
@@ -178,7 +183,7 @@ impl<'a> Diagnoser<'a> {
     /// True when the relation holds at every point where its values are
     /// defined, and there are enough such points.
     fn confirmed(&self, relation: Relation) -> bool {
-        if Instant::now() > self.deadline {
+        if self.work_left == 0 {
             return false;
         }
         let mut checked = 0;
@@ -289,7 +294,7 @@ impl<'a> Diagnoser<'a> {
     /// True when `id` equals the right side at every point where both are
     /// defined, and there are enough such points.
     fn agree(&self, id: Id) -> bool {
-        if Instant::now() > self.deadline {
+        if self.work_left == 0 {
             return false;
         }
         let mut checked = 0;
@@ -367,7 +372,7 @@ impl<'a> Diagnoser<'a> {
     fn name_lets(&mut self, lets: &[LetForm], mut text: String) -> String {
         let mut named: Vec<(String, String)> = Vec::new();
         for form in lets {
-            if Instant::now() > self.deadline {
+            if self.work_left == 0 {
                 break;
             }
             // A scalar let's value is a name a reader already sees, and

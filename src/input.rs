@@ -8,6 +8,11 @@ use std::path::Path;
 /// How standard input (`-` on the command line) is named in reports.
 pub const STDIN_NAME: &str = "<stdin>";
 
+/// The largest input read, file or standard input, in bytes (64 MiB):
+/// far past any derivation (2.5 million declarations are about 40 MB),
+/// and a bound on memory when something endless is piped in.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 /// Why a file could not be read, in words for the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -48,6 +53,18 @@ impl ReadError {
         ReadError {
             path: path.to_string(),
             message: "is a directory, not a file".to_string(),
+            invalid_utf8: None,
+        }
+    }
+
+    /// The error for an input larger than [`MAX_INPUT_BYTES`].
+    pub fn too_large(path: &str) -> ReadError {
+        ReadError {
+            path: path.to_string(),
+            message: format!(
+                "is larger than the input size limit of {} MiB",
+                MAX_INPUT_BYTES >> 20
+            ),
             invalid_utf8: None,
         }
     }
@@ -97,11 +114,25 @@ pub fn read_file(path: &Path) -> Result<String, ReadError> {
     // Said up front: reading a directory fails differently on each system.
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(ReadError::is_directory(&shown)),
-        Ok(_) => std::fs::read(path)
+        Ok(meta) if meta.len() > MAX_INPUT_BYTES => Err(ReadError::too_large(&shown)),
+        // Read with the limit too: a special file (a pipe, /dev/zero)
+        // reports no length.
+        Ok(_) => std::fs::File::open(path)
+            .and_then(read_limited)
             .map_err(|e| ReadError::from_io(&shown, &e))
+            .and_then(|bytes| bytes.ok_or_else(|| ReadError::too_large(&shown)))
             .and_then(|bytes| decode(&shown, bytes)),
         Err(e) => Err(ReadError::from_io(&shown, &e)),
     }
+}
+
+/// All of `reader`'s bytes, or `None` when there are more than
+/// [`MAX_INPUT_BYTES`]: reading stops there, so memory stays bounded
+/// whatever is piped in.
+fn read_limited(reader: impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_INPUT_BYTES).then_some(bytes))
 }
 
 /// The files to check for `paths` as given: a directory stands for the
@@ -177,13 +208,12 @@ pub fn read_inputs(paths: &[std::path::PathBuf]) -> Vec<Result<(String, String),
         .collect()
 }
 
-/// Reads and decodes all of standard input, named [`STDIN_NAME`].
+/// Reads and decodes all of standard input, named [`STDIN_NAME`]; more
+/// than [`MAX_INPUT_BYTES`] is an error, found without reading further.
 pub fn read_stdin() -> Result<String, ReadError> {
-    let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::from_io(STDIN_NAME, &e))?;
+    let bytes = read_limited(io::stdin().lock())
+        .map_err(|e| ReadError::from_io(STDIN_NAME, &e))?
+        .ok_or_else(|| ReadError::too_large(STDIN_NAME))?;
     decode(STDIN_NAME, bytes)
 }
 
@@ -235,6 +265,19 @@ pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String, ReadError> {
 mod tests {
     use super::*;
     use pretty_assertions::assert_eq;
+
+    #[test]
+    fn reading_stops_past_the_size_limit() {
+        let limit = MAX_INPUT_BYTES;
+        let exact = read_limited(io::repeat(b'x').take(limit)).unwrap();
+        assert_eq!(exact.map(|b| b.len() as u64), Some(limit));
+        // An endless reader ends too: one byte past the limit is enough.
+        assert_eq!(read_limited(io::repeat(b'x')).unwrap(), None);
+        assert_eq!(
+            ReadError::too_large("<stdin>").message,
+            "is larger than the input size limit of 64 MiB"
+        );
+    }
 
     #[test]
     fn decode_drops_a_byte_order_mark() {

@@ -87,7 +87,7 @@ enum Command {
         "  derivcheck simplify 'log(p q)' --with 'p, q : positive' --explain\n",
         "\n",
         "Plain names that are not declared are taken to be real scalars.\n",
-        "Exit codes: 0 printed; 1 a size or time limit was reached; 2 usage, read, parse or check error",
+        "Exit codes: 0 printed; 1 a size or work limit was reached; 2 usage, read, parse or check error",
     ))]
     Simplify(CalcArgs),
     /// Differentiate an expression and print the simplified derivative in
@@ -99,7 +99,7 @@ enum Command {
         "  derivcheck diff L --wrt 'W1[j, k]' --decl derivations/backprop.txt\n",
         "\n",
         "Plain names that are not declared are taken to be real scalars.\n",
-        "Exit codes: 0 printed; 1 a size or time limit was reached; 2 usage, read, parse or check error",
+        "Exit codes: 0 printed; 1 a size or work limit was reached; 2 usage, read, parse or check error",
     ))]
     Diff(DiffArgs),
     /// Grade a class: which goals of the assignment (`goal NAME: lhs =
@@ -233,8 +233,9 @@ const MAX_SAMPLES: i64 = 100_000;
 #[derive(Clone, Debug, Args)]
 struct CheckArgs {
     /// Seed of the random sampler; the same seed gives the same report.
-    /// Without it, each file's seed is derived from its path, so runs are
-    /// reproducible anyway.
+    /// Without it, each file's seed is derived from its contents, so runs
+    /// are reproducible anyway, wherever the file lies; the report shows
+    /// the seed used.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
 
@@ -249,8 +250,9 @@ struct CheckArgs {
     samples: u32,
 
     /// Threads to check with [default: the number of CPUs]: files at once,
-    /// and each file's links in parallel, all sharing the threads. The
-    /// report is the same whatever the number.
+    /// and each file's links in parallel, all sharing the threads. At most
+    /// 4 per CPU are started (a larger N means that many). The report is
+    /// the same whatever the number.
     #[arg(
         short,
         long,

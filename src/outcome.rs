@@ -23,7 +23,7 @@ pub enum Verdict {
     False,
     /// No (or too few) samples where both sides are defined.
     Undefined,
-    /// A size or time limit was reached before either witness decided.
+    /// A size or work limit was reached before either witness decided.
     Inconclusive,
     /// The link could not be checked (parse, name, shape or index error).
     Error,
@@ -216,6 +216,9 @@ pub struct FileReport {
     /// verdict: displays not read, relations not checked, names assumed
     /// (always empty for the derivation language).
     pub notes: Vec<FileNote>,
+    /// The sampler's seed for this file: `--seed`, or derived from the
+    /// file's contents (never its path), so the report can be reproduced.
+    pub seed: u64,
 }
 
 /// A finding of a document's reader, at a line and column.
@@ -284,6 +287,7 @@ impl FileReport {
             path: path.to_string(),
             claims: Vec::new(),
             notes: Vec::new(),
+            seed: 0,
             errors: vec![FileError {
                 line: 1,
                 col: 1,
@@ -451,6 +455,21 @@ pub struct Summary {
     pub errored: usize,
     /// Links by verdict.
     pub links: LinkCounts,
+    /// The seeds the files read were sampled with.
+    pub seed: RunSeed,
+}
+
+/// The seeds of a run's files, for its summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunSeed {
+    /// No file was read.
+    #[default]
+    None,
+    /// Every file read was sampled with this seed.
+    One(u64),
+    /// The files' seeds differ (each derived from its contents).
+    PerFile,
 }
 
 impl Summary {
@@ -467,6 +486,11 @@ impl Summary {
                     s.unreadable += 1;
                     continue;
                 }
+            };
+            s.seed = match s.seed {
+                RunSeed::None => RunSeed::One(report.seed),
+                RunSeed::One(seed) if seed == report.seed => RunSeed::One(seed),
+                _ => RunSeed::PerFile,
             };
             s.file_errors += report.errors.len();
             s.unread += report
@@ -550,6 +574,7 @@ mod tests {
                 path: "f.txt".into(),
                 claims,
                 notes: Vec::new(),
+                seed: 7,
                 errors: (0..errors)
                     .map(|_| FileError {
                         line: 1,
@@ -618,6 +643,7 @@ mod tests {
                     inconclusive: 1,
                     error: 1,
                 },
+                seed: RunSeed::One(7),
             }
         );
         assert_eq!(Summary::of(&outcomes).links.total(), 7);

@@ -78,11 +78,21 @@ pub fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
     if in_our_pool() {
         return f();
     }
-    match pool(threads.max(1)) {
+    match pool(threads.clamp(1, max_threads())) {
         Some(pool) => pool.install(f),
         None => with_big_stack(f),
     }
 }
+
+/// How many threads a pool may have: [`THREADS_PER_CPU`] per CPU. More
+/// only cost memory (each has a [`STACK_SIZE`] stack) and time, and a
+/// huge `-j` must not start thousands of threads.
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from) * THREADS_PER_CPU
+}
+
+/// See [`max_threads`].
+pub const THREADS_PER_CPU: usize = 4;
 
 /// How many pools are kept (see [`in_pool`]); a caller that asks for
 /// ever new thread counts does not pile up idle threads.
@@ -207,6 +217,14 @@ mod tests {
     }
 
     #[test]
+    fn a_pool_has_at_most_four_threads_per_cpu() {
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(max_threads(), 4 * cpus);
+        assert_eq!(in_pool(1_000_000, threads_here), max_threads());
+        assert_eq!(in_pool(0, threads_here), 1);
+    }
+
+    #[test]
     fn results_come_back_in_index_order() {
         for threads in [1, 2, 3, 8] {
             let squares = in_pool(threads, || map(20, |k| k * k));
@@ -214,7 +232,7 @@ mod tests {
             let sizes: Vec<u64> = (0..20).map(|k| (k * 7 % 5) as u64).collect();
             let cubes = in_pool(threads, || map_largest_first(&sizes, |k| k * k * k));
             assert_eq!(cubes, (0..20).map(|k| k * k * k).collect::<Vec<_>>());
-            assert_eq!(in_pool(threads, threads_here), threads);
+            assert_eq!(in_pool(threads, threads_here), threads.min(max_threads()));
         }
         assert_eq!(threads_here(), 1);
         // Outside a pool: here, never on rayon's global pool.

@@ -28,13 +28,14 @@ use std::path::PathBuf;
 pub struct Options {
     /// Defined samples per link for "holds".
     pub samples: u32,
-    /// The sampler's seed; `None` derives one from the file path.
+    /// The sampler's seed; `None` derives one from each file's contents.
     pub seed: Option<u64>,
     /// Threads to verify on: the numeric witness samples groups of links
     /// on them while the symbolic witness runs (see
     /// `parallel::in_pool`). 1 runs everything on one thread.
     /// Called on a pool's thread already (several files at once), the
-    /// verification shares that pool instead. The report is the same
+    /// verification shares that pool instead. At most 4 per CPU are
+    /// started (a larger number means that many). The report is the same
     /// whatever the number.
     pub threads: usize,
     /// How to read the text: `None` decides by the path's extension
@@ -83,7 +84,10 @@ pub fn verify_sources(sources: &[(&str, &str)], options: &Options) -> Vec<FileRe
         sources,
         options.threads,
         |path, text| verify_here(path, text, options),
-        |path, _, panic| FileReport::internal_error(path, panic),
+        |path, text, panic| FileReport {
+            seed: seed_of(text, options),
+            ..FileReport::internal_error(path, panic)
+        },
     )
 }
 
@@ -271,7 +275,7 @@ pub(crate) fn verify_parsed(
     // variable are sampled at the same values of it, and share work.
     let config = SampleConfig {
         samples: options.samples,
-        seed: options.seed.unwrap_or_else(|| default_seed(path)),
+        seed: seed_of(source, options),
     };
     let (symbolic, numeric) = witnesses(&mut lowered, &lowered_claims, &config);
     let mut outcomes = symbolic.into_iter().zip(numeric);
@@ -356,6 +360,7 @@ pub(crate) fn verify_parsed(
         claims,
         errors,
         notes,
+        seed: config.seed,
     }
 }
 
@@ -591,7 +596,32 @@ fn combine(
         ),
         other => (other, None),
     };
+    // Sides equal up to `+ 0` and `· 1` are equal wherever defined: a
+    // proof once the samples show them defined somewhere (they agreed at
+    // enough defined points, or at some before too few were defined);
+    // without a defined sample they may be defined nowhere, and the
+    // numeric verdict stands.
+    let symbolic = match symbolic {
+        canon::Outcome::SameUpToUnits => {
+            let defined = step.samples.as_ref().is_some_and(|s| s.defined > 0);
+            if step.verdict == Verdict::Holds || (step.verdict == Verdict::Undefined && defined) {
+                canon::Outcome::Proved {
+                    lhs_trace: Vec::new(),
+                    rhs_trace: Vec::new(),
+                }
+            } else {
+                canon::Outcome::Inconclusive(
+                    "the sides are one expression up to + 0 and · 1, equal wherever \
+                     defined, but no sample showed them defined"
+                        .to_string(),
+                )
+            }
+        }
+        other => other,
+    };
     match symbolic {
+        // Resolved above.
+        canon::Outcome::SameUpToUnits => {}
         canon::Outcome::Proved {
             lhs_trace,
             rhs_trace,
@@ -753,7 +783,11 @@ fn error_step(e: &LinkError, source: &str, lines: &LineIndex) -> StepReport {
     step
 }
 
-/// A seed that depends only on the file's path, so a run is reproducible.
-fn default_seed(path: &str) -> u64 {
-    crate::fnv::fnv1a(path.bytes())
+/// The sampler's seed for a file with text `source`: `options.seed`, or
+/// one derived from the text alone, so that the same file gives the same
+/// report wherever it lies and however its path is spelled.
+pub(crate) fn seed_of(source: &str, options: &Options) -> u64 {
+    options
+        .seed
+        .unwrap_or_else(|| crate::fnv::fnv1a(source.bytes()))
 }

@@ -21,12 +21,13 @@
 //!
 //! API: [`prove`], [`prove_cached`] (what `verify` calls, with one
 //! [`Cache`] of canonical forms per file), [`canonicalize`] (for `simplify`
-//! and diagnostics), [`Budget`] (size and time limits: past them the answer
+//! and diagnostics), [`Budget`] (size and work limits: past them the answer
 //! is [`Outcome::Inconclusive`], never a hang), [`Rule`] (the trace).
 //! Both entry points run on a thread with a large stack, since recursion is
 //! as deep as the expression.
 //!
-//! Files: `poly` (monomials and polynomials, exact division), `ratfun`
+//! Files: `trivial` (sides equal up to `+ 0` and `· 1`, found first),
+//! `poly` (monomials and polynomials, exact division), `ratfun`
 //! (rational functions, cancellation, building expressions), `funcs` (exp,
 //! log, powers and the other functions), `powers` (rational powers of sums
 //! and constants), `logs` (log over written factors), `trig` (angle
@@ -46,6 +47,7 @@ mod ratfun;
 mod sums;
 mod trace;
 mod trig;
+mod trivial;
 
 #[cfg(test)]
 mod examples_tests;
@@ -68,24 +70,33 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// Limits on one symbolic check, so that a link never hangs or exhausts
 /// memory: past them the symbolic side says "inconclusive".
+///
+/// Both are counts, never time: a verdict is a function of the input and
+/// the seed alone, the same on an idle machine and a loaded one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Budget {
     /// The most nodes the store may grow by, and the most terms any
     /// intermediate polynomial may have (scaled down by 8).
     pub max_nodes: usize,
-    /// Wall-clock time for the whole check.
-    pub max_millis: u64,
+    /// The most work units the whole check may spend: one per form
+    /// computed or normalized, plus one per pair of terms multiplied or
+    /// divided (see `Ctx::charge`).
+    pub max_work: u64,
 }
+
+/// The default work limit: about 20 times what the costliest link of the
+/// examples and the claims suites spends, and reached within a few seconds
+/// by a release build.
+pub const DEFAULT_MAX_WORK: u64 = 20_000_000;
 
 impl Default for Budget {
     fn default() -> Budget {
         Budget {
             max_nodes: 400_000,
-            max_millis: 3_000,
+            max_work: DEFAULT_MAX_WORK,
         }
     }
 }
@@ -123,6 +134,11 @@ pub enum Outcome {
     /// exact-random witness found the sides equal as rational functions of
     /// their atoms, with the error bound it states (see [`ExactProof`]).
     ProvedExact(ExactProof),
+    /// The two sides are one expression once `+ 0` and `· 1` are dropped:
+    /// equal wherever they are defined, found without canonical forms, so
+    /// whether they are defined anywhere is not known here (a proof only
+    /// with the numeric witness's defined samples; see `verify`).
+    SameUpToUnits,
 }
 
 /// How function atoms are treated.
@@ -254,11 +270,11 @@ pub(crate) struct Ctx<'a> {
     /// The memo tables, kept across links (see [`Cache`]).
     tables: Tables,
     rules: u64,
-    start: Instant,
-    max_time: Duration,
+    /// Work units spent so far, and the most allowed (see [`Budget`]).
+    work: u64,
+    max_work: u64,
     max_store: usize,
     max_terms: usize,
-    ticks: u64,
     norm_depth: u32,
     undefined_atom: Id,
     /// Memo tables of finished renamings, kept for their allocations.
@@ -275,7 +291,6 @@ impl<'a> Ctx<'a> {
         symbols: &'a mut Symbols,
         mode: Mode,
         budget: &Budget,
-        start: Instant,
         mut tables: Tables,
     ) -> Ctx<'a> {
         if tables.scanned > symbols.indices.len() {
@@ -307,11 +322,10 @@ impl<'a> Ctx<'a> {
             mode,
             tables,
             rules: 0,
-            start,
-            max_time: Duration::from_millis(budget.max_millis),
+            work: 0,
+            max_work: budget.max_work,
             max_store,
             max_terms: (budget.max_nodes / 8).max(64),
-            ticks: 0,
             norm_depth: 0,
             undefined_atom,
             rename_memos: Vec::new(),
@@ -327,19 +341,26 @@ impl<'a> Ctx<'a> {
         self.rules |= rule.bit();
     }
 
-    /// Fails when a budget limit is reached.
+    /// Fails when a budget limit is reached; one unit of work.
     pub(crate) fn tick(&mut self) -> R<()> {
-        self.ticks += 1;
+        self.charge(1)
+    }
+
+    /// Counts `units` of work (an operation's cost: a product of
+    /// polynomials costs the pairs of terms it multiplies) and fails when
+    /// a budget limit is reached.
+    pub(crate) fn charge(&mut self, units: u64) -> R<()> {
+        self.work = self.work.saturating_add(units);
         if self.store.len() > self.max_store {
             return Err(Limit(format!(
                 "the symbolic size limit was reached ({} new expression nodes)",
                 self.max_store
             )));
         }
-        if self.ticks % 64 == 0 && self.start.elapsed() > self.max_time {
+        if self.work > self.max_work {
             return Err(Limit(format!(
-                "the symbolic time limit was reached ({} ms)",
-                self.max_time.as_millis()
+                "the symbolic work limit was reached ({} work units)",
+                self.max_work
             )));
         }
         Ok(())
@@ -478,14 +499,27 @@ impl<'a> Ctx<'a> {
                 let d = self.store.add(Node::Delta(a, b));
                 Ok(Rf::atom(d))
             }
-            Node::Add(_) => {
-                let mut acc = Rf::zero();
-                let mut k = 0;
-                while let Some(x) = child_at(self.store.get(id), k) {
-                    let r = self.rf_of(x)?;
-                    acc = self.rf_add_uncancelled(acc, &r)?;
-                    k += 1;
+            Node::Add(xs) => {
+                // Added in a balanced tree, not one by one: a flat sum of
+                // n terms (as computer-algebra systems print them) then
+                // costs n log n merges of sorted term lists, not n².
+                let xs = xs.clone();
+                let mut forms = Vec::with_capacity(xs.len());
+                for x in xs {
+                    forms.push((*self.rf_of(x)?).clone());
                 }
+                while forms.len() > 1 {
+                    let mut next = Vec::with_capacity(forms.len().div_ceil(2));
+                    let mut pairs = forms.into_iter();
+                    while let Some(a) = pairs.next() {
+                        next.push(match pairs.next() {
+                            Some(b) => self.rf_add_uncancelled(a, &b)?,
+                            None => a,
+                        });
+                    }
+                    forms = next;
+                }
+                let acc = forms.pop().unwrap_or_else(Rf::zero);
                 self.cancel(acc)
             }
             Node::Mul(xs) => {
@@ -602,6 +636,18 @@ pub fn canonicalize_exp_form(
     with_big_stack(|| canonicalize_inner(store, symbols, id, budget, Mode::ExpForm))
 }
 
+/// [`canonicalize`] that also says how many work units it spent (all of
+/// the budget's when it ran out), for callers that share one budget among
+/// several canonicalizations.
+pub(crate) fn canonicalize_spent(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    budget: &Budget,
+) -> (Result<(Id, Vec<Rule>), Limit>, u64) {
+    with_big_stack(|| canonicalize_counted(store, symbols, id, budget, Mode::Atoms))
+}
+
 fn canonicalize_inner(
     store: &mut Store,
     symbols: &mut Symbols,
@@ -609,17 +655,20 @@ fn canonicalize_inner(
     budget: &Budget,
     mode: Mode,
 ) -> Result<(Id, Vec<Rule>), Limit> {
+    canonicalize_counted(store, symbols, id, budget, mode).0
+}
+
+fn canonicalize_counted(
+    store: &mut Store,
+    symbols: &mut Symbols,
+    id: Id,
+    budget: &Budget,
+    mode: Mode,
+) -> (Result<(Id, Vec<Rule>), Limit>, u64) {
     let id = crate::diff::eliminate_inner(store, symbols, id);
-    let mut ctx = Ctx::new(
-        store,
-        symbols,
-        mode,
-        budget,
-        Instant::now(),
-        Tables::default(),
-    );
-    let (c, bits) = ctx.canon(id)?;
-    Ok((c, Rule::from_bits(bits)))
+    let mut ctx = Ctx::new(store, symbols, mode, budget, Tables::default());
+    let result = ctx.canon(id).map(|(c, bits)| (c, Rule::from_bits(bits)));
+    (result, ctx.work)
 }
 
 /// Tries to prove `lhs = rhs` (in the sense of the language brief: equal
@@ -661,7 +710,9 @@ fn prove_inner(
     rhs: Id,
     budget: &Budget,
 ) -> Outcome {
-    let start = Instant::now();
+    if trivial::same_up_to_units(store, lhs, rhs) {
+        return Outcome::SameUpToUnits;
+    }
     let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);
     let r = crate::diff::elim(store, symbols, rhs, &mut cache.elim);
     // Sides this large are what the canonical form expands past its size
@@ -673,7 +724,7 @@ fn prove_inner(
             return Outcome::ProvedExact(proof);
         }
     }
-    let outcome = prove_canonical(cache, store, symbols, l, r, budget, start);
+    let outcome = prove_canonical(cache, store, symbols, l, r, budget);
     match outcome {
         Outcome::NotProved { .. } | Outcome::Inconclusive(_) if !large => {
             match exact_random::prove(store, l, r, cache.seed) {
@@ -699,7 +750,7 @@ pub(crate) fn prove_canonical_only(
         let mut cache = Cache::new();
         let l = crate::diff::elim(store, symbols, lhs, &mut cache.elim);
         let r = crate::diff::elim(store, symbols, rhs, &mut cache.elim);
-        prove_canonical(&mut cache, store, symbols, l, r, budget, Instant::now())
+        prove_canonical(&mut cache, store, symbols, l, r, budget)
     })
 }
 
@@ -737,8 +788,8 @@ fn prove_canonical(
     l: Id,
     r: Id,
     budget: &Budget,
-    start: Instant,
 ) -> Outcome {
+    let mut used = 0;
     let mut first: Option<(Id, Id)> = None;
     for mode in [Mode::Atoms, Mode::ExpForm] {
         // The fallback usually meets forms small enough to settle quickly;
@@ -746,24 +797,15 @@ fn prove_canonical(
         // mode proves) does not spend the whole budget twice.
         let mode_budget = match mode {
             Mode::Atoms => budget.clone(),
-            Mode::ExpForm => {
-                let used = start.elapsed().as_millis() as u64;
-                Budget {
-                    max_millis: used + budget.max_millis.saturating_sub(used) / 3,
-                    ..budget.clone()
-                }
-            }
+            Mode::ExpForm => Budget {
+                max_work: budget.max_work.saturating_sub(used) / 3,
+                ..budget.clone()
+            },
         };
         let slot = &mut cache.modes[mode as usize];
-        let mut ctx = Ctx::new(
-            store,
-            symbols,
-            mode,
-            &mode_budget,
-            start,
-            std::mem::take(slot),
-        );
+        let mut ctx = Ctx::new(store, symbols, mode, &mode_budget, std::mem::take(slot));
         let result = prove_in(&mut ctx, l, r);
+        used += ctx.work;
         let mut tables = ctx.into_tables();
         tables.trim();
         *slot = tables;

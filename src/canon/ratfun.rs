@@ -103,7 +103,12 @@ impl Ctx<'_> {
         // A product's coefficients are at most this big (sums of products).
         let fan_in = u64::BITS - (a.len().min(b.len()) as u64).leading_zeros();
         self.check_bits(a.max_coeff_bits() + b.max_coeff_bits() + u64::from(fan_in))?;
-        self.tick()?;
+        // Each pair of terms multiplies coefficients too: a product of
+        // huge binomial coefficients (`(1 + e^(-p))^(2^100)`) costs by
+        // their size, in 64-bit words.
+        let words = 1 + (a.max_coeff_bits() + b.max_coeff_bits()) / 64;
+        let pairs = (a.len() as u64).saturating_mul(b.len() as u64).max(1);
+        self.charge(pairs.saturating_mul(words))?;
         let p = a.mul(b);
         self.check_terms(p.len())?;
         Ok(p)
@@ -226,7 +231,7 @@ impl Ctx<'_> {
         if n.len() < 2 || !super::poly::may_divide(n, f) {
             return Ok(None);
         }
-        self.tick()?;
+        self.charge((n.len() as u64).saturating_mul(f.len() as u64).max(1))?;
         // A quotient rarely has more terms than the dividend; a longer
         // division is given up (completeness only, never soundness).
         let steps = n.len().saturating_add(16);

@@ -265,18 +265,29 @@ pub struct Symbols {
     pub vars: Vec<VarInfo>,
     /// Index variables, by [`IndexId`].
     pub indices: Vec<IndexInfo>,
+    /// The dimensions by name, so that a file with a hundred thousand
+    /// dimension names is read in linear time (kept in step with `dims`
+    /// by [`Symbols::dim`], rebuilt if `dims` was changed directly).
+    dim_ids: rustc_hash::FxHashMap<String, DimId>,
 }
 
 impl Symbols {
     /// The dimension called `name`, added if new.
     pub fn dim(&mut self, name: &str) -> DimId {
-        if let Some(i) = self.dims.iter().position(|d| d.name == name) {
-            return DimId(i as u32);
+        if self.dim_ids.len() != self.dims.len() {
+            self.dim_ids = (self.dims.iter().enumerate().rev())
+                .map(|(i, d)| (d.name.clone(), DimId(i as u32)))
+                .collect();
+        }
+        if let Some(&id) = self.dim_ids.get(name) {
+            return id;
         }
         self.dims.push(DimInfo {
             name: name.to_string(),
         });
-        DimId(self.dims.len() as u32 - 1)
+        let id = DimId(self.dims.len() as u32 - 1);
+        self.dim_ids.insert(name.to_string(), id);
+        id
     }
 
     /// Adds a variable (names are not checked for duplicates here).

@@ -246,7 +246,7 @@ claim s: sigma(z)[i] = sigma(x) + sum(k != i, z[k]) + sqrt(x) + pi
             "D[z[j4]]((-1 * sum(i2, (y[i2] * log((exp(z[i2]) * sum(j3, exp(z[j3]))^-1))))))
  = ((exp(z[j4]) * sum(j5, exp(z[j5]))^-1) + (-1 * y[j4]))",
             "(1 * (1 + exp((-1 * z[i6])))^-1)
- = ((((1 * (1 + exp((-1 * x)))^-1) + sum(k7 != i6, z[k7])) + x^1/2) + Pi)",
+ = ((1 * (1 + exp((-1 * x)))^-1) + sum(k7 != i6, z[k7]) + x^1/2 + Pi)",
         ]
         .map(|s| s.replace("\n", ""))
     );

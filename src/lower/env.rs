@@ -77,8 +77,9 @@ impl Global<'_> {
 pub struct Env<'a> {
     /// Variables, definitions and lets by name.
     pub globals: HashMap<String, Global<'a>>,
-    /// Dimension names used in declarations (`n` in `x : vector[n]`).
-    pub dims: Vec<String>,
+    /// Dimension names used in declarations (`n` in `x : vector[n]`): a
+    /// set, since a file may name a hundred thousand.
+    pub dims: std::collections::HashSet<String>,
 }
 
 impl<'a> Env<'a> {
@@ -190,9 +191,9 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         }
                     };
                     for &d in &dims {
-                        let dn = symbols.dim_name(d).to_string();
-                        if !env.dims.contains(&dn) {
-                            env.dims.push(dn);
+                        let dn = symbols.dim_name(d);
+                        if !env.dims.contains(dn) {
+                            env.dims.insert(dn.to_string());
                         }
                     }
                     let id = symbols.add_var(&name.name, dims, decl.ty.domain);

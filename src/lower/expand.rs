@@ -30,7 +30,9 @@ pub(crate) use primes::prime_of_several;
 /// How deeply definitions and lets may be nested in one expansion.
 pub const MAX_DEPTH: usize = 64;
 /// How deeply `shape_of` and `lower_at` may recurse (expression nesting
-/// plus expansion).
+/// plus expansion). A chain of sums (`t1 + t2 + …`, thousands long as
+/// computer-algebra systems print them) is walked, not recursed, and
+/// counts one level.
 pub const MAX_RECURSION: usize = 1000;
 /// How many expansion steps one link may take.
 pub const MAX_STEPS: u64 = 2_000_000;
@@ -419,6 +421,42 @@ impl<'a> Lowerer<'a> {
         r
     }
 
+    /// A chain `t1 ± t2 ± … ± tn` lowered to one sum of n terms, walked
+    /// without recursion along the chain: a flat sum of thousands of
+    /// terms is a syntax tree as deep as it is long, and a nested sum in
+    /// the store would make every later stage recurse as deep, and add
+    /// its terms one at a time. Each term is lowered at `idx` unless it
+    /// is a scalar (broadcast), as a binary `+` does.
+    fn lower_sum_chain(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>, idx: &[IndexId]) -> R<Id> {
+        // The chain's shape is checked (and remembered) first, as a
+        // binary `+` checks its operands'.
+        self.rank_of(e, scope)?;
+        let mut terms = Vec::new();
+        let mut at = e;
+        while let ExprKind::Binary {
+            op: op @ (BinOp::Add | BinOp::Sub),
+            lhs,
+            rhs,
+        } = &at.kind
+        {
+            self.tick(at.span)?;
+            terms.push((*op == BinOp::Sub, &**rhs));
+            at = lhs;
+        }
+        terms.push((false, at));
+        let mut ids = Vec::with_capacity(terms.len());
+        for &(negated, term) in terms.iter().rev() {
+            let it: &[IndexId] = if self.rank_of(term, scope)? == 0 {
+                &[]
+            } else {
+                idx
+            };
+            let x = self.lower_at(term, scope, it)?;
+            ids.push(if negated { self.store.neg(x) } else { x });
+        }
+        Ok(self.store.add(Node::Add(ids)))
+    }
+
     fn lower_at_inner(&mut self, e: &'a Expr, scope: &Rc<Scope<'a>>, idx: &[IndexId]) -> R<Id> {
         match &e.kind {
             ExprKind::Num(r) => Ok(self.store.num(r.clone())),
@@ -516,6 +554,10 @@ impl<'a> Lowerer<'a> {
                 let x = self.lower_at(a, scope, idx)?;
                 Ok(self.store.neg(x))
             }
+            ExprKind::Binary {
+                op: BinOp::Add | BinOp::Sub,
+                ..
+            } => self.lower_sum_chain(e, scope, idx),
             ExprKind::Binary { op, lhs, rhs } => {
                 let (rl, rr) = (self.rank_of(lhs, scope)?, self.rank_of(rhs, scope)?);
                 if *op == BinOp::Mul && rl > 0 && rr > 0 {
@@ -581,10 +623,13 @@ impl<'a> Lowerer<'a> {
                     Some(found) => Some(found),
                     // `Σ_i 1`: with one dimension in the file, it is the
                     // only range the index can have.
-                    None => match &self.env.dims[..] {
-                        [only] => Some((self.symbols.dim(only), index.span)),
-                        _ => None,
-                    },
+                    None if self.env.dims.len() == 1 => self
+                        .env
+                        .dims
+                        .iter()
+                        .next()
+                        .map(|only| (self.symbols.dim(only), index.span)),
+                    None => None,
                 };
                 let Some((dim, fixed)) = inferred else {
                     return Err(Diagnostic::new(

@@ -322,10 +322,13 @@ impl Layout {
         // Two variables of one name (not expected) still get streams of
         // their own.
         let mut var_keys: Vec<(u64, Domain)> = Vec::with_capacity(plan.vars.len());
+        // A set, not a scan of the keys so far: a link may have tens of
+        // thousands of variables (a flat sum as a CAS prints it).
+        let mut taken = std::collections::HashSet::with_capacity(plan.vars.len());
         for v in &plan.vars {
             let info = symbols.var(*v);
             let mut key = name_key(&["var", &info.name]);
-            while var_keys.iter().any(|&(k, _)| k == key) {
+            while !taken.insert(key) {
                 key = mix(key);
             }
             var_keys.push((key, info.domain));

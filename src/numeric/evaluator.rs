@@ -13,7 +13,10 @@
 //!   computed once per sample, not once per `i`, and copies of a definition
 //!   expanded with different index names share their values (the tables
 //!   are `memo`'s);
-//! - every node visit costs one unit of an operation budget;
+//! - every node visit costs units of an operation budget by the size of
+//!   its number type: one in plain numbers, 3^k in duals nested k deep
+//!   (a dual's product is three of its parts'), so a fourth derivative
+//!   spends the budget as fast as it spends time;
 //! - alongside each value, a first-order bound on its accumulated rounding
 //!   error, in units of the precision's rounding (see `compare`).
 //!
@@ -91,10 +94,12 @@ pub(super) struct Evaluator<'p, T: Field> {
     dense_contexts: usize,
     /// Memo for nodes whose table would be too large.
     memo: HashMap<(u32, u32, u64), Valued<T>, Fx>,
-    /// Node visits made so far.
+    /// Budget units spent so far (see `cost`).
     pub(super) ops: u64,
-    /// Node visits allowed.
+    /// Budget units allowed.
     pub(super) limit: u64,
+    /// What one node visit costs: 3^depth.
+    cost: u64,
     /// For a dual type: the evaluator in plain numbers of the nodes that
     /// no derivative in force moves (see [`Evaluator::eval_node`]).
     base: Option<Box<Evaluator<'p, T::Base>>>,
@@ -194,7 +199,7 @@ impl<T: Field> Evaluator<'_, T> {
     /// memoized (see `Plan::new`), so they skip nothing but the call.
     #[inline(always)]
     pub(super) fn eval(&mut self, n: u32) -> Result<Valued<T>, Stop> {
-        self.ops += 1;
+        self.ops += self.cost;
         if self.ops > self.limit {
             return Err(Stop::Budget);
         }
@@ -677,6 +682,7 @@ impl<'p, T: Field> Evaluator<'p, T> {
             // No deeper than the context keys can hold (callers already
             // pass no more).
             depth: depth.min(MAX_DERIV_DEPTH),
+            cost: 3u64.pow(depth.min(MAX_DERIV_DEPTH) as u32),
             env,
             stack: Vec::new(),
             stack_mask: 0,

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! ::error file=derivations/mistakes/lost_sign.txt,line=11,col=3,title=derivcheck%3A sigmoid_derivative::false: -(1 + e^(-x))^(-2) · e^(-x) — counterexample x = 0: left = 0.25, right = -0.25
-//! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 3 proved, 1 false
+//! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 3 proved, 1 false — seed 7
 //! ```
 //!
 //! Workflow commands are parsed line by line by the runner, so every
@@ -315,7 +315,7 @@ mod tests {
                 "::warning file=ex.txt,line=8,col=28,endLine=8,endColumn=28,title=derivcheck%3A odd::undefined: log(-x^2 - 1) = 0 — both sides were defined at only 0 of 2560 samples",
                 "::error file=ex.txt,line=9,col=17,endLine=9,endColumn=25,title=derivcheck%3A typo::error: x + q = q + x — unknown name `q` (help: declare it, e.g. `q : real`)",
                 "::error file=missing.txt,title=derivcheck%3A cannot read file::cannot read missing.txt: no such file or directory",
-                "✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, 1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable",
+                "✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, 1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable — seed 7",
             ]
         );
     }

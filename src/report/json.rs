@@ -60,6 +60,9 @@ struct Options {
 struct File<'a> {
     path: &'a str,
     status: &'static str,
+    /// The sampler's seed for this file (none for a file not read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
     claims: Vec<Claim<'a>>,
     errors: Vec<Error<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -226,6 +229,7 @@ fn file(outcome: &FileOutcome) -> File<'_> {
         FileOutcome::Unreadable(e) => File {
             path: &e.path,
             status: "error",
+            seed: None,
             claims: Vec::new(),
             errors: vec![read_error(e)],
             notes: Vec::new(),
@@ -233,6 +237,7 @@ fn file(outcome: &FileOutcome) -> File<'_> {
         FileOutcome::Checked { report, .. } => File {
             path: &report.path,
             status: status_of_code(Summary::of(std::slice::from_ref(outcome)).exit_code()),
+            seed: Some(report.seed),
             claims: report.claims.iter().map(claim).collect(),
             errors: report.errors.iter().map(source_error).collect(),
             notes: report
@@ -434,6 +439,7 @@ mod tests {
                 path: "empty.txt".into(),
                 claims: vec![],
                 notes: Vec::new(),
+                seed: 7,
                 errors: vec![],
             },
         };
@@ -517,6 +523,7 @@ mod tests {
     {
       "path": "ex.txt",
       "status": "error",
+      "seed": 7,
       "claims": [
         {
           "name": "shift",

@@ -5,6 +5,9 @@
 //! ```xml
 //! <testsuites name="derivcheck" tests="1" failures="1" errors="0">
 //!   <testsuite name="lost_sign.txt" tests="1" failures="1" errors="0" skipped="0">
+//!     <properties>
+//!       <property name="seed" value="4203153751211383305"/>
+//!     </properties>
 //!     <testcase classname="lost_sign.txt" name="sigmoid_derivative" file="lost_sign.txt" line="8">
 //!       <failure type="false" message="1 of 4 links false: line 11">…</failure>
 //!     </testcase>
@@ -54,6 +57,12 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
             s.errors(),
             s.skipped(),
         );
+        if let Some(seed) = s.seed {
+            let _ = writeln!(
+                out,
+                "    <properties>\n      <property name=\"seed\" value=\"{seed}\"/>\n    </properties>"
+            );
+        }
         for case in &s.cases {
             let _ = write!(
                 out,
@@ -104,6 +113,8 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
 
 struct Suite {
     path: String,
+    /// The sampler's seed, as a property (none for a file not read).
+    seed: Option<u64>,
     cases: Vec<Case>,
     /// The notes that are no test case, one a line.
     out: String,
@@ -226,7 +237,16 @@ fn suite(outcome: &FileOutcome) -> Suite {
             }
         }
     }
-    Suite { path, cases, out }
+    let seed = match outcome {
+        FileOutcome::Checked { report, .. } => Some(report.seed),
+        _ => None,
+    };
+    Suite {
+        path,
+        seed,
+        cases,
+        out,
+    }
 }
 
 fn claim_case(path: &str, claim: &ClaimReport) -> Case {

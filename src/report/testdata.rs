@@ -119,6 +119,7 @@ pub(crate) fn report() -> FileReport {
         path: "ex.txt".into(),
         claims: vec![shift, wrong, odd, typo],
         notes: Vec::new(),
+        seed: 7,
         errors: vec![FileError {
             line: 10,
             col: 5,

@@ -7,9 +7,12 @@
 //! its first token and stops right after its last one, so spans are tight.
 //!
 //! Recursion is bounded by [`MAX_DEPTH`]: every bracketed group, prefix
-//! operator, `^`, and every operator of a left-associative chain takes one
-//! level, so the syntax tree handed to later stages is never deeper than the
-//! limit and nothing downstream can overflow the stack on hostile input.
+//! operator, `^` and postfix operator takes one level. The operators of a
+//! chain of sums or products (`a + b + …`, `a b c`) do not: a flat sum of thousands of terms is not
+//! nesting, though its syntax tree is as deep as it is long, so they count
+//! against [`MAX_CHAIN`]. The syntax tree handed to later stages is never
+//! deeper than the two together, and nothing downstream can overflow its
+//! big stack on hostile input.
 
 use std::cell::Cell;
 
@@ -37,6 +40,14 @@ use super::span::{LineIndex, Span};
 /// shallow enough that recursive parsing and every later stage stay far from
 /// the stack limit.
 pub const MAX_DEPTH: usize = 256;
+
+/// The most operators in a row (`a + b + …`, `a b c …`) along
+/// any path of an expression, chains inside chains added up. A flat chain
+/// is not nesting — computer-algebra systems print sums of thousands of
+/// terms — but its syntax tree is as deep as it is long, so it has a bound
+/// of its own, far larger than [`MAX_DEPTH`] and still safe for every
+/// later stage's recursion on its big stack.
+pub const MAX_CHAIN: usize = 100_000;
 
 /// The longest number literal, in digits: longer literals are almost
 /// certainly junk, and big-integer conversion of megabyte literals is slow.
@@ -265,6 +276,8 @@ struct Cx<'s> {
     src: &'s str,
     lines: LineIndex,
     depth: Cell<usize>,
+    /// Operators in a row on the current path (see [`MAX_CHAIN`]).
+    chain: Cell<usize>,
     end_name: &'static str,
     /// The bars open where the parser stands (see [`notation::Bars`]).
     bars: Cell<notation::Bars>,
@@ -287,6 +300,7 @@ impl<'s> Cx<'s> {
             src,
             lines: LineIndex::new(src),
             depth: Cell::new(0),
+            chain: Cell::new(0),
             end_name,
             bars: Cell::new(notation::Bars::default()),
         }
@@ -313,20 +327,26 @@ impl<'s> Cx<'s> {
         self.lines.line_col(self.src, self.off(at))
     }
 
+    /// Takes a level of nesting ([`MAX_DEPTH`]) or of a chain of
+    /// operators ([`MAX_CHAIN`]), given back when the guard is dropped.
     fn enter(&self, at: &'s str, why: Level) -> Result<DepthGuard<'_>, nom::Err<PErr<'s>>> {
-        let d = self.depth.get() + 1;
-        if d > MAX_DEPTH {
+        let (counter, max) = match why {
+            Level::Nest => (&self.depth, MAX_DEPTH),
+            Level::Chain => (&self.chain, MAX_CHAIN),
+        };
+        let d = counter.get() + 1;
+        if d > max {
             let len = at.chars().next().map_or(0, char::len_utf8);
             let message = match why {
                 Level::Nest => format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
                 Level::Chain => format!(
-                    "expression too long (more than {MAX_DEPTH} operators in a row, counting nesting)"
+                    "expression too long (more than {MAX_CHAIN} operators in a row, counting the chains it is inside)"
                 ),
             };
             return Err(nom::Err::Failure(PErr::custom(at, len, message)));
         }
-        self.depth.set(d);
-        Ok(DepthGuard { depth: &self.depth })
+        counter.set(d);
+        Ok(DepthGuard { depth: counter })
     }
 
     fn error(&self, e: nom::Err<PErr<'s>>) -> ParseError {
@@ -726,7 +746,9 @@ fn postfix<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, Expr> {
         if !(j.starts_with(['[', 'ᵀ', '²', '³']) || caret_t(j).is_some()) {
             return Ok((i, e));
         }
-        guards.push(cx.enter(j, Level::Chain)?);
+        // A run of postfix operators nests (`x²²` is `(x²)²`): it counts
+        // against the nesting depth, not as a flat chain.
+        guards.push(cx.enter(j, Level::Nest)?);
         let (rest, kind) = postfix_op(cx, j, e)?;
         e = cx.node(kind, start, rest);
         i = rest;

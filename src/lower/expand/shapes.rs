@@ -45,6 +45,25 @@ impl<'a> Lowerer<'a> {
         if let Some(s) = self.shapes.get(&key) {
             return Ok(s.clone());
         }
+        // A long chain `t1 + t2 + …` is a syntax tree as deep as it is
+        // long: the shapes of its left spine not yet remembered are
+        // computed from the bottom up first, so that each level finds its
+        // left operand's remembered and the recursion stays shallow.
+        if let ExprKind::Binary { lhs, .. } = &e.kind {
+            let mut spine = Vec::new();
+            let mut at: &'a Expr = lhs;
+            while is_sum_chain(at) && !self.shapes.contains_key(&memo_key(at, scope)) {
+                spine.push(at);
+                match &at.kind {
+                    ExprKind::Binary { lhs, .. } => at = lhs,
+                    _ => break,
+                }
+            }
+            // The nearest level is computed below, by the recursion.
+            for part in spine.into_iter().skip(1).rev() {
+                self.shape_of(part, scope)?;
+            }
+        }
         self.tick(e.span)?;
         self.recursion += 1;
         let r = self.shape_of_inner(e, scope);
@@ -517,6 +536,25 @@ impl<'a> Lowerer<'a> {
                 Ok(None)
             }
             ExprKind::Neg(a) | ExprKind::Transpose(a) => self.infer_from_uses(name, a, scope),
+            ExprKind::Binary { .. } if is_sum_chain(e) => {
+                // Walked, not recursed: a chain can be thousands long.
+                let mut operands = Vec::new();
+                let mut at: &'a Expr = e;
+                while let ExprKind::Binary { lhs, rhs, .. } = &at.kind {
+                    if !is_sum_chain(at) {
+                        break;
+                    }
+                    operands.push(&**rhs);
+                    at = lhs;
+                }
+                operands.push(at);
+                for operand in operands.into_iter().rev() {
+                    if let Some(f) = self.infer_from_uses(name, operand, scope)? {
+                        return Ok(Some(f));
+                    }
+                }
+                Ok(None)
+            }
             ExprKind::Binary { lhs, rhs, .. } => match self.infer_from_uses(name, lhs, scope)? {
                 Some(f) => Ok(Some(f)),
                 None => self.infer_from_uses(name, rhs, scope),
@@ -611,4 +649,15 @@ fn text_of(e: &Expr) -> String {
         ExprKind::Call { func, .. } => format!("`{}(...)`", func.name),
         _ => "this expression".to_string(),
     }
+}
+
+/// Whether `e` is a `+` or `-` of a chain (see `Expander::lower_sum_chain`).
+fn is_sum_chain(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Binary {
+            op: BinOp::Add | BinOp::Sub,
+            ..
+        }
+    )
 }

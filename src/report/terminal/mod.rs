@@ -21,7 +21,7 @@
 //!                  right = 2
 //!              = diagnosis: the right side misses 2 * x
 //!
-//! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 1 proved, 1 false
+//! ✗ 1 file, 1 claim: 0 verified, 1 failed — links: 1 proved, 1 false — seed 7
 //! ```
 //!
 //! The rendering with colour off is exactly the coloured one without its
@@ -348,6 +348,7 @@ mod tests {
                 path: "fine.txt".into(),
                 claims: vec![],
                 notes: Vec::new(),
+                seed: 7,
                 errors: vec![],
             },
         };
@@ -367,7 +368,7 @@ mod tests {
         }
         assert!(s.ends_with(&render_summary(&Summary::of(&outcomes), &PLAIN)));
         let all_good = [outcomes[0].clone()];
-        assert_eq!(render(&all_good, &QUIET), "✓ 1 file, no claims\n");
+        assert_eq!(render(&all_good, &QUIET), "✓ 1 file, no claims — seed 7\n");
     }
 
     /// The text without SGR escape sequences.
@@ -438,7 +439,7 @@ missing.txt
   error: cannot read missing.txt: no such file or directory
 
 ✗ 2 files, 4 claims: 1 verified, 2 failed, 1 with errors — links: 1 proved, \
-1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable
+1 holds, 1 false, 1 undefined, 1 error — 1 error outside claims, 1 file unreadable — seed 7
 ";
 
     #[test]
@@ -484,13 +485,14 @@ missing.txt
                 path: "empty.txt".into(),
                 claims: vec![],
                 notes: Vec::new(),
+                seed: 7,
                 errors: vec![],
             },
             "",
         );
         assert_eq!(
             render(&[empty], &PLAIN),
-            "empty.txt\n  no claims\n\n✓ 1 file, no claims\n"
+            "empty.txt\n  no claims\n\n✓ 1 file, no claims — seed 7\n"
         );
     }
 
@@ -507,6 +509,7 @@ missing.txt
                 path: "d.txt".into(),
                 claims: vec![claim],
                 notes: Vec::new(),
+                seed: 7,
                 errors: vec![],
             },
             "x : real\nclaim double: 2 x = x + x\n",
@@ -519,7 +522,7 @@ d.txt
             2 x
     2:16  = x + x  proved
 
-✓ 1 file, 1 claim: 1 verified — links: 1 proved
+✓ 1 file, 1 claim: 1 verified — links: 1 proved — seed 7
 "
         );
     }

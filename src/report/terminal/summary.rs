@@ -1,9 +1,9 @@
 //! The summary line that ends every run: files, claims by outcome, links
-//! by verdict, errors.
+//! by verdict, errors, the sampler's seed.
 
 use super::Config;
 use crate::diag::plural;
-use crate::outcome::{Summary, EXIT_VERIFIED, VERDICTS};
+use crate::outcome::{RunSeed, Summary, EXIT_VERIFIED, VERDICTS};
 use crate::report::text::{Painter, Style};
 
 /// The summary line: files, claims by outcome, links by verdict, errors.
@@ -54,6 +54,12 @@ pub fn render_summary(summary: &Summary, config: &Config) -> String {
     }
     if !problems.is_empty() {
         line.push_str(&format!(" — {}", problems.join(", ")));
+    }
+    // The seed makes the run reproducible: `--seed N` gives this report.
+    match summary.seed {
+        RunSeed::One(seed) => line.push_str(&format!(" — seed {seed}")),
+        RunSeed::PerFile => line.push_str(" — a seed per file, from its contents"),
+        _ => {}
     }
     format!("{mark} {line}\n")
 }

@@ -433,17 +433,54 @@ fn other_deep_or_long_inputs_are_errors_not_crashes() {
         "d/dx ".repeat(10_000) + "x",
         "x".to_string() + &"[i]".repeat(10_000),
         "x".to_string() + &"ᵀ".repeat(10_000),
-        ["x"; 10_000].join(" + "),
-        ["x"; 10_000].join(" "),
+        ["x"; MAX_CHAIN + 2].join(" + "),
+        ["x"; MAX_CHAIN + 2].join(" "),
+        format!("({})", ["x"; MAX_CHAIN + 2].join(" - ")),
     ];
     for src in deep {
-        let (_, _, m) = expr_error(&src);
+        // On a big stack: a chain's partial tree is as deep as it is long.
+        let (_, _, m) = crate::parallel::with_big_stack(|| expr_error(&src));
         assert!(
             m.contains("nested too deeply") || m.contains("too long"),
             "{}: {m}",
             &src[..20]
         );
     }
+}
+
+#[test]
+fn a_flat_chain_is_not_nesting() {
+    // Computer-algebra systems print sums of thousands of terms: a chain
+    // of `+` or of products counts against MAX_CHAIN, not MAX_DEPTH.
+    crate::parallel::with_big_stack(|| {
+        for op in [" + ", " - ", " ", " * "] {
+            let terms: Vec<String> = (0..20_000).map(|k| format!("exp(z{k})")).collect();
+            let e = parse_expr(&terms.join(op)).expect("a flat chain reads");
+            let mut operands = 1;
+            let mut at = &e;
+            while let ExprKind::Binary { lhs, .. } = &at.kind {
+                operands += 1;
+                at = lhs;
+            }
+            assert_eq!(operands, 20_000, "{op:?}");
+        }
+        // Inside brackets as deep as the nesting limit allows.
+        let inner = ["x"; 5_000].join(" + ");
+        let src = format!(
+            "{}{inner}{}",
+            "(".repeat(MAX_DEPTH - 1),
+            ")".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse_expr(&src).is_ok());
+        // Postfix operators nest (`x²²` is `(x²)²`): they count as nesting.
+        let (_, _, m) = expr_error(&format!("x{}", "²".repeat(MAX_DEPTH + 1)));
+        assert!(m.contains("nested too deeply"), "{m}");
+        let (_, _, m) = expr_error(&["x"; MAX_CHAIN + 2].join(" + "));
+        assert_eq!(
+            m,
+            format!("expression too long (more than {MAX_CHAIN} operators in a row, counting the chains it is inside)")
+        );
+    });
 }
 
 #[test]
