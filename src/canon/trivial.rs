@@ -17,11 +17,16 @@ use rustc_hash::FxHashMap;
 
 /// Whether `l` and `r` are the same expression once additive zeros and
 /// unit factors are dropped, at any depth. Linear in the size of the two
-/// sides as stored (shared parts are visited once).
-pub(super) fn same_up_to_units(store: &mut Store, l: Id, r: Id) -> bool {
-    let mut memo = FxHashMap::default();
-    let a = strip(store, l, &mut memo);
-    let b = strip(store, r, &mut memo);
+/// sides as stored (shared parts are visited once, across the calls that
+/// share `memo`: the store only grows, so what was stripped stays so).
+pub(super) fn same_up_to_units(
+    store: &mut Store,
+    l: Id,
+    r: Id,
+    memo: &mut FxHashMap<Id, Id>,
+) -> bool {
+    let a = strip(store, l, memo);
+    let b = strip(store, r, memo);
     a == b
 }
 
@@ -30,10 +35,21 @@ fn strip(store: &mut Store, id: Id, memo: &mut FxHashMap<Id, Id>) -> Id {
     if let Some(&s) = memo.get(&id) {
         return s;
     }
-    let node = store.get(id).clone();
-    let kids: Vec<Id> = child_iter(&node).collect();
+    let kids: Vec<Id> = child_iter(store.get(id)).collect();
     let stripped: Vec<Id> = kids.iter().map(|&k| strip(store, k, memo)).collect();
     let unit = |store: &Store, k: Id, one: bool| matches!(store.get(k), Node::Num(q) if if one { q.is_one() } else { q.is_zero() });
+    // Most nodes have nothing to drop: keep them without copying.
+    let sum_or_product = match store.get(id) {
+        Node::Add(_) => Some(false),
+        Node::Mul(_) => Some(true),
+        _ => None,
+    };
+    let drops = sum_or_product.is_some_and(|one| stripped.iter().any(|&k| unit(store, k, one)));
+    if stripped == kids && !drops && (sum_or_product.is_none() || kids.len() >= 2) {
+        memo.insert(id, id);
+        return id;
+    }
+    let node = store.get(id).clone();
     let out = match node {
         Node::Add(_) | Node::Mul(_) => {
             let one = matches!(node, Node::Mul(_));
@@ -72,7 +88,11 @@ mod tests {
         for (l, r, same) in cases {
             let mut t = T::new("x y: real");
             let (a, b) = (t.parse(l), t.parse(r));
-            assert_eq!(same_up_to_units(&mut t.store, a, b), same, "{l} = {r}");
+            assert_eq!(
+                same_up_to_units(&mut t.store, a, b, &mut FxHashMap::default()),
+                same,
+                "{l} = {r}"
+            );
         }
     }
 }

@@ -12,7 +12,6 @@ use super::pi_reduce::exact;
 use super::witness_data::Point;
 use crate::expr::{Constant, Func, Id, IndexId, Node, Rational, Store, Symbols};
 use num_traits::ToPrimitive;
-use std::collections::HashMap;
 
 /// Node visits one certified evaluation of a side may make.
 const OPS: u64 = 20_000;
@@ -25,31 +24,57 @@ const MAX_PREC: u64 = 30_000;
 /// and e), or
 /// `None` when every constant is an `f64` and sampling saw what there is
 /// to see.
-pub(super) fn inexact_constant_bits(store: &Store, roots: &[Id]) -> Option<u64> {
-    let mut seen = HashMap::new();
-    roots
-        .iter()
-        .filter_map(|&r| walk(store, r, &mut seen))
-        .max()
+pub(super) fn inexact_constant_bits(
+    store: &Store,
+    roots: &[Id],
+    seen: &mut ConstantMemo,
+) -> Option<u64> {
+    roots.iter().filter_map(|&r| walk(store, r, seen)).max()
 }
 
-fn walk(store: &Store, id: Id, seen: &mut HashMap<Id, Option<u64>>) -> Option<u64> {
+/// What [`inexact_constant_bits`] found under each node of one store, and
+/// whether the node is a constant expression, kept across the links that
+/// share nodes.
+pub(super) type ConstantMemo = rustc_hash::FxHashMap<Id, (Option<u64>, bool)>;
+
+/// The bits of the largest inexact constant under `id`. A constant
+/// expression (rationals, π and e under sums, products and powers) is
+/// folded exactly as a whole, so `2^1000 + 1` counts although its leaves
+/// are `f64`s; only such nodes are folded, so the walk stays linear in the
+/// nodes below the roots.
+fn walk(store: &Store, id: Id, seen: &mut ConstantMemo) -> Option<u64> {
+    visit(store, id, seen).0
+}
+
+fn visit(store: &Store, id: Id, seen: &mut ConstantMemo) -> (Option<u64>, bool) {
     if let Some(&b) = seen.get(&id) {
         return b;
     }
     if id.index() >= store.len() {
-        return None;
+        return (None, false);
     }
-    let here = match exact(store, id, &mut 0) {
-        // π and e are never f64s.
-        None if matches!(store.get(id), Node::Const(_)) => Some(0),
-        Some(r) => (!is_f64(&r)).then(|| r.numer().bits() + r.denom().bits()),
-        None => crate::expr::child_iter(store.get(id))
-            .filter_map(|c| walk(store, c, seen))
-            .max(),
+    let node = store.get(id);
+    let kids: Vec<(Option<u64>, bool)> = crate::expr::child_iter(node)
+        .map(|c| visit(store, c, seen))
+        .collect();
+    let below = kids.iter().filter_map(|k| k.0).max();
+    let constant = match node {
+        Node::Num(_) | Node::Const(_) => true,
+        Node::Add(_) | Node::Mul(_) | Node::Pow(..) => kids.iter().all(|k| k.1),
+        _ => false,
     };
-    seen.insert(id, here);
-    here
+    let here = if !constant {
+        below
+    } else {
+        match exact(store, id, &mut 0) {
+            Some(r) => (!is_f64(&r)).then(|| r.numer().bits() + r.denom().bits()),
+            // π and e are never f64s.
+            None if matches!(node, Node::Const(_)) => Some(0),
+            None => below,
+        }
+    };
+    seen.insert(id, (here, constant));
+    (here, constant)
 }
 
 fn is_f64(r: &Rational) -> bool {
@@ -237,14 +262,20 @@ mod tests {
         let x = st.add(Node::Var(x, vec![]));
         let half = st.num(Rational::new(1.into(), 2.into()));
         let plain = st.mul2(half, x);
-        assert_eq!(inexact_constant_bits(&st, &[plain]), None);
+        assert_eq!(
+            inexact_constant_bits(&st, &[plain], &mut ConstantMemo::default()),
+            None
+        );
         let (two, k, one) = (st.int(2), st.int(1000), st.int(1));
         let p = st.pow(two, k);
         let c = st.add2(p, one);
         let e = st.apply(Func::Exp, x);
         let l = st.mul2(c, e);
         let r = st.mul2(p, e);
-        assert_eq!(inexact_constant_bits(&st, &[l, r]), Some(1002));
+        assert_eq!(
+            inexact_constant_bits(&st, &[l, r], &mut ConstantMemo::default()),
+            Some(1002)
+        );
         let mut point = Point::zeros(&y, 1);
         point.vars[0] = vec![0.25];
         assert!(differs(&st, &y, (l, r), &point, 1002));

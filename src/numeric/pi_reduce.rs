@@ -21,7 +21,7 @@ const MAX_BITS: u64 = 1 << 16;
 /// from `roots` reduced, and the roots' ids in it; `None` when nothing
 /// needs reducing (the common case, which costs one walk).
 pub(super) fn reduce(store: &Store, roots: &[Id]) -> Option<(Store, Vec<Id>)> {
-    let mut seen = HashMap::new();
+    let mut seen = rustc_hash::FxHashMap::default();
     if !roots.iter().any(|&r| needs(store, r, &mut seen)) {
         return None;
     }
@@ -35,7 +35,7 @@ pub(super) fn reduce(store: &Store, roots: &[Id]) -> Option<(Store, Vec<Id>)> {
 }
 
 /// Whether a node reachable from `id` is a reducible trigonometric call.
-fn needs(store: &Store, id: Id, seen: &mut HashMap<Id, bool>) -> bool {
+fn needs(store: &Store, id: Id, seen: &mut rustc_hash::FxHashMap<Id, bool>) -> bool {
     if let Some(&b) = seen.get(&id) {
         return b;
     }

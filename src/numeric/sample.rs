@@ -146,10 +146,23 @@ fn run_reduced(
         })
         .collect();
     sample_in_waves(&plan, &layout, symbols, config, limits, &mut tallies);
+    // The group's links share their nodes: each is looked at once for
+    // inexact constants, for all of them.
+    let mut constants = super::certify::ConstantMemo::default();
     tallies
         .into_iter()
         .zip(links)
-        .map(|(tally, &link)| conclude(store, symbols, (link, &layout), tally, config, limits))
+        .map(|(tally, &link)| {
+            let link = (link, &layout);
+            conclude(
+                store,
+                symbols,
+                link,
+                tally,
+                (config, limits),
+                &mut constants,
+            )
+        })
         .collect()
 }
 
@@ -163,15 +176,15 @@ fn conclude(
     symbols: &Symbols,
     ((lhs, rhs, free), group): ((Id, Id, &[IndexId]), &Layout),
     tally: Tally,
-    config: &SampleConfig,
-    limits: &Limits,
+    (config, limits): (&SampleConfig, &Limits),
+    constants: &mut super::certify::ConstantMemo,
 ) -> NumericOutcome {
     let mut tally = tally;
     // f64 and double-double saw no difference; where exact constants may
     // hide one below their resolution, a certified re-check decides.
     let unsettled = tally.failure.is_none() && tally.stopped.is_none() && tally.indeterminate == 0;
     if unsettled {
-        if let Some(bits) = super::certify::inexact_constant_bits(store, &[lhs, rhs]) {
+        if let Some(bits) = super::certify::inexact_constant_bits(store, &[lhs, rhs], constants) {
             let link = ((lhs, rhs, free), group);
             tally.failure = certified_failure(store, symbols, link, config, limits, bits);
         }
