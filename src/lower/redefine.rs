@@ -193,11 +193,11 @@ fn guarded(store: &Store, b: BuiltinFn, x: Id, body: Id) -> bool {
         }
         match store.get(id) {
             Node::Apply(f, a) => {
-                let guard = match (b, f) {
-                    (BuiltinFn::Sqrt | BuiltinFn::Func(Func::Log), Func::Log) => true,
-                    (BuiltinFn::Func(Func::Tan), Func::Tan) => true,
-                    _ => false,
-                };
+                let guard = matches!(
+                    (b, f),
+                    (BuiltinFn::Sqrt | BuiltinFn::Func(Func::Log), Func::Log)
+                        | (BuiltinFn::Func(Func::Tan), Func::Tan)
+                );
                 if guard && *a == x {
                     return true;
                 }
