@@ -105,6 +105,38 @@ fn a_subscript_in_a_name_is_suggested_as_an_index_and_the_fix_is_accepted() {
 }
 
 #[test]
+fn a_definition_equal_to_a_partial_builtin_is_the_builtin_only_when_its_domain_is_no_wider() {
+    // (t^3)^(1/6) has sqrt's canonical form: it is not shown to be
+    // defined only where sqrt is, so the file's own body is used, with a
+    // warning, and claims about it are checked as written.
+    let text = "x : real\nsqrt(t) := (t^3)^(1/6)\nclaim c: sqrt(x)^2 = x\n\
+                claim bad: sqrt(x) = x\n";
+    let (report, code) = verify("partial_builtin.txt", text);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert!(
+        report.to_string().contains(
+            "replaces the builtin function `sqrt` everywhere in this file: it equals the builtin wherever both are defined"
+        ),
+        "{report:#}"
+    );
+    let claims = &report["files"][0]["claims"];
+    assert_eq!(claims[0]["steps"][0]["verdict"], "proved", "{report:#}");
+    assert_eq!(claims[1]["steps"][0]["verdict"], "false", "{report:#}");
+    // With the guard t^(1/2) or log(t) in it, the body is undefined
+    // wherever sqrt is: it is the builtin, silently.
+    for body in ["t^(1/2)", "exp(log(t)/2)"] {
+        let same = format!("x : real\nsqrt(t) := {body}\nclaim c: sqrt(x)^2 = x\n");
+        let (report, code) = verify("partial_same.txt", &same);
+        assert_eq!(code, Some(0), "{body}: {report:#}");
+        assert!(
+            !report.to_string().contains("warning"),
+            "{body}: {report:#}"
+        );
+        assert_all_proved(&report);
+    }
+}
+
+#[test]
 fn a_definition_of_a_builtin_name_is_the_builtin_or_replaces_it_with_a_warning() {
     // The logistic function written out: the builtin, silently, with its rules.
     let same = "x : real\nσ(t) := 1 / (1 + exp(-t))\nclaim c: d/dx σ(x) = σ(x) (1 - σ(x))\n";

@@ -537,6 +537,17 @@ impl P<'_> {
             let func = names::canonical_function(word).to_string();
             return self.apply(Ident { name: func, span }, true);
         }
+        if let Some(func) = names::text_function_alias(word) {
+            if self.peek_is(|t| t.is_sym('(')) && !(self.declared)(word) {
+                return self.apply(
+                    Ident {
+                        name: func.to_string(),
+                        span,
+                    },
+                    false,
+                );
+            }
+        }
         if self.peek_is(|t| t.is_sym('(') || t.is_sym('\'')) && self.is_function_name(word) {
             return self.apply(
                 Ident {

@@ -172,6 +172,17 @@ pub(crate) fn canonical_function(name: &str) -> &str {
     }
 }
 
+/// The builtin a text-mode word names in the capitalization papers use
+/// for it (`\operatorname{ReLU}(x)`, `\operatorname{Tr}(A)`), when it is
+/// called: the language's names are lower-case.
+pub(crate) fn text_function_alias(word: &str) -> Option<&'static str> {
+    match word {
+        "ReLU" | "Relu" => Some("relu"),
+        "Tr" => Some("tr"),
+        _ => None,
+    }
+}
+
 /// Words that are builtin functions of the language, so that `softmax(z)`
 /// typed as plain letters is one name and not `s o f t m a x`.
 pub(crate) fn is_builtin_word(word: &str) -> bool {

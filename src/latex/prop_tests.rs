@@ -61,6 +61,10 @@ const FUNCS: &[(&str, usize)] = &[
     ("softmax", 1),
     ("tanh", 1),
     ("f", 2),
+    ("abs", 1),
+    ("norm", 1),
+    ("sigmoid′", 1),
+    ("tanh′", 1),
 ];
 
 /// Trees of the kind the language's parser produces, over the names above.
@@ -199,8 +203,15 @@ fn tex_bare(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Num(_) => print_expr(e),
         ExprKind::Name(n) => name_tex(&n.name),
+        ExprKind::Call { func, args } if matches!(func.name.as_str(), "abs" | "norm") => {
+            let bar = if func.name == "abs" { "|" } else { "\\|" };
+            let inside: Vec<String> = args.iter().map(|a| tex(a, SUM)).collect();
+            format!("\\left{bar}{}\\right{bar}", inside.join(", "))
+        }
         ExprKind::Call { func, args } => {
             let f = match func.name.as_str() {
+                "sigmoid′" => "\\sigma'".into(),
+                "tanh′" => "\\tanh'".into(),
                 "exp" | "log" | "tanh" => format!("\\{}", func.name),
                 "sigmoid" => "\\sigma".into(),
                 "softmax" => "\\operatorname{softmax}".into(),

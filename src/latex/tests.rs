@@ -535,3 +535,24 @@ fn absolute_values_and_norms() {
         ("\\| |x| v \\|", "norm(abs(x) * v)"),
     ]);
 }
+
+#[test]
+fn named_operators_read_as_the_builtins() {
+    table(&[
+        ("\\max(a, b)", "max(a, b)"),
+        ("\\min(a, b)", "min(a, b)"),
+        ("\\max(0, x)", "max(0, x)"),
+        ("\\operatorname{tr}(A)", "tr(A)"),
+        ("\\operatorname{tr}(A B)", "tr(A * B)"),
+        ("\\mathrm{tr}(A)", "tr(A)"),
+        ("\\mathrm{diag}(v)", "diag(v)"),
+        ("\\operatorname{diag}(v)", "diag(v)"),
+        ("\\operatorname{relu}(x)", "relu(x)"),
+        ("\\mathrm{relu}(W x)", "relu(W * x)"),
+        ("\\text{softplus}(x)", "softplus(x)"),
+        ("\\operatorname{softplus}(x)", "softplus(x)"),
+        ("\\operatorname{sigmoid}(x)", "sigmoid(x)"),
+        ("\\text{ReLU}(x)", "relu(x)"),
+        ("\\operatorname{Tr}(A)", "tr(A)"),
+    ]);
+}

@@ -238,6 +238,44 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
+    /// `norm(v)^k` for an even `k > 0` (`‖X w − y‖²`), the builtin `norm`
+    /// lowered to `a = sqrt(s)`, as `s^(k/2)`: equal everywhere, since the
+    /// sum of squares `s` is never negative. Differentiated through the
+    /// square root instead, the derivative keeps `sqrt(s) · s' / sqrt(s)`,
+    /// a factor canonical forms do not cancel, and a wrong gradient of a
+    /// squared norm would go without a diagnosis. `None` when `lhs` is not
+    /// the builtin `norm` (a file's own `norm` is its own function) or the
+    /// exponent is not an even positive integer.
+    fn even_power_of_norm(&mut self, lhs: &'a Expr, scope: &Scope<'a>, a: Id, b: Id) -> Option<Id> {
+        let ExprKind::Call { func, .. } = &lhs.kind else {
+            return None;
+        };
+        if !matches!(self.resolve(&func.name, scope), Resolved::Def(d) if d.builtin && d.def.name.name == "norm")
+        {
+            return None;
+        }
+        let Node::Num(k) = self.store.get(b) else {
+            return None;
+        };
+        let two = Rational::from_integer(2.into());
+        let half = k / &two;
+        if !half.is_integer() || half <= Rational::from_integer(0.into()) {
+            return None;
+        }
+        let Node::Pow(s, e) = self.store.get(a) else {
+            return None;
+        };
+        let (s, e) = (*s, *e);
+        if !matches!(self.store.get(e), Node::Num(r) if *r == Rational::new(1.into(), 2.into())) {
+            return None;
+        }
+        if half == Rational::from_integer(1.into()) {
+            return Some(s);
+        }
+        let h = self.store.num(half);
+        Some(self.store.pow(s, h))
+    }
+
     fn resolve(&mut self, name: &'a str, scope: &Scope<'a>) -> Resolved<'a, 'a> {
         let env: &'a Env<'a> = self.env;
         if let Some((_, arg)) = scope.params.iter().rev().find(|(n, _)| *n == name) {
@@ -571,6 +609,11 @@ impl<'a> Lowerer<'a> {
                 }
                 let a = self.lower_at(lhs, scope, il)?;
                 let b = self.lower_at(rhs, scope, ir)?;
+                if *op == BinOp::Pow {
+                    if let Some(p) = self.even_power_of_norm(lhs, scope, a, b) {
+                        return Ok(p);
+                    }
+                }
                 Ok(match op {
                     BinOp::Add => self.store.add2(a, b),
                     BinOp::Sub => self.store.sub(a, b),

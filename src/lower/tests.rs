@@ -716,3 +716,43 @@ fn long_sums_lower_in_linear_steps() {
     let l = lower_file(&file(items));
     only_link(&l);
 }
+
+#[test]
+fn an_even_power_of_the_builtin_norm_is_a_power_of_its_sum_of_squares() {
+    // ‖v‖² is Σ v², never sqrt(Σ v²)^2: the derivative then has no square
+    // root to cancel (issue #13).
+    let norm_to = |k: i64| claim(pow(call("norm", vec![n("x")]), num(k)), num(0));
+    let l = lower_file(&file(vec![vector(&["x"], "n"), norm_to(2)]));
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    let link = only_link(&l);
+    assert!(
+        matches!(node(&l, link.lhs), Node::Sum { .. }),
+        "{:?}",
+        node(&l, link.lhs)
+    );
+    // ‖x‖⁴ is (Σ x²)².
+    let l = lower_file(&file(vec![vector(&["x"], "n"), norm_to(4)]));
+    let link = only_link(&l);
+    assert!(
+        matches!(node(&l, link.lhs), Node::Pow(s, _) if matches!(node(&l, *s), Node::Sum { .. })),
+        "{:?}",
+        node(&l, link.lhs)
+    );
+    // An odd power keeps the square root as written.
+    let l = lower_file(&file(vec![vector(&["x"], "n"), norm_to(3)]));
+    let link = only_link(&l);
+    assert!(
+        matches!(node(&l, link.lhs), Node::Pow(r, _) if matches!(node(&l, *r), Node::Pow(..))),
+        "{:?}",
+        node(&l, link.lhs)
+    );
+    // A file's own `norm` is its own function, squared as written.
+    let mine = def("norm", &["v"], &[], sum("i", v("v", &["i"])));
+    let l = lower_file(&file(vec![vector(&["x"], "n"), mine, norm_to(2)]));
+    let link = only_link(&l);
+    assert!(
+        matches!(node(&l, link.lhs), Node::Pow(..)),
+        "{:?}",
+        node(&l, link.lhs)
+    );
+}

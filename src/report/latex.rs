@@ -386,6 +386,16 @@ fn write_latex(m: &Math, out: &mut String) {
             write_latex(x, out);
             out.push_str("\\right|");
         }
+        Math::Norm(x) => {
+            out.push_str("\\left\\|");
+            write_latex(x, out);
+            out.push_str("\\right\\|");
+        }
+        // `\sigma'`, `f''`: the primes the reader takes for derivatives.
+        Math::Primed(f, n) => {
+            write_latex(f, out);
+            out.push_str(&"'".repeat(*n));
+        }
         Math::Sqrt(x) => {
             out.push_str("\\sqrt{");
             write_latex(x, out);
@@ -653,6 +663,24 @@ mod tests {
         assert_eq!(escape_text("a--b"), "a-{}-{}b");
         assert_eq!(escape_text("i ≠ j"), "i \\ensuremath{\\neq} j");
         assert_eq!(escape_text("Ὓ"), "\\ensuremath{\\grave{\\Upsilon}}[U+0314]");
+    }
+
+    #[test]
+    fn primes_bars_and_norms_read_back() {
+        // Each is set as on paper and read back by the LaTeX reader as the
+        // same call.
+        for (src, tex) in [
+            ("sigmoid′(x)", "{\\sigma '({x})}"),
+            ("tanh′′(x)", "{\\tanh''({x})}"),
+            ("abs(x - y)", "\\left|{x-y}\\right|"),
+            ("norm(v)", "\\left\\|v\\right\\|"),
+        ] {
+            let got = to_latex(&layout_source(src));
+            assert_eq!(got, tex, "{src}");
+            let read = crate::latex::read_expr(&got, &|n: &str| n.len() == 1)
+                .unwrap_or_else(|e| panic!("{got}: {}", e.message));
+            assert_eq!(crate::syntax::print::print_expr(&read), src, "{got}");
+        }
     }
 
     #[test]

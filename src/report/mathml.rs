@@ -15,6 +15,7 @@
 use super::xml;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
 use crate::syntax::parse_expr;
+use crate::syntax::parser::split_primes;
 use crate::syntax::print::print_expr;
 use std::fmt::Write as _;
 use unicode_normalization::UnicodeNormalization;
@@ -46,6 +47,10 @@ pub enum Math {
     Paren(Box<Math>),
     /// The content in absolute-value bars.
     Abs(Box<Math>),
+    /// The content in norm bars: `‖v‖`.
+    Norm(Box<Math>),
+    /// A function name with primes, its derivative: `σ′`, `f″`.
+    Primed(Box<Math>, usize),
     /// A square root.
     Sqrt(Box<Math>),
     /// A small space between factors written side by side.
@@ -302,7 +307,10 @@ impl Layout<'_> {
         match (func.name.as_str(), args) {
             ("sqrt", [a]) => Math::Sqrt(Box::new(self.expr(a))),
             ("abs", [a]) => Math::Abs(Box::new(self.expr(a))),
+            ("norm", [a]) => Math::Norm(Box::new(self.expr(a))),
             (name, _) => {
+                // `sigmoid′(x)`: the function's own sign, then the primes.
+                let (name, primes) = split_primes(name).unwrap_or((name, 0));
                 let f = match name {
                     "sigmoid" | "sigma" | "σ" => Math::Ident("σ".into()),
                     n if n.chars().count() > 1 && !n.ends_with(|c: char| c.is_ascii_digit()) => {
@@ -312,6 +320,11 @@ impl Layout<'_> {
                         }
                     }
                     n => name_math(n),
+                };
+                let f = if primes > 0 {
+                    Math::Primed(Box::new(f), primes)
+                } else {
+                    f
                 };
                 row(vec![f, Math::Apply, paren(list(self))])
             }
@@ -672,6 +685,16 @@ fn write_mathml(m: &Math, out: &mut String) {
             write_mathml(x, out);
             out.push_str("<mo>|</mo></mrow>");
         }
+        Math::Norm(x) => {
+            out.push_str("<mrow><mo>‖</mo>");
+            write_mathml(x, out);
+            out.push_str("<mo>‖</mo></mrow>");
+        }
+        Math::Primed(f, n) => {
+            out.push_str("<msup>");
+            write_mathml(f, out);
+            let _ = write!(out, "<mo>{}</mo></msup>", "′".repeat(*n));
+        }
         Math::Sqrt(x) => {
             out.push_str("<msqrt>");
             write_mathml(x, out);
@@ -691,7 +714,7 @@ pub fn is_tall(m: &Math) -> bool {
     match m {
         Math::Frac(..) | Math::BigOp(..) | Math::Sqrt(_) => true,
         Math::Row(items) => items.iter().any(is_tall),
-        Math::Paren(x) | Math::Abs(x) | Math::Hat(x) => is_tall(x),
+        Math::Paren(x) | Math::Abs(x) | Math::Norm(x) | Math::Hat(x) => is_tall(x),
         Math::Sup(a, b) | Math::Sub(a, b) => is_tall(a) || is_tall(b),
         _ => false,
     }
@@ -719,6 +742,22 @@ mod tests {
 
     fn ml(src: &str) -> String {
         to_mathml(&layout_source(src))
+    }
+
+    #[test]
+    fn primes_bars_and_norms() {
+        assert_eq!(
+            ml("sigmoid′(x)"),
+            "<mrow><msup><mi>σ</mi><mo>′</mo></msup><mo>\u{2061}</mo><mrow><mo stretchy=\"false\">(</mo><mrow><mi>x</mi></mrow><mo stretchy=\"false\">)</mo></mrow></mrow>"
+        );
+        assert!(ml("tanh′′(x)")
+            .contains("<msup><mi mathvariant=\"normal\">tanh</mi><mo>′′</mo></msup>"));
+        assert_eq!(ml("abs(x)"), "<mrow><mo>|</mo><mi>x</mi><mo>|</mo></mrow>");
+        assert_eq!(ml("norm(v)"), "<mrow><mo>‖</mo><mi>v</mi><mo>‖</mo></mrow>");
+        assert_eq!(
+            ml("‖v‖^2"),
+            "<msup><mrow><mo>‖</mo><mi>v</mi><mo>‖</mo></mrow><mn>2</mn></msup>"
+        );
     }
 
     #[test]
