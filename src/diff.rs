@@ -340,37 +340,25 @@ pub(crate) fn fprime(store: &mut Store, f: Func, a: Id, fa: Id) -> Id {
 /// order met, each once.
 pub(crate) fn kinks(store: &Store, id: Id) -> Vec<Id> {
     let mut out = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut stack = vec![id];
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        let node = store.get(x);
+    crate::expr::each_node(store, id, |_, node| {
         if let Node::Deriv { body, var, .. } = node {
             kinks_by(store, *body, *var, &mut out);
         }
-        stack.extend(crate::expr::child_iter(node));
-    }
+        true
+    });
     out
 }
 
 /// The kinked functions' arguments in `id` that depend on `var`.
 fn kinks_by(store: &Store, id: Id, var: VarId, out: &mut Vec<Id>) {
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut stack = vec![id];
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        let node = store.get(x);
+    crate::expr::each_node(store, id, |_, node| {
         if let Node::Apply(f, a) = node {
             if f.has_kink() && mentions(store, *a, var) && !out.contains(a) {
                 out.push(*a);
             }
         }
-        stack.extend(crate::expr::child_iter(node));
-    }
+        true
+    });
 }
 
 /// The free indices of `id`: those its variables and deltas are taken at
@@ -378,13 +366,7 @@ fn kinks_by(store: &Store, id: Id, var: VarId, out: &mut Vec<Id>) {
 pub(crate) fn indices_in(store: &Store, id: Id) -> Vec<IndexId> {
     let mut out = Vec::new();
     let mut bound = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut stack = vec![id];
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        let node = store.get(x);
+    crate::expr::each_node(store, id, |_, node| {
         if let Node::Sum { index, .. } = node {
             bound.push(*index);
         }
@@ -398,26 +380,19 @@ pub(crate) fn indices_in(store: &Store, id: Id) -> Vec<IndexId> {
                 out.push(*i);
             }
         }
-        stack.extend(crate::expr::child_iter(node));
-    }
+        true
+    });
     out.retain(|i| !bound.contains(i));
     out
 }
 
 fn mentions(store: &Store, id: Id, var: VarId) -> bool {
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut stack = vec![id];
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        let node = store.get(x);
-        if matches!(node, Node::Var(v, _) if *v == var) {
-            return true;
-        }
-        stack.extend(crate::expr::child_iter(node));
-    }
-    false
+    let mut found = false;
+    crate::expr::each_node(store, id, |_, node| {
+        found = matches!(node, Node::Var(v, _) if *v == var);
+        !found
+    });
+    found
 }
 
 #[cfg(test)]

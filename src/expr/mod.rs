@@ -487,6 +487,23 @@ pub fn child_iter(node: &Node) -> impl Iterator<Item = Id> + '_ {
     xs.iter().copied().chain(pair.into_iter().flatten())
 }
 
+/// Calls `f` on every node reachable from `root`, each once, depth first
+/// (a node before its children); `f` returns false to stop the walk.
+pub(crate) fn each_node(store: &Store, root: Id, mut f: impl FnMut(Id, &Node) -> bool) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![root];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        let node = store.get(x);
+        if !f(x, node) {
+            return;
+        }
+        stack.extend(child_iter(node));
+    }
+}
+
 /// Whether some node of `id` is settled `true` by `rule`: `rule(id, node)`
 /// settles a node (`Some`) or leaves it to its children (`None`). What
 /// children settle is kept in `memo`, which may serve later calls with
