@@ -78,6 +78,52 @@ fn help_lists_the_command_and_exit_codes() {
     assert!(out.stdout.contains("Exit codes"), "{}", out.stdout);
 }
 
+/// The subcommands a user types, which completions and the man page name.
+const SUBCOMMANDS: [&str; 9] = [
+    "verify",
+    "report",
+    "simplify",
+    "diff",
+    "grade",
+    "watch",
+    "lsp",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_name_every_subcommand_in_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.code, Some(0), "{shell}: {}", out.stderr);
+        for sub in SUBCOMMANDS {
+            assert!(out.stdout.contains(sub), "{shell}: no {sub}");
+        }
+        // Options of a subcommand too, not only the names.
+        assert!(out.stdout.contains("seed"), "{shell}");
+        assert!(out.stdout.contains("title"), "{shell}");
+    }
+    // A shell it does not know is a usage error.
+    let out = run(&["completions", "tcsh"]);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("tcsh"), "{}", out.stderr);
+}
+
+#[test]
+fn man_page_is_roff_with_a_section_per_subcommand() {
+    let out = run(&["man"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains(".TH derivcheck 1"), "{}", out.stdout);
+    assert!(out.stdout.contains(".SH NAME"));
+    for sub in SUBCOMMANDS {
+        let heading = format!(".SH \"DERIVCHECK {}\"", sub.to_uppercase());
+        assert!(out.stdout.contains(&heading), "no {heading}");
+    }
+    // The options are the parser's own.
+    assert!(out.stdout.contains("\\fB\\-\\-samples\\fR"));
+    assert!(out.stdout.contains("Exit codes"));
+}
+
 #[test]
 fn verify_help_lists_every_option() {
     let out = run(&["verify", "--help"]);

@@ -16,28 +16,35 @@ use super::mathml::{layout_justification, layout_name, layout_source, to_mathml,
 use super::prose::{runs, Run};
 use super::text;
 use super::xml::html as esc;
-use super::{terminal, DiagnosticView, Evidence, Link, Piece};
+use super::{terminal, DiagnosticView, Evidence, Link, PageOptions, Piece};
 use crate::numeric::Counterexample;
 use crate::outcome::{ClaimReport, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED};
 use std::fmt::Write as _;
 
-/// The whole run as one page.
+/// The whole run as one page, with the default title.
 pub fn render(outcomes: &[FileOutcome]) -> String {
-    // Typesetting recurses over each step's syntax tree, as deep as it nests.
-    crate::parallel::with_big_stack(|| render_here(outcomes))
+    render_with(outcomes, &PageOptions::default())
 }
 
-fn render_here(outcomes: &[FileOutcome]) -> String {
+/// The whole run as one page, titled as `options` say.
+pub fn render_with(outcomes: &[FileOutcome], options: &PageOptions) -> String {
+    // Typesetting recurses over each step's syntax tree, as deep as it nests.
+    crate::parallel::with_big_stack(|| render_here(outcomes, options))
+}
+
+fn render_here(outcomes: &[FileOutcome], options: &PageOptions) -> String {
     let summary = Summary::of(outcomes);
+    let title = esc(&text::one_line(options.title()));
     let mut out = String::new();
-    out.push_str(
+    let _ = write!(
+        out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
-         <title>derivcheck report</title>\n<style>",
+         <title>{title}</title>\n<style>"
     );
     out.push_str(CSS);
-    out.push_str("</style>\n</head>\n<body>\n<header>\n<h1>derivcheck report</h1>\n");
+    let _ = writeln!(out, "</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>");
     let status = if summary.exit_code() == EXIT_VERIFIED {
         "ok"
     } else {
@@ -63,10 +70,12 @@ fn render_here(outcomes: &[FileOutcome]) -> String {
     }
     out.push_str("</header>\n<main>\n");
     super::walk(outcomes, |piece| render_piece(&mut out, piece));
-    out.push_str(
-        "</main>\n<footer>Checked by derivcheck: ✓ proved symbolically or holds on every \
-         random sample; ✗ false, with a counterexample; ! could not be decided or checked.\
-         </footer>\n</body>\n</html>\n",
+    let _ = write!(
+        out,
+        "</main>\n<footer><p>✓ proved symbolically or holds on every random sample; \
+         ✗ false, with a counterexample; ! could not be decided or checked.</p>\
+         <p class=\"provenance\">Checked by {}.</p></footer>\n</body>\n</html>\n",
+        esc(&super::provenance(outcomes))
     );
     out
 }
