@@ -731,3 +731,42 @@ fn a_context_files_parts_are_checked_on_their_own() {
         out.stdout
     );
 }
+
+/// The pre-commit hooks' entries are commands this binary accepts: each
+/// passes a good derivation and fails a wrong one.
+#[test]
+fn pre_commit_hook_entries_run() {
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .expect(".pre-commit-hooks.yaml");
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry: derivcheck "))
+        .collect();
+    assert_eq!(entries.len(), 2, "{hooks}");
+    let root = env!("CARGO_MANIFEST_DIR");
+    for entry in entries {
+        let mut args: Vec<String> = entry.split_whitespace().map(String::from).collect();
+        args.push(format!("{root}/derivations/sigmoid.txt"));
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&argv);
+        assert_eq!(out.code, Some(0), "{entry}: {}", out.all());
+        *args.last_mut().expect("a file") = format!("{root}/derivations/mistakes/lost_sign.txt");
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_eq!(run(&argv).code, Some(1), "{entry}");
+    }
+}
+
+/// The committed workflow checks the derivations with derivcheck.
+#[test]
+fn the_workflow_checks_the_derivations() {
+    let workflow = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.github/workflows/derivations.yml"
+    ))
+    .expect("the workflow");
+    assert!(workflow.contains("derivcheck verify --format github derivations/*.txt"));
+    assert!(workflow.contains("derivations/mistakes/"));
+}

@@ -403,7 +403,29 @@ p.note.assumed .note-kind, p.note.note .note-kind { color: #57606a; }
 p.note .loc { color: #656d76; font-family: ui-monospace, monospace; }
 details.trace summary { cursor: pointer; color: #57606a; font-size: 0.9em; }
 footer { margin-top: 2rem; color: #656d76; font-size: 0.85em; border-top: 1px solid #d0d7de;
-  padding-top: 0.5rem; }
+  padding-top: 0.5rem; overflow-wrap: anywhere; }
+h2, .summary, p.note, .file-error { overflow-wrap: anywhere; }
+/* A phone: each link becomes a small grid, the equation on top and the
+   mark, justification and line beneath it, so nothing but a wide formula
+   needs sideways scrolling, and that one scrolls inside its own cell. */
+@media (max-width: 40rem) {
+  body { padding: 0.5rem 0.75rem; }
+  .scroll { overflow-x: visible; }
+  table.chain, table.chain > tbody, tr.detail, tr.detail td { display: block; }
+  table.chain tr.link { display: grid; grid-template-columns: auto auto minmax(0, 1fr) auto;
+    align-items: center; margin-top: 0.4rem; }
+  table.chain td { padding: 0.1rem 0.2rem; }
+  td.lhs, td.rhs { min-width: 0; overflow-x: auto; overflow-y: hidden; padding: 0.2rem; }
+  td.rhs { grid-column: 3 / 5; }
+  td.lhs:empty { padding: 0; }
+  td.verdict { grid-row: 2; grid-column: 1 / 4; padding-left: 1.2rem; white-space: normal; }
+  td.loc { grid-row: 2; grid-column: 4; text-align: right; }
+  td.why { grid-row: 3; grid-column: 1 / -1; padding-left: 1.2rem; }
+  tr.detail td:empty { display: none; }
+  tr.detail td { padding-left: 1.2rem; }
+  .cx { display: block; overflow-x: auto; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+}
 ";
 
 #[cfg(test)]

@@ -49,8 +49,8 @@ fn render_here(outcomes: &[FileOutcome], options: &PageOptions) -> String {
     // The footer: how to run the same check again.
     let _ = writeln!(
         out,
-        "\\par\\bigskip\\noindent\\rule{{\\linewidth}}{{0.4pt}}\\\\\n{{\\small\\color{{gray}} \\
-         $\\checkmark$ proved symbolically or holds on every random sample; $\\times$ false, \\
+        "\\par\\bigskip\\noindent\\rule{{\\linewidth}}{{0.4pt}}\\\\\n{{\\small\\color{{gray}} \
+         $\\checkmark$ proved symbolically or holds on every random sample; $\\times$ false, \
          with a counterexample; \\textbf{{!}} could not be decided or checked. Checked by {}.}}",
         escape_text(&super::provenance(outcomes))
     );
