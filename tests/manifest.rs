@@ -6,8 +6,9 @@
 //! Only one toolchain is at hand where this runs, so the MSRV check is not
 //! a build with the old compiler: it checks that `rust-version` is no lower
 //! than the newest `rust-version` of any dependency the command line
-//! compiles (the locked versions). derivcheck's own code uses nothing
-//! newer than those (docs/cli.md, "Minimum Rust version").
+//! compiles (the locked versions). The code's own side is clippy's
+//! `incompatible_msrv` lint, which reads the same `rust-version`
+//! (docs/cli.md, "Minimum Rust version").
 
 use serde_json::Value;
 use std::process::Command;
@@ -73,7 +74,10 @@ fn rust_version_covers_every_locked_dependency() {
     let mut todo = vec![root.to_string()];
     let mut newest = ((0, 0, 0), String::new());
     while let Some(id) = todo.pop() {
-        let node = nodes.iter().find(|n| n["id"] == id.as_str()).expect("a node");
+        let node = nodes
+            .iter()
+            .find(|n| n["id"] == id.as_str())
+            .expect("a node");
         for dep in node["deps"].as_array().expect("deps") {
             let built = dep["dep_kinds"]
                 .as_array()
@@ -108,15 +112,20 @@ fn the_licences_the_manifest_names_are_there() {
     assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
     let mit = std::fs::read_to_string(format!("{ROOT}/LICENSE-MIT")).expect("LICENSE-MIT");
     assert!(mit.contains("Permission is hereby granted, free of charge"));
-    let apache =
-        std::fs::read_to_string(format!("{ROOT}/LICENSE-APACHE")).expect("LICENSE-APACHE");
+    let apache = std::fs::read_to_string(format!("{ROOT}/LICENSE-APACHE")).expect("LICENSE-APACHE");
     assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
 }
 
 #[test]
 fn the_package_lists_sources_and_licences_and_no_working_files() {
     let out = cargo()
-        .args(["package", "--list", "--allow-dirty", "--offline", "--locked"])
+        .args([
+            "package",
+            "--list",
+            "--allow-dirty",
+            "--offline",
+            "--locked",
+        ])
         .output()
         .expect("cargo runs");
     assert!(
