@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Renders the reports the way readers see them: the HTML report of
 # derivations/backprop.txt and of a mistakes file as PNG screenshots from
-# headless Chromium (into docs/), and the LaTeX report of every example
-# file compiled with pdflatex (in a temporary directory).
+# headless Chromium (into docs/), the mistakes file also on a phone-sized
+# screen (420 px), and the LaTeX report of every example file compiled with
+# pdflatex (in a temporary directory), the mistakes file's first page as a
+# PNG (pdftoppm) in docs/.
 #
 # Installs Debian's chromium and a minimal TeX Live with apt-get when they
 # are missing, so run it as root on Debian or Ubuntu (or install them
@@ -14,6 +16,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdflatex >/dev/null || missing+=(texlive-latex-base texlive-latex-recommended)
+kpsewhich lmodern.sty >/dev/null 2>&1 || missing+=(lmodern)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     apt-get update
@@ -46,6 +50,7 @@ shot() {
 
 shot report-backprop 1000 1300 derivations/backprop.txt
 shot report-mistake 1000 600 derivations/mistakes/lost_sign.txt
+shot report-narrow 420 1000 derivations/mistakes/lost_sign.txt
 
 compiled=0
 failed=0
@@ -64,4 +69,9 @@ for file in derivations/*.txt derivations/mistakes/*.txt; do
     fi
 done
 echo "LaTeX: $compiled compiled, $failed failed"
+# The first page of a LaTeX report as the reader sees it, at 80 dpi.
+if [ -f "$work/lost_sign.pdf" ]; then
+    pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/lost_sign.pdf" docs/report-latex
+    echo "docs/report-latex.png: $(stat -c %s docs/report-latex.png) bytes"
+fi
 [ "$failed" -eq 0 ]

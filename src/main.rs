@@ -17,7 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use derivcheck::input;
 use derivcheck::outcome::{FileOutcome, Summary, EXIT_ERROR};
-use derivcheck::report::{color, github, html, json, junit, latex, short, terminal};
+use derivcheck::report::{color, github, html, json, junit, latex, short, terminal, PageOptions};
 use derivcheck::Options;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -141,6 +141,24 @@ enum Command {
         "Exit codes: 0 after the client's shutdown and exit; 1 after an exit without shutdown",
     ))]
     Lsp,
+    /// Print a shell completion script for derivcheck to standard output.
+    #[command(after_long_help = concat!(
+        "Examples:\n",
+        "  derivcheck completions bash > ~/.local/share/bash-completion/completions/derivcheck\n",
+        "  derivcheck completions zsh > ~/.zfunc/_derivcheck\n",
+        "  derivcheck completions fish > ~/.config/fish/completions/derivcheck.fish",
+    ))]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, derivcheck(1), in roff to standard output.
+    #[command(after_long_help = concat!(
+        "Example:\n",
+        "  derivcheck man > derivcheck.1 && man ./derivcheck.1",
+    ))]
+    Man,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -298,6 +316,16 @@ struct ReportArgs {
     #[arg(long, value_name = "OUT.tex")]
     latex: Option<PathBuf>,
 
+    /// The title and heading of the page and the document (default:
+    /// "derivcheck report").
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
+
+    /// In the LaTeX document, list under each proved link the rules that
+    /// proved it (the HTML page always has them, folded).
+    #[arg(long)]
+    trace: bool,
+
     #[command(flatten)]
     check: CheckArgs,
 }
@@ -382,7 +410,61 @@ fn main() -> ExitCode {
         Command::Grade(args) => grade(&args),
         Command::Watch(args) => watch(&args),
         Command::Lsp => derivcheck::lsp::serve_stdio(),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
     })
+}
+
+/// Writes the completion script for `shell` (generated from the same
+/// argument definitions as the parser, so it cannot go stale).
+fn completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "derivcheck", &mut out);
+    write_stdout(&out)
+}
+
+/// Writes the man page derivcheck(1), generated from the argument
+/// definitions like `--help`, with a section per subcommand.
+fn man_page() -> u8 {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    command.build();
+    let mut out = Vec::new();
+    let page = clap_mangen::Man::new(command.clone());
+    if page.render(&mut out).is_err() {
+        return EXIT_ERROR;
+    }
+    // clap_mangen renders one page per command; the subcommands' options
+    // go after the main page's, each under its own heading.
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("derivcheck {}", sub.get_name());
+        out.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+        let sub = sub.clone();
+        let mut part = Vec::new();
+        if clap_mangen::Man::new(sub.clone())
+            .render_description_section(&mut part)
+            .and_then(|()| clap_mangen::Man::new(sub.clone()).render_synopsis_section(&mut part))
+            .and_then(|()| clap_mangen::Man::new(sub).render_options_section(&mut part))
+            .is_err()
+        {
+            return EXIT_ERROR;
+        }
+        // Their sections become subsections of the subcommand's.
+        let part = String::from_utf8_lossy(&part).replace(".SH ", ".SS ");
+        out.extend_from_slice(part.as_bytes());
+    }
+    write_stdout(&out)
+}
+
+/// Writes bytes to standard output; exit code 2 if that fails (a closed
+/// pipe, a full disk).
+fn write_stdout(bytes: &[u8]) -> u8 {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => 0,
+        Err(_) => EXIT_ERROR,
+    }
 }
 
 /// Runs `simplify` (no variable) or `diff` and returns the exit code.
@@ -612,13 +694,17 @@ fn typeset(args: &ReportArgs) -> u8 {
         .iter()
         .any(|p| p.as_deref() == Some(Path::new("-")));
     let mut notes = String::new();
+    let options = PageOptions::new(args.title.clone(), args.trace);
     let documents = [
-        (&args.html, html::render as fn(&[FileOutcome]) -> String),
-        (&args.latex, latex::render),
+        (
+            &args.html,
+            html::render_with as fn(&[FileOutcome], &PageOptions) -> String,
+        ),
+        (&args.latex, latex::render_with),
     ];
     for (path, render) in documents {
         let Some(path) = path else { continue };
-        let Some(text) = render_deep(render, &outcomes) else {
+        let Some(text) = render_deep(|o| render(o, &options), &outcomes) else {
             let _ = writeln!(
                 io::stderr(),
                 "error: internal error while typesetting {}; this is a bug in derivcheck",
@@ -661,8 +747,11 @@ fn typeset(args: &ReportArgs) -> u8 {
 /// Typesets (the renderers keep to a big stack of their own). `None` if
 /// typesetting panicked (a bug), so that the other document is still
 /// written.
-fn render_deep(render: fn(&[FileOutcome]) -> String, outcomes: &[FileOutcome]) -> Option<String> {
-    std::panic::catch_unwind(|| render(outcomes)).ok()
+fn render_deep(
+    render: impl Fn(&[FileOutcome]) -> String + std::panic::UnwindSafe,
+    outcomes: &[FileOutcome],
+) -> Option<String> {
+    std::panic::catch_unwind(move || render(outcomes)).ok()
 }
 
 /// Says on stderr that `path` could not be written, in the words every

@@ -78,6 +78,52 @@ fn help_lists_the_command_and_exit_codes() {
     assert!(out.stdout.contains("Exit codes"), "{}", out.stdout);
 }
 
+/// The subcommands a user types, which completions and the man page name.
+const SUBCOMMANDS: [&str; 9] = [
+    "verify",
+    "report",
+    "simplify",
+    "diff",
+    "grade",
+    "watch",
+    "lsp",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_name_every_subcommand_in_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.code, Some(0), "{shell}: {}", out.stderr);
+        for sub in SUBCOMMANDS {
+            assert!(out.stdout.contains(sub), "{shell}: no {sub}");
+        }
+        // Options of a subcommand too, not only the names.
+        assert!(out.stdout.contains("seed"), "{shell}");
+        assert!(out.stdout.contains("title"), "{shell}");
+    }
+    // A shell it does not know is a usage error.
+    let out = run(&["completions", "tcsh"]);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("tcsh"), "{}", out.stderr);
+}
+
+#[test]
+fn man_page_is_roff_with_a_section_per_subcommand() {
+    let out = run(&["man"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains(".TH derivcheck 1"), "{}", out.stdout);
+    assert!(out.stdout.contains(".SH NAME"));
+    for sub in SUBCOMMANDS {
+        let heading = format!(".SH \"DERIVCHECK {}\"", sub.to_uppercase());
+        assert!(out.stdout.contains(&heading), "no {heading}");
+    }
+    // The options are the parser's own.
+    assert!(out.stdout.contains("\\fB\\-\\-samples\\fR"));
+    assert!(out.stdout.contains("Exit codes"));
+}
+
 #[test]
 fn verify_help_lists_every_option() {
     let out = run(&["verify", "--help"]);
@@ -684,4 +730,43 @@ fn a_context_files_parts_are_checked_on_their_own() {
         "{}",
         out.stdout
     );
+}
+
+/// The pre-commit hooks' entries are commands this binary accepts: each
+/// passes a good derivation and fails a wrong one.
+#[test]
+fn pre_commit_hook_entries_run() {
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .expect(".pre-commit-hooks.yaml");
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry: derivcheck "))
+        .collect();
+    assert_eq!(entries.len(), 2, "{hooks}");
+    let root = env!("CARGO_MANIFEST_DIR");
+    for entry in entries {
+        let mut args: Vec<String> = entry.split_whitespace().map(String::from).collect();
+        args.push(format!("{root}/derivations/sigmoid.txt"));
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&argv);
+        assert_eq!(out.code, Some(0), "{entry}: {}", out.all());
+        *args.last_mut().expect("a file") = format!("{root}/derivations/mistakes/lost_sign.txt");
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_eq!(run(&argv).code, Some(1), "{entry}");
+    }
+}
+
+/// The committed workflow checks the derivations with derivcheck.
+#[test]
+fn the_workflow_checks_the_derivations() {
+    let workflow = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.github/workflows/derivations.yml"
+    ))
+    .expect("the workflow");
+    assert!(workflow.contains("derivcheck verify --format github derivations/*.txt"));
+    assert!(workflow.contains("derivations/mistakes/"));
 }

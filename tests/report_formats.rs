@@ -763,3 +763,76 @@ fn report_cannot_write_is_an_error() {
         out.stderr
     );
 }
+
+// ------------------------------------------ titles, footers and traces ---
+
+#[test]
+fn title_names_the_page_and_the_document() {
+    let path = "derivations/softmax.txt";
+    let out = run(&[
+        "report",
+        "--html",
+        "-",
+        "--title",
+        "Homework <3> & co",
+        path,
+    ]);
+    assert!(well_formed(&out.stdout).is_ok());
+    assert!(out
+        .stdout
+        .contains("<title>Homework &lt;3&gt; &amp; co</title>"));
+    assert!(out.stdout.contains("<h1>Homework &lt;3&gt; &amp; co</h1>"));
+    assert!(!out.stdout.contains("<h1>derivcheck report</h1>"));
+    let out = run(&[
+        "report",
+        "--latex",
+        "-",
+        "--title",
+        "Homework 3 & 50%",
+        path,
+    ]);
+    assert!(
+        out.stdout.contains("\\section*{Homework 3 \\& 50\\%}"),
+        "{}",
+        out.stdout
+    );
+    // Without --title, the default.
+    let out = run(&["report", "--html", "-", path]);
+    assert!(out.stdout.contains("<h1>derivcheck report</h1>"));
+}
+
+#[test]
+fn footers_name_the_version_and_the_seed() {
+    let path = "derivations/softmax.txt";
+    let version = env!("CARGO_PKG_VERSION");
+    for format in ["--html", "--latex"] {
+        let out = run(&["report", format, "-", "--seed", "4242", path]);
+        assert!(
+            out.stdout
+                .contains(&format!("Checked by derivcheck {version}, seed 4242.")),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    // Files with seeds of their own (from their contents): each is named.
+    let out = run(&["report", "--html", "-", path, "derivations/backprop.txt"]);
+    let footer = &out.stdout[out.stdout.find("<footer>").expect("a footer")..];
+    assert!(
+        footer.contains(", seeds derivations/softmax.txt "),
+        "{footer}"
+    );
+    assert!(footer.contains("; derivations/backprop.txt "), "{footer}");
+}
+
+#[test]
+fn latex_shows_rule_traces_only_when_asked() {
+    let path = "derivations/backprop.txt";
+    let plain = run(&["report", "--latex", "-", path]);
+    let traced = run(&["report", "--latex", "-", "--trace", path]);
+    assert!(plain.stdout.contains("\\usepackage{lmodern}"));
+    assert!(!plain.stdout.contains("Proved by:"));
+    assert!(traced.stdout.contains("Proved by:"));
+    // The HTML page has them folded either way.
+    let html = run(&["report", "--html", "-", path]);
+    assert!(html.stdout.contains("<details class=\"trace\">"));
+}

@@ -527,7 +527,7 @@ impl Poly {
             for (fm, fc) in &f.terms {
                 r.add_term(fm.mul(&t), -(fc * &tc));
             }
-            debug_assert!(q.last().map_or(true, |(p, _)| t < *p));
+            debug_assert!(q.last().is_none_or(|(p, _)| t < *p));
             if !tc.is_zero() {
                 q.push((t, tc));
             }

@@ -426,7 +426,7 @@ impl Ctx<'_> {
                     body: e,
                 });
             }
-            if best.as_ref().map_or(true, |(b, _)| e < *b) {
+            if best.as_ref().is_none_or(|(b, _)| e < *b) {
                 best = Some((e, targets));
             }
         }

@@ -54,7 +54,7 @@ impl OffsetMap {
         match self.runs.last() {
             Some(&(t, s)) if s + (self.len - t) == source => {}
             last => {
-                debug_assert!(last.map_or(true, |&(t, s)| s + (self.len - t) <= source));
+                debug_assert!(last.is_none_or(|&(t, s)| s + (self.len - t) <= source));
                 self.runs.push((self.len, source));
             }
         }

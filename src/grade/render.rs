@@ -51,7 +51,7 @@ pub fn text(grades: &Grades) -> String {
                 line.push_str("  ");
             }
             line.push_str(text);
-            line.extend(std::iter::repeat(' ').take(widths[k] - text.chars().count()));
+            line.extend(std::iter::repeat_n(' ', widths[k] - text.chars().count()));
         }
         out.push_str(line.trim_end());
         out.push('\n');

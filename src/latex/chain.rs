@@ -426,7 +426,7 @@ fn cut_justification(math: &str, row: &[Tok]) -> (Vec<Tok>, Option<String>) {
         // A trailing text right after a relation is a side (`= \text{const}`).
         if let Some(k) = cut {
             let before = row[..k].iter().rev().find(|t| !t.is_sym('&'));
-            if before.map_or(true, relation_tok) {
+            if before.is_none_or(relation_tok) {
                 cut = None;
             }
         }

@@ -379,7 +379,7 @@ impl Layout {
     /// `schedule`): a draw that would cost far more than the link's
     /// average is skipped.
     pub(super) fn large_dim(&self, n: u32) -> Option<usize> {
-        if !is_edge(n) || n < 17 || (n - 17) % 8 != 0 {
+        if !is_edge(n) || n < 17 || !(n - 17).is_multiple_of(8) {
             return None;
         }
         let d = LARGE.get(((n - 17) / 8) as usize).copied()?;

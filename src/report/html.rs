@@ -16,28 +16,35 @@ use super::mathml::{layout_justification, layout_name, layout_source, to_mathml,
 use super::prose::{runs, Run};
 use super::text;
 use super::xml::html as esc;
-use super::{terminal, DiagnosticView, Evidence, Link, Piece};
+use super::{terminal, DiagnosticView, Evidence, Link, PageOptions, Piece};
 use crate::numeric::Counterexample;
 use crate::outcome::{ClaimReport, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome, Summary, EXIT_VERIFIED};
 use std::fmt::Write as _;
 
-/// The whole run as one page.
+/// The whole run as one page, with the default title.
 pub fn render(outcomes: &[FileOutcome]) -> String {
-    // Typesetting recurses over each step's syntax tree, as deep as it nests.
-    crate::parallel::with_big_stack(|| render_here(outcomes))
+    render_with(outcomes, &PageOptions::default())
 }
 
-fn render_here(outcomes: &[FileOutcome]) -> String {
+/// The whole run as one page, titled as `options` say.
+pub fn render_with(outcomes: &[FileOutcome], options: &PageOptions) -> String {
+    // Typesetting recurses over each step's syntax tree, as deep as it nests.
+    crate::parallel::with_big_stack(|| render_here(outcomes, options))
+}
+
+fn render_here(outcomes: &[FileOutcome], options: &PageOptions) -> String {
     let summary = Summary::of(outcomes);
+    let title = esc(&text::one_line(options.title()));
     let mut out = String::new();
-    out.push_str(
+    let _ = write!(
+        out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
-         <title>derivcheck report</title>\n<style>",
+         <title>{title}</title>\n<style>"
     );
     out.push_str(CSS);
-    out.push_str("</style>\n</head>\n<body>\n<header>\n<h1>derivcheck report</h1>\n");
+    let _ = writeln!(out, "</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>");
     let status = if summary.exit_code() == EXIT_VERIFIED {
         "ok"
     } else {
@@ -63,10 +70,12 @@ fn render_here(outcomes: &[FileOutcome]) -> String {
     }
     out.push_str("</header>\n<main>\n");
     super::walk(outcomes, |piece| render_piece(&mut out, piece));
-    out.push_str(
-        "</main>\n<footer>Checked by derivcheck: ✓ proved symbolically or holds on every \
-         random sample; ✗ false, with a counterexample; ! could not be decided or checked.\
-         </footer>\n</body>\n</html>\n",
+    let _ = write!(
+        out,
+        "</main>\n<footer><p>✓ proved symbolically or holds on every random sample; \
+         ✗ false, with a counterexample; ! could not be decided or checked.</p>\
+         <p class=\"provenance\">Checked by {}.</p></footer>\n</body>\n</html>\n",
+        esc(&super::provenance(outcomes))
     );
     out
 }
@@ -394,7 +403,29 @@ p.note.assumed .note-kind, p.note.note .note-kind { color: #57606a; }
 p.note .loc { color: #656d76; font-family: ui-monospace, monospace; }
 details.trace summary { cursor: pointer; color: #57606a; font-size: 0.9em; }
 footer { margin-top: 2rem; color: #656d76; font-size: 0.85em; border-top: 1px solid #d0d7de;
-  padding-top: 0.5rem; }
+  padding-top: 0.5rem; overflow-wrap: anywhere; }
+h2, .summary, p.note, .file-error { overflow-wrap: anywhere; }
+/* A phone: each link becomes a small grid, the equation on top and the
+   mark, justification and line beneath it, so nothing but a wide formula
+   needs sideways scrolling, and that one scrolls inside its own cell. */
+@media (max-width: 40rem) {
+  body { padding: 0.5rem 0.75rem; }
+  .scroll { overflow-x: visible; }
+  table.chain, table.chain > tbody, tr.detail, tr.detail td { display: block; }
+  table.chain tr.link { display: grid; grid-template-columns: auto auto minmax(0, 1fr) auto;
+    align-items: center; margin-top: 0.4rem; }
+  table.chain td { padding: 0.1rem 0.2rem; }
+  td.lhs, td.rhs { min-width: 0; overflow-x: auto; overflow-y: hidden; padding: 0.2rem; }
+  td.rhs { grid-column: 3 / 5; }
+  td.lhs:empty { padding: 0; }
+  td.verdict { grid-row: 2; grid-column: 1 / 4; padding-left: 1.2rem; white-space: normal; }
+  td.loc { grid-row: 2; grid-column: 4; text-align: right; }
+  td.why { grid-row: 3; grid-column: 1 / -1; padding-left: 1.2rem; }
+  tr.detail td:empty { display: none; }
+  tr.detail td { padding-left: 1.2rem; }
+  .cx { display: block; overflow-x: auto; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+}
 ";
 
 #[cfg(test)]

@@ -16,28 +16,44 @@
 use super::mathml::{is_tall, layout_justification, layout_name, layout_source, Justified, Math};
 use super::prose::{runs, Run};
 use super::text;
-use super::{terminal, DiagnosticView, Evidence, Link, Piece};
+use super::{terminal, DiagnosticView, Evidence, Link, PageOptions, Piece};
 use crate::numeric::Counterexample;
 use crate::outcome::{ClaimReport, StepReport, Verdict};
 use crate::outcome::{ClaimStatus, FileOutcome, Summary};
 use std::fmt::Write as _;
 use unicode_normalization::UnicodeNormalization;
 
-/// The whole run as one LaTeX document.
+/// The whole run as one LaTeX document, with the default title and no
+/// rule traces.
 pub fn render(outcomes: &[FileOutcome]) -> String {
-    // Typesetting recurses over each step's syntax tree, as deep as it nests.
-    crate::parallel::with_big_stack(|| render_here(outcomes))
+    render_with(outcomes, &PageOptions::default())
 }
 
-fn render_here(outcomes: &[FileOutcome]) -> String {
+/// The whole run as one LaTeX document, titled and with rule traces as
+/// `options` say.
+pub fn render_with(outcomes: &[FileOutcome], options: &PageOptions) -> String {
+    // Typesetting recurses over each step's syntax tree, as deep as it nests.
+    crate::parallel::with_big_stack(|| render_here(outcomes, options))
+}
+
+fn render_here(outcomes: &[FileOutcome], options: &PageOptions) -> String {
     let mut out = String::from(PREAMBLE);
     let summary = terminal::render_summary(&Summary::of(outcomes), &terminal::Config::default());
     let _ = writeln!(
         out,
-        "\\section*{{derivcheck report}}\n\\noindent {}\n",
+        "\\section*{{{}}}\n\\noindent {}\n",
+        escape_text(&text::one_line(options.title())),
         escape_text(summary.trim_end())
     );
-    super::walk(outcomes, |piece| render_piece(&mut out, piece));
+    super::walk(outcomes, |piece| render_piece(&mut out, piece, options));
+    // The footer: how to run the same check again.
+    let _ = writeln!(
+        out,
+        "\\par\\bigskip\\noindent\\rule{{\\linewidth}}{{0.4pt}}\\\\\n{{\\small\\color{{gray}} \
+         $\\checkmark$ proved symbolically or holds on every random sample; $\\times$ false, \
+         with a counterexample; \\textbf{{!}} could not be decided or checked. Checked by {}.}}",
+        escape_text(&super::provenance(outcomes))
+    );
     out.push_str("\\end{document}\n");
     out
 }
@@ -45,6 +61,7 @@ fn render_here(outcomes: &[FileOutcome]) -> String {
 const PREAMBLE: &str = "\\documentclass[10pt]{article}
 \\usepackage[T1]{fontenc}
 \\usepackage[utf8]{inputenc}
+\\usepackage{lmodern}
 \\usepackage{amsmath,amssymb}
 \\usepackage[a4paper,landscape,margin=1.5cm]{geometry}
 \\usepackage[dvipsnames]{xcolor}
@@ -68,7 +85,7 @@ fn mark(step: &StepReport) -> String {
 }
 
 /// Writes one piece of the document.
-fn render_piece(out: &mut String, piece: Piece<'_>) {
+fn render_piece(out: &mut String, piece: Piece<'_>, options: &PageOptions) {
     match piece {
         Piece::File { path, .. } => {
             let _ = writeln!(out, "\\subsection*{{\\texttt{{{}}}}}", escape_text(path));
@@ -100,7 +117,7 @@ fn render_piece(out: &mut String, piece: Piece<'_>) {
         Piece::Claim { claim, .. } => claim_header(out, claim),
         Piece::NoLinks => out.push_str("\n\\emph{no links}\n\n"),
         Piece::ChainStart => out.push_str("\\begin{align*}\n"),
-        Piece::Link(link) => render_link(out, &link),
+        Piece::Link(link) => render_link(out, &link, options.trace),
         Piece::ChainEnd => out.push_str("\\end{align*}\n\n"),
         Piece::ClaimEnd | Piece::FileEnd => {}
     }
@@ -123,7 +140,7 @@ fn claim_header(out: &mut String, claim: &ClaimReport) {
 
 /// A link's row of the `align*`, and beneath it the details when there
 /// are any.
-fn render_link(out: &mut String, link: &Link<'_>) {
+fn render_link(out: &mut String, link: &Link<'_>, trace: bool) {
     let step = link.step;
     let lhs_tex = link
         .lhs
@@ -149,7 +166,7 @@ fn render_link(out: &mut String, link: &Link<'_>) {
         step.line,
         step.col
     );
-    let details = step_details(link);
+    let details = step_details(link, trace);
     if !details.is_empty() {
         // \intertext follows a row's `\\` and the next row follows it
         // directly; another `\\` would make an empty row.
@@ -173,7 +190,9 @@ fn justification(j: &str) -> String {
         .join(" ")
 }
 
-fn step_details(link: &Link<'_>) -> String {
+/// What a row's mark does not say: evidence, diagnosis and, with `trace`,
+/// the rules that proved the link.
+fn step_details(link: &Link<'_>, trace: bool) -> String {
     let step = link.step;
     let mut out = String::new();
     match &link.evidence {
@@ -186,7 +205,7 @@ fn step_details(link: &Link<'_>) -> String {
     if let Some(d) = &step.diagnosis {
         let _ = write!(out, "\\endgraf\\textbf{{What went wrong:}} {}", prose(d));
     }
-    if !step.trace.is_empty() {
+    if trace && !step.trace.is_empty() {
         let rules: Vec<String> = step
             .trace
             .iter()

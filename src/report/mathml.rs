@@ -114,7 +114,7 @@ pub enum Justified {
 /// \ge 0` is `since $x \ge 0$`). Without a closing `$`, it is all words.
 pub fn layout_justification(j: &str) -> Vec<Justified> {
     let parts: Vec<&str> = j.split('$').collect();
-    if parts.len() < 3 || parts.len() % 2 == 0 {
+    if parts.len() < 3 || parts.len().is_multiple_of(2) {
         return vec![Justified::Words(j.to_string())];
     }
     let mut out = Vec::new();

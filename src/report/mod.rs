@@ -34,6 +34,61 @@ use crate::input::ReadError;
 use crate::numeric::Counterexample;
 use crate::outcome::{ClaimReport, FileNote, FileOutcome, FileReport, StepReport, Verdict};
 
+/// What a typeset report (the HTML page, the LaTeX document) is called
+/// and what it shows beyond the verdicts.
+///
+/// The default is the page `derivcheck report` writes without options: the
+/// title "derivcheck report", and in LaTeX no rule traces (they made a
+/// class's report many pages long; the HTML page folds them instead).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PageOptions {
+    /// The page's title and heading (`--title`); `None` for
+    /// "derivcheck report".
+    pub title: Option<String>,
+    /// Whether the LaTeX document lists, under each proved link, the rules
+    /// that proved it (`--trace`). The HTML page always has them, folded.
+    pub trace: bool,
+}
+
+impl PageOptions {
+    /// Options with this title (`None`: the default title) and whether
+    /// the LaTeX document shows rule traces.
+    pub fn new(title: Option<String>, trace: bool) -> PageOptions {
+        PageOptions { title, trace }
+    }
+
+    /// The title to show: the one given, or "derivcheck report".
+    pub(crate) fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or("derivcheck report")
+    }
+}
+
+/// What a typeset report's footer says about how it was made: the
+/// derivcheck version and the sampler's seed(s), so a reader can run the
+/// same check again (`--seed`). Only the input decides it: no date, no
+/// host.
+pub(crate) fn provenance(outcomes: &[FileOutcome]) -> String {
+    let version = concat!("derivcheck ", env!("CARGO_PKG_VERSION"));
+    let seeds: Vec<(&str, u64)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            FileOutcome::Checked { report, .. } => Some((o.path(), report.seed)),
+            FileOutcome::Unreadable(_) => None,
+        })
+        .collect();
+    match seeds.as_slice() {
+        [] => version.to_string(),
+        [(_, seed), rest @ ..] if rest.iter().all(|(_, s)| s == seed) => {
+            format!("{version}, seed {seed}")
+        }
+        _ => {
+            let each: Vec<String> = seeds.iter().map(|(p, s)| format!("{p} {s}")).collect();
+            format!("{version}, seeds {}", each.join("; "))
+        }
+    }
+}
+
 /// One piece of a typeset report, in document order: files, their errors
 /// outside claims, their claims, each claim's chain of links.
 ///

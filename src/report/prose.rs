@@ -34,7 +34,7 @@ pub(crate) fn runs(s: &str) -> Vec<Run<'_>> {
             .min_by_key(|&(at, ..)| at);
         let tick = rest.find('`');
         match (lead, tick) {
-            (Some((at, lead, end)), t) if t.map_or(true, |t| at < t) => {
+            (Some((at, lead, end)), t) if t.is_none_or(|t| at < t) => {
                 let from = at + lead.len();
                 push_prose(&mut out, &rest[..from]);
                 let tail = &rest[from..];

@@ -66,7 +66,7 @@ pub(super) fn primed_call<'s>(
     let _g = cx.enter(j, Level::Nest)?;
     let (r, args) = call_args(cx, after)?;
     let mut func_name = canonical_function(&name.name).to_string();
-    func_name.extend(std::iter::repeat(PRIME).take(n));
+    func_name.extend(std::iter::repeat_n(PRIME, n));
     let func = Ident {
         name: func_name,
         span: cx.span(j, after),
