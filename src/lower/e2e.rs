@@ -558,13 +558,30 @@ fn lets_nested_past_the_limit_are_one_located_error() {
     let src = let_chain(MAX_LET_DEPTH + 40);
     let l = lower_src(&src);
     // Reported once, at the first let past the limit, naming the limit.
-    let deep: Vec<&Diagnostic> = l.errors.iter().filter(|d| d.message.contains("nested more than")).collect();
+    let deep: Vec<&Diagnostic> = l
+        .errors
+        .iter()
+        .filter(|d| d.message.contains("nested more than"))
+        .collect();
     assert_eq!(deep.len(), 1, "{:?}", l.errors);
-    assert!(deep[0].message.contains(&MAX_LET_DEPTH.to_string()), "{}", deep[0].message);
+    assert!(
+        deep[0].message.contains(&MAX_LET_DEPTH.to_string()),
+        "{}",
+        deep[0].message
+    );
     let idx = LineIndex::new(&src);
     // Line 1 declares x, line 2 is a0: a{MAX_LET_DEPTH} is on line MAX_LET_DEPTH + 2.
-    assert_eq!(idx.line_col(&src, deep[0].span.start), (MAX_LET_DEPTH + 2, 5));
+    assert_eq!(
+        idx.line_col(&src, deep[0].span.start),
+        (MAX_LET_DEPTH + 2, 5)
+    );
     // The claim about the last let says its let has an error.
-    let e = l.claims[0].links[0].as_ref().expect_err("the let is broken");
-    assert!(e.diagnostic.message.contains("its let has an error"), "{}", e.diagnostic.message);
+    let e = l.claims[0].links[0]
+        .as_ref()
+        .expect_err("the let is broken");
+    assert!(
+        e.diagnostic.message.contains("its let has an error"),
+        "{}",
+        e.diagnostic.message
+    );
 }
