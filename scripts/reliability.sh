@@ -44,10 +44,15 @@ write("dims_100k.txt", "".join(f"v{i} : vector[n{i}]\n" for i in range(100000)) 
 # 60,000 variables and 60,000 claims.
 n = 60000
 write("vars_claims_60k.txt", "".join(f"x{i} : real\n" for i in range(n)) + "".join(f"claim c{i}: x{i} = x{i}\n" for i in range(n)))
-# 2.5 million declarations.
-with open(f"{w}/decls_2_5M.txt", "w") as f:
-    for i in range(2500000):
-        f.write(f"x{i} : real\n")
+# 1 and 2.5 million declarations (memory per declaration), and 1 million
+# vectors over one dimension name.
+for n, name in ((1000000, "decls_1M"), (2500000, "decls_2_5M")):
+    with open(f"{w}/{name}.txt", "w") as f:
+        for i in range(n):
+            f.write(f"x{i} : real\n")
+with open(f"{w}/vector_decls_1M.txt", "w") as f:
+    for i in range(1000000):
+        f.write(f"v{i} : vector[n]\n")
 PY
 
 measure() { # NAME, then the command
@@ -63,7 +68,7 @@ measure() { # NAME, then the command
         "$(grep -E '^[✓✗]|error' "$work/out" | tail -1 | cut -c1-90)"
 }
 echo "== large inputs (release binary; wall time, peak RSS)"
-for f in deep_lets let_chain_400 flat_sum_200 flat_sum_2000 flat_sum_20000 dims_100k vars_claims_60k decls_2_5M; do
+for f in deep_lets let_chain_400 flat_sum_200 flat_sum_2000 flat_sum_20000 dims_100k vars_claims_60k decls_1M vector_decls_1M decls_2_5M; do
     measure "$f" "$bin" verify "$work/$f.txt"
 done
 measure "stdin_yes" bash -c "yes 'x : real' | '$bin' verify -"

@@ -333,3 +333,21 @@ fn sides_equal_up_to_zero_and_one_are_proved_only_where_defined() {
     // Defined nowhere: never proved, whatever its form.
     assert_eq!(verdicts, ["proved", "undefined"], "{}", r.stdout);
 }
+
+#[test]
+fn a_let_chain_past_the_nesting_limit_is_a_located_error() {
+    // The 400-line scalar let chain.
+    let dir = scratch("let-chain");
+    let mut text = String::from("x : real\nlet a0 = x\n");
+    for k in 1..400 {
+        text.push_str(&format!("let a{k} = sin(a{}) + a{}\n", k - 1, k - 1));
+    }
+    text.push_str("claim chain: d/dx a399 = d/dx a399 + 0\n");
+    std::fs::write(dir.join("chain.txt"), &text).unwrap();
+    let r = run_in(&dir, &["verify", "chain.txt"]);
+    assert_eq!(r.code, Some(2), "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("chain.txt:258:5"), "{all}");
+    assert!(all.contains("nested more than 256 levels"), "{all}");
+    assert!(!all.contains("panicked"), "{all}");
+}

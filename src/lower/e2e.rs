@@ -535,3 +535,53 @@ fn a_sum_index_that_shadows_a_free_one_is_local_with_a_warning() {
     let after = all_ok(&fixed);
     assert!(after.warnings.is_empty(), "{:?}", after.warnings);
 }
+
+/// A chain of `n + 1` scalar lets, each using the one before, and a claim
+/// about the last.
+fn let_chain(n: usize) -> String {
+    let mut src = String::from("x : real\nlet a0 = x\n");
+    for k in 1..=n {
+        src.push_str(&format!("let a{k} = sin(a{}) + a{}\n", k - 1, k - 1));
+    }
+    src.push_str(&format!("claim c: a{n} = a{n} + 0\n"));
+    src
+}
+
+#[test]
+fn lets_nested_past_the_limit_are_one_located_error() {
+    use super::env::MAX_LET_DEPTH;
+    // a0 is one level deep, so a{MAX_LET_DEPTH - 1} is the deepest allowed.
+    let ok = lower_src(&let_chain(MAX_LET_DEPTH - 1));
+    assert!(ok.errors.is_empty(), "{:?}", ok.errors);
+    assert!(ok.claims[0].links.iter().all(|l| l.is_ok()));
+
+    let src = let_chain(MAX_LET_DEPTH + 40);
+    let l = lower_src(&src);
+    // Reported once, at the first let past the limit, naming the limit.
+    let deep: Vec<&Diagnostic> = l
+        .errors
+        .iter()
+        .filter(|d| d.message.contains("nested more than"))
+        .collect();
+    assert_eq!(deep.len(), 1, "{:?}", l.errors);
+    assert!(
+        deep[0].message.contains(&MAX_LET_DEPTH.to_string()),
+        "{}",
+        deep[0].message
+    );
+    let idx = LineIndex::new(&src);
+    // Line 1 declares x, line 2 is a0: a{MAX_LET_DEPTH} is on line MAX_LET_DEPTH + 2.
+    assert_eq!(
+        idx.line_col(&src, deep[0].span.start),
+        (MAX_LET_DEPTH + 2, 5)
+    );
+    // The claim about the last let says its let has an error.
+    let e = l.claims[0].links[0]
+        .as_ref()
+        .expect_err("the let is broken");
+    assert!(
+        e.diagnostic.message.contains("its let has an error"),
+        "{}",
+        e.diagnostic.message
+    );
+}

@@ -49,7 +49,19 @@ pub struct LetEntry<'a> {
     pub position: usize,
     /// Set when the let has an error; uses of it fail.
     pub broken: Cell<bool>,
+    /// How many lets deep its value is built: 1 for a let of variables
+    /// only, one more than the deepest let it uses otherwise (bounded by
+    /// [`MAX_LET_DEPTH`]).
+    pub depth: Cell<usize>,
 }
+
+/// How deeply lets may build on each other (`let a2 = f(a1)`, `let a3 =
+/// f(a2)`, …). Each let is lowered once, so a long chain costs no
+/// expansion depth; but every level deepens the expressions the claims
+/// that use the last let are checked on (derivatives of derivatives of
+/// the whole chain), so a chain of thousands is refused where it is
+/// written rather than left to exhaust a budget far away.
+pub const MAX_LET_DEPTH: usize = 256;
 
 /// What a global name stands for.
 #[derive(Debug)]
@@ -273,6 +285,7 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         item: l,
                         position: let_count,
                         broken: Cell::new(false),
+                        depth: Cell::new(1),
                     }),
                 );
                 let_count += 1;
@@ -333,6 +346,40 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                     continue;
                 }
                 let mut errs = check_names(&env, &l.value, &[], Some(entry.position));
+                // Earlier lets have their depth already (lets are checked in
+                // order and use only earlier ones).
+                let mut deepest: Option<&LetEntry> = None;
+                walk(&l.value, &mut |node| {
+                    if let ExprKind::Name(n) = &node.kind {
+                        if let Some(Global::Let(used)) = env.get(&n.name) {
+                            if used.position < entry.position
+                                && deepest.map_or(true, |d| used.depth.get() > d.depth.get())
+                            {
+                                deepest = Some(used);
+                            }
+                        }
+                    }
+                });
+                if let Some(used) = deepest {
+                    entry.depth.set(used.depth.get() + 1);
+                    if used.depth.get() > MAX_LET_DEPTH {
+                        // Reported at the first let past the limit; this
+                        // one is broken with it (its uses say so).
+                        entry.broken.set(true);
+                    } else if entry.depth.get() > MAX_LET_DEPTH {
+                        errs.push(
+                            Diagnostic::new(
+                                l.name.span,
+                                format!(
+                                    "`let {}` builds on lets nested more than {MAX_LET_DEPTH} levels deep (each let using the one before); expected a shallower chain of lets",
+                                    l.name.name
+                                ),
+                            )
+                            .with_label(used.item.name.span, format!("`{}` is {MAX_LET_DEPTH} levels deep", used.item.name.name))
+                            .with_help("write the claim about an earlier let of the chain, or split the chain into claims about its parts"),
+                        );
+                    }
+                }
                 let free = free_indices(&l.value);
                 for f in &free {
                     if !l.indices.iter().any(|r| r.name == f.name) {

@@ -466,6 +466,24 @@ impl Layout {
         (dims, free, values)
     }
 
+    /// The point a raw draw stands for, in `scratch`: the same point as
+    /// [`Layout::point`], at a cost in the size of this layout rather than
+    /// of the file (what the scratch's previous layout set is put back
+    /// first; the rest of it is already as a new point has it).
+    pub(super) fn point_in<'s>(
+        &self,
+        symbols: &Symbols,
+        raw: &Raw,
+        scratch: &'s mut Scratch,
+    ) -> &'s Point {
+        scratch.reset(symbols);
+        self.point_into(symbols, raw, &mut scratch.point);
+        scratch.set_dims.extend_from_slice(&self.dims);
+        scratch.set_indices.extend_from_slice(&self.free);
+        scratch.set_vars.extend_from_slice(&self.vars);
+        &scratch.point
+    }
+
     /// The point a raw draw stands for.
     pub(super) fn point(&self, symbols: &Symbols, raw: &Raw) -> Point {
         let mut point = Point::default();
@@ -513,6 +531,70 @@ impl Layout {
             }
         }
     }
+}
+
+/// A point sized for a whole file, lent from draw to draw and from link
+/// to link ([`Layout::point_in`]): a new point for each would cost as
+/// many steps as the file has variables, dimensions and indices (to size,
+/// fill and drop), and 60,000 claims about 60,000 variables would take
+/// time in the square of that. Every entry but those of `set_*` is as a
+/// new point has it (dimension 1, index 0, no values).
+#[derive(Default)]
+pub(super) struct Scratch {
+    point: Point,
+    set_dims: Vec<DimId>,
+    set_indices: Vec<IndexId>,
+    set_vars: Vec<VarId>,
+}
+
+impl Scratch {
+    /// The point as last filled.
+    pub(super) fn point(&self) -> &Point {
+        &self.point
+    }
+
+    /// Puts back what the last layout set, and sizes the point for
+    /// `symbols`.
+    fn reset(&mut self, symbols: &Symbols) {
+        let p = &mut self.point;
+        for d in self.set_dims.drain(..) {
+            if let Some(slot) = p.dims.get_mut(d.0 as usize) {
+                *slot = 1;
+            }
+        }
+        for i in self.set_indices.drain(..) {
+            if let Some(slot) = p.indices.get_mut(i.0 as usize) {
+                *slot = 0;
+            }
+        }
+        for v in self.set_vars.drain(..) {
+            if let Some(slot) = p.vars.get_mut(v.0 as usize) {
+                // Dropped, not cleared: a large variable's values are not
+                // kept for the rest of the run.
+                *slot = Vec::new();
+            }
+        }
+        // Lengths exactly the file's, as a new point gets them.
+        p.dims.resize(symbols.dims.len(), 1);
+        p.indices.resize(symbols.indices.len(), 0);
+        p.vars.resize_with(symbols.vars.len(), Vec::new);
+    }
+}
+
+thread_local! {
+    /// Each thread's [`Scratch`], taken while in use (a nested user gets a
+    /// new one).
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+/// This thread's [`Scratch`], to be given back with [`give_back`].
+pub(super) fn take_scratch() -> Scratch {
+    SCRATCH.with(std::cell::Cell::take)
+}
+
+/// Gives `scratch` back for the next user on this thread.
+pub(super) fn give_back(scratch: Scratch) {
+    SCRATCH.with(|s| s.set(scratch));
 }
 
 /// The row-major values of a variable of `shape`, from raw values laid out
@@ -632,6 +714,35 @@ mod tests {
         let plan = Plan::new(&st, &y, &[root]).unwrap();
         let layout = Layout::new(&y, &plan, &[&[i, j]]);
         (st, y, plan, layout)
+    }
+
+    /// A point lent from layout to layout is, at every draw, the point a
+    /// new one would be: nothing another layout set is left in it.
+    #[test]
+    fn a_scratch_point_is_the_new_point_whatever_was_drawn_before() {
+        let (st, y, _, zoo) = zoo();
+        // A second layout over other variables and dimensions of the same
+        // symbols: the zoo's first variable and a dimension of its own.
+        let mut y2 = y.clone();
+        let k = y2.dim("k");
+        let z = y2.add_var("z", vec![k], Domain::Real);
+        let i = y2.fresh_index("i", k);
+        let mut st2 = st.clone();
+        let root = st2.add(Node::Var(z, vec![i]));
+        let plan2 = Plan::new(&st2, &y2, &[root]).unwrap();
+        let other = Layout::new(&y2, &plan2, &[&[i]]);
+        let mut scratch = Scratch::default();
+        for n in 0..40 {
+            for (layout, symbols) in [(&zoo, &y2), (&other, &y2), (&zoo, &y)] {
+                let raw = layout.draw(9, n);
+                let fresh = layout.point(symbols, &raw);
+                assert_eq!(
+                    layout.point_in(symbols, &raw, &mut scratch),
+                    &fresh,
+                    "draw {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::compare::Cmp;
 use super::dd::Dd;
-use super::draws::Layout;
+use super::draws::{give_back, take_scratch, Layout, Scratch};
 use super::eval::{eval_each, RootValue};
 use super::evaluator::Stop;
 use super::judge::{first_look, second_look, stopped, FirstLook, Verdict, DD_COST};
@@ -99,7 +99,7 @@ pub(super) fn sample_in_waves(
     tallies: &mut [Tally],
 ) {
     let draws = config.samples.saturating_mul(4);
-    let mut point = Point::default();
+    let mut scratch = take_scratch();
     let mut draw = 0u32;
     let mut wave = 0u32;
     let mut dropped = false;
@@ -139,7 +139,7 @@ pub(super) fn sample_in_waves(
                 symbols,
                 seed: config.seed,
                 draw,
-                point: &mut point,
+                scratch: &mut scratch,
                 built: false,
             };
             for &k in &active {
@@ -154,6 +154,7 @@ pub(super) fn sample_in_waves(
             draw += 1;
         }
     }
+    give_back(scratch);
 }
 
 /// The sides links `links` need, each once, in order of first need, with
@@ -201,18 +202,18 @@ struct DrawPoint<'a> {
     seed: u64,
     draw: u32,
     /// Filled in place, so that its memory serves every draw.
-    point: &'a mut Point,
+    scratch: &'a mut Scratch,
     built: bool,
 }
 
 impl DrawPoint<'_> {
     fn get(&mut self) -> &Point {
-        if !self.built {
-            let raw = self.layout.draw(self.seed, self.draw);
-            self.layout.point_into(self.symbols, &raw, self.point);
-            self.built = true;
+        let raw = (!self.built).then(|| self.layout.draw(self.seed, self.draw));
+        self.built = true;
+        match raw {
+            Some(raw) => self.layout.point_in(self.symbols, &raw, self.scratch),
+            None => self.scratch.point(),
         }
-        self.point
     }
 }
 
@@ -390,14 +391,17 @@ fn compute_ahead(
     crate::parallel::map(draws.len(), |n| {
         let draw = draws.start + n as u32;
         let raw = layout.draw(seed, draw);
-        let point = layout.point(symbols, &raw);
+        let mut scratch = take_scratch();
+        let point = layout.point_in(symbols, &raw, &mut scratch);
         let allow: Vec<u64> = match layout.large_dim(draw) {
             Some(_) => (allow.iter().zip(&large_allow))
                 .map(|(a, b)| *a.min(b))
                 .collect(),
             None => allow.clone(),
         };
-        eval_each::<f64>(plan, &point, &which, &allow)
+        let values = eval_each::<f64>(plan, point, &which, &allow);
+        give_back(scratch);
+        values
     })
 }
 
