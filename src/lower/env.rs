@@ -353,7 +353,7 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                     if let ExprKind::Name(n) = &node.kind {
                         if let Some(Global::Let(used)) = env.get(&n.name) {
                             if used.position < entry.position
-                                && deepest.map_or(true, |d| used.depth.get() > d.depth.get())
+                                && deepest.is_none_or(|d| used.depth.get() > d.depth.get())
                             {
                                 deepest = Some(used);
                             }
