@@ -76,6 +76,13 @@ pub const SOFTMAX_ROWS: &str = "softmax·rows";
 
 const ROWS: &str = "softmax(M)[i, j] := exp(M[i, j]) / sum(k, exp(M[i, k]))\n";
 
+/// The name under which the norm of a scalar is kept (`‖x‖` of a number is
+/// its absolute value, the Euclidean norm of a one-element vector), like
+/// [`SOFTMAX_ROWS`] out of any file's reach.
+pub const NORM_SCALAR: &str = "norm·scalar";
+
+const SCALAR_NORM: &str = "norm(t) := sqrt(t^2)\n";
+
 /// The builtin definitions with their names (the row-wise softmax under
 /// [`SOFTMAX_ROWS`]); spans are empty, since no file's text holds them.
 pub fn builtin_defs() -> &'static [(String, Def)] {
@@ -103,6 +110,11 @@ pub fn builtin_defs() -> &'static [(String, Def)] {
                 .into_iter()
                 .map(|d| (SOFTMAX_ROWS.to_string(), d)),
         );
+        out.extend(
+            parse(SCALAR_NORM)
+                .into_iter()
+                .map(|d| (NORM_SCALAR.to_string(), d)),
+        );
         out
     })
 }
@@ -125,7 +137,8 @@ mod tests {
                 "diag",
                 "tr",
                 "norm",
-                SOFTMAX_ROWS
+                SOFTMAX_ROWS,
+                NORM_SCALAR
             ]
         );
         let sm = &builtin_defs()[0].1;

@@ -126,7 +126,11 @@ impl<'a> Env<'a> {
         let mut v: Vec<&str> = self
             .globals
             .iter()
-            .filter(|(n, g)| matches!(g, Global::Def(_)) && *n != super::builtins::SOFTMAX_ROWS)
+            .filter(|(n, g)| {
+                matches!(g, Global::Def(_))
+                    && *n != super::builtins::SOFTMAX_ROWS
+                    && *n != super::builtins::NORM_SCALAR
+            })
             .map(|(n, _)| n.as_str())
             .collect();
         v.extend(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid"]);

@@ -873,22 +873,26 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The builtin softmax of a matrix is the row-wise one (along the last
-    /// index), as attention's `softmax(Q Kᵀ / sqrt(d))` means it.
+    /// index), as attention's `softmax(Q Kᵀ / sqrt(d))` means it; the
+    /// builtin norm of a number is its absolute value (`‖Xw − y‖²` with
+    /// scalars, as a document whose names are assumed scalars writes it).
     pub(super) fn rows_variant(
         &mut self,
         d: &'a DefEntry<'a>,
         args: &'a [Expr],
         scope: &Rc<Scope<'a>>,
     ) -> R<&'a DefEntry<'a>> {
-        if !d.builtin || d.def.name.name != "softmax" {
-            return Ok(d);
-        }
+        let variant = match d.def.name.name.as_str() {
+            "softmax" => (2, super::builtins::SOFTMAX_ROWS),
+            "norm" => (0, super::builtins::NORM_SCALAR),
+            _ => return Ok(d),
+        };
         let [a] = args else { return Ok(d) };
-        if self.rank_of(a, scope)? != 2 {
+        if !d.builtin || self.rank_of(a, scope)? != variant.0 {
             return Ok(d);
         }
         let env: &'a Env<'a> = self.env;
-        Ok(env.def(super::builtins::SOFTMAX_ROWS).unwrap_or(d))
+        Ok(env.def(variant.1).unwrap_or(d))
     }
 
     fn expand(
