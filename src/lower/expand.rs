@@ -568,7 +568,7 @@ impl<'a> Lowerer<'a> {
                     Ok(self.apply_builtin(b, x))
                 }
                 Resolved::Def(d) => {
-                    let d = self.rows_variant(d, args, scope)?;
+                    let d = self.builtin_variant(d, args, scope)?;
                     self.expand(d, func, args, scope, idx, e.span)
                 }
                 Resolved::Unknown => Err(unknown_function(func)),
@@ -876,7 +876,7 @@ impl<'a> Lowerer<'a> {
     /// index), as attention's `softmax(Q Kᵀ / sqrt(d))` means it; the
     /// builtin norm of a number is its absolute value (`‖Xw − y‖²` with
     /// scalars, as a document whose names are assumed scalars writes it).
-    pub(super) fn rows_variant(
+    pub(super) fn builtin_variant(
         &mut self,
         d: &'a DefEntry<'a>,
         args: &'a [Expr],

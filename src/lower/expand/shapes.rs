@@ -131,7 +131,7 @@ impl<'a> Lowerer<'a> {
                     self.shape_of(a, scope)
                 }
                 Resolved::Def(d) => {
-                    let d = self.rows_variant(d, args, scope)?;
+                    let d = self.builtin_variant(d, args, scope)?;
                     self.call_shape(d, func, args, scope, e.span)
                 }
                 Resolved::Unknown => Err(unknown_function(func)),
