@@ -269,6 +269,17 @@ pub struct Symbols {
     /// dimension names is read in linear time (kept in step with `dims`
     /// by [`Symbols::dim`], rebuilt if `dims` was changed directly).
     dim_ids: rustc_hash::FxHashMap<String, DimId>,
+    /// The hashes of the variables' names (kept by [`Symbols::add_var`]),
+    /// so that asking whether a name is taken does not walk every
+    /// variable: the printer asks it of every false link's difference.
+    var_name_hashes: rustc_hash::FxHashSet<u64>,
+}
+
+/// A name's hash for [`Symbols::may_have_var_named`]: FxHash, the same on
+/// every run.
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name)
 }
 
 impl Symbols {
@@ -292,6 +303,7 @@ impl Symbols {
 
     /// Adds a variable (names are not checked for duplicates here).
     pub fn add_var(&mut self, name: &str, dims: Vec<DimId>, domain: Domain) -> VarId {
+        self.var_name_hashes.insert(name_hash(name));
         self.vars.push(VarInfo {
             name: name.to_string(),
             dims,
@@ -306,6 +318,12 @@ impl Symbols {
         let v = self.add_var(name, dims, Domain::Real);
         self.vars[v.0 as usize].binding = Some(binding);
         v
+    }
+
+    /// Whether some variable may be called `name`: never false when one
+    /// is (a hash collision may say true of a name no variable has).
+    pub fn may_have_var_named(&self, name: &str) -> bool {
+        self.var_name_hashes.contains(&name_hash(name))
     }
 
     /// The value a variable stands for, if it is a let-name's (see [`Binding`]).

@@ -9,7 +9,7 @@
 
 use super::{Constant, Id, IndexId, Node, Rational, Store, Symbols};
 use num_traits::{One, Signed};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Binding strength of a printed form, loosest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,7 +26,6 @@ struct Printer<'a> {
     symbols: &'a Symbols,
     names: HashMap<IndexId, String>,
     in_scope: Vec<String>,
-    reserved: HashSet<String>,
 }
 
 /// `id` in the derivation language.
@@ -40,7 +39,6 @@ fn print_inner(store: &Store, symbols: &Symbols, id: Id) -> String {
         symbols,
         names: HashMap::new(),
         in_scope: Vec::new(),
-        reserved: symbols.vars.iter().map(|v| v.name.clone()).collect(),
     };
     let mut free = Vec::new();
     p.free(id, &mut Vec::new(), &mut free);
@@ -109,7 +107,7 @@ impl Printer<'_> {
     }
 
     fn taken(&self, n: &str) -> bool {
-        self.in_scope.iter().any(|s| s == n) || self.reserved.contains(n)
+        self.in_scope.iter().any(|s| s == n) || self.symbols.may_have_var_named(n)
     }
 
     fn pick(&self, base: &str) -> String {

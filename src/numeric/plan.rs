@@ -129,7 +129,34 @@ impl Plan {
     /// Compiles the nodes reachable from `roots`. Fails (with a message) only
     /// when a handle does not belong to `symbols`.
     pub fn new(store: &Store, symbols: &Symbols, roots: &[Id]) -> Result<Plan, String> {
-        let (order, seen) = reachable(store, symbols, roots)?;
+        // Positions by store id in a table kept per thread: the entries a
+        // plan touches are reset after it, so that a plan costs what it
+        // reaches, not the size of the store (a file's false links each
+        // build plans for their diagnosis).
+        let mut seen = SEEN.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        if seen.len() < store.len() {
+            seen.resize(store.len(), UNSEEN);
+        }
+        let mut order = Vec::new();
+        let plan = Plan::build(store, symbols, roots, &mut seen, &mut order);
+        for id in &order {
+            seen[id.index()] = UNSEEN;
+        }
+        SEEN.with(|s| *s.borrow_mut() = seen);
+        plan
+    }
+
+    /// [`Plan::new`] with the position table `seen` (all `UNSEEN`), which
+    /// it fills for the nodes it puts in `order`.
+    fn build(
+        store: &Store,
+        symbols: &Symbols,
+        roots: &[Id],
+        seen: &mut [u32],
+        order: &mut Vec<Id>,
+    ) -> Result<Plan, String> {
+        reachable(store, symbols, roots, seen, order)?;
+        let (order, seen) = (&*order, &*seen);
         let local = |id: &Id| seen[id.index()];
         let Compiled {
             mut nodes,
@@ -137,8 +164,8 @@ impl Plan {
             depth,
             mut vars,
             mut dims,
-        } = compile(store, symbols, &order, &seen)?;
-        let n_shapes = assign_shapes(&mut nodes, &order, symbols)?;
+        } = compile(store, symbols, order, seen)?;
+        let n_shapes = assign_shapes(&mut nodes, order, symbols)?;
         mark_memoized(&mut nodes, &parents, n_shapes);
         let memo_shapes = memo_shapes(&nodes, n_shapes);
         vars.sort_unstable();
@@ -150,7 +177,7 @@ impl Plan {
         }
         let roots: Vec<u32> = roots.iter().map(local).collect();
         let root_depth: Vec<usize> = roots.iter().map(|&r| depth[r as usize]).collect();
-        let inexact_at = inexact_nodes(store, &order, &nodes, &seen);
+        let inexact_at = inexact_nodes(store, order, &nodes, seen);
         let root_inexact: Vec<bool> = roots.iter().map(|&r| inexact_at[r as usize]).collect();
         Ok(Plan {
             root_inexact,
@@ -173,15 +200,14 @@ fn reachable(
     store: &Store,
     symbols: &Symbols,
     roots: &[Id],
-) -> Result<(Vec<Id>, Vec<u32>), String> {
+    seen: &mut [u32],
+    order: &mut Vec<Id>,
+) -> Result<(), String> {
     let n_store = store.len();
     // Reachable set, then ascending ids: children come before parents.
     // Position in the plan by store id (`UNSEEN` until reached): a
     // table over the store, which is cheaper than hashing every node.
-    const UNSEEN: u32 = u32::MAX;
-    let mut seen: Vec<u32> = vec![UNSEEN; n_store];
     let mut todo: Vec<Id> = roots.to_vec();
-    let mut order: Vec<Id> = Vec::new();
     while let Some(id) = todo.pop() {
         if id.index() >= n_store {
             return Err(format!("node {id} is not in the store"));
@@ -200,7 +226,15 @@ fn reachable(
     for (pos, id) in order.iter().enumerate() {
         seen[id.index()] = pos as u32;
     }
-    Ok((order, seen))
+    Ok(())
+}
+
+/// Not yet reached, in [`reachable`]'s table.
+const UNSEEN: u32 = u32::MAX;
+
+thread_local! {
+    /// [`Plan::new`]'s position table, all `UNSEEN` between plans.
+    static SEEN: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The nodes of a plan compiled one by one, children first, before their
@@ -606,4 +640,30 @@ fn assign_shapes(nodes: &mut [PlanNode], order: &[Id], symbols: &Symbols) -> Res
         node.dep_dims = dims;
     }
     Ok(interned.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Domain, Func};
+
+    /// The position table is clean between plans, after a plan that
+    /// failed too, so that the next plan of another store starts right.
+    #[test]
+    fn the_position_table_is_left_unseen() {
+        let mut symbols = Symbols::default();
+        let mut store = Store::new();
+        let x = symbols.add_var("x", Vec::new(), Domain::Real);
+        let vx = store.add(Node::Var(x, Vec::new()));
+        let e = store.add(Node::Apply(Func::Exp, vx));
+        let clean = || SEEN.with(|s| s.borrow().iter().all(|&p| p == UNSEEN));
+        let plan = Plan::new(&store, &symbols, &[e, vx]);
+        assert!(plan.is_ok_and(|p| p.nodes.len() == 2));
+        assert!(clean());
+        let stray = Id(store.len() as u32 + 5);
+        assert!(Plan::new(&store, &symbols, &[e, stray]).is_err());
+        assert!(clean());
+        let again = Plan::new(&store, &symbols, &[e]).map(|p| p.roots);
+        assert_eq!(again, Ok(vec![1]));
+    }
 }

@@ -98,7 +98,15 @@ pub(super) fn emit(
 struct SafeFile<'s> {
     name: String,
     original: &'s str,
-    shown: std::borrow::Cow<'s, str>,
+    layout: std::rc::Rc<Layout>,
+}
+
+/// What [`SafeFile`] needs of a file beyond its text, computed once per
+/// file while [`with_file_cache`] runs (a file with thousands of false
+/// links must not be scanned once per link).
+struct Layout {
+    /// The escaped text, when it differs from the original.
+    shown: Option<String>,
     /// For each escaped character, where it ends in the original and in
     /// the shown text, in order.
     ends: Vec<(usize, usize)>,
@@ -106,8 +114,8 @@ struct SafeFile<'s> {
     line_starts: Vec<usize>,
 }
 
-impl<'s> SafeFile<'s> {
-    fn new(path: &str, original: &'s str) -> SafeFile<'s> {
+impl Layout {
+    fn new(original: &str) -> Layout {
         let mut ends = Vec::new();
         let shown = if original
             .chars()
@@ -128,27 +136,67 @@ impl<'s> SafeFile<'s> {
                     ends.push((i + c.len_utf8(), shown.len()));
                 }
             }
-            std::borrow::Cow::Owned(shown)
+            Some(shown)
         } else {
-            std::borrow::Cow::Borrowed(original)
+            None
         };
-        let line_starts = codespan_reporting::files::line_starts(&shown).collect();
-        SafeFile {
-            name: text::safe_line(path),
-            original,
+        let line_starts =
+            codespan_reporting::files::line_starts(shown.as_deref().unwrap_or(original)).collect();
+        Layout {
             shown,
             ends,
             line_starts,
         }
     }
+}
+
+/// The file [`with_file_cache`] is rendering: its text's address and
+/// length, and its [`Layout`] once computed.
+type Current = Option<(usize, usize, Option<std::rc::Rc<Layout>>)>;
+
+thread_local! {
+    static CURRENT: std::cell::RefCell<Current> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f`, in which code frames of `source` share one [`Layout`]. The
+/// text is borrowed for the whole call, so its address cannot be reused
+/// by another text while the cache stands.
+pub(super) fn with_file_cache<T>(source: &str, f: impl FnOnce() -> T) -> T {
+    let key = (source.as_ptr() as usize, source.len(), None);
+    let saved = CURRENT.with(|c| c.replace(Some(key)));
+    let out = f();
+    CURRENT.with(|c| *c.borrow_mut() = saved);
+    out
+}
+
+impl<'s> SafeFile<'s> {
+    fn new(path: &str, original: &'s str) -> SafeFile<'s> {
+        let here = (original.as_ptr() as usize, original.len());
+        let layout = CURRENT.with(|c| match &mut *c.borrow_mut() {
+            Some((p, l, slot)) if (*p, *l) == here => slot
+                .get_or_insert_with(|| std::rc::Rc::new(Layout::new(original)))
+                .clone(),
+            _ => std::rc::Rc::new(Layout::new(original)),
+        });
+        SafeFile {
+            name: text::safe_line(path),
+            original,
+            layout,
+        }
+    }
+
+    /// The text codespan shows.
+    fn shown(&self) -> &str {
+        self.layout.shown.as_deref().unwrap_or(self.original)
+    }
 
     /// A byte offset of the original text (on a character boundary) in
     /// the shown text.
     fn to_shown(&self, offset: usize) -> usize {
-        match self.ends.partition_point(|&(o, _)| o <= offset) {
+        match self.layout.ends.partition_point(|&(o, _)| o <= offset) {
             0 => offset,
             k => {
-                let (o, s) = self.ends[k - 1];
+                let (o, s) = self.layout.ends[k - 1];
                 s + (offset - o)
             }
         }
@@ -156,10 +204,10 @@ impl<'s> SafeFile<'s> {
 
     /// A byte offset of the shown text (outside escapes) in the original.
     fn to_original(&self, offset: usize) -> usize {
-        let at = match self.ends.partition_point(|&(_, s)| s <= offset) {
+        let at = match self.layout.ends.partition_point(|&(_, s)| s <= offset) {
             0 => offset,
             k => {
-                let (o, s) = self.ends[k - 1];
+                let (o, s) = self.layout.ends[k - 1];
                 o + (offset - s)
             }
         };
@@ -171,12 +219,12 @@ impl<'s> SafeFile<'s> {
     }
 
     fn line_start(&self, line_index: usize) -> Result<usize, FilesError> {
-        match line_index.cmp(&self.line_starts.len()) {
-            std::cmp::Ordering::Less => Ok(self.line_starts[line_index]),
-            std::cmp::Ordering::Equal => Ok(self.shown.len()),
+        match line_index.cmp(&self.layout.line_starts.len()) {
+            std::cmp::Ordering::Less => Ok(self.layout.line_starts[line_index]),
+            std::cmp::Ordering::Equal => Ok(self.shown().len()),
             std::cmp::Ordering::Greater => Err(FilesError::LineTooLarge {
                 given: line_index,
-                max: self.line_starts.len().saturating_sub(1),
+                max: self.layout.line_starts.len().saturating_sub(1),
             }),
         }
     }
@@ -192,11 +240,12 @@ impl<'a> Files<'a> for SafeFile<'_> {
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
-        Ok(&self.shown)
+        Ok(self.shown())
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
         Ok(self
+            .layout
             .line_starts
             .binary_search(&byte_index)
             .unwrap_or_else(|next| next.saturating_sub(1)))
@@ -275,6 +324,30 @@ error: unknown name `q`\\u{7}
         );
         let colored = render_diagnostic("f.txt", source, &d, &COLOR);
         assert!(colored.contains("\\u{1b}[1m"), "{colored:?}");
+    }
+
+    #[test]
+    fn the_file_cache_serves_only_its_own_text() {
+        // Two texts of one length: inside the first's cache, a frame of
+        // the second must show the second.
+        let (a, b) = ("x : real\nclaim a: x = y\n", "y : real\nclaim b: y = z\n");
+        let d = Diagnostic::new(Span::new(22, 23), "unknown name");
+        let (of_a, of_b) = with_file_cache(a, || {
+            (
+                render_diagnostic("f.txt", a, &d, &PLAIN),
+                render_diagnostic("f.txt", b, &d, &PLAIN),
+            )
+        });
+        assert!(of_a.contains("claim a: x = y"), "{of_a}");
+        assert!(of_b.contains("claim b: y = z"), "{of_b}");
+        assert_eq!(of_a, render_diagnostic("f.txt", a, &d, &PLAIN));
+        // Twice from the cache, the same frame.
+        let twice = with_file_cache(a, || {
+            let first = render_diagnostic("f.txt", a, &d, &PLAIN);
+            (first, render_diagnostic("f.txt", a, &d, &PLAIN))
+        });
+        assert_eq!(twice.0, twice.1);
+        assert_eq!(twice.0, of_a);
     }
 
     #[test]

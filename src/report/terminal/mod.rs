@@ -89,7 +89,9 @@ pub fn render_file(outcome: &FileOutcome, config: &Config) -> String {
             out.push_str(&indent(&render_read_error(e, config), "  "));
         }
         FileOutcome::Checked { source, report } => {
-            out.push_str(&render_checked(report, source, config));
+            // One layout of the file for all its code frames.
+            let checked = frame::with_file_cache(source, || render_checked(report, source, config));
+            out.push_str(&checked);
         }
     }
     out
