@@ -699,7 +699,7 @@ fn combine(
 /// (relu, |a|, sign, step): the derivative, and so the link, says nothing
 /// there.
 fn kink_note(
-    lowered: &crate::lower::Lowered,
+    lowered: &mut crate::lower::Lowered,
     lhs: crate::expr::Id,
     rhs: crate::expr::Id,
     free: &[crate::expr::IndexId],
@@ -712,6 +712,15 @@ fn kink_note(
     }
     let mut shown: Vec<String> = Vec::new();
     for &a in &args {
+        // Said in its canonical form where one is found: `max(0, x)`'s
+        // kink is where x = 0, not where x - 0 = 0.
+        let a = canon::canonicalize(
+            &mut lowered.store,
+            &mut lowered.symbols,
+            a,
+            &canon::Budget::default(),
+        )
+        .map_or(a, |(c, _)| c);
         let text = crate::expr::print::print(&lowered.store, &lowered.symbols, a);
         // An index bound by a sum around the kinked function: any of its
         // values may sit on the kink.

@@ -230,3 +230,26 @@ fn a_markdown_homework_with_primes_higher_derivatives_and_bars_is_read() {
         ]
     );
 }
+
+#[test]
+fn indicators_in_brackets_and_a_bare_sigma_squared_are_read_without_context() {
+    // As a student writes them, with nothing declared: every display is
+    // read (no `unread` note) and every step proved.
+    let doc = "# Homework\n\n\
+        $$ \\frac{d}{dx} \\max(0, x) = \\mathbb{1}_{x > 0} $$\n\n\
+        $$ \\frac{d}{dx} \\operatorname{ReLU}(x) = \\mathbb{1}[x > 0] $$\n\n\
+        $$ \\frac{\\partial}{\\partial \\mu} \\left( -\\frac{(x - \\mu)^2}{2\\sigma^2} \\right) = \\frac{x - \\mu}{\\sigma^2} $$\n\n\
+        $$ \\left|\\left|x\\right| - 1\\right| = \\left|1 - |x|\\right| $$\n";
+    let (report, code) = verify("brackets.md", doc);
+    let notes = report["files"][0]["notes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(notes.iter().all(|n| n["kind"] != "unread"), "{notes:#?}");
+    assert_all_proved(&report);
+    assert_eq!(
+        report["files"][0]["claims"].as_array().map(Vec::len),
+        Some(4)
+    );
+    assert_eq!(code, Some(0), "{report:#}");
+}

@@ -35,7 +35,8 @@ fn bar(t: &Tok) -> Option<(Bar, Option<bool>)> {
 
 impl P<'_> {
     /// Does `t` open bars here? A bar that can close does not open while a
-    /// bar of its kind is open: inside `|a|`, the next `|` closes.
+    /// bar of its kind that can close is open: inside `|a|`, the next `|`
+    /// closes; inside `\lvert a`, it opens.
     pub fn opens_bars(&self, t: &Tok) -> bool {
         match bar(t) {
             Some((_, Some(open))) => open,
@@ -48,15 +49,18 @@ impl P<'_> {
     /// `|x|`, `\|v\|`, … at the current token (which opens bars).
     pub fn bars(&mut self) -> R<crate::syntax::ast::Expr> {
         let open = self.toks[self.pos].clone();
-        let Some((kind, _)) = bar(&open) else {
+        let Some((kind, sided)) = bar(&open) else {
             return self.expected("`|` or `\\|`");
         };
         self.pos += 1;
         self.enter(open.span)?;
         let saved = self.bars;
-        match kind {
-            Bar::Abs => self.bars.0 += 1,
-            Bar::Norm => self.bars.1 += 1,
+        // Only bars that could close count as open: inside `\left|`, a
+        // plain `|` opens (`\left|1 - |x|\right|`).
+        match (kind, sided) {
+            (Bar::Abs, None) => self.bars.0 += 1,
+            (Bar::Norm, None) => self.bars.1 += 1,
+            _ => {}
         }
         let inner = self.sum();
         self.bars = saved;

@@ -506,7 +506,7 @@ impl P<'_> {
             };
             return Ok(node(ExprKind::Name(ident), span));
         }
-        if !self.argument_follows() {
+        if !self.sigma_argument_follows() {
             let name = names::letter_name("σ", self.declared);
             return Ok(node(ExprKind::Name(Ident { name, span }), span));
         }
@@ -522,6 +522,31 @@ impl P<'_> {
             },
             true,
         )
+    }
+
+    /// Whether `\sigma` here is applied: an argument follows it, after its
+    /// primes and a power if any (`\sigma(z)`, `\sigma'(x)`, `\sigma^2(z)`).
+    /// A power with nothing after it is the standard deviation squared
+    /// (`\frac{(x - \mu)^2}{2\sigma^2}`), never a sigmoid missing its
+    /// argument.
+    fn sigma_argument_follows(&self) -> bool {
+        let mut k = self.pos;
+        while self.peek_at(k).is_some_and(|t| t.is_sym('\'')) {
+            k += 1;
+        }
+        if k > self.pos {
+            return true;
+        }
+        if self.peek_at(k).is_some_and(|t| t.is_sym('^')) {
+            match self.script_range(k + 1) {
+                Ok(r) => k = r.2,
+                Err(_) => return true,
+            }
+            return self
+                .peek_at(k)
+                .is_some_and(|t| t.is_sym('\'') || starts_operand(t));
+        }
+        self.argument_follows()
     }
 
     /// `\delta_{ij}` → `delta(i, j)`; `\delta_j` is `δ` indexed; `\delta`
@@ -581,26 +606,35 @@ impl P<'_> {
             let span = start.join(self.span_of(k, close + 1));
             return Ok(Some(node(ExprKind::Delta(a, b), span)));
         }
-        if self.toks[k].is_cmd("{") {
-            return self.step_indicator(start, body);
-        }
-        Ok(None)
+        self.step_indicator(start, body, closer)
     }
 
-    /// `\{a > b\}` (also `<`, `\geq`, `\le`, …) after a `1`: the step
-    /// function, as `1{a > b}` is in the derivation language.
-    fn step_indicator(&mut self, start: Span, body: usize) -> R<Option<Expr>> {
+    /// `\{a > b\}` (also `<`, `\geq`, `\le`, …) after a `1`, and the
+    /// same between `[ ]`, `( )` or in `_{ }` (`\mathbb{1}[x > 0]`,
+    /// `\mathbb{1}_{x > 0}`): the step function, as `1{a > b}` is in the
+    /// derivation language. `closer` is the token that ends the body.
+    fn step_indicator(
+        &mut self,
+        start: Span,
+        body: usize,
+        closer: fn(&Tok) -> bool,
+    ) -> R<Option<Expr>> {
+        let opens = |t: &Tok| t.is_sym('{') || t.is_cmd("{") || t.is_sym('(') || t.is_sym('[');
+        let closes = |t: &Tok| t.is_sym('}') || t.is_cmd("}") || t.is_sym(')') || t.is_sym(']');
         let mut depth = 0usize;
         let mut rel = None;
         let mut close = None;
         for k in body..self.end {
             let t = &self.toks[k];
-            if t.is_sym('{') || t.is_cmd("{") {
+            if depth == 0 && closer(t) {
+                close = Some(k);
+                break;
+            }
+            if opens(t) {
                 depth += 1;
-            } else if t.is_sym('}') || t.is_cmd("}") {
+            } else if closes(t) {
                 if depth == 0 {
-                    close = Some(k);
-                    break;
+                    return Ok(None);
                 }
                 depth -= 1;
             } else if depth == 0 && rel.is_none() {
@@ -625,12 +659,11 @@ impl P<'_> {
         let (Some((at, (strict, forward))), Some(close)) = (rel, close) else {
             return Ok(None);
         };
-        if !self.toks[close].is_cmd("}") {
-            return Ok(None);
-        }
         self.enter(start)?;
         let lhs = self.within((body, at, at), "the relation", |p| p.sum())?;
-        let rhs = self.within((at + 1, close, close + 1), "the closing `\\}`", |p| p.sum())?;
+        let rhs = self.within((at + 1, close, close + 1), "the indicator's end", |p| {
+            p.sum()
+        })?;
         self.leave();
         self.pos = close + 1;
         let span = start.join(self.span_of(body - 1, close + 1));

@@ -150,6 +150,14 @@ pub(crate) fn lex(math: &str) -> Result<Vec<Tok>, LatexError> {
                 // `\left.` and `\right.` are invisible fences.
                 if matches!(name, "left" | "right") && math[i..].starts_with('.') {
                     i += 1;
+                } else if let Some((bar, len)) = sized_bar(name, &math[i..]) {
+                    // `\left|` opens and `\right|` closes: kept, so that
+                    // `\left|\left|x\right|\right|` nests as written.
+                    i += len;
+                    toks.push(Tok {
+                        kind: TokKind::Cmd(bar.into()),
+                        span: Span::new(start, i),
+                    });
                 } else if matches!(name, "left" | "right" | "middle")
                     || name.starts_with("big")
                     || name.starts_with("Big")
@@ -354,4 +362,32 @@ mod tests {
         );
         assert_eq!(kinds("\\"), vec![TokKind::Cmd(String::new())]);
     }
+}
+
+/// After `\left` or `\right`, a bar (`|`, `\vert`, `\|`, `\Vert`): the
+/// command that opens or closes it (`lvert`, `rvert`, `lVert`, `rVert`)
+/// and how many bytes of `rest` it takes.
+fn sized_bar(name: &str, rest: &str) -> Option<(&'static str, usize)> {
+    let left = match name {
+        "left" => true,
+        "right" => false,
+        _ => return None,
+    };
+    let (norm, len) = if rest.starts_with('|') {
+        (false, 1)
+    } else if rest.starts_with("\\|") {
+        (true, 2)
+    } else if rest.starts_with("\\Vert") && !rest[5..].starts_with(char::is_alphabetic) {
+        (true, 5)
+    } else if rest.starts_with("\\vert") && !rest[5..].starts_with(char::is_alphabetic) {
+        (false, 5)
+    } else {
+        return None;
+    };
+    Some(match (norm, left) {
+        (false, true) => ("lvert", len),
+        (false, false) => ("rvert", len),
+        (true, true) => ("lVert", len),
+        (true, false) => ("rVert", len),
+    })
 }

@@ -77,6 +77,11 @@ fn sums_products_and_deltas() {
         ("\\mathbb{1}\\{i=j\\}", "delta(i, j)"),
         ("\\mathbf{1}[i = j]", "delta(i, j)"),
         ("\\mathbb{1}_{i=j}", "delta(i, j)"),
+        ("\\mathbb{1}\\{x > 0\\}", "step(x)"),
+        ("\\mathbb{1}[x > 0]", "step(x)"),
+        ("\\mathbb{1}_{x > 0}", "step(x)"),
+        ("\\mathbf{1}(x \\geq y)", "1 - step(y - x)"),
+        ("\\mathbb{1}[z_i > 0]", "step(z[i])"),
         ("\\delta_j", "δ[j]"),
     ]);
     let (msg, at) = fails("\\prod_i x_i");
@@ -159,6 +164,17 @@ fn functions_with_and_without_parentheses() {
     ]);
     let e = read_expr("\\sigma'(z_i)", &|n: &str| n == "z").unwrap();
     assert_eq!(print_expr(&e), "sigmoid′(z[i])");
+    // A power of σ with nothing after it is the standard deviation
+    // squared, declared or not; with an argument, a power of sigmoid.
+    for (text, want) in [
+        ("\\frac{(x - \\mu)^2}{2\\sigma^2}", "(x - μ)^2 / (2 * σ^2)"),
+        ("\\sigma^2 + 1", "σ^2 + 1"),
+        ("\\sigma^{2}", "σ^2"),
+        ("\\sigma^2(z)", "sigmoid(z)^2"),
+    ] {
+        let e = read_expr(text, &|_: &str| false).unwrap();
+        assert_eq!(print_expr(&e), want, "{text}");
+    }
 }
 
 #[test]
@@ -523,6 +539,10 @@ fn absolute_values_and_norms() {
         ("|x|", "abs(x)"),
         ("\\lvert x \\rvert", "abs(x)"),
         ("\\left| x - y \\right|", "abs(x - y)"),
+        ("\\left|\\left|x\\right| - 1\\right|", "abs(abs(x) - 1)"),
+        ("\\left|\\left|0\\right|\\right|", "abs(abs(0))"),
+        ("\\left\\| v \\right\\|", "norm(v)"),
+        ("\\left\\vert x \\right\\vert", "abs(x)"),
         ("2|x|", "2 * abs(x)"),
         ("|a| |b|", "abs(a) * abs(b)"),
         ("\\|v\\|", "norm(v)"),
