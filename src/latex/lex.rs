@@ -302,6 +302,34 @@ fn braced_arg<'m>(
     })
 }
 
+/// After `\left` or `\right`, a bar (`|`, `\vert`, `\|`, `\Vert`): the
+/// command that opens or closes it (`lvert`, `rvert`, `lVert`, `rVert`)
+/// and how many bytes of `rest` it takes.
+fn sized_bar(name: &str, rest: &str) -> Option<(&'static str, usize)> {
+    let left = match name {
+        "left" => true,
+        "right" => false,
+        _ => return None,
+    };
+    let (norm, len) = if rest.starts_with('|') {
+        (false, 1)
+    } else if rest.starts_with("\\|") {
+        (true, 2)
+    } else if rest.starts_with("\\Vert") && !rest[5..].starts_with(char::is_alphabetic) {
+        (true, 5)
+    } else if rest.starts_with("\\vert") && !rest[5..].starts_with(char::is_alphabetic) {
+        (false, 5)
+    } else {
+        return None;
+    };
+    Some(match (norm, left) {
+        (false, true) => ("lvert", len),
+        (false, false) => ("rvert", len),
+        (true, true) => ("lVert", len),
+        (true, false) => ("rVert", len),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,32 +390,4 @@ mod tests {
         );
         assert_eq!(kinds("\\"), vec![TokKind::Cmd(String::new())]);
     }
-}
-
-/// After `\left` or `\right`, a bar (`|`, `\vert`, `\|`, `\Vert`): the
-/// command that opens or closes it (`lvert`, `rvert`, `lVert`, `rVert`)
-/// and how many bytes of `rest` it takes.
-fn sized_bar(name: &str, rest: &str) -> Option<(&'static str, usize)> {
-    let left = match name {
-        "left" => true,
-        "right" => false,
-        _ => return None,
-    };
-    let (norm, len) = if rest.starts_with('|') {
-        (false, 1)
-    } else if rest.starts_with("\\|") {
-        (true, 2)
-    } else if rest.starts_with("\\Vert") && !rest[5..].starts_with(char::is_alphabetic) {
-        (true, 5)
-    } else if rest.starts_with("\\vert") && !rest[5..].starts_with(char::is_alphabetic) {
-        (false, 5)
-    } else {
-        return None;
-    };
-    Some(match (norm, left) {
-        (false, true) => ("lvert", len),
-        (false, false) => ("rvert", len),
-        (true, true) => ("lVert", len),
-        (true, false) => ("rVert", len),
-    })
 }
