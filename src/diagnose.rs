@@ -20,7 +20,7 @@ use crate::diff::has_derivative;
 use crate::expr::print::print;
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
 use crate::lower::LetForm;
-use crate::numeric::{self, Counterexample, Point, SampleValue};
+use crate::numeric::{self, Counterexample, Point};
 use num_traits::{One, Signed, Zero};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -125,7 +125,7 @@ impl<'a> Diagnoser<'a> {
         // Deterministic, and different links get different points.
         let seed = 0x9e37_79b9_7f4a_7c15_u64 ^ (u64::from(lhs.0) << 32 | u64::from(rhs.0));
         let mut all = Vec::new();
-        all.extend(point_of(symbols, free, cx));
+        all.extend(numeric::counterexample_point(symbols, free, cx));
         all.extend(numeric::random_points(
             store,
             symbols,
@@ -710,35 +710,6 @@ fn rewrite(
     result
 }
 
-/// The counterexample as a point for [`numeric::eval_at`], when its names
-/// match the symbols.
-fn point_of(symbols: &Symbols, free: &[IndexId], cx: &Counterexample) -> Option<Point> {
-    let mut dims = vec![1usize; symbols.dims.len()];
-    for (name, v) in &cx.dims {
-        let d = symbols.dims.iter().position(|d| &d.name == name)?;
-        dims[d] = *v;
-    }
-    let mut indices = vec![0usize; symbols.indices.len()];
-    for (name, v) in &cx.indices {
-        let i = free.iter().find(|i| &symbols.index(**i).name == name)?;
-        *indices.get_mut(i.0 as usize)? = *v;
-    }
-    let mut vars = vec![Vec::new(); symbols.vars.len()];
-    for (name, value) in &cx.values {
-        let v: VarId = symbols.var_named(name)?;
-        vars[v.0 as usize] = match value {
-            SampleValue::Scalar(x) => vec![*x],
-            SampleValue::Vector(xs) => xs.clone(),
-            SampleValue::Matrix(rows) => rows.concat(),
-        };
-    }
-    Some(Point {
-        dims,
-        indices,
-        vars,
-    })
-}
-
 /// Stands for a let's index in its printed value while it is matched.
 const HOLE: &str = "\u{2983}";
 
@@ -975,6 +946,7 @@ fn without_coefficient(store: &mut Store, id: Id) -> Option<Id> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::numeric::SampleValue;
 
     #[test]
     fn let_values_are_named_where_they_appear_whole() {
@@ -1182,6 +1154,7 @@ mod tests {
             dims: vec![("nope".into(), 2)],
             indices: vec![],
             values: vec![],
+            intermediates: vec![],
             lhs: 1.0,
             rhs: 2.0,
         };
@@ -1194,7 +1167,7 @@ mod tests {
         let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx, &[]);
         assert!(got.is_some_and(|g| g.starts_with("off by a factor 2")));
         cx.dims.clear();
-        assert!(point_of(&symbols, &[], &cx).is_some());
+        assert!(numeric::counterexample_point(&symbols, &[], &cx).is_some());
     }
 
     #[test]
@@ -1209,6 +1182,7 @@ mod tests {
             dims: vec![],
             indices: vec![],
             values: vec![("x".into(), SampleValue::Scalar(1.0))],
+            intermediates: vec![],
             lhs: 1.0,
             rhs: 2.0,
         };

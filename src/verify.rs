@@ -692,6 +692,16 @@ fn combine(
             &lowered.lets,
         );
     }
+    if let (Verdict::False, Some(cx)) = (step.verdict, &mut step.counterexample) {
+        cx.intermediates = crate::intermediates::at_counterexample(
+            &lowered.store,
+            &lowered.symbols,
+            &link.lets,
+            &link.free,
+            cx,
+            &lowered.lets,
+        );
+    }
     step
 }
 

@@ -55,6 +55,7 @@ mod chain;
 pub mod env;
 mod expand;
 mod leibniz;
+mod lets_used;
 pub mod names;
 mod redefine;
 pub mod shape;
@@ -64,6 +65,7 @@ use crate::expr::{Id, IndexId, Store, Symbols, VarId};
 use crate::syntax::ast;
 use crate::syntax::span::Span;
 use expand::Lowerer;
+pub use lets_used::LetUse;
 
 /// One link of a chain (or a claim without a chain), ready to check.
 #[derive(Clone, Debug)]
@@ -84,6 +86,9 @@ pub struct Link {
     /// The free indices of both sides (the same set, checked), in order of
     /// first appearance on the left side.
     pub free: Vec<IndexId>,
+    /// The lets the sides use, directly or through other lets, in file
+    /// order: a counterexample shows their values.
+    pub lets: Vec<LetUse>,
 }
 
 /// A claim after checking and lowering.

@@ -131,6 +131,39 @@ pub fn eval_at(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Optio
     v.first().map(|(x, _)| *x)
 }
 
+/// The counterexample as a point for [`eval_at`], when its names match the
+/// symbols (variables it does not list have no values).
+pub fn counterexample_point(
+    symbols: &Symbols,
+    free: &[IndexId],
+    cx: &Counterexample,
+) -> Option<Point> {
+    let mut dims = vec![1usize; symbols.dims.len()];
+    for (name, v) in &cx.dims {
+        let d = symbols.dims.iter().position(|d| &d.name == name)?;
+        dims[d] = *v;
+    }
+    let mut indices = vec![0usize; symbols.indices.len()];
+    for (name, v) in &cx.indices {
+        let i = free.iter().find(|i| &symbols.index(**i).name == name)?;
+        *indices.get_mut(i.0 as usize)? = *v;
+    }
+    let mut vars = vec![Vec::new(); symbols.vars.len()];
+    for (name, value) in &cx.values {
+        let v: crate::expr::VarId = symbols.var_named(name)?;
+        vars[v.0 as usize] = match value {
+            SampleValue::Scalar(x) => vec![*x],
+            SampleValue::Vector(xs) => xs.clone(),
+            SampleValue::Matrix(rows) => rows.concat(),
+        };
+    }
+    Some(Point {
+        dims,
+        indices,
+        vars,
+    })
+}
+
 #[cfg(test)]
 /// The value of node `id` at `point` computed in double-double precision
 /// (about 32 significant digits), rounded to `f64`; `None` as for

@@ -145,6 +145,8 @@ struct CounterexampleJson<'a> {
     dims: Named<'a, usize>,
     indices: Named<'a, usize>,
     values: Named<'a, SampleValue>,
+    #[serde(skip_serializing_if = "Named::is_empty")]
+    intermediates: Named<'a, SampleValue>,
     lhs: f64,
     rhs: f64,
 }
@@ -152,6 +154,12 @@ struct CounterexampleJson<'a> {
 /// A list of `(name, value)` pairs written as a JSON object in list order:
 /// consumers look values up by name, and the order stays deterministic.
 struct Named<'a, V>(&'a [(String, V)]);
+
+impl<V> Named<'_, V> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 impl<V: Serialize> Serialize for Named<'_, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -315,6 +323,7 @@ fn counterexample(cx: &Counterexample) -> CounterexampleJson<'_> {
         dims: Named(&cx.dims),
         indices: Named(&cx.indices),
         values: Named(&cx.values),
+        intermediates: Named(&cx.intermediates),
         lhs: cx.lhs,
         rhs: cx.rhs,
     }

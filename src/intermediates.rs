@@ -1,0 +1,125 @@
+//! The values of a false link's let-bound intermediates at its
+//! counterexample (`z1 = [0.5, -1.2]`, `h = …`): the point in the names the
+//! derivation is written in, so a student can follow it through the
+//! network rather than recompute it from the raw variables.
+//!
+//! Values come from the numeric evaluator on the variables' values the
+//! counterexample lists (never the symbolic differentiator), so they are
+//! the values the numeric witness saw. The work is bounded: a few lets,
+//! each of a few entries.
+
+use crate::expr::{Id, IndexId, Node, Store, Symbols};
+use crate::lower::{LetForm, LetUse};
+use crate::numeric::{self, Counterexample, Point, SampleValue};
+
+/// At most this many intermediates are shown for one link: the ones its
+/// sides name first, then the ones those use, in file order.
+pub const MAX_INTERMEDIATES: usize = 5;
+/// A let with more entries than this at the counterexample's dimensions is
+/// left out: a table nobody reads explains nothing.
+pub const MAX_ENTRIES: usize = 64;
+
+/// The values at `cx` of the lets in `used` (the link's, see
+/// [`crate::lower::Link::lets`]), in file order, at most
+/// [`MAX_INTERMEDIATES`]. A let is left out when it has no lowered form
+/// (it had an error), is of rank above 2, has more than [`MAX_ENTRIES`]
+/// entries, needs a variable the counterexample does not list, or is
+/// undefined there.
+pub fn at_counterexample(
+    store: &Store,
+    symbols: &Symbols,
+    used: &[LetUse],
+    free: &[IndexId],
+    cx: &Counterexample,
+    forms: &[LetForm],
+) -> Vec<(String, SampleValue)> {
+    let Some(point) = numeric::counterexample_point(symbols, free, cx) else {
+        return Vec::new();
+    };
+    let mut values: Vec<(usize, &str, SampleValue)> = Vec::new();
+    // The lets a side names first: those are the ones the step is about.
+    for direct in [true, false] {
+        for (order, u) in used.iter().enumerate().filter(|(_, u)| u.direct == direct) {
+            if values.len() >= MAX_INTERMEDIATES {
+                break;
+            }
+            let Some(form) = forms.iter().find(|f| f.name == u.name) else {
+                continue;
+            };
+            if let Some(v) = value_of(store, symbols, form, &point) {
+                values.push((order, &u.name, v));
+            }
+        }
+    }
+    values.sort_by_key(|(order, _, _)| *order);
+    values
+        .into_iter()
+        .map(|(_, name, v)| (name.to_string(), v))
+        .collect()
+}
+
+/// The let's value at `point`, entry by entry (row-major), when every
+/// entry is defined and the point has every variable it needs.
+fn value_of(
+    store: &Store,
+    symbols: &Symbols,
+    form: &LetForm,
+    point: &Point,
+) -> Option<SampleValue> {
+    let sizes: Vec<usize> = form
+        .indices
+        .iter()
+        .map(|&ix| point.dims.get(symbols.index_dim(ix).0 as usize).copied())
+        .collect::<Option<_>>()?;
+    if sizes.len() > 2 || sizes.iter().product::<usize>() > MAX_ENTRIES {
+        return None;
+    }
+    if !has_its_variables(store, symbols, form.value, point) {
+        return None;
+    }
+    let mut at = point.clone();
+    let mut entry = |k: &[usize]| -> Option<f64> {
+        for (&ix, &v) in form.indices.iter().zip(k) {
+            *at.indices.get_mut(ix.0 as usize)? = v;
+        }
+        let x = numeric::eval_at(store, symbols, form.value, &at)?;
+        // Adding 0.0 turns -0.0 into 0.0, as the sampler does for the
+        // variables.
+        x.is_finite().then_some(x + 0.0)
+    };
+    Some(match sizes[..] {
+        [] => SampleValue::Scalar(entry(&[])?),
+        [n] => SampleValue::Vector((0..n).map(|i| entry(&[i])).collect::<Option<_>>()?),
+        [m, n] => SampleValue::Matrix(
+            (0..m)
+                .map(|i| (0..n).map(|j| entry(&[i, j])).collect::<Option<_>>())
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
+}
+
+/// True when `point` holds a value for every sampled variable in `id`, of
+/// its full size: the counterexample lists only the link's variables.
+fn has_its_variables(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> bool {
+    let mut memo = rustc_hash::FxHashMap::default();
+    let missing = crate::expr::any_node(store, id, &mut memo, &|_, node| match node {
+        Node::Var(v, _) => {
+            let info = symbols.var(*v);
+            // A let-name differentiated by stands for a value of its own,
+            // which may need more: such a let is not shown.
+            if info.binding.is_some() {
+                return Some(true);
+            }
+            let size: usize = info
+                .dims
+                .iter()
+                .map(|d| point.dims.get(d.0 as usize).copied().unwrap_or(0))
+                .product();
+            let have = point.vars.get(v.0 as usize).map_or(0, Vec::len);
+            (have != size).then_some(true)
+        }
+        _ => None,
+    });
+    !missing
+}
