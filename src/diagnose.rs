@@ -19,11 +19,13 @@ use crate::canon::{self, Budget};
 use crate::diff::has_derivative;
 use crate::expr::print::print;
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
-use crate::lower::LetForm;
+use crate::lower::{LetForm, Written};
 use crate::numeric::{self, Counterexample, Point};
 use num_traits::{One, Signed, Zero};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+
+mod transpose;
 
 /// Random points checked besides the counterexample.
 const POINTS: usize = 12;
@@ -59,15 +61,25 @@ pub fn diagnose(
     rhs: Id,
     free: &[IndexId],
     cx: &Counterexample,
-    lets: &[LetForm],
+    wording: &Wording<'_>,
 ) -> Option<String> {
     let mut d = Diagnoser::new(store, symbols, lhs, rhs, free, cx);
-    let said = say(&mut d, free)?;
-    Some(d.name_lets(lets, said))
+    let said = say(&mut d, free, wording.written)?;
+    Some(d.name_lets(wording.lets, said))
+}
+
+/// How the link is written, for a diagnosis's words only (nothing here
+/// decides what is said true).
+#[derive(Clone, Copy)]
+pub struct Wording<'a> {
+    /// The file's lets, named where their values appear.
+    pub lets: &'a [LetForm],
+    /// How each side (left, right) writes its variables: `X` or `Xᵀ`.
+    pub written: &'a [Vec<Written>; 2],
 }
 
 /// The diagnosis, before let-names are put back.
-fn say(d: &mut Diagnoser<'_>, free: &[IndexId]) -> Option<String> {
+fn say(d: &mut Diagnoser<'_>, free: &[IndexId], written: &[Vec<Written>; 2]) -> Option<String> {
     let difference = match d.difference() {
         Ok(difference) => difference,
         // Canonically equal sides contradict the counterexample; whatever
@@ -77,6 +89,7 @@ fn say(d: &mut Diagnoser<'_>, free: &[IndexId]) -> Option<String> {
     let headline = d
         .by_free_index(free)
         .or_else(|| d.by_wrong_rule())
+        .or_else(|| d.by_transpose(free, written))
         .or_else(|| d.by_ratio());
     match (headline, difference) {
         (Some(h), Some((_, text))) if text.chars().count() <= MAX_DIFFERENCE => {
@@ -294,14 +307,22 @@ impl<'a> Diagnoser<'a> {
     /// True when `id` equals the right side at every point where both are
     /// defined, and there are enough such points.
     fn agree(&self, id: Id) -> bool {
+        self.agrees_with(id, false)
+    }
+
+    /// True when `id` equals the left side (`with_lhs`) or the right side
+    /// at every point where both are defined, and there are enough such
+    /// points.
+    fn agrees_with(&self, id: Id, with_lhs: bool) -> bool {
         if self.work_left == 0 {
             return false;
         }
         let mut checked = 0;
-        for (p, _, r) in &self.points {
+        for (p, l, r) in &self.points {
             let Some(v) = numeric::eval_at(self.store, self.symbols, id, p) else {
                 continue;
             };
+            let r = if with_lhs { l } else { r };
             if (v - r).abs() > 1e-7 * v.abs().max(r.abs()) + 1e-9 {
                 return false;
             }
@@ -948,6 +969,12 @@ mod tests {
     use super::*;
     use crate::numeric::SampleValue;
 
+    /// Nothing about how the link is written.
+    const NO_WORDING: Wording<'static> = Wording {
+        lets: &[],
+        written: &[Vec::new(), Vec::new()],
+    };
+
     #[test]
     fn let_values_are_named_where_they_appear_whole() {
         let pattern = format!("b1[{HOLE}] + sum(k, x[k] * W1[{HOLE}, k])");
@@ -998,7 +1025,10 @@ mod tests {
             link.rhs,
             &link.free,
             &cx,
-            &lowered.lets,
+            &Wording {
+                lets: &lowered.lets,
+                written: &link.written,
+            },
         )
     }
 
@@ -1124,6 +1154,27 @@ mod tests {
         "p : positive\nclaim c: sqrt(p) = p",
         "an exponent is off by 1/2: sqrt(p) on the left, p on the right"
     );
+    const SQUARE: &str = "X : matrix[n, n]\nS : symmetric matrix[n, n]\nw, y : vector[n]\n";
+    case!(
+        transpose_missing,
+        &format!("{SQUARE}claim c: ∂/∂w ‖X w - y‖^2 = 2 X (X w - y)"),
+        "a transpose is missing: X should be Xᵀ on the right side"
+    );
+    case!(
+        transpose_too_many,
+        &format!("{SQUARE}claim c: ∂/∂w ‖X w - y‖^2 = 2 Xᵀ (Xᵀ w - y)"),
+        "a transpose is one too many: Xᵀ should be X on the right side"
+    );
+    case!(
+        transpose_on_either_side,
+        &format!("{SQUARE}claim c: (X w - y)ᵀ X = (X w - y)ᵀ Xᵀ"),
+        "the two sides differ by a transpose: X on the left side, Xᵀ on the right"
+    );
+    case!(
+        a_symmetric_matrix_is_its_own_transpose,
+        &format!("{SQUARE}claim c: ∂/∂w (wᵀ S w) = S w"),
+        "off by a factor 2: the left side is 2 times the right side"
+    );
     #[test]
     fn a_ratio_that_only_restates_the_sides_is_not_said() {
         let got = diagnosis("x : real\nclaim c: sin(x) = cos(x)\n").unwrap_or_default();
@@ -1164,7 +1215,7 @@ mod tests {
         let x = store.add(Node::Var(xv, vec![]));
         let two = store.int(2);
         let lhs = store.mul2(two, x);
-        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx, &[]);
+        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx, &NO_WORDING);
         assert!(got.is_some_and(|g| g.starts_with("off by a factor 2")));
         cx.dims.clear();
         assert!(numeric::counterexample_point(&symbols, &[], &cx).is_some());
@@ -1187,7 +1238,7 @@ mod tests {
             rhs: 2.0,
         };
         assert_eq!(
-            diagnose(&mut store, &mut symbols, x, x, &[], &cx, &[]),
+            diagnose(&mut store, &mut symbols, x, x, &[], &cx, &NO_WORDING),
             None
         );
     }

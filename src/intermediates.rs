@@ -123,3 +123,91 @@ fn has_its_variables(store: &Store, symbols: &Symbols, id: Id, point: &Point) ->
     });
     !missing
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::lower_file;
+    use crate::syntax::parse_file;
+    use pretty_assertions::assert_eq;
+
+    /// The intermediates of the first link of `source` at `cx`.
+    fn at(source: &str, cx: &Counterexample) -> Vec<(String, SampleValue)> {
+        let lowered = lower_file(&parse_file(source));
+        assert!(lowered.errors.is_empty(), "{:?}", lowered.errors);
+        let link = lowered.claims[0].links[0].clone().expect("the link lowers");
+        at_counterexample(
+            &lowered.store,
+            &lowered.symbols,
+            &link.lets,
+            &link.free,
+            cx,
+            &lowered.lets,
+        )
+    }
+
+    fn cx(values: Vec<(&str, SampleValue)>, dims: Vec<(&str, usize)>) -> Counterexample {
+        Counterexample {
+            dims: dims.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
+            indices: vec![],
+            values: values
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v))
+                .collect(),
+            intermediates: vec![],
+            lhs: 0.0,
+            rhs: 1.0,
+        }
+    }
+
+    #[test]
+    fn lets_are_evaluated_from_the_variables() {
+        let source = "x : vector[n]\nW : matrix[m, n]\n\
+                      let z = W x\nlet s = Σ_i z[i]^2\nlet P = W Wᵀ\n\
+                      claim c: s = Σ_i P[i, i]\n";
+        let point = cx(
+            vec![
+                ("x", SampleValue::Vector(vec![1.0, 2.0])),
+                (
+                    "W",
+                    SampleValue::Matrix(vec![vec![1.0, 0.0], vec![0.5, -1.0]]),
+                ),
+            ],
+            vec![("m", 2), ("n", 2)],
+        );
+        assert_eq!(
+            at(source, &point),
+            [
+                ("z".to_string(), SampleValue::Vector(vec![1.0, -1.5])),
+                ("s".to_string(), SampleValue::Scalar(3.25)),
+                (
+                    "P".to_string(),
+                    SampleValue::Matrix(vec![vec![1.0, 0.5], vec![0.5, 1.25]])
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_let_needing_a_variable_the_point_lacks_is_left_out() {
+        let source = "a, b : real\nlet u = a + b\nlet v = 2 a\nclaim c: u = v\n";
+        // A counterexample that lists only `a` (a stale one): `u` needs `b`.
+        let point = cx(vec![("a", SampleValue::Scalar(3.0))], vec![]);
+        assert_eq!(
+            at(source, &point),
+            [("v".to_string(), SampleValue::Scalar(6.0))]
+        );
+    }
+
+    #[test]
+    fn at_most_a_few_the_named_ones_first() {
+        let source = "a : real\nlet l1 = a + 1\nlet l2 = l1 + 1\nlet l3 = l2 + 1\n\
+                      let l4 = l3 + 1\nlet l5 = l4 + 1\nlet l6 = l5 + 1\nlet l7 = l6 + 1\n\
+                      claim c: l7 = l1\n";
+        let point = cx(vec![("a", SampleValue::Scalar(0.0))], vec![]);
+        let names: Vec<String> = at(source, &point).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), MAX_INTERMEDIATES);
+        // l1 and l7 are named by the sides; l2, l3, l4 fill up in file order.
+        assert_eq!(names, ["l1", "l2", "l3", "l4", "l7"]);
+    }
+}

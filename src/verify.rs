@@ -689,7 +689,10 @@ fn combine(
             link.rhs,
             &link.free,
             cx,
-            &lowered.lets,
+            &crate::diagnose::Wording {
+                lets: &lowered.lets,
+                written: &link.written,
+            },
         );
     }
     if let (Verdict::False, Some(cx)) = (step.verdict, &mut step.counterexample) {

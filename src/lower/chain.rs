@@ -176,7 +176,11 @@ fn link(
             lhs,
             rhs,
             free,
-            lets: super::lets_used::lets_used(lw.env, &[p.a, p.b]),
+            lets: super::uses::lets_used(lw.env, &[p.a, p.b]),
+            written: [
+                super::uses::written(lw.env, p.a),
+                super::uses::written(lw.env, p.b),
+            ],
         }),
         Err(diagnostic) => Err(LinkError {
             span: p.line,

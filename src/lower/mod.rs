@@ -55,17 +55,17 @@ mod chain;
 pub mod env;
 mod expand;
 mod leibniz;
-mod lets_used;
 pub mod names;
 mod redefine;
 pub mod shape;
+mod uses;
 
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Store, Symbols, VarId};
 use crate::syntax::ast;
 use crate::syntax::span::Span;
 use expand::Lowerer;
-pub use lets_used::LetUse;
+pub use uses::{LetUse, Written};
 
 /// One link of a chain (or a claim without a chain), ready to check.
 #[derive(Clone, Debug)]
@@ -89,6 +89,9 @@ pub struct Link {
     /// The lets the sides use, directly or through other lets, in file
     /// order: a counterexample shows their values.
     pub lets: Vec<LetUse>,
+    /// The variables each side (left, right) names as written, with
+    /// whether it writes them transposed.
+    pub written: [Vec<Written>; 2],
 }
 
 /// A claim after checking and lowering.
