@@ -380,6 +380,30 @@ mod tests {
         assert_eq!(s.ok().as_deref(), Some(GOLDEN));
     }
 
+    #[test]
+    fn intermediates_come_after_the_values_only_when_there_are_some() {
+        let without = render(&[testdata::checked()], &RUN).expect("serializes");
+        assert!(!without.contains("\"intermediates\""));
+        let mut report = testdata::report();
+        let cx = report.claims[1].steps[0]
+            .counterexample
+            .as_mut()
+            .expect("the false link's counterexample");
+        cx.intermediates = vec![
+            ("s".into(), SampleValue::Vector(vec![1.0, 1.0])),
+            ("t".into(), SampleValue::Scalar(4.0)),
+        ];
+        let outcome = FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        };
+        let text = render(&[outcome], &RUN).expect("serializes");
+        let at = |key: &str| text.find(key).unwrap_or_else(|| panic!("{key}: {text}"));
+        assert!(at("\"values\"") < at("\"intermediates\""));
+        assert!(at("\"intermediates\"") < at("\"lhs\": 4.0"));
+        assert!(at("\"s\"") < at("\"t\": 4.0"));
+    }
+
     /// Every field docs/json.md promises, read the way a consumer would.
     #[test]
     fn documented_fields_are_present() {
