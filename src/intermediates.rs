@@ -77,24 +77,29 @@ fn value_of(
     if !has_its_variables(store, symbols, form.value, point) {
         return None;
     }
-    let mut at = point.clone();
-    let mut entry = |k: &[usize]| -> Option<f64> {
-        for (&ix, &v) in form.indices.iter().zip(k) {
-            *at.indices.get_mut(ix.0 as usize)? = v;
-        }
-        let x = numeric::eval_at(store, symbols, form.value, &at)?;
-        // Adding 0.0 turns -0.0 into 0.0, as the sampler does for the
-        // variables.
-        x.is_finite().then_some(x + 0.0)
-    };
+    // Every entry, row-major.
+    let at: Vec<Vec<usize>> = sizes.iter().fold(vec![Vec::new()], |acc, &n| {
+        acc.iter()
+            .flat_map(|k| {
+                (0..n).map(move |i| {
+                    let mut k = k.clone();
+                    k.push(i);
+                    k
+                })
+            })
+            .collect()
+    });
+    let entries: Vec<f64> =
+        numeric::eval_each(store, symbols, form.value, point, &form.indices, &at)
+            .into_iter()
+            // Adding 0.0 turns -0.0 into 0.0, as the sampler does for the
+            // variables.
+            .map(|x| x.filter(|x| x.is_finite()).map(|x| x + 0.0))
+            .collect::<Option<_>>()?;
     Some(match sizes[..] {
-        [] => SampleValue::Scalar(entry(&[])?),
-        [n] => SampleValue::Vector((0..n).map(|i| entry(&[i])).collect::<Option<_>>()?),
-        [m, n] => SampleValue::Matrix(
-            (0..m)
-                .map(|i| (0..n).map(|j| entry(&[i, j])).collect::<Option<_>>())
-                .collect::<Option<_>>()?,
-        ),
+        [] => SampleValue::Scalar(*entries.first()?),
+        [_] => SampleValue::Vector(entries),
+        [_, n] => SampleValue::Matrix(entries.chunks(n.max(1)).map(<[f64]>::to_vec).collect()),
         _ => return None,
     })
 }

@@ -152,7 +152,6 @@ fn visit(env: &Env, e: &Expr, under: Under, out: &mut Vec<Written>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::lower::{lower_file, Link};
     use crate::syntax::parse_file;
     use pretty_assertions::assert_eq;

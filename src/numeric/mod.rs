@@ -131,6 +131,36 @@ pub fn eval_at(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Optio
     v.first().map(|(x, _)| *x)
 }
 
+/// [`eval_at`] at `point` with `indices` set to each of `at` in turn,
+/// compiling `id` once: the entries of a vector or matrix value. An entry
+/// whose index values do not fit `indices` is `None`.
+pub fn eval_each(
+    store: &Store,
+    symbols: &Symbols,
+    id: Id,
+    point: &Point,
+    indices: &[IndexId],
+    at: &[Vec<usize>],
+) -> Vec<Option<f64>> {
+    let Ok(plan) = plan::Plan::new(store, symbols, &[id]) else {
+        return vec![None; at.len()];
+    };
+    let mut here = point.clone();
+    at.iter()
+        .map(|values| {
+            if values.len() != indices.len() {
+                return None;
+            }
+            for (ix, &v) in indices.iter().zip(values) {
+                *here.indices.get_mut(ix.0 as usize)? = v;
+            }
+            let mut ops = 0;
+            let v = eval::eval_roots::<f64>(&plan, &here, Limits::default().ops, &mut ops).ok()?;
+            v.first().map(|(x, _)| *x)
+        })
+        .collect()
+}
+
 /// The counterexample as a point for [`eval_at`], when its names match the
 /// symbols (variables it does not list have no values).
 pub fn counterexample_point(
