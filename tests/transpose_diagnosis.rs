@@ -125,3 +125,20 @@ fn a_non_square_x_is_a_shape_error_whose_fix_is_proved() {
         "{fixed}"
     );
 }
+
+#[test]
+fn a_latex_document_gets_the_same_diagnosis() {
+    let path = scratch(
+        "square.tex",
+        "\\documentclass{article}\n\\begin{document}\n\
+         %: X : matrix[n, n]\n%: w : vector[n]\n%: y : vector[n]\n\
+         \\[ \\frac{\\partial}{\\partial w} \\|Xw - y\\|^2 = 2X(Xw - y) \\]\n\
+         \\[ \\frac{\\partial}{\\partial w} \\|Xw - y\\|_2^2 = 2X^T(Xw - y) \\]\n\
+         \\end{document}\n",
+    );
+    let found = links(&path);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let d = found[0].1.as_deref().unwrap_or_default();
+    assert!(d.starts_with(MISSING), "{d}");
+    assert_eq!(found[1], ("proved".to_string(), None));
+}
