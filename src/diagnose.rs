@@ -19,11 +19,13 @@ use crate::canon::{self, Budget};
 use crate::diff::has_derivative;
 use crate::expr::print::print;
 use crate::expr::{Func, Id, IndexId, Node, Rational, Store, Symbols, VarId};
-use crate::lower::LetForm;
-use crate::numeric::{self, Counterexample, Point, SampleValue};
+use crate::lower::{LetForm, Written};
+use crate::numeric::{self, Counterexample, Point};
 use num_traits::{One, Signed, Zero};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+
+mod transpose;
 
 /// Random points checked besides the counterexample.
 const POINTS: usize = 12;
@@ -59,15 +61,25 @@ pub fn diagnose(
     rhs: Id,
     free: &[IndexId],
     cx: &Counterexample,
-    lets: &[LetForm],
+    wording: &Wording<'_>,
 ) -> Option<String> {
     let mut d = Diagnoser::new(store, symbols, lhs, rhs, free, cx);
-    let said = say(&mut d, free)?;
-    Some(d.name_lets(lets, said))
+    let said = say(&mut d, free, wording.written)?;
+    Some(d.name_lets(wording.lets, said))
+}
+
+/// How the link is written, for a diagnosis's words only (nothing here
+/// decides what is said true).
+#[derive(Clone, Copy)]
+pub struct Wording<'a> {
+    /// The file's lets, named where their values appear.
+    pub lets: &'a [LetForm],
+    /// How each side (left, right) writes its variables: `X` or `Xᵀ`.
+    pub written: &'a [Vec<Written>; 2],
 }
 
 /// The diagnosis, before let-names are put back.
-fn say(d: &mut Diagnoser<'_>, free: &[IndexId]) -> Option<String> {
+fn say(d: &mut Diagnoser<'_>, free: &[IndexId], written: &[Vec<Written>; 2]) -> Option<String> {
     let difference = match d.difference() {
         Ok(difference) => difference,
         // Canonically equal sides contradict the counterexample; whatever
@@ -77,6 +89,7 @@ fn say(d: &mut Diagnoser<'_>, free: &[IndexId]) -> Option<String> {
     let headline = d
         .by_free_index(free)
         .or_else(|| d.by_wrong_rule())
+        .or_else(|| d.by_transpose(free, written))
         .or_else(|| d.by_ratio());
     match (headline, difference) {
         (Some(h), Some((_, text))) if text.chars().count() <= MAX_DIFFERENCE => {
@@ -125,7 +138,7 @@ impl<'a> Diagnoser<'a> {
         // Deterministic, and different links get different points.
         let seed = 0x9e37_79b9_7f4a_7c15_u64 ^ (u64::from(lhs.0) << 32 | u64::from(rhs.0));
         let mut all = Vec::new();
-        all.extend(point_of(symbols, free, cx));
+        all.extend(numeric::counterexample_point(symbols, free, cx));
         all.extend(numeric::random_points(
             store,
             symbols,
@@ -294,14 +307,22 @@ impl<'a> Diagnoser<'a> {
     /// True when `id` equals the right side at every point where both are
     /// defined, and there are enough such points.
     fn agree(&self, id: Id) -> bool {
+        self.agrees_with(id, false)
+    }
+
+    /// True when `id` equals the left side (`with_lhs`) or the right side
+    /// at every point where both are defined, and there are enough such
+    /// points.
+    fn agrees_with(&self, id: Id, with_lhs: bool) -> bool {
         if self.work_left == 0 {
             return false;
         }
         let mut checked = 0;
-        for (p, _, r) in &self.points {
+        for (p, l, r) in &self.points {
             let Some(v) = numeric::eval_at(self.store, self.symbols, id, p) else {
                 continue;
             };
+            let r = if with_lhs { l } else { r };
             if (v - r).abs() > 1e-7 * v.abs().max(r.abs()) + 1e-9 {
                 return false;
             }
@@ -710,35 +731,6 @@ fn rewrite(
     result
 }
 
-/// The counterexample as a point for [`numeric::eval_at`], when its names
-/// match the symbols.
-fn point_of(symbols: &Symbols, free: &[IndexId], cx: &Counterexample) -> Option<Point> {
-    let mut dims = vec![1usize; symbols.dims.len()];
-    for (name, v) in &cx.dims {
-        let d = symbols.dims.iter().position(|d| &d.name == name)?;
-        dims[d] = *v;
-    }
-    let mut indices = vec![0usize; symbols.indices.len()];
-    for (name, v) in &cx.indices {
-        let i = free.iter().find(|i| &symbols.index(**i).name == name)?;
-        *indices.get_mut(i.0 as usize)? = *v;
-    }
-    let mut vars = vec![Vec::new(); symbols.vars.len()];
-    for (name, value) in &cx.values {
-        let v: VarId = symbols.var_named(name)?;
-        vars[v.0 as usize] = match value {
-            SampleValue::Scalar(x) => vec![*x],
-            SampleValue::Vector(xs) => xs.clone(),
-            SampleValue::Matrix(rows) => rows.concat(),
-        };
-    }
-    Some(Point {
-        dims,
-        indices,
-        vars,
-    })
-}
-
 /// Stands for a let's index in its printed value while it is matched.
 const HOLE: &str = "\u{2983}";
 
@@ -975,6 +967,13 @@ fn without_coefficient(store: &mut Store, id: Id) -> Option<Id> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::numeric::SampleValue;
+
+    /// Nothing about how the link is written.
+    const NO_WORDING: Wording<'static> = Wording {
+        lets: &[],
+        written: &[Vec::new(), Vec::new()],
+    };
 
     #[test]
     fn let_values_are_named_where_they_appear_whole() {
@@ -1026,7 +1025,10 @@ mod tests {
             link.rhs,
             &link.free,
             &cx,
-            &lowered.lets,
+            &Wording {
+                lets: &lowered.lets,
+                written: &link.written,
+            },
         )
     }
 
@@ -1152,6 +1154,27 @@ mod tests {
         "p : positive\nclaim c: sqrt(p) = p",
         "an exponent is off by 1/2: sqrt(p) on the left, p on the right"
     );
+    const SQUARE: &str = "X : matrix[n, n]\nS : symmetric matrix[n, n]\nw, y : vector[n]\n";
+    case!(
+        transpose_missing,
+        &format!("{SQUARE}claim c: ∂/∂w ‖X w - y‖^2 = 2 X (X w - y)"),
+        "a transpose is missing: X should be Xᵀ on the right side"
+    );
+    case!(
+        transpose_too_many,
+        &format!("{SQUARE}claim c: ∂/∂w ‖X w - y‖^2 = 2 Xᵀ (Xᵀ w - y)"),
+        "a transpose is one too many: Xᵀ should be X on the right side"
+    );
+    case!(
+        transpose_on_either_side,
+        &format!("{SQUARE}claim c: (X w - y)ᵀ X = (X w - y)ᵀ Xᵀ"),
+        "the two sides differ by a transpose: X on the left side, Xᵀ on the right"
+    );
+    case!(
+        a_symmetric_matrix_is_its_own_transpose,
+        &format!("{SQUARE}claim c: ∂/∂w (wᵀ S w) = S w"),
+        "off by a factor 2: the left side is 2 times the right side"
+    );
     #[test]
     fn a_ratio_that_only_restates_the_sides_is_not_said() {
         let got = diagnosis("x : real\nclaim c: sin(x) = cos(x)\n").unwrap_or_default();
@@ -1182,6 +1205,7 @@ mod tests {
             dims: vec![("nope".into(), 2)],
             indices: vec![],
             values: vec![],
+            intermediates: vec![],
             lhs: 1.0,
             rhs: 2.0,
         };
@@ -1191,10 +1215,10 @@ mod tests {
         let x = store.add(Node::Var(xv, vec![]));
         let two = store.int(2);
         let lhs = store.mul2(two, x);
-        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx, &[]);
+        let got = diagnose(&mut store, &mut symbols, lhs, x, &[], &cx, &NO_WORDING);
         assert!(got.is_some_and(|g| g.starts_with("off by a factor 2")));
         cx.dims.clear();
-        assert!(point_of(&symbols, &[], &cx).is_some());
+        assert!(numeric::counterexample_point(&symbols, &[], &cx).is_some());
     }
 
     #[test]
@@ -1209,11 +1233,12 @@ mod tests {
             dims: vec![],
             indices: vec![],
             values: vec![("x".into(), SampleValue::Scalar(1.0))],
+            intermediates: vec![],
             lhs: 1.0,
             rhs: 2.0,
         };
         assert_eq!(
-            diagnose(&mut store, &mut symbols, x, x, &[], &cx, &[]),
+            diagnose(&mut store, &mut symbols, x, x, &[], &cx, &NO_WORDING),
             None
         );
     }

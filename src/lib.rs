@@ -68,6 +68,7 @@ mod document;
 mod expr;
 mod fnv;
 mod front;
+mod intermediates;
 mod latex;
 mod lower;
 mod numeric;

@@ -689,6 +689,19 @@ fn combine(
             link.rhs,
             &link.free,
             cx,
+            &crate::diagnose::Wording {
+                lets: &lowered.lets,
+                written: &link.written,
+            },
+        );
+    }
+    if let (Verdict::False, Some(cx)) = (step.verdict, &mut step.counterexample) {
+        cx.intermediates = crate::intermediates::at_counterexample(
+            &lowered.store,
+            &lowered.symbols,
+            &link.lets,
+            &link.free,
+            cx,
             &lowered.lets,
         );
     }

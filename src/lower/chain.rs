@@ -117,7 +117,7 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
         match step {
             Step::Pair(p) => match lower_pair(lw, p.a, p.b) {
                 Ok((l, r, _)) if p.implicit && alpha_eq(&lw.store, l, r) => {}
-                result => links.push(link(p, result)),
+                result => links.push(link(lw, p, result)),
             },
             Step::Broken { line, prev } => links.push(Err(LinkError {
                 span: line.span,
@@ -130,7 +130,8 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
     }
     // A chain that only restates the claim still checks the claim.
     if links.is_empty() {
-        links.push(link(&whole, lower_pair(lw, whole.a, whole.b)));
+        let result = lower_pair(lw, whole.a, whole.b);
+        links.push(link(lw, &whole, result));
     }
     // The comment on a claim line that has a chain belongs to no step of
     // its own: it goes with the first link, unless that link has one.
@@ -146,7 +147,8 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
         }
     }
     let whole = if links.len() >= 2 {
-        link(&whole, lower_pair(lw, whole.a, whole.b)).ok()
+        let result = lower_pair(lw, whole.a, whole.b);
+        link(lw, &whole, result).ok()
     } else {
         None
     };
@@ -160,7 +162,11 @@ pub(crate) fn lower_claim<'a>(lw: &mut Lowerer<'a>, claim: &'a Claim) -> Lowered
 
 // The result type is the shared `LoweredClaim::links` element.
 #[allow(clippy::result_large_err)]
-fn link(p: &Pair, result: Result<(Id, Id, Vec<IndexId>), Diagnostic>) -> Result<Link, LinkError> {
+fn link(
+    lw: &Lowerer<'_>,
+    p: &Pair,
+    result: Result<(Id, Id, Vec<IndexId>), Diagnostic>,
+) -> Result<Link, LinkError> {
     match result {
         Ok((lhs, rhs, free)) => Ok(Link {
             span: p.line,
@@ -170,6 +176,11 @@ fn link(p: &Pair, result: Result<(Id, Id, Vec<IndexId>), Diagnostic>) -> Result<
             lhs,
             rhs,
             free,
+            lets: super::uses::lets_used(lw.env, &[p.a, p.b]),
+            written: [
+                super::uses::written(lw.env, p.a),
+                super::uses::written(lw.env, p.b),
+            ],
         }),
         Err(diagnostic) => Err(LinkError {
             span: p.line,

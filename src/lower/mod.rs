@@ -58,12 +58,14 @@ mod leibniz;
 pub mod names;
 mod redefine;
 pub mod shape;
+mod uses;
 
 use crate::diag::Diagnostic;
 use crate::expr::{Id, IndexId, Store, Symbols, VarId};
 use crate::syntax::ast;
 use crate::syntax::span::Span;
 use expand::Lowerer;
+pub use uses::{LetUse, Written};
 
 /// One link of a chain (or a claim without a chain), ready to check.
 #[derive(Clone, Debug)]
@@ -84,6 +86,12 @@ pub struct Link {
     /// The free indices of both sides (the same set, checked), in order of
     /// first appearance on the left side.
     pub free: Vec<IndexId>,
+    /// The lets the sides use, directly or through other lets, in file
+    /// order: a counterexample shows their values.
+    pub lets: Vec<LetUse>,
+    /// The variables each side (left, right) names as written, with
+    /// whether it writes them transposed.
+    pub written: [Vec<Written>; 2],
 }
 
 /// A claim after checking and lowering.

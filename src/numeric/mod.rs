@@ -131,6 +131,69 @@ pub fn eval_at(store: &Store, symbols: &Symbols, id: Id, point: &Point) -> Optio
     v.first().map(|(x, _)| *x)
 }
 
+/// [`eval_at`] at `point` with `indices` set to each of `at` in turn,
+/// compiling `id` once: the entries of a vector or matrix value. An entry
+/// whose index values do not fit `indices` is `None`.
+pub fn eval_each(
+    store: &Store,
+    symbols: &Symbols,
+    id: Id,
+    point: &Point,
+    indices: &[IndexId],
+    at: &[Vec<usize>],
+) -> Vec<Option<f64>> {
+    let Ok(plan) = plan::Plan::new(store, symbols, &[id]) else {
+        return vec![None; at.len()];
+    };
+    let mut here = point.clone();
+    at.iter()
+        .map(|values| {
+            if values.len() != indices.len() {
+                return None;
+            }
+            for (ix, &v) in indices.iter().zip(values) {
+                *here.indices.get_mut(ix.0 as usize)? = v;
+            }
+            let mut ops = 0;
+            let v = eval::eval_roots::<f64>(&plan, &here, Limits::default().ops, &mut ops).ok()?;
+            v.first().map(|(x, _)| *x)
+        })
+        .collect()
+}
+
+/// The counterexample as a point for [`eval_at`], when its names match the
+/// symbols (variables it does not list have no values).
+pub fn counterexample_point(
+    symbols: &Symbols,
+    free: &[IndexId],
+    cx: &Counterexample,
+) -> Option<Point> {
+    let mut dims = vec![1usize; symbols.dims.len()];
+    for (name, v) in &cx.dims {
+        let d = symbols.dims.iter().position(|d| &d.name == name)?;
+        dims[d] = *v;
+    }
+    let mut indices = vec![0usize; symbols.indices.len()];
+    for (name, v) in &cx.indices {
+        let i = free.iter().find(|i| &symbols.index(**i).name == name)?;
+        *indices.get_mut(i.0 as usize)? = *v;
+    }
+    let mut vars = vec![Vec::new(); symbols.vars.len()];
+    for (name, value) in &cx.values {
+        let v: crate::expr::VarId = symbols.var_named(name)?;
+        vars[v.0 as usize] = match value {
+            SampleValue::Scalar(x) => vec![*x],
+            SampleValue::Vector(xs) => xs.clone(),
+            SampleValue::Matrix(rows) => rows.concat(),
+        };
+    }
+    Some(Point {
+        dims,
+        indices,
+        vars,
+    })
+}
+
 #[cfg(test)]
 /// The value of node `id` at `point` computed in double-double precision
 /// (about 32 significant digits), rounded to `f64`; `None` as for

@@ -358,6 +358,7 @@ fn counterexample(
         dims,
         indices,
         values,
+        intermediates: Vec::new(),
         // Adding 0.0 turns -0.0 into 0.0, which reads better.
         lhs: lhs + 0.0,
         rhs: rhs + 0.0,

@@ -36,6 +36,11 @@ pub struct Counterexample {
     pub indices: Vec<(String, usize)>,
     /// Values of the variables that occur in the link.
     pub values: Vec<(String, SampleValue)>,
+    /// Values there of the lets the link uses (`z1`, `h`, …), in file
+    /// order: filled after sampling, from the variables' values, so that
+    /// the point reads in the derivation's own names. Empty from the
+    /// sampler.
+    pub intermediates: Vec<(String, SampleValue)>,
     /// The left side's value there.
     pub lhs: f64,
     /// The right side's value there.

@@ -255,14 +255,23 @@ pub(crate) fn counterexample(cx: &Counterexample) -> String {
             .map(|(name, v)| format!("{name} = {}", text::sample_value(v))),
     );
     let (lhs, rhs) = text::distinct_pair(cx.lhs, cx.rhs);
-    if at.is_empty() {
+    let mut line = if at.is_empty() {
         format!("counterexample: left = {lhs}, right = {rhs}")
     } else {
         format!(
             "counterexample {}: left = {lhs}, right = {rhs}",
             at.join(", ")
         )
+    };
+    let lets: Vec<String> = cx
+        .intermediates
+        .iter()
+        .map(|(name, v)| format!("{name} = {}", text::sample_value(v)))
+        .collect();
+    if !lets.is_empty() {
+        line.push_str(&format!(" (where {})", lets.join(", ")));
     }
+    line
 }
 
 /// The runner's escaping of a command's message: `%`, CR and LF.

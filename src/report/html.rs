@@ -351,6 +351,16 @@ fn counterexample(cx: &Counterexample) -> String {
         esc(&lhs),
         esc(&rhs)
     );
+    // The lets the link uses, after the sides: "where z1 = …".
+    for (k, (name, value)) in cx.intermediates.iter().enumerate() {
+        let lead = if k == 0 { "where " } else { "" };
+        let _ = write!(
+            out,
+            "<tr class=\"let\"><th scope=\"row\">{lead}<math>{}</math></th><td>{}</td></tr>",
+            to_mathml(&layout_name(name)),
+            esc(&text::sample_value(value))
+        );
+    }
     out.push_str("</tbody></table></div>");
     out
 }

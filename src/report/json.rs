@@ -145,6 +145,8 @@ struct CounterexampleJson<'a> {
     dims: Named<'a, usize>,
     indices: Named<'a, usize>,
     values: Named<'a, SampleValue>,
+    #[serde(skip_serializing_if = "Named::is_empty")]
+    intermediates: Named<'a, SampleValue>,
     lhs: f64,
     rhs: f64,
 }
@@ -152,6 +154,12 @@ struct CounterexampleJson<'a> {
 /// A list of `(name, value)` pairs written as a JSON object in list order:
 /// consumers look values up by name, and the order stays deterministic.
 struct Named<'a, V>(&'a [(String, V)]);
+
+impl<V> Named<'_, V> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 impl<V: Serialize> Serialize for Named<'_, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -315,6 +323,7 @@ fn counterexample(cx: &Counterexample) -> CounterexampleJson<'_> {
         dims: Named(&cx.dims),
         indices: Named(&cx.indices),
         values: Named(&cx.values),
+        intermediates: Named(&cx.intermediates),
         lhs: cx.lhs,
         rhs: cx.rhs,
     }
@@ -369,6 +378,30 @@ mod tests {
     fn whole_report_golden() {
         let s = render(&[testdata::checked(), testdata::missing()], &RUN);
         assert_eq!(s.ok().as_deref(), Some(GOLDEN));
+    }
+
+    #[test]
+    fn intermediates_come_after_the_values_only_when_there_are_some() {
+        let without = render(&[testdata::checked()], &RUN).expect("serializes");
+        assert!(!without.contains("\"intermediates\""));
+        let mut report = testdata::report();
+        let cx = report.claims[1].steps[0]
+            .counterexample
+            .as_mut()
+            .expect("the false link's counterexample");
+        cx.intermediates = vec![
+            ("s".into(), SampleValue::Vector(vec![1.0, 1.0])),
+            ("t".into(), SampleValue::Scalar(4.0)),
+        ];
+        let outcome = FileOutcome::Checked {
+            source: testdata::SOURCE.into(),
+            report,
+        };
+        let text = render(&[outcome], &RUN).expect("serializes");
+        let at = |key: &str| text.find(key).unwrap_or_else(|| panic!("{key}: {text}"));
+        assert!(at("\"values\"") < at("\"intermediates\""));
+        assert!(at("\"intermediates\"") < at("\"lhs\": 4.0"));
+        assert!(at("\"s\"") < at("\"t\": 4.0"));
     }
 
     /// Every field docs/json.md promises, read the way a consumer would.

@@ -289,6 +289,15 @@ fn counterexample(cx: &Counterexample) -> String {
         "\\emph{{right side}} & \\texttt{{{}}}",
         escape_text(&rhs)
     ));
+    // The lets the link uses, after the sides: "where z1 = …".
+    for (k, (name, value)) in cx.intermediates.iter().enumerate() {
+        let lead = if k == 0 { "\\emph{where} " } else { "" };
+        rows.push(format!(
+            "{lead}${}$ & \\texttt{{{}}}",
+            to_latex(&layout_name(name)),
+            escape_text(&text::sample_value(value))
+        ));
+    }
     out.push_str(&rows.join(" \\\\ "));
     out.push_str("\\end{tabular}");
     out

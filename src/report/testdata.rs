@@ -81,6 +81,7 @@ pub(crate) fn report() -> FileReport {
                 dims: vec![("n".into(), 2)],
                 indices: vec![],
                 values: vec![("v".into(), SampleValue::Vector(vec![1.0, 1.0]))],
+                intermediates: vec![],
                 lhs: 4.0,
                 rhs: 2.0,
             }),

@@ -34,6 +34,21 @@ pub fn render_counterexample(cx: &Counterexample, config: &Config) -> String {
     for (name, value) in rows {
         out.push_str(&format!("  {} = {value}\n", text::pad(&name, name_width)));
     }
+    // The lets the link uses, after the sides as a mathematician writes
+    // "where z1 = …": values that follow from the variables above.
+    let lets: Vec<(String, String)> = cx
+        .intermediates
+        .iter()
+        .map(|(name, v)| (one_line(name), text::sample_value(v)))
+        .collect();
+    let let_width = lets.iter().map(|(n, _)| text::width(n)).max().unwrap_or(0);
+    for (k, (name, value)) in lets.into_iter().enumerate() {
+        let lead = if k == 0 { "where" } else { "" };
+        out.push_str(&format!(
+            "  {lead:5} {} = {value}\n",
+            text::pad(&name, let_width)
+        ));
+    }
     out
 }
 
@@ -58,6 +73,7 @@ mod tests {
                 ("ŷ".into(), SampleValue::Vector(vec![0.25, 0.75])),
                 ("t".into(), SampleValue::Scalar(1.0 / 3.0)),
             ],
+            intermediates: vec![],
             lhs: 0.1,
             rhs: 0.1000001,
         };
@@ -70,6 +86,32 @@ counterexample at m = 2, d = 1, i = 1
   t     = 0.333333
   left  = 0.1
   right = 0.1000001
+"
+        );
+    }
+
+    #[test]
+    fn intermediates_follow_the_sides_after_where() {
+        let cx = Counterexample {
+            dims: vec![("n".into(), 2)],
+            indices: vec![],
+            values: vec![("x".into(), SampleValue::Vector(vec![1.0, -0.5]))],
+            intermediates: vec![
+                ("z".into(), SampleValue::Vector(vec![0.5, -1.25])),
+                ("loss".into(), SampleValue::Scalar(2.0)),
+            ],
+            lhs: 1.0,
+            rhs: 2.0,
+        };
+        assert_eq!(
+            render_counterexample(&cx, &PLAIN),
+            "\
+counterexample at n = 2
+  x     = [1, -0.5]
+  left  = 1
+  right = 2
+  where z    = [0.5, -1.25]
+        loss = 2
 "
         );
     }
