@@ -90,6 +90,7 @@ fn notations_on_paper_are_proved_and_their_wrong_variants_are_false() {
     for (path, at_least) in [
         ("tests/claims/notation.txt", 35),
         ("tests/claims/norms_abs.txt", 10),
+        ("tests/claims/hyperbolic.txt", 26),
     ] {
         notations_as_named(path, at_least);
     }

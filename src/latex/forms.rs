@@ -728,6 +728,9 @@ impl P<'_> {
         } else if self.peek_is(|t| t.is_sym('{')) {
             let r = self.arg_range(self.pos, "a function")?;
             vec![self.within(r, "`}`", |p| p.sum())?]
+        } else if bare && self.peek_is(super::expr::is_sum_token) {
+            // `\log \sum_k e^{z_k}`: the sum, whose body is a product.
+            vec![self.sum_prefix()?]
         } else if bare && self.peek_is(starts_operand) {
             vec![self.power()?]
         } else {

@@ -201,6 +201,14 @@ pub(crate) fn is_builtin_word(word: &str) -> bool {
             | "relu"
             | "softplus"
             | "logsumexp"
+            | "sinh"
+            | "cosh"
+            | "sech"
+            | "csch"
+            | "coth"
+            | "sec"
+            | "csc"
+            | "cot"
     )
 }
 

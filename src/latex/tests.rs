@@ -70,6 +70,11 @@ fn sums_products_and_deltas() {
             "sum(i, y[i] * log(yhat[i]))",
         ),
         ("\\sum_i x_i + 1", "sum(i, x[i]) + 1"),
+        ("\\log \\sum_k e^{z_k}", "log(sum(k, e^z[k]))"),
+        (
+            "\\log \\sum_{k=1}^{K} e^{z_k} - z_j",
+            "log(sum(k, e^z[k])) - z[j]",
+        ),
         ("\\delta_{ij}", "delta(i, j)"),
         ("\\delta_{i j}", "delta(i, j)"),
         ("\\delta_{i,j}", "delta(i, j)"),

@@ -1,6 +1,7 @@
 //! The builtins a file may use without declaring them: scalar functions,
 //! the constants `e` and `pi`, and the definitions (`softmax`, `max`,
-//! `logsumexp`, `diag`, `norm`, …).
+//! `logsumexp`, `diag`, `norm`, the hyperbolic and reciprocal trigonometric
+//! functions, …).
 
 use crate::expr::{Constant, Func};
 use crate::syntax::ast::{map_item_spans, Def, Item};
@@ -63,6 +64,14 @@ mean(v) := sum(i, v[i]) / sum(k, v[k]^0)
 diag(v)[i, j] := v[i] delta(i, j) v[j]^0
 tr(A) := sum(i, A[i, i])
 norm(v) := sqrt(sum(i, v[i]^2))
+sinh(t) := (exp(t) - exp(-t)) / 2
+cosh(t) := (exp(t) + exp(-t)) / 2
+sech(t) := 2 / (exp(t) + exp(-t))
+csch(t) := 2 / (exp(t) - exp(-t))
+coth(t) := (exp(t) + exp(-t)) / (exp(t) - exp(-t))
+sec(t) := 1 / cos(t)
+csc(t) := 1 / sin(t)
+cot(t) := cos(t) / sin(t)
 ";
 
 /// The identity matrix, when the file declares no `I` of its own: its size
@@ -137,12 +146,20 @@ mod tests {
                 "diag",
                 "tr",
                 "norm",
+                "sinh",
+                "cosh",
+                "sech",
+                "csch",
+                "coth",
+                "sec",
+                "csc",
+                "cot",
                 SOFTMAX_ROWS,
                 NORM_SCALAR
             ]
         );
         let sm = &builtin_defs()[0].1;
         assert_eq!(sm.result_indices.len(), 1);
-        assert_eq!(builtin_defs()[8].1.result_indices.len(), 2);
+        assert_eq!(builtin_defs()[16].1.result_indices.len(), 2);
     }
 }
