@@ -10,8 +10,10 @@
 //! - σ, tanh, sin, tan are normalized by parity; in the fallback mode σ and
 //!   tanh are written with exp and tan as sin/cos.
 //! - Hooks into sibling files: non-integer powers of sums and constants
-//!   (`powers.rs`), log of a sum's content and of power atoms (`logs.rs`),
-//!   angle addition in the fallback mode (`trig.rs`).
+//!   (`powers.rs`), positive factors out of a radicand (`radicals.rs`), log
+//!   of a sum's content and of power atoms (`logs.rs`), multiples of π in
+//!   sin, cos and tan (`periods.rs`), angle addition in the fallback mode
+//!   (`trig.rs`).
 
 use super::poly::{Mono, Poly};
 use super::ratfun::Rf;

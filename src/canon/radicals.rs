@@ -122,17 +122,26 @@ impl Ctx<'_> {
         for (a, e) in &m.0 {
             let one = Rf::mono(Mono(vec![(*a, e.clone())]));
             let p = self.pow_rf(&one, &Rf::constant(r.clone()))?;
+            if self.is_undefined(&p) {
+                return Ok(Some(p));
+            }
             acc = self.rf_mul(&acc, &p)?;
         }
         for (fp, k) in pos_den {
             let e = -(r * Rational::from_integer(k.into()));
             let p = self.pow_rf(&Rf::poly((*fp).clone()), &Rf::constant(e))?;
+            if self.is_undefined(&p) {
+                return Ok(Some(p));
+            }
             acc = self.rf_mul(&acc, &p)?;
         }
         let rest = Rf {
             num: rest_num,
             den: rest_den,
         };
+        if self.is_undefined(&acc) {
+            return Ok(Some(acc));
+        }
         let p = if rest.as_constant().is_some_and(|k| k.is_one()) {
             Rf::one()
         } else if rest.den.is_empty() {
@@ -143,6 +152,10 @@ impl Ctx<'_> {
             let e = self.store.num(r.clone());
             Rf::atom(self.store.add(Node::Pow(b, e)))
         };
+        if self.is_undefined(&p) {
+            // Undefined anywhere is undefined as a whole, and one atom.
+            return Ok(Some(p));
+        }
         self.rf_mul(&acc, &p).map(Some)
     }
 }
@@ -208,6 +221,8 @@ mod tests {
         assert_not_proved("sqrt((a + 1)/(b + 1))", "sqrt(a + 1)/sqrt(b + 1)");
         assert_not_proved("sqrt(4*a^2 + 4)", "4*sqrt(a^2 + 1)");
         assert_not_proved("sqrt(-4*a^2 - 4)", "2*sqrt(a^2 + 1)");
+        assert_not_proved("sqrt(-4*a^2 - 4)", "sqrt(-a^2 - 1)");
+        assert_not_proved("sqrt(-p)", "0");
         assert_not_proved("d(sqrt(1 + 1/w^4), w)", "2/(w^3*sqrt(w^4 + 1))");
     }
 }
