@@ -405,6 +405,9 @@ impl Ctx<'_> {
             if let Some(p) = self.radical_factors(rb, r)? {
                 return Ok(p); // radicals.rs
             }
+            if let Some(p) = self.square_radicand(rb, r)? {
+                return Ok(p); // radicals.rs
+            }
         }
         if !rb.den.is_empty() {
             return Ok(opaque(self));
@@ -446,6 +449,17 @@ impl Ctx<'_> {
             let k = m.0[0].1.to_rational() * r;
             return self.normalize(Rf::mono(Mono::atom(abs, k)));
         }
+        // (Π a^k)^r = Π (a^k)^r when every factor is ≥ 0: known
+        // nonnegative, or an even power (each then goes by the rules above).
+        if m.0.iter().all(|(a, e)| self.nonneg(*a) || e.is_even()) {
+            self.note(Rule::PowerOfProduct);
+            let mut acc = Rf::constant(coef);
+            for f in &m.0 {
+                let p = self.pow_frac(&Rf::mono(Mono(vec![f.clone()])), r)?;
+                acc = self.rf_mul(&acc, &p)?;
+            }
+            return Ok(acc);
+        }
         match self.radical_factors(rb, r)? {
             Some(p) => Ok(p), // radicals.rs
             None => Ok(opaque(self)),
@@ -467,7 +481,7 @@ fn kink_at_constant(f: Func, c: &Rational) -> Rational {
 }
 
 /// `c^r` when it is rational (c > 0).
-fn exact_root(c: &Rational, r: &Rational) -> Option<Rational> {
+pub(super) fn exact_root(c: &Rational, r: &Rational) -> Option<Rational> {
     let q = r.denom().to_u32()?;
     if q > 64 {
         return None;

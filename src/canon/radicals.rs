@@ -30,6 +30,7 @@
 //! power. `X` then has content 1 and no positive monomial factor, so the
 //! second pass takes nothing out and ends.
 
+use super::funcs::exact_root;
 use super::poly::{Exp, Mono, Poly};
 use super::ratfun::Rf;
 use super::{Ctx, Rule, R};
@@ -160,6 +161,45 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    /// `rb^r` for a radicand that is the square of a binomial `Q`
+    /// (`x² + 2x + 1`, `4p² − 4pq + q²`): `(Q²)^r = |Q|^(2r)`, since
+    /// `Q² = |Q|²` and `|Q| ≥ 0`; both sides are defined where `Q ≠ 0` or
+    /// `r > 0`. `None` for any other radicand.
+    pub(crate) fn square_radicand(&mut self, rb: &Rf, r: &Rational) -> R<Option<Rf>> {
+        let [(m0, c0), _, (m2, c2)] = rb.num.terms.as_slice() else {
+            return Ok(None);
+        };
+        if !rb.den.is_empty() {
+            return Ok(None);
+        }
+        // In a square (a + b)² = a² + 2ab + b² of distinct monomials, the
+        // squares are the least and the greatest terms (the order is
+        // compatible with products).
+        let half = Rational::new(1.into(), 2.into());
+        let even = |m: &Mono| m.0.iter().all(|(_, e)| e.is_even());
+        if !even(m0) || !even(m2) || !c0.is_positive() || !c2.is_positive() {
+            return Ok(None);
+        }
+        let (Some(r0), Some(r2)) = (exact_root(c0, &half), exact_root(c2, &half)) else {
+            return Ok(None);
+        };
+        let (s0, s2) = (m0.pow(&half), m2.pow(&half));
+        for sign in [1, -1] {
+            let mut q = Poly::term(s0.clone(), r0.clone());
+            q.add_term(s2.clone(), &r2 * Rational::from_integer(sign.into()));
+            self.charge(9)?;
+            if q.mul(&q) == rb.num {
+                self.note(Rule::Piecewise);
+                let abs = self.apply_rf(crate::expr::Func::Abs, &Rf::poly(q))?;
+                let e = r * Rational::from_integer(2.into());
+                return self.pow_rf(&abs, &Rf::constant(e)).map(Some);
+            }
+        }
+        Ok(None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::canon::testkit::T;
@@ -211,6 +251,20 @@ mod tests {
         assert_proved("sqrt(1 + 1/x^2)", "sqrt(x^2 + 1)/abs(x)");
         assert_proved("sqrt((a^2 + 1)/(b^2 + 1))", "sqrt(a^2 + 1)/sqrt(b^2 + 1)");
         assert_proved("sqrt(x/(a^2 + 1))", "sqrt(x)/sqrt(a^2 + 1)");
+    }
+
+    #[test]
+    fn squares_come_out_as_absolute_values() {
+        assert_proved("sqrt(a^2 + 2*a + 1)", "abs(a + 1)");
+        assert_proved("sqrt(4*a^2 - 4*a*b + b^2)", "abs(2*a - b)");
+        assert_proved("sqrt(p^2 + 2*p + 1)", "p + 1");
+        assert_proved("sqrt((a + 1)^2)", "abs(a + 1)");
+        assert_proved("sqrt(a^4 + 2*a^3 + a^2)", "abs(a^2 + a)");
+        assert_proved("(a^2 - 2*a + 1)^(3/2)", "abs(a - 1)^3");
+        assert_proved("sqrt(a^2*b^2)", "abs(a)*abs(b)");
+        assert_not_proved("sqrt(a^2 + 2*a + 1)", "a + 1");
+        assert_not_proved("sqrt(a^2 + a + 1)", "abs(a + 1)");
+        assert_not_proved("sqrt(a^2*b^2)", "a*b");
     }
 
     #[test]
