@@ -154,13 +154,18 @@ fn radicals_and_multiples_of_pi_are_proved_and_their_near_misses_are_not() {
         .filter(|(_, v)| !v.iter().all(|&v| v == Verdict::Proved))
         .cloned()
         .collect();
-    wrong.extend(rest.iter().cloned().filter(|(name, v)| {
-        let proved_any = v.contains(&Verdict::Proved);
-        match name.strip_prefix("false_") {
-            Some(_) => proved_any || !v.contains(&Verdict::False),
-            None => proved_any || !name.starts_with("weak_"),
-        }
-    }));
+    wrong.extend(
+        rest.iter()
+            .filter(|(name, v)| {
+                let proved_any = v.contains(&Verdict::Proved);
+                if name.starts_with("false_") {
+                    proved_any || !v.contains(&Verdict::False)
+                } else {
+                    proved_any || !name.starts_with("weak_")
+                }
+            })
+            .cloned(),
+    );
     assert_eq!(
         wrong,
         vec![],
