@@ -578,6 +578,9 @@ impl<'a> Ctx<'a> {
                         return Ok((*self.rf_of(m)?).clone());
                     }
                 }
+                if let Some(p) = self.power_of_power(b, e)? {
+                    return Ok(p); // radicals.rs
+                }
                 let rb = self.rf_of(b)?;
                 let re = self.rf_of(e)?;
                 self.pow_rf(&rb, &re)

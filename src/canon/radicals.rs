@@ -162,6 +162,41 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// `(b^m)^r` for an integer `m` and a non-integer rational `r`, as
+    /// written, before `b^m` is expanded (`((x² + 1)³)^(1/2)` is
+    /// `(x² + 1)·sqrt(x² + 1)`, not the root of a sextic): `b^(m·r)` for odd
+    /// m (where `b^m ≥ 0`, `b ≥ 0` too), `|b|^(m·r)` for even m (`b^m =
+    /// |b|^m`). Either is defined wherever the original is. `None` for any
+    /// other power.
+    pub(crate) fn power_of_power(&mut self, b: Id, e: Id) -> R<Option<Rf>> {
+        let Node::Pow(b2, e2) = *self.store.get(b) else {
+            return Ok(None);
+        };
+        // The exponents as written may be quotients (`1/2`): their forms.
+        let (Some(r), Some(m)) = (self.rf_of(e)?.as_constant(), self.rf_of(e2)?.as_constant())
+        else {
+            return Ok(None);
+        };
+        if r.is_integer() || !m.is_integer() || m.is_zero() {
+            return Ok(None);
+        }
+        let mr = &m * &r;
+        let even = !m.to_integer().bit(0);
+        let rb2 = self.rf_of(b2)?;
+        // Single atoms already have these rules (funcs.rs), and constants
+        // their exact roots.
+        if rb2.den.is_empty() && rb2.num.len() < 2 {
+            return Ok(None);
+        }
+        self.note(Rule::PowerOfProduct);
+        let base = if even {
+            self.apply_rf(crate::expr::Func::Abs, &rb2)?
+        } else {
+            (*rb2).clone()
+        };
+        self.pow_rf(&base, &Rf::constant(mr)).map(Some)
+    }
+
     /// `rb^r` for a radicand that is the square of a binomial `Q`
     /// (`x² + 2x + 1`, `4p² − 4pq + q²`): `(Q²)^r = |Q|^(2r)`, since
     /// `Q² = |Q|²` and `|Q| ≥ 0`; both sides are defined where `Q ≠ 0` or
@@ -262,6 +297,11 @@ mod tests {
         assert_proved("sqrt(a^4 + 2*a^3 + a^2)", "abs(a^2 + a)");
         assert_proved("(a^2 - 2*a + 1)^(3/2)", "abs(a - 1)^3");
         assert_proved("sqrt(a^2*b^2)", "abs(a)*abs(b)");
+        assert_proved("((a^2 + 1)^3)^(1/2)", "(a^2 + 1)*sqrt(a^2 + 1)");
+        assert_proved("((a + b + 1)^2)^(1/2)", "abs(a + b + 1)");
+        assert_proved("((a + 1)^3)^(1/3)", "a + 1");
+        assert_proved("((a + 1)^(-2))^(1/2)", "1/abs(a + 1)");
+        assert_not_proved("((a + b + 1)^2)^(1/2)", "a + b + 1");
         assert_not_proved("sqrt(a^2 + 2*a + 1)", "a + 1");
         assert_not_proved("sqrt(a^2 + a + 1)", "abs(a + 1)");
         assert_not_proved("sqrt(a^2*b^2)", "a*b");
