@@ -29,6 +29,11 @@
 //! two or more terms to a root atom (`powers.rs`), anything else an opaque
 //! power. `X` then has content 1 and no positive monomial factor, so the
 //! second pass takes nothing out and ends.
+//!
+//! Two more shapes meet their written forms: a radicand that is exactly
+//! the square of a binomial, `(Q²)^r = |Q|^(2r)` (`square_radicand`), and
+//! a power of a power as written, `(b^m)^r` with integer m, before `b^m` is
+//! expanded (`power_of_power`).
 
 use super::funcs::exact_root;
 use super::poly::{Exp, Mono, Poly};
