@@ -6,6 +6,9 @@
 //! - tests/claims/true_claims.txt: true identities and derivatives. Each
 //!   must be verified, and the share proved symbolically must stay at or
 //!   above the floor below (the test prints it).
+//! - tests/claims/radicals.txt: radicals and exact multiples of π (issues
+//!   #16 and #14): `ok_` claims must be proved, `false_` ones false, and
+//!   `weak_` ones (wrong rewrites the numbers cannot refute) never proved.
 
 mod claim_files;
 use claim_files::{count_proved, verdicts, verify};
@@ -133,4 +136,41 @@ fn notations_as_named(path: &str, at_least: usize) {
         vec![],
         "{path}: claims whose verdict is not what their name says"
     );
+}
+
+#[test]
+fn radicals_and_multiples_of_pi_are_proved_and_their_near_misses_are_not() {
+    let report = verify("tests/claims/radicals.txt");
+    let all = verdicts(&report);
+    let (ok, rest): (Vec<_>, Vec<_>) = all.iter().cloned().partition(|(n, _)| n.starts_with("ok_"));
+    let falses = rest.iter().filter(|(n, _)| n.starts_with("false_")).count();
+    assert!(
+        ok.len() >= 20 && falses >= 20,
+        "the suite shrank: {} true, {falses} false",
+        ok.len()
+    );
+    let proved = count_proved("radicals", &ok);
+    let mut wrong: Vec<_> = ok
+        .iter()
+        .filter(|(_, v)| !v.iter().all(|&v| v == Verdict::Proved))
+        .cloned()
+        .collect();
+    wrong.extend(
+        rest.iter()
+            .filter(|(name, v)| {
+                let proved_any = v.contains(&Verdict::Proved);
+                if name.starts_with("false_") {
+                    proved_any || !v.contains(&Verdict::False)
+                } else {
+                    proved_any || !name.starts_with("weak_")
+                }
+            })
+            .cloned(),
+    );
+    assert_eq!(
+        wrong,
+        vec![],
+        "claims whose verdict is not what their name says"
+    );
+    assert_eq!(proved, ok.len());
 }

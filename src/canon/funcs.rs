@@ -10,8 +10,10 @@
 //! - σ, tanh, sin, tan are normalized by parity; in the fallback mode σ and
 //!   tanh are written with exp and tan as sin/cos.
 //! - Hooks into sibling files: non-integer powers of sums and constants
-//!   (`powers.rs`), log of a sum's content and of power atoms (`logs.rs`),
-//!   angle addition in the fallback mode (`trig.rs`).
+//!   (`powers.rs`), positive factors out of a radicand (`radicals.rs`), log
+//!   of a sum's content and of power atoms (`logs.rs`), multiples of π in
+//!   sin, cos and tan (`periods.rs`), angle addition in the fallback mode
+//!   (`trig.rs`).
 
 use super::poly::{Mono, Poly};
 use super::ratfun::Rf;
@@ -46,6 +48,9 @@ impl Ctx<'_> {
         }
         if f.has_kink() || f == Func::Softplus {
             return self.piecewise(f, ra);
+        }
+        if let Some(r) = self.reduce_pi(f, ra)? {
+            return Ok(r); // periods.rs
         }
         if let Some(r) = self.trig_expand(f, ra)? {
             return Ok(r); // trig.rs (fallback mode only)
@@ -103,7 +108,11 @@ impl Ctx<'_> {
             Func::Cos => {
                 if ra.num.leading_negative() {
                     self.note(Rule::Parity);
-                    return Ok(self.func_atom(Func::Cos, &ra.neg()));
+                    let neg = ra.neg();
+                    if self.pi_out_of_range(Func::Cos, &neg) {
+                        return self.apply_rf(Func::Cos, &neg);
+                    }
+                    return Ok(self.func_atom(Func::Cos, &neg));
                 }
                 Ok(self.func_atom(Func::Cos, ra))
             }
@@ -181,7 +190,13 @@ impl Ctx<'_> {
     fn odd(&mut self, f: Func, ra: &Rf) -> R<Rf> {
         if ra.num.leading_negative() {
             self.note(Rule::Parity);
-            return Ok(self.func_atom(f, &ra.neg()).neg());
+            let neg = ra.neg();
+            // The negated multiple of π leaves its range: reduce it again
+            // (its term is not the leading one, so this ends).
+            if self.pi_out_of_range(f, &neg) {
+                return Ok(self.apply_rf(f, &neg)?.neg());
+            }
+            return Ok(self.func_atom(f, &neg).neg());
         }
         Ok(self.func_atom(f, ra))
     }
@@ -386,6 +401,14 @@ impl Ctx<'_> {
             // A non-integer power of a negative number is undefined.
             return Ok(self.undefined());
         }
+        if !rb.den.is_empty() || rb.num.len() > 1 {
+            if let Some(p) = self.radical_factors(rb, r)? {
+                return Ok(p); // radicals.rs
+            }
+            if let Some(p) = self.square_radicand(rb, r)? {
+                return Ok(p); // radicals.rs
+            }
+        }
         if !rb.den.is_empty() {
             return Ok(opaque(self));
         }
@@ -404,7 +427,10 @@ impl Ctx<'_> {
             None
         };
         let Some(coef) = coef else {
-            return Ok(opaque(self));
+            return match self.radical_factors(rb, r)? {
+                Some(p) => Ok(p), // radicals.rs
+                None => Ok(opaque(self)),
+            };
         };
         let nonneg = m.0.iter().all(|(a, _)| self.nonneg(*a));
         // (a^k)^r = a^(k·r) for odd integer k: where a^k ≥ 0 (needed for a
@@ -414,15 +440,30 @@ impl Ctx<'_> {
             self.note(Rule::PowerOfProduct);
             return Ok(Rf::poly(Poly::term(m.pow(r), coef)));
         }
-        // (a^k)^r = |a|^(k·r) for even k: a^k = |a|^k everywhere, and |a| ≥ 0;
-        // both are defined exactly where a ≠ 0 or k·r > 0.
-        if c.is_one() && m.0.len() == 1 && m.0[0].1.is_even() && m.0[0].1.is_positive() {
+        // (a^k)^r = |a|^(k·r) for even k: a^k = |a|^k wherever a^k is
+        // defined, and |a| ≥ 0; the right side is defined wherever the left
+        // is (where a ≠ 0 or k·r > 0, and for k < 0 the left needs a ≠ 0).
+        if c.is_one() && m.0.len() == 1 && m.0[0].1.is_even() {
             self.note(Rule::Piecewise);
             let abs = self.store.apply(Func::Abs, m.0[0].0);
             let k = m.0[0].1.to_rational() * r;
             return self.normalize(Rf::mono(Mono::atom(abs, k)));
         }
-        Ok(opaque(self))
+        // (Π a^k)^r = Π (a^k)^r when every factor is ≥ 0: known
+        // nonnegative, or an even power (each then goes by the rules above).
+        if m.0.iter().all(|(a, e)| self.nonneg(*a) || e.is_even()) {
+            self.note(Rule::PowerOfProduct);
+            let mut acc = Rf::constant(coef);
+            for f in &m.0 {
+                let p = self.pow_frac(&Rf::mono(Mono(vec![f.clone()])), r)?;
+                acc = self.rf_mul(&acc, &p)?;
+            }
+            return Ok(acc);
+        }
+        match self.radical_factors(rb, r)? {
+            Some(p) => Ok(p), // radicals.rs
+            None => Ok(opaque(self)),
+        }
     }
 }
 
@@ -440,7 +481,7 @@ fn kink_at_constant(f: Func, c: &Rational) -> Rational {
 }
 
 /// `c^r` when it is rational (c > 0).
-fn exact_root(c: &Rational, r: &Rational) -> Option<Rational> {
+pub(super) fn exact_root(c: &Rational, r: &Rational) -> Option<Rational> {
     let q = r.denom().to_u32()?;
     if q > 64 {
         return None;

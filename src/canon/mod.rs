@@ -30,8 +30,9 @@
 //! `poly` (monomials and polynomials, exact division), `ratfun`
 //! (rational functions, cancellation, building expressions), `funcs` (exp,
 //! log, powers and the other functions), `powers` (rational powers of sums
-//! and constants), `logs` (log over written factors), `trig` (angle
-//! addition, fallback mode), `sums` (index sums and deltas), `facts`
+//! and constants), `radicals` (positive factors out of a radicand), `logs`
+//! (log over written factors), `periods` (sin, cos, tan of multiples of π),
+//! `trig` (angle addition, fallback mode), `sums` (index sums and deltas), `facts`
 //! (positivity), `trace` (named rules). Tests: `tests`
 //! (completeness, backprop, the scalar network), `soundness_tests` (false
 //! claims), `prop_tests` (random expressions), `examples_tests` (the brief's
@@ -41,8 +42,10 @@ mod exact_random;
 mod facts;
 mod funcs;
 mod logs;
+mod periods;
 mod poly;
 mod powers;
+mod radicals;
 mod ratfun;
 mod sums;
 mod trace;
@@ -574,6 +577,9 @@ impl<'a> Ctx<'a> {
                         let m = self.store.add(Node::Mul(ps));
                         return Ok((*self.rf_of(m)?).clone());
                     }
+                }
+                if let Some(p) = self.power_of_power(b, e)? {
+                    return Ok(p); // radicals.rs
                 }
                 let rb = self.rf_of(b)?;
                 let re = self.rf_of(e)?;

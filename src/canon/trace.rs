@@ -74,6 +74,14 @@ pub enum Rule {
     SoftplusToLog,
     /// `A[j, i] = A[i, j]` for a symmetric A (a domain fact).
     Symmetric,
+    /// `sin(u + k·π/2)`, `cos(u + k·π/2)` as ±sin u or ±cos u and
+    /// `tan(u + k·π) = tan u`, for an exact integer k of any size.
+    PiPeriod,
+    /// `(c·m·P)^r = c^r·m^r·P^r` for a radicand with a positive constant
+    /// factor c and a monomial factor m positive wherever it is defined (from
+    /// the declared domains, or an even power), and a denominator factor
+    /// known positive taken out likewise.
+    RadicalFactor,
 }
 
 impl Rule {
@@ -111,11 +119,13 @@ impl Rule {
             Rule::Piecewise => "piecewise function (|a|² = a², relu(−a) = relu(a) − a, …)",
             Rule::SoftplusToLog => "softplus(a) = log(1 + exp(a))",
             Rule::Symmetric => "Aᵀ = A (A symmetric)",
+            Rule::PiPeriod => "sin/cos/tan of a multiple of π reduced",
+            Rule::RadicalFactor => "positive factor out of a radical",
         }
     }
 
     /// Every rule, in trace order.
-    pub const ALL: [Rule; 31] = [
+    pub const ALL: [Rule; 33] = [
         Rule::CollectLikeTerms,
         Rule::CombinePowers,
         Rule::Expand,
@@ -147,6 +157,8 @@ impl Rule {
         Rule::Piecewise,
         Rule::SoftplusToLog,
         Rule::Symmetric,
+        Rule::PiPeriod,
+        Rule::RadicalFactor,
     ];
 
     pub(crate) fn bit(self) -> u64 {
