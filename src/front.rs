@@ -28,7 +28,15 @@ pub(crate) struct Piece<'a> {
     pub to_source: &'a dyn Fn(usize) -> usize,
 }
 
-impl Piece<'_> {
+impl<'a> Piece<'a> {
+    /// Another handle on the same piece.
+    fn clone_ref(&self) -> Piece<'a> {
+        Piece {
+            text: self.text,
+            to_source: self.to_source,
+        }
+    }
+
     /// `span` (in the piece's text) where it stands in the document.
     fn place(&self, span: Span) -> Span {
         let start = (self.to_source)(span.start);
@@ -201,6 +209,7 @@ pub(crate) fn from_document(
     found.sort();
     let section_of = |at: usize| found.iter().take_while(|(start, _)| *start <= at).last();
     let mut outside = Vec::new();
+    let mut outside_at = Vec::new();
     let mut inside: Vec<Vec<Piece>> = found.iter().map(|_| Vec::new()).collect();
     for (display, piece) in doc.displays.iter().zip(displays) {
         let copy = Piece {
@@ -212,17 +221,14 @@ pub(crate) fn from_document(
                 let j = found.iter().position(|(s, _)| *s == start).unwrap_or(0);
                 inside[j].push(copy)
             }
-            None => outside.push(copy),
+            None => {
+                outside_at.push(display.span.start);
+                outside.push(copy)
+            }
         }
     }
 
     let given = overlay(context_items.clone(), &own_names);
-    let mut built = build(source, &given, &headings, &own, &outside);
-    built.context_claims = given.iter().filter(|i| matches!(i, Item::Claim(_))).count();
-    built.notes.extend(lost);
-    // A part's items override the context's, and the document's own
-    // (global) items override both, as outside parts. Claims of the
-    // context and of the fences are checked once, outside parts.
     let no_claims = |items: &[Item]| -> Vec<Item> {
         items
             .iter()
@@ -230,6 +236,79 @@ pub(crate) fn from_document(
             .cloned()
             .collect()
     };
+    let mut built = build(source, &given, &headings, &own, &outside);
+    // A name assumed a vector in one problem and a number in another (`x_i`
+    // in a regression, `x` in a calculus exercise) means two things, as a
+    // teacher reads it: then the displays are checked in runs, each as
+    // long as its names keep one meaning, with their own assumptions.
+    let mut runs_after = Vec::new();
+    let declared: BTreeSet<String> = given
+        .iter()
+        .chain(&own.items)
+        .flat_map(item_names)
+        .collect();
+    if ranks_conflict(&claim_ranks(&built, &declared)) {
+        let own_here = ast::File {
+            items: no_claims(&own.items),
+            ..ast::File::default()
+        };
+        let bare = no_claims(&given);
+        let mut runs: Vec<Vec<usize>> = Vec::new();
+        let mut meaning: BTreeMap<String, usize> = BTreeMap::new();
+        for (k, piece) in outside.iter().enumerate() {
+            let alone = build(source, &bare, &headings, &own_here, &[piece.clone_ref()]);
+            let mut here: BTreeMap<String, usize> = BTreeMap::new();
+            for ranks in claim_ranks(&alone, &declared) {
+                for (name, rank) in ranks {
+                    let r = here.entry(name).or_insert(0);
+                    *r = (*r).max(rank);
+                }
+            }
+            let agrees = here
+                .iter()
+                .all(|(name, rank)| meaning.get(name).is_none_or(|r| r == rank));
+            match runs.last_mut() {
+                Some(run) if agrees => run.push(k),
+                _ => {
+                    runs.push(vec![k]);
+                    meaning.clear();
+                }
+            }
+            meaning.extend(here);
+        }
+        if runs.len() > 1 {
+            let mut names_used = BTreeMap::new();
+            for (j, run) in runs.iter().enumerate() {
+                let pieces: Vec<Piece> = run.iter().map(|&k| outside[k].clone_ref()).collect();
+                if j == 0 {
+                    built = build_named(source, &given, &headings, &own, &pieces, &mut names_used);
+                    continue;
+                }
+                let mut section = build_named(
+                    source,
+                    &bare,
+                    &headings,
+                    &own_here,
+                    &pieces,
+                    &mut names_used,
+                );
+                let lines = LineIndex::new(source);
+                let (line, _) = lines.line_col(source, outside_at[run[0]]);
+                for (_, kind, message) in &mut section.notes {
+                    if *kind == NoteKind::Assumed {
+                        *message = format!("from line {line}: {message}");
+                    }
+                }
+                runs_after.push((format!("line {line}"), section));
+            }
+        }
+    }
+    built.context_claims = given.iter().filter(|i| matches!(i, Item::Claim(_))).count();
+    built.notes.extend(lost);
+    built.parts.extend(runs_after);
+    // A part's items override the context's, and the document's own
+    // (global) items override both, as outside parts. Claims of the
+    // context and of the fences are checked once, outside parts.
     for ((_, k), displays) in found.iter().zip(&inside) {
         let (name, p) = &parts[*k];
         let part_names: BTreeSet<String> =
@@ -378,6 +457,20 @@ pub(crate) fn build(
     own: &ast::File,
     displays: &[Piece],
 ) -> Built {
+    build_named(source, given, headings, own, displays, &mut BTreeMap::new())
+}
+
+/// [`build`], counting the chains named for each heading in `names_used`,
+/// so that groups of one document's displays built one after another
+/// name their chains as one build of them all would.
+fn build_named(
+    source: &str,
+    given: &[Item],
+    headings: &[(usize, String)],
+    own: &ast::File,
+    displays: &[Piece],
+    names_used: &mut BTreeMap<String, usize>,
+) -> Built {
     let mut built = Built::default();
     built.file.items.extend(given.iter().cloned());
     built.file.items.extend(own.items.iter().cloned());
@@ -387,7 +480,6 @@ pub(crate) fn build(
 
     let lines = LineIndex::new(source);
     let mut claims = Vec::new();
-    let mut names_used: BTreeMap<String, usize> = BTreeMap::new();
     for display in displays {
         let read = latex::read_display(display.text, &is_declared);
         let place = |s: Span| display.place(s);
@@ -516,6 +608,42 @@ pub(crate) fn build(
         .notes
         .sort_by_key(|(span, _, _)| (span.start, span.end));
     built
+}
+
+/// For each claim of `built`, the names it uses as values that `declared`
+/// does not hold, with how many indices (at most 2), as [`assume`] counts
+/// them.
+fn claim_ranks(built: &Built, declared: &BTreeSet<String>) -> Vec<BTreeMap<String, usize>> {
+    let claims = built.file.items.iter().filter_map(|item| match item {
+        Item::Claim(c) => Some(c),
+        _ => None,
+    });
+    claims
+        .map(|c| {
+            let mut exprs = vec![&c.lhs, &c.rhs];
+            exprs.extend(c.chain.iter().map(|l| &l.expr));
+            let mut here: BTreeMap<String, usize> = BTreeMap::new();
+            for e in exprs {
+                walk_uses(e, &mut |name: &str, rank: usize| {
+                    let known = declared.contains(name) || matches!(name, "e" | "pi" | "π");
+                    if !known {
+                        let r = here.entry(name.to_string()).or_insert(0);
+                        *r = (*r).max(rank.min(2));
+                    }
+                });
+            }
+            here
+        })
+        .collect()
+}
+
+/// Whether some name has different ranks in different claims.
+fn ranks_conflict(ranks: &[BTreeMap<String, usize>]) -> bool {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    ranks
+        .iter()
+        .flatten()
+        .any(|(name, &rank)| *seen.entry(name).or_insert(rank) != rank)
 }
 
 /// The declared name an undeclared `name` may have meant: one that differs

@@ -253,3 +253,40 @@ fn indicators_in_brackets_and_a_bare_sigma_squared_are_read_without_context() {
     );
     assert_eq!(code, Some(0), "{report:#}");
 }
+
+#[test]
+fn a_name_that_is_a_vector_in_one_problem_and_a_number_in_the_next_means_both() {
+    // `x_i` in a regression, then `x` in a calculus exercise: each run of
+    // displays is checked with its own assumptions, said in two notes.
+    let doc = "# Homework\n\n**1.** $$ \\sum_i x_i = \\sum_j x_j $$\n\n\
+        **2.** $$ \\frac{d}{dx} x^2 = 2x $$\n\n\
+        **3.** $$ \\frac{d}{dx} x^3 = 2x^2 $$\n";
+    let (report, code) = verify("two_meanings.md", doc);
+    let claims = report["files"][0]["claims"].as_array().expect("claims");
+    let verdicts: Vec<(&str, &str)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or("?"),
+                c["verdict"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("Homework", "proved"),
+            ("Homework (2)", "proved"),
+            ("Homework (3)", "false")
+        ]
+    );
+    let assumed: Vec<&str> = report["files"][0]["notes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["kind"] == "assumed")
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    assert_eq!(assumed, ["x : vector[n]", "from line 5: x : real"]);
+    assert_eq!(code, Some(1));
+}

@@ -55,6 +55,8 @@ const GREEK: &[(&str, &str)] = &[
     ("Phi", "Φ"),
     ("Psi", "Ψ"),
     ("Omega", "Ω"),
+    // Not Greek, but a letter a loss is often called by (`\ell(y, p)`).
+    ("ell", "ℓ"),
 ];
 
 /// The Greek letter of a command (`alpha` → `α`).
