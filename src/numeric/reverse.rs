@@ -278,9 +278,7 @@ pub(super) fn gradients<B: Field>(
             }
         }
     }
-    out.iter()
-        .all(|d| d.finite_probe() == 0.0)
-        .then_some(out)
+    out.iter().all(|d| d.finite_probe() == 0.0).then_some(out)
 }
 
 #[cfg(test)]
@@ -325,8 +323,8 @@ mod tests {
         };
         let g = gradients::<f64>(tape, &plan.nodes, &point, &[], &[(xv, 0), (yv, 0)]).unwrap();
         let mut ops = 0;
-        let fwd = crate::numeric::eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops)
-            .unwrap();
+        let fwd =
+            crate::numeric::eval::eval_roots::<f64>(&plan, &point, 1_000_000, &mut ops).unwrap();
         for (a, (b, _)) in g.iter().zip(&fwd) {
             assert!((a - b).abs() <= 1e-14 * b.abs().max(1.0), "{a} vs {b}");
         }
