@@ -361,4 +361,69 @@ mod tests {
         assert!(gradients::<f64>(tape, &plan.nodes, &at(1.0), &[], &targets).is_some());
         assert!(gradients::<f64>(tape, &plan.nodes, &at(7.0), &[], &targets).is_none());
     }
+
+    /// `eval_each`, which sweeps, against forward mode root by root: the
+    /// same values up to rounding, the same error bounds, and undefined
+    /// at the same points (log of a negative, an overflowing exp).
+    #[test]
+    fn eval_each_sweeps_as_forward_mode_evaluates() {
+        let mut s = Store::default();
+        let mut y = Symbols::default();
+        let xv = y.add_var("x", vec![], Domain::Real);
+        let yv = y.add_var("y", vec![], Domain::Real);
+        let x = s.add(Node::Var(xv, vec![]));
+        let yy = s.add(Node::Var(yv, vec![]));
+        let xy = s.mul2(x, yy);
+        let l = s.apply(Func::Log, xy);
+        let e = s.apply(Func::Exp, yy);
+        let ee = s.apply(Func::Exp, e);
+        let t = s.apply(Func::Tanh, x);
+        let three = s.int(3);
+        let t3 = s.pow(t, three);
+        let q = s.div(ee, t3);
+        let body = s.add2(l, q);
+        let d = |s: &mut Store, var| {
+            s.add(Node::Deriv {
+                body,
+                var,
+                at: vec![],
+            })
+        };
+        let (dx, dy) = (d(&mut s, xv), d(&mut s, yv));
+        let roots = [dx, body, dy];
+        let plan = Plan::new(&s, &y, &roots).unwrap();
+        assert_eq!(plan.tapes.len(), 1);
+        for (a, b) in [
+            (1.5, 0.5),
+            (-2.0, -0.25),
+            (-1.0, 2.0),
+            (0.5, 7.0),
+            (3.0, 1e-3),
+        ] {
+            let point = Point {
+                dims: vec![],
+                indices: vec![],
+                vars: vec![vec![a], vec![b]],
+            };
+            let each =
+                crate::numeric::eval::eval_each::<f64>(&plan, &point, &[0, 1, 2], &[1 << 20; 3]);
+            for (k, got) in each.iter().enumerate() {
+                let alone = Plan::new(&s, &y, &[roots[k]]).unwrap();
+                let mut ops = 0;
+                let want =
+                    crate::numeric::eval::eval_roots::<f64>(&alone, &point, 1 << 20, &mut ops)
+                        .map(|v| v[0]);
+                match (got.value, want) {
+                    (Ok((g, ge)), Ok((w, we))) => {
+                        assert!(
+                            (g - w).abs() <= 1e-12 * w.abs().max(1.0),
+                            "{g} vs {w} at {a}, {b}"
+                        );
+                        assert!((ge - we).abs() <= 1e-12 * we, "bound {ge} vs {we}");
+                    }
+                    (g, w) => assert_eq!(g.err(), w.err(), "root {k} at {a}, {b}"),
+                }
+            }
+        }
+    }
 }
