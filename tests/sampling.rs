@@ -231,3 +231,43 @@ fn links_failing_at_scattered_draws_report_the_same_on_any_threads() {
         assert_eq!(verify_on(&text, threads), one, "{threads} threads");
     }
 }
+
+/// A CAS's gradient, ∂CE/∂z_k for every k: the derivatives of one body,
+/// which a group takes from one reverse sweep. One claim off by a relative
+/// 10⁻¹³ (inside the `f64` tolerance: only the double-double re-check of
+/// the swept derivative sees it) and one off by 10⁻³ must be false; the
+/// rest verified, on one thread and on four alike.
+#[test]
+fn a_gradient_taken_in_one_sweep_still_catches_a_near_identity() {
+    let n = 12;
+    let zs: Vec<String> = (1..=n).map(|i| format!("z{i}")).collect();
+    let ys: Vec<String> = (1..=n).map(|i| format!("y{i}")).collect();
+    let mut text = format!("{}, {} : real\n\n", zs.join(", "), ys.join(", "));
+    let s: Vec<String> = (1..=n).map(|i| format!("exp(z{i})")).collect();
+    let s = s.join(" + ");
+    text += &format!("let S = {s}\n");
+    let ce: Vec<String> = (1..=n)
+        .map(|i| format!("y{i} log(exp(z{i}) / S)"))
+        .collect();
+    text += &format!("let CE = -({})\n\n", ce.join(" + "));
+    for k in 1..=n {
+        let num: Vec<String> = (1..=n).map(|i| format!("y{i} exp(z{k})")).collect();
+        let yk = match k {
+            4 => "(1 + 10^(-13)) y4".to_string(),
+            9 => "1.001 y9".to_string(),
+            _ => format!("y{k}"),
+        };
+        text += &format!(
+            "claim d{k}: ∂CE/∂z{k} = ({}) / ({s}) - {yk}\n",
+            num.join(" + ")
+        );
+    }
+    let one = verify_on(&text, 1);
+    assert!(one.errors.is_empty(), "{:?}", one.errors);
+    let verdicts: Vec<Verdict> = one.claims.iter().map(|c| c.verdict).collect();
+    for (k, v) in verdicts.iter().enumerate() {
+        let wrong = k + 1 == 4 || k + 1 == 9;
+        assert_eq!(*v == Verdict::False, wrong, "claim d{}: {v:?}", k + 1);
+    }
+    assert_eq!(steps(&verify_on(&text, 4)), steps(&one));
+}

@@ -217,6 +217,7 @@ impl<'a> Lowerer<'a> {
     /// Starts a new link: forgets the previous link's free indices and
     /// resets the step budget.
     pub(crate) fn begin_link(&mut self) {
+        self.bound_shape_memos();
         self.free.clear();
         self.steps = 0;
     }

@@ -3,8 +3,9 @@
 //! their values' real parts.
 
 use super::dd::Dd;
-use super::evaluator::{Evaluator, Stop, MAX_DERIV_DEPTH};
-use super::plan::Plan;
+use super::evaluator::{flat_index, Evaluator, Stop, MAX_DERIV_DEPTH};
+use super::plan::{Op, Plan};
+use super::reverse::{gradients, Tape};
 use super::scalar::{Dual, Field, Valued};
 use super::witness_data::Point;
 
@@ -88,7 +89,14 @@ pub(crate) struct RootValue<B> {
 /// example derivations, sharing the memo saves more than evaluating sides
 /// without derivatives in plain numbers would. `limits[k]` caps the node
 /// visits of `which[k]`.
-pub(crate) fn eval_each<B: Field + RealPart<B>>(
+///
+/// Derivatives of one body that several of the roots take (a gradient,
+/// one claim per variable) come from one reverse sweep of the body in
+/// plain numbers (see `reverse`), where the sweep can stand for forward
+/// mode at this point; then only the other roots decide the number type,
+/// and without derivatives among them they are evaluated in plain numbers,
+/// sharing the sweep's evaluator.
+pub(crate) fn eval_each<B: Field<Base = B> + RealPart<B>>(
     plan: &Plan,
     point: &Point,
     which: &[usize],
@@ -104,10 +112,23 @@ pub(crate) fn eval_each<B: Field + RealPart<B>>(
             ops: 0,
         })
         .collect();
-    let ks: Vec<usize> = (0..which.len())
+    let mut ks: Vec<usize> = (0..which.len())
         .filter(|&k| depth_of(k).is_some_and(|d| d <= MAX_DERIV_DEPTH))
         .collect();
+    let mut base: Option<Evaluator<B>> = None;
+    if !plan.tapes.is_empty() {
+        let ev = base.insert(Evaluator::<B>::new(plan, point, 0, 0));
+        ks = swept(plan, point, (which, limits), ev, ks, &mut out);
+    }
     let depth = ks.iter().filter_map(|&k| depth_of(k)).max().unwrap_or(0);
+    if let Some(mut ev) = base {
+        if depth == 0 {
+            each_with(&mut ev, plan, which, limits, &ks, &mut out);
+            ev.finish();
+            return out;
+        }
+        ev.finish();
+    }
     let run = match depth {
         0 => each::<B, B>,
         1 => each::<Dual<B>, B>,
@@ -131,6 +152,19 @@ fn each<T: Field + RealPart<B>, B>(
     out: &mut [RootValue<B>],
 ) {
     let mut ev = Evaluator::<T>::new(plan, point, depth, 0);
+    each_with(&mut ev, plan, which, limits, ks, out);
+    ev.finish();
+}
+
+/// [`each`] with the evaluator `ev`.
+fn each_with<T: Field + RealPart<B>, B>(
+    ev: &mut Evaluator<T>,
+    plan: &Plan,
+    which: &[usize],
+    limits: &[u64],
+    ks: &[usize],
+    out: &mut [RootValue<B>],
+) {
     for &k in ks {
         let Some(&root) = plan.roots.get(which[k]) else {
             continue;
@@ -140,7 +174,83 @@ fn each<T: Field + RealPart<B>, B>(
         let value = ev.eval(root).map(|(v, e)| (v.real_part(), e));
         out[k] = RootValue { value, ops: ev.ops };
     }
-    ev.finish();
+}
+
+/// The roots among `ks` (positions in `which`) that are derivatives of a
+/// body two or more of them share, valued by reverse sweeps with the
+/// plain-number evaluator `ev`; returns the others, and those a sweep
+/// could not stand for.
+fn swept<B: Field<Base = B>>(
+    plan: &Plan,
+    point: &Point,
+    (which, limits): (&[usize], &[u64]),
+    ev: &mut Evaluator<B>,
+    ks: Vec<usize>,
+    out: &mut [RootValue<B>],
+) -> Vec<usize> {
+    let mut done = vec![false; which.len()];
+    for tape in &plan.tapes {
+        let mine: Vec<usize> = (ks.iter().copied())
+            .filter(|&k| tape.roots.contains(&which[k]))
+            .collect();
+        if mine.len() < 2 {
+            continue;
+        }
+        if let Some(values) = sweep(plan, point, (which, limits), ev, tape, &mine) {
+            for (&k, v) in mine.iter().zip(values) {
+                out[k] = v;
+                done[k] = true;
+            }
+        }
+    }
+    ks.into_iter().filter(|&k| !done[k]).collect()
+}
+
+/// The derivatives `mine` (positions in `which`) of `tape`'s body from one
+/// sweep, or `None` where the sweep cannot stand for forward mode (see
+/// `reverse`), the body is undefined, or the budget is short: forward mode
+/// then says what they are. The first of them is charged the sweep.
+fn sweep<B: Field<Base = B>>(
+    plan: &Plan,
+    point: &Point,
+    (which, limits): (&[usize], &[u64]),
+    ev: &mut Evaluator<B>,
+    tape: &Tape,
+    mine: &[usize],
+) -> Option<Vec<RootValue<B>>> {
+    let mut env = point.indices.clone();
+    env.resize(env.len().max(plan.n_indices), 0);
+    let mut targets = Vec::with_capacity(mine.len());
+    for &k in mine {
+        let root = *plan.roots.get(which[k])?;
+        let Op::Deriv { var, at, dims, .. } = &plan.nodes.get(root as usize)?.op else {
+            return None;
+        };
+        targets.push((*var, flat_index(at, dims, &env, point)?));
+    }
+    // The body's value and error bound are the evaluator's, as in forward
+    // mode, whose real parts are plain numbers computed alike.
+    ev.ops = 0;
+    ev.limit = *limits.get(mine[0])?;
+    let (_, body_err) = ev.eval(tape.body).ok()?;
+    let ops = ev.ops.saturating_add(2 * tape.len() as u64);
+    if ops > ev.limit || mine.iter().any(|&k| limits.get(k).is_none_or(|&l| l == 0)) {
+        return None;
+    }
+    let grads = gradients::<B>(tape, &plan.nodes, point, &env, &targets)?;
+    let mut values = Vec::with_capacity(grads.len());
+    for (n, g) in grads.into_iter().enumerate() {
+        // As `derivative` bounds it, then `eval_node` completes it.
+        let e = body_err + g.value().abs() + g.lost_precision();
+        if g.finite_probe() + e.finite_probe() != 0.0 {
+            return None;
+        }
+        values.push(RootValue {
+            value: Ok((g, e)),
+            ops: if n == 0 { ops } else { 1 },
+        });
+    }
+    Some(values)
 }
 
 #[cfg(test)]

@@ -53,7 +53,12 @@ pub(crate) enum Stop {
 pub(crate) const MAX_DERIV_DEPTH: usize = 4;
 
 /// The flat, row-major position of an element, or `None` out of range.
-fn flat_index(idx: &[IndexId], dims: &[DimId], env: &[usize], point: &Point) -> Option<usize> {
+pub(super) fn flat_index(
+    idx: &[IndexId],
+    dims: &[DimId],
+    env: &[usize],
+    point: &Point,
+) -> Option<usize> {
     let mut flat = 0usize;
     for (i, d) in idx.iter().zip(dims) {
         let v = *env.get(i.0 as usize)?;

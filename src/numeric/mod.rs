@@ -37,6 +37,7 @@ mod judge;
 mod memo;
 mod pi_reduce;
 mod plan;
+mod reverse;
 mod sample;
 mod scalar;
 mod schedule;

@@ -10,6 +10,7 @@
 
 use super::dd::{self, Dd};
 use super::memo::Fx;
+use super::reverse::Tape;
 use crate::expr::{Constant, DimId, Func, Id, IndexId, Node, Store, Symbols, VarId};
 use num_traits::ToPrimitive;
 use std::collections::HashMap;
@@ -100,6 +101,10 @@ pub(crate) struct Plan {
     /// For each root: some constant in it is not exactly an `f64` (like 1 +
     /// 10⁻¹⁷), so sides that agree exactly in `f64` may still differ.
     pub root_inexact: Vec<bool>,
+    /// The bodies that several roots differentiate, each compiled for
+    /// reverse sweeps that give all their derivatives at once (see
+    /// `reverse`).
+    pub(super) tapes: Vec<Tape>,
 }
 
 impl Plan {
@@ -179,7 +184,9 @@ impl Plan {
         let root_depth: Vec<usize> = roots.iter().map(|&r| depth[r as usize]).collect();
         let inexact_at = inexact_nodes(store, order, &nodes, seen);
         let root_inexact: Vec<bool> = roots.iter().map(|&r| inexact_at[r as usize]).collect();
+        let tapes = tapes(&nodes, symbols, &roots);
         Ok(Plan {
+            tapes,
             root_inexact,
             root_depth,
             nodes,
@@ -455,6 +462,28 @@ impl Compiled {
         };
         Ok((op, mask))
     }
+}
+
+/// The tapes of the bodies that two or more of the roots `roots`
+/// differentiate by a sampled variable, where a reverse sweep can take
+/// them (see `reverse`).
+fn tapes(nodes: &[PlanNode], symbols: &Symbols, roots: &[u32]) -> Vec<Tape> {
+    let mut by_body: HashMap<u32, Vec<usize>, Fx> = HashMap::default();
+    for (r, &n) in roots.iter().enumerate() {
+        if let Some(Op::Deriv { body, var, .. }) = nodes.get(n as usize).map(|n| &n.op) {
+            let flat = nodes.get(*body as usize).is_some_and(|b| !b.has_deriv);
+            if flat && symbols.binding(*var).is_none() {
+                by_body.entry(*body).or_default().push(r);
+            }
+        }
+    }
+    let mut shared: Vec<(u32, Vec<usize>)> =
+        by_body.into_iter().filter(|(_, r)| r.len() > 1).collect();
+    shared.sort_unstable();
+    shared
+        .into_iter()
+        .filter_map(|(body, roots)| Tape::new(nodes, body, roots))
+        .collect()
 }
 
 /// Marks the nodes whose values are memoized: sums, derivatives, and

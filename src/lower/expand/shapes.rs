@@ -21,7 +21,32 @@ use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident};
 use crate::syntax::span::Span;
 use std::rc::Rc;
 
+/// How many remembered shapes a link starts with at most (see
+/// [`Lowerer::bound_shape_memos`]).
+const MEMO_ENTRIES: usize = 1 << 16;
+
 impl<'a> Lowerer<'a> {
+    /// Called as a link begins: empties the memos of shapes, of rows and of
+    /// names looked up once they hold more than [`MEMO_ENTRIES`] entries.
+    /// They are keyed by the addresses of syntax nodes and names, so over
+    /// a whole file they grow with the file (a CAS's gradient of a wide
+    /// network is tens of megabytes), and growing them cost more page
+    /// faults than the lookups save: links rarely share nodes, except
+    /// through definitions, whose shapes are quickly found again. Emptied
+    /// tables keep their memory, which the next links reuse. Files of the
+    /// usual size never reach the bound.
+    pub(crate) fn bound_shape_memos(&mut self) {
+        if self.shapes.len() > MEMO_ENTRIES {
+            self.shapes.clear();
+        }
+        if self.rows.len() > MEMO_ENTRIES {
+            self.rows.clear();
+        }
+        if self.globals.len() > MEMO_ENTRIES {
+            self.globals.clear();
+        }
+    }
+
     /// The shape of a whole side or standalone expression: like
     /// [`Self::shape_of`], but a transposed vector on its own is an error (it
     /// only has a meaning inside a product, `aᵀ b` or `a bᵀ`).
