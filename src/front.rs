@@ -442,7 +442,7 @@ pub(crate) fn build(
             };
             let (lhs, _, _) = steps.remove(0);
             let rhs = steps[steps.len() - 1].0.clone();
-            claims.push(Item::Claim(Claim {
+            claims.push(Item::Claim(Box::new(Claim {
                 name: Ident {
                     name,
                     span: first_span,
@@ -461,7 +461,7 @@ pub(crate) fn build(
                     .collect(),
                 broken: Vec::new(),
                 span: Span::new(first_span.start, last_span.end),
-            }));
+            })));
         }
     }
 
@@ -484,7 +484,7 @@ pub(crate) fn build(
             ),
         };
         built.assumed.push(text);
-        built.file.items.push(Item::Decl(Decl {
+        built.file.items.push(Item::Decl(Box::new(Decl {
             names: vec![at],
             ty: TypeSpec {
                 domain: ast::Domain::Real,
@@ -492,7 +492,7 @@ pub(crate) fn build(
                 span: Span::new(0, 0),
             },
             span: Span::new(0, 0),
-        }));
+        })));
     }
     if !built.assumed.is_empty() {
         let listed: Vec<String> = assumed

@@ -219,14 +219,16 @@ pub struct DimInfo {
 /// A declared variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VarInfo {
-    /// The name as declared.
-    pub name: String,
+    /// The name as declared (a `Box<str>`, not a `String`: a file may
+    /// declare millions of variables, issue #14).
+    pub name: Box<str>,
     /// Its dimensions: empty for a scalar, `[n]` for a vector, `[m, d]` for a matrix.
     pub dims: Vec<DimId>,
     /// Its domain.
     pub domain: Domain,
     /// Set for a let-name differentiated by (`∂L/∂z2`): see [`Binding`].
-    pub binding: Option<Binding>,
+    /// Boxed: it is rare, and every variable would pay for it inline.
+    pub binding: Option<Box<Binding>>,
 }
 
 /// The value behind a let-name that a derivative is taken by.
@@ -293,7 +295,7 @@ impl Symbols {
     /// Adds a variable (names are not checked for duplicates here).
     pub fn add_var(&mut self, name: &str, dims: Vec<DimId>, domain: Domain) -> VarId {
         self.vars.push(VarInfo {
-            name: name.to_string(),
+            name: name.into(),
             dims,
             domain,
             binding: None,
@@ -304,20 +306,20 @@ impl Symbols {
     /// Adds a variable that stands for a let's value (see [`Binding`]).
     pub fn add_bound_var(&mut self, name: &str, dims: Vec<DimId>, binding: Binding) -> VarId {
         let v = self.add_var(name, dims, Domain::Real);
-        self.vars[v.0 as usize].binding = Some(binding);
+        self.vars[v.0 as usize].binding = Some(Box::new(binding));
         v
     }
 
     /// The value a variable stands for, if it is a let-name's (see [`Binding`]).
     pub fn binding(&self, v: VarId) -> Option<&Binding> {
-        self.vars.get(v.0 as usize)?.binding.as_ref()
+        self.vars.get(v.0 as usize)?.binding.as_deref()
     }
 
     /// The variable called `name`, if declared.
     pub fn var_named(&self, name: &str) -> Option<VarId> {
         self.vars
             .iter()
-            .position(|v| v.name == name && v.binding.is_none())
+            .position(|v| &*v.name == name && v.binding.is_none())
             .map(|i| VarId(i as u32))
     }
 

@@ -26,7 +26,7 @@ struct Printer<'a> {
     symbols: &'a Symbols,
     names: HashMap<IndexId, String>,
     in_scope: Vec<String>,
-    reserved: HashSet<String>,
+    reserved: HashSet<&'a str>,
 }
 
 /// `id` in the derivation language.
@@ -40,7 +40,7 @@ fn print_inner(store: &Store, symbols: &Symbols, id: Id) -> String {
         symbols,
         names: HashMap::new(),
         in_scope: Vec::new(),
-        reserved: symbols.vars.iter().map(|v| v.name.clone()).collect(),
+        reserved: symbols.vars.iter().map(|v| &*v.name).collect(),
     };
     let mut free = Vec::new();
     p.free(id, &mut Vec::new(), &mut free);
@@ -259,7 +259,7 @@ impl Printer<'_> {
             Node::Const(Constant::E) => ("e".into(), Level::Atom),
             Node::Const(Constant::Pi) => ("pi".into(), Level::Atom),
             Node::Var(v, ix) => {
-                let name = self.symbols.var(v).name.clone();
+                let name = self.symbols.var(v).name.to_string();
                 if ix.is_empty() {
                     (name, Level::Atom)
                 } else {
@@ -355,7 +355,7 @@ impl Printer<'_> {
             ),
             Node::Deriv { body, var, at } => {
                 let (b, _) = self.expr(body);
-                let name = self.symbols.var(var).name.clone();
+                let name = self.symbols.var(var).name.to_string();
                 let v = if at.is_empty() {
                     name
                 } else {

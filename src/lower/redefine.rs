@@ -35,8 +35,12 @@ use std::collections::HashSet;
 /// Decides, for each definition named like a builtin, whether it means the
 /// builtin (marking it so), and returns a warning for each that does not.
 pub(crate) fn decide(env: &Env<'_>, symbols: &Symbols) -> Vec<Diagnostic> {
-    let mut names: Vec<&String> = env.globals.keys().collect();
-    names.sort();
+    // Only the definitions: a file may declare millions of variables.
+    let mut names: Vec<&str> = (env.globals.iter())
+        .filter(|(_, g)| matches!(g, Global::Def(_)))
+        .map(|(n, _)| *n)
+        .collect();
+    names.sort_unstable();
     let mut warnings = Vec::new();
     for name in names {
         let Some(Global::Def(d)) = env.get(name) else {

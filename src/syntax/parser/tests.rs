@@ -585,7 +585,7 @@ fn definitions_and_lets() {
 fn claim(src: &str) -> Claim {
     let its = items(src);
     match its.into_iter().next() {
-        Some(Item::Claim(c)) => c,
+        Some(Item::Claim(c)) => *c,
         other => panic!("{other:?}"),
     }
 }
