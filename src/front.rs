@@ -479,7 +479,7 @@ pub(crate) fn build(
             0 => (ShapeSpec::Scalar, format!("{name} : real")),
             1 => (ShapeSpec::Vector(dim()), format!("{name} : vector[n]")),
             _ => (
-                ShapeSpec::Matrix(dim(), dim()),
+                ShapeSpec::Matrix(Box::new([dim(), dim()])),
                 format!("{name} : matrix[n, n]"),
             ),
         };

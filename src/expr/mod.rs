@@ -560,6 +560,14 @@ pub fn with_children(node: &Node, kids: &[Id]) -> Node {
 mod tests {
     use super::*;
 
+    /// One per declared variable (issue #14: millions of declarations):
+    /// the name unpadded, the rare binding boxed.
+    #[test]
+    fn a_variable_is_seven_words() {
+        let size = std::mem::size_of::<VarInfo>();
+        assert!(size <= 7 * std::mem::size_of::<usize>(), "{size}");
+    }
+
     #[test]
     fn nodes_with_colliding_hashes_stay_distinct() {
         let mut store = Store::new();

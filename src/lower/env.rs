@@ -14,11 +14,12 @@ use std::collections::HashMap;
 
 /// A declared variable.
 #[derive(Clone, Debug)]
-pub struct VarEntry {
+pub struct VarEntry<'a> {
     /// Its handle in [`Symbols`].
     pub id: VarId,
-    /// Where it was declared.
-    pub span: Span,
+    /// Its name where it was declared (a reference, not a copy of the
+    /// span: a file may declare millions of variables, issue #14).
+    pub name: &'a Ident,
 }
 
 /// A function definition (the file's, or the builtin `softmax`).
@@ -67,7 +68,7 @@ pub const MAX_LET_DEPTH: usize = 256;
 #[derive(Debug)]
 pub enum Global<'a> {
     /// A declared variable.
-    Var(VarEntry),
+    Var(VarEntry<'a>),
     /// A function definition (boxed, like the let: a variable, by far
     /// the most common global, then costs only its own size).
     Def(Box<DefEntry<'a>>),
@@ -78,7 +79,7 @@ pub enum Global<'a> {
 impl Global<'_> {
     fn span(&self) -> Span {
         match self {
-            Global::Var(v) => v.span,
+            Global::Var(v) => v.name.span,
             Global::Def(d) => d.def.name.span,
             Global::Let(l) => l.item.name.span,
         }
@@ -203,7 +204,8 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                             ));
                             continue;
                         }
-                        (ShapeSpec::Matrix(m, d), Domain::Symmetric) if m.name != d.name => {
+                        (ShapeSpec::Matrix(md), Domain::Symmetric) if md[0].name != md[1].name => {
+                            let m = &md[0];
                             errors.push(
                                 Diagnostic::new(decl.ty.span, format!("a symmetric matrix is square; expected `{} : symmetric matrix[{}, {}]`", name.name, m.name, m.name)),
                             );
@@ -217,8 +219,8 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         }
                         (ShapeSpec::Scalar, _) => vec![],
                         (ShapeSpec::Vector(n), _) => vec![symbols.dim(&n.name)],
-                        (ShapeSpec::Matrix(m, d), _) => {
-                            vec![symbols.dim(&m.name), symbols.dim(&d.name)]
+                        (ShapeSpec::Matrix(md), _) => {
+                            vec![symbols.dim(&md[0].name), symbols.dim(&md[1].name)]
                         }
                     };
                     for &d in &dims {
@@ -228,13 +230,8 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         }
                     }
                     let id = symbols.add_var(&name.name, dims, decl.ty.domain);
-                    env.globals.insert(
-                        &name.name,
-                        Global::Var(VarEntry {
-                            id,
-                            span: name.span,
-                        }),
-                    );
+                    env.globals
+                        .insert(&name.name, Global::Var(VarEntry { id, name }));
                 }
             }
             Item::Def(def) => {
@@ -835,6 +832,15 @@ mod tests {
     use super::*;
     use crate::syntax::parse_file;
     use crate::syntax::span::LineIndex;
+
+    /// The environment holds an entry per declared variable: a variable's
+    /// must stay three words (definitions and lets are boxed), so that
+    /// millions of declarations cost tens of bytes each here (issue #14).
+    #[test]
+    fn a_global_is_three_words() {
+        let size = std::mem::size_of::<Global<'_>>();
+        assert!(size <= 3 * std::mem::size_of::<usize>(), "{size}");
+    }
 
     /// The file-level errors of `src` as `(line, col, message)`, and the
     /// line of each one's first label.

@@ -51,8 +51,10 @@ pub(crate) fn decide(env: &Env<'_>, symbols: &Symbols) -> Vec<Diagnostic> {
         }
         if name == "softmax" {
             // The builtin is a definition too: the file's is used either
-            // way, and said so only when it is another function.
-            if !means_softmax(env, symbols, d) {
+            // way, and said so only when it is another function. The
+            // builtin itself means softmax: it is not compared with itself
+            // (that copied every declared variable, issue #14).
+            if !d.builtin && !means_softmax(env, symbols, d) {
                 warnings.push(replaces(d, name));
             }
             continue;

@@ -98,7 +98,7 @@ fn decl(names: &[&str], shape: &[&str], domain: Domain) -> Item {
     let shape = match shape {
         [] => ShapeSpec::Scalar,
         [a] => ShapeSpec::Vector(id(a)),
-        [a, b, ..] => ShapeSpec::Matrix(id(a), id(b)),
+        [a, b, ..] => ShapeSpec::Matrix(Box::new([id(a), id(b)])),
     };
     Item::Decl(Box::new(Decl {
         names: names.iter().map(|s| id(s)).collect(),

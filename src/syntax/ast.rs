@@ -123,8 +123,9 @@ pub enum ShapeSpec {
     Scalar,
     /// `vector[n]`
     Vector(Ident),
-    /// `matrix[m, d]` (rows, columns)
-    Matrix(Ident, Ident),
+    /// `matrix[m, d]` (rows, columns). Boxed: a scalar or a vector
+    /// declaration then does not pay for two names (issue #14).
+    Matrix(Box<[Ident; 2]>),
 }
 
 /// A function definition, expanded where it is used.
@@ -399,10 +400,7 @@ pub fn map_item_spans(item: &mut Item, f: &dyn Fn(Span) -> Span) {
             match &mut d.ty.shape {
                 ShapeSpec::Scalar => {}
                 ShapeSpec::Vector(n) => id(n),
-                ShapeSpec::Matrix(m, n) => {
-                    id(m);
-                    id(n);
-                }
+                ShapeSpec::Matrix(mn) => mn.iter_mut().for_each(id),
             }
             d.span = f(d.span);
         }
@@ -456,6 +454,31 @@ mod tests {
             size_of::<Item>() <= 2 * size_of::<usize>(),
             "{}",
             size_of::<Item>()
+        );
+    }
+
+    /// What a declaration line costs in the tree besides its names' text:
+    /// a matrix's two dimension names are boxed, so a scalar's or a
+    /// vector's declaration holds room for one (issue #14).
+    #[test]
+    fn declaration_stays_small() {
+        let word = size_of::<usize>();
+        assert!(size_of::<Decl>() <= 13 * word, "{}", size_of::<Decl>());
+        assert!(
+            size_of::<ShapeSpec>() <= size_of::<Ident>(),
+            "{}",
+            size_of::<ShapeSpec>()
+        );
+    }
+
+    /// An expression node is most of a claim's tree (a computer algebra
+    /// system's sums have millions of them, issue #16): it must not grow.
+    #[test]
+    fn expression_node_does_not_grow() {
+        assert!(
+            size_of::<Expr>() <= 13 * size_of::<usize>(),
+            "{}",
+            size_of::<Expr>()
         );
     }
 }

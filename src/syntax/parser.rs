@@ -1250,7 +1250,7 @@ fn type_spec<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, TypeSpec> {
             }
             Some(("matrix", after)) if !vector_only => {
                 let (r, d) = dims(cx, after, 2, "matrix[m, d]")?;
-                (r, ShapeSpec::Matrix(d[0].clone(), d[1].clone()))
+                (r, ShapeSpec::Matrix(Box::new([d[0].clone(), d[1].clone()])))
             }
             Some(("scalar", after)) if !vector_only => (after, ShapeSpec::Scalar),
             _ if vector_only => {
