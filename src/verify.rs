@@ -263,8 +263,9 @@ pub(crate) fn verify_parsed(
     parsed: Cow<'_, crate::syntax::ast::File>,
     options: &Options,
 ) -> FileReport {
-    let lines = LineIndex::new(source);
     let mut lowered = lower_file(&parsed);
+    // Indexed once lowered: not held through the lowering's peak.
+    let lines = LineIndex::new(source);
     let loc = |span: Span| lines.line_col(source, span.start);
 
     let mut errors: Vec<FileError> = parsed
