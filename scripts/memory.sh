@@ -35,16 +35,18 @@ peak() { # FILE: max RSS in KB
     tail -1 "$work/rss"
 }
 base=$(peak "$work/empty.txt")
-printf "%-28s %10s %12s %14s\n" input "bytes" "peak KB" "bytes/decl"
-printf "%-28s %10d %12d\n" "empty file" 0 "$base"
+printf "%-30s %10s %12s %14s\n" input "bytes" "peak KB" "bytes/decl"
+printf "%-30s %10d %12d\n" "empty file" 0 "$base"
 for kind in real vector; do
     f=$work/$kind.txt
     kb=$(peak "$f")
-    printf "%-28s %10d %12d %14.0f\n" "$n × \`v{i} : $kind\`" "$(stat -c %s "$f")" "$kb" \
+    ty=$kind
+    [[ $kind == vector ]] && ty="vector[n]"
+    printf "%-30s %10d %12d %14.0f\n" "$n × \`v{i} : $ty\`" "$(stat -c %s "$f")" "$kb" \
         "$(echo "($kb - $base) * 1024 / $n" | bc -l)"
 done
 if [[ $task != none ]]; then
     cargo bench --quiet --bench cas_network -- --print "$task" >"$work/$task.txt" || exit 2
     kb=$(peak "$work/$task.txt")
-    printf "%-28s %10d %12d\n" "$task (cas_network)" "$(stat -c %s "$work/$task.txt")" "$kb"
+    printf "%-30s %10d %12d\n" "$task (cas_network)" "$(stat -c %s "$work/$task.txt")" "$kb"
 fi
