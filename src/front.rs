@@ -534,7 +534,7 @@ fn build_named(
             };
             let (lhs, _, _) = steps.remove(0);
             let rhs = steps[steps.len() - 1].0.clone();
-            claims.push(Item::Claim(Claim {
+            claims.push(Item::Claim(Box::new(Claim {
                 name: Ident {
                     name,
                     span: first_span,
@@ -553,7 +553,7 @@ fn build_named(
                     .collect(),
                 broken: Vec::new(),
                 span: Span::new(first_span.start, last_span.end),
-            }));
+            })));
         }
     }
 
@@ -571,12 +571,12 @@ fn build_named(
             0 => (ShapeSpec::Scalar, format!("{name} : real")),
             1 => (ShapeSpec::Vector(dim()), format!("{name} : vector[n]")),
             _ => (
-                ShapeSpec::Matrix(dim(), dim()),
+                ShapeSpec::Matrix(Box::new([dim(), dim()])),
                 format!("{name} : matrix[n, n]"),
             ),
         };
         built.assumed.push(text);
-        built.file.items.push(Item::Decl(Decl {
+        built.file.items.push(Item::Decl(Box::new(Decl {
             names: vec![at],
             ty: TypeSpec {
                 domain: ast::Domain::Real,
@@ -584,7 +584,7 @@ fn build_named(
                 span: Span::new(0, 0),
             },
             span: Span::new(0, 0),
-        }));
+        })));
     }
     if !built.assumed.is_empty() {
         let listed: Vec<String> = assumed

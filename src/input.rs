@@ -117,8 +117,8 @@ pub fn read_file(path: &Path) -> Result<String, ReadError> {
         Ok(meta) if meta.len() > MAX_INPUT_BYTES => Err(ReadError::too_large(&shown)),
         // Read with the limit too: a special file (a pipe, /dev/zero)
         // reports no length.
-        Ok(_) => std::fs::File::open(path)
-            .and_then(read_limited)
+        Ok(meta) => std::fs::File::open(path)
+            .and_then(|f| read_limited(f, meta.len()))
             .map_err(|e| ReadError::from_io(&shown, &e))
             .and_then(|bytes| bytes.ok_or_else(|| ReadError::too_large(&shown)))
             .and_then(|bytes| decode(&shown, bytes)),
@@ -129,8 +129,12 @@ pub fn read_file(path: &Path) -> Result<String, ReadError> {
 /// All of `reader`'s bytes, or `None` when there are more than
 /// [`MAX_INPUT_BYTES`]: reading stops there, so memory stays bounded
 /// whatever is piped in.
-fn read_limited(reader: impl Read) -> io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
+///
+/// `size` is the length the reader is expected to have (0 when unknown): the
+/// buffer is sized for it up front, as grown by doubling it could hold
+/// twice the text (a file of millions of declarations, issue #14).
+fn read_limited(reader: impl Read, size: u64) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::with_capacity(size.min(MAX_INPUT_BYTES) as usize);
     reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= MAX_INPUT_BYTES).then_some(bytes))
 }
@@ -211,7 +215,7 @@ pub fn read_inputs(paths: &[std::path::PathBuf]) -> Vec<Result<(String, String),
 /// Reads and decodes all of standard input, named [`STDIN_NAME`]; more
 /// than [`MAX_INPUT_BYTES`] is an error, found without reading further.
 pub fn read_stdin() -> Result<String, ReadError> {
-    let bytes = read_limited(io::stdin().lock())
+    let bytes = read_limited(io::stdin().lock(), 0)
         .map_err(|e| ReadError::from_io(STDIN_NAME, &e))?
         .ok_or_else(|| ReadError::too_large(STDIN_NAME))?;
     decode(STDIN_NAME, bytes)
@@ -269,10 +273,10 @@ mod tests {
     #[test]
     fn reading_stops_past_the_size_limit() {
         let limit = MAX_INPUT_BYTES;
-        let exact = read_limited(io::repeat(b'x').take(limit)).unwrap();
+        let exact = read_limited(io::repeat(b'x').take(limit), 0).unwrap();
         assert_eq!(exact.map(|b| b.len() as u64), Some(limit));
         // An endless reader ends too: one byte past the limit is enough.
-        assert_eq!(read_limited(io::repeat(b'x')).unwrap(), None);
+        assert_eq!(read_limited(io::repeat(b'x'), 0).unwrap(), None);
         assert_eq!(
             ReadError::too_large("<stdin>").message,
             "is larger than the input size limit of 64 MiB"

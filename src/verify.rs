@@ -14,6 +14,7 @@ use crate::outcome::{
 };
 use crate::syntax::parse_file;
 use crate::syntax::span::{LineIndex, Span};
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// How to verify. Start from [`Options::default`] and set what differs:
@@ -117,8 +118,23 @@ pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileOutcome> {
 /// [`verify_source`] on this thread and the pool it is in, if any.
 fn verify_here(path: &str, source: &str, options: &Options) -> FileReport {
     let kind = kind_of(path, options);
-    let built = read_source(kind, source, options);
-    let mut report = verify_built(path, source, &built, options);
+    let mut built = read_source(kind, source, options);
+    let mut report = if built.parts.is_empty() {
+        // One section: its syntax tree is handed over, so that it is
+        // dropped once lowered instead of held through both witnesses (for
+        // a computer algebra system's output, it is several times the
+        // size of the text: issue #16).
+        let file = std::mem::take(&mut built.file);
+        merge_reports(vec![verify_section(
+            path,
+            source,
+            &built,
+            Cow::Owned(file),
+            options,
+        )])
+    } else {
+        verify_built(path, source, &built, options)
+    };
     if kind != InputKind::Deriv {
         drop_fixes(&mut report);
     }
@@ -178,9 +194,10 @@ pub(crate) fn verify_sections(
     built: &Built,
     options: &Options,
 ) -> Vec<FileReport> {
-    let mut reports = vec![verify_section(path, source, built, options)];
+    let section = |b: &Built| verify_section(path, source, b, Cow::Borrowed(&b.file), options);
+    let mut reports = vec![section(built)];
     for (_, part) in &built.parts {
-        reports.push(verify_section(path, source, part, options));
+        reports.push(section(part));
     }
     reports
 }
@@ -209,9 +226,16 @@ pub(crate) fn merge_reports(mut reports: Vec<FileReport>) -> FileReport {
     report
 }
 
-/// [`verify_parsed`] on one section of what [`read_source`] built.
-fn verify_section(path: &str, source: &str, built: &Built, options: &Options) -> FileReport {
-    let mut report = verify_parsed(path, source, &built.file, options);
+/// [`verify_parsed`] on one section of what [`read_source`] built, whose
+/// tree is `file` (`built.file`, or taken from it).
+fn verify_section(
+    path: &str,
+    source: &str,
+    built: &Built,
+    file: Cow<'_, crate::syntax::ast::File>,
+    options: &Options,
+) -> FileReport {
+    let mut report = verify_parsed(path, source, file, options);
     let lines = LineIndex::new(source);
     report
         .notes
@@ -231,15 +255,17 @@ fn verify_section(path: &str, source: &str, built: &Built, options: &Options) ->
 }
 
 /// Verifies a syntax tree whose spans point into `source`: the derivation
-/// language's, or one built from another kind of input.
+/// language's, or one built from another kind of input. A tree given owned
+/// is dropped once lowered: the witnesses need only the lowered links.
 pub(crate) fn verify_parsed(
     path: &str,
     source: &str,
-    parsed: &crate::syntax::ast::File,
+    parsed: Cow<'_, crate::syntax::ast::File>,
     options: &Options,
 ) -> FileReport {
+    let mut lowered = lower_file(&parsed);
+    // Indexed once lowered: not held through the lowering's peak.
     let lines = LineIndex::new(source);
-    let mut lowered = lower_file(parsed);
     let loc = |span: Span| lines.line_col(source, span.start);
 
     let mut errors: Vec<FileError> = parsed
@@ -259,15 +285,17 @@ pub(crate) fn verify_parsed(
     errors.sort_by_key(|e| (e.line, e.col));
 
     // Named in `--explain` traces: expanding them is a step of the proof.
-    let defined: Vec<&str> = parsed
+    let defined: Vec<String> = parsed
         .items
         .iter()
         .filter_map(|item| match item {
-            crate::syntax::ast::Item::Def(d) => Some(d.name.name.as_str()),
-            crate::syntax::ast::Item::Let(l) => Some(l.name.name.as_str()),
+            crate::syntax::ast::Item::Def(d) => Some(d.name.name.clone()),
+            crate::syntax::ast::Item::Let(l) => Some(l.name.name.clone()),
             _ => None,
         })
         .collect();
+    drop(parsed);
+    let defined: Vec<&str> = defined.iter().map(String::as_str).collect();
 
     let lowered_claims = std::mem::take(&mut lowered.claims);
     // One seed for the file: the sampler draws each variable, dimension and

@@ -100,7 +100,7 @@ impl Diagnoser<'_> {
             if rewritten == side || !self.agrees_with(rewritten, k == 1) {
                 continue;
             }
-            let name = self.symbols.var(occ.var).name.clone();
+            let name = self.symbols.var(occ.var).name.to_string();
             let transposed = match written[k].iter().find(|w| w.name == name) {
                 Some(w) if w.plain != w.transposed => w.transposed,
                 _ => occ.reads_transposed,

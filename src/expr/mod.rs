@@ -219,14 +219,16 @@ pub struct DimInfo {
 /// A declared variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VarInfo {
-    /// The name as declared.
-    pub name: String,
+    /// The name as declared (a `Box<str>`, not a `String`: a file may
+    /// declare millions of variables, issue #14).
+    pub name: Box<str>,
     /// Its dimensions: empty for a scalar, `[n]` for a vector, `[m, d]` for a matrix.
     pub dims: Vec<DimId>,
     /// Its domain.
     pub domain: Domain,
     /// Set for a let-name differentiated by (`∂L/∂z2`): see [`Binding`].
-    pub binding: Option<Binding>,
+    /// Boxed: it is rare, and every variable would pay for it inline.
+    pub binding: Option<Box<Binding>>,
 }
 
 /// The value behind a let-name that a derivative is taken by.
@@ -305,7 +307,7 @@ impl Symbols {
     pub fn add_var(&mut self, name: &str, dims: Vec<DimId>, domain: Domain) -> VarId {
         self.var_name_hashes.insert(name_hash(name));
         self.vars.push(VarInfo {
-            name: name.to_string(),
+            name: name.into(),
             dims,
             domain,
             binding: None,
@@ -316,7 +318,7 @@ impl Symbols {
     /// Adds a variable that stands for a let's value (see [`Binding`]).
     pub fn add_bound_var(&mut self, name: &str, dims: Vec<DimId>, binding: Binding) -> VarId {
         let v = self.add_var(name, dims, Domain::Real);
-        self.vars[v.0 as usize].binding = Some(binding);
+        self.vars[v.0 as usize].binding = Some(Box::new(binding));
         v
     }
 
@@ -328,14 +330,14 @@ impl Symbols {
 
     /// The value a variable stands for, if it is a let-name's (see [`Binding`]).
     pub fn binding(&self, v: VarId) -> Option<&Binding> {
-        self.vars.get(v.0 as usize)?.binding.as_ref()
+        self.vars.get(v.0 as usize)?.binding.as_deref()
     }
 
     /// The variable called `name`, if declared.
     pub fn var_named(&self, name: &str) -> Option<VarId> {
         self.vars
             .iter()
-            .position(|v| v.name == name && v.binding.is_none())
+            .position(|v| &*v.name == name && v.binding.is_none())
             .map(|i| VarId(i as u32))
     }
 
@@ -575,6 +577,14 @@ pub fn with_children(node: &Node, kids: &[Id]) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One per declared variable (issue #14: millions of declarations):
+    /// the name unpadded, the rare binding boxed.
+    #[test]
+    fn a_variable_is_seven_words() {
+        let size = std::mem::size_of::<VarInfo>();
+        assert!(size <= 7 * std::mem::size_of::<usize>(), "{size}");
+    }
 
     #[test]
     fn nodes_with_colliding_hashes_stay_distinct() {

@@ -257,7 +257,7 @@ impl Printer<'_> {
             Node::Const(Constant::E) => ("e".into(), Level::Atom),
             Node::Const(Constant::Pi) => ("pi".into(), Level::Atom),
             Node::Var(v, ix) => {
-                let name = self.symbols.var(v).name.clone();
+                let name = self.symbols.var(v).name.to_string();
                 if ix.is_empty() {
                     (name, Level::Atom)
                 } else {
@@ -353,7 +353,7 @@ impl Printer<'_> {
             ),
             Node::Deriv { body, var, at } => {
                 let (b, _) = self.expr(body);
-                let name = self.symbols.var(var).name.clone();
+                let name = self.symbols.var(var).name.to_string();
                 let v = if at.is_empty() {
                     name
                 } else {

@@ -76,7 +76,7 @@ fn wrt(expr: &str, var: &str) -> Result<(String, Vec<(String, bool)>), Diagnosti
     let v = parse_expr(var).expect("parses");
     let (vid, at) = lower_var(&mut l, &file, &v, &free)?;
     Ok((
-        l.symbols.var(vid).name.clone(),
+        l.symbols.var(vid).name.to_string(),
         at.iter()
             .map(|&i| (l.symbols.index(i).name.clone(), free.contains(&i)))
             .collect(),

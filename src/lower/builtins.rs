@@ -112,17 +112,17 @@ pub fn builtin_defs() -> &'static [(String, Def)] {
         };
         let mut out: Vec<(String, Def)> = parse(DEFS)
             .into_iter()
-            .map(|d| (d.name.name.clone(), d))
+            .map(|d| (d.name.name.clone(), *d))
             .collect();
         out.extend(
             parse(ROWS)
                 .into_iter()
-                .map(|d| (SOFTMAX_ROWS.to_string(), d)),
+                .map(|d| (SOFTMAX_ROWS.to_string(), *d)),
         );
         out.extend(
             parse(SCALAR_NORM)
                 .into_iter()
-                .map(|d| (NORM_SCALAR.to_string(), d)),
+                .map(|d| (NORM_SCALAR.to_string(), *d)),
         );
         out
     })

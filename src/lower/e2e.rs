@@ -166,7 +166,7 @@ pub(crate) fn show(l: &Lowered, id: crate::expr::Id) -> String {
     match l.store.get(id) {
         Node::Num(r) => r.to_string(),
         Node::Const(c) => format!("{c:?}"),
-        Node::Var(v, is) if is.is_empty() => l.symbols.var(*v).name.clone(),
+        Node::Var(v, is) if is.is_empty() => l.symbols.var(*v).name.to_string(),
         Node::Var(v, is) => format!(
             "{}[{}]",
             l.symbols.var(*v).name,

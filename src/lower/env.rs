@@ -14,11 +14,12 @@ use std::collections::HashMap;
 
 /// A declared variable.
 #[derive(Clone, Debug)]
-pub struct VarEntry {
+pub struct VarEntry<'a> {
     /// Its handle in [`Symbols`].
     pub id: VarId,
-    /// Where it was declared.
-    pub span: Span,
+    /// Its name where it was declared (a reference, not a copy of the
+    /// span: a file may declare millions of variables, issue #14).
+    pub name: &'a Ident,
 }
 
 /// A function definition (the file's, or the builtin `softmax`).
@@ -67,17 +68,18 @@ pub const MAX_LET_DEPTH: usize = 256;
 #[derive(Debug)]
 pub enum Global<'a> {
     /// A declared variable.
-    Var(VarEntry),
-    /// A function definition.
-    Def(DefEntry<'a>),
+    Var(VarEntry<'a>),
+    /// A function definition (boxed, like the let: a variable, by far
+    /// the most common global, then costs only its own size).
+    Def(Box<DefEntry<'a>>),
     /// A named expression.
-    Let(LetEntry<'a>),
+    Let(Box<LetEntry<'a>>),
 }
 
 impl Global<'_> {
     fn span(&self) -> Span {
         match self {
-            Global::Var(v) => v.span,
+            Global::Var(v) => v.name.span,
             Global::Def(d) => d.def.name.span,
             Global::Let(l) => l.item.name.span,
         }
@@ -87,8 +89,10 @@ impl Global<'_> {
 /// Every name a file declares or defines.
 #[derive(Debug, Default)]
 pub struct Env<'a> {
-    /// Variables, definitions and lets by name.
-    pub globals: HashMap<String, Global<'a>>,
+    /// Variables, definitions and lets by name. Keyed by the names in the
+    /// syntax tree (or the builtins' static ones), not copies: a file may
+    /// declare millions of variables (issue #14).
+    pub globals: HashMap<&'a str, Global<'a>>,
     /// Dimension names used in declarations (`n` in `x : vector[n]`): a
     /// set, since a file may name a hundred thousand.
     pub dims: std::collections::HashSet<String>,
@@ -114,7 +118,7 @@ impl<'a> Env<'a> {
             .globals
             .iter()
             .filter(|(_, g)| !matches!(g, Global::Def(_)))
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| *n)
             .collect();
         v.extend(["e", "pi"]);
         v.sort_unstable();
@@ -128,10 +132,10 @@ impl<'a> Env<'a> {
             .iter()
             .filter(|(n, g)| {
                 matches!(g, Global::Def(_))
-                    && *n != super::builtins::SOFTMAX_ROWS
-                    && *n != super::builtins::NORM_SCALAR
+                    && **n != super::builtins::SOFTMAX_ROWS
+                    && **n != super::builtins::NORM_SCALAR
             })
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| *n)
             .collect();
         v.extend(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid"]);
         v.extend(["abs", "sign", "relu", "step", "softplus"]);
@@ -146,7 +150,7 @@ impl<'a> Env<'a> {
             .globals
             .iter()
             .filter(|(_, g)| matches!(g, Global::Var(_)))
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| *n)
             .collect();
         v.sort_unstable();
         v
@@ -157,6 +161,18 @@ impl<'a> Env<'a> {
 /// dimensions and variables to `symbols`) and reports what is wrong with them.
 pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Diagnostic>) {
     let mut env = Env::default();
+    // Sized once: grown by doubling, the tables would hold up to twice
+    // the room (and, while growing, the old and the new copy) for a file
+    // of millions of declarations (issue #14).
+    let declared: usize = (file.items.iter())
+        .map(|item| match item {
+            Item::Decl(d) => d.names.len(),
+            Item::Def(_) | Item::Let(_) => 1,
+            Item::Claim(_) | Item::Goal(_) => 0,
+        })
+        .sum();
+    env.globals.reserve(declared + builtin_defs().len());
+    symbols.vars.reserve_exact(declared);
     let mut errors = Vec::new();
     let mut let_count = 0;
     for item in &file.items {
@@ -188,7 +204,8 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                             ));
                             continue;
                         }
-                        (ShapeSpec::Matrix(m, d), Domain::Symmetric) if m.name != d.name => {
+                        (ShapeSpec::Matrix(md), Domain::Symmetric) if md[0].name != md[1].name => {
+                            let m = &md[0];
                             errors.push(
                                 Diagnostic::new(decl.ty.span, format!("a symmetric matrix is square; expected `{} : symmetric matrix[{}, {}]`", name.name, m.name, m.name)),
                             );
@@ -202,8 +219,8 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         }
                         (ShapeSpec::Scalar, _) => vec![],
                         (ShapeSpec::Vector(n), _) => vec![symbols.dim(&n.name)],
-                        (ShapeSpec::Matrix(m, d), _) => {
-                            vec![symbols.dim(&m.name), symbols.dim(&d.name)]
+                        (ShapeSpec::Matrix(md), _) => {
+                            vec![symbols.dim(&md[0].name), symbols.dim(&md[1].name)]
                         }
                     };
                     for &d in &dims {
@@ -213,13 +230,8 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                         }
                     }
                     let id = symbols.add_var(&name.name, dims, decl.ty.domain);
-                    env.globals.insert(
-                        name.name.clone(),
-                        Global::Var(VarEntry {
-                            id,
-                            span: name.span,
-                        }),
-                    );
+                    env.globals
+                        .insert(&name.name, Global::Var(VarEntry { id, name }));
                 }
             }
             Item::Def(def) => {
@@ -264,14 +276,14 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                     }
                 };
                 env.globals.insert(
-                    def.name.name.clone(),
-                    Global::Def(DefEntry {
+                    &def.name.name,
+                    Global::Def(Box::new(DefEntry {
                         def,
                         ranks,
                         builtin: false,
                         broken: Cell::new(broken),
                         same_as_builtin: Cell::new(false),
-                    }),
+                    })),
                 );
             }
             Item::Let(l) => {
@@ -284,13 +296,13 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                     continue;
                 }
                 env.globals.insert(
-                    l.name.name.clone(),
-                    Global::Let(LetEntry {
+                    &l.name.name,
+                    Global::Let(Box::new(LetEntry {
                         item: l,
                         position: let_count,
                         broken: Cell::new(false),
                         depth: Cell::new(1),
-                    }),
+                    })),
                 );
                 let_count += 1;
             }
@@ -302,14 +314,14 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
         if !env.globals.contains_key(name.as_str()) {
             let ranks = param_ranks(def).unwrap_or_default();
             env.globals.insert(
-                name.clone(),
-                Global::Def(DefEntry {
+                name,
+                Global::Def(Box::new(DefEntry {
                     def,
                     ranks,
                     builtin: true,
                     broken: Cell::new(false),
                     same_as_builtin: Cell::new(false),
-                }),
+                })),
             );
         }
     }
@@ -319,7 +331,9 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
     for item in &file.items {
         match item {
             Item::Def(def) => {
-                let Some(entry) = env.def(&def.name.name).filter(|e| std::ptr::eq(e.def, def))
+                let Some(entry) = env
+                    .def(&def.name.name)
+                    .filter(|e| std::ptr::eq(e.def, &**def))
                 else {
                     continue;
                 };
@@ -346,7 +360,7 @@ pub fn build_env<'a>(file: &'a File, symbols: &mut Symbols) -> (Env<'a>, Vec<Dia
                 let Some(Global::Let(entry)) = env.get(&l.name.name) else {
                     continue;
                 };
-                if !std::ptr::eq(entry.item, l) {
+                if !std::ptr::eq(entry.item, &**l) {
                     continue;
                 }
                 let mut errs = check_names(&env, &l.value, &[], Some(entry.position));
@@ -742,7 +756,7 @@ fn find_cycles(env: &Env) -> Vec<Diagnostic> {
         .globals
         .iter()
         .filter(|(_, g)| !matches!(g, Global::Var(_)))
-        .map(|(n, _)| n.as_str())
+        .map(|(n, _)| *n)
         .collect();
     names.sort_by_key(|n| env.get(n).map(|g| g.span()).unwrap_or_default());
     let edges = |n: &str| -> Vec<Ident> {
@@ -774,21 +788,17 @@ fn find_cycles(env: &Env) -> Vec<Diagnostic> {
             }
             let r = refs[*pos].clone();
             *pos += 1;
-            let Some((key, _)) = env.globals.get_key_value(&r.name) else {
+            let Some((&key, _)) = env.globals.get_key_value(r.name.as_str()) else {
                 continue;
             };
-            match state.get(key.as_str()).copied().unwrap_or(0) {
+            match state.get(key).copied().unwrap_or(0) {
                 0 => {
                     state.insert(key, 1);
                     stack.push((key, edges(key), 0));
                 }
                 1 => {
                     let from = stack.iter().position(|s| s.0 == key).unwrap_or(0);
-                    let path: Vec<&str> = stack[from..]
-                        .iter()
-                        .map(|s| s.0)
-                        .chain([key.as_str()])
-                        .collect();
+                    let path: Vec<&str> = stack[from..].iter().map(|s| s.0).chain([key]).collect();
                     for n in &path {
                         match env.get(n) {
                             Some(Global::Def(d)) => d.broken.set(true),
@@ -822,6 +832,15 @@ mod tests {
     use super::*;
     use crate::syntax::parse_file;
     use crate::syntax::span::LineIndex;
+
+    /// The environment holds an entry per declared variable: a variable's
+    /// must stay three words (definitions and lets are boxed), so that
+    /// millions of declarations cost tens of bytes each here (issue #14).
+    #[test]
+    fn a_global_is_three_words() {
+        let size = std::mem::size_of::<Global<'_>>();
+        assert!(size <= 3 * std::mem::size_of::<usize>(), "{size}");
+    }
 
     /// The file-level errors of `src` as `(line, col, message)`, and the
     /// line of each one's first label.

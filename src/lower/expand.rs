@@ -214,6 +214,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Forgets the memos keyed by syntax nodes (shapes, rowness, global
+    /// names) once a claim or the lets are lowered: they serve within one
+    /// claim, and kept for the whole file they grew with it, tens of bytes
+    /// per node of every claim (issue #16). What outlives a claim (lowered
+    /// lets, their shapes, frames) is keyed by name or binding instead.
+    pub(crate) fn end_claim(&mut self) {
+        self.shapes.clear();
+        self.rows.clear();
+        self.globals.clear();
+    }
+
     /// Starts a new link: forgets the previous link's free indices and
     /// resets the step budget.
     pub(crate) fn begin_link(&mut self) {

@@ -194,11 +194,16 @@ fn lower_here(file: &ast::File) -> Lowered {
     let mut lw = Lowerer::new(&env, symbols);
     lw.warnings.extend(redefined);
     check_lets(&mut lw, file, &mut errors);
+    lw.end_claim();
     let claims = file
         .items
         .iter()
         .filter_map(|item| match item {
-            ast::Item::Claim(c) => Some(chain::lower_claim(&mut lw, c)),
+            ast::Item::Claim(c) => {
+                let lowered = chain::lower_claim(&mut lw, c);
+                lw.end_claim();
+                Some(lowered)
+            }
             _ => None,
         })
         .collect();

@@ -35,8 +35,12 @@ use std::collections::HashSet;
 /// Decides, for each definition named like a builtin, whether it means the
 /// builtin (marking it so), and returns a warning for each that does not.
 pub(crate) fn decide(env: &Env<'_>, symbols: &Symbols) -> Vec<Diagnostic> {
-    let mut names: Vec<&String> = env.globals.keys().collect();
-    names.sort();
+    // Only the definitions: a file may declare millions of variables.
+    let mut names: Vec<&str> = (env.globals.iter())
+        .filter(|(_, g)| matches!(g, Global::Def(_)))
+        .map(|(n, _)| *n)
+        .collect();
+    names.sort_unstable();
     let mut warnings = Vec::new();
     for name in names {
         let Some(Global::Def(d)) = env.get(name) else {
@@ -47,8 +51,10 @@ pub(crate) fn decide(env: &Env<'_>, symbols: &Symbols) -> Vec<Diagnostic> {
         }
         if name == "softmax" {
             // The builtin is a definition too: the file's is used either
-            // way, and said so only when it is another function.
-            if !means_softmax(env, symbols, d) {
+            // way, and said so only when it is another function. The
+            // builtin itself means softmax: it is not compared with itself
+            // (that copied every declared variable, issue #14).
+            if !d.builtin && !means_softmax(env, symbols, d) {
                 warnings.push(replaces(d, name));
             }
             continue;

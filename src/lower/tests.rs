@@ -98,9 +98,9 @@ fn decl(names: &[&str], shape: &[&str], domain: Domain) -> Item {
     let shape = match shape {
         [] => ShapeSpec::Scalar,
         [a] => ShapeSpec::Vector(id(a)),
-        [a, b, ..] => ShapeSpec::Matrix(id(a), id(b)),
+        [a, b, ..] => ShapeSpec::Matrix(Box::new([id(a), id(b)])),
     };
-    Item::Decl(Decl {
+    Item::Decl(Box::new(Decl {
         names: names.iter().map(|s| id(s)).collect(),
         ty: TypeSpec {
             domain,
@@ -108,7 +108,7 @@ fn decl(names: &[&str], shape: &[&str], domain: Domain) -> Item {
             span: sp(),
         },
         span: sp(),
-    })
+    }))
 }
 fn real(names: &[&str]) -> Item {
     decl(names, &[], Domain::Real)
@@ -117,21 +117,21 @@ fn vector(names: &[&str], dim: &str) -> Item {
     decl(names, &[dim], Domain::Real)
 }
 fn def(name: &str, params: &[&str], result: &[&str], body: Expr) -> Item {
-    Item::Def(Def {
+    Item::Def(Box::new(Def {
         name: id(name),
         params: params.iter().map(|s| id(s)).collect(),
         result_indices: result.iter().map(|s| id(s)).collect(),
         body,
         span: sp(),
-    })
+    }))
 }
 fn let_(name: &str, indices: &[&str], value: Expr) -> Item {
-    Item::Let(Let {
+    Item::Let(Box::new(Let {
         name: id(name),
         indices: indices.iter().map(|s| id(s)).collect(),
         value,
         span: sp(),
-    })
+    }))
 }
 fn claim(lhs: Expr, rhs: Expr) -> Item {
     chain_claim(lhs, rhs, vec![])
@@ -146,7 +146,7 @@ fn line(eq: bool, e: Expr, why: Option<&str>) -> ChainLine {
     }
 }
 fn chain_claim(lhs: Expr, rhs: Expr, chain: Vec<ChainLine>) -> Item {
-    Item::Claim(Claim {
+    Item::Claim(Box::new(Claim {
         name: id("c"),
         lhs,
         rhs,
@@ -154,7 +154,7 @@ fn chain_claim(lhs: Expr, rhs: Expr, chain: Vec<ChainLine>) -> Item {
         chain,
         broken: vec![],
         span: sp(),
-    })
+    }))
 }
 fn file(items: Vec<Item>) -> File {
     File {

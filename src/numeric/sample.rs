@@ -351,7 +351,7 @@ fn counterexample(
                 }
                 _ => SampleValue::Vector(vals.clone()),
             };
-            (info.name.clone(), value)
+            (info.name.to_string(), value)
         })
         .collect();
     Counterexample {

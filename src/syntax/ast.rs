@@ -44,20 +44,25 @@ pub struct ParseError {
 }
 
 /// One top-level item of a file.
+///
+/// Every variant is boxed, so an item costs a pointer in the file's list
+/// whatever its kind: a file of millions of declarations would otherwise pay
+/// for the largest variant (a claim, hundreds of bytes) on every line
+/// (issue #14; `item_is_two_words` holds the size).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     /// `x, c : real`
-    Decl(Decl),
+    Decl(Box<Decl>),
     /// `sigma(t) := ...` or `softmax(v)[i] := ...`
-    Def(Def),
+    Def(Box<Def>),
     /// `let h = ...` or `let z[i] = ...`
-    Let(Let),
+    Let(Box<Let>),
     /// `claim name: lhs = rhs` with an optional indented chain.
-    Claim(Claim),
+    Claim(Box<Claim>),
     /// `goal name: lhs = rhs`: what an assignment asks for. Not checked:
     /// `derivcheck grade` looks for a chain of a document that goes from
     /// its left side to its right side (see docs/grading.md).
-    Goal(Goal),
+    Goal(Box<Goal>),
 }
 
 /// A part of an assignment, `part b "Inciso b)" "Part b)":`, and the items
@@ -118,8 +123,9 @@ pub enum ShapeSpec {
     Scalar,
     /// `vector[n]`
     Vector(Ident),
-    /// `matrix[m, d]` (rows, columns)
-    Matrix(Ident, Ident),
+    /// `matrix[m, d]` (rows, columns). Boxed: a scalar or a vector
+    /// declaration then does not pay for two names (issue #14).
+    Matrix(Box<[Ident; 2]>),
 }
 
 /// A function definition, expanded where it is used.
@@ -394,10 +400,7 @@ pub fn map_item_spans(item: &mut Item, f: &dyn Fn(Span) -> Span) {
             match &mut d.ty.shape {
                 ShapeSpec::Scalar => {}
                 ShapeSpec::Vector(n) => id(n),
-                ShapeSpec::Matrix(m, n) => {
-                    id(m);
-                    id(n);
-                }
+                ShapeSpec::Matrix(mn) => mn.iter_mut().for_each(id),
             }
             d.span = f(d.span);
         }
@@ -435,5 +438,47 @@ pub fn map_item_spans(item: &mut Item, f: &dyn Fn(Span) -> Span) {
             map_spans(&mut g.rhs, f);
             g.span = f(g.span);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// A file's items are a list of these: a declaration line must not pay
+    /// for a claim's size (issue #14: millions of declarations).
+    #[test]
+    fn item_is_two_words() {
+        assert!(
+            size_of::<Item>() <= 2 * size_of::<usize>(),
+            "{}",
+            size_of::<Item>()
+        );
+    }
+
+    /// What a declaration line costs in the tree besides its names' text:
+    /// a matrix's two dimension names are boxed, so a scalar's or a
+    /// vector's declaration holds room for one (issue #14).
+    #[test]
+    fn declaration_stays_small() {
+        let word = size_of::<usize>();
+        assert!(size_of::<Decl>() <= 13 * word, "{}", size_of::<Decl>());
+        assert!(
+            size_of::<ShapeSpec>() <= size_of::<Ident>(),
+            "{}",
+            size_of::<ShapeSpec>()
+        );
+    }
+
+    /// An expression node is most of a claim's tree (a computer algebra
+    /// system's sums have millions of them, issue #16): it must not grow.
+    #[test]
+    fn expression_node_does_not_grow() {
+        assert!(
+            size_of::<Expr>() <= 13 * size_of::<usize>(),
+            "{}",
+            size_of::<Expr>()
+        );
     }
 }

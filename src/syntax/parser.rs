@@ -141,7 +141,7 @@ fn parse_file_here(source: &str) -> File {
             if let Ok((name, mut sides)) = head {
                 let rhs = sides.pop().expect("a claim has two sides");
                 let lhs = sides.swap_remove(0);
-                items.push(Item::Claim(Claim {
+                items.push(Item::Claim(Box::new(Claim {
                     name,
                     lhs,
                     rhs,
@@ -149,18 +149,18 @@ fn parse_file_here(source: &str) -> File {
                     chain,
                     broken,
                     span: cx.span_of(line.content),
-                }));
+                })));
             }
         } else if is_goal(line.content) {
             match item_head(&cx, line.content, "goal") {
                 Ok((name, sides)) if sides.len() == 2 => {
                     let [lhs, rhs]: [Expr; 2] = sides.try_into().expect("two sides");
-                    items.push(Item::Goal(Goal {
+                    items.push(Item::Goal(Box::new(Goal {
                         name,
                         lhs,
                         rhs,
                         span: cx.span_of(line.content),
-                    }))
+                    })))
                 }
                 Ok((_, sides)) => file.errors.push(ParseError {
                     span: sides[2].span,
@@ -485,6 +485,7 @@ fn bracket_names<'s>(cx: &Cx<'s>, open: &'s str, what: &str) -> Res<'s, Vec<Iden
             Some(after) => i = after,
             None => {
                 let (rest, ()) = close(cx, rest, open, ']')?;
+                names.shrink_to_fit();
                 return Ok((rest, names));
             }
         }
@@ -1064,6 +1065,10 @@ fn call_args<'s>(cx: &Cx<'s>, open: &'s str) -> Res<'s, Vec<Expr>> {
             Some(after) => i = after,
             None => {
                 let (rest, ()) = close(cx, rest, open, ')')?;
+                // A vector grown by pushing has room for four: most calls
+                // take one argument, and a computer algebra system's output
+                // holds hundreds of thousands of them (issue #16).
+                args.shrink_to_fit();
                 return Ok((rest, args));
             }
         }
@@ -1120,12 +1125,12 @@ fn let_item<'s>(cx: &Cx<'s>, line: &'s str, rest: &'s str) -> Res<'s, Item> {
     let (r, ()) = end_of_line(cx, r)?;
     Ok((
         r,
-        Item::Let(Let {
+        Item::Let(Box::new(Let {
             name,
             indices,
             value,
             span: cx.span_of(line),
-        }),
+        })),
     ))
 }
 
@@ -1157,13 +1162,16 @@ fn decl_or_def<'s>(cx: &Cx<'s>, line: &'s str) -> Res<'s, Item> {
     };
     let (r, ty) = type_spec(cx, after)?;
     let (r, ()) = end_of_line(cx, r)?;
+    // Pushed one by one, the names have room for four: a declaration
+    // line is mostly one name, and files hold millions (issue #14).
+    names.shrink_to_fit();
     Ok((
         r,
-        Item::Decl(Decl {
+        Item::Decl(Box::new(Decl {
             names,
             ty,
             span: cx.span_of(line),
-        }),
+        })),
     ))
 }
 
@@ -1201,13 +1209,13 @@ fn def<'s>(cx: &Cx<'s>, line: &'s str, name: Ident, open: &'s str) -> Res<'s, It
     };
     Ok((
         r,
-        Item::Def(Def {
+        Item::Def(Box::new(Def {
             name,
             params,
             result_indices,
             body,
             span: cx.span_of(line),
-        }),
+        })),
     ))
 }
 
@@ -1242,7 +1250,7 @@ fn type_spec<'s>(cx: &Cx<'s>, i: &'s str) -> Res<'s, TypeSpec> {
             }
             Some(("matrix", after)) if !vector_only => {
                 let (r, d) = dims(cx, after, 2, "matrix[m, d]")?;
-                (r, ShapeSpec::Matrix(d[0].clone(), d[1].clone()))
+                (r, ShapeSpec::Matrix(Box::new([d[0].clone(), d[1].clone()])))
             }
             Some(("scalar", after)) if !vector_only => (after, ShapeSpec::Scalar),
             _ if vector_only => {

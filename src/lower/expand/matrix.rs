@@ -265,7 +265,7 @@ impl<'a> Lowerer<'a> {
             .filter(|(name, g)| {
                 let dims = match g {
                     crate::lower::env::Global::Var(v) => &self.symbols.var(v.id).dims,
-                    crate::lower::env::Global::Let(_) => match self.let_shapes.get(*name) {
+                    crate::lower::env::Global::Let(_) => match self.let_shapes.get(**name) {
                         Some(s) => &s.0,
                         None => return false,
                     },
@@ -273,7 +273,7 @@ impl<'a> Lowerer<'a> {
                 };
                 dims[..] == [*want]
             })
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| *n)
             .collect();
         names.sort_unstable();
         let a = print_factor(lhs);

@@ -540,7 +540,7 @@ fn declarations() {
         let s = match &d.ty.shape {
             ShapeSpec::Scalar => "Scalar".to_string(),
             ShapeSpec::Vector(n) => format!("Vector({})", n.name),
-            ShapeSpec::Matrix(m, n) => format!("Matrix({}, {})", m.name, n.name),
+            ShapeSpec::Matrix(mn) => format!("Matrix({}, {})", mn[0].name, mn[1].name),
         };
         assert_eq!(s, shape, "{src}");
         assert_eq!(d.span.text(src), src);
@@ -585,7 +585,7 @@ fn definitions_and_lets() {
 fn claim(src: &str) -> Claim {
     let its = items(src);
     match its.into_iter().next() {
-        Some(Item::Claim(c)) => c,
+        Some(Item::Claim(c)) => *c,
         other => panic!("{other:?}"),
     }
 }
