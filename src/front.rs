@@ -558,6 +558,36 @@ fn build_named(
     }
 
     let assumed = assume(&claims, &declared);
+    // A derivative of a name nothing defines is 0 (the name is a variable
+    // of its own): say so where it is taken, with the way to define it,
+    // since the text around the display may define it in words.
+    let mut said: BTreeSet<(String, String)> = BTreeSet::new();
+    for item in &claims {
+        let Item::Claim(c) = item else { continue };
+        let mut exprs = vec![&c.lhs, &c.rhs];
+        exprs.extend(c.chain.iter().map(|l| &l.expr));
+        for e in exprs {
+            crate::lower::env::walk(e, &mut |node: &Expr| {
+                let ExprKind::Deriv { var, body, .. } = &node.kind else {
+                    return;
+                };
+                let ExprKind::Name(n) = &body.kind else {
+                    return;
+                };
+                let key = (n.name.clone(), var.name.clone());
+                if n.name != var.name && assumed.contains_key(&n.name) && said.insert(key) {
+                    built.notes.push((
+                        node.span,
+                        NoteKind::Reading,
+                        format!(
+                            "`{0}` is not defined in the document, so it is read as a variable of its own and its derivative by `{1}` is 0; if the text defines it, write the definition in a ```derivcheck block (`let {0} = …`, with declarations of the names it uses) or a context file",
+                            n.name, var.name
+                        ),
+                    ));
+                }
+            });
+        }
+    }
     for (name, rank) in &assumed {
         let at = Ident {
             name: name.clone(),

@@ -290,3 +290,33 @@ fn a_name_that_is_a_vector_in_one_problem_and_a_number_in_the_next_means_both() 
     assert_eq!(assumed, ["x : vector[n]", "from line 5: x : real"]);
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn a_derivative_of_a_name_nothing_defines_is_said_to_be_zero_with_the_way_to_define_it() {
+    let doc = "# Loss\n\nBinary cross-entropy $\\ell = -y \\log p$.\n\n\
+        $$ \\frac{\\partial \\ell}{\\partial p} = -\\frac{y}{p} $$\n";
+    let (report, code) = verify("undefined_loss.md", doc);
+    let notes: Vec<&str> = report["files"][0]["notes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["kind"] == "note")
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 1, "{report:#}");
+    assert!(
+        notes[0].starts_with("`ℓ` is not defined in the document")
+            && notes[0].contains("let ℓ = …"),
+        "{}",
+        notes[0]
+    );
+    assert_eq!(code, Some(1));
+    // The definition, as the note says to write it, makes the step proved.
+    let fixed = doc.replace(
+        "$$ \\frac",
+        "```derivcheck\ny : real\np : positive\nlet ℓ = -y log(p)\n```\n\n$$ \\frac",
+    );
+    let (report, code) = verify("defined_loss.md", &fixed);
+    assert_all_proved(&report);
+    assert_eq!(code, Some(0), "{report:#}");
+}
