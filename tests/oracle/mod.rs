@@ -287,7 +287,9 @@ impl Eval<'_> {
     }
 
     fn eval(&mut self, e: &Expr) -> Option<F> {
-        let v = self.value(e)?;
+        // Some exact results (a power 0, a sum of zeros) come back with
+        // unlimited precision, which the transcendental functions refuse.
+        let v = at(self.value(e)?, self.prec);
         let m = abs(&v);
         if m > self.scale {
             self.scale = m;
