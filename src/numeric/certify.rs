@@ -11,7 +11,7 @@ use super::interval::{e, pi, Dy, Iv, Prec};
 use super::pi_reduce::exact;
 use super::witness_data::Point;
 use crate::expr::{Constant, Func, Id, IndexId, Node, Rational, Store, Symbols};
-use num_traits::ToPrimitive;
+use num_traits::{ToPrimitive, Zero};
 
 /// Node visits one certified evaluation of a side may make.
 const OPS: u64 = 20_000;
@@ -21,7 +21,7 @@ const MAX_PREC: u64 = 30_000;
 
 /// The size in bits of the largest exact constant of the link whose value
 /// is not exactly an `f64` (`1/10^25`, `2^1000 + 1`, `10^40 + 1`; 0 for π
-/// and e), or
+/// and e) or is one beyond 2^±52 (`2^-90`), or
 /// `None` when every constant is an `f64` and sampling saw what there is
 /// to see.
 pub(super) fn inexact_constant_bits(
@@ -67,7 +67,9 @@ fn visit(store: &Store, id: Id, seen: &mut ConstantMemo) -> (Option<u64>, bool) 
         below
     } else {
         match exact(store, id, &mut 0) {
-            Some(r) => (!is_f64(&r)).then(|| r.numer().bits() + r.denom().bits()),
+            Some(r) => {
+                (!is_f64(&r) || far_from_one(&r)).then(|| r.numer().bits() + r.denom().bits())
+            }
             // π and e are never f64s.
             None if matches!(node, Node::Const(_)) => Some(0),
             None => below,
@@ -75,6 +77,14 @@ fn visit(store: &Store, id: Id, seen: &mut ConstantMemo) -> (Option<u64>, bool) 
     };
     seen.insert(id, (here, constant));
     (here, constant)
+}
+
+/// A constant beyond 2^±52 hides a difference although it is an `f64`:
+/// `x + 2^-90 x` and `x` are one `f64` (and within double-double's
+/// allowance), as are `x + x/2^90` and `x`.
+fn far_from_one(r: &Rational) -> bool {
+    let log2 = r.numer().bits() as i64 - r.denom().bits() as i64;
+    !r.numer().is_zero() && log2.abs() > 52
 }
 
 fn is_f64(r: &Rational) -> bool {
