@@ -1,9 +1,9 @@
 //! A differential fuzzer for soundness: random small claims whose truth is
 //! known by construction (an expression against a rewritten form that is
 //! equal, or one off by a small exact amount, often below what an `f64`
-//! can hold: `1/10^k`, `2^-n` and `2^1000` factors, multiples of π up to
-//! 2^120) and random mixes whose truth is not known by construction,
-//! checked by derivcheck. Every claim is also judged by an independent
+//! can hold: `1/10^k`, `2^-n`, `exp(-m)` and `2^1000` factors, multiples
+//! of π up to 2^120) and random mixes whose truth is not known by
+//! construction, checked by derivcheck. Every claim is also judged by an independent
 //! high-precision oracle (`tests/oracle`, on `dashu-float`). No claim
 //! false by construction or certified false by the oracle may be proved or
 //! hold; no claim true by construction or equal at six points or more for
@@ -171,16 +171,18 @@ fn claim(rng: &mut Rng) -> Claim {
                 truth: None,
             };
         }
-        // An f64 constant far from 1: 2^-n with n from 53 to 200.
+        // A constant far from 1: 2^-n (an f64) with n from 53 to 200, or
+        // exp(-m) with m from 37 to 300.
         (14 | 15, t) => {
-            let n = 53 + rng.below(148);
-            if t {
-                (
-                    format!("({a}) + 2^-{n} ({a})"),
-                    format!("({a}) (1 + 2^-{n})"),
-                )
+            let c = if rng.below(2) == 0 {
+                format!("2^-{}", 53 + rng.below(148))
             } else {
-                (format!("({a}) + 2^-{n} ({a})"), a.to_string())
+                format!("exp(-{})", 37 + rng.below(264))
+            };
+            if t {
+                (format!("({a}) + {c} ({a})"), format!("({a}) (1 + {c})"))
+            } else {
+                (format!("({a}) + {c} ({a})"), a.to_string())
             }
         }
         (_, _) => {
@@ -359,6 +361,7 @@ fn the_oracle_sees_below_f64_and_through_multiples_of_pi() {
         ("exp(x + 1/10^30)", "exp(x)"),
         ("cos(x + (2^100 + 1) pi)", "cos(x)"),
         ("x + 2^-90 x", "x"),
+        ("x + exp(-70) x", "x"),
     ] {
         assert!(
             matches!(oracle::judge(l, r, &pts, 6), Judgement::False(..)),

@@ -241,12 +241,16 @@ fn const_int(e: &Expr) -> Option<i64> {
 }
 
 /// A generous count of the bits the exact constants of `e` take (an
-/// integer power counts its exponent times its base's bits), from which the
-/// working precision is chosen.
+/// integer power counts its exponent times its base's bits, `exp(m)` twice
+/// |m|), from which the working precision is chosen.
 pub fn constant_bits(e: &Expr) -> u64 {
     match e {
         Expr::Int(n) => 64 - n.leading_zeros() as u64,
         Expr::Var(_) | Expr::Pi | Expr::E => 0,
+        // exp(-m) is 2^-(1.44 m): a term that small needs that many bits.
+        Expr::Call(Fun::Exp, a) => {
+            constant_bits(a) + const_int(a).map_or(0, |m| 2 * m.unsigned_abs())
+        }
         Expr::Neg(a) | Expr::Call(_, a) => constant_bits(a),
         Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) => {
             constant_bits(a) + constant_bits(b)
