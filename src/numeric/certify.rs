@@ -368,4 +368,31 @@ mod tests {
         assert!(differs(&st, &y, (l, r), &point, 1002));
         assert!(!differs(&st, &y, (r, r), &point, 1002));
     }
+
+    #[test]
+    fn constants_far_from_one_call_for_a_certificate_though_f64s() {
+        let mut st = Store::new();
+        let mut y = Symbols::default();
+        let x = y.add_var("x", vec![], Domain::Real);
+        let x = st.add(Node::Var(x, vec![]));
+        let bits = |st: &Store, id| inexact_constant_bits(st, &[id], &mut ConstantMemo::default());
+        // 2^-90 is an f64, but 1 + 2^-90 is not one it can tell from 1.
+        let (two, k) = (st.int(2), st.int(-90));
+        let tiny = st.pow(two, k);
+        let term = st.mul2(tiny, x);
+        assert_eq!(bits(&st, term), Some(92));
+        let (two, k) = (st.int(2), st.int(-40));
+        let small = st.pow(two, k);
+        let term = st.mul2(small, x);
+        assert_eq!(bits(&st, term), None);
+        // exp(-70) ≈ 2^-101: by its magnitude.
+        let m = st.int(-70);
+        let e = st.apply(Func::Exp, m);
+        let term = st.mul2(e, x);
+        assert_eq!(bits(&st, term), Some(101));
+        let m = st.int(-3);
+        let e = st.apply(Func::Exp, m);
+        let term = st.mul2(e, x);
+        assert_eq!(bits(&st, term), None);
+    }
 }
