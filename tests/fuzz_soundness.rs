@@ -119,7 +119,11 @@ fn claim(rng: &mut Rng) -> Claim {
             format!("({a})^2 + 2 ({a}) ({b}) + ({b})^2 + {tiny}"),
         ),
         (3, true) => (format!("sin({a} + 2^{big} pi)"), format!("sin({a})")),
-        (3, false) => (format!("cos({a} + (2^{big} + 1) pi)"), format!("cos({a})")),
+        // Not `cos(a)`: `a` may be π/2 for every x, and the claim true.
+        (3, false) => (
+            format!("cos(x + ({a}) + (2^{big} + 1) pi)"),
+            format!("cos(x + ({a}))"),
+        ),
         (4, true) => (format!("tanh({a})"), format!("2 sigmoid(2 ({a})) - 1")),
         (4, false) => (
             format!("tanh({a})"),
@@ -130,11 +134,16 @@ fn claim(rng: &mut Rng) -> Claim {
         (6, true) => (format!("({a}) / 10^{k} * 10^{k}"), a.to_string()),
         (6, false) => (format!("({a}) + 10^{k} - 10^{k} + {tiny}"), a.to_string()),
         // The list: falsity below f64, in exact constants.
+        // Scaled by 1 + a², never 0: `a` may be 0 for every x (`sin((pi -
+        // pi) p)`), and then the claim is true.
         (7, true) => (
-            format!("(1 + {tiny}) ({a})"),
-            format!("({a}) + ({a}) / 10^{k}"),
+            format!("(1 + {tiny}) (1 + ({a})^2)"),
+            format!("(1 + ({a})^2) + (1 + ({a})^2) / 10^{k}"),
         ),
-        (7, false) => (format!("(1 + {tiny}) ({a})"), a.to_string()),
+        (7, false) => (
+            format!("(1 + {tiny}) (1 + ({a})^2)"),
+            format!("1 + ({a})^2"),
+        ),
         (8, true) => (format!("sqrt(10^{})", 2 * k), format!("10^{k}")),
         (8, false) => (format!("sqrt(10^{} + 1)", 2 * k), format!("10^{k}")),
         (9, t) => (
@@ -172,17 +181,18 @@ fn claim(rng: &mut Rng) -> Claim {
             };
         }
         // A constant far from 1: 2^-n (an f64) with n from 53 to 200, or
-        // exp(-m) with m from 37 to 300.
+        // exp(-m) with m from 37 to 300; on 1 + a², never 0.
         (14 | 15, t) => {
             let c = if rng.below(2) == 0 {
                 format!("2^-{}", 53 + rng.below(148))
             } else {
                 format!("exp(-{})", 37 + rng.below(264))
             };
+            let a = format!("(1 + ({a})^2)");
             if t {
-                (format!("({a}) + {c} ({a})"), format!("({a}) (1 + {c})"))
+                (format!("{a} + {c} {a}"), format!("{a} (1 + {c})"))
             } else {
-                (format!("({a}) + {c} ({a})"), a.to_string())
+                (format!("{a} + {c} {a}"), a)
             }
         }
         (_, _) => {
