@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The differential soundness fuzzer (tests/fuzz_soundness.rs) for about
-# SECONDS seconds: random claims whose truth is known by construction,
-# checked by derivcheck. Prints the counts (cases, per minute, true claims
-# verified, false claims caught, undecided, unsound) and fails, listing
-# them, if any false claim was proved or held or any true claim was false.
+# SECONDS seconds: random claims, true or false by construction or random
+# mixes, checked by derivcheck and judged by an independent high-precision
+# oracle (tests/oracle, dashu-float). Prints the counts (cases, per minute,
+# verified, false, undecided; the oracle's false, true, undecided; unsound;
+# oracle/construction disagreements) and fails, listing them, if a claim
+# false by construction or for the oracle was proved or held, one true was
+# false, or the oracle contradicted the construction.
 #
 #   scripts/fuzz-soundness.sh [SECONDS] [SEED]
 set -euo pipefail

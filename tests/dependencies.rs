@@ -1,7 +1,7 @@
 //! The library without the command line: with default features off,
 //! derivcheck's own dependencies hold neither clap, mimalloc, lsp-server,
-//! lsp-types nor notify (the command line's) nor proptest (the test
-//! suite's). `scripts/check-consumer.sh` builds a crate that uses it that
+//! lsp-types nor notify (the command line's) nor proptest and the
+//! dashu crates (the test suite's: the soundness fuzzer's oracle). `scripts/check-consumer.sh` builds a crate that uses it that
 //! way; this test reads the tree.
 
 use std::process::Command;
@@ -50,6 +50,8 @@ fn the_library_alone_needs_no_command_line_or_test_crates() {
         "mimalloc",
         "libmimalloc-sys",
         "proptest",
+        "dashu-float",
+        "dashu-int",
         "lsp-server",
         "lsp-types",
         "notify",

@@ -145,6 +145,29 @@ fn a_failure_at_an_edge_draw_reports_a_true_counterexample() {
     }
 }
 
+/// An `f64` constant far from 1 hides a difference as well as an inexact
+/// one: `x + 2^-90 x = x` held, and so did `x + exp(-70) x = x`.
+#[test]
+fn f64_constants_far_from_one_never_hide_a_difference() {
+    let text = "x : real\n\
+                claim tiny_power: x + 2^-90 x = x\n\
+                claim over_a_power: x + x/2^90 = x\n\
+                claim huge_power: 2^80 x + x = 2^80 x\n\
+                claim tiny_function_of_a_constant: x + exp(-70) x = x\n";
+    for seed in [None, Some(1), Some(2)] {
+        all_are(text, seed, &[Verdict::False]);
+    }
+    all_are(
+        "x : real\n\
+         claim tiny_power: x + 2^-90 x = x (1 + 2^-90)\n\
+         claim over_a_power: x + x/2^90 = (2^90 + 1) x / 2^90\n\
+         claim huge_power: 2^80 x + x = (2^80 + 1) x\n\
+         claim tiny_function_of_a_constant: x + exp(-70) x = x (1 + exp(-70))\n",
+        None,
+        &[Verdict::Proved, Verdict::Holds],
+    );
+}
+
 /// Differences below f64's and double-double's resolution, hidden by exact
 /// constants: a certified re-check finds them.
 #[test]

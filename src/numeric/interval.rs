@@ -660,3 +660,8 @@ mod tests {
         assert!(l.sub(&two_1000.mul(&x, p), p).has_zero());
     }
 }
+
+/// The property test against the soundness fuzzer's independent oracle
+/// (`tests/oracle`, on `dashu-float`): every enclosure holds its value.
+#[cfg(test)]
+mod oracle_tests;
