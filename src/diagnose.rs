@@ -126,6 +126,18 @@ struct Diagnoser<'a> {
     work_left: u64,
 }
 
+impl Drop for Diagnoser<'_> {
+    /// The points go back for the next false link's diagnosis (see
+    /// `numeric::give_back_points`).
+    fn drop(&mut self) {
+        numeric::give_back_points(
+            std::mem::take(&mut self.points)
+                .into_iter()
+                .map(|(p, ..)| p),
+        );
+    }
+}
+
 impl<'a> Diagnoser<'a> {
     fn new(
         store: &'a mut Store,

@@ -271,10 +271,11 @@ pub struct Symbols {
     /// dimension names is read in linear time (kept in step with `dims`
     /// by [`Symbols::dim`], rebuilt if `dims` was changed directly).
     dim_ids: rustc_hash::FxHashMap<String, DimId>,
-    /// The hashes of the variables' names (kept by [`Symbols::add_var`]),
-    /// so that asking whether a name is taken does not walk every
-    /// variable: the printer asks it of every false link's difference.
-    var_name_hashes: rustc_hash::FxHashSet<u64>,
+    /// The hashes of the variables' names, each with the first variable
+    /// of that hash (kept by [`Symbols::add_var`]), so that looking a name
+    /// up does not walk every variable: the printer and the diagnosis ask
+    /// it of every false link.
+    var_name_hashes: rustc_hash::FxHashMap<u64, VarId>,
 }
 
 /// A name's hash for [`Symbols::may_have_var_named`]: FxHash, the same on
@@ -305,7 +306,8 @@ impl Symbols {
 
     /// Adds a variable (names are not checked for duplicates here).
     pub fn add_var(&mut self, name: &str, dims: Vec<DimId>, domain: Domain) -> VarId {
-        self.var_name_hashes.insert(name_hash(name));
+        let next = VarId(self.vars.len() as u32);
+        self.var_name_hashes.entry(name_hash(name)).or_insert(next);
         self.vars.push(VarInfo {
             name: name.into(),
             dims,
@@ -325,7 +327,7 @@ impl Symbols {
     /// Whether some variable may be called `name`: never false when one
     /// is (a hash collision may say true of a name no variable has).
     pub fn may_have_var_named(&self, name: &str) -> bool {
-        self.var_name_hashes.contains(&name_hash(name))
+        self.var_name_hashes.contains_key(&name_hash(name))
     }
 
     /// The value a variable stands for, if it is a let-name's (see [`Binding`]).
@@ -335,6 +337,12 @@ impl Symbols {
 
     /// The variable called `name`, if declared.
     pub fn var_named(&self, name: &str) -> Option<VarId> {
+        let &first = self.var_name_hashes.get(&name_hash(name))?;
+        let info = self.vars.get(first.0 as usize)?;
+        if &*info.name == name && info.binding.is_none() {
+            return Some(first);
+        }
+        // Another name with the same hash, or a let's variable first.
         self.vars
             .iter()
             .position(|v| &*v.name == name && v.binding.is_none())
@@ -584,6 +592,25 @@ mod tests {
     fn a_variable_is_seven_words() {
         let size = std::mem::size_of::<VarInfo>();
         assert!(size <= 7 * std::mem::size_of::<usize>(), "{size}");
+    }
+
+    #[test]
+    fn variables_are_found_by_name_past_a_let_of_the_same_name() {
+        let mut symbols = Symbols::default();
+        let mut store = Store::new();
+        let zero = store.int(0);
+        let bound = Binding {
+            indices: Vec::new(),
+            value: zero,
+        };
+        let h_let = symbols.add_bound_var("h", Vec::new(), bound);
+        let x = symbols.add_var("x", Vec::new(), Domain::Real);
+        let h = symbols.add_var("h", Vec::new(), Domain::Real);
+        assert_ne!(h, h_let);
+        assert_eq!(symbols.var_named("h"), Some(h));
+        assert_eq!(symbols.var_named("x"), Some(x));
+        assert_eq!(symbols.var_named("y"), None);
+        assert!(symbols.may_have_var_named("h") && !symbols.may_have_var_named("y"));
     }
 
     #[test]

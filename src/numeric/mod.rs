@@ -169,30 +169,64 @@ pub fn counterexample_point(
     free: &[IndexId],
     cx: &Counterexample,
 ) -> Option<Point> {
-    let mut dims = vec![1usize; symbols.dims.len()];
+    // A spare point: the variables the counterexample does not list keep
+    // whatever values they had (none is read: the link's sides mention
+    // only listed ones), so filling it costs what the counterexample
+    // holds, not what the file declares.
+    let mut point = spare_point();
+    point.dims.clear();
+    point.dims.resize(symbols.dims.len(), 1);
     for (name, v) in &cx.dims {
         let d = symbols.dims.iter().position(|d| &d.name == name)?;
-        dims[d] = *v;
+        point.dims[d] = *v;
     }
-    let mut indices = vec![0usize; symbols.indices.len()];
+    point.indices.resize(symbols.indices.len(), 0);
     for (name, v) in &cx.indices {
         let i = free.iter().find(|i| &symbols.index(**i).name == name)?;
-        *indices.get_mut(i.0 as usize)? = *v;
+        *point.indices.get_mut(i.0 as usize)? = *v;
     }
-    let mut vars = vec![Vec::new(); symbols.vars.len()];
+    point.vars.resize_with(symbols.vars.len(), Vec::new);
     for (name, value) in &cx.values {
         let v: crate::expr::VarId = symbols.var_named(name)?;
-        vars[v.0 as usize] = match value {
-            SampleValue::Scalar(x) => vec![*x],
-            SampleValue::Vector(xs) => xs.clone(),
-            SampleValue::Matrix(rows) => rows.concat(),
-        };
+        let slot = &mut point.vars[v.0 as usize];
+        slot.clear();
+        match value {
+            SampleValue::Scalar(x) => slot.push(*x),
+            SampleValue::Vector(xs) => slot.extend_from_slice(xs),
+            SampleValue::Matrix(rows) => rows.iter().for_each(|r| slot.extend_from_slice(r)),
+        }
     }
-    Some(Point {
-        dims,
-        indices,
-        vars,
-    })
+    Some(point)
+}
+
+/// How many points [`give_back_points`] keeps per thread.
+const SPARE_POINTS: usize = 64;
+
+thread_local! {
+    /// Points given back for reuse: a point is sized for every variable of
+    /// a file, so making and dropping one per false link would cost what
+    /// the file declares, each time.
+    static SPARE: std::cell::RefCell<Vec<Point>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A point to fill: one given back on this thread, else a new one. Its
+/// values are stale; whoever fills it sets what is read.
+pub(crate) fn spare_point() -> Point {
+    SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default()
+}
+
+/// Gives points from [`random_points`] or [`counterexample_point`] back for
+/// reuse on this thread.
+pub fn give_back_points(points: impl IntoIterator<Item = Point>) {
+    SPARE.with(|s| {
+        let mut spare = s.borrow_mut();
+        for p in points {
+            if spare.len() >= SPARE_POINTS {
+                break;
+            }
+            spare.push(p);
+        }
+    });
 }
 
 #[cfg(test)]

@@ -316,7 +316,11 @@ pub(crate) fn random_points(
     }
     let layout = Layout::new(symbols, &plan, &[free]);
     (0..count)
-        .map(|n| layout.point(symbols, &layout.draw(seed, n as u32)))
+        .map(|n| {
+            let mut point = super::spare_point();
+            layout.point_into(symbols, &layout.draw(seed, n as u32), &mut point);
+            point
+        })
         .collect()
 }
 
