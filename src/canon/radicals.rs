@@ -243,26 +243,17 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use crate::canon::testkit::T;
-    use crate::canon::{prove_canonical_only, Budget, Outcome};
 
     const DECLS: &str = "a b x y t: real; p q w: positive; n: nonnegative";
 
-    /// Proved by the canonical form alone (not the exact-random witness).
+    #[track_caller]
     fn assert_proved(l: &str, r: &str) {
-        let mut t = T::new(DECLS);
-        let (li, ri) = (t.parse(l), t.parse(r));
-        let o = prove_canonical_only(&mut t.store, &mut t.sym, li, ri, &Budget::default());
-        assert!(matches!(o, Outcome::Proved { .. }), "{l} = {r}: {o:?}");
+        T::new(DECLS).assert_proved_canonically(l, r);
     }
 
-    /// Not proved by any symbolic means.
+    #[track_caller]
     fn assert_not_proved(l: &str, r: &str) {
-        let mut t = T::new(DECLS);
-        let o = t.prove(l, r);
-        assert!(
-            !matches!(o, Outcome::Proved { .. } | Outcome::ProvedExact(_)),
-            "UNSOUND: {l} = {r}: {o:?}"
-        );
+        T::new(DECLS).assert_not_proved(l, r);
     }
 
     #[test]

@@ -87,6 +87,32 @@ impl T {
     }
 
     #[allow(dead_code)]
+    /// Asserts `l = r` proved by the canonical form alone (not the
+    /// exact-random witness).
+    #[track_caller]
+    pub fn assert_proved_canonically(&mut self, l: &str, r: &str) {
+        let (li, ri) = (self.parse(l), self.parse(r));
+        let budget = super::Budget::default();
+        let o = super::prove_canonical_only(&mut self.store, &mut self.sym, li, ri, &budget);
+        assert!(
+            matches!(o, super::Outcome::Proved { .. }),
+            "{l} = {r}: {o:?}"
+        );
+    }
+
+    /// Asserts `l = r` not proved by any symbolic means.
+    #[track_caller]
+    pub fn assert_not_proved(&mut self, l: &str, r: &str) {
+        let o = self.prove(l, r);
+        assert!(
+            !matches!(
+                o,
+                super::Outcome::Proved { .. } | super::Outcome::ProvedExact(_)
+            ),
+            "UNSOUND: {l} = {r}: {o:?}"
+        );
+    }
+
     pub fn proves(&mut self, l: &str, r: &str) -> bool {
         matches!(self.prove(l, r), super::Outcome::Proved { .. })
     }
