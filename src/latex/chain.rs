@@ -145,7 +145,11 @@ pub(crate) fn read_display(math: &str, declared: &dyn Fn(&str) -> bool) -> Displ
     let mut dangling = false;
     // The previous row ended with an expression (not a relation).
     let mut open_expr = false;
-    for row in rows(&toks) {
+    let pieces: Vec<&[Tok]> = rows(&toks)
+        .into_iter()
+        .flat_map(|row| equations(math, row))
+        .collect();
+    for row in pieces {
         let (expr_toks, justification) = cut_justification(math, row);
         let segs = split_relations(math, &expr_toks);
         let mut last_step: Option<usize> = None;
@@ -376,6 +380,84 @@ fn is_prose(t: &Tok) -> bool {
 fn is_text(t: &Tok) -> bool {
     matches!(&t.kind, TokKind::Text { cmd, .. }
         if matches!(cmd.as_str(), "text" | "textrm" | "mbox" | "textit" | "textbf" | "textnormal"))
+}
+
+/// A row with several equations side by side (`e^x = e^x, \quad x^2 = 2x`,
+/// `a &= b, & c &= d` in `aligned`) cut into one piece per equation: at a
+/// top-level `,` or `;` after a complete relation (its right side
+/// written), when what follows (past `\quad`, `&`, more commas and an
+/// `\text{and}`) has a left side and an `=` of its own before the next
+/// comma. A `\quad` without a comma before it still starts the row's
+/// justification (`= 1 \quad \sum_i p_i = 1`); the separators are
+/// dropped.
+fn equations<'t>(math: &str, row: &'t [Tok]) -> Vec<&'t [Tok]> {
+    let is_sep = |t: &Tok| t.is_sym(',') || t.is_sym(';');
+    let is_joiner = |t: &Tok| {
+        is_sep(t)
+            || t.is_sym('&')
+            || t.is_cmd("quad")
+            || t.is_cmd("qquad")
+            || t.is_cmd(",")
+            || matches!(&t.kind, TokKind::Text { content, .. }
+                if matches!(content.trim(), "and" | "or" | "," | ""))
+    };
+    let mut top = vec![false; row.len()];
+    top_level(row, |k, at_top| top[k] = at_top);
+    // Whether `toks` (a slice of the row from `from`) holds a relation at
+    // top level with something before it and after it.
+    let equation_at = |from: usize, to: usize| -> bool {
+        let mut before = false;
+        let mut rel = false;
+        let mut after = false;
+        for k in from..to {
+            if !top[k] || row[k].is_sym('&') {
+                continue;
+            }
+            if relation(math, row, k).is_some() {
+                if !before {
+                    return false;
+                }
+                rel = true;
+                after = false;
+            } else if rel {
+                after = true;
+            } else {
+                before = true;
+            }
+        }
+        rel && after
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut k = 0;
+    while k < row.len() {
+        if !(top[k] && is_sep(&row[k])) {
+            k += 1;
+            continue;
+        }
+        let mut next = k;
+        while next < row.len() && top[next] && is_joiner(&row[next]) {
+            next += 1;
+        }
+        let end = (next..row.len())
+            .find(|&j| top[j] && is_sep(&row[j]))
+            .unwrap_or(row.len());
+        // An `=` of its own: not `:=`, which defines rather than claims.
+        let has_eq =
+            (next..end).any(|j| top[j] && row[j].is_sym('=') && !(j > 0 && row[j - 1].is_sym(':')));
+        if next < row.len()
+            && !is_prose(&row[next])
+            && has_eq
+            && equation_at(start, k)
+            && equation_at(next, end)
+        {
+            out.push(&row[start..k]);
+            start = next;
+        }
+        k = next.max(k + 1);
+    }
+    out.push(&row[start..]);
+    out
 }
 
 /// Splits a row into its expression tokens (without `&`) and its

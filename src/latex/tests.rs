@@ -396,6 +396,35 @@ fn one_line_chains() {
 }
 
 #[test]
+fn equations_side_by_side_are_chains_of_their_own() {
+    let two = |tex: &str| {
+        let d = read_display(tex, &declared);
+        assert!(d.errors.is_empty(), "{tex}: {:?}", d.errors);
+        chains(&d)
+    };
+    let want = vec![vec!["a", "b"], vec!["c", "d"]];
+    assert_eq!(two("a = b, \\quad c = d"), want);
+    assert_eq!(two("a = b, c = d."), want);
+    assert_eq!(two("a = b; \\qquad c = d"), want);
+    assert_eq!(two("a = b, \\quad \\text{and} \\quad c = d"), want);
+    assert_eq!(
+        two("\\begin{aligned} a &= b, & c &= d \\end{aligned}"),
+        want
+    );
+    // Commas inside a call or a subscript, and a comma before no
+    // equation, cut nothing.
+    assert_eq!(two("f(a, b) = c"), vec![vec!["f(a, b)", "c"]]);
+    assert_eq!(
+        two("\\sum_{i,j} W_{ij} = c"),
+        vec![vec!["sum(i, sum(j, W[i, j]))", "c"]]
+    );
+    // Without a comma, math after `\quad` is the justification.
+    let d = read_display("a = b \\quad \\sum_i p_i = 1", &declared);
+    assert_eq!(chains(&d), vec![vec!["a", "b"]]);
+    assert!(d.chains[0].steps[1].justification.is_some());
+}
+
+#[test]
 fn aligned_rows() {
     let tex = "\\begin{aligned}
   \\frac{d}{dx} x^2 &= 2x \\quad (\\text{power rule}) \\\\
