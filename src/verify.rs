@@ -320,7 +320,8 @@ pub(crate) fn verify_parsed(
                     // order: take one only for such a link.
                     Ok(link) => match outcomes.next() {
                         Some((symbolic, numeric)) => {
-                            let w = Witnesses { symbolic, numeric };
+                            let w =
+                                certified(&lowered, link, Witnesses { symbolic, numeric }, &config);
                             combine(&mut lowered, link, w, source, &lines, &defined)
                         }
                         // `witnesses` answers for every link; were one
@@ -450,8 +451,31 @@ fn check_one(
             config,
         )
     });
-    let w = Witnesses { symbolic, numeric };
+    let w = certified(lowered, link, Witnesses { symbolic, numeric }, config);
     combine(lowered, link, w, source, lines, defined)
+}
+
+/// The witnesses' answers, with a link that holds but is not proved
+/// re-checked in certified arithmetic (`numeric::certify_holds`): a
+/// "holds" must not hide a difference below double-double's resolution.
+fn certified(
+    lowered: &crate::lower::Lowered,
+    link: &Link,
+    w: Witnesses,
+    config: &SampleConfig,
+) -> Witnesses {
+    let unproved = matches!(
+        w.symbolic,
+        canon::Outcome::NotProved { .. } | canon::Outcome::Inconclusive(_)
+    );
+    if !(unproved && matches!(w.numeric, NumericOutcome::Holds { .. })) {
+        return w;
+    }
+    let (store, symbols) = (&lowered.store, &lowered.symbols);
+    match numeric::certify_holds(store, symbols, link.lhs, link.rhs, &link.free, config) {
+        Some(numeric) => Witnesses { numeric, ..w },
+        None => w,
+    }
 }
 
 /// About this many links make a group: sampled together, links share the

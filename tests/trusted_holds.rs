@@ -168,6 +168,28 @@ fn f64_constants_far_from_one_never_hide_a_difference() {
     );
 }
 
+/// A difference below double-double's resolution that no constant
+/// announces: every link that holds without a proof is re-checked in
+/// certified arithmetic, so it is false; a true identity the canonical form
+/// leaves apart (here the exp form's `e^70` against `exp(70)`) is not.
+#[test]
+fn an_unannounced_tiny_difference_is_certified_false() {
+    let text = "x : real
+                claim tiny_term: x + x exp(-70 - x^2) = x
+                claim tinier_term: x (1 + exp(-90 - x^2)) = x
+";
+    for seed in [None, Some(1), Some(2)] {
+        all_are(text, seed, &[Verdict::False]);
+    }
+    all_are(
+        "x : real
+         claim tiny_term: x + x exp(-70 - x^2) = x (1 + exp(-70) / exp(x^2))
+",
+        None,
+        &[Verdict::Proved, Verdict::Holds],
+    );
+}
+
 /// Differences below f64's and double-double's resolution, hidden by exact
 /// constants: a certified re-check finds them.
 #[test]

@@ -162,6 +162,22 @@ pub fn eval_each(
         .collect()
 }
 
+/// Re-checks a link that holds but that the symbolic witness did not
+/// prove, in certified interval arithmetic at a few of its draws (see
+/// `sample::certify_holds`): `Some` false outcome with a shrunk
+/// counterexample where a difference below double-double's resolution is
+/// certified, else `None`.
+pub fn certify_holds(
+    store: &Store,
+    symbols: &Symbols,
+    lhs: Id,
+    rhs: Id,
+    free: &[IndexId],
+    config: &SampleConfig,
+) -> Option<NumericOutcome> {
+    sample::certify_holds(store, symbols, (lhs, rhs, free), config)
+}
+
 /// The counterexample as a point for [`eval_at`], when its names match the
 /// symbols (variables it does not list have no values).
 pub fn counterexample_point(

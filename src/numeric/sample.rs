@@ -189,25 +189,14 @@ fn conclude(
             tally.failure = certified_failure(store, symbols, link, config, limits, bits);
         }
     }
-    if let Some((draw, l, r, clear)) = tally.failure {
-        let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
-            Ok(p) => p,
-            Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
-        };
-        let mut layout = Layout::new(symbols, &plan, &[free]);
-        layout.enumerate_as(group);
-        let raw = layout.draw(config.seed, draw);
-        let mut st = State {
-            clear_only: clear,
-            ops: 0,
-            stopped: None,
-            point: Point::default(),
-        };
-        let tree = RawTree::new(&layout, symbols, &raw);
-        let failure = shrink(&plan, symbols, &layout, &mut st, limits, tree, (raw, l, r));
-        let (raw, l, r) = polish(&plan, symbols, &layout, &mut st, limits, failure);
-        let point = layout.point(symbols, &raw);
-        return NumericOutcome::False(Box::new(counterexample(symbols, &layout, &point, l, r)));
+    if let Some(failure) = tally.failure {
+        return shrunk(
+            store,
+            symbols,
+            ((lhs, rhs, free), group),
+            failure,
+            (config, limits),
+        );
     }
     if let Some(stop) = tally.stopped {
         return NumericOutcome::Inconclusive(stop_message(stop, limits.ops));
@@ -236,6 +225,65 @@ fn conclude(
     } else {
         NumericOutcome::Undefined { defined, tried }
     }
+}
+
+/// A failing draw of a link (its draw, the sides' `f64` values, whether
+/// `f64` alone saw it) shrunk as if the link had been sampled alone, as a
+/// false outcome with its counterexample.
+fn shrunk(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    ((lhs, rhs, free), group): ((Id, Id, &[IndexId]), &Layout),
+    (draw, l, r, clear): (u32, f64, f64, bool),
+    (config, limits): (&SampleConfig, &Limits),
+) -> NumericOutcome {
+    let plan = match Plan::new(store, symbols, &[lhs, rhs]) {
+        Ok(p) => p,
+        Err(e) => return NumericOutcome::Inconclusive(format!("cannot evaluate: {e}")),
+    };
+    let mut layout = Layout::new(symbols, &plan, &[free]);
+    layout.enumerate_as(group);
+    let raw = layout.draw(config.seed, draw);
+    let mut st = State {
+        clear_only: clear,
+        ops: 0,
+        stopped: None,
+        point: Point::default(),
+    };
+    let tree = RawTree::new(&layout, symbols, &raw);
+    let failure = shrink(&plan, symbols, &layout, &mut st, limits, tree, (raw, l, r));
+    let (raw, l, r) = polish(&plan, symbols, &layout, &mut st, limits, failure);
+    let point = layout.point(symbols, &raw);
+    NumericOutcome::False(Box::new(counterexample(symbols, &layout, &point, l, r)))
+}
+
+/// The least precision, in bits of a constant, that a link the symbolic
+/// witness could not prove is re-checked with (see [`certify_holds`]):
+/// 2·64 + 128 = 256 bits first, then 1536.
+const HOLDS_BITS: u64 = 64;
+
+/// A link that held in `f64` and double-double, and that the symbolic
+/// witness did not prove, re-checked in interval arithmetic at its first
+/// draws where both sides are defined: a difference below double-double's
+/// resolution that no exact constant announced (`x + x exp(-70 - x^2) =
+/// x`) is certified there. `Some` false outcome, shrunk, when one is;
+/// `None` when nothing is certified (the link still holds).
+pub(crate) fn certify_holds(
+    store: &crate::expr::Store,
+    symbols: &Symbols,
+    (lhs, rhs, free): (Id, Id, &[IndexId]),
+    config: &SampleConfig,
+) -> Option<NumericOutcome> {
+    let plan = Plan::new(store, symbols, &[lhs, rhs]).ok()?;
+    let layout = Layout::new(symbols, &plan, &[free]);
+    let limits = Limits::default();
+    let mut constants = super::certify::ConstantMemo::default();
+    let bits = super::certify::inexact_constant_bits(store, &[lhs, rhs], &mut constants)
+        .unwrap_or(0)
+        .max(HOLDS_BITS);
+    let link = ((lhs, rhs, free), &layout);
+    let failure = certified_failure(store, symbols, link, config, &limits, bits)?;
+    Some(shrunk(store, symbols, link, failure, (config, &limits)))
 }
 
 /// How many points the certified re-check evaluates.
