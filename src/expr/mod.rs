@@ -259,7 +259,7 @@ pub struct IndexInfo {
 }
 
 /// The names behind [`DimId`], [`VarId`] and [`IndexId`] handles.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Symbols {
     /// Dimensions, by [`DimId`].
     pub dims: Vec<DimInfo>,
@@ -272,11 +272,21 @@ pub struct Symbols {
     /// by [`Symbols::dim`], rebuilt if `dims` was changed directly).
     dim_ids: rustc_hash::FxHashMap<String, DimId>,
     /// The hashes of the variables' names, each with the first variable
-    /// of that hash (kept by [`Symbols::add_var`]), so that looking a name
-    /// up does not walk every variable: the printer and the diagnosis ask
-    /// it of every false link.
-    var_name_hashes: rustc_hash::FxHashMap<u64, VarId>,
+    /// of that hash, so that looking a name up does not walk every
+    /// variable: the printer and the diagnosis ask it of every false link.
+    /// Built at the first lookup (a file of declarations alone never pays
+    /// for it) and kept up by [`Symbols::add_var`] after that.
+    var_name_hashes: std::sync::OnceLock<rustc_hash::FxHashMap<u64, VarId>>,
 }
+
+/// Symbols are equal when their names are: the lookup tables follow.
+impl PartialEq for Symbols {
+    fn eq(&self, other: &Symbols) -> bool {
+        self.dims == other.dims && self.vars == other.vars && self.indices == other.indices
+    }
+}
+
+impl Eq for Symbols {}
 
 /// A name's hash for [`Symbols::may_have_var_named`]: FxHash, the same on
 /// every run.
@@ -307,7 +317,9 @@ impl Symbols {
     /// Adds a variable (names are not checked for duplicates here).
     pub fn add_var(&mut self, name: &str, dims: Vec<DimId>, domain: Domain) -> VarId {
         let next = VarId(self.vars.len() as u32);
-        self.var_name_hashes.entry(name_hash(name)).or_insert(next);
+        if let Some(map) = self.var_name_hashes.get_mut() {
+            map.entry(name_hash(name)).or_insert(next);
+        }
         self.vars.push(VarInfo {
             name: name.into(),
             dims,
@@ -327,7 +339,18 @@ impl Symbols {
     /// Whether some variable may be called `name`: never false when one
     /// is (a hash collision may say true of a name no variable has).
     pub fn may_have_var_named(&self, name: &str) -> bool {
-        self.var_name_hashes.contains_key(&name_hash(name))
+        self.var_hashes().contains_key(&name_hash(name))
+    }
+
+    /// [`Symbols::var_name_hashes`], built if not yet.
+    fn var_hashes(&self) -> &rustc_hash::FxHashMap<u64, VarId> {
+        self.var_name_hashes.get_or_init(|| {
+            let mut map = rustc_hash::FxHashMap::default();
+            for (k, v) in self.vars.iter().enumerate() {
+                map.entry(name_hash(&v.name)).or_insert(VarId(k as u32));
+            }
+            map
+        })
     }
 
     /// The value a variable stands for, if it is a let-name's (see [`Binding`]).
@@ -337,7 +360,7 @@ impl Symbols {
 
     /// The variable called `name`, if declared.
     pub fn var_named(&self, name: &str) -> Option<VarId> {
-        let &first = self.var_name_hashes.get(&name_hash(name))?;
+        let &first = self.var_hashes().get(&name_hash(name))?;
         let info = self.vars.get(first.0 as usize)?;
         if &*info.name == name && info.binding.is_none() {
             return Some(first);
