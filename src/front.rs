@@ -247,7 +247,8 @@ pub(crate) fn from_document(
         .chain(&own.items)
         .flat_map(item_names)
         .collect();
-    if ranks_conflict(&claim_ranks(&built, &declared)) {
+    let ranks = claim_ranks(&built, &declared);
+    if ranks_conflict(&ranks) {
         let own_here = ast::File {
             items: no_claims(&own.items),
             ..ast::File::default()
@@ -256,11 +257,15 @@ pub(crate) fn from_document(
         let mut runs: Vec<Vec<usize>> = Vec::new();
         let mut meaning: BTreeMap<String, usize> = BTreeMap::new();
         for (k, piece) in outside.iter().enumerate() {
-            let alone = build(source, &bare, &headings, &own_here, &[piece.clone_ref()]);
+            // The display's names, from the chains read from it.
+            let within = piece.place(Span::new(0, piece.text.len()));
             let mut here: BTreeMap<String, usize> = BTreeMap::new();
-            for ranks in claim_ranks(&alone, &declared) {
-                for (name, rank) in ranks {
-                    let r = here.entry(name).or_insert(0);
+            for (_, names) in ranks
+                .iter()
+                .filter(|(at, _)| within.start <= *at && *at < within.end)
+            {
+                for (name, &rank) in names {
+                    let r = here.entry(name.clone()).or_insert(0);
                     *r = (*r).max(rank);
                 }
             }
@@ -640,10 +645,13 @@ fn build_named(
     built
 }
 
-/// For each claim of `built`, the names it uses as values that `declared`
-/// does not hold, with how many indices (at most 2), as [`assume`] counts
-/// them.
-fn claim_ranks(built: &Built, declared: &BTreeSet<String>) -> Vec<BTreeMap<String, usize>> {
+/// For each claim of `built`, where it starts and the names it uses as
+/// values that `declared` does not hold, with how many indices (at most
+/// 2), as [`assume`] counts them.
+fn claim_ranks(
+    built: &Built,
+    declared: &BTreeSet<String>,
+) -> Vec<(usize, BTreeMap<String, usize>)> {
     let claims = built.file.items.iter().filter_map(|item| match item {
         Item::Claim(c) => Some(c),
         _ => None,
@@ -662,17 +670,17 @@ fn claim_ranks(built: &Built, declared: &BTreeSet<String>) -> Vec<BTreeMap<Strin
                     }
                 });
             }
-            here
+            (c.span.start, here)
         })
         .collect()
 }
 
 /// Whether some name has different ranks in different claims.
-fn ranks_conflict(ranks: &[BTreeMap<String, usize>]) -> bool {
+fn ranks_conflict(ranks: &[(usize, BTreeMap<String, usize>)]) -> bool {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     ranks
         .iter()
-        .flatten()
+        .flat_map(|(_, r)| r)
         .any(|(name, &rank)| *seen.entry(name).or_insert(rank) != rank)
 }
 

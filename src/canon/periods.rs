@@ -38,23 +38,28 @@ impl Ctx<'_> {
         })
     }
 
+    /// The turns `f(ra)` may drop: π's id, the whole number `h` of units
+    /// (quarter turns for sin and cos, half turns for tan) in its multiple
+    /// of π, and the units per π; `None` when `f` is another function or
+    /// `h` is 0 (nothing to reduce).
+    fn pi_turns(&self, f: Func, ra: &Rf) -> Option<(Id, Rational, i64)> {
+        if !matches!(f, Func::Sin | Func::Cos | Func::Tan) {
+            return None;
+        }
+        let (pi, c) = self.pi_term(ra)?;
+        // A quarter turn for sin and cos, half a turn (tan's period) for tan.
+        let per_pi: i64 = if f == Func::Tan { 1 } else { 2 };
+        let h = (&c * Rational::from_integer(per_pi.into())).floor();
+        (!h.is_zero()).then_some((pi, h, per_pi))
+    }
+
     /// `f(ra)` with the multiple of π in `ra` brought into `[0, 1/2)` (sin
     /// and cos) or `[0, 1)` (tan); `None` when `f` is another function or
     /// there is nothing to reduce.
     pub(crate) fn reduce_pi(&mut self, f: Func, ra: &Rf) -> R<Option<Rf>> {
-        if !matches!(f, Func::Sin | Func::Cos | Func::Tan) {
-            return Ok(None);
-        }
-        let Some((pi, c)) = self.pi_term(ra) else {
+        let Some((pi, h, per_pi)) = self.pi_turns(f, ra) else {
             return Ok(None);
         };
-        // The unit of the shift, in turns of π: a quarter turn for sin and
-        // cos, half a turn (tan's period) for tan.
-        let per_pi: i64 = if f == Func::Tan { 1 } else { 2 };
-        let h = (&c * Rational::from_integer(per_pi.into())).floor();
-        if h.is_zero() {
-            return Ok(None);
-        }
         let shift = &h / Rational::from_integer(per_pi.into());
         let mut rest = ra.num.clone();
         rest.add_term(Mono::atom(pi, Rational::one()), -shift);
@@ -82,12 +87,7 @@ impl Ctx<'_> {
     /// rules go through it again after negating an argument (the multiple
     /// of π then leaves its range).
     pub(crate) fn pi_out_of_range(&self, f: Func, ra: &Rf) -> bool {
-        let per_pi: i64 = if f == Func::Tan { 1 } else { 2 };
-        self.pi_term(ra).is_some_and(|(_, c)| {
-            !(&c * Rational::from_integer(per_pi.into()))
-                .floor()
-                .is_zero()
-        })
+        self.pi_turns(f, ra).is_some()
     }
 }
 
